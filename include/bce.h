@@ -1,0 +1,157 @@
+/*
+ * bce.h -- libbce: binary cross-entropy of logistic regression, fast and
+ * provably accurate.  The one public header.
+ *
+ * Mathematics (see docs/ACCURACY.md for every bound):
+ *   logit z, sigma(z) = 1/(1+e^-z), label y in [0,1] (soft labels allowed).
+ *   From logits:        L(z,y) = softplus(z) - y z
+ *                               = -[y log sigma(z) + (1-y) log(1-sigma(z))]
+ *                       dL/dz  = sigma(z) - y
+ *   From probabilities: L(p,y) = -[y log p + (1-y) log1p(-p)]
+ *                       dL/dp  = (p - y) / (p (1-p))
+ *
+ * Options generalise the per-sample loss to
+ *   L_i = w_i * ( -[ P y' log s + (1-y') log(1-s) ] ),   s = sigma(z_i) or p_i,
+ *   y'  = y (1-a) + a/2          (label smoothing a, Keras semantics),
+ *   P   = pos_weight             (PyTorch BCEWithLogitsLoss semantics),
+ *   w_i = per-sample weight      (1 when the weight array is NULL),
+ * and the returned gradient is that of the *reduced* loss (what an optimiser
+ * consumes): d(reduce L)/d z_i (or d p_i).
+ *
+ * All results are the rounding of the exact real value, within the ulp bounds
+ * of docs/ACCURACY.md; they do not depend on n, alignment, element position
+ * or the instruction set chosen.
+ *
+ * Errors: every entry point validates all its inputs before writing any
+ * output.  On error nothing is written to loss/grad, the bce_status says what
+ * is wrong and, when opt->error_index is non-NULL, it receives the index of the
+ * first offending element (BCE_NO_INDEX for errors not tied to an element).
+ */
+#ifndef BCE_H
+#define BCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(BCE_SHARED_BUILD)
+#define BCE_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define BCE_API __attribute__((visibility("default")))
+#else
+#define BCE_API
+#endif
+
+#define BCE_VERSION_MAJOR 0
+#define BCE_VERSION_MINOR 1
+#define BCE_VERSION_PATCH 0
+#define BCE_VERSION_STRING "0.1.0"
+
+/* Status codes.  Each has one meaning; bce_strerror() gives the text. */
+typedef enum bce_status {
+    BCE_OK = 0,
+    BCE_E_NULL_POINTER = 1,    /* a required pointer argument is NULL          */
+    BCE_E_SIZE_OVERFLOW = 2,   /* n * sizeof(element) does not fit in size_t   */
+    BCE_E_BAD_OPTION = 3,      /* unknown reduction/flag bit, pos_weight not
+                                  finite >= 0, smoothing outside [0,1], log
+                                  clamp asked of the logits form               */
+    BCE_E_NAN_LOGIT = 4,       /* z[i] is NaN (and BCE_OPT_PROPAGATE_NAN unset) */
+    BCE_E_NAN_PROB = 5,        /* p[i] is NaN (and BCE_OPT_PROPAGATE_NAN unset) */
+    BCE_E_PROB_RANGE = 6,      /* p[i] outside [0,1]                           */
+    BCE_E_NAN_LABEL = 7,       /* y[i] is NaN                                  */
+    BCE_E_LABEL_RANGE = 8,     /* y[i] outside [0,1]                           */
+    BCE_E_NAN_WEIGHT = 9,      /* w[i] is NaN                                  */
+    BCE_E_WEIGHT_RANGE = 10,   /* w[i] negative or infinite                    */
+    BCE_E_EMPTY_MEAN = 11,     /* BCE_REDUCTION_MEAN with n == 0               */
+    BCE_E_ZERO_WEIGHT_SUM = 12,/* BCE_REDUCTION_WEIGHTED_MEAN with sum w == 0  */
+    BCE_E_UNKNOWN_ISA = 13,    /* bce_set_isa: name not recognised             */
+    BCE_E_ISA_UNAVAILABLE = 14 /* bce_set_isa: this CPU/OS cannot run that ISA */
+} bce_status;
+
+#define BCE_STATUS_COUNT 15
+
+/* Reductions.  loss points to n values for NONE, to 1 value otherwise. */
+typedef enum bce_reduction {
+    BCE_REDUCTION_NONE = 0,          /* loss[i] = L_i                       */
+    BCE_REDUCTION_SUM = 1,           /* sum_i L_i                           */
+    BCE_REDUCTION_MEAN = 2,          /* sum_i L_i / n        (PyTorch)      */
+    BCE_REDUCTION_WEIGHTED_MEAN = 3  /* sum_i L_i / sum_i w_i (scikit-learn) */
+} bce_reduction;
+
+/* Flag bits of bce_options.flags. */
+#define BCE_OPT_POS_WEIGHT    0x1u /* use opt->pos_weight (else P = 1)          */
+#define BCE_OPT_LOG_CLAMP     0x2u /* probability form only: clamp each log at
+                                      -100 like PyTorch's BCELoss; the gradient
+                                      is the derivative of the clamped loss   */
+#define BCE_OPT_PROPAGATE_NAN 0x4u /* NaN z (or p) gives NaN loss/gradient
+                                      instead of BCE_E_NAN_LOGIT/BCE_E_NAN_PROB */
+#define BCE_OPT_ALL_FLAGS     0x7u
+
+#define BCE_NO_INDEX ((size_t)-1)
+
+/* Options: a zero-initialised struct (or a NULL pointer) means the defaults:
+ * no reduction, P = 1, no smoothing, no clamp, NaN logits are an error. */
+typedef struct bce_options {
+    bce_reduction reduction;
+    unsigned flags;            /* BCE_OPT_* bits                              */
+    double pos_weight;         /* P, finite and >= 0; used iff BCE_OPT_POS_WEIGHT */
+    double label_smoothing;    /* a in [0,1]; 0 = none                        */
+    size_t *error_index;       /* optional: receives the first offending index */
+} bce_options;
+
+/*
+ * Per-sample BCE from logits.
+ *   n      number of samples (0 allowed, except with MEAN)
+ *   z, y   logits and labels, n each (may be NULL only when n == 0)
+ *   w      per-sample weights, n values >= 0, or NULL for all ones
+ *   opt    options or NULL for defaults
+ *   loss   n values (NONE) or 1 value (reductions), or NULL if not wanted
+ *   dz     n values: d(reduced loss)/dz_i, or NULL if not wanted
+ * z = +-inf is valid (exact limits).  Outputs may not alias inputs partially;
+ * dz == z (in place) is allowed.
+ */
+BCE_API bce_status bce_logits_f64(size_t n, const double *z, const double *y,
+                                  const double *w, const bce_options *opt,
+                                  double *loss, double *dz);
+BCE_API bce_status bce_logits_f32(size_t n, const float *z, const float *y,
+                                  const float *w, const bce_options *opt,
+                                  float *loss, float *dz);
+
+/*
+ * Per-sample BCE from probabilities p in [0,1].  p = 0 or 1 give the exact
+ * limits (loss +inf or 0, gradient +-inf or finite) unless BCE_OPT_LOG_CLAMP.
+ *   dp     n values: d(reduced loss)/dp_i, or NULL if not wanted
+ */
+BCE_API bce_status bce_probs_f64(size_t n, const double *p, const double *y,
+                                 const double *w, const bce_options *opt,
+                                 double *loss, double *dp);
+BCE_API bce_status bce_probs_f32(size_t n, const float *p, const float *y,
+                                 const float *w, const bce_options *opt,
+                                 float *loss, float *dp);
+
+/* Text for a status code (never NULL; "unknown status" for foreign values). */
+BCE_API const char *bce_strerror(bce_status s);
+/* Short symbolic name of a status code, e.g. "BCE_E_NAN_LABEL". */
+BCE_API const char *bce_status_name(bce_status s);
+
+/*
+ * Instruction set selection.  The kernel table is chosen once, at first use,
+ * from CPUID/XGETBV or the BCE_ISA environment variable (scalar|sse4.1|avx2).
+ * bce_set_isa("scalar"|"sse4.1"|"avx2"|"auto") changes it; asking for an ISA
+ * this build or CPU cannot run is an error and changes nothing.
+ * Not thread-safe against concurrent calls of the entry points.
+ */
+BCE_API bce_status bce_set_isa(const char *name);
+BCE_API const char *bce_active_isa(void);
+/* Is this ISA compiled in and runnable here?  (name as for bce_set_isa) */
+BCE_API int bce_isa_available(const char *name);
+
+BCE_API const char *bce_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BCE_H */

@@ -1,0 +1,136 @@
+/*
+ * dd.h -- double-double building blocks shared by every kernel.
+ *
+ * Error-free transformations (exact, barring overflow/underflow):
+ *   bce_two_sum(a,b)      s + e = a + b                       (Knuth, 6 flops)
+ *   bce_fast_two_sum(a,b) s + e = a + b  if a == 0 or |a| >= |b| (Dekker)
+ *   bce_two_prod(a,b)     p + e = a * b  (hardware FMA when compiled with it,
+ *                         Veltkamp/Dekker split otherwise: the same exact
+ *                         result either way, so every ISA gives the same bits)
+ * The split is valid for |a|,|b| <= 2^995 and products whose error term does
+ * not underflow (|a b| >= 2^-969); callers keep operands in that range.
+ *
+ * Double-double operations (relative error bounds from Joldes, Muller, Popescu,
+ * "Tight and rigorous error bounds for basic building blocks of double-word
+ * arithmetic", ACM TOMS 2017, u = 2^-53):
+ *   bce_dd_add     (AccurateDWPlusDW)  <= 3u^2 / (1 - 4u)
+ *   bce_dd_mul_d   (DWTimesFP3)        <= 2u^2
+ *   bce_dd_mul     (DWTimesDW3)        <= 4u^2
+ *   bce_dd_div     (DWDivDW2-like)     <= 15u^2 (we use one Newton correction)
+ * Everything here is static inline and contraction-free (-ffp-contract=off).
+ */
+#ifndef BCE_DD_H
+#define BCE_DD_H
+
+#include <stdint.h>
+#include <string.h>
+
+typedef struct bce_dd { double hi, lo; } bce_dd;
+
+static inline bce_dd bce_dd_make(double hi, double lo) { bce_dd r = { hi, lo }; return r; }
+
+static inline uint64_t bce_asuint64(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
+static inline double bce_asdouble(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+static inline uint32_t bce_asuint32(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
+static inline float bce_asfloat(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
+
+/* 2^e for -1022 <= e <= 1023, exact. */
+static inline double bce_pow2i(int e) { return bce_asdouble((uint64_t)(e + 1023) << 52); }
+
+static inline bce_dd bce_two_sum(double a, double b)
+{
+    double s = a + b;
+    double bb = s - a;
+    double e = (a - (s - bb)) + (b - bb);
+    return bce_dd_make(s, e);
+}
+
+static inline bce_dd bce_fast_two_sum(double a, double b)
+{
+    double s = a + b;
+    double e = b - (s - a);
+    return bce_dd_make(s, e);
+}
+
+static inline bce_dd bce_two_prod(double a, double b)
+{
+    double p = a * b;
+#if defined(__FMA__) || defined(__FMA4__)
+    double e = __builtin_fma(a, b, -p);
+#else
+    const double c = 134217729.0; /* 2^27 + 1 (Veltkamp) */
+    double ta = c * a, ah = ta - (ta - a), al = a - ah;
+    double tb = c * b, bh = tb - (tb - b), bl = b - bh;
+    double e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+#endif
+    return bce_dd_make(p, e);
+}
+
+/* a + b, both double-doubles (AccurateDWPlusDW). */
+static inline bce_dd bce_dd_add(bce_dd a, bce_dd b)
+{
+    bce_dd s = bce_two_sum(a.hi, b.hi);
+    bce_dd t = bce_two_sum(a.lo, b.lo);
+    double c = s.lo + t.hi;
+    bce_dd v = bce_fast_two_sum(s.hi, c);
+    double w = t.lo + v.lo;
+    return bce_fast_two_sum(v.hi, w);
+}
+
+static inline bce_dd bce_dd_neg(bce_dd a) { return bce_dd_make(-a.hi, -a.lo); }
+static inline bce_dd bce_dd_sub(bce_dd a, bce_dd b) { return bce_dd_add(a, bce_dd_neg(b)); }
+
+/* a + b, double-double plus double. */
+static inline bce_dd bce_dd_add_d(bce_dd a, double b)
+{
+    bce_dd s = bce_two_sum(a.hi, b);
+    double v = a.lo + s.lo;
+    return bce_fast_two_sum(s.hi, v);
+}
+
+/* a * b, double-double times double (DWTimesFP3). */
+static inline bce_dd bce_dd_mul_d(bce_dd a, double b)
+{
+    bce_dd c = bce_two_prod(a.hi, b);
+    double cl3 = c.lo + a.lo * b;
+    return bce_fast_two_sum(c.hi, cl3);
+}
+
+/* a * b, double-double times double-double (DWTimesDW). */
+static inline bce_dd bce_dd_mul(bce_dd a, bce_dd b)
+{
+    bce_dd c = bce_two_prod(a.hi, b.hi);
+    double tl = a.hi * b.lo + a.lo * b.hi;
+    double cl = c.lo + tl;
+    return bce_fast_two_sum(c.hi, cl);
+}
+
+/* a / b, double-doubles: q1 = a.hi/b.hi, one exact-residual correction. */
+static inline bce_dd bce_dd_div(bce_dd a, bce_dd b)
+{
+    double q1 = a.hi / b.hi;
+    bce_dd p = bce_dd_mul_d(b, q1);          /* b q1 */
+    bce_dd r = bce_dd_sub(a, p);             /* a - b q1 (nearly exact) */
+    double q2 = r.hi / b.hi;
+    return bce_fast_two_sum(q1, q2);
+}
+
+/* Round-to-odd of hi + lo to double (for a second, correct rounding to float:
+ * RN24(RO53(x)) = RN24(x) since 53 >= 24 + 2). */
+static inline double bce_dd_round_odd(bce_dd a)
+{
+    uint64_t u = bce_asuint64(a.hi);
+    if (a.lo != 0.0 && (u & 1u) == 0 && a.hi == a.hi && a.hi - a.hi == 0.0) {
+        /* hi is even and the exact value lies strictly on lo's side:
+         * step one ulp towards it (bit patterns are monotone per sign). */
+        if ((a.lo > 0) == (a.hi > 0)) u += 1; else u -= 1;
+        if (a.hi == 0.0) u = bce_asuint64(a.lo > 0 ? 0x1p-1074 : -0x1p-1074);
+        return bce_asdouble(u);
+    }
+    return a.hi;
+}
+
+/* Correctly rounded float of the double-double a (hi = RN(hi+lo)). */
+static inline float bce_dd_to_float(bce_dd a) { return (float)bce_dd_round_odd(a); }
+
+#endif /* BCE_DD_H */

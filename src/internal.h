@@ -1,0 +1,136 @@
+/*
+ * internal.h -- what the entry points (api.c) and the kernels share:
+ * per-sample label coefficients, results with error bounds, the kernel
+ * parameter block, and the final rounding helpers.
+ */
+#ifndef BCE_INTERNAL_H
+#define BCE_INTERNAL_H
+
+#include "bce.h"
+#include "dd.h"
+
+/*
+ * Label coefficients of one sample (the weight w_i is applied afterwards):
+ *   alpha = P y',  beta = 1 - y',  N = alpha + beta,  y' = y (1-a) + a/2.
+ * Logits:  L = alpha softplus(-z) + beta softplus(z),  g = beta s(z) - alpha s(-z)
+ * Probs:   L = -alpha log p - beta log1p(-p),          g = -alpha/p + beta/(1-p)
+ * For plain labels (no pos_weight, no smoothing) alpha = y, beta = 1 - y
+ * (exact double-double) and N = 1: exact == 1.  Otherwise each coefficient
+ * carries a relative error <= 2^-103 (exact == 0) and results whose value
+ * cancels are bounded in terms of that (docs/ACCURACY.md).
+ */
+typedef struct bce_lab {
+    bce_dd alpha, beta, N;
+    int exact;
+} bce_lab;
+
+/* A result before its final rounding: the value is v * 2^-scale, with an
+ * absolute error bound err (in the same units as v).  scale > 0 only in the
+ * deep tails, where the value is below 2^-900. */
+typedef struct bce_res {
+    bce_dd v;
+    int scale;
+    double err;
+} bce_res;
+
+/* Relative error bounds of the level-1 (fast path) results, used by the
+ * rounding tests.  Budgets in src/scalar/elem_f64.h; measured maxima in
+ * docs/ACCURACY.md (tests/test_level1.c asserts them against MPFR). */
+#define BCE_EPS_LOSS 0x1p-62   /* loss (logits and probs) */
+#define BCE_EPS_SIG  0x1p-64   /* sigma(-|z|) and 1 - sigma(-|z|) */
+#define BCE_EPS_LAB  0x1p-102  /* inexact label coefficients and dd ops */
+
+typedef struct bce_kparams {
+    unsigned flags;            /* BCE_OPT_* */
+    int plain;                 /* no pos_weight and no smoothing */
+    int has_pw;
+    double pos_weight;
+    double smooth;             /* a */
+    bce_dd one_minus_a;        /* 1 - a, exact */
+    double half_a;             /* a/2 */
+    int has_gscale;            /* gradient multiplied by gscale */
+    bce_dd gscale;             /* 1/n or 1/sum(w) */
+    int want_loss, want_grad;
+    int reduce;                /* loss accumulated into *acc, not stored */
+} bce_kparams;
+
+/* Accumulator of a reduced loss: compensated sum, plus flags for inf/NaN. */
+typedef struct bce_acc {
+    bce_dd s;
+    int inf, nan;
+} bce_acc;
+
+void bce_label(double y, const bce_kparams *kp, bce_lab *lab);
+
+/* Level-1 per-sample evaluation (src/scalar/logits_core.c, probs_core.c).
+ * z / p finite or infinite, not NaN. */
+void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
+                       int want_grad, bce_res *L, bce_res *G);
+void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
+                      int want_loss, int want_grad, bce_res *L, bce_res *G);
+
+/* Accurate slow path (triple-double, src/scalar/slow.c): recomputes one
+ * output (which = 0 loss, 1 gradient) with relative error <= 2^-140 (or the
+ * label coefficients' own error), overwriting *out. */
+void bce_slow_logits(double z, const bce_lab *lab, int which, bce_res *out);
+void bce_slow_probs(double p, const bce_lab *lab, unsigned flags, int which,
+                    bce_res *out);
+
+/* Multiply a result by a double-double factor (weight, 1/n, 1/sum w). */
+static inline void bce_res_scale(bce_res *r, bce_dd f)
+{
+    double af = f.hi < 0 ? -f.hi : f.hi;
+    if (r->v.hi - r->v.hi != 0.0) { /* inf (or NaN): no double-double */
+        r->v = bce_dd_make(r->v.hi * f.hi, 0.0);
+        return;
+    }
+    r->v = bce_dd_mul(r->v, f);
+    r->err = r->err * af * (1 + 0x1p-50)
+           + (r->v.hi < 0 ? -r->v.hi : r->v.hi) * 0x1p-103;
+}
+
+/* Rounding of v * 2^-S to double with one rounding (RN-even), also when the
+ * result is subnormal.  S >= 0. */
+double bce_round_scaled(bce_dd v, int S);
+
+static inline double bce_res_f64(const bce_res *r)
+{
+    return r->scale == 0 ? r->v.hi : bce_round_scaled(r->v, r->scale);
+}
+
+static inline float bce_res_f32(const bce_res *r)
+{
+    if (r->scale != 0) /* |value| < 2^-900: float rounding of the double is exact enough */
+        return (float)bce_round_scaled(r->v, r->scale);
+    return bce_dd_to_float(r->v);
+}
+
+/* Does every value within err of r round to the same float? */
+static inline int bce_f32_safe(const bce_res *r)
+{
+    if (r->scale != 0 || r->err == 0.0)
+        return 1;
+    double e = r->err * (1 + 0x1p-40);
+    bce_dd a = bce_two_sum(r->v.hi, r->v.lo - e);
+    bce_dd b = bce_two_sum(r->v.hi, r->v.lo + e);
+    return bce_dd_to_float(a) == bce_dd_to_float(b);
+}
+
+/* Is err small enough that rounding v to double is within 1 ulp? */
+static inline int bce_f64_ok(const bce_res *r)
+{
+    double a = r->v.hi < 0 ? -r->v.hi : r->v.hi;
+    return r->err * 0x1p55 <= a;
+}
+
+static inline void bce_acc_add(bce_acc *acc, const bce_res *r)
+{
+    double h = r->v.hi;
+    if (h != h) { acc->nan = 1; return; }
+    if (h - h != 0.0) { acc->inf = 1; return; }
+    bce_dd v = r->v;
+    if (r->scale != 0) v = bce_dd_make(bce_round_scaled(r->v, r->scale), 0.0);
+    acc->s = bce_dd_add(acc->s, v);
+}
+
+#endif

@@ -1,0 +1,33 @@
+/* kernels.h -- the kernel table: one set of loop kernels per ISA. */
+#ifndef BCE_KERNELS_H
+#define BCE_KERNELS_H
+
+#include "internal.h"
+
+typedef void (*bce_kern_f64)(size_t n, const double *x, const double *y,
+                             const double *w, const bce_kparams *kp,
+                             double *loss, double *grad, bce_acc *acc);
+typedef void (*bce_kern_f32)(size_t n, const float *x, const float *y,
+                             const float *w, const bce_kparams *kp,
+                             float *loss, float *grad, bce_acc *acc);
+
+typedef struct bce_kernels {
+    const char *name;              /* "scalar", "sse4.1", "avx2" */
+    bce_kern_f64 logits_f64, probs_f64;
+    bce_kern_f32 logits_f32, probs_f32;
+} bce_kernels;
+
+/* The table in use (dispatch.c): chosen once, on first use. */
+const bce_kernels *bce_kernels_active(void);
+
+/* Scalar kernels (src/scalar/). */
+void bce_logits_f64_scalar(size_t, const double *, const double *, const double *,
+                           const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f64_scalar(size_t, const double *, const double *, const double *,
+                          const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f32_scalar(size_t, const float *, const float *, const float *,
+                           const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
+                          const bce_kparams *, float *, float *, bce_acc *);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * logits_core.c -- level-1 evaluation of one sample from its logit z.
+ *
+ *   e   = e^-|z| = 2^E m          (bce_exp_scaled, rel. error <= 2^-66)
+ *   L   = C |z| + N log1p(e)      C = beta if z > 0 else alpha: two
+ *                                 non-negative terms, no cancellation
+ *   s0  = sigma(-|z|) = e/(1+e)   (double-double division)
+ *   g   = beta - N s0   (z > 0)   = beta sigma(z) - alpha sigma(-z)
+ *   g   = N s0 - alpha  (z <= 0)
+ * so both branches are "N s0 - T" up to sign, with T = C.
+ *
+ * Error bounds attached to the results (absolute, before final rounding):
+ *   loss:     BCE_EPS_LOSS |L|
+ *   gradient: BCE_EPS_SIG N s0 (+ BCE_EPS_LAB (N s0 + |T|) for inexact labels)
+ * Hard labels never cancel (|g| >= s0 or >= 1/2).  Soft labels can: the
+ * kernels compare the bound with |g| and take the slow path when needed.
+ *
+ * Deep tails (|z| > 623, e < 2^-900): 1 + e == 1 to far below 2^-106, so
+ * log1p(e) = s0 = e to that accuracy, and the results are formed as
+ * X + sign 2^E B with scaling, so that subnormal results round once.
+ * Proven: see docs/ACCURACY.md (budget argument; Gappa proofs pending).
+ */
+#include "internal.h"
+#include "scalar/elem_f64.h"
+
+static inline double dabs(double x) { return x < 0 ? -x : x; }
+
+/* v * 2^e for a double-double, exact unless it under/overflows; e in
+ * [-2044, 2046] (two steps). */
+static bce_dd dd_ldexp(bce_dd v, int e)
+{
+    int e1 = e / 2, e2 = e - e1;
+    double f1 = bce_pow2i(e1), f2 = bce_pow2i(e2);
+    return bce_dd_make(v.hi * f1 * f2, v.lo * f1 * f2);
+}
+
+/* C t as a double-double, for |t| up to DBL_MAX (the exact product needs
+ * operands below 2^995: scale t first). */
+static bce_dd dd_mul_big(bce_dd C, double t)
+{
+    if (dabs(t) <= 0x1p900)
+        return bce_dd_mul_d(C, t);
+    return dd_ldexp(bce_dd_mul_d(C, t * 0x1p-600), 600);
+}
+
+/* Deep tail: value = C t + sgn 2^E B  (C, B >= 0 double-doubles, t = |z| for
+ * the loss or -1 for the gradient), errB = relative error of B, labrel =
+ * relative error of C.  Fills r, scaled when the value is tiny so that a
+ * subnormal result is rounded once. */
+static void deep_combine(bce_dd C, double t, int sgn, bce_dd B, int E,
+                         double errB, double labrel, bce_res *r)
+{
+    const double tiny_x = 0x1p-800;
+    double xmag = C.hi * dabs(t);
+    if (B.hi == 0.0 || E < -1300) {
+        /* 2^E B < 2^-1299: negligible unless C t == 0; then the result is
+         * +-0 (the rounding of +-2^E B) */
+        bce_dd X = dd_mul_big(C, t);
+        if (X.hi == 0.0) X = bce_dd_make(sgn > 0 ? 0.0 : -0.0, 0.0);
+        r->v = X; r->scale = 0; r->err = dabs(X.hi) * (labrel + 0x1p-103);
+        return;
+    }
+    if (xmag < tiny_x) {
+        int S = -E - 200;                 /* E in [-1300, -900]: S in [700, 1100] */
+        bce_dd Xs = bce_dd_mul_d(dd_ldexp(C, S), t);   /* < 2^300 */
+        bce_dd Bs = dd_ldexp(B, -200);
+        if (sgn < 0) Bs = bce_dd_neg(Bs);
+        r->v = bce_dd_add(Xs, Bs);
+        r->scale = S;
+        r->err = errB * dabs(Bs.hi) + dabs(Xs.hi) * (labrel + 0x1p-103)
+               + dabs(r->v.hi) * 0x1p-103;
+        return;
+    }
+    /* |C t| >= 2^-800 > 2^99 2^E B: B enters as a (maybe subnormal) double */
+    bce_dd X = dd_mul_big(C, t);
+    double b = B.hi * bce_pow2i(E / 2) * bce_pow2i(E - E / 2);
+    r->v = bce_dd_add_d(X, sgn > 0 ? b : -b);
+    r->scale = 0;
+    r->err = dabs(X.hi) * (labrel + 0x1p-103) + dabs(b) * (errB + 0x1p-100)
+           + 0x1p-1074;
+}
+
+void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
+                       int want_grad, bce_res *L, bce_res *G)
+{
+    const int pos = z > 0;
+    const double az = dabs(z);
+    const bce_dd C = pos ? lab->beta : lab->alpha;   /* loss: C|z|; grad: T */
+    const double labrel = lab->exact ? 0.0 : BCE_EPS_LAB;
+
+    if (az - az != 0.0) { /* z = +-inf: exact limits */
+        if (want_loss) {
+            L->v = bce_dd_make(C.hi > 0 ? az : 0.0, 0.0);
+            L->scale = 0; L->err = 0.0;
+        }
+        if (want_grad) { /* g = -sgn T: beta at +inf, -alpha at -inf */
+            G->v = pos ? C : bce_dd_neg(C);
+            G->scale = 0; G->err = dabs(C.hi) * labrel;
+        }
+        return;
+    }
+
+    int E = BCE_E_TINY;
+    bce_dd m = bce_dd_make(1.0, 0.0);
+    if (az <= 1000.0)
+        m = bce_exp_scaled(-az, &E);
+
+    if (E >= -900) {
+        double sc = bce_pow2i(E);
+        bce_dd e = bce_dd_make(m.hi * sc, m.lo * sc);    /* exact */
+        bce_dd d = bce_two_sum(1.0, e.hi);               /* 1 + e.hi exactly */
+        if (want_loss) {
+            bce_dd lg = bce_ln3(d.hi, d.lo, e.lo);       /* log1p(e) */
+            if (!lab->exact) lg = bce_dd_mul(lab->N, lg);
+            bce_dd a = bce_dd_mul_d(C, az);
+            L->v = bce_dd_add(a, lg);
+            L->scale = 0;
+            L->err = dabs(L->v.hi) * BCE_EPS_LOSS;
+        }
+        if (want_grad) {
+            bce_dd D = bce_fast_two_sum(d.hi, d.lo + e.lo);
+            bce_dd s0 = bce_dd_div(e, D);
+            if (!lab->exact) s0 = bce_dd_mul(lab->N, s0);
+            bce_dd g = bce_dd_sub(s0, C);
+            G->v = pos ? bce_dd_neg(g) : g;
+            G->scale = 0;
+            G->err = s0.hi * BCE_EPS_SIG + (s0.hi + dabs(C.hi)) * labrel
+                   + dabs(g.hi) * 0x1p-103;
+        }
+        return;
+    }
+
+    /* Deep tail: e = 2^E m < 2^-900. */
+    bce_dd Nm = lab->exact ? m : bce_dd_mul(lab->N, m);
+    if (want_loss) /* L = C|z| + 2^E N m */
+        deep_combine(C, az, +1, Nm, E, BCE_EPS_LOSS, labrel, L);
+    if (want_grad) { /* N s0 - T = C (-1) + 2^E N m;  g = -(that) for z > 0 */
+        deep_combine(C, -1.0, +1, Nm, E, BCE_EPS_SIG, labrel, G);
+        if (pos) G->v = bce_dd_neg(G->v);
+    }
+}

@@ -1,0 +1,21 @@
+/*
+ * logits_f64.c -- scalar kernel, logits form, f64.
+ *
+ * Algorithm: src/scalar/logits_core.c (level 1, double-double, relative
+ * error <= BCE_EPS_* of internal.h) with the slow path src/scalar/slow.c
+ * (triple-double) for results whose rounding the bound cannot decide.
+ * Bounds (docs/ACCURACY.md has the measured maxima and the inputs reaching
+ * them; `bce verify` re-measures them):
+ *   loss <= 0.5 + 2^-9 ulp (level-1 bound BCE_EPS_LOSS = 2^-62);
+ *   gradient <= 1 ulp: rounding test |err| * 2^55 <= |g|, else slow path.
+ */
+#include "kernels.h"
+
+#define KERNEL_NAME bce_logits_f64_scalar
+#define FT double
+#define SAMPLE(x, lab, kp, L, G) bce_logits_sample((x), (lab), (kp)->want_loss, (kp)->want_grad, (L), (G))
+#define SLOW(x, lab, kp, which, r) bce_slow_logits((x), (lab), (which), (r))
+#define GRAD_OK(r) bce_f64_ok(r)
+#define LOSS_OK(r) 1
+#define ROUND(r) bce_res_f64(r)
+#include "scalar/kernel_loop.h"

@@ -1,0 +1,107 @@
+/*
+ * probs_core.c -- level-1 evaluation of one sample from its probability p.
+ *
+ *   L = -alpha log p - beta log1p(-p)     two non-negative terms
+ *       log p     = bce_ln3(p)             (relative accuracy also near p = 1,
+ *                                            where c = 1 makes r = p - 1 exact)
+ *       log1p(-p) = bce_ln3(1 - p as an exact double-double)
+ *   g = -alpha/p + beta/(1-p) = (N p - alpha) / (p (1-p))
+ *       numerator exact for plain labels (N = 1: TwoSum(p, -y)), denominator
+ *       and quotient in double-double (relative error < 2^-100).
+ * With BCE_OPT_LOG_CLAMP each log is max(log, -100) (PyTorch BCELoss):
+ *   log p < -100  <=>  p < e^-100, i.e. p <= 0x1.a8c1f14e2af5cp-145 (the
+ *   double just below e^-100 = 0x1.a8c1f14e2af5c...p-145, MPFR);
+ *   log1p(-p) < -100 <=> 1 - p < e^-100 <=> p == 1 (every double p < 1 has
+ *   1 - p >= 2^-53).  A clamped term is constant: its derivative is 0.
+ * Limits: p = 0 or 1 give +inf loss / +-inf gradient when the coefficient
+ * of the singular term is positive; a zero coefficient contributes nothing.
+ * Error bounds attached: loss BCE_EPS_LOSS |L|; gradient 2^-100 |g| (+ label
+ * error for inexact coefficients, relative to |N p| + alpha).
+ */
+#include "internal.h"
+#include "scalar/elem_f64.h"
+
+#define BCE_P100 0x1.a8c1f14e2af5dp-145 /* smallest double > e^-100 */
+
+static inline double dabs(double x) { return x < 0 ? -x : x; }
+
+static bce_dd dd_div_safe(bce_dd a, bce_dd b)
+{
+    double q = a.hi / b.hi;
+    if (q - q != 0.0 || q == 0.0) return bce_dd_make(q, 0.0);
+    return bce_dd_div(a, b);
+}
+
+void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
+                      int want_loss, int want_grad, bce_res *L, bce_res *G)
+{
+    const int clamp = (flags & BCE_OPT_LOG_CLAMP) != 0;
+    const int cl_p = clamp && p < BCE_P100;
+    const int cl_q = clamp && p == 1.0;
+    const double labrel = lab->exact ? 0.0 : BCE_EPS_LAB;
+    const bce_dd zero = bce_dd_make(0.0, 0.0);
+    const double inf = 1.0 / zero.hi;
+
+    if (want_loss) {
+        bce_dd tp = zero, tq = zero;
+        if (lab->alpha.hi != 0.0) {
+            if (cl_p) tp = bce_dd_mul_d(lab->alpha, 100.0);
+            else if (p == 0.0) tp = bce_dd_make(inf, 0.0);
+            else tp = bce_dd_neg(bce_dd_mul(lab->alpha, bce_ln3(p, 0.0, 0.0)));
+        }
+        if (lab->beta.hi != 0.0) {
+            if (cl_q) tq = bce_dd_mul_d(lab->beta, 100.0);
+            else if (p == 1.0) tq = bce_dd_make(inf, 0.0);
+            else {
+                bce_dd q = bce_two_sum(1.0, -p);
+                tq = bce_dd_neg(bce_dd_mul(lab->beta, bce_ln3(q.hi, q.lo, 0.0)));
+            }
+        }
+        if (tp.hi == inf || tq.hi == inf) L->v = bce_dd_make(inf, 0.0);
+        else L->v = bce_dd_add(tp, tq);
+        L->scale = 0;
+        L->err = dabs(L->v.hi) * (BCE_EPS_LOSS + labrel);
+        if (L->v.hi == inf) L->err = 0.0;
+    }
+    if (!want_grad) return;
+
+    G->scale = 0;
+    if (clamp && (cl_p || cl_q)) {
+        /* one term is constant; the other is -alpha/p or beta/(1-p) */
+        bce_dd g = zero;
+        if (cl_p && !cl_q) {          /* beta/(1-p), p tiny */
+            g = dd_div_safe(lab->beta, bce_two_sum(1.0, -p));
+        } else if (cl_q && !cl_p) {   /* -alpha/p, p == 1 */
+            g = bce_dd_neg(lab->alpha);
+        }
+        G->v = g;
+        G->err = dabs(g.hi) * (0x1p-100 + labrel);
+        return;
+    }
+    if (p == 0.0) {
+        G->v = lab->alpha.hi > 0 ? bce_dd_make(-inf, 0.0) : lab->beta;
+        G->err = lab->alpha.hi > 0 ? 0.0 : dabs(lab->beta.hi) * labrel;
+        return;
+    }
+    if (p == 1.0) {
+        G->v = lab->beta.hi > 0 ? bce_dd_make(inf, 0.0) : bce_dd_neg(lab->alpha);
+        G->err = lab->beta.hi > 0 ? 0.0 : dabs(lab->alpha.hi) * labrel;
+        return;
+    }
+    /* (N p - alpha) / (p (1 - p)); for tiny p scale numerator and
+     * denominator by 2^200 so that no product underflows. */
+    double ps = p;
+    bce_dd al = lab->alpha;
+    if (p < 0x1p-900) {
+        ps = p * 0x1p200;
+        al = bce_dd_make(al.hi * 0x1p200, al.lo * 0x1p200);
+    }
+    bce_dd np = lab->exact ? bce_dd_make(ps, 0.0) : bce_dd_mul_d(lab->N, ps);
+    bce_dd num = bce_dd_sub(np, al);
+    bce_dd den = bce_dd_mul_d(bce_two_sum(1.0, -p), ps);
+    bce_dd g = dd_div_safe(num, den);
+    G->v = g;
+    if (g.hi - g.hi != 0.0) { G->err = 0.0; return; }
+    G->err = dabs(g.hi) * 0x1p-100
+           + labrel * (dabs(np.hi) + dabs(al.hi)) / den.hi;
+}

@@ -118,7 +118,7 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom)
     if (acc->nan) return bce_dd_make(__builtin_nan(""), 0.0);
     if (acc->inf) return bce_dd_make(__builtin_inf(), 0.0);
     if (acc->s.hi == 0.0) return acc->s;
-    return bce_dd_div(acc->s, denom);
+    return bce_dd_div_safe(acc->s, denom);
 }
 
 #define DEFINE_ENTRY(NAME, T, SCAN, FORM, KFIELD, TOFT)                         \

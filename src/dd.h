@@ -115,6 +115,22 @@ static inline bce_dd bce_dd_div(bce_dd a, bce_dd b)
     return bce_fast_two_sum(q1, q2);
 }
 
+/* a / b, also when the quotient is beyond the exact-product range
+ * (|q| > 2^900: a scaled numerator is divided and the quotient scaled back;
+ * overflow gives the correctly signed infinity), zero or infinite. */
+static inline bce_dd bce_dd_div_safe(bce_dd a, bce_dd b)
+{
+    double q = a.hi / b.hi;
+    if (q - q != 0.0 || q == 0.0) return bce_dd_make(q, 0.0);
+    if (q > 0x1p900 || q < -0x1p900) {
+        bce_dd t = bce_dd_div(bce_dd_make(a.hi * 0x1p-200, a.lo * 0x1p-200), b);
+        t = bce_dd_make(t.hi * 0x1p200, t.lo * 0x1p200);
+        if (t.hi - t.hi != 0.0) t.lo = 0.0;
+        return t;
+    }
+    return bce_dd_div(a, b);
+}
+
 /* Round-to-odd of hi + lo to double (for a second, correct rounding to float:
  * RN24(RO53(x)) = RN24(x) since 53 >= 24 + 2). */
 static inline double bce_dd_round_odd(bce_dd a)

@@ -19,14 +19,20 @@
  * carries a relative error <= 2^-103 (exact == 0) and results whose value
  * cancels are bounded in terms of that (docs/ACCURACY.md).
  */
-typedef struct bce_lab {
+struct bce_lab {
     bce_dd alpha, beta, N;
     int exact;
-} bce_lab;
+    /* alpha_s = alpha 2^600, computed from the scaled label so that a tiny
+     * alpha (< 2^-900: a subnormal soft label times pos_weight, say) keeps
+     * its relative accuracy where the kernels work in a scaled frame. */
+    bce_dd alpha_s;
+};
+typedef struct bce_lab bce_lab;
 
 /* A result before its final rounding: the value is v * 2^-scale, with an
  * absolute error bound err (in the same units as v).  scale > 0 only in the
- * deep tails, where the value is below 2^-900. */
+ * deep tails, where the value is below 2^-900; scale < 0 for gradients of
+ * tiny probabilities, which may exceed DBL_MAX before the reduction's 1/n. */
 typedef struct bce_res {
     bce_dd v;
     int scale;
@@ -62,6 +68,26 @@ typedef struct bce_acc {
 
 void bce_label(double y, const bce_kparams *kp, bce_lab *lab);
 
+/* v 2^e for a double-double, e in [-2044, 2046], in two exact steps (exact
+ * unless the result under/overflows). */
+static inline bce_dd bce_dd_ldexp(bce_dd v, int e)
+{
+    int e1 = e / 2, e2 = e - e1;
+    double f1 = bce_pow2i(e1), f2 = bce_pow2i(e2);
+    return bce_dd_make(v.hi * f1 * f2, v.lo * f1 * f2);
+}
+
+/* alpha 2^S with alpha's relative accuracy, also for a tiny alpha. */
+static inline bce_dd bce_lab_alpha_scaled(const bce_lab *lab, int S)
+{
+    if (lab->alpha_s.hi < 0x1p-300)   /* alpha < 2^-900, maybe underflowed */
+        return bce_dd_ldexp(lab->alpha_s, S - 600);
+    return bce_dd_ldexp(lab->alpha, S);
+}
+
+/* alpha > 0?  (alpha itself may have underflowed to 0: ask alpha_s) */
+static inline int bce_lab_alpha_pos(const bce_lab *lab) { return lab->alpha_s.hi > 0.0; }
+
 /* Level-1 per-sample evaluation (src/scalar/logits_core.c, probs_core.c).
  * z / p finite or infinite, not NaN. */
 void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
@@ -70,10 +96,12 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
                       int want_loss, int want_grad, bce_res *L, bce_res *G);
 
 /* Accurate slow path (triple-double, src/scalar/slow.c): recomputes one
- * output (which = 0 loss, 1 gradient) with relative error <= 2^-140 (or the
- * label coefficients' own error), overwriting *out. */
-void bce_slow_logits(double z, const bce_lab *lab, int which, bce_res *out);
-void bce_slow_probs(double p, const bce_lab *lab, unsigned flags, int which,
+ * output (which = 0 loss, 1 gradient) of sample (x, y) from scratch, label
+ * coefficients included, with a relative error near 2^-140, overwriting
+ * *out (value and error bound). */
+void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
+                     bce_res *out);
+void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
                     bce_res *out);
 
 /* Multiply a result by a double-double factor (weight, 1/n, 1/sum w). */
@@ -84,13 +112,29 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
         r->v = bce_dd_make(r->v.hi * f.hi, 0.0);
         return;
     }
-    r->v = bce_dd_mul(r->v, f);
+    double av = r->v.hi < 0 ? -r->v.hi : r->v.hi;
+    if (av > 0x1p900 && af > 0x1p900) { /* product > 2^1800: overflow */
+        r->v = bce_dd_make(r->v.hi * f.hi, 0.0); r->err = 0.0;
+        return;
+    }
+    if (av > 0x1p900 || af > 0x1p900) {
+        /* keep the exact products inside the splitting range (dd.h): scale
+         * the large factor down, multiply, scale back (overflow -> inf) */
+        bce_dd a = r->v, b = f;
+        if (av > 0x1p900) a = bce_dd_make(a.hi * 0x1p-200, a.lo * 0x1p-200);
+        else b = bce_dd_make(b.hi * 0x1p-200, b.lo * 0x1p-200);
+        bce_dd t = bce_dd_mul(a, b);
+        r->v = bce_dd_make(t.hi * 0x1p200, t.lo * 0x1p200);
+        if (r->v.hi - r->v.hi != 0.0) { r->v.lo = 0.0; r->err = 0.0; return; }
+    } else {
+        r->v = bce_dd_mul(r->v, f);
+    }
     r->err = r->err * af * (1 + 0x1p-50)
            + (r->v.hi < 0 ? -r->v.hi : r->v.hi) * 0x1p-103;
 }
 
 /* Rounding of v * 2^-S to double with one rounding (RN-even), also when the
- * result is subnormal.  S >= 0. */
+ * result is subnormal (S > 0) or overflows (S < 0). */
 double bce_round_scaled(bce_dd v, int S);
 
 static inline double bce_res_f64(const bce_res *r)
@@ -108,6 +152,8 @@ static inline float bce_res_f32(const bce_res *r)
 /* Does every value within err of r round to the same float? */
 static inline int bce_f32_safe(const bce_res *r)
 {
+    /* scale > 0: |value| < 2^-900, a float 0; scale < 0 never for float
+     * inputs (p >= 2^-149 > 2^-900) */
     if (r->scale != 0 || r->err == 0.0)
         return 1;
     double e = r->err * (1 + 0x1p-40);

@@ -1,6 +1,18 @@
 /* label.c -- per-sample label coefficients (see internal.h). */
 #include "internal.h"
 
+static bce_dd scale_dd(bce_dd a, double f) { return bce_dd_make(a.hi * f, a.lo * f); }
+
+/* y' = y (1-a) + a/2 and alpha = P y' for a label y (already scaled by the
+ * caller when tiny); relative error <= 2^-104 each when nothing underflows. */
+static bce_dd alpha_of(double y, double half_a, const bce_kparams *kp)
+{
+    bce_dd yp = bce_dd_make(y, 0.0);
+    if (kp->smooth != 0.0)
+        yp = bce_dd_add_d(bce_dd_mul_d(kp->one_minus_a, y), half_a);
+    return kp->has_pw ? bce_dd_mul_d(yp, kp->pos_weight) : yp;
+}
+
 void bce_label(double y, const bce_kparams *kp, bce_lab *lab)
 {
     if (kp->plain) {
@@ -8,6 +20,7 @@ void bce_label(double y, const bce_kparams *kp, bce_lab *lab)
         lab->beta = bce_two_sum(1.0, -y);      /* exact */
         lab->N = bce_dd_make(1.0, 0.0);
         lab->exact = 1;
+        lab->alpha_s = scale_dd(lab->alpha, 0x1p600);
         return;
     }
     bce_dd yp, omy;
@@ -23,4 +36,8 @@ void bce_label(double y, const bce_kparams *kp, bce_lab *lab)
     lab->beta = omy;
     lab->N = bce_dd_add(lab->alpha, lab->beta);
     lab->exact = 0;
+    if (yp.hi < 0x1p-900) /* tiny: recompute alpha from the scaled label */
+        lab->alpha_s = alpha_of(y * 0x1p600, kp->half_a * 0x1p600, kp);
+    else
+        lab->alpha_s = scale_dd(lab->alpha, 0x1p600);
 }

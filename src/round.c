@@ -7,6 +7,10 @@
 double bce_round_scaled(bce_dd v, int S)
 {
     if (S == 0) return v.hi;
+    if (S < 0) { /* large values: hi = RN(hi + lo); scaling up is exact or overflows */
+        double f = bce_pow2i(-S);
+        return v.hi * f;
+    }
     int s1 = S / 2, s2 = S - s1;
     double f1 = bce_pow2i(-s1), f2 = bce_pow2i(-s2);
     double a = v.hi < 0 ? -v.hi : v.hi;

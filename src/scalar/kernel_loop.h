@@ -6,7 +6,7 @@
  *   KERNEL_NAME   function name
  *   FT            element type (double or float)
  *   SAMPLE(x, lab, kp, L, G)   level-1 evaluation of one sample
- *   SLOW(x, lab, kp, which, r) accurate slow path
+ *   SLOW(x, y, kp, which, r)   accurate slow path
  *   GRAD_OK(r)    does the gradient meet the bound / round safely?
  *   LOSS_OK(r)    does the loss round safely?  (1 for f64: always within bound)
  *   ROUND(r)      final rounding to FT
@@ -41,7 +41,7 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
             if (w) bce_res_scale(&Gs, bce_dd_make(wi, 0.0));
             if (kp->has_gscale) bce_res_scale(&Gs, kp->gscale);
             if (!GRAD_OK(&Gs)) {
-                SLOW(xi, &lab, kp, 1, &G);
+                SLOW(xi, yi, kp, 1, &G);
                 Gs = G;
                 if (w) bce_res_scale(&Gs, bce_dd_make(wi, 0.0));
                 if (kp->has_gscale) bce_res_scale(&Gs, kp->gscale);
@@ -49,15 +49,17 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
             grad[i] = ROUND(&Gs);
         }
         if (kp->want_loss) {
-            if (w) bce_res_scale(&L, bce_dd_make(wi, 0.0));
+            bce_res Ls = L;
+            if (w) bce_res_scale(&Ls, bce_dd_make(wi, 0.0));
             if (kp->reduce) {
-                bce_acc_add(acc, &L);
+                bce_acc_add(acc, &Ls);
             } else {
-                if (!LOSS_OK(&L)) {
-                    SLOW(xi, &lab, kp, 0, &L);
-                    if (w) bce_res_scale(&L, bce_dd_make(wi, 0.0));
+                if (!LOSS_OK(&Ls)) {
+                    SLOW(xi, yi, kp, 0, &L);
+                    Ls = L;
+                    if (w) bce_res_scale(&Ls, bce_dd_make(wi, 0.0));
                 }
-                loss[i] = ROUND(&L);
+                loss[i] = ROUND(&Ls);
             }
         }
     }

@@ -25,45 +25,47 @@
 
 static inline double dabs(double x) { return x < 0 ? -x : x; }
 
-/* v * 2^e for a double-double, exact unless it under/overflows; e in
- * [-2044, 2046] (two steps). */
-static bce_dd dd_ldexp(bce_dd v, int e)
-{
-    int e1 = e / 2, e2 = e - e1;
-    double f1 = bce_pow2i(e1), f2 = bce_pow2i(e2);
-    return bce_dd_make(v.hi * f1 * f2, v.lo * f1 * f2);
-}
-
 /* C t as a double-double, for |t| up to DBL_MAX (the exact product needs
  * operands below 2^995: scale t first). */
 static bce_dd dd_mul_big(bce_dd C, double t)
 {
     if (dabs(t) <= 0x1p900)
         return bce_dd_mul_d(C, t);
-    return dd_ldexp(bce_dd_mul_d(C, t * 0x1p-600), 600);
+    return bce_dd_ldexp(bce_dd_mul_d(C, t * 0x1p-600), 600);
+}
+
+/* C 2^S accurately: beta is never tiny but 0; alpha may be. */
+static bce_dd coef_scaled(const bce_lab *lab, int pos, int S)
+{
+    return pos ? bce_dd_ldexp(lab->beta, S) : bce_lab_alpha_scaled(lab, S);
 }
 
 /* Deep tail: value = C t + sgn 2^E B  (C, B >= 0 double-doubles, t = |z| for
  * the loss or -1 for the gradient), errB = relative error of B, labrel =
  * relative error of C.  Fills r, scaled when the value is tiny so that a
  * subnormal result is rounded once. */
-static void deep_combine(bce_dd C, double t, int sgn, bce_dd B, int E,
-                         double errB, double labrel, bce_res *r)
+static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
+                         const bce_lab *lab, int pos, double t, int sgn,
+                         bce_dd B, int E, double errB, double labrel, bce_res *r)
 {
     const double tiny_x = 0x1p-800;
-    double xmag = C.hi * dabs(t);
+    /* C may be a tiny alpha (even one that underflowed to 0): take its
+     * magnitude and its products from the scaled copy */
+    const int ctiny = !pos && lab->alpha_s.hi < 0x1p-300;
+    bce_dd Cs = Cscaled(lab, pos, 600);
+    double xmag = ctiny ? Cs.hi * 0x1p-600 * dabs(t) : C.hi * dabs(t);
     if (B.hi == 0.0 || E < -1300) {
         /* 2^E B < 2^-1299: negligible unless C t == 0; then the result is
          * +-0 (the rounding of +-2^E B) */
-        bce_dd X = dd_mul_big(C, t);
+        bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
         if (X.hi == 0.0) X = bce_dd_make(sgn > 0 ? 0.0 : -0.0, 0.0);
         r->v = X; r->scale = 0; r->err = dabs(X.hi) * (labrel + 0x1p-103);
         return;
     }
     if (xmag < tiny_x) {
         int S = -E - 200;                 /* E in [-1300, -900]: S in [700, 1100] */
-        bce_dd Xs = bce_dd_mul_d(dd_ldexp(C, S), t);   /* < 2^300 */
-        bce_dd Bs = dd_ldexp(B, -200);
+        bce_dd Xs = bce_dd_mul_d(Cscaled(lab, pos, S), t);  /* < 2^300 */
+        bce_dd Bs = bce_dd_ldexp(B, -200);
         if (sgn < 0) Bs = bce_dd_neg(Bs);
         r->v = bce_dd_add(Xs, Bs);
         r->scale = S;
@@ -72,12 +74,30 @@ static void deep_combine(bce_dd C, double t, int sgn, bce_dd B, int E,
         return;
     }
     /* |C t| >= 2^-800 > 2^99 2^E B: B enters as a (maybe subnormal) double */
-    bce_dd X = dd_mul_big(C, t);
+    bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
     double b = B.hi * bce_pow2i(E / 2) * bce_pow2i(E - E / 2);
     r->v = bce_dd_add_d(X, sgn > 0 ? b : -b);
     r->scale = 0;
     r->err = dabs(X.hi) * (labrel + 0x1p-103) + dabs(b) * (errB + 0x1p-100)
            + 0x1p-1074;
+}
+
+/* |z| < 2^-900: s0 = 1/2 - |z|/4 + O(|z|^3) (the cubic term is below 2^-2700),
+ * and N s0 - T may be far below 2^-969 (T = N/2, e.g. y = 1/2), where a
+ * double-double has no room: form it scaled by 2^600. */
+static void tiny_z_grad(double az, int pos, const bce_lab *lab,
+                        double labrel, bce_res *G)
+{
+    bce_dd s0 = bce_two_sum(0x1p599, -az * 0x1p598);       /* exact */
+    bce_dd Ns0 = lab->exact ? s0 : bce_dd_mul(lab->N, s0);
+    bce_dd Ts = coef_scaled(lab, pos, 600);
+    bce_dd g = bce_dd_sub(Ns0, Ts);
+    G->v = pos ? bce_dd_neg(g) : g;
+    G->scale = 600;
+    /* exact operands for plain labels: only the dd rounding (<= 3u^2 |g|),
+     * the dropped cubic term (< 2^-2700 2^600) and the label error remain */
+    G->err = dabs(g.hi) * 0x1p-103 + (dabs(Ns0.hi) + dabs(Ts.hi)) * labrel
+           + 0x1p-1000;
 }
 
 void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
@@ -90,7 +110,8 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
 
     if (az - az != 0.0) { /* z = +-inf: exact limits */
         if (want_loss) {
-            L->v = bce_dd_make(C.hi > 0 ? az : 0.0, 0.0);
+            int cpos = pos ? lab->beta.hi > 0 : bce_lab_alpha_pos(lab);
+            L->v = bce_dd_make(cpos ? az : 0.0, 0.0);
             L->scale = 0; L->err = 0.0;
         }
         if (want_grad) { /* g = -sgn T: beta at +inf, -alpha at -inf */
@@ -126,6 +147,8 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
             G->scale = 0;
             G->err = s0.hi * BCE_EPS_SIG + (s0.hi + dabs(C.hi)) * labrel
                    + dabs(g.hi) * 0x1p-103;
+            if (az < 0x1p-900)
+                tiny_z_grad(az, pos, lab, labrel, G);
         }
         return;
     }
@@ -133,9 +156,9 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
     /* Deep tail: e = 2^E m < 2^-900. */
     bce_dd Nm = lab->exact ? m : bce_dd_mul(lab->N, m);
     if (want_loss) /* L = C|z| + 2^E N m */
-        deep_combine(C, az, +1, Nm, E, BCE_EPS_LOSS, labrel, L);
+        deep_combine(C, coef_scaled, lab, pos, az, +1, Nm, E, BCE_EPS_LOSS, labrel, L);
     if (want_grad) { /* N s0 - T = C (-1) + 2^E N m;  g = -(that) for z > 0 */
-        deep_combine(C, -1.0, +1, Nm, E, BCE_EPS_SIG, labrel, G);
+        deep_combine(C, coef_scaled, lab, pos, -1.0, +1, Nm, E, BCE_EPS_SIG, labrel, G);
         if (pos) G->v = bce_dd_neg(G->v);
     }
 }

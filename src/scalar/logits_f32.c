@@ -14,7 +14,7 @@
 #define KERNEL_NAME bce_logits_f32_scalar
 #define FT float
 #define SAMPLE(x, lab, kp, L, G) bce_logits_sample((x), (lab), (kp)->want_loss, (kp)->want_grad, (L), (G))
-#define SLOW(x, lab, kp, which, r) bce_slow_logits((x), (lab), (which), (r))
+#define SLOW(x, y, kp, which, r) bce_slow_logits((x), (y), (kp), (which), (r))
 #define GRAD_OK(r) bce_f32_safe(r)
 #define LOSS_OK(r) bce_f32_safe(r)
 #define ROUND(r) bce_res_f32(r)

@@ -14,7 +14,7 @@
 #define KERNEL_NAME bce_logits_f64_scalar
 #define FT double
 #define SAMPLE(x, lab, kp, L, G) bce_logits_sample((x), (lab), (kp)->want_loss, (kp)->want_grad, (L), (G))
-#define SLOW(x, lab, kp, which, r) bce_slow_logits((x), (lab), (which), (r))
+#define SLOW(x, y, kp, which, r) bce_slow_logits((x), (y), (kp), (which), (r))
 #define GRAD_OK(r) bce_f64_ok(r)
 #define LOSS_OK(r) 1
 #define ROUND(r) bce_res_f64(r)

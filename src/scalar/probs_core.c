@@ -25,13 +25,6 @@
 
 static inline double dabs(double x) { return x < 0 ? -x : x; }
 
-static bce_dd dd_div_safe(bce_dd a, bce_dd b)
-{
-    double q = a.hi / b.hi;
-    if (q - q != 0.0 || q == 0.0) return bce_dd_make(q, 0.0);
-    return bce_dd_div(a, b);
-}
-
 void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
                       int want_loss, int want_grad, bce_res *L, bce_res *G)
 {
@@ -43,25 +36,37 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
     const double inf = 1.0 / zero.hi;
 
     if (want_loss) {
+        /* A tiny coefficient alpha or a tiny p makes the loss possibly
+         * smaller than 2^-969, where products lose their low parts: then
+         * both terms are formed scaled by 2^600 (L->scale = 600). */
+        const int apos = bce_lab_alpha_pos(lab);
+        const int S = ((apos && lab->alpha.hi < 0x1p-900) || p < 0x1p-900) ? 600 : 0;
+        const double f = S ? 0x1p600 : 1.0;
+        bce_dd al = S ? bce_lab_alpha_scaled(lab, S) : lab->alpha;
+        bce_dd be = bce_dd_make(lab->beta.hi * f, lab->beta.lo * f);
         bce_dd tp = zero, tq = zero;
-        if (lab->alpha.hi != 0.0) {
-            if (cl_p) tp = bce_dd_mul_d(lab->alpha, 100.0);
+        if (apos) {
+            if (cl_p) tp = bce_dd_mul_d(al, 100.0);
             else if (p == 0.0) tp = bce_dd_make(inf, 0.0);
-            else tp = bce_dd_neg(bce_dd_mul(lab->alpha, bce_ln3(p, 0.0, 0.0)));
+            else tp = bce_dd_neg(bce_dd_mul(al, bce_ln3(p, 0.0, 0.0)));
         }
-        if (lab->beta.hi != 0.0) {
-            if (cl_q) tq = bce_dd_mul_d(lab->beta, 100.0);
+        if (be.hi != 0.0) {
+            if (cl_q) tq = bce_dd_mul_d(be, 100.0);
             else if (p == 1.0) tq = bce_dd_make(inf, 0.0);
             else {
                 bce_dd q = bce_two_sum(1.0, -p);
-                tq = bce_dd_neg(bce_dd_mul(lab->beta, bce_ln3(q.hi, q.lo, 0.0)));
+                tq = bce_dd_neg(bce_dd_mul(be, bce_ln3(q.hi, q.lo, 0.0)));
             }
         }
-        if (tp.hi == inf || tq.hi == inf) L->v = bce_dd_make(inf, 0.0);
-        else L->v = bce_dd_add(tp, tq);
         L->scale = 0;
-        L->err = dabs(L->v.hi) * (BCE_EPS_LOSS + labrel);
-        if (L->v.hi == inf) L->err = 0.0;
+        if (tp.hi == inf || tq.hi == inf) {
+            L->v = bce_dd_make(inf, 0.0);
+            L->err = 0.0;
+        } else {
+            L->v = bce_dd_add(tp, tq);
+            L->scale = S;
+            L->err = dabs(L->v.hi) * (BCE_EPS_LOSS + labrel);
+        }
     }
     if (!want_grad) return;
 
@@ -70,7 +75,7 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
         /* one term is constant; the other is -alpha/p or beta/(1-p) */
         bce_dd g = zero;
         if (cl_p && !cl_q) {          /* beta/(1-p), p tiny */
-            g = dd_div_safe(lab->beta, bce_two_sum(1.0, -p));
+            g = bce_dd_div_safe(lab->beta, bce_two_sum(1.0, -p));
         } else if (cl_q && !cl_p) {   /* -alpha/p, p == 1 */
             g = bce_dd_neg(lab->alpha);
         }
@@ -79,8 +84,8 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
         return;
     }
     if (p == 0.0) {
-        G->v = lab->alpha.hi > 0 ? bce_dd_make(-inf, 0.0) : lab->beta;
-        G->err = lab->alpha.hi > 0 ? 0.0 : dabs(lab->beta.hi) * labrel;
+        G->v = bce_lab_alpha_pos(lab) ? bce_dd_make(-inf, 0.0) : lab->beta;
+        G->err = bce_lab_alpha_pos(lab) ? 0.0 : dabs(lab->beta.hi) * labrel;
         return;
     }
     if (p == 1.0) {
@@ -88,20 +93,35 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
         G->err = lab->beta.hi > 0 ? 0.0 : dabs(lab->alpha.hi) * labrel;
         return;
     }
-    /* (N p - alpha) / (p (1 - p)); for tiny p scale numerator and
-     * denominator by 2^200 so that no product underflows. */
-    double ps = p;
-    bce_dd al = lab->alpha;
+    bce_dd omp = bce_two_sum(1.0, -p);                /* 1 - p, exact */
     if (p < 0x1p-900) {
-        ps = p * 0x1p200;
-        al = bce_dd_make(al.hi * 0x1p200, al.lo * 0x1p200);
+        /* Tiny p: g = (N - alpha/p) / (1 - p).  This form has no product
+         * below 2^-969: N p would lose N's low part exactly where
+         * N - alpha/p cancels.  When alpha/p > 2^1000 (no cancellation) g is
+         * kept as g 2^-200 (G->scale = -200): -alpha/p may exceed DBL_MAX
+         * while g/n (MEAN) does not. */
+        const double pp = p * 0x1p600;
+        const int big = bce_lab_alpha_scaled(lab, 600).hi / pp > 0x1p1000;
+        const int S = big ? 200 : 0;     /* alpha/p near overflow: keep g 2^-200 */
+        bce_dd q = bce_dd_div_safe(bce_lab_alpha_scaled(lab, 600 - S),
+                                   bce_dd_make(pp, 0.0));    /* alpha/p 2^-S */
+        bce_dd n2 = bce_dd_ldexp(lab->N, -S);
+        bce_dd num = bce_dd_sub(n2, q);
+        bce_dd g = bce_dd_div_safe(num, omp);
+        G->v = g;
+        G->scale = -S;
+        G->err = (g.hi - g.hi != 0.0) ? 0.0
+               : dabs(g.hi) * 0x1p-100 + (dabs(n2.hi) + dabs(q.hi)) * (labrel + 0x1p-104);
+        return;
     }
-    bce_dd np = lab->exact ? bce_dd_make(ps, 0.0) : bce_dd_mul_d(lab->N, ps);
-    bce_dd num = bce_dd_sub(np, al);
-    bce_dd den = bce_dd_mul_d(bce_two_sum(1.0, -p), ps);
-    bce_dd g = dd_div_safe(num, den);
+    /* (N p - alpha) / (p (1 - p)): numerator exact for plain labels. */
+    bce_dd np = lab->exact ? bce_dd_make(p, 0.0) : bce_dd_mul_d(lab->N, p);
+    bce_dd num = bce_dd_sub(np, lab->alpha);
+    bce_dd den = bce_dd_mul_d(omp, p);
+    bce_dd g = bce_dd_div_safe(num, den);
     G->v = g;
+    G->scale = 0;
     if (g.hi - g.hi != 0.0) { G->err = 0.0; return; }
     G->err = dabs(g.hi) * 0x1p-100
-           + labrel * (dabs(np.hi) + dabs(al.hi)) / den.hi;
+           + labrel * (dabs(np.hi) + dabs(lab->alpha.hi)) / den.hi;
 }

@@ -1,14 +1,186 @@
-/* slow.c -- accurate slow path (triple-double).  PLACEHOLDER until
- * src/accurate/ lands: keeps the level-1 result. */
+/*
+ * slow.c -- the accurate slow path: one output of one sample recomputed in
+ * triple-double (src/accurate/, every primitive proven within 2^-148.9
+ * relative), label coefficients included, so that the kernels' rounding
+ * tests can be decided.  Called when the level-1 error bound does not
+ * decide the rounding (f32: a float midpoint within the bound; f64
+ * gradient: |g| < 2^55 err, i.e. a soft label cancelling against sigma(z)).
+ *
+ * Error bound attached to the result (absolute, same units as the value):
+ *   2^-144 (|terms|) where the terms are the two quantities whose sum or
+ *   difference is the output (N s0 and T for the gradient; the two loss
+ *   terms; N p and alpha over p(1-p)), which covers every td operation
+ *   (<= 2^-148.9 each, a handful of them) with margin.  A cancelling
+ *   gradient is therefore within 1 ulp whenever |g| >= 2^-88 |terms|.
+ *
+ * Cases the level-1 path already computes exactly enough (infinities,
+ * z beyond 2^900, clamped constants, overflowing quotients) leave *out
+ * unchanged.
+ */
+#include <limits.h>
 #include "internal.h"
+#include "accurate/accurate.h"
 
-void bce_slow_logits(double z, const bce_lab *lab, int which, bce_res *out)
+#define SLOW_REL 0x1p-144
+
+static double tabs(double x) { return x < 0 ? -x : x; }
+
+static bce_td td0(void) { return bce_td_make(0.0, 0.0, 0.0); }
+
+/* 2^n for any n in [-2044, 2046], applied in two exact steps. */
+static bce_td td_ldexp(bce_td a, int n)
 {
-    (void)z; (void)lab; (void)which; (void)out;
+    int n1 = n / 2;
+    return bce_td_scale(bce_td_scale(a, n1), n - n1);
 }
 
-void bce_slow_probs(double p, const bce_lab *lab, unsigned flags, int which,
+/* td -> normalised double-double (hi = RN(h + m + l) up to ties at 2^-150) */
+static bce_dd td_to_dd(bce_td a)
+{
+    bce_dd s = bce_two_sum(a.m, a.l);
+    bce_dd h = bce_two_sum(a.h, s.hi);
+    return bce_fast_two_sum(h.hi, h.lo + s.lo);
+}
+
+/* Label coefficients in triple-double (see internal.h for the definition). */
+static void lab_td(double y, const bce_kparams *kp, bce_td *alpha, bce_td *beta,
+                   bce_td *N)
+{
+    bce_dd omy = bce_two_sum(1.0, -y);
+    if (kp->plain) {
+        *alpha = bce_td_from_d(y);
+        *beta = bce_td_from_dd(omy.hi, omy.lo);
+        *N = bce_td_from_d(1.0);
+        return;
+    }
+    bce_td yp = bce_td_from_d(y), om;
+    if (kp->smooth != 0.0) {
+        bce_td oma = bce_td_from_dd(kp->one_minus_a.hi, kp->one_minus_a.lo);
+        yp = bce_td_add(bce_td_mul_d(oma, y), bce_td_from_d(kp->half_a));
+        om = bce_td_sub(bce_td_from_d(1.0), yp);
+        bce_dd t = td_to_dd(om);           /* renormalise after cancellation */
+        bce_dd t2 = bce_two_sum(om.m, om.l);
+        om = bce_td_make(t.hi, t.lo, t2.lo);
+    } else {
+        om = bce_td_from_dd(omy.hi, omy.lo);
+    }
+    *alpha = kp->has_pw ? bce_td_mul_d(yp, kp->pos_weight) : yp;
+    *beta = om;
+    *N = bce_td_add(*alpha, *beta);
+}
+
+/* value = X + 2^F B (X unscaled); out possibly scaled so that tiny values
+ * round once.  mag = |X| + |2^F B| bound in the same scale as X. */
+static void td_combine(bce_td X, bce_td B, int F, bce_res *r)
+{
+    double ax = tabs(X.h);
+    if (F == INT_MIN || B.h == 0.0 || F < -1300) {
+        r->v = td_to_dd(X); r->scale = 0;
+        r->err = SLOW_REL * ax + (ax == 0.0 ? 0.0 : 0x1p-1074);
+        return;
+    }
+    if (F >= -900) {
+        bce_td b = td_ldexp(B, F);
+        bce_td v = bce_td_add(X, b);
+        r->v = td_to_dd(v); r->scale = 0;
+        r->err = SLOW_REL * (ax + tabs(b.h));
+        return;
+    }
+    if (ax > 0x1p-600) { /* 2^F B < 2^-1298: negligible beside X */
+        r->v = td_to_dd(X); r->scale = 0;
+        r->err = SLOW_REL * ax + 0x1p-1074;
+        return;
+    }
+    int S = -F;                                /* in (900, 1300] */
+    bce_td Xs = td_ldexp(X, S);                /* |X| 2^S < 2^700 */
+    bce_td v = bce_td_add(Xs, B);
+    r->v = td_to_dd(v); r->scale = S;
+    r->err = SLOW_REL * (tabs(Xs.h) + tabs(B.h));
+}
+
+void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
+                     bce_res *out)
+{
+    double az = tabs(z);
+    /* level 1 is exact enough there (infinities, |z| > 2^900 where the loss
+     * is C|z|, |z| < 2^-900 where s0 = 1/2 - |z|/4 exactly to 2^-1800) */
+    if (az - az != 0.0 || az > 0x1p900 || az < 0x1p-900) return;
+    bce_td alpha, beta, N;
+    lab_td(y, kp, &alpha, &beta, &N);
+    const int pos = z > 0;
+    bce_td C = pos ? beta : alpha;
+
+    if (which == 0) {          /* L = C |z| + N log1p(e^-|z|) */
+        int E, F;
+        bce_td e, w;
+        bce_td_exp(-az, &E, &e);
+        if (E == INT_MIN) { F = INT_MIN; w = td0(); }
+        else bce_td_log1p_scaled(E, &e, &F, &w);
+        bce_td X = bce_td_mul_d(C, az);
+        bce_td B = bce_td_mul(N, w);
+        td_combine(X, B, F, out);
+        return;
+    }
+    /* g = N s0 - T (z <= 0), -(N s0 - T) (z > 0), s0 = sigma(-|z|) = 2^E s */
+    int E;
+    bce_td s;
+    bce_td_sigmoid_neg_abs(az, &E, &s);
+    bce_td B = bce_td_mul(N, s);
+    td_combine(bce_td_neg(C), B, E == INT_MIN ? INT_MIN : E, out);
+    if (pos) out->v = bce_dd_neg(out->v);
+}
+
+#define BCE_P100 0x1.a8c1f14e2af5dp-145 /* smallest double > e^-100 (probs_core.c) */
+
+void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
                     bce_res *out)
 {
-    (void)p; (void)lab; (void)flags; (void)which; (void)out;
+    /* exact limits in level 1; for p < 2^-900 level 1's form
+     * (N - alpha/p)/(1-p) is already as accurate as the labels allow */
+    if (!(p > 0.0 && p < 1.0)) return;
+    if (which == 1 && p < 0x1p-900) return;
+    const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
+    const int cl_p = clamp && p < BCE_P100;
+    bce_td alpha, beta, N;
+    lab_td(y, kp, &alpha, &beta, &N);
+    bce_dd q = bce_two_sum(1.0, -p);             /* 1 - p exactly */
+    bce_td omp = bce_td_from_dd(q.hi, q.lo);
+
+    if (which == 0) {          /* L = -alpha log p - beta log1p(-p) */
+        bce_td X = td0(), B = td0();
+        int F2 = 0;
+        if (alpha.h != 0.0) {
+            if (cl_p) X = bce_td_mul_d(alpha, 100.0);
+            else {
+                int F; bce_td w;
+                bce_td_log(p, &F, &w);           /* log p < 0, F >= -54 */
+                X = bce_td_neg(td_ldexp(bce_td_mul(alpha, w), F));
+            }
+        }
+        if (beta.h != 0.0) {
+            bce_td w;
+            bce_td_log1p(-p, &F2, &w);           /* log1p(-p) < 0 */
+            B = bce_td_neg(bce_td_mul(beta, w));
+        }
+        td_combine(X, B, F2, out);
+        return;
+    }
+    /* gradient */
+    if (cl_p) {                                  /* beta / (1 - p) */
+        bce_td g = bce_td_div(beta, omp);
+        out->v = td_to_dd(g); out->scale = 0;
+        out->err = SLOW_REL * tabs(g.h);
+        return;
+    }
+    /* (N p - alpha) / (p (1 - p)) */
+    double ps = p;
+    bce_td al = alpha;
+    bce_td np = bce_td_mul_d(N, ps);
+    bce_td num = bce_td_sub(np, al);
+    bce_td den = bce_td_mul_d(omp, ps);
+    double qest = tabs(num.h) / tabs(den.h);
+    if (!(qest < 0x1p1000) || num.h == 0.0) return; /* overflow / exact zero: level 1 */
+    bce_td g = bce_td_div(num, den);
+    out->v = td_to_dd(g); out->scale = 0;
+    out->err = SLOW_REL * (tabs(np.h) + tabs(al.h)) / tabs(den.h);
 }

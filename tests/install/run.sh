@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# tests/install/run.sh BUILD_DIR -- install a built tree into a temporary
+# directory (meson install --destdir) and use it as a consumer would:
+# pkg-config --cflags --libs bce (shared), pkg-config --static (static
+# libbce.a), bce-verify.pc, and the installed `bce` tool.
+# Prints "PASS: name" / "FAIL: name" per check and a totals line; exits
+# non-zero if a check failed.
+# The checks are functions run through check(); CFLAGS and pkg-config
+# output are meant to be split into words.
+# shellcheck disable=SC2317,SC2086,SC2046
+set -uo pipefail
+
+build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+CC=${CC:-cc}
+CFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+check() { # NAME COMMAND...: run COMMAND, record its success
+    local name=$1
+    shift
+    if "$@" >"$tmp/log" 2>&1; then
+        pass=$((pass + 1))
+        echo "PASS: install: $name"
+    else
+        fail=$((fail + 1))
+        echo "FAIL: install: $name"
+        sed 's/^/    /' "$tmp/log" | tail -n 40
+    fi
+}
+finish() {
+    echo "install: $pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+    exit
+}
+
+dest=$tmp/dest
+check "meson install --destdir" \
+    meson install -C "$build" --destdir "$dest" --no-rebuild
+pc=$(find "$dest" -name bce.pc -print -quit)
+check "bce.pc installed" test -n "$pc"
+[ -n "$pc" ] || finish
+pcdir=$(dirname "$pc")
+check "bce-verify.pc installed" test -f "$pcdir/bce-verify.pc"
+# The .pc files name the real prefix; point it into the destdir.
+prefix=$(sed -n 's/^prefix=//p' "$pc")
+root=$dest$prefix
+pkgc() { PKG_CONFIG_PATH=$pcdir pkg-config --define-variable=prefix="$root" "$@"; }
+libdir=$(pkgc --variable=libdir bce)
+check "bce.h installed" test -f "$(pkgc --variable=includedir bce)/bce.h"
+check "bce_verify.h installed" \
+    test -f "$(pkgc --variable=includedir bce-verify)/bce_verify.h"
+check "pkg-config --modversion bce" \
+    test "$(pkgc --modversion bce)" = "$(sed -n 's/^#define BCE_VERSION_STRING "\(.*\)"/\1/p' "$here/../../include/bce.h")"
+
+# Shared: compile with pkg-config, run against the installed libbce.so.
+build_shared() {
+    $CC $CFLAGS "$here/consumer.c" -o "$tmp/consumer" \
+        $(pkgc --cflags --libs bce)
+}
+run_shared() {
+    LD_LIBRARY_PATH=$libdir "$tmp/consumer" >"$tmp/out" &&
+        diff -u "$here/expected.txt" "$tmp/out"
+}
+uses_installed_so() {
+    LD_LIBRARY_PATH=$libdir ldd "$tmp/consumer" | grep -F "$libdir/libbce.so"
+}
+check "shared consumer builds" build_shared
+check "shared consumer output" run_shared
+check "shared consumer loads the installed libbce.so" uses_installed_so
+
+# Static: libbce.a plus the private libraries (-lm).
+build_static() {
+    local libs
+    libs=$(pkgc --static --libs bce |
+        sed 's/\(^\| \)-lbce\( \|$\)/ -Wl,-Bstatic -lbce -Wl,-Bdynamic /')
+    $CC $CFLAGS "$here/consumer.c" -o "$tmp/consumer_static" \
+        $(pkgc --cflags bce) $libs
+}
+static_has_no_libbce_so() {
+    ! readelf -d "$tmp/consumer_static" | grep -q 'libbce\.so'
+}
+run_static() {
+    "$tmp/consumer_static" >"$tmp/out_static" &&
+        diff -u "$here/expected.txt" "$tmp/out_static"
+}
+check "static consumer builds (pkg-config --static)" build_static
+check "static consumer does not need libbce.so" static_has_no_libbce_so
+check "static consumer output" run_static
+
+# libbce-verify through bce-verify.pc (Requires: bce, mpfr).
+build_verify() {
+    $CC $CFLAGS "$here/verify_consumer.c" -o "$tmp/verify_consumer" \
+        $(pkgc --cflags --libs bce-verify)
+}
+run_verify() {
+    test "$(LD_LIBRARY_PATH=$libdir "$tmp/verify_consumer")" = \
+        "$(head -n 1 "$here/expected.txt")"
+}
+check "bce-verify consumer builds" build_verify
+check "bce-verify consumer output" run_verify
+
+# The installed tool.
+bce=$root/bin/bce
+tool_version() { LD_LIBRARY_PATH=$libdir "$bce" --version; }
+tool_eval() {
+    test "$(printf '0 1\n' | LD_LIBRARY_PATH=$libdir "$bce" eval)" = \
+        "$(head -n 1 "$here/expected.txt")"
+}
+check "bce tool installed" test -x "$bce"
+check "bce --version" tool_version
+check "bce eval" tool_eval
+finish

@@ -1,0 +1,881 @@
+/*
+ * test_api.c -- the public API against its definition (include/bce.h):
+ * every error path (status, first offending index, no output written),
+ * every option against the MPFR reference within the documented bounds,
+ * exact limits, special values, aliasing, and independence of n, position
+ * and alignment.  Every kernel on every ISA this CPU runs.
+ * Fixed seeds, bounded counts: the suite runs in seconds.
+ */
+#include <float.h>
+#include <stdio.h>
+
+#include "api_support.h"
+
+/* ====================================================================== */
+/* status codes, version, ISA selection                                   */
+/* ====================================================================== */
+
+static const char *const status_names[BCE_STATUS_COUNT] = {
+    "BCE_OK",              "BCE_E_NULL_POINTER", "BCE_E_SIZE_OVERFLOW",
+    "BCE_E_BAD_OPTION",    "BCE_E_NAN_LOGIT",    "BCE_E_NAN_PROB",
+    "BCE_E_PROB_RANGE",    "BCE_E_NAN_LABEL",    "BCE_E_LABEL_RANGE",
+    "BCE_E_NAN_WEIGHT",    "BCE_E_WEIGHT_RANGE", "BCE_E_EMPTY_MEAN",
+    "BCE_E_ZERO_WEIGHT_SUM", "BCE_E_UNKNOWN_ISA", "BCE_E_ISA_UNAVAILABLE",
+};
+
+Test(status, names_and_texts_are_distinct)
+{
+    for (int i = 0; i < BCE_STATUS_COUNT; i++) {
+        const char *t = bce_strerror((bce_status)i);
+        const char *nm = bce_status_name((bce_status)i);
+        cr_assert(t != NULL && t[0] != '\0', "strerror(%d) empty", i);
+        cr_assert(nm != NULL, "status_name(%d) NULL", i);
+        cr_expect_str_eq(nm, status_names[i]);
+        for (int j = 0; j < i; j++) {
+            cr_expect_str_neq(t, bce_strerror((bce_status)j),
+                              "strerror(%d) == strerror(%d)", i, j);
+            cr_expect_str_neq(nm, bce_status_name((bce_status)j));
+        }
+    }
+}
+
+Test(status, unknown_codes_are_sane)
+{
+    const int foreign[] = {BCE_STATUS_COUNT, 99, -1, 1 << 30};
+    for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
+        const char *t = bce_strerror((bce_status)foreign[i]);
+        const char *nm = bce_status_name((bce_status)foreign[i]);
+        cr_assert(t != NULL && t[0] != '\0');
+        cr_expect(strstr(t, "unknown") != NULL, "strerror(%d) = '%s'",
+                  foreign[i], t);
+        cr_assert(nm != NULL && nm[0] != '\0');
+        for (int j = 0; j < BCE_STATUS_COUNT; j++)
+            cr_expect_str_neq(nm, status_names[j]);
+    }
+}
+
+Test(status, version)
+{
+    cr_assert_str_eq(bce_version(), BCE_VERSION_STRING);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d.%d.%d", BCE_VERSION_MAJOR,
+             BCE_VERSION_MINOR, BCE_VERSION_PATCH);
+    cr_assert_str_eq(buf, BCE_VERSION_STRING);
+}
+
+Test(isa, selection)
+{
+    cr_assert_not_null(bce_active_isa());
+    cr_assert(bce_isa_available("scalar"));
+    cr_assert_eq(bce_set_isa("scalar"), BCE_OK);
+    cr_assert_str_eq(bce_active_isa(), "scalar");
+    cr_assert_eq(bce_set_isa("bogus"), BCE_E_UNKNOWN_ISA);
+    cr_assert_eq(bce_set_isa(""), BCE_E_UNKNOWN_ISA);
+    cr_assert_str_eq(bce_active_isa(), "scalar", "failed set changed ISA");
+    cr_assert(!bce_isa_available("bogus"));
+    for (size_t i = 0; i < 3; i++) {
+        bce_status st = bce_set_isa(all_isas[i]);
+        if (bce_isa_available(all_isas[i])) {
+            cr_assert_eq(st, BCE_OK, "%s", all_isas[i]);
+            cr_assert_str_eq(bce_active_isa(), all_isas[i]);
+        } else {
+            cr_assert_eq(bce_set_isa("scalar"), BCE_OK);
+            cr_assert_eq(bce_set_isa(all_isas[i]), BCE_E_ISA_UNAVAILABLE,
+                         "%s", all_isas[i]);
+            cr_assert_str_eq(bce_active_isa(), "scalar");
+        }
+    }
+    cr_assert_eq(bce_set_isa("auto"), BCE_OK);
+    cr_assert_not_null(bce_active_isa());
+    cr_assert(bce_isa_available(bce_active_isa()));
+}
+
+/* ====================================================================== */
+/* error paths                                                            */
+/* ====================================================================== */
+
+#define N_ERR 13
+
+static void fill_valid(double *x, double *y, double *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        x[i] = 0.25; /* a valid logit and a valid probability */
+        y[i] = (i % 3) ? 1.0 : 0.5;
+        w[i] = 1.0;
+    }
+}
+
+/* Expect status st, error index idx, and no output written. */
+static void expect_error(const kind *k, outcome r, bce_status st, size_t idx,
+                         const char *what)
+{
+    cr_expect_eq(r.st, st, "%s %s: status %s, expected %s", k->name, what,
+                 bce_status_name(r.st), bce_status_name(st));
+    cr_expect_eq(r.idx, idx, "%s %s: error_index %zu, expected %zu", k->name,
+                 what, r.idx, idx);
+    cr_expect(r.untouched, "%s %s: output written on error", k->name, what);
+}
+
+Test(errors, null_pointers)
+{
+    double x[N_ERR], y[N_ERR], w[N_ERR], l[N_ERR], g[N_ERR];
+    fill_valid(x, y, w, N_ERR);
+    bce_options o = {0};
+    FOR_EACH_KIND(k) {
+        expect_error(k, call(k, N_ERR, NULL, y, w, &o, l, g),
+                     BCE_E_NULL_POINTER, BCE_NO_INDEX, "x NULL");
+        expect_error(k, call(k, N_ERR, x, NULL, w, &o, l, g),
+                     BCE_E_NULL_POINTER, BCE_NO_INDEX, "y NULL");
+        expect_error(k, call(k, 1, NULL, NULL, NULL, &o, l, g),
+                     BCE_E_NULL_POINTER, BCE_NO_INDEX, "x, y NULL");
+        /* n == 0: inputs may be NULL; w, loss, grad NULL always allowed */
+        cr_expect_eq(call(k, 0, NULL, NULL, NULL, &o, l, g).st, BCE_OK);
+        cr_expect_eq(call(k, 0, NULL, NULL, NULL, NULL, NULL, NULL).st, BCE_OK);
+        cr_expect_eq(call(k, N_ERR, x, y, NULL, &o, NULL, NULL).st, BCE_OK);
+        cr_expect_eq(call(k, N_ERR, x, y, w, &o, l, NULL).st, BCE_OK);
+        cr_expect_eq(call(k, N_ERR, x, y, w, &o, NULL, g).st, BCE_OK);
+    }
+}
+
+Test(errors, size_overflow)
+{
+    double xd[4] = {0.25, 0.25, 0.25, 0.25}, yd[4] = {1, 1, 1, 1};
+    float xf[4] = {0.25f, 0.25f, 0.25f, 0.25f}, yf[4] = {1, 1, 1, 1};
+    size_t idx;
+    bce_options o = {0};
+    o.error_index = &idx;
+    FOR_EACH_KIND(k) {
+        const void *x = k->type == BCEV_F32 ? (const void *)xf : (const void *)xd;
+        const void *y = k->type == BCEV_F32 ? (const void *)yf : (const void *)yd;
+        const size_t ns[] = {SIZE_MAX / esize(k) + 1, SIZE_MAX / 2 + 1, SIZE_MAX};
+        for (size_t j = 0; j < 3; j++) {
+            unsigned char *l = sentinel_alloc(4 * sizeof(double));
+            unsigned char *g = sentinel_alloc(4 * sizeof(double));
+            idx = IDX_UNSET;
+            bce_status st = raw_call(k, ns[j], x, y, NULL, &o, l, g);
+            cr_expect_eq(st, BCE_E_SIZE_OVERFLOW, "%s n=%zu: %s", k->name,
+                         ns[j], bce_status_name(st));
+            cr_expect_eq(idx, BCE_NO_INDEX, "%s n=%zu", k->name, ns[j]);
+            cr_expect(is_sentinel(l, 4 * sizeof(double)) &&
+                      is_sentinel(g, 4 * sizeof(double)), "%s: written",
+                      k->name);
+            free(l);
+            free(g);
+        }
+    }
+}
+
+Test(errors, bad_options)
+{
+    double x[N_ERR], y[N_ERR], w[N_ERR], l[N_ERR], g[N_ERR];
+    fill_valid(x, y, w, N_ERR);
+    struct { bce_options o; const char *what; } bad[] = {
+        {{.reduction = (bce_reduction)4}, "reduction 4"},
+        {{.reduction = (bce_reduction)-1}, "reduction -1"},
+        {{.flags = 0x8}, "flag 0x8"},
+        {{.flags = 0x80000000u}, "flag 0x80000000"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = -1}, "pos_weight -1"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = -0x1p-1074}, "pos_weight -tiny"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = NAN}, "pos_weight NaN"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = INFINITY}, "pos_weight inf"},
+        {{.label_smoothing = -0x1p-1074}, "smoothing -tiny"},
+        {{.label_smoothing = -0.5}, "smoothing -0.5"},
+        {{.label_smoothing = 0x1.0000000000001p0}, "smoothing 1+ulp"},
+        {{.label_smoothing = NAN}, "smoothing NaN"},
+        {{.label_smoothing = INFINITY}, "smoothing inf"},
+    };
+    FOR_EACH_KIND(k) {
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            expect_error(k, call(k, N_ERR, x, y, w, &bad[i].o, l, g),
+                         BCE_E_BAD_OPTION, BCE_NO_INDEX, bad[i].what);
+            /* also when there is nothing to compute */
+            expect_error(k, call(k, 0, x, y, w, &bad[i].o, l, g),
+                         BCE_E_BAD_OPTION, BCE_NO_INDEX, bad[i].what);
+        }
+        bce_options clamp = {.flags = BCE_OPT_LOG_CLAMP};
+        outcome r = call(k, N_ERR, x, y, w, &clamp, l, g);
+        if (k->form == BCEV_LOGITS)
+            expect_error(k, r, BCE_E_BAD_OPTION, BCE_NO_INDEX, "clamp");
+        else
+            cr_expect_eq(r.st, BCE_OK, "%s clamp", k->name);
+        /* valid edges */
+        bce_options good[] = {
+            {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 0},
+            {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = DBL_MAX},
+            {.label_smoothing = 0},
+            {.label_smoothing = 1},
+            {.pos_weight = -1}, /* ignored without BCE_OPT_POS_WEIGHT */
+            {.flags = BCE_OPT_PROPAGATE_NAN},
+            {.reduction = BCE_REDUCTION_WEIGHTED_MEAN},
+        };
+        for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+            cr_expect_eq(call(k, N_ERR, x, y, w, &good[i], l, g).st, BCE_OK,
+                         "%s good option %zu", k->name, i);
+    }
+}
+
+/* One kind of offending element. */
+typedef struct bad_elem {
+    int field;   /* 0 = x, 1 = y, 2 = w */
+    int form;    /* -1 both forms, else the only form it applies to */
+    double v;    /* offending value (1+ulp, -tiny: see resolve) */
+    bce_status st;
+} bad_elem;
+
+#define ONE_PLUS_ULP 2.0  /* placeholder: replaced by the type's 1 + ulp */
+#define MINUS_TINY -2.0   /* placeholder: replaced by -(smallest subnormal) */
+
+static double resolve(const kind *k, double v)
+{
+    if (v == ONE_PLUS_ULP && k->type == BCEV_F32)
+        return 0x1.000002p0;
+    if (v == ONE_PLUS_ULP)
+        return 0x1.0000000000001p0;
+    if (v == MINUS_TINY)
+        return k->type == BCEV_F32 ? -0x1p-149 : -0x1p-1074;
+    return v;
+}
+
+static const bad_elem bad_elems[] = {
+    {0, BCEV_LOGITS, NAN, BCE_E_NAN_LOGIT},
+    {0, BCEV_LOGITS, -NAN, BCE_E_NAN_LOGIT},
+    {0, BCEV_PROBS, NAN, BCE_E_NAN_PROB},
+    {0, BCEV_PROBS, ONE_PLUS_ULP, BCE_E_PROB_RANGE},
+    {0, BCEV_PROBS, MINUS_TINY, BCE_E_PROB_RANGE},
+    {0, BCEV_PROBS, -1, BCE_E_PROB_RANGE},
+    {0, BCEV_PROBS, 3, BCE_E_PROB_RANGE},
+    {0, BCEV_PROBS, INFINITY, BCE_E_PROB_RANGE},
+    {0, BCEV_PROBS, -INFINITY, BCE_E_PROB_RANGE},
+    {1, -1, NAN, BCE_E_NAN_LABEL},
+    {1, -1, ONE_PLUS_ULP, BCE_E_LABEL_RANGE},
+    {1, -1, MINUS_TINY, BCE_E_LABEL_RANGE},
+    {1, -1, -1, BCE_E_LABEL_RANGE},
+    {1, -1, 3, BCE_E_LABEL_RANGE},
+    {1, -1, INFINITY, BCE_E_LABEL_RANGE},
+    {1, -1, -INFINITY, BCE_E_LABEL_RANGE},
+    {2, -1, NAN, BCE_E_NAN_WEIGHT},
+    {2, -1, -1, BCE_E_WEIGHT_RANGE},
+    {2, -1, MINUS_TINY, BCE_E_WEIGHT_RANGE},
+    {2, -1, INFINITY, BCE_E_WEIGHT_RANGE},
+    {2, -1, -INFINITY, BCE_E_WEIGHT_RANGE},
+};
+
+static const bce_reduction all_reductions[] = {
+    BCE_REDUCTION_NONE, BCE_REDUCTION_SUM, BCE_REDUCTION_MEAN,
+    BCE_REDUCTION_WEIGHTED_MEAN};
+
+/* Put bad values at positions pos[0..np-1] of an n-array; the first one
+ * (in index order) is expected to be reported. */
+static void check_bad(const kind *k, const bad_elem *b, size_t n,
+                      const size_t *pos, size_t np, bce_reduction red,
+                      unsigned flags)
+{
+    double x[80], y[80], w[80], l[80], g[80];
+    fill_valid(x, y, w, n);
+    double *field = b->field == 0 ? x : b->field == 1 ? y : w;
+    size_t first = n;
+    for (size_t j = 0; j < np; j++) {
+        field[pos[j]] = resolve(k, b->v);
+        first = pos[j] < first ? pos[j] : first;
+    }
+    bce_options o = {.reduction = red, .flags = flags};
+    char what[120];
+    snprintf(what, sizeof what, "field %d = %a, n=%zu, first at %zu, red %d",
+             b->field, resolve(k, b->v), n, first, (int)red);
+    expect_error(k, call(k, n, x, y, w, &o, l, g), b->st, first, what);
+    /* the same without any output wanted */
+    expect_error(k, call(k, n, x, y, w, &o, NULL, NULL), b->st, first, what);
+}
+
+Test(errors, offending_elements)
+{
+    static const size_t single[][1] = {{0}, {1}, {6}, {12}};
+    FOR_EACH_KIND(k) {
+        for (size_t e = 0; e < sizeof bad_elems / sizeof bad_elems[0]; e++) {
+            const bad_elem *b = &bad_elems[e];
+            if (b->form >= 0 && b->form != (int)k->form)
+                continue;
+            for (size_t r = 0; r < 4; r++) {
+                for (size_t p = 0; p < 4; p++)
+                    check_bad(k, b, N_ERR, single[p], 1, all_reductions[r], 0);
+                const size_t last = 66, two[2] = {40, 9}, three[3] = {5, 3, 70};
+                check_bad(k, b, 1, single[0], 1, all_reductions[r], 0);
+                check_bad(k, b, 67, &last, 1, all_reductions[r], 0);
+                check_bad(k, b, 67, two, 2, all_reductions[r], 0);
+                check_bad(k, b, 71, three, 3, all_reductions[r], 0);
+            }
+            /* propagation is about NaN x only: NaN labels/weights and
+             * out-of-range values stay errors */
+            if (!(b->field == 0 && isnan(b->v)))
+                check_bad(k, b, N_ERR, single[2], 1, BCE_REDUCTION_NONE,
+                          BCE_OPT_PROPAGATE_NAN);
+        }
+    }
+}
+
+Test(errors, empty_and_zero_weight_reductions)
+{
+    double x[5] = {0.25, 0.5, 0.75, 0.25, 0.5}, y[5] = {1, 0, 0.5, 1, 0};
+    double w0[5] = {0, 0, 0, 0, 0}, l[5], g[5];
+    FOR_EACH_KIND(k) {
+        bce_options mean = {.reduction = BCE_REDUCTION_MEAN};
+        bce_options wmean = {.reduction = BCE_REDUCTION_WEIGHTED_MEAN};
+        bce_options sum = {.reduction = BCE_REDUCTION_SUM};
+        expect_error(k, call(k, 0, x, y, NULL, &mean, l, g), BCE_E_EMPTY_MEAN,
+                     BCE_NO_INDEX, "MEAN n=0");
+        expect_error(k, call(k, 0, NULL, NULL, NULL, &mean, l, NULL),
+                     BCE_E_EMPTY_MEAN, BCE_NO_INDEX, "MEAN n=0, NULL inputs");
+        expect_error(k, call(k, 5, x, y, w0, &wmean, l, g),
+                     BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX, "WMEAN sum w = 0");
+        expect_error(k, call(k, 0, x, y, NULL, &wmean, l, g),
+                     BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX, "WMEAN n=0");
+        /* SUM of nothing is 0; MEAN with zero weights is a mean of zeros */
+        l[0] = 7;
+        cr_expect_eq(call(k, 0, x, y, NULL, &sum, l, g).st, BCE_OK);
+        cr_expect(l[0] == 0, "%s SUM n=0 gives %a", k->name, l[0]);
+        cr_expect_eq(call(k, 5, x, y, w0, &mean, l, g).st, BCE_OK);
+        cr_expect(l[0] == 0, "%s MEAN of zero weights: %a", k->name, l[0]);
+        for (int i = 0; i < 5; i++)
+            cr_expect(g[i] == 0, "%s grad[%d] = %a", k->name, i, g[i]);
+        /* NONE with n = 0 writes nothing */
+        outcome r = call(k, 0, x, y, NULL, NULL, l, g);
+        cr_expect_eq(r.st, BCE_OK);
+        cr_expect(r.untouched);
+    }
+}
+
+Test(errors, error_index_is_optional)
+{
+    double x[3] = {0.25, 0.25, 0.25}, y[3] = {1, 2, 0};
+    double l[3], g[3];
+    bce_options o = {0}; /* error_index NULL */
+    FOR_EACH_KIND(k) {
+        void *tx = typed(k, x, 3), *ty = typed(k, y, 3);
+        void *tl = sentinel_alloc(3 * esize(k)), *tg = sentinel_alloc(3 * esize(k));
+        cr_expect_eq(raw_call(k, 3, tx, ty, NULL, &o, tl, tg), BCE_E_LABEL_RANGE);
+        cr_expect_eq(raw_call(k, 3, tx, ty, NULL, NULL, tl, tg), BCE_E_LABEL_RANGE);
+        cr_expect(is_sentinel(tl, 3 * esize(k)) && is_sentinel(tg, 3 * esize(k)));
+        free(tx);
+        free(ty);
+        free(tl);
+        free(tg);
+    }
+    (void)l;
+    (void)g;
+}
+
+/* ====================================================================== */
+/* exact limits and special values                                        */
+/* ====================================================================== */
+
+typedef struct limit_case {
+    double x, y, w;    /* w NaN: no weight array */
+    unsigned flags;
+    double P, a;       /* pos_weight, label smoothing */
+    double loss, grad; /* exact expected outputs */
+} limit_case;
+
+static void check_limits(const kind *k, const limit_case *c, size_t nc,
+                         const char *isa)
+{
+    for (size_t i = 0; i < nc; i++) {
+        bce_options o = {.flags = c[i].flags, .pos_weight = c[i].P,
+                         .label_smoothing = c[i].a};
+        double l, g;
+        const double *w = isnan(c[i].w) ? NULL : &c[i].w;
+        outcome r = call(k, 1, &c[i].x, &c[i].y, w, &o, &l, &g);
+        cr_expect_eq(r.st, BCE_OK, "%s/%s case %zu: %s", k->name, isa, i,
+                     bce_status_name(r.st));
+        cr_expect(same_value(l, c[i].loss) && same_value(g, c[i].grad),
+                  "%s/%s case %zu: x=%a y=%a w=%a flags=%u P=%a a=%a: "
+                  "got (%a, %a), expected (%a, %a)", k->name, isa, i, c[i].x,
+                  c[i].y, c[i].w, c[i].flags, c[i].P, c[i].a, l, g,
+                  c[i].loss, c[i].grad);
+    }
+}
+
+#define PW BCE_OPT_POS_WEIGHT
+#define CL BCE_OPT_LOG_CLAMP
+static const limit_case logit_limits[] = {
+    /* z = +-inf: loss 0 or +inf, gradient sigma - y' */
+    {INFINITY, 1, NAN, 0, 0, 0, 0, 0},
+    {INFINITY, 0, NAN, 0, 0, 0, INFINITY, 1},
+    {INFINITY, 0.25, NAN, 0, 0, 0, INFINITY, 0.75},
+    {-INFINITY, 0, NAN, 0, 0, 0, 0, 0},
+    {-INFINITY, 1, NAN, 0, 0, 0, INFINITY, -1},
+    {-INFINITY, 0.25, NAN, 0, 0, 0, INFINITY, -0.25},
+    /* weights scale; a zero coefficient kills an infinite term (0 inf = 0) */
+    {INFINITY, 0.25, 2, 0, 0, 0, INFINITY, 1.5},
+    {INFINITY, 0, 0, 0, 0, 0, 0, 0},
+    {-INFINITY, 1, 0, 0, 0, 0, 0, 0},
+    /* pos_weight multiplies the positive term only */
+    {-INFINITY, 1, NAN, PW, 0, 0, 0, 0},
+    {-INFINITY, 1, NAN, PW, 2, 0, INFINITY, -2},
+    {-INFINITY, 0.5, NAN, PW, 0, 0, 0, 0},
+    {INFINITY, 0.5, NAN, PW, 2, 0, INFINITY, 0.5},
+    /* smoothing: y' = y (1-a) + a/2 */
+    {INFINITY, 1, NAN, 0, 0, 0.5, INFINITY, 0.25},
+    {-INFINITY, 0, NAN, 0, 0, 0.5, INFINITY, -0.25},
+    {INFINITY, 0, NAN, 0, 0, 1, INFINITY, 0.5},
+    /* huge finite logits: the softplus is z itself, sigma is 0 or 1 */
+    {0x1p100, 0, NAN, 0, 0, 0, 0x1p100, 1},
+    {-0x1p100, 1, NAN, 0, 0, 0, 0x1p100, -1},
+    {0x1p100, 1, NAN, 0, 0, 0, 0, 0},
+    {-0x1p100, 0, NAN, 0, 0, 0, 0, 0},
+};
+
+static const limit_case prob_limits[] = {
+    /* p = 0 or 1: loss 0 or +inf, gradient finite or +-inf */
+    {0, 0, NAN, 0, 0, 0, 0, 1},
+    {-0.0, 0, NAN, 0, 0, 0, 0, 1},
+    {0, 1, NAN, 0, 0, 0, INFINITY, -INFINITY},
+    {0, 0.25, NAN, 0, 0, 0, INFINITY, -INFINITY},
+    {1, 1, NAN, 0, 0, 0, 0, -1},
+    {1, 0, NAN, 0, 0, 0, INFINITY, INFINITY},
+    {1, 0.75, NAN, 0, 0, 0, INFINITY, INFINITY},
+    {0.5, 0.5, NAN, 0, 0, 0, 0x1.62e42fefa39efp-1, 0},
+    /* weights and pos_weight with zero coefficients */
+    {0, 1, 0, 0, 0, 0, 0, 0},
+    {1, 0, 0, 0, 0, 0, 0, 0},
+    {0, 0, 2, 0, 0, 0, 0, 2},
+    {0, 1, NAN, PW, 0, 0, 0, 0},
+    {1, 1, NAN, PW, 3, 0, 0, -3},
+    /* PyTorch's clamp: each log >= -100, a clamped term has derivative 0 */
+    {0, 1, NAN, CL, 0, 0, 100, 0},
+    {0, 0, NAN, CL, 0, 0, 0, 1},
+    {0, 0.5, NAN, CL, 0, 0, 50, 0.5},
+    {1, 0, NAN, CL, 0, 0, 100, 0},
+    {1, 1, NAN, CL, 0, 0, 0, -1},
+    {1, 0.5, NAN, CL, 0, 0, 50, -0.5},
+    {0, 1, 2, CL, 0, 0, 200, 0},
+    {0, 1, NAN, CL | PW, 3, 0, 300, 0},
+    {0x1p-149, 1, NAN, CL, 0, 0, 100, 0}, /* log p < -100: clamped */
+};
+
+Test(semantics, exact_limits)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            if (k->form == BCEV_LOGITS) {
+                check_limits(k, logit_limits,
+                             sizeof logit_limits / sizeof logit_limits[0],
+                             isas[j]);
+            } else {
+                limit_case c[sizeof prob_limits / sizeof prob_limits[0]];
+                memcpy(c, prob_limits, sizeof c);
+                if (k->type == BCEV_F32)
+                    c[7].loss = 0x1.62e43p-1;
+                check_limits(k, c, sizeof c / sizeof c[0], isas[j]);
+            }
+        }
+    }
+}
+
+Test(semantics, zeros_and_subnormals)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    double x[256], y[256];
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            int f32 = k->type == BCEV_F32;
+            double sub_min = f32 ? 0x1p-149 : 0x1p-1074;
+            double sub_max = f32 ? 0x1.fffffcp-127 : 0x1.ffffffffffffep-1023;
+            double nrm_min = f32 ? 0x1p-126 : 0x1p-1022;
+            double below1 = f32 ? 0x1.fffffep-1 : 0x1.fffffffffffffp-1;
+            const double lx[] = {0, -0.0, sub_min, -sub_min, sub_max, -sub_max,
+                                 nrm_min, -nrm_min, 0x1p-60, -0x1p-60};
+            const double px[] = {0, -0.0, sub_min, sub_max, nrm_min, 0x1p-60,
+                                 0.5, below1, 2 * below1 - 1, 1};
+            const double ys[] = {0, 1, 0.5, to_type(k, 0.3), sub_min,
+                                 below1};
+            const double *xs = k->form == BCEV_LOGITS ? lx : px;
+            size_t n = 0;
+            for (size_t a = 0; a < 10; a++)
+                for (size_t b = 0; b < 6; b++) {
+                    x[n] = xs[a];
+                    y[n++] = ys[b];
+                }
+            check_ref(k, n, x, y, NULL, NULL, "zeros/subnormals");
+        }
+    }
+}
+
+/* ====================================================================== */
+/* every option against the reference                                     */
+/* ====================================================================== */
+
+typedef struct config {
+    const char *name;
+    int soft, weighted;
+    bce_options o;
+} config;
+
+static const config configs[] = {
+    {"hard labels", 0, 0, {0}},
+    {"soft labels", 1, 0, {0}},
+    {"weights", 1, 1, {0}},
+    {"pos_weight 3.5", 1, 0, {.flags = PW, .pos_weight = 3.5}},
+    {"pos_weight 0", 0, 0, {.flags = PW, .pos_weight = 0}},
+    {"pos_weight 1", 1, 0, {.flags = PW, .pos_weight = 1}},
+    {"smoothing 0.1", 0, 0, {.label_smoothing = 0.1}},
+    {"smoothing 1", 1, 0, {.label_smoothing = 1}},
+    {"clamp", 1, 0, {.flags = CL}},
+    {"all options", 1, 1,
+     {.flags = PW | CL, .pos_weight = 0.75, .label_smoothing = 0.05}},
+    {"propagate-nan flag, no NaN", 1, 0, {.flags = BCE_OPT_PROPAGATE_NAN}},
+    {"SUM", 1, 1, {.reduction = BCE_REDUCTION_SUM}},
+    {"MEAN", 1, 0, {.reduction = BCE_REDUCTION_MEAN}},
+    {"MEAN weighted", 1, 1, {.reduction = BCE_REDUCTION_MEAN}},
+    {"WEIGHTED_MEAN", 1, 1, {.reduction = BCE_REDUCTION_WEIGHTED_MEAN}},
+    {"WEIGHTED_MEAN, w NULL", 1, 0,
+     {.reduction = BCE_REDUCTION_WEIGHTED_MEAN}},
+    {"MEAN + options", 1, 1,
+     {.reduction = BCE_REDUCTION_MEAN, .flags = PW, .pos_weight = 2,
+      .label_smoothing = 0.2}},
+};
+
+#define N_RANDOM 40
+
+Test(semantics, options_against_reference)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    double x[N_RANDOM], y[N_RANDOM], w[N_RANDOM];
+    int bad = 0;
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            for (size_t c = 0; c < sizeof configs / sizeof configs[0]; c++) {
+                const config *cf = &configs[c];
+                bce_options o = cf->o;
+                if (k->form == BCEV_LOGITS)
+                    o.flags &= ~(unsigned)CL;
+                uint64_t seed = 0x5eed0000u + 97 * c + 13 * (size_t)(k - kinds);
+                for (size_t i = 0; i < N_RANDOM; i++) {
+                    x[i] = gen_x(k, &seed);
+                    y[i] = gen_label(k, &seed, cf->soft);
+                    w[i] = gen_weight(&seed);
+                }
+                if (cf->weighted)
+                    w[0] = 1; /* sum w > 0 */
+                char what[96];
+                snprintf(what, sizeof what, "%s [%s]", cf->name, isas[j]);
+                bad += check_ref(k, N_RANDOM, x, y, cf->weighted ? w : NULL,
+                                 &o, what);
+            }
+        }
+    }
+    cr_assert_eq(bad, 0, "%d outputs outside their bounds", bad);
+}
+
+/* Soft labels next to sigma(z): the gradient sigma(z) - y cancels; the
+ * hardest case of the soft-label gradient. */
+Test(semantics, soft_label_cancellation)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    enum { N = 48 };
+    double z[N], y[N];
+    mpfr_t t;
+    mpfr_init2(t, 256);
+    int bad = 0;
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            if (k->form != BCEV_LOGITS)
+                continue;
+            uint64_t seed = 0xca5ce11u;
+            for (size_t i = 0; i < N; i++) {
+                double lim = k->type == BCEV_F32 ? 16 : 36;
+                z[i] = to_type(k, rng_range(&seed, -lim, lim));
+                mpfr_set_d(t, -z[i], MPFR_RNDN);
+                mpfr_exp(t, t, MPFR_RNDN);
+                mpfr_add_ui(t, t, 1, MPFR_RNDN);
+                mpfr_ui_div(t, 1, t, MPFR_RNDN); /* sigma(z) */
+                double s = k->type == BCEV_F32 ? (double)mpfr_get_flt(t, MPFR_RNDN)
+                                               : mpfr_get_d(t, MPFR_RNDN);
+                /* y = RN(sigma(z)) or one of its neighbours */
+                int d = (int)(i % 3) - 1;
+                y[i] = d == 0 ? s
+                       : k->type == BCEV_F32
+                           ? (double)nextafterf((float)s, d > 0 ? 2.0f : -1.0f)
+                           : nextafter(s, d > 0 ? 2.0 : -1.0);
+                if (y[i] > 1)
+                    y[i] = 1;
+            }
+            bad += check_ref(k, N, z, y, NULL, NULL, "y next to sigma(z)");
+        }
+    }
+    mpfr_clear(t);
+    cr_assert_eq(bad, 0);
+}
+
+/* Smoothing a = 1 makes every label 1/2. */
+Test(semantics, smoothing_one_forgets_the_label)
+{
+    FOR_EACH_KIND(k) {
+        double x[6] = {-3, 0.25, 0.5, 2, 0.125, 0.75}, y0[6] = {0}, y1[6];
+        if (k->form == BCEV_PROBS)
+            x[0] = 0.0625, x[3] = 0.875;
+        double l0[6], g0[6], l1[6], g1[6];
+        for (int i = 0; i < 6; i++)
+            y1[i] = 1;
+        bce_options o = {.label_smoothing = 1};
+        ASSERT_OK(k, call(k, 6, x, y0, NULL, &o, l0, g0).st);
+        ASSERT_OK(k, call(k, 6, x, y1, NULL, &o, l1, g1).st);
+        for (int i = 0; i < 6; i++)
+            cr_expect(same_bits(l0[i], l1[i]) && same_bits(g0[i], g1[i]),
+                      "%s x=%a: y=0 (%a %a) vs y=1 (%a %a)", k->name, x[i],
+                      l0[i], g0[i], l1[i], g1[i]);
+    }
+}
+
+/* ====================================================================== */
+/* NULL opt, optional outputs, in place, NaN propagation                  */
+/* ====================================================================== */
+
+#define N_SMALL 37
+
+static void random_inputs(const kind *k, uint64_t seed, size_t n, double *x,
+                          double *y, double *w)
+{
+    for (size_t i = 0; i < n; i++) {
+        x[i] = gen_x(k, &seed);
+        y[i] = gen_label(k, &seed, 1);
+        w[i] = gen_weight(&seed);
+    }
+    w[0] = 1;
+}
+
+static void expect_same_arrays(const double *a, const double *b, size_t n,
+                               const char *kname, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        cr_expect(same_bits(a[i], b[i]), "%s %s [%zu]: %a vs %a", kname,
+                  what, i, a[i], b[i]);
+}
+
+Test(semantics, null_opt_and_optional_outputs)
+{
+    double x[N_SMALL], y[N_SMALL], w[N_SMALL];
+    double l1[N_SMALL], g1[N_SMALL], l2[N_SMALL], g2[N_SMALL];
+    bce_options zero = {0};
+    FOR_EACH_KIND(k) {
+        random_inputs(k, 77, N_SMALL, x, y, w);
+        ASSERT_OK(k, call(k, N_SMALL, x, y, NULL, NULL, l1, g1).st);
+        ASSERT_OK(k, call(k, N_SMALL, x, y, NULL, &zero, l2, g2).st);
+        expect_same_arrays(l1, l2, N_SMALL, k->name, "NULL opt loss");
+        expect_same_arrays(g1, g2, N_SMALL, k->name, "NULL opt grad");
+        for (size_t r = 0; r < 4; r++) {
+            bce_options o = {.reduction = all_reductions[r]};
+            size_t nl = r ? 1 : N_SMALL;
+            ASSERT_OK(k, call(k, N_SMALL, x, y, w, &o, l1, g1).st);
+            ASSERT_OK(k, call(k, N_SMALL, x, y, w, &o, NULL, g2).st);
+            expect_same_arrays(g1, g2, N_SMALL, k->name, "grad without loss");
+            ASSERT_OK(k, call(k, N_SMALL, x, y, w, &o, l2, NULL).st);
+            expect_same_arrays(l1, l2, nl, k->name, "loss without grad");
+        }
+    }
+}
+
+/* dz == z (dp == p) is allowed: same results as separate buffers. */
+Test(semantics, gradient_in_place)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    double x[N_SMALL], y[N_SMALL], w[N_SMALL], l1[N_SMALL], g1[N_SMALL];
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            random_inputs(k, 78, N_SMALL, x, y, w);
+            for (size_t r = 0; r < 4; r++) {
+                bce_options o = {.reduction = all_reductions[r]};
+                size_t nl = r ? 1 : N_SMALL;
+                ASSERT_OK(k, call(k, N_SMALL, x, y, w, &o, l1, g1).st);
+                void *tx = typed(k, x, N_SMALL), *ty = typed(k, y, N_SMALL);
+                void *tw = typed(k, w, N_SMALL);
+                void *tl = sentinel_alloc(nl * esize(k));
+                ASSERT_OK(k, raw_call(k, N_SMALL, tx, ty, tw, &o, tl, tx));
+                for (size_t i = 0; i < N_SMALL; i++) {
+                    cr_expect(same_bits(get(k, tx, i), g1[i]),
+                              "%s/%s in place [%zu]: %a vs %a", k->name,
+                              isas[j], i, get(k, tx, i), g1[i]);
+                    if (i < nl)
+                        cr_expect(same_bits(get(k, tl, i), l1[i]));
+                }
+                free(tx);
+                free(ty);
+                free(tw);
+                free(tl);
+            }
+        }
+    }
+}
+
+Test(semantics, nan_propagation)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    double x[N_SMALL], y[N_SMALL], w[N_SMALL];
+    double l1[N_SMALL], g1[N_SMALL], l2[N_SMALL], g2[N_SMALL];
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            random_inputs(k, 79, N_SMALL, x, y, w);
+            for (size_t r = 0; r < 4; r++) {
+                bce_options o = {.reduction = all_reductions[r],
+                                 .flags = BCE_OPT_PROPAGATE_NAN};
+                ASSERT_OK(k, call(k, N_SMALL, x, y, w, &o, l1, g1).st);
+                double xn[N_SMALL];
+                memcpy(xn, x, sizeof xn);
+                xn[3] = NAN;
+                xn[N_SMALL - 1] = -NAN;
+                ASSERT_OK(k, call(k, N_SMALL, xn, y, w, &o, l2, g2).st);
+                for (size_t i = 0; i < N_SMALL; i++) {
+                    int is_nan = i == 3 || i == N_SMALL - 1;
+                    if (is_nan)
+                        cr_expect(isnan(g2[i]), "%s grad[%zu] = %a", k->name,
+                                  i, g2[i]);
+                    else
+                        cr_expect(same_bits(g1[i], g2[i]), "%s/%s [%zu]",
+                                  k->name, isas[j], i);
+                    if (r == 0 && is_nan)
+                        cr_expect(isnan(l2[i]));
+                    else if (r == 0)
+                        cr_expect(same_bits(l1[i], l2[i]));
+                }
+                if (r != 0)
+                    cr_expect(isnan(l2[0]), "%s reduced loss %a", k->name, l2[0]);
+                /* without the flag: an error at the first NaN */
+                o.flags = 0;
+                expect_error(k, call(k, N_SMALL, xn, y, w, &o, l2, g2),
+                             k->form == BCEV_LOGITS ? BCE_E_NAN_LOGIT
+                                                    : BCE_E_NAN_PROB,
+                             3, "NaN x");
+            }
+        }
+    }
+}
+
+/* ====================================================================== */
+/* results do not depend on n, position or alignment                      */
+/* ====================================================================== */
+
+#define POOL 29
+#define MAX_N 67
+#define MAX_OFF 4
+
+static void make_pool(const kind *k, double *x, double *y, double *w)
+{
+    const double lsp[] = {INFINITY, -INFINITY, 0, -0.0, 0x1p-149, -30, 30,
+                          -0x1p100};
+    const double psp[] = {0, 1, 0x1p-149, 0.5, 0x1.fffffep-1, -0.0, 1e-30,
+                          0.999};
+    const double *sp = k->form == BCEV_LOGITS ? lsp : psp;
+    uint64_t seed = 0xb0b;
+    for (size_t i = 0; i < POOL; i++) {
+        x[i] = i < 8 ? to_type(k, sp[i]) : gen_x(k, &seed);
+        y[i] = gen_label(k, &seed, 1);
+        w[i] = gen_weight(&seed);
+    }
+}
+
+/* Run n pool elements (starting at rotation rot) placed at element offset
+ * off of the buffers; compare with the single-sample results sl/sg and
+ * check nothing outside [off, off+n) was written. */
+static int run_placed(const kind *k, const bce_options *o, int weighted,
+                      const double *px, const double *py, const double *pw,
+                      const double *sl, const double *sg, size_t n,
+                      size_t off, size_t rot, const char *isa)
+{
+    size_t es = esize(k), cap = MAX_N + 2 * MAX_OFF;
+    unsigned char *bx = malloc(cap * es), *by = malloc(cap * es);
+    unsigned char *bw = malloc(cap * es);
+    unsigned char *bl = sentinel_alloc(cap * es), *bg = sentinel_alloc(cap * es);
+    cr_assert(bx && by && bw);
+    for (size_t j = 0; j < n; j++) {
+        size_t s = (j + rot) % POOL;
+        put(k, bx, off + j, px[s]);
+        put(k, by, off + j, py[s]);
+        put(k, bw, off + j, pw[s]);
+    }
+    bce_status st = raw_call(k, n, bx + off * es, by + off * es,
+                             weighted ? bw + off * es : NULL, o,
+                             bl + off * es, bg + off * es);
+    cr_assert_eq(st, BCE_OK, "%s n=%zu: %s", k->name, n, bce_status_name(st));
+    int bad = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t s = (j + rot) % POOL;
+        double l = get(k, bl, off + j), g = get(k, bg, off + j);
+        if (!same_bits(l, sl[s]) || !same_bits(g, sg[s])) {
+            if (++bad <= 3)
+                cr_expect(0, "%s/%s n=%zu off=%zu pos=%zu: x=%a y=%a: "
+                          "(%a %a) in array, (%a %a) alone", k->name, isa, n,
+                          off, j, px[s], py[s], l, g, sl[s], sg[s]);
+        }
+    }
+    int outside = !is_sentinel(bl, off * es) || !is_sentinel(bg, off * es) ||
+                  !is_sentinel(bl + (off + n) * es, (cap - off - n) * es) ||
+                  !is_sentinel(bg + (off + n) * es, (cap - off - n) * es);
+    cr_expect(!outside, "%s/%s n=%zu off=%zu: write outside the arrays",
+              k->name, isa, n, off);
+    free(bx);
+    free(by);
+    free(bw);
+    free(bl);
+    free(bg);
+    return bad + outside;
+}
+
+Test(semantics, independent_of_n_position_alignment)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    double px[POOL], py[POOL], pw[POOL], sl[POOL], sg[POOL];
+    int bad = 0;
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            make_pool(k, px, py, pw);
+            for (int variant = 0; variant < 2; variant++) {
+                bce_options o = {0};
+                if (variant) {
+                    o.flags = PW | (k->form == BCEV_PROBS ? CL : 0);
+                    o.pos_weight = 1.5;
+                    o.label_smoothing = 0.125;
+                }
+                for (size_t i = 0; i < POOL; i++)
+                    ASSERT_OK(k, call(k, 1, px + i, py + i, variant ? pw + i : NULL,
+                                      &o, sl + i, sg + i).st);
+                for (size_t n = 0; n <= MAX_N; n++)
+                    for (size_t off = 0; off < MAX_OFF; off++)
+                        bad += run_placed(k, &o, variant, px, py, pw, sl, sg,
+                                          n, off, (7 * n + off) % POOL, isas[j]);
+            }
+        }
+    }
+    cr_assert_eq(bad, 0, "%d results depend on n/position/alignment", bad);
+}
+
+/* The SUM gradient is the per-sample gradient (denominator 1). */
+Test(semantics, sum_gradient_is_per_sample_gradient)
+{
+    const char *isas[3];
+    size_t ni = available_isas(isas);
+    double x[MAX_N], y[MAX_N], w[MAX_N], l[MAX_N], g1[MAX_N], g2[MAX_N];
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            random_inputs(k, 80, MAX_N, x, y, w);
+            bce_options none = {0}, sum = {.reduction = BCE_REDUCTION_SUM};
+            ASSERT_OK(k, call(k, MAX_N, x, y, w, &none, l, g1).st);
+            ASSERT_OK(k, call(k, MAX_N, x, y, w, &sum, l, g2).st);
+            expect_same_arrays(g1, g2, MAX_N, k->name, "SUM vs NONE grad");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/*
+ * bce.c -- the `bce` command-line tool: subcommand dispatch, help, version,
+ * ISA listing.  `bce verify` lives in libbce-verify (bcev_verify_main),
+ * `bce eval` in eval.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bce.h"
+#include "bce_verify.h"
+#include "tool.h"
+
+static const char main_help[] =
+    "usage: bce <command> [options]\n"
+    "\n"
+    "libbce: binary cross-entropy loss and gradient, with proven ulp bounds.\n"
+    "\n"
+    "commands:\n"
+    "  eval      read \"x y [w]\" lines on stdin, print \"loss grad\" per line\n"
+    "  verify    check every kernel against the MPFR reference (exit 1 if a\n"
+    "            bound is exceeded)\n"
+    "  isa       list the instruction sets, show the active one\n"
+    "  help CMD  help on one command\n"
+    "\n"
+    "  --help, -h      this text\n"
+    "  --version, -V   print the version\n"
+    "\n"
+    "exit status: 0 success, 1 verification failure, 2 usage or input error.\n"
+    "environment: BCE_ISA=scalar|sse4.1|avx2 picks the kernels (default: best\n"
+    "             the CPU runs).\n";
+
+static const char isa_help[] =
+    "usage: bce isa\n"
+    "\n"
+    "List the instruction sets libbce knows, whether each is compiled in and\n"
+    "runnable on this CPU, and which one is active (the best available, or\n"
+    "the one named by the BCE_ISA environment variable).  Output, one line\n"
+    "per ISA:\n"
+    "  NAME available|unavailable [active]\n"
+    "then a last line \"active: NAME\".\n";
+
+static const char version_help[] =
+    "usage: bce --version\n"
+    "\n"
+    "Print the version of the tool and of the libbce it runs.\n";
+
+static const char help_help[] =
+    "usage: bce help [COMMAND]\n"
+    "\n"
+    "Print help on COMMAND (eval, verify, isa, help, version), or the\n"
+    "command overview.\n";
+
+static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
+
+static int cmd_isa(int argc, char **argv)
+{
+    if (argc > 1) {
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+            fputs(isa_help, stdout);
+            return BCE_EXIT_OK;
+        }
+        fprintf(stderr, "bce isa: unexpected argument '%s'\n"
+                        "try 'bce help isa'\n", argv[1]);
+        return BCE_EXIT_USAGE;
+    }
+    const char *active = bce_active_isa();
+    for (size_t i = 0; i < sizeof isa_names / sizeof isa_names[0]; i++) {
+        int avail = bce_isa_available(isa_names[i]);
+        int is_active = active != NULL && strcmp(active, isa_names[i]) == 0;
+        printf("%-7s %s%s\n", isa_names[i],
+               avail ? "available" : "unavailable",
+               is_active ? " active" : "");
+    }
+    printf("active: %s\n", active != NULL ? active : "(none)");
+    return BCE_EXIT_OK;
+}
+
+static int cmd_version(void)
+{
+    printf("bce %s (libbce %s)\n", BCE_VERSION_STRING, bce_version());
+    return BCE_EXIT_OK;
+}
+
+static int run_verify(int argc, char **argv)
+{
+    return bcev_verify_main(argc, argv);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(main_help, stdout);
+        return BCE_EXIT_OK;
+    }
+    const char *c = argv[1];
+    if (strcmp(c, "eval") == 0) {
+        fputs(bce_tool_eval_help(), stdout);
+    } else if (strcmp(c, "verify") == 0) {
+        char verify[] = "verify", help[] = "--help";
+        char *args[] = {verify, help, NULL};
+        return run_verify(2, args);
+    } else if (strcmp(c, "isa") == 0) {
+        fputs(isa_help, stdout);
+    } else if (strcmp(c, "help") == 0) {
+        fputs(help_help, stdout);
+    } else if (strcmp(c, "version") == 0 || strcmp(c, "--version") == 0) {
+        fputs(version_help, stdout);
+    } else {
+        fprintf(stderr, "bce help: unknown command '%s'\n"
+                        "try 'bce --help'\n", c);
+        return BCE_EXIT_USAGE;
+    }
+    return BCE_EXIT_OK;
+}
+
+static int finish(int status)
+{
+    /* A failed write (e.g. a full disk) must not exit 0. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bce: error writing standard output\n");
+        return BCE_EXIT_USAGE;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(main_help, stderr);
+        return BCE_EXIT_USAGE;
+    }
+    const char *c = argv[1];
+    int status;
+    if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0) {
+        fputs(main_help, stdout);
+        status = BCE_EXIT_OK;
+    } else if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0 ||
+               strcmp(c, "version") == 0) {
+        status = cmd_version();
+    } else if (strcmp(c, "help") == 0) {
+        status = cmd_help(argc - 1, argv + 1);
+    } else if (strcmp(c, "eval") == 0) {
+        status = bce_tool_eval(argc - 1, argv + 1);
+    } else if (strcmp(c, "verify") == 0) {
+        status = run_verify(argc - 1, argv + 1);
+    } else if (strcmp(c, "isa") == 0) {
+        status = cmd_isa(argc - 1, argv + 1);
+    } else {
+        fprintf(stderr, "bce: unknown command '%s'\n"
+                        "try 'bce --help'\n", c);
+        return BCE_EXIT_USAGE;
+    }
+    return finish(status);
+}

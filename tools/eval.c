@@ -1,0 +1,438 @@
+/*
+ * eval.c -- `bce eval`: loss and gradient of samples read from text.
+ *
+ * The whole input is read and parsed first, then evaluated in batches of
+ * EVAL_BATCH samples per library call, then printed.  So any error (a
+ * malformed line, or a library error such as a label outside [0,1]) prints
+ * nothing on standard output, names the offending input line on standard
+ * error and exits with status 2.  Memory: about 40 bytes per sample.
+ */
+#ifndef _GNU_SOURCE
+#define _POSIX_C_SOURCE 200809L /* getline */
+#endif
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bce.h"
+#include "tool.h"
+
+#define EVAL_BATCH 4096
+
+static const char eval_help[] =
+    "usage: bce eval [options] [FILE]\n"
+    "\n"
+    "Read one sample per line from FILE (default: standard input, also '-'):\n"
+    "  x y        x = logit z (--form logits) or probability p (--form probs),\n"
+    "             y = label in [0,1] (soft labels allowed)\n"
+    "  x y w      with --weights: w = per-sample weight, finite and >= 0\n"
+    "and print, for each sample, \"loss grad\": the per-sample loss L_i and\n"
+    "dL_i/dx_i (reduction NONE), as C99 hex floats (%a).\n"
+    "\n"
+    "Numbers are read with strtod (strtof for --type f32): decimal or C99 hex\n"
+    "floats (0x1.8p-3), inf, nan, correctly rounded to the chosen type, so a\n"
+    "decimal like 0.1 becomes the float nearest to 0.1 with --type f32 (no\n"
+    "double rounding).  A number beyond the largest finite value of the type is\n"
+    "an error (write inf for infinity); one that rounds to a subnormal or to\n"
+    "zero is accepted.  Blank lines and lines starting with '#' are skipped;\n"
+    "text after '#' following the numbers is a comment.  Fields are separated\n"
+    "by blanks (spaces or tabs).\n"
+    "\n"
+    "options:\n"
+    "  --type f64|f32        precision of inputs, computation and outputs\n"
+    "                        (default f64); f32 results are printed as the\n"
+    "                        float value widened to double\n"
+    "  --form logits|probs   what x is (default logits)\n"
+    "  --weights             a third column w is required on every line\n"
+    "  --pos-weight P        weight P >= 0 of the positive term (PyTorch\n"
+    "                        pos_weight): L = -(P y log s + (1-y) log(1-s))\n"
+    "  --smoothing A         label smoothing A in [0,1] (Keras):\n"
+    "                        y' = y (1-A) + A/2\n"
+    "  --clamp               probs only: clamp each log at -100 (PyTorch\n"
+    "                        BCELoss); a clamped term has zero derivative\n"
+    "  --propagate-nan       a NaN x gives NaN outputs instead of an error\n"
+    "  --isa NAME            scalar, sse4.1, avx2 or auto (default: BCE_ISA\n"
+    "                        or the best the CPU runs)\n"
+    "  --decimal             print %.17g (f64) / %.9g (f32) instead of %a\n"
+    "  --help, -h            this text\n"
+    "\n"
+    "The input is read completely before anything is computed or printed.\n"
+    "On any error -- a malformed line (not the right count of numbers,\n"
+    "trailing text, a number out of range) or a value the library rejects\n"
+    "(label outside [0,1], NaN label, probability outside [0,1], negative\n"
+    "weight, NaN x without --propagate-nan) -- nothing is printed on standard\n"
+    "output and standard error says, e.g.:\n"
+    "  bce eval: line 7: label outside [0,1] (BCE_E_LABEL_RANGE)\n"
+    "exit status: 0 success, 2 usage, input or I/O error.\n"
+    "\n"
+    "example:\n"
+    "  $ printf '0 1\\n40 0\\n' | bce eval\n"
+    "  0x1.62e42fefa39efp-1 -0x1p-1\n"
+    "  0x1.4p+5 0x1p+0\n";
+
+const char *bce_tool_eval_help(void) { return eval_help; }
+
+struct eval_args {
+    int f32, probs, weights, decimal;
+    const char *isa, *file;
+    bce_options opt;
+    size_t error_index;
+};
+
+struct samples {
+    size_t n, cap;
+    double *x, *y, *w; /* f32 values are stored widened (exactly) */
+    size_t *line;
+};
+
+static void samples_free(struct samples *s)
+{
+    free(s->x);
+    free(s->y);
+    free(s->w);
+    free(s->line);
+}
+
+static int samples_push(struct samples *s, const double v[3], size_t line)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        if (cap > SIZE_MAX / sizeof(double) / 2)
+            return -1;
+        double *x = realloc(s->x, cap * sizeof *x);
+        if (x != NULL)
+            s->x = x;
+        double *y = realloc(s->y, cap * sizeof *y);
+        if (y != NULL)
+            s->y = y;
+        double *w = realloc(s->w, cap * sizeof *w);
+        if (w != NULL)
+            s->w = w;
+        size_t *l = realloc(s->line, cap * sizeof *l);
+        if (l != NULL)
+            s->line = l;
+        if (x == NULL || y == NULL || w == NULL || l == NULL)
+            return -1;
+        s->cap = cap;
+    }
+    s->x[s->n] = v[0];
+    s->y[s->n] = v[1];
+    s->w[s->n] = v[2];
+    s->line[s->n] = line;
+    s->n++;
+    return 0;
+}
+
+int bce_tool_parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || isspace((unsigned char)*s))
+        return -1;
+    if (errno == ERANGE && isinf(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Copy the whitespace-delimited token at s into buf (truncated). */
+static const char *token(const char *s, char *buf, size_t size)
+{
+    size_t k = 0;
+    while (s[k] != '\0' && !isspace((unsigned char)s[k]) && k + 4 < size) {
+        buf[k] = s[k];
+        k++;
+    }
+    buf[k] = '\0';
+    if (s[k] != '\0' && !isspace((unsigned char)s[k]))
+        strcpy(buf + k, "...");
+    return buf;
+}
+
+/*
+ * Parse one line into v[0..want-1].  Returns the count of numbers found
+ * (0 for a blank or comment line), or -1 with a message in err.
+ */
+static int parse_line(const char *s, int f32, int want, double v[3],
+                      char *err, size_t errsize)
+{
+    int count = 0;
+    char tok[40];
+    for (;;) {
+        while (isspace((unsigned char)*s))
+            s++;
+        if (*s == '\0' || *s == '#')
+            break;
+        if (count == want) {
+            snprintf(err, errsize, "unexpected text '%s' after %d numbers%s",
+                     token(s, tok, sizeof tok), want,
+                     want == 2 ? " (a weight column needs --weights)" : "");
+            return -1;
+        }
+        char *end;
+        double d;
+        errno = 0;
+        if (f32) {
+            float f = strtof(s, &end);
+            d = f;
+        } else {
+            d = strtod(s, &end);
+        }
+        if (end == s || (*end != '\0' && *end != '#' &&
+                         !isspace((unsigned char)*end))) {
+            snprintf(err, errsize, "not a number: '%s'",
+                     token(s, tok, sizeof tok));
+            return -1;
+        }
+        if (errno == ERANGE && isinf(d)) {
+            snprintf(err, errsize, "number out of range for %s: '%s'",
+                     f32 ? "f32" : "f64", token(s, tok, sizeof tok));
+            return -1;
+        }
+        v[count++] = d;
+        s = end;
+    }
+    if (count != 0 && count != want) {
+        snprintf(err, errsize, "expected %d numbers (%s), found %d", want,
+                 want == 3 ? "x y w" : "x y", count);
+        return -1;
+    }
+    return count;
+}
+
+static int read_input(FILE *in, const struct eval_args *a,
+                      struct samples *s)
+{
+    char *buf = NULL;
+    size_t size = 0, lineno = 0;
+    ssize_t len;
+    int want = a->weights ? 3 : 2, status = BCE_EXIT_OK;
+    char err[160];
+    while ((len = getline(&buf, &size, in)) >= 0) {
+        lineno++;
+        double v[3] = {0, 0, 1};
+        int got;
+        if ((size_t)len != strlen(buf)) {
+            snprintf(err, sizeof err, "NUL byte in line");
+            got = -1;
+        } else {
+            got = parse_line(buf, a->f32, want, v, err, sizeof err);
+        }
+        if (got < 0) {
+            fprintf(stderr, "bce eval: line %zu: %s\n", lineno, err);
+            status = BCE_EXIT_USAGE;
+            break;
+        }
+        if (got > 0 && samples_push(s, v, lineno) != 0) {
+            fprintf(stderr, "bce eval: out of memory at line %zu\n", lineno);
+            status = BCE_EXIT_USAGE;
+            break;
+        }
+    }
+    if (status == BCE_EXIT_OK && ferror(in)) {
+        fprintf(stderr, "bce eval: error reading input\n");
+        status = BCE_EXIT_USAGE;
+    }
+    free(buf);
+    return status;
+}
+
+/* One library call on samples [b, b+m); results overwrite x (loss) and y
+ * (grad) of those samples.  Returns the library status. */
+static bce_status eval_batch(const struct eval_args *a, struct samples *s,
+                             size_t b, size_t m)
+{
+    static double ld[EVAL_BATCH], gd[EVAL_BATCH];
+    static float xf[EVAL_BATCH], yf[EVAL_BATCH], wf[EVAL_BATCH];
+    static float lf[EVAL_BATCH], gf[EVAL_BATCH];
+    /* no input at all: s->x etc. are NULL (valid for n == 0) */
+    const double *x = s->x ? s->x + b : NULL, *y = s->y ? s->y + b : NULL;
+    const double *w = a->weights && s->w ? s->w + b : NULL;
+    bce_status st;
+    if (!a->f32) {
+        st = a->probs ? bce_probs_f64(m, x, y, w, &a->opt, ld, gd)
+                      : bce_logits_f64(m, x, y, w, &a->opt, ld, gd);
+        if (st != BCE_OK)
+            return st;
+    } else {
+        for (size_t i = 0; i < m; i++) {
+            xf[i] = (float)s->x[b + i]; /* exact: parsed with strtof */
+            yf[i] = (float)s->y[b + i];
+            wf[i] = (float)s->w[b + i];
+        }
+        const float *wp = a->weights ? wf : NULL;
+        st = a->probs ? bce_probs_f32(m, xf, yf, wp, &a->opt, lf, gf)
+                      : bce_logits_f32(m, xf, yf, wp, &a->opt, lf, gf);
+        if (st != BCE_OK)
+            return st;
+        for (size_t i = 0; i < m; i++) {
+            ld[i] = lf[i];
+            gd[i] = gf[i];
+        }
+    }
+    if (m > 0) {
+        memcpy(s->x + b, ld, m * sizeof *ld);
+        memcpy(s->y + b, gd, m * sizeof *gd);
+    }
+    return BCE_OK;
+}
+
+static int compute(struct eval_args *a, struct samples *s)
+{
+    size_t b = 0;
+    do { /* at least one call, so that n == 0 still validates options */
+        size_t m = s->n - b < EVAL_BATCH ? s->n - b : EVAL_BATCH;
+        a->error_index = BCE_NO_INDEX;
+        bce_status st = eval_batch(a, s, b, m);
+        if (st != BCE_OK) {
+            size_t i = a->error_index;
+            if (i != BCE_NO_INDEX && i < m)
+                fprintf(stderr, "bce eval: line %zu: %s (%s)\n",
+                        s->line[b + i], bce_strerror(st), bce_status_name(st));
+            else
+                fprintf(stderr, "bce eval: %s (%s)\n", bce_strerror(st),
+                        bce_status_name(st));
+            return BCE_EXIT_USAGE;
+        }
+        b += m;
+    } while (b < s->n);
+    return BCE_EXIT_OK;
+}
+
+static void print_results(const struct eval_args *a, const struct samples *s)
+{
+    const char *fmt = !a->decimal ? "%a %a\n"
+                      : a->f32    ? "%.9g %.9g\n"
+                                  : "%.17g %.17g\n";
+    for (size_t i = 0; i < s->n; i++)
+        printf(fmt, s->x[i], s->y[i]);
+}
+
+static int usage(const char *fmt, const char *arg)
+{
+    fputs("bce eval: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\ntry 'bce help eval'\n", stderr);
+    return BCE_EXIT_USAGE;
+}
+
+/* Match "--name VALUE" or "--name=VALUE"; advances *i past the value. */
+static int opt_value(int argc, char **argv, int *i, const char *name,
+                     const char **value)
+{
+    size_t len = strlen(name);
+    const char *arg = argv[*i];
+    if (strncmp(arg, name, len) != 0)
+        return 0;
+    if (arg[len] == '=') {
+        *value = arg + len + 1;
+        return 1;
+    }
+    if (arg[len] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        *value = NULL;
+        return 1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, struct eval_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *v = NULL;
+        double d;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(eval_help, stdout);
+            return -1;
+        } else if (strcmp(arg, "--weights") == 0) {
+            a->weights = 1;
+        } else if (strcmp(arg, "--clamp") == 0) {
+            a->opt.flags |= BCE_OPT_LOG_CLAMP;
+        } else if (strcmp(arg, "--propagate-nan") == 0) {
+            a->opt.flags |= BCE_OPT_PROPAGATE_NAN;
+        } else if (strcmp(arg, "--decimal") == 0) {
+            a->decimal = 1;
+        } else if (opt_value(argc, argv, &i, "--type", &v)) {
+            if (v == NULL || (strcmp(v, "f64") && strcmp(v, "f32")))
+                return usage("--type wants f64 or f32, not '%s'", v ? v : "");
+            a->f32 = strcmp(v, "f32") == 0;
+        } else if (opt_value(argc, argv, &i, "--form", &v)) {
+            if (v == NULL || (strcmp(v, "logits") && strcmp(v, "probs")))
+                return usage("--form wants logits or probs, not '%s'",
+                             v ? v : "");
+            a->probs = strcmp(v, "probs") == 0;
+        } else if (opt_value(argc, argv, &i, "--isa", &v)) {
+            if (v == NULL)
+                return usage("%s wants a value", "--isa");
+            a->isa = v;
+        } else if (opt_value(argc, argv, &i, "--pos-weight", &v)) {
+            if (v == NULL || bce_tool_parse_double(v, &d) != 0 ||
+                !(d >= 0) || isinf(d))
+                return usage("--pos-weight wants a finite number >= 0, "
+                             "not '%s'", v ? v : "");
+            a->opt.flags |= BCE_OPT_POS_WEIGHT;
+            a->opt.pos_weight = d;
+        } else if (opt_value(argc, argv, &i, "--smoothing", &v)) {
+            if (v == NULL || bce_tool_parse_double(v, &d) != 0 ||
+                !(d >= 0 && d <= 1))
+                return usage("--smoothing wants a number in [0,1], not '%s'",
+                             v ? v : "");
+            a->opt.label_smoothing = d;
+        } else if (strcmp(arg, "-") == 0 || arg[0] != '-') {
+            if (a->file != NULL)
+                return usage("only one input file, not also '%s'", arg);
+            a->file = arg;
+        } else {
+            return usage("unknown option '%s'", arg);
+        }
+    }
+    if ((a->opt.flags & BCE_OPT_LOG_CLAMP) && !a->probs)
+        return usage("%s applies to --form probs only", "--clamp");
+    return 0;
+}
+
+int bce_tool_eval(int argc, char **argv)
+{
+    struct eval_args a;
+    memset(&a, 0, sizeof a);
+    a.opt.reduction = BCE_REDUCTION_NONE;
+    a.opt.error_index = &a.error_index;
+    int r = parse_args(argc, argv, &a);
+    if (r != 0)
+        return r < 0 ? BCE_EXIT_OK : r;
+    if (a.isa != NULL) {
+        bce_status st = bce_set_isa(a.isa);
+        if (st != BCE_OK) {
+            fprintf(stderr, "bce eval: --isa %s: %s (%s)\n", a.isa,
+                    bce_strerror(st), bce_status_name(st));
+            return BCE_EXIT_USAGE;
+        }
+    }
+    FILE *in = stdin;
+    if (a.file != NULL && strcmp(a.file, "-") != 0) {
+        in = fopen(a.file, "r");
+        if (in == NULL) {
+            fprintf(stderr, "bce eval: cannot open '%s': %s\n", a.file,
+                    strerror(errno));
+            return BCE_EXIT_USAGE;
+        }
+    }
+    struct samples s;
+    memset(&s, 0, sizeof s);
+    int status = read_input(in, &a, &s);
+    if (in != stdin)
+        fclose(in);
+    if (status == BCE_EXIT_OK)
+        status = compute(&a, &s);
+    if (status == BCE_EXIT_OK)
+        print_results(&a, &s);
+    samples_free(&s);
+    return status;
+}

@@ -1,0 +1,25 @@
+/*
+ * tool.h -- internals of the `bce` command-line tool (tools/).
+ *
+ * Exit statuses shared by every subcommand:
+ *   0  success
+ *   1  verification failure (`bce verify`: a bound was exceeded)
+ *   2  usage, input or I/O error
+ */
+#ifndef BCE_TOOL_H
+#define BCE_TOOL_H
+
+#define BCE_EXIT_OK 0
+#define BCE_EXIT_FAIL 1
+#define BCE_EXIT_USAGE 2
+
+/* `bce eval ...`; argv[0] == "eval".  Returns the exit status. */
+int bce_tool_eval(int argc, char **argv);
+/* The help text of `bce eval`. */
+const char *bce_tool_eval_help(void);
+
+/* Parse a whole string as a double (strtod: decimal or C99 hex, inf, nan).
+ * Returns 0 on success, -1 if it is not exactly one number or overflows. */
+int bce_tool_parse_double(const char *s, double *out);
+
+#endif

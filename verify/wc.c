@@ -9,12 +9,21 @@
 #include <string.h>
 #include "bce_verify.h"
 
+#include <sys/stat.h>
+
 #ifndef BCEV_WC_DIR
 #define BCEV_WC_DIR "verify/wc"
 #endif
 
+/* The source tree's verify/wc when it is still there (a build tree), else
+ * the installed copy (meson installs verify/wc to <datadir>/libbce/wc). */
 const char *bcev_wc_default_dir(void)
 {
+#ifdef BCEV_WC_INSTALL_DIR
+    struct stat st;
+    if (stat(BCEV_WC_DIR, &st) != 0 || !S_ISDIR(st.st_mode))
+        return BCEV_WC_INSTALL_DIR;
+#endif
     return BCEV_WC_DIR;
 }
 

@@ -115,7 +115,7 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
             L->scale = 0; L->err = 0.0;
         }
         if (want_grad) { /* g = -sgn T: beta at +inf, -alpha at -inf */
-            G->v = pos ? C : bce_dd_neg(C);
+            G->v = pos ? C : bce_dd_make(0.0 - C.hi, 0.0 - C.lo); /* +0 for C = 0 */
             G->scale = 0; G->err = dabs(C.hi) * labrel;
         }
         return;

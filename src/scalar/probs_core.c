@@ -94,19 +94,30 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
         return;
     }
     bce_dd omp = bce_two_sum(1.0, -p);                /* 1 - p, exact */
-    if (p < 0x1p-900) {
+    if (p < 0x1p-800) {
         /* Tiny p: g = (N - alpha/p) / (1 - p).  This form has no product
          * below 2^-969: N p would lose N's low part exactly where
-         * N - alpha/p cancels.  When alpha/p > 2^1000 (no cancellation) g is
+         * N - alpha/p cancels, and the division's residual (~ 2^-53 of a
+         * numerator as small as p 2^-52) must stay above 2^-969 too.  When alpha/p > 2^1000 (no cancellation) g is
          * kept as g 2^-200 (G->scale = -200): -alpha/p may exceed DBL_MAX
          * while g/n (MEAN) does not. */
         const double pp = p * 0x1p600;
         const int big = bce_lab_alpha_scaled(lab, 600).hi / pp > 0x1p1000;
         const int S = big ? 200 : 0;     /* alpha/p near overflow: keep g 2^-200 */
-        bce_dd q = bce_dd_div_safe(bce_lab_alpha_scaled(lab, 600 - S),
-                                   bce_dd_make(pp, 0.0));    /* alpha/p 2^-S */
-        bce_dd n2 = bce_dd_ldexp(lab->N, -S);
-        bce_dd num = bce_dd_sub(n2, q);
+        bce_dd num, q, n2;
+        if (lab->exact) {
+            /* plain labels: N - alpha/p = (p - y)/p with p - y exact, so
+             * the one division is the only rounding (no cancellation after
+             * it, where alpha/p ~ 1) */
+            bce_dd d = bce_two_sum(p, -lab->alpha.hi);
+            num = bce_dd_div_safe(bce_dd_ldexp(d, 600 - S), bce_dd_make(pp, 0.0));
+            q = num; n2 = bce_dd_make(0.0, 0.0);
+        } else {
+            q = bce_dd_div_safe(bce_lab_alpha_scaled(lab, 600 - S),
+                                bce_dd_make(pp, 0.0));       /* alpha/p 2^-S */
+            n2 = bce_dd_ldexp(lab->N, -S);
+            num = bce_dd_sub(n2, q);
+        }
         bce_dd g = bce_dd_div_safe(num, omp);
         G->v = g;
         G->scale = -S;

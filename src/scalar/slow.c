@@ -135,10 +135,10 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
 void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
                     bce_res *out)
 {
-    /* exact limits in level 1; for p < 2^-900 level 1's form
+    /* exact limits in level 1; for p < 2^-800 level 1's form
      * (N - alpha/p)/(1-p) is already as accurate as the labels allow */
     if (!(p > 0.0 && p < 1.0)) return;
-    if (which == 1 && p < 0x1p-900) return;
+    if (which == 1 && p < 0x1p-800) return;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
     const int cl_p = clamp && p < BCE_P100;
     bce_td alpha, beta, N;

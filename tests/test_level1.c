@@ -11,18 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "internal.h"
+#include "bce_verify.h"
 
 #define PREC 320
 
-static uint64_t rng_state;
-static uint64_t rnd64(void)
-{   /* splitmix64 */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-static double rnd01(void) { return (double)(rnd64() >> 11) * 0x1p-53; }
+static bcev_rng rng;
+static uint64_t rnd64(void) { return bcev_rng_next(&rng); }
+static double rnd01(void) { return bcev_rng_unif(&rng); }
 
 static long samples(long dflt)
 {
@@ -44,51 +39,17 @@ static void res_err(const bce_res *r, mpfr_t exact, mpfr_t out)
     mpfr_clear(g);
 }
 
-/* exact loss and gradient from logits, plain label y */
+/* exact loss and gradient, plain label y (libbce-verify's reference) */
 static void exact_logits(double z, double y, mpfr_t L, mpfr_t G)
 {
-    mpfr_t e, t, az;
-    mpfr_inits2(PREC, e, t, az, (mpfr_ptr)0);
-    mpfr_set_d(az, z < 0 ? -z : z, MPFR_RNDN);
-    mpfr_neg(e, az, MPFR_RNDN);
-    mpfr_exp(e, e, MPFR_RNDN);                 /* e = e^-|z| */
-    mpfr_log1p(L, e, MPFR_RNDN);               /* log1p(e) */
-    mpfr_set_d(t, z > 0 ? 1.0 - y : y, MPFR_RNDN); /* exact? 1-y may round: */
-    if (z > 0) { mpfr_set_ui(t, 1, MPFR_RNDN); mpfr_sub_d(t, t, y, MPFR_RNDN); }
-    mpfr_mul(t, t, az, MPFR_RNDN);
-    mpfr_add(L, L, t, MPFR_RNDN);
-    /* s0 = e/(1+e); g = s0 - y (z<=0), (1-y) - s0 (z>0) */
-    mpfr_add_ui(t, e, 1, MPFR_RNDN);
-    mpfr_div(t, e, t, MPFR_RNDN);
-    if (z > 0) { /* (1 - y) - s0: 1 - y first, exactly */
-        mpfr_set_ui(G, 1, MPFR_RNDN); mpfr_sub_d(G, G, y, MPFR_RNDN);
-        mpfr_sub(G, G, t, MPFR_RNDN); }
-    else mpfr_sub_d(G, t, y, MPFR_RNDN);
-    mpfr_clears(e, t, az, (mpfr_ptr)0);
+    bcev_sample smp = { z, y, 1.0 };
+    bcev_exact(BCEV_LOGITS, &smp, NULL, 1.0, PREC, L, G);
 }
 
 static void exact_probs(double p, double y, mpfr_t L, mpfr_t G)
 {
-    mpfr_t a, b, t;
-    mpfr_inits2(PREC, a, b, t, (mpfr_ptr)0);
-    mpfr_set_d(t, p, MPFR_RNDN);
-    mpfr_log(a, t, MPFR_RNDN);
-    mpfr_mul_d(a, a, y, MPFR_RNDN);
-    mpfr_neg(t, t, MPFR_RNDN);
-    mpfr_log1p(b, t, MPFR_RNDN);
-    mpfr_set_ui(t, 1, MPFR_RNDN);
-    mpfr_sub_d(t, t, y, MPFR_RNDN);
-    mpfr_mul(b, b, t, MPFR_RNDN);
-    mpfr_add(L, a, b, MPFR_RNDN);
-    mpfr_neg(L, L, MPFR_RNDN);
-    /* (p - y) / (p (1 - p)) */
-    mpfr_set_d(a, p, MPFR_RNDN);
-    mpfr_sub_d(a, a, y, MPFR_RNDN);
-    mpfr_set_ui(b, 1, MPFR_RNDN);
-    mpfr_sub_d(b, b, p, MPFR_RNDN);
-    mpfr_mul_d(b, b, p, MPFR_RNDN);
-    mpfr_div(G, a, b, MPFR_RNDN);
-    mpfr_clears(a, b, t, (mpfr_ptr)0);
+    bcev_sample smp = { p, y, 1.0 };
+    bcev_exact(BCEV_PROBS, &smp, NULL, 1.0, PREC, L, G);
 }
 
 typedef struct { double maxrel; double x, y; long viol; } stat_t;
@@ -111,8 +72,9 @@ static void check(const char *what, const bce_res *r, mpfr_t exact, double x,
     const int sub = mpfr_zero_p(exact) || mpfr_get_exp(exact) <= -1022;
     const int ovf = !mpfr_zero_p(exact) && mpfr_get_exp(exact) > 1024;
     if (ovf) {
-        if (!(r->v.hi - r->v.hi != 0.0 && (r->v.hi > 0) == (mpfr_sgn(exact) > 0)) && st->viol++ < 5)
-            cr_log_error("%s: x=%a y=%a: exact overflows, got %a", what, x, y, r->v.hi);
+        double fin = bce_res_f64(r);   /* the rounded output (scale applied) */
+        if (!(fin - fin != 0.0 && (fin > 0) == (mpfr_sgn(exact) > 0)) && st->viol++ < 5)
+            cr_log_error("%s: x=%a y=%a: exact overflows, got %a", what, x, y, fin);
         mpfr_clears(d, rel, b, (mpfr_ptr)0); return;
     }
     if (sub) mpfr_add_d(b, b, 0x1p-1074, MPFR_RNDN);
@@ -149,7 +111,7 @@ static double rand_logit(void)
 Test(level1, logits_plain_labels)
 {
     long n = samples(200000);
-    rng_state = 1;
+    bcev_rng_seed(&rng, 1);
     bce_kparams kp = plain_kp();
     stat_t sl = { 0 }, sg = { 0 };
     mpfr_t L, G;
@@ -177,7 +139,7 @@ Test(level1, logits_plain_labels)
 Test(level1, logits_soft_label_bound_holds)
 {
     long n = samples(100000);
-    rng_state = 2;
+    bcev_rng_seed(&rng, 2);
     bce_kparams kp = plain_kp();
     stat_t sg = { 0 };
     mpfr_t L, G, s;
@@ -205,7 +167,7 @@ Test(level1, logits_soft_label_bound_holds)
 Test(level1, probs_plain_labels)
 {
     long n = samples(200000);
-    rng_state = 3;
+    bcev_rng_seed(&rng, 3);
     bce_kparams kp = plain_kp();
     stat_t sl = { 0 }, sg = { 0 };
     mpfr_t L, G;

@@ -18,7 +18,7 @@
  *                             Always exact, any order, subnormals included;
  *                             only overflow (|a+b| near DBL_MAX) breaks it.
  *   bce_td_fast_two_sum(a,b): same, requires a = 0 or exponent(a) >= exponent(b).
- *   bce_td_split(a):          Veltkamp, C = 2^27 + 1: a = hi + lo exactly, hi
+ *   (the transforms are src/dd.h's; Dekker's split:)  a = hi + lo exactly, hi
  *                             with <= 26 bits, |lo| <= 2^-27 |a|.
  *                             VALID RANGE |a| <= 2^995 (C a must not overflow).
  *   bce_td_two_prod(a,b):     Dekker: p + e = a b exactly, p = RN(ab), |e| <= u|p|,
@@ -51,17 +51,20 @@
 
 #include <stdint.h>
 #include <string.h>
+#include "dd.h"
 
 typedef struct { double h, m, l; } bce_td;
 
-static inline uint64_t bce_td_asu64(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
-static inline double bce_td_asdbl(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+/* Bit access, powers of two and the error-free transforms are those of
+ * src/dd.h (one implementation for both levels). */
+static inline uint64_t bce_td_asu64(double x) { return bce_asuint64(x); }
+static inline double bce_td_asdbl(uint64_t u) { return bce_asdouble(u); }
 
 /* 2^e for -1022 <= e <= 1023 (exact). */
-static inline double bce_td_pow2(int e) { return bce_td_asdbl((uint64_t)(e + 1023) << 52); }
+static inline double bce_td_pow2(int e) { return bce_pow2i(e); }
 
 /* |x| without libm. */
-static inline double bce_td_fabs(double x) { return bce_td_asdbl(bce_td_asu64(x) & 0x7fffffffffffffffull); }
+static inline double bce_td_fabs(double x) { return bce_asdouble(bce_asuint64(x) & 0x7fffffffffffffffull); }
 
 /* floor(log2|x|) for a NORMAL nonzero x. */
 static inline int bce_td_ilogb(double x) { return (int)((bce_td_asu64(x) >> 52) & 0x7ff) - 1023; }
@@ -77,36 +80,23 @@ static inline bce_td bce_td_neg(bce_td a) { return bce_td_make(-a.h, -a.m, -a.l)
 
 static inline void bce_td_two_sum(double a, double b, double *s, double *e)
 {
-    double s_ = a + b;
-    double bb = s_ - a;
-    double aa = s_ - bb;
-    *e = (a - aa) + (b - bb);
-    *s = s_;
+    bce_dd r = bce_two_sum(a, b);
+    *s = r.hi; *e = r.lo;
 }
 
 static inline void bce_td_fast_two_sum(double a, double b, double *s, double *e)
 {
-    double s_ = a + b;
-    *e = b - (s_ - a);
-    *s = s_;
+    bce_dd r = bce_fast_two_sum(a, b);
+    *s = r.hi; *e = r.lo;
 }
 
-static inline void bce_td_split(double a, double *hi, double *lo)
-{
-    double g = 134217729.0 * a; /* 2^27 + 1 */
-    double h = g - (g - a);
-    *hi = h;
-    *lo = a - h;
-}
-
+/* Exact under the conditions above; dd.h uses the hardware FMA when the
+ * translation unit is compiled with it, Dekker's product otherwise: the
+ * same exact result. */
 static inline void bce_td_two_prod(double a, double b, double *p, double *e)
 {
-    double ah, al, bh, bl;
-    double p_ = a * b;
-    bce_td_split(a, &ah, &al);
-    bce_td_split(b, &bh, &bl);
-    *e = (((ah * bh - p_) + ah * bl) + al * bh) + al * bl;
-    *p = p_;
+    bce_dd r = bce_two_prod(a, b);
+    *p = r.hi; *e = r.lo;
 }
 
 /* ---- renormalization ----

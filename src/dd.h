@@ -37,83 +37,19 @@ static inline float bce_asfloat(uint32_t u) { float x; memcpy(&x, &u, 4); return
 /* 2^e for -1022 <= e <= 1023, exact. */
 static inline double bce_pow2i(int e) { return bce_asdouble((uint64_t)(e + 1023) << 52); }
 
-static inline bce_dd bce_two_sum(double a, double b)
-{
-    double s = a + b;
-    double bb = s - a;
-    double e = (a - (s - bb)) + (b - bb);
-    return bce_dd_make(s, e);
-}
-
-static inline bce_dd bce_fast_two_sum(double a, double b)
-{
-    double s = a + b;
-    double e = b - (s - a);
-    return bce_dd_make(s, e);
-}
-
-static inline bce_dd bce_two_prod(double a, double b)
-{
-    double p = a * b;
-#if defined(__FMA__) || defined(__FMA4__)
-    double e = __builtin_fma(a, b, -p);
-#else
-    const double c = 134217729.0; /* 2^27 + 1 (Veltkamp) */
-    double ta = c * a, ah = ta - (ta - a), al = a - ah;
-    double tb = c * b, bh = tb - (tb - b), bl = b - bh;
-    double e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+#define DD_V double
+#define DD_T bce_dd
+#define DD_MAKE(h, l) bce_dd_make((h), (l))
+#define DD_FN(name) bce_##name
+#if defined(__FMA__)
+#define DD_FMA(a, b, c) __builtin_fma((a), (b), (c))
 #endif
-    return bce_dd_make(p, e);
-}
-
-/* a + b, both double-doubles (AccurateDWPlusDW). */
-static inline bce_dd bce_dd_add(bce_dd a, bce_dd b)
-{
-    bce_dd s = bce_two_sum(a.hi, b.hi);
-    bce_dd t = bce_two_sum(a.lo, b.lo);
-    double c = s.lo + t.hi;
-    bce_dd v = bce_fast_two_sum(s.hi, c);
-    double w = t.lo + v.lo;
-    return bce_fast_two_sum(v.hi, w);
-}
-
-static inline bce_dd bce_dd_neg(bce_dd a) { return bce_dd_make(-a.hi, -a.lo); }
-static inline bce_dd bce_dd_sub(bce_dd a, bce_dd b) { return bce_dd_add(a, bce_dd_neg(b)); }
-
-/* a + b, double-double plus double. */
-static inline bce_dd bce_dd_add_d(bce_dd a, double b)
-{
-    bce_dd s = bce_two_sum(a.hi, b);
-    double v = a.lo + s.lo;
-    return bce_fast_two_sum(s.hi, v);
-}
-
-/* a * b, double-double times double (DWTimesFP3). */
-static inline bce_dd bce_dd_mul_d(bce_dd a, double b)
-{
-    bce_dd c = bce_two_prod(a.hi, b);
-    double cl3 = c.lo + a.lo * b;
-    return bce_fast_two_sum(c.hi, cl3);
-}
-
-/* a * b, double-double times double-double (DWTimesDW). */
-static inline bce_dd bce_dd_mul(bce_dd a, bce_dd b)
-{
-    bce_dd c = bce_two_prod(a.hi, b.hi);
-    double tl = a.hi * b.lo + a.lo * b.hi;
-    double cl = c.lo + tl;
-    return bce_fast_two_sum(c.hi, cl);
-}
-
-/* a / b, double-doubles: q1 = a.hi/b.hi, one exact-residual correction. */
-static inline bce_dd bce_dd_div(bce_dd a, bce_dd b)
-{
-    double q1 = a.hi / b.hi;
-    bce_dd p = bce_dd_mul_d(b, q1);          /* b q1 */
-    bce_dd r = bce_dd_sub(a, p);             /* a - b q1 (nearly exact) */
-    double q2 = r.hi / b.hi;
-    return bce_fast_two_sum(q1, q2);
-}
+#include "dd_tmpl.h"
+#undef DD_V
+#undef DD_T
+#undef DD_MAKE
+#undef DD_FN
+#undef DD_FMA
 
 /* a / b, also when the quotient is beyond the exact-product range
  * (|q| > 2^900: a scaled numerator is divided and the quotient scaled back;

@@ -1,20 +1,61 @@
 /*
  * dispatch.c -- picks the kernel table once.
  * Order: BCE_ISA environment variable (scalar|sse4.1|avx2) if set and
- * runnable, else the best ISA the CPU and OS support.  The SIMD tables are
- * added by the SIMD kernels (issue 3); today only "scalar" is compiled in,
- * and asking for another ISA is BCE_E_ISA_UNAVAILABLE.
+ * runnable, else the best ISA the CPU and OS support.  AVX2 is trusted only
+ * when CPUID reports AVX2, FMA, AVX and OSXSAVE *and* XGETBV shows the OS
+ * saves the YMM state.  On x86-64 builds: scalar, sse4.1, avx2.  The SIMD
+ * tables run the logits forms on vectors; their probability forms are the
+ * scalar kernels for now (same bits either way).
  * The one piece of global mutable state in libbce is the pointer below.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
+#if BCE_HAVE_AVX2 || BCE_HAVE_SSE41
+#include <cpuid.h>
+#endif
 
 static const bce_kernels bce_table_scalar = {
     "scalar",
     bce_logits_f64_scalar, bce_probs_f64_scalar,
     bce_logits_f32_scalar, bce_probs_f32_scalar,
 };
+
+#if BCE_HAVE_AVX2
+static const bce_kernels bce_table_avx2 = {
+    "avx2",
+    bce_logits_f64_avx2, bce_probs_f64_scalar,
+    bce_logits_f32_avx2, bce_probs_f32_scalar,
+};
+
+static int cpu_has_avx2_fma(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const unsigned need1 = (1u << 12) /* FMA */ | (1u << 27) /* OSXSAVE */ | (1u << 28) /* AVX */;
+    if ((c & need1) != need1) return 0;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 6u) != 6u) return 0;                    /* XMM and YMM state enabled */
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & (1u << 5)) != 0;                      /* AVX2 */
+}
+#endif
+
+#if BCE_HAVE_SSE41
+static const bce_kernels bce_table_sse41 = {
+    "sse4.1",
+    bce_logits_f64_sse41, bce_probs_f64_scalar,
+    bce_logits_f32_sse41, bce_probs_f32_scalar,
+};
+
+static int cpu_has_sse41(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    return (c & (1u << 19)) != 0;                     /* SSE4.1 */
+}
+#endif
 
 static const bce_kernels *bce_active;
 
@@ -26,11 +67,23 @@ static int known_isa(const char *name)
 static const bce_kernels *table_for(const char *name)
 {
     if (!strcmp(name, "scalar")) return &bce_table_scalar;
-    return NULL; /* sse4.1, avx2: not built yet */
+#if BCE_HAVE_AVX2
+    if (!strcmp(name, "avx2") && cpu_has_avx2_fma()) return &bce_table_avx2;
+#endif
+#if BCE_HAVE_SSE41
+    if (!strcmp(name, "sse4.1") && cpu_has_sse41()) return &bce_table_sse41;
+#endif
+    return NULL;
 }
 
 static const bce_kernels *best_table(void)
 {
+#if BCE_HAVE_AVX2
+    if (cpu_has_avx2_fma()) return &bce_table_avx2;
+#endif
+#if BCE_HAVE_SSE41
+    if (cpu_has_sse41()) return &bce_table_sse41;
+#endif
     return &bce_table_scalar;
 }
 

@@ -31,78 +31,62 @@
 
 #include "dd.h"
 #include "tables.h"
+#include "internal.h"
 
 /* Absolute-value thresholds on x = -|z| (reasons in the comments). */
 #define BCE_EXP_XMIN (-1000.0) /* below: e^x < 2^-1442, negligible against any
                                   result >= 2^-1074 (callers use E = BCE_E_TINY) */
 #define BCE_E_TINY (-100000)
 
+/* The scalar instantiation of elem_tmpl.h. */
+#define EL_SCALAR 1
+#define EL_V double
+#define EL_I int64_t
+#define EL_DD bce_dd
+#define EL_DDFN(name) bce_##name
+#define EL_FN(name) bce_el_##name
+#define EL_ASI(v) ((int64_t)bce_asuint64(v))
+#define EL_ASD(i) bce_asdouble((uint64_t)(i))
+#define EL_I2D(i) ((double)(i))
+#define EL_SRA(i, n) ((i) >> (n))
+#define EL_SRL(i, n) ((int64_t)((uint64_t)(i) >> (n)))
+#define EL_LOOKUP(tab, idx, col) ((tab)[idx][col])
+#define EL_LOOKUP1(tab, idx) ((tab)[idx])
+#define EL_SPLAT(c) (c)
+#define EL_M int
+#define EL_SEL(m, a, b) ((m) ? (a) : (b))
+#define EL_ABS(x) ((x) < 0 ? -(x) : (x))
+#include "scalar/elem_tmpl.h"
+#include "scalar/logits_hot_tmpl.h"
+#undef EL_M
+#undef EL_SEL
+#undef EL_ABS
+#undef EL_SCALAR
+#undef EL_V
+#undef EL_I
+#undef EL_DD
+#undef EL_DDFN
+#undef EL_FN
+#undef EL_ASI
+#undef EL_ASD
+#undef EL_I2D
+#undef EL_SRA
+#undef EL_SRL
+#undef EL_LOOKUP
+#undef EL_LOOKUP1
+#undef EL_SPLAT
+
 static inline bce_dd bce_exp_scaled(double x, int *E)
 {
-    const double shift = 0x1.8p52;
-    double kd = x * bce_exp_invln2n + shift;  /* round to nearest integer */
-    kd -= shift;
-    int64_t k = (int64_t)kd;
-    /* r = x - kd ln2/128 */
-    double r1 = x - kd * bce_exp_ln2n[0];            /* exact */
-    bce_dd t2 = bce_two_prod(kd, bce_exp_ln2n[1]);   /* exact */
-    bce_dd r = bce_two_sum(r1, -t2.hi);              /* exact */
-    double rl = r.lo - t2.lo - kd * bce_exp_ln2n[2];
-    bce_dd rr = bce_fast_two_sum(r.hi, rl);
-    double rh = rr.hi;
-    rl = rr.lo;
-    /* e^r - 1 - rh = rl + rh rl + rh^2 Q(rh) */
-    double q = 1.0 / 720;
-    q = 1.0 / 120 + rh * q;
-    q = 1.0 / 24 + rh * q;
-    q = 1.0 / 6 + rh * q;
-    q = 0.5 + rh * q;
-    double plo = rl + (rh * rl + (rh * rh) * q);
-    int j = (int)(k & 127);
-    double th = bce_exp_tab[j][0], tm = bce_exp_tab[j][1];
-    bce_dd a = bce_two_prod(th, rh);
-    bce_dd s = bce_fast_two_sum(th, a.hi);
-    double lo = s.lo + (a.lo + (th * plo + (tm + tm * (rh + plo))));
-    *E = (int)(k >> 7);
-    return bce_fast_two_sum(s.hi, lo);
+    int64_t e;
+    bce_dd r = bce_el_exp_scaled(x, &e);
+    *E = (int)e;
+    return r;
 }
 
 static inline bce_dd bce_ln3(double xh, double xl, double xu)
 {
-    int kadj = 0;
-    if (xh < 0x1p-1000) { /* subnormal or tiny: make it normal, exactly */
-        xh *= 0x1p200; xl *= 0x1p200; xu *= 0x1p200; kadj = -200;
-    }
-    uint64_t ix = bce_asuint64(xh);
-    uint64_t tmp = ix - BCE_LOG_OFF;
-    int i = (int)((tmp >> 44) & (BCE_LOG_N - 1));
-    int k = (int)((int64_t)tmp >> 52);
-    double sc = bce_pow2i(-k);   /* |k| <= 1022: exact scaling */
-    double mh = xh * sc, ml = xl * sc, mu = xu * sc;
-    double c = bce_log_c[i];
-    bce_dd p = bce_two_prod(c, mh);
-    double rh0 = p.hi - 1.0;                          /* exact (Sterbenz) */
-    bce_dd r = bce_two_sum(rh0, p.lo + c * ml);
-    double rh = r.hi, rl = r.lo + c * mu;
-    /* log1p(r): rh - rh^2/2 exactly, then the small rest */
-    bce_dd q2 = bce_two_prod(rh, rh);
-    bce_dd h = bce_two_sum(rh, -0.5 * q2.hi);
-    double P = 1.0 / 9;
-    P = -1.0 / 8 + rh * P;
-    P = 1.0 / 7 + rh * P;
-    P = -1.0 / 6 + rh * P;
-    P = 1.0 / 5 + rh * P;
-    P = -1.0 / 4 + rh * P;
-    P = 1.0 / 3 + rh * P;
-    double small = (q2.hi * rh) * P - rh * rl - 0.5 * q2.lo + rl;
-    double lo1 = h.lo + small;
-    /* k ln2 + (-log c) + log1p(r) */
-    double kd = (double)(k + kadj);
-    double A = kd * bce_ln2[0];                       /* exact: 42+11 bits */
-    bce_dd B = bce_two_sum(A, bce_log_tab[i][0]);
-    bce_dd C = bce_two_sum(B.hi, h.hi);
-    double lo = B.lo + C.lo + (lo1 + (bce_log_tab[i][1] + kd * bce_ln2[1]));
-    return bce_fast_two_sum(C.hi, lo);
+    return bce_el_ln3(xh, xl, xu);
 }
 
 #endif

@@ -127,26 +127,13 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
         m = bce_exp_scaled(-az, &E);
 
     if (E >= -900) {
-        double sc = bce_pow2i(E);
-        bce_dd e = bce_dd_make(m.hi * sc, m.lo * sc);    /* exact */
-        bce_dd d = bce_two_sum(1.0, e.hi);               /* 1 + e.hi exactly */
-        if (want_loss) {
-            bce_dd lg = bce_ln3(d.hi, d.lo, e.lo);       /* log1p(e) */
-            if (!lab->exact) lg = bce_dd_mul(lab->N, lg);
-            bce_dd a = bce_dd_mul_d(C, az);
-            L->v = bce_dd_add(a, lg);
-            L->scale = 0;
-            L->err = dabs(L->v.hi) * BCE_EPS_LOSS;
-        }
+        bce_dd Lv, Gv;
+        double Lerr, Gerr;
+        bce_el_logits_normal(az, pos, m, E, C, lab->N, lab->exact, labrel,
+                             want_loss, want_grad, &Lv, &Lerr, &Gv, &Gerr);
+        if (want_loss) { L->v = Lv; L->scale = 0; L->err = Lerr; }
         if (want_grad) {
-            bce_dd D = bce_fast_two_sum(d.hi, d.lo + e.lo);
-            bce_dd s0 = bce_dd_div(e, D);
-            if (!lab->exact) s0 = bce_dd_mul(lab->N, s0);
-            bce_dd g = bce_dd_sub(s0, C);
-            G->v = pos ? bce_dd_neg(g) : g;
-            G->scale = 0;
-            G->err = s0.hi * BCE_EPS_SIG + (s0.hi + dabs(C.hi)) * labrel
-                   + dabs(g.hi) * 0x1p-103;
+            G->v = Gv; G->scale = 0; G->err = Gerr;
             if (az < 0x1p-900)
                 tiny_z_grad(az, pos, lab, labrel, G);
         }

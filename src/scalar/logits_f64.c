@@ -15,6 +15,7 @@
 #include "kernels.h"
 
 #define KERNEL_NAME bce_logits_f64_scalar
+#define PFX(name) logits_f64_##name
 #define FT double
 #define SAMPLE(x, lab, kp, L, G) bce_logits_sample((x), (lab), (kp)->want_loss, (kp)->want_grad, (L), (G))
 #define SLOW(x, y, kp, which, r) bce_slow_logits((x), (y), (kp), (which), (r))

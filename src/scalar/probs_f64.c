@@ -15,6 +15,7 @@
 #include "kernels.h"
 
 #define KERNEL_NAME bce_probs_f64_scalar
+#define PFX(name) probs_f64_##name
 #define FT double
 #define SAMPLE(x, lab, kp, L, G) bce_probs_sample((x), (lab), (kp)->flags, (kp)->want_loss, (kp)->want_grad, (L), (G))
 #define SLOW(x, y, kp, which, r) bce_slow_probs((x), (y), (kp), (which), (r))

@@ -1,0 +1,23 @@
+/*
+ * logits_f32.c (AVX2+FMA) -- the logits f32 kernel, 4 samples widened to
+ * double lanes.  Same algorithm, statements and bounds as
+ * src/scalar/logits_f32.c; bit-identical results (tests/test_isa.c).
+ */
+#include "x86/avx2/vec_avx2.h"
+
+#define PFX(name) avx2_logits_f32_##name
+#define FT float
+#define SAMPLE(x, lab, kp, L, G) bce_logits_sample((x), (lab), (kp)->want_loss, (kp)->want_grad, (L), (G))
+#define SLOW(x, y, kp, which, r) bce_slow_logits((x), (y), (kp), (which), (r))
+#define GRAD_OK(r) bce_f32_safe(r)
+#define LOSS_OK(r) bce_f32_safe(r)
+#define ROUND(r) bce_res_f32(r)
+#include "scalar/kernel_loop.h"
+
+static inline v4d load4(const float *p)
+{
+    return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p));   /* exact widening */
+}
+#define LOADV(p) load4(p)
+#define KERNEL_NAME bce_logits_f32_avx2
+#include "x86/simd_logits_loop.h"

@@ -1,0 +1,22 @@
+/*
+ * logits_f64.c (SSE4.1) -- the logits f64 kernel on 2 lanes.
+ * Same algorithm, statements and bounds as src/scalar/logits_f64.c (see
+ * there and docs/ACCURACY.md); bit-identical results (tests/test_isa.c).
+ */
+#include "x86/sse41/vec_sse41.h"
+
+#define PFX(name) sse41_logits_f64_##name
+#define FT double
+#define SAMPLE(x, lab, kp, L, G) bce_logits_sample((x), (lab), (kp)->want_loss, (kp)->want_grad, (L), (G))
+#define SLOW(x, y, kp, which, r) bce_slow_logits((x), (y), (kp), (which), (r))
+#define GRAD_OK(r) bce_f64_ok(r)
+#define LOSS_OK(r) 1
+#define ROUND(r) bce_res_f64(r)
+#include "scalar/kernel_loop.h"
+
+static inline v2d load2(const double *p) { v2d v; memcpy(&v, p, sizeof v); return v; }
+#define LOADV(p) load2(p)
+static inline void storev(double *p, VD v) { memcpy(p, &v, sizeof v); }
+#define STOREV(p, v) storev((p), (v))
+#define KERNEL_NAME bce_logits_f64_sse41
+#include "x86/simd_logits_loop.h"

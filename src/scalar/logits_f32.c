@@ -16,10 +16,5 @@
 
 #define KERNEL_NAME bce_logits_f32_scalar
 #define PFX(name) logits_f32_##name
-#define FT float
-#define SAMPLE(x, lab, kp, L, G) bce_logits_sample((x), (lab), (kp)->want_loss, (kp)->want_grad, (L), (G))
-#define SLOW(x, y, kp, which, r) bce_slow_logits((x), (y), (kp), (which), (r))
-#define GRAD_OK(r) bce_f32_safe(r)
-#define LOSS_OK(r) bce_f32_safe(r)
-#define ROUND(r) bce_res_f32(r)
+#include "scalar/logits_f32_inst.h"
 #include "scalar/kernel_loop.h"

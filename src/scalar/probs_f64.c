@@ -16,10 +16,5 @@
 
 #define KERNEL_NAME bce_probs_f64_scalar
 #define PFX(name) probs_f64_##name
-#define FT double
-#define SAMPLE(x, lab, kp, L, G) bce_probs_sample((x), (lab), (kp)->flags, (kp)->want_loss, (kp)->want_grad, (L), (G))
-#define SLOW(x, y, kp, which, r) bce_slow_probs((x), (y), (kp), (which), (r))
-#define GRAD_OK(r) bce_f64_ok(r)
-#define LOSS_OK(r) 1
-#define ROUND(r) bce_res_f64(r)
+#include "scalar/probs_f64_inst.h"
 #include "scalar/kernel_loop.h"

@@ -1,0 +1,57 @@
+/*
+ * vec_inst.h -- instantiates the generic level-1 code (dd_tmpl.h,
+ * elem_tmpl.h, logits_hot_tmpl.h) for one SIMD lane type, with GCC vector
+ * extensions.  The ISA header (x86/<isa>/vec_<isa>.h) defines first:
+ *   VW             lanes
+ *   VD, VI, VU     vectors of VW double / int64 / uint64
+ *   VDD            struct { VD hi, lo; }
+ *   VFN(name), VEL(name)  names of the dd_tmpl.h / elem functions
+ *   VALL(m)        are all lanes of mask m set?
+ *   VLOOKUP(tab, idx, col), VLOOKUP1(tab, idx)  per-lane table loads, written
+ *                  out lane by lane (a loop over lanes compiles to slower code)
+ *   VDD_FMA(a,b,c) optional: the ISA's fused multiply-add
+ * Table lookups are one scalar load per lane (no gathers).
+ */
+
+static inline VDD VFN(make)(VD h, VD l) { VDD r; r.hi = h; r.lo = l; return r; }
+static inline VD VFN(splat)(double c) { VD z = { 0 }; return z + c; }
+#define VSPLAT(c) VFN(splat)(c)
+
+#define DD_V VD
+#define DD_T VDD
+#define DD_MAKE(h, l) VFN(make)((h), (l))
+#define DD_FN(name) VFN(name)
+#ifdef VDD_FMA
+#define DD_FMA(a, b, c) VDD_FMA((a), (b), (c))
+#endif
+#include "dd_tmpl.h"
+#undef DD_V
+#undef DD_T
+#undef DD_MAKE
+#undef DD_FN
+#undef DD_FMA
+
+#define EL_V VD
+#define EL_I VI
+#define EL_DD VDD
+#define EL_DDFN(name) VFN(name)
+#define EL_FN(name) VEL(name)
+#define EL_ASI(v) ((VI)(v))
+#define EL_ASD(i) ((VD)(i))
+/* int64 -> double without AVX-512: for |i| < 2^51, the double with bits
+ * bits(1.5 2^52) + i is 1.5 2^52 + i exactly; subtracting 1.5 2^52 is exact. */
+#define EL_I2D(i) (((VD)((i) + (int64_t)0x4338000000000000)) - 0x1.8p52)
+/* Shifts: logical shifts are native; the arithmetic ones needed here act on
+ * values of known range (a 12-bit field, or |k| < 2^30), so sign extension
+ * by xor/subtract, or an offset, gives the arithmetic result. */
+#define EL_SRL(i, n) ((VI)(((VU)(i)) >> (n)))
+#define EL_SRA(i, n) ((n) == 52 ? ((EL_SRL((i), 52) ^ 0x800) - 0x800) \
+                               : (EL_SRL((i) + ((int64_t)1 << 40), (n)) - ((int64_t)1 << (40 - (n)))))
+#define EL_LOOKUP(tab, idx, col) VLOOKUP((tab), (idx), (col))
+#define EL_LOOKUP1(tab, idx) VLOOKUP1((tab), (idx))
+#define EL_SPLAT(c) VSPLAT(c)
+#define EL_M VI
+#define EL_SEL(m, a, b) ((VD)(((m) & (VI)(a)) | (~(m) & (VI)(b))))
+#define EL_ABS(x) ((VD)((VI)(x) & 0x7fffffffffffffffLL))
+#include "scalar/elem_tmpl.h"
+#include "scalar/logits_hot_tmpl.h"

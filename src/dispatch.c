@@ -3,9 +3,8 @@
  * Order: BCE_ISA environment variable (scalar|sse4.1|avx2) if set and
  * runnable, else the best ISA the CPU and OS support.  AVX2 is trusted only
  * when CPUID reports AVX2, FMA, AVX and OSXSAVE *and* XGETBV shows the OS
- * saves the YMM state.  On x86-64 builds: scalar, sse4.1, avx2.  The SIMD
- * tables run the logits forms on vectors; their probability forms are the
- * scalar kernels for now (same bits either way).
+ * saves the YMM state.  On x86-64 builds: scalar, sse4.1, avx2 (every
+ * ISA gives the scalar kernels' bits).
  * The one piece of global mutable state in libbce is the pointer below.
  */
 #include <stdlib.h>
@@ -24,8 +23,8 @@ static const bce_kernels bce_table_scalar = {
 #if BCE_HAVE_AVX2
 static const bce_kernels bce_table_avx2 = {
     "avx2",
-    bce_logits_f64_avx2, bce_probs_f64_scalar,
-    bce_logits_f32_avx2, bce_probs_f32_scalar,
+    bce_logits_f64_avx2, bce_probs_f64_avx2,
+    bce_logits_f32_avx2, bce_probs_f32_avx2,
 };
 
 static int cpu_has_avx2_fma(void)
@@ -45,8 +44,8 @@ static int cpu_has_avx2_fma(void)
 #if BCE_HAVE_SSE41
 static const bce_kernels bce_table_sse41 = {
     "sse4.1",
-    bce_logits_f64_sse41, bce_probs_f64_scalar,
-    bce_logits_f32_sse41, bce_probs_f32_scalar,
+    bce_logits_f64_sse41, bce_probs_f64_sse41,
+    bce_logits_f32_sse41, bce_probs_f32_sse41,
 };
 
 static int cpu_has_sse41(void)

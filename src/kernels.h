@@ -31,19 +31,26 @@ void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
                           const bce_kparams *, float *, float *, bce_acc *);
 
 #if BCE_HAVE_AVX2
-/* AVX2+FMA kernels (src/x86/avx2/): the logits forms run on 4 lanes; the
- * probability forms use the scalar kernels on this ISA for now. */
+/* AVX2+FMA kernels (src/x86/avx2/): 4 lanes. */
 void bce_logits_f64_avx2(size_t, const double *, const double *, const double *,
                          const bce_kparams *, double *, double *, bce_acc *);
 void bce_logits_f32_avx2(size_t, const float *, const float *, const float *,
                          const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f64_avx2(size_t, const double *, const double *, const double *,
+                        const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f32_avx2(size_t, const float *, const float *, const float *,
+                        const bce_kparams *, float *, float *, bce_acc *);
 #endif
 #if BCE_HAVE_SSE41
-/* SSE4.1 kernels (src/x86/sse41/): logits forms on 2 lanes, Dekker products. */
+/* SSE4.1 kernels (src/x86/sse41/): 2 lanes, Dekker products. */
 void bce_logits_f64_sse41(size_t, const double *, const double *, const double *,
                           const bce_kparams *, double *, double *, bce_acc *);
 void bce_logits_f32_sse41(size_t, const float *, const float *, const float *,
                           const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f64_sse41(size_t, const double *, const double *, const double *,
+                         const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f32_sse41(size_t, const float *, const float *, const float *,
+                         const bce_kparams *, float *, float *, bce_acc *);
 #endif
 
 #endif

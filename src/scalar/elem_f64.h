@@ -58,6 +58,7 @@
 #define EL_ABS(x) ((x) < 0 ? -(x) : (x))
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
+#include "scalar/probs_hot_tmpl.h"
 #undef EL_M
 #undef EL_SEL
 #undef EL_ABS

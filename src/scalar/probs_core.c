@@ -35,6 +35,17 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
     const bce_dd zero = bce_dd_make(0.0, 0.0);
     const double inf = 1.0 / zero.hi;
 
+    if (lab->exact && !clamp && p >= 0x1p-800 && p < 1.0 &&
+        (lab->alpha.hi == 0.0 || lab->alpha.hi >= 0x1p-900)) {
+        /* the common case: the statements every ISA runs (probs_hot_tmpl.h) */
+        bce_dd Lv = zero, Gv = zero;
+        double Lerr = 0.0, Gerr = 0.0;
+        bce_el_probs_normal(p, lab->alpha.hi, want_loss, want_grad, &Lv, &Lerr, &Gv, &Gerr);
+        if (want_loss) { L->v = Lv; L->scale = 0; L->err = Lerr; }
+        if (want_grad) { G->v = Gv; G->scale = 0; G->err = Gerr; }
+        return;
+    }
+
     if (want_loss) {
         /* A tiny coefficient alpha or a tiny p makes the loss possibly
          * smaller than 2^-969, where products lose their low parts: then

@@ -55,3 +55,4 @@ static inline VD VFN(splat)(double c) { VD z = { 0 }; return z + c; }
 #define EL_ABS(x) ((VD)((VI)(x) & 0x7fffffffffffffffLL))
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
+#include "scalar/probs_hot_tmpl.h"

@@ -1,0 +1,25 @@
+/*
+ * probs_f32.c (SSE4.1) -- the probs f32 kernel, 2 samples widened to
+ * double lanes.  Same algorithm, statements and bounds as
+ * src/scalar/probs_f32.c; bit-identical results (tests/test_isa.c).
+ */
+#include "x86/sse41/vec_sse41.h"
+
+#define PFX(name) sse41_probs_f32_##name
+#include "scalar/probs_f32_inst.h"
+#include "scalar/kernel_loop.h"
+
+static inline v2d load2(const float *p)
+{
+    float t[4] = { p[0], p[1], 0.0f, 0.0f };
+    return (v2d)_mm_cvtps_pd(_mm_loadu_ps(t));      /* exact widening */
+}
+#define LOADV(p) load2(p)
+#define KERNEL_NAME bce_probs_f32_sse41
+/* the probability form's vector path: plain labels, no clamp,
+ * 2^-800 <= p < 1, y = 0 or y >= 2^-900 (the scalar common case) */
+#define VUSABLE(kp) ((kp)->plain && !((kp)->flags & BCE_OPT_LOG_CLAMP))
+#define VHOT(x, y) ((x >= 0x1p-800) & (x < 1.0) & ((y == 0.0) | (y >= 0x1p-900)))
+#define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) \
+    VEL(probs_normal)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lerr), (Gv), (Gerr))
+#include "x86/simd_loop.h"

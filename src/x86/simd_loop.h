@@ -2,7 +2,7 @@
  * simd_loop.h -- the SIMD kernel loop, for either form and f64 or f32 (FT),
  * for any vector width.  The includer defines VW (lanes), VD/VI/VDD (vector
  * types), VFN(name), VEL(name), VSPLAT(c), VALL(mask), LOADV(p), for f64
- * STOREV(p, v), and for the form:
+ * STOREV(p, v), for f32 STOREVF(p, v) (v rounded to float), and for the form:
  *   VUSABLE(kp)        may this call take the vector path at all?
  *   VHOT(x, y)         lane mask: the lanes the vector path computes
  *   VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr)  the level-1 evaluation on them (a
@@ -58,6 +58,25 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                     for (int h = 0; h < NG; h++) {
                         if (kp->want_grad) STOREV(grad + i + VW * h, Gv[h].hi);
                         if (kp->want_loss) STOREV(loss + i + VW * h, Lv[h].hi);
+                    }
+                    continue;
+                }
+            }
+#endif
+#ifdef STOREVF
+            /* f32 without weights, reduction or factor: round-to-odd then
+             * one rounding to float, when every lane passes the float
+             * rounding test (bce_f32_safe) -- the same bits as PFX(finish) */
+            if (!w && !kp->has_gscale && !kp->reduce) {
+                int ok = 1;
+                for (int h = 0; h < NG && ok; h++) {
+                    if (kp->want_grad) ok &= VALL(VFN(f32_safe)(Gv[h], Gerr[h]));
+                    if (kp->want_loss) ok &= VALL(VFN(f32_safe)(Lv[h], Lerr[h]));
+                }
+                if (ok) {
+                    for (int h = 0; h < NG; h++) {
+                        if (kp->want_grad) STOREVF(grad + i + VW * h, VFN(round_odd)(Gv[h]));
+                        if (kp->want_loss) STOREVF(loss + i + VW * h, VFN(round_odd)(Lv[h]));
                     }
                     continue;
                 }

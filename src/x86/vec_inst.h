@@ -31,6 +31,39 @@ static inline VD VFN(splat)(double c) { VD z = { 0 }; return z + c; }
 #undef DD_FN
 #undef DD_FMA
 
+/* Round-to-odd of hi + lo, lane-wise: bce_dd_round_odd's value for every
+ * lane with hi finite and (hi != 0 or lo == 0) -- the caller checks that
+ * with VFN(ro_ok) and otherwise takes the scalar code. */
+static inline VD VFN(round_odd)(VDD a)
+{
+    VI u = (VI)a.hi;
+    VI need = (a.lo != 0.0) & ((u & 1) == 0);
+    VI same = ~((a.lo > 0.0) ^ (a.hi > 0.0));        /* lo on hi's side */
+    VI step = (same & 1) | (~same & -1);
+    return (VD)(u + (need & step));
+}
+
+static inline VI VFN(ro_ok)(VDD a)
+{
+    VI fin = (VI)(a.hi - a.hi) == 0;                 /* finite (not inf/NaN) */
+    return fin & ((a.hi != 0.0) | (a.lo == 0.0));
+}
+
+/* bce_f32_safe lane-wise: do hi + lo - e and hi + lo + e round to the same
+ * float (e = err (1 + 2^-40))?  err == 0 is safe.  Lanes failing ro_ok
+ * report "unsafe", so the caller falls back to the scalar code. */
+static inline VI VFN(f32_safe)(VDD v, VD err)
+{
+    VD e = err * (1 + 0x1p-40);
+    VDD a = VFN(two_sum)(v.hi, v.lo - e);
+    VDD b = VFN(two_sum)(v.hi, v.lo + e);
+    VD ra = VFN(round_odd)(a), rb = VFN(round_odd)(b);
+    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
+    vfs fa = __builtin_convertvector(ra, vfs), fb = __builtin_convertvector(rb, vfs);
+    VI eq = __builtin_convertvector(fa == fb, VI);
+    return (eq | (err == 0.0)) & VFN(ro_ok)(a) & VFN(ro_ok)(b) & VFN(ro_ok)(v);
+}
+
 #define EL_V VD
 #define EL_I VI
 #define EL_DD VDD

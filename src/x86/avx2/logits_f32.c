@@ -14,6 +14,13 @@ static inline v4d load4(const float *p)
     return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p));   /* exact widening */
 }
 #define LOADV(p) load4(p)
+typedef float vf_t __attribute__((vector_size(16)));
+static inline void storevf(float *p, VD v)
+{
+    vf_t f = __builtin_convertvector(v, vf_t);     /* RN, as the scalar (float) */
+    memcpy(p, &f, sizeof f);
+}
+#define STOREVF(p, v) storevf((p), (v))
 #define KERNEL_NAME bce_logits_f32_avx2
 /* the logits form's vector path: plain labels, 2^-900 <= |z| <= 600
  * (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */

@@ -14,6 +14,13 @@ static inline v4d load4(const float *p)
     return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p));   /* exact widening */
 }
 #define LOADV(p) load4(p)
+typedef float vf_t __attribute__((vector_size(16)));
+static inline void storevf(float *p, VD v)
+{
+    vf_t f = __builtin_convertvector(v, vf_t);     /* RN, as the scalar (float) */
+    memcpy(p, &f, sizeof f);
+}
+#define STOREVF(p, v) storevf((p), (v))
 #define KERNEL_NAME bce_probs_f32_avx2
 /* the probability form's vector path: plain labels, no clamp,
  * 2^-800 <= p < 1, y = 0 or y >= 2^-900 (the scalar common case) */

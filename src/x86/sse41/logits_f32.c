@@ -15,6 +15,13 @@ static inline v2d load2(const float *p)
     return (v2d)_mm_cvtps_pd(_mm_loadu_ps(t));      /* exact widening */
 }
 #define LOADV(p) load2(p)
+typedef float vf_t __attribute__((vector_size(8)));
+static inline void storevf(float *p, VD v)
+{
+    vf_t f = __builtin_convertvector(v, vf_t);     /* RN, as the scalar (float) */
+    memcpy(p, &f, sizeof f);
+}
+#define STOREVF(p, v) storevf((p), (v))
 #define KERNEL_NAME bce_logits_f32_sse41
 /* the logits form's vector path: plain labels, 2^-900 <= |z| <= 600
  * (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */

@@ -15,6 +15,13 @@ static inline v2d load2(const float *p)
     return (v2d)_mm_cvtps_pd(_mm_loadu_ps(t));      /* exact widening */
 }
 #define LOADV(p) load2(p)
+typedef float vf_t __attribute__((vector_size(8)));
+static inline void storevf(float *p, VD v)
+{
+    vf_t f = __builtin_convertvector(v, vf_t);     /* RN, as the scalar (float) */
+    memcpy(p, &f, sizeof f);
+}
+#define STOREVF(p, v) storevf((p), (v))
 #define KERNEL_NAME bce_probs_f32_sse41
 /* the probability form's vector path: plain labels, no clamp,
  * 2^-800 <= p < 1, y = 0 or y >= 2^-900 (the scalar common case) */

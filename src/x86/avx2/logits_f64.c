@@ -9,28 +9,8 @@
 #include "scalar/logits_f64_inst.h"
 #include "scalar/kernel_loop.h"
 
-static inline v4d load4(const double *p) { v4d v; memcpy(&v, p, sizeof v); return v; }
-#define LOADV(p) load4(p)
-static inline void storev(double *p, VD v) { memcpy(p, &v, sizeof v); }
-#define STOREV(p, v) storev((p), (v))
+#define LOADV(p) v4_load_f64(p)
+#define STOREV(p, v) v4_store_f64((p), (v))
 #define KERNEL_NAME bce_logits_f64_avx2
-/* the logits form's vector path: plain labels, 2^-900 <= |z| <= 600
- * (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */
-#define VUSABLE(kp) ((kp)->plain)
-#define VHOT(x, y) ((EL_ABS(x) >= 0x1p-900) & (EL_ABS(x) <= 600.0))
-static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
-                         VDD *Gv, VD *Gerr)
-{
-    const VD one = VSPLAT(1.0), zero = VSPLAT(0.0);
-    VD az = EL_ABS(z);
-    VI pos = z > 0.0;
-    VI E;
-    VDD m = VEL(exp_scaled)(-az, &E);
-    VDD alpha = VFN(make)(y, zero);
-    VDD beta = VFN(two_sum)(one, -y);                 /* exact */
-    VDD C = VEL(sel_dd)(pos, beta, alpha);
-    VEL(logits_normal)(az, pos, m, E, C, VFN(make)(one, zero), 1, zero,
-                       kp->want_loss, kp->want_grad, Lv, Lerr, Gv, Gerr);
-}
-#define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) veval((x), (y), (kp), (Lv), (Lerr), (Gv), (Gerr))
+#include "x86/simd_logits_form.h"
 #include "x86/simd_loop.h"

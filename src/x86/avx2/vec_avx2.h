@@ -34,4 +34,18 @@ static inline int v4_all(v4i m) { return _mm256_movemask_pd((__m256d)m) == 0xf; 
 #define VDD_FMA(a, b, c) ((v4d)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 #include "x86/vec_inst.h"
 
+/* loads and stores of VW elements (unaligned) */
+static inline v4d v4_load_f64(const double *p) { v4d v; memcpy(&v, p, sizeof v); return v; }
+static inline v4d v4_load_f32(const float *p)
+{
+    return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p));   /* exact widening */
+}
+static inline void v4_store_f64(double *p, v4d v) { memcpy(p, &v, sizeof v); }
+static inline void v4_store_f32(float *p, v4d v)
+{
+    typedef float v4f __attribute__((vector_size(16)));
+    v4f f = __builtin_convertvector(v, v4f);        /* RN, as the scalar (float) */
+    memcpy(p, &f, sizeof f);
+}
+
 #endif

@@ -9,24 +9,8 @@
 #include "scalar/probs_f32_inst.h"
 #include "scalar/kernel_loop.h"
 
-static inline v2d load2(const float *p)
-{
-    float t[4] = { p[0], p[1], 0.0f, 0.0f };
-    return (v2d)_mm_cvtps_pd(_mm_loadu_ps(t));      /* exact widening */
-}
-#define LOADV(p) load2(p)
-typedef float vf_t __attribute__((vector_size(8)));
-static inline void storevf(float *p, VD v)
-{
-    vf_t f = __builtin_convertvector(v, vf_t);     /* RN, as the scalar (float) */
-    memcpy(p, &f, sizeof f);
-}
-#define STOREVF(p, v) storevf((p), (v))
+#define LOADV(p) v2_load_f32(p)
+#define STOREVF(p, v) v2_store_f32((p), (v))
 #define KERNEL_NAME bce_probs_f32_sse41
-/* the probability form's vector path: plain labels, no clamp,
- * 2^-800 <= p < 1, y = 0 or y >= 2^-900 (the scalar common case) */
-#define VUSABLE(kp) ((kp)->plain && !((kp)->flags & BCE_OPT_LOG_CLAMP))
-#define VHOT(x, y) ((x >= 0x1p-800) & (x < 1.0) & ((y == 0.0) | (y >= 0x1p-900)))
-#define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) \
-    VEL(probs_normal)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lerr), (Gv), (Gerr))
+#include "x86/simd_probs_form.h"
 #include "x86/simd_loop.h"

@@ -31,4 +31,19 @@ static inline int v2_all(v2i m) { return _mm_movemask_pd((__m128d)m) == 0x3; }
 #define VLOOKUP1(tab, idx) ((v2d){ (tab)[(idx)[0]], (tab)[(idx)[1]] })
 #include "x86/vec_inst.h"
 
+/* loads and stores of VW elements (unaligned) */
+static inline v2d v2_load_f64(const double *p) { v2d v; memcpy(&v, p, sizeof v); return v; }
+static inline v2d v2_load_f32(const float *p)
+{
+    float t[4] = { p[0], p[1], 0.0f, 0.0f };
+    return (v2d)_mm_cvtps_pd(_mm_loadu_ps(t));      /* exact widening */
+}
+static inline void v2_store_f64(double *p, v2d v) { memcpy(p, &v, sizeof v); }
+static inline void v2_store_f32(float *p, v2d v)
+{
+    typedef float v2f __attribute__((vector_size(8)));
+    v2f f = __builtin_convertvector(v, v2f);        /* RN, as the scalar (float) */
+    memcpy(p, &f, sizeof f);
+}
+
 #endif

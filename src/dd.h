@@ -34,6 +34,9 @@ static inline double bce_asdouble(uint64_t u) { double x; memcpy(&x, &u, 8); ret
 static inline uint32_t bce_asuint32(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
 static inline float bce_asfloat(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
 
+/* |x| (x < 0 ? -x : x: -0 stays -0, as the kernels' EL_ABS for double). */
+static inline double bce_fabs(double x) { return x < 0 ? -x : x; }
+
 /* 2^e for -1022 <= e <= 1023, exact. */
 static inline double bce_pow2i(int e) { return bce_asdouble((uint64_t)(e + 1023) << 52); }
 

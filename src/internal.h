@@ -46,6 +46,11 @@ typedef struct bce_res {
 #define BCE_EPS_SIG  0x1p-64   /* sigma(-|z|) and 1 - sigma(-|z|) */
 #define BCE_EPS_LAB  0x1p-102  /* inexact label coefficients and dd ops */
 
+/* Log clamp threshold (BCE_OPT_LOG_CLAMP): log p < -100 <=> p < e^-100, i.e.
+ * p < BCE_P100, the smallest double above e^-100 = 0x1.a8c1f14e2af5c...p-145
+ * (MPFR; e^-100 is not a double). */
+#define BCE_P100 0x1.a8c1f14e2af5dp-145
+
 typedef struct bce_kparams {
     unsigned flags;            /* BCE_OPT_* */
     int plain;                 /* no pos_weight and no smoothing */

@@ -23,13 +23,11 @@
 #include "internal.h"
 #include "scalar/elem_f64.h"
 
-static inline double dabs(double x) { return x < 0 ? -x : x; }
-
 /* C t as a double-double, for |t| up to DBL_MAX (the exact product needs
  * operands below 2^995: scale t first). */
 static bce_dd dd_mul_big(bce_dd C, double t)
 {
-    if (dabs(t) <= 0x1p900)
+    if (bce_fabs(t) <= 0x1p900)
         return bce_dd_mul_d(C, t);
     return bce_dd_ldexp(bce_dd_mul_d(C, t * 0x1p-600), 600);
 }
@@ -53,13 +51,13 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
      * magnitude and its products from the scaled copy */
     const int ctiny = !pos && lab->alpha_s.hi < 0x1p-300;
     bce_dd Cs = Cscaled(lab, pos, 600);
-    double xmag = ctiny ? Cs.hi * 0x1p-600 * dabs(t) : C.hi * dabs(t);
+    double xmag = ctiny ? Cs.hi * 0x1p-600 * bce_fabs(t) : C.hi * bce_fabs(t);
     if (B.hi == 0.0 || E < -1300) {
         /* 2^E B < 2^-1299: negligible unless C t == 0; then the result is
          * +-0 (the rounding of +-2^E B) */
         bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
         if (X.hi == 0.0) X = bce_dd_make(sgn > 0 ? 0.0 : -0.0, 0.0);
-        r->v = X; r->scale = 0; r->err = dabs(X.hi) * (labrel + 0x1p-103);
+        r->v = X; r->scale = 0; r->err = bce_fabs(X.hi) * (labrel + 0x1p-103);
         return;
     }
     if (xmag < tiny_x) {
@@ -69,8 +67,8 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
         if (sgn < 0) Bs = bce_dd_neg(Bs);
         r->v = bce_dd_add(Xs, Bs);
         r->scale = S;
-        r->err = errB * dabs(Bs.hi) + dabs(Xs.hi) * (labrel + 0x1p-103)
-               + dabs(r->v.hi) * 0x1p-103;
+        r->err = errB * bce_fabs(Bs.hi) + bce_fabs(Xs.hi) * (labrel + 0x1p-103)
+               + bce_fabs(r->v.hi) * 0x1p-103;
         return;
     }
     /* |C t| >= 2^-800 > 2^99 2^E B: B enters as a (maybe subnormal) double */
@@ -78,7 +76,7 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
     double b = B.hi * bce_pow2i(E / 2) * bce_pow2i(E - E / 2);
     r->v = bce_dd_add_d(X, sgn > 0 ? b : -b);
     r->scale = 0;
-    r->err = dabs(X.hi) * (labrel + 0x1p-103) + dabs(b) * (errB + 0x1p-100)
+    r->err = bce_fabs(X.hi) * (labrel + 0x1p-103) + bce_fabs(b) * (errB + 0x1p-100)
            + 0x1p-1074;
 }
 
@@ -96,7 +94,7 @@ static void tiny_z_grad(double az, int pos, const bce_lab *lab,
     G->scale = 600;
     /* exact operands for plain labels: only the dd rounding (<= 3u^2 |g|),
      * the dropped cubic term (< 2^-2700 2^600) and the label error remain */
-    G->err = dabs(g.hi) * 0x1p-103 + (dabs(Ns0.hi) + dabs(Ts.hi)) * labrel
+    G->err = bce_fabs(g.hi) * 0x1p-103 + (bce_fabs(Ns0.hi) + bce_fabs(Ts.hi)) * labrel
            + 0x1p-1000;
 }
 
@@ -104,7 +102,7 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
                        int want_grad, bce_res *L, bce_res *G)
 {
     const int pos = z > 0;
-    const double az = dabs(z);
+    const double az = bce_fabs(z);
     const bce_dd C = pos ? lab->beta : lab->alpha;   /* loss: C|z|; grad: T */
     const double labrel = lab->exact ? 0.0 : BCE_EPS_LAB;
 
@@ -116,7 +114,7 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
         }
         if (want_grad) { /* g = -sgn T: beta at +inf, -alpha at -inf */
             G->v = pos ? C : bce_dd_make(0.0 - C.hi, 0.0 - C.lo); /* +0 for C = 0 */
-            G->scale = 0; G->err = dabs(C.hi) * labrel;
+            G->scale = 0; G->err = bce_fabs(C.hi) * labrel;
         }
         return;
     }

@@ -21,10 +21,6 @@
 #include "internal.h"
 #include "scalar/elem_f64.h"
 
-#define BCE_P100 0x1.a8c1f14e2af5dp-145 /* smallest double > e^-100 */
-
-static inline double dabs(double x) { return x < 0 ? -x : x; }
-
 void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
                       int want_loss, int want_grad, bce_res *L, bce_res *G)
 {
@@ -76,7 +72,7 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
         } else {
             L->v = bce_dd_add(tp, tq);
             L->scale = S;
-            L->err = dabs(L->v.hi) * (BCE_EPS_LOSS + labrel);
+            L->err = bce_fabs(L->v.hi) * (BCE_EPS_LOSS + labrel);
         }
     }
     if (!want_grad) return;
@@ -91,17 +87,17 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
             g = bce_dd_neg(lab->alpha);
         }
         G->v = g;
-        G->err = dabs(g.hi) * (0x1p-100 + labrel);
+        G->err = bce_fabs(g.hi) * (0x1p-100 + labrel);
         return;
     }
     if (p == 0.0) {
         G->v = bce_lab_alpha_pos(lab) ? bce_dd_make(-inf, 0.0) : lab->beta;
-        G->err = bce_lab_alpha_pos(lab) ? 0.0 : dabs(lab->beta.hi) * labrel;
+        G->err = bce_lab_alpha_pos(lab) ? 0.0 : bce_fabs(lab->beta.hi) * labrel;
         return;
     }
     if (p == 1.0) {
         G->v = lab->beta.hi > 0 ? bce_dd_make(inf, 0.0) : bce_dd_neg(lab->alpha);
-        G->err = lab->beta.hi > 0 ? 0.0 : dabs(lab->alpha.hi) * labrel;
+        G->err = lab->beta.hi > 0 ? 0.0 : bce_fabs(lab->alpha.hi) * labrel;
         return;
     }
     bce_dd omp = bce_two_sum(1.0, -p);                /* 1 - p, exact */
@@ -133,7 +129,7 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
         G->v = g;
         G->scale = -S;
         G->err = (g.hi - g.hi != 0.0) ? 0.0
-               : dabs(g.hi) * 0x1p-100 + (dabs(n2.hi) + dabs(q.hi)) * (labrel + 0x1p-104);
+               : bce_fabs(g.hi) * 0x1p-100 + (bce_fabs(n2.hi) + bce_fabs(q.hi)) * (labrel + 0x1p-104);
         return;
     }
     /* (N p - alpha) / (p (1 - p)): numerator exact for plain labels. */
@@ -144,6 +140,6 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
     G->v = g;
     G->scale = 0;
     if (g.hi - g.hi != 0.0) { G->err = 0.0; return; }
-    G->err = dabs(g.hi) * 0x1p-100
-           + labrel * (dabs(np.hi) + dabs(lab->alpha.hi)) / den.hi;
+    G->err = bce_fabs(g.hi) * 0x1p-100
+           + labrel * (bce_fabs(np.hi) + bce_fabs(lab->alpha.hi)) / den.hi;
 }

@@ -23,8 +23,6 @@
 
 #define SLOW_REL 0x1p-144
 
-static double tabs(double x) { return x < 0 ? -x : x; }
-
 static bce_td td0(void) { return bce_td_make(0.0, 0.0, 0.0); }
 
 /* 2^n for any n in [-2044, 2046], applied in two exact steps. */
@@ -73,7 +71,7 @@ static void lab_td(double y, const bce_kparams *kp, bce_td *alpha, bce_td *beta,
  * round once.  mag = |X| + |2^F B| bound in the same scale as X. */
 static void td_combine(bce_td X, bce_td B, int F, bce_res *r)
 {
-    double ax = tabs(X.h);
+    double ax = bce_fabs(X.h);
     if (F == INT_MIN || B.h == 0.0 || F < -1300) {
         r->v = td_to_dd(X); r->scale = 0;
         r->err = SLOW_REL * ax + (ax == 0.0 ? 0.0 : 0x1p-1074);
@@ -83,7 +81,7 @@ static void td_combine(bce_td X, bce_td B, int F, bce_res *r)
         bce_td b = td_ldexp(B, F);
         bce_td v = bce_td_add(X, b);
         r->v = td_to_dd(v); r->scale = 0;
-        r->err = SLOW_REL * (ax + tabs(b.h));
+        r->err = SLOW_REL * (ax + bce_fabs(b.h));
         return;
     }
     if (ax > 0x1p-600) { /* 2^F B < 2^-1298: negligible beside X */
@@ -95,13 +93,13 @@ static void td_combine(bce_td X, bce_td B, int F, bce_res *r)
     bce_td Xs = td_ldexp(X, S);                /* |X| 2^S < 2^700 */
     bce_td v = bce_td_add(Xs, B);
     r->v = td_to_dd(v); r->scale = S;
-    r->err = SLOW_REL * (tabs(Xs.h) + tabs(B.h));
+    r->err = SLOW_REL * (bce_fabs(Xs.h) + bce_fabs(B.h));
 }
 
 void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
                      bce_res *out)
 {
-    double az = tabs(z);
+    double az = bce_fabs(z);
     /* level 1 is exact enough there (infinities, |z| > 2^900 where the loss
      * is C|z|, |z| < 2^-900 where s0 = 1/2 - |z|/4 exactly to 2^-1800) */
     if (az - az != 0.0 || az > 0x1p900 || az < 0x1p-900) return;
@@ -129,8 +127,6 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
     td_combine(bce_td_neg(C), B, E == INT_MIN ? INT_MIN : E, out);
     if (pos) out->v = bce_dd_neg(out->v);
 }
-
-#define BCE_P100 0x1.a8c1f14e2af5dp-145 /* smallest double > e^-100 (probs_core.c) */
 
 void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
                     bce_res *out)
@@ -169,7 +165,7 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
     if (cl_p) {                                  /* beta / (1 - p) */
         bce_td g = bce_td_div(beta, omp);
         out->v = td_to_dd(g); out->scale = 0;
-        out->err = SLOW_REL * tabs(g.h);
+        out->err = SLOW_REL * bce_fabs(g.h);
         return;
     }
     /* (N p - alpha) / (p (1 - p)) */
@@ -178,9 +174,9 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
     bce_td np = bce_td_mul_d(N, ps);
     bce_td num = bce_td_sub(np, al);
     bce_td den = bce_td_mul_d(omp, ps);
-    double qest = tabs(num.h) / tabs(den.h);
+    double qest = bce_fabs(num.h) / bce_fabs(den.h);
     if (!(qest < 0x1p1000) || num.h == 0.0) return; /* overflow / exact zero: level 1 */
     bce_td g = bce_td_div(num, den);
     out->v = td_to_dd(g); out->scale = 0;
-    out->err = SLOW_REL * (tabs(np.h) + tabs(al.h)) / tabs(den.h);
+    out->err = SLOW_REL * (bce_fabs(np.h) + bce_fabs(al.h)) / bce_fabs(den.h);
 }

@@ -68,10 +68,15 @@ typedef enum bce_status {
     BCE_E_EMPTY_MEAN = 11,     /* BCE_REDUCTION_MEAN with n == 0               */
     BCE_E_ZERO_WEIGHT_SUM = 12,/* BCE_REDUCTION_WEIGHTED_MEAN with sum w == 0  */
     BCE_E_UNKNOWN_ISA = 13,    /* bce_set_isa: name not recognised             */
-    BCE_E_ISA_UNAVAILABLE = 14 /* bce_set_isa: this CPU/OS cannot run that ISA */
+    BCE_E_ISA_UNAVAILABLE = 14,/* bce_set_isa: this CPU/OS cannot run that ISA */
+    BCE_E_BAD_PROBLEM = 15,    /* logistic regression: ldx < k, l2 not finite
+                                  >= 0, or no parameter (k == 0, no intercept) */
+    BCE_E_NONFINITE_FEATURE = 16,/* x[i*ldx + j] is NaN or infinite; the index
+                                  reported is that offset i*ldx + j          */
+    BCE_E_NONFINITE_PARAM = 17 /* w[j] (or v[j]) is NaN or infinite          */
 } bce_status;
 
-#define BCE_STATUS_COUNT 15
+#define BCE_STATUS_COUNT 18
 
 /* Reductions.  loss points to n values for NONE, to 1 value otherwise. */
 typedef enum bce_reduction {
@@ -131,6 +136,70 @@ BCE_API bce_status bce_probs_f64(size_t n, const double *p, const double *y,
 BCE_API bce_status bce_probs_f32(size_t n, const float *p, const float *y,
                                  const float *w, const bce_options *opt,
                                  float *loss, float *dp);
+
+/*
+ * Fused logistic regression: loss, gradient and Hessian-vector product over a
+ * whole data set, in one pass over X.
+ *   z_i = w0 + x_i . w,  L_i = w_i (per-sample loss of bce_logits_*),
+ *   loss = reduce_i L_i + l2/2 * sum_{j>=1} w_j^2   (the intercept w0 is not
+ *   penalised), grad = d loss / d[w0, w1 .. wk],
+ *   Hv   = X~^T diag(s_i N_i sigma_i (1-sigma_i)) X~ v / norm + l2 v' where
+ *   X~ has the column of ones when fit_intercept, N_i = P y'_i + 1 - y'_i
+ *   (1 without pos_weight), v' is v with its intercept entry set to 0, and
+ *   norm is 1 (SUM), n (MEAN) or sum_i s_i (WEIGHTED_MEAN).
+ * The parameter vector has m = k + (fit_intercept != 0) entries: [w0, w1..wk]
+ * with the intercept first, or [w1..wk].  Options: as for bce_logits_*; the
+ * reduction NONE (and opt == NULL) means SUM here (per-sample values are in
+ * bce_logreg_*_samples); BCE_OPT_LOG_CLAMP is rejected; BCE_OPT_PROPAGATE_NAN
+ * has no effect: x, w and v must be finite.
+ * Dot products and sums use error-free transformations (docs/ACCURACY.md has
+ * the a-priori bound).  Validation covers everything before any output is
+ * written.  The f32 problem has float data and parameters, accumulates in
+ * double-double and rounds each output once.
+ */
+typedef struct bce_logreg_f64_problem {
+    size_t n;                 /* samples                                      */
+    size_t k;                 /* features (without the intercept)             */
+    const double *x;          /* row i is x[i*ldx .. i*ldx + k-1]             */
+    size_t ldx;               /* row stride in elements, >= k                 */
+    const double *y;          /* n labels in [0,1]                            */
+    const double *sw;         /* n sample weights >= 0, or NULL for ones      */
+    int fit_intercept;        /* nonzero: w[0] is the intercept               */
+    double l2;                /* lambda >= 0, finite                          */
+} bce_logreg_f64_problem;
+
+typedef struct bce_logreg_f32_problem {
+    size_t n, k;
+    const float *x;
+    size_t ldx;
+    const float *y;
+    const float *sw;
+    int fit_intercept;
+    double l2;
+} bce_logreg_f32_problem;
+
+/* Optional per-sample outputs (each n values, or NULL): z_i, L_i (weighted,
+ * unreduced) and r_i = d(reduced data loss)/dz_i, as bce_logits_* returns
+ * them for that z_i (computed from the unrounded z_i). */
+typedef struct bce_logreg_f64_samples { double *z, *loss, *r; } bce_logreg_f64_samples;
+typedef struct bce_logreg_f32_samples { float *z, *loss, *r; } bce_logreg_f32_samples;
+
+/* loss: 1 value or NULL; grad: m values or NULL; samples: NULL or as above. */
+BCE_API bce_status bce_logreg_f64(const bce_logreg_f64_problem *pb,
+                                  const double *w, const bce_options *opt,
+                                  double *loss, double *grad,
+                                  const bce_logreg_f64_samples *samples);
+BCE_API bce_status bce_logreg_f32(const bce_logreg_f32_problem *pb,
+                                  const float *w, const bce_options *opt,
+                                  float *loss, float *grad,
+                                  const bce_logreg_f32_samples *samples);
+/* hv: m values, the Hessian of loss at w times v (m values). */
+BCE_API bce_status bce_logreg_hvp_f64(const bce_logreg_f64_problem *pb,
+                                      const double *w, const double *v,
+                                      const bce_options *opt, double *hv);
+BCE_API bce_status bce_logreg_hvp_f32(const bce_logreg_f32_problem *pb,
+                                      const float *w, const float *v,
+                                      const bce_options *opt, float *hv);
 
 /* Text for a status code (never NULL; "unknown status" for foreign values). */
 BCE_API const char *bce_strerror(bce_status s);

@@ -17,6 +17,9 @@ static const struct { const char *name, *text; } bce_status_tab[BCE_STATUS_COUNT
     { "BCE_E_ZERO_WEIGHT_SUM", "weighted mean with a zero sum of weights" },
     { "BCE_E_UNKNOWN_ISA", "unknown instruction set name" },
     { "BCE_E_ISA_UNAVAILABLE", "instruction set not available in this build or on this CPU" },
+    { "BCE_E_BAD_PROBLEM", "invalid logistic-regression problem (ldx < k, l2 not finite >= 0, or no parameter)" },
+    { "BCE_E_NONFINITE_FEATURE", "feature value is NaN or infinite" },
+    { "BCE_E_NONFINITE_PARAM", "parameter (w or v) is NaN or infinite" },
 };
 
 const char *bce_strerror(bce_status s)

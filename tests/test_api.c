@@ -21,6 +21,7 @@ static const char *const status_names[BCE_STATUS_COUNT] = {
     "BCE_E_PROB_RANGE",    "BCE_E_NAN_LABEL",    "BCE_E_LABEL_RANGE",
     "BCE_E_NAN_WEIGHT",    "BCE_E_WEIGHT_RANGE", "BCE_E_EMPTY_MEAN",
     "BCE_E_ZERO_WEIGHT_SUM", "BCE_E_UNKNOWN_ISA", "BCE_E_ISA_UNAVAILABLE",
+    "BCE_E_BAD_PROBLEM", "BCE_E_NONFINITE_FEATURE", "BCE_E_NONFINITE_PARAM",
 };
 
 Test(status, names_and_texts_are_distinct)

@@ -164,15 +164,18 @@ static int richardson(const probe *pr, double t0, const bcev_gc_options *o,
         if (ti >= tprev)
             ti = tprev * 0.5;
         if (pr->exact_t) {
-            ti = pr->exact_t(pr->pc, ti);
-            while (ti >= tprev)
-                ti = pr->exact_t(pr->pc, ti * 0.5);
+            double nom = ti;
+            ti = pr->exact_t(pr->pc, nom);
+            while (ti >= tprev && ti > 0.0) {   /* terminates: nom -> 0 */
+                nom *= 0.5;
+                ti = pr->exact_t(pr->pc, nom);
+            }
         }
         if (!(ti > 0.0))
             return BCEV_GC_EVAL_ERROR;
         t = ti;
         tprev = t;
-        s[i] = t * t;
+        s[i] = (t / t0) * (t / t0);       /* scaled: no overflow */
         if (pr->eval(pr->pc, t, fp) != 0 || pr->eval(pr->pc, -t, fm) != 0)
             return BCEV_GC_EVAL_ERROR;
         *nevals += 2;
@@ -247,6 +250,16 @@ static double coord_exact_t(void *pc, double t)
 {
     coord_ctx *cc = pc;
     volatile double w = cc->wj;          /* keep the compiler from folding */
+    /* first the representable steps nearest t: (w + t) - w, w - (w - t) */
+    for (int side = 0; side < 2; side++) {
+        volatile double a1 = side ? w - t : w + t;
+        volatile double t1 = side ? w - a1 : a1 - w;
+        if (t1 > 0.0) {
+            volatile double a = w + t1, b = w - t1;
+            if (a - w == t1 && w - b == t1)
+                return t1;
+        }
+    }
     for (int guard = 0; guard < 2200 && t > 0.0; guard++) {
         volatile double a = w + t, b = w - t;
         if (a - w == t && w - b == t)

@@ -73,10 +73,11 @@ typedef enum bce_status {
                                   >= 0, or no parameter (k == 0, no intercept) */
     BCE_E_NONFINITE_FEATURE = 16,/* x[i*ldx + j] is NaN or infinite; the index
                                   reported is that offset i*ldx + j          */
-    BCE_E_NONFINITE_PARAM = 17 /* w[j] (or v[j]) is NaN or infinite          */
+    BCE_E_NONFINITE_PARAM = 17,/* w[j] (or v[j]) is NaN or infinite          */
+    BCE_E_OUT_OF_MEMORY = 18   /* logistic regression: scratch allocation failed */
 } bce_status;
 
-#define BCE_STATUS_COUNT 18
+#define BCE_STATUS_COUNT 19
 
 /* Reductions.  loss points to n values for NONE, to 1 value otherwise. */
 typedef enum bce_reduction {

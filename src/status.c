@@ -20,6 +20,7 @@ static const struct { const char *name, *text; } bce_status_tab[BCE_STATUS_COUNT
     { "BCE_E_BAD_PROBLEM", "invalid logistic-regression problem (ldx < k, l2 not finite >= 0, or no parameter)" },
     { "BCE_E_NONFINITE_FEATURE", "feature value is NaN or infinite" },
     { "BCE_E_NONFINITE_PARAM", "parameter (w or v) is NaN or infinite" },
+    { "BCE_E_OUT_OF_MEMORY", "out of memory (scratch space of the fused logistic regression)" },
 };
 
 const char *bce_strerror(bce_status s)

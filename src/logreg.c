@@ -30,7 +30,10 @@ typedef struct lr_setup {
     bce_kparams kp;
     bce_dd norm;          /* 1 (SUM), n (MEAN) or sum s_i (WEIGHTED_MEAN) */
     size_t m;             /* parameters: k + fit_intercept */
+    bce_dd ws;            /* sum of the sample weights checked so far */
 } lr_setup;
+
+static int lr_scaled(const lr_setup *su) { return su->norm.hi != 1.0 || su->norm.lo != 0.0; }
 
 static bce_status lr_fail(const bce_options *o, bce_status st, size_t idx)
 {

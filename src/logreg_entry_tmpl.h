@@ -39,33 +39,62 @@ static bce_status LRN(validate)(const LRPB *pb, const LRT *w, const LRT *v,
     if (v)
         for (size_t j = 0; j < m; j++)
             if (!finite_d(v[j])) return lr_fail(o, BCE_E_NONFINITE_PARAM, j);
-    bce_dd ws = bce_dd_make(0.0, 0.0);
-    for (size_t i = 0; i < n; i++) {
-        const LRT *r = pb->x + i * pb->ldx;
-        for (size_t j = 0; j < k; j++)
-            if (!finite_d(r[j]))
-                return lr_fail(o, BCE_E_NONFINITE_FEATURE, i * pb->ldx + j);
-        double yi = pb->y[i];
-        if (yi != yi) return lr_fail(o, BCE_E_NAN_LABEL, i);
-        if (!(yi >= 0.0 && yi <= 1.0)) return lr_fail(o, BCE_E_LABEL_RANGE, i);
-        if (pb->sw) {
-            double s = pb->sw[i];
-            if (s != s) return lr_fail(o, BCE_E_NAN_WEIGHT, i);
-            if (!(s >= 0.0 && finite_d(s))) return lr_fail(o, BCE_E_WEIGHT_RANGE, i);
-            ws = bce_dd_add_d(ws, s);
-        }
-    }
-    if (!pb->sw) ws = bce_dd_make((double)n, 0.0);
-    su->norm = bce_dd_make(1.0, 0.0);
-    if (o->reduction == BCE_REDUCTION_MEAN)
-        su->norm = bce_dd_make((double)n, 0.0);
-    else if (o->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
-        if (ws.hi == 0.0) return lr_fail(o, BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX);
-        su->norm = ws;
-    }
     bce_kparams_init(o, 1, 1, &su->kp);
     su->m = m;
+    su->ws = bce_dd_make(0.0, 0.0);
     return BCE_OK;
+}
+
+/* First non-finite feature of row i: its offset i*ldx + j, or BCE_NO_INDEX. */
+static size_t LRN(bad_feature)(const LRPB *pb, size_t i)
+{
+    const LRT *r = pb->x + i * pb->ldx;
+    for (size_t j = 0; j < pb->k; j++)
+        if (!finite_d(r[j])) return i * pb->ldx + j;
+    return BCE_NO_INDEX;
+}
+
+/* Label and weight of row i (in that order); adds the weight to su->ws. */
+static bce_status LRN(check_row)(const LRPB *pb, size_t i, lr_setup *su)
+{
+    double yi = pb->y[i];
+    if (yi != yi) return BCE_E_NAN_LABEL;
+    if (!(yi >= 0.0 && yi <= 1.0)) return BCE_E_LABEL_RANGE;
+    if (pb->sw) {
+        double s = pb->sw[i];
+        if (s != s) return BCE_E_NAN_WEIGHT;
+        if (!(s >= 0.0 && finite_d(s))) return BCE_E_WEIGHT_RANGE;
+        su->ws = bce_dd_add_d(su->ws, s);
+    }
+    return BCE_OK;
+}
+
+/* The reduction's norm, once every row is checked. */
+static bce_status LRN(norm)(const LRPB *pb, const bce_options *o, lr_setup *su)
+{
+    bce_dd ws = pb->sw ? su->ws : bce_dd_make((double)pb->n, 0.0);
+    su->norm = bce_dd_make(1.0, 0.0);
+    if (o->reduction == BCE_REDUCTION_MEAN)
+        su->norm = bce_dd_make((double)pb->n, 0.0);
+    else if (o->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
+        if (ws.hi == 0.0) return BCE_E_ZERO_WEIGHT_SUM;
+        su->norm = ws;
+    }
+    return BCE_OK;
+}
+
+/* Every row checked before the pass (used when per-sample outputs are
+ * written during the pass: nothing may be written on error). */
+static bce_status LRN(scan_rows)(const LRPB *pb, const bce_options *o, lr_setup *su)
+{
+    for (size_t i = 0; i < pb->n; i++) {
+        size_t bad = pb->k > 0 ? LRN(bad_feature)(pb, i) : BCE_NO_INDEX;
+        if (bad != BCE_NO_INDEX) return lr_fail(o, BCE_E_NONFINITE_FEATURE, bad);
+        bce_status st = LRN(check_row)(pb, i, su);
+        if (st != BCE_OK) return lr_fail(o, st, i);
+    }
+    bce_status st = LRN(norm)(pb, o, su);
+    return st == BCE_OK ? BCE_OK : lr_fail(o, st, BCE_NO_INDEX);
 }
 
 /* z of row i (or t = x~.v) when the double-double dot overflowed: in a frame
@@ -88,6 +117,10 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     lr_setup su;
     bce_status st = LRN(validate)(pb, w, v, o, &su);
     if (st != BCE_OK) return st;
+    /* Rows are checked in the pass (a non-finite feature shows as a
+     * non-finite z), unless per-sample outputs are written during it. */
+    const int prescan = smp && (smp->z || smp->loss || smp->r);
+    if (prescan && (st = LRN(scan_rows)(pb, o, &su)) != BCE_OK) return st;
 
     const bce_kernels *kt = bce_kernels_active();
     const size_t n = pb->n, k = pb->k, m = su.m, ldx = pb->ldx;
@@ -95,16 +128,20 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     const int icpt = pb->fit_intercept != 0, hvp = v != NULL;
     const int want_loss = loss || (smp && smp->loss);
     const int want_acc = gout != NULL;
-    const bce_dd one = bce_dd_make(1.0, 0.0);
-    const int scaled = su.norm.hi != 1.0 || su.norm.lo != 0.0;
+    size_t badi = BCE_NO_INDEX;
 
-    /* scratch: w and v features, S, Q, the totals (hi, lo), 6 row arrays */
-    double *buf = calloc(7 * kpad + 6 * B + 8, sizeof(double));
-    if (!buf) return lr_fail(o, BCE_E_OUT_OF_MEMORY, BCE_NO_INDEX);
+    /* scratch: w and v features, S, Q, the totals (hi, lo), 7 row arrays,
+     * the rows' level-1 results */
+    double *buf = calloc(7 * kpad + 7 * B + 8, sizeof(double));
+    bce_lr_row *rows = malloc(B * sizeof *rows);
+    if (!buf || !rows) {
+        free(buf); free(rows);
+        return lr_fail(o, BCE_E_OUT_OF_MEMORY, BCE_NO_INDEX);
+    }
     double *wf = buf, *vf = wf + kpad, *S = vf + kpad, *Q = S + kpad;
     double *Th = Q + kpad, *Tl = Th + kpad;
     double *zh = Tl + kpad, *zl = zh + B, *th = zl + B, *tl = th + B;
-    double *rh = tl + B, *rl = rh + B;
+    double *rh = tl + B, *rl = rh + B, *yb = rl + B;
     for (size_t j = 0; j < k; j++) {
         wf[j] = w[icpt + j];
         if (hvp) vf[j] = v[icpt + j];
@@ -112,46 +149,77 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     const double w0 = icpt ? (double)w[0] : 0.0;
     const double v0 = icpt && hvp ? (double)v[0] : 0.0;
 
+    /* the loss and the intercept: Sum2 within a block, folded into
+     * double-double totals after each block */
     bce_dd lsum = bce_dd_make(0.0, 0.0), g0 = bce_dd_make(0.0, 0.0);
     int lspecial = 0;
     double lspec = 0.0;
     for (size_t i0 = 0; i0 < n; i0 += B) {
         const size_t nb = n - i0 < B ? n - i0 : B;
         if (k > 0)
-            LR_DOTS(kt)(pb->x, ldx, k, wf, hvp ? vf : NULL, i0, nb, zh, zl, th, tl);
+            LR_DOTS(kt)(pb->x, ldx, k, wf, hvp ? vf : NULL, w0, v0, i0, nb,
+                        zh, zl, th, tl);
         else
-            for (size_t r = 0; r < nb; r++) zh[r] = zl[r] = th[r] = tl[r] = 0.0;
+            for (size_t r = 0; r < nb; r++) { zh[r] = w0; th[r] = v0; zl[r] = tl[r] = 0.0; }
+        for (size_t r = 0; r < nb; r++) {
+            if (!finite_d(zh[r])) {
+                size_t bad = k > 0 ? LRN(bad_feature)(pb, i0 + r) : BCE_NO_INDEX;
+                if (bad != BCE_NO_INDEX) { st = BCE_E_NONFINITE_FEATURE; badi = bad; goto out; }
+                zh[r] = LRN(dot_big)(pb->x + (i0 + r) * ldx, k, wf, w0);
+                zl[r] = 0.0;
+            }
+            if (!prescan && (st = LRN(check_row)(pb, i0 + r, &su)) != BCE_OK) {
+                badi = i0 + r;
+                goto out;
+            }
+            yb[r] = (double)pb->y[i0 + r];
+        }
+        kt->lr_block(nb, zh, zl, yb, &su.kp, want_loss, hvp, rows);
+        double ls = 0.0, lq = 0.0, gs0 = 0.0, gq0 = 0.0;
         for (size_t r = 0; r < nb; r++) {
             const size_t i = i0 + r;
-            const LRT *xr = k > 0 ? pb->x + i * ldx : NULL;
-            bce_dd z = bce_dd_add(bce_dd_make(zh[r], zl[r]), bce_dd_make(w0, 0.0));
-            if (!finite_d(z.hi)) z = bce_dd_make(LRN(dot_big)(xr, k, wf, w0), 0.0);
-            bce_lab lab;
-            bce_label((double)pb->y[i], &su.kp, &lab);
-            bce_lr_row row;
-            bce_lr_level1(z.hi, z.lo, &lab, want_loss, hvp, &row);
+            const bce_lr_row *row = rows + r;
             const double s = pb->sw ? (double)pb->sw[i] : 1.0;
             if (want_loss) {
-                bce_dd L = finite_d(row.L.hi) ? bce_dd_mul_d(row.L, s)
-                                              : bce_dd_make(row.L.hi * s, 0.0);
+                bce_dd L = row->L;
+                if (pb->sw)
+                    L = finite_d(L.hi) ? bce_dd_mul_d(L, s) : bce_dd_make(L.hi * s, 0.0);
                 if (!finite_d(L.hi)) { lspecial = 1; lspec += L.hi; }
-                else lsum = bce_dd_add(lsum, L);
+                else {
+                    bce_dd t = bce_two_sum(ls, L.hi);
+                    ls = t.hi;
+                    lq = lq + (t.lo + L.lo);
+                }
                 if (smp && smp->loss) smp->loss[i] = LR_TO(L);
             }
-            if (smp && smp->z) smp->z[i] = LR_TO(z);
-            bce_dd gs = bce_dd_mul_d(row.G, s);
+            if (smp && smp->z) smp->z[i] = LR_TO(bce_dd_make(zh[r], zl[r]));
+            bce_dd rho = pb->sw ? bce_dd_mul_d(row->G, s) : row->G;
             if (smp && smp->r)
-                smp->r[i] = LR_TO(scaled ? bce_dd_div_safe(gs, su.norm) : gs);
-            bce_dd rho = gs;
+                smp->r[i] = LR_TO(lr_scaled(&su) ? bce_dd_div_safe(rho, su.norm) : rho);
             if (hvp) {
-                bce_dd t = bce_dd_add(bce_dd_make(th[r], tl[r]), bce_dd_make(v0, 0.0));
-                if (!finite_d(t.hi)) t = bce_dd_make(LRN(dot_big)(xr, k, vf, v0), 0.0);
-                rho = bce_dd_mul_d(bce_dd_mul(row.H, t), s);
+                bce_dd t = bce_dd_make(th[r], tl[r]);
+                if (!finite_d(t.hi))
+                    t = bce_dd_make(LRN(dot_big)(k > 0 ? pb->x + i * ldx : NULL,
+                                                 k, vf, v0), 0.0);
+                rho = bce_dd_mul(row->H, t);
+                if (pb->sw) rho = bce_dd_mul_d(rho, s);
                 if (!finite_d(rho.hi)) rho.lo = 0.0;
             }
             rh[r] = rho.hi;
             rl[r] = rho.lo;
-            if (icpt) g0 = bce_dd_add(g0, rho);
+            if (icpt) {
+                bce_dd t = bce_two_sum(gs0, rho.hi);
+                gs0 = t.hi;
+                gq0 = gq0 + (t.lo + rho.lo);
+            }
+        }
+        if (want_loss && finite_d(ls) && finite_d(lq))
+            lsum = bce_dd_add(lsum, bce_two_sum(ls, lq));
+        else if (want_loss) { lspecial = 1; lspec += ls + lq; }
+        if (icpt) {
+            bce_dd t = bce_two_sum(gs0, gq0);
+            g0 = finite_d(t.hi) && finite_d(g0.hi) ? bce_dd_add(g0, t)
+                                                  : bce_dd_make(g0.hi + gs0 + gq0, 0.0);
         }
         if (want_acc && k > 0) {
             LR_ACCUM(kt)(pb->x, ldx, k, i0, nb, rh, rl, S, Q);
@@ -170,6 +238,8 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
         }
     }
 
+    if (!prescan && (st = LRN(norm)(pb, o, &su)) != BCE_OK) goto out;
+    const int scaled = lr_scaled(&su);
     const double l2 = pb->l2;
     if (loss) {
         bce_dd tot;
@@ -199,8 +269,9 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
             gout[icpt + j] = LR_TO(g);
         }
     }
-    (void)one;
     (void)m;
+out:
     free(buf);
-    return BCE_OK;
+    free(rows);
+    return st == BCE_OK ? BCE_OK : lr_fail(o, st, badi);
 }

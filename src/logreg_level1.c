@@ -25,6 +25,10 @@
  */
 #include "internal.h"
 #include "logreg.h"
+#include "scalar/elem_f64.h"
+
+/* Every other z (tails beyond 600, |z| < 2^-900, infinities): level 1 of
+ * bce_logits_sample, scaled frames included, then the same Taylor step. */
 
 /* C 2^S, C the coefficient of the branch (beta for z > 0, else alpha). */
 static bce_dd coef_scaled(const bce_lab *lab, int pos, int S)
@@ -49,6 +53,13 @@ static double down(double v, int S)
 void bce_lr_level1(double zh, double zl, const bce_lab *lab, int want_loss,
                    int want_h, bce_lr_row *o)
 {
+    if (BCE_LR_NORMAL(bce_fabs(zh))) {
+        /* the statements of the SIMD blocks (scalar/logreg_l1_tmpl.h) */
+        bce_el_lr_normal(zh, zl, lab->alpha, lab->beta, lab->N, lab->exact,
+                         lab->exact ? 0.0 : BCE_EPS_LAB, want_loss, want_h,
+                         &o->L, &o->G, &o->H);
+        return;
+    }
     bce_res L, G;
     bce_logits_sample(zh, lab, want_loss, 1, &L, &G);
     const int pos = zh > 0;
@@ -98,5 +109,16 @@ void bce_lr_level1(double zh, double zl, const bce_lab *lab, int want_loss,
             H = bce_dd_add_d(H, pos ? -d : d);
         }
         o->H = H;
+    }
+}
+
+void bce_lr_block_scalar(size_t nb, const double *zh, const double *zl,
+                         const double *y, const bce_kparams *kp, int want_loss,
+                         int want_h, bce_lr_row *out)
+{
+    for (size_t r = 0; r < nb; r++) {
+        bce_lab lab;
+        bce_label(y[r], kp, &lab);
+        bce_lr_level1(zh[r], zl[r], &lab, want_loss, want_h, out + r);
     }
 }

@@ -11,8 +11,8 @@
  *          "Accurate sum and dot product", SISC 2005): per lane
  *          p + e = x w exactly (fma), s + t = s + p exactly (TwoSum),
  *          c += t + e.  |s + c - z| <= gamma_{K}^2 sum_j |x_ij w_j| with
- *          K = ceil(k/8) + 8 (the per-lane recursion, then the fold of the
- *          lanes), plus 2^-1074 per product whose error term is subnormal.
+ *          K = ceil(k/8) + 4 (the per-lane recursion, then the fold of the
+ *          lanes and the intercept), plus 2^-1074 per product whose error term is subnormal.
  *   accum: S_j + Q_j += rho_i x_ij over the rows of a block, rho_i a
  *          double-double: the same Sum2 recursion per feature, with the
  *          rho_lo x_ij product rounded once (error <= u |rho_lo x_ij|).
@@ -45,27 +45,29 @@ static inline void LR_FN(load8)(const LR_T *r, size_t j, size_t k, v4d *a, v4d *
     *b = LR_LOAD4(buf + 4);
 }
 
-/* Fold 8 lanes (s + c per lane) into hi + lo: sum the s lanes with TwoSum
- * in a fixed order, their errors and the c lanes into one double. */
-static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double *hi, double *lo)
+/* Fold 8 lanes (s + c per lane) and a last term w0 into hi + lo: the s
+ * lanes by a tree of TwoSums (vector halves, then lane pairs), their errors
+ * and the c lanes into one double, w0 by a last TwoSum. */
+static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
+                               double *hi, double *lo)
 {
-    double s[8], c[8];
-    memcpy(s, &s0, 32); memcpy(s + 4, &s1, 32);
-    memcpy(c, &c0, 32); memcpy(c + 4, &c1, 32);
-    double h = s[0], l = c[0];
-    for (int t = 1; t < 8; t++) {
-        bce_dd u = bce_two_sum(h, s[t]);
-        h = u.hi;
-        l = l + (u.lo + c[t]);
-    }
-    bce_dd r = bce_two_sum(h, l);
+    v4d s, e;
+    LR_FN(two_sum4)(s0, s1, &s, &e);
+    v4d c = (c0 + c1) + e;
+    double sv[4], cv[4];
+    memcpy(sv, &s, 32); memcpy(cv, &c, 32);
+    bce_dd a = bce_two_sum(sv[0], sv[2]), b = bce_two_sum(sv[1], sv[3]);
+    bce_dd t = bce_two_sum(a.hi, b.hi);
+    bce_dd u = bce_two_sum(t.hi, w0);
+    double l = ((cv[0] + cv[2]) + (cv[1] + cv[3])) + ((a.lo + b.lo) + (t.lo + u.lo));
+    bce_dd r = bce_two_sum(u.hi, l);
     *hi = r.hi; *lo = r.lo;
 }
 
-/* z (and t = x.v when v != NULL) of rows i0 .. i0+nb-1, without the
- * intercept (the caller adds it).  w, v: k values. */
+/* z = w0 + x.w (and t = v0 + x.v when v != NULL) of rows i0 .. i0+nb-1.
+ * w, v: k values. */
 void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
-                 const double *v, size_t i0, size_t nb,
+                 const double *v, double w0, double v0, size_t i0, size_t nb,
                  double *zh, double *zl, double *th, double *tl)
 {
     const v4d zero = { 0, 0, 0, 0 };
@@ -95,32 +97,61 @@ void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
                 LR_FN(two_sum4)(q1, p, &q1, &t); d1 = d1 + (t + e);
             }
         }
-        LR_FN(fold)(s0, s1, c0, c1, zh + i, zl + i);
-        if (v) LR_FN(fold)(q0, q1, d0, d1, th + i, tl + i);
+        LR_FN(fold)(s0, s1, c0, c1, w0, zh + i, zl + i);
+        if (v) LR_FN(fold)(q0, q1, d0, d1, v0, th + i, tl + i);
     }
 }
 
-/* S_j + Q_j += rho_i x_ij, rows i0 .. i0+nb-1, j < k (S, Q: k rounded up
- * to a multiple of 8 values; the padding lanes stay 0). */
+/* One Sum2 step of S + Q += (h + l) x, lane-wise. */
+#define LR_STEP(sv, qv, xv, h, l) do {                                        \
+        v4d p_ = (h) * (xv), t_;                                              \
+        v4d e_ = LR_FMA4((h), (xv), -p_) + (l) * (xv);                        \
+        LR_FN(two_sum4)((sv), p_, &(sv), &t_);                                \
+        (qv) = (qv) + (t_ + e_);                                              \
+    } while (0)
+
+/* S_j + Q_j += rho_i x_ij, rows i0 .. i0+nb-1 in order, j < k (S, Q: k
+ * rounded up to a multiple of 8 values; the padding lanes stay 0).  Four
+ * rows share each load and store of S and Q; the order of the additions
+ * into each S_j is still row by row.  A zero rho adds exact zeros. */
 void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
                   const double *rh, const double *rl, double *S, double *Q)
 {
-    for (size_t i = 0; i < nb; i++) {
-        const LR_T *r = x + (i0 + i) * ldx;
-        const v4d h = { rh[i], rh[i], rh[i], rh[i] };
-        const v4d l = { rl[i], rl[i], rl[i], rl[i] };
-        if (rh[i] == 0.0 && rl[i] == 0.0) continue; /* adds exact zeros */
+    size_t i = 0;
+    for (; i + 4 <= nb; i += 4) {
+        const LR_T *r0 = x + (i0 + i) * ldx, *r1 = r0 + ldx, *r2 = r1 + ldx, *r3 = r2 + ldx;
+        const v4d h0 = { rh[i], rh[i], rh[i], rh[i] }, l0 = { rl[i], rl[i], rl[i], rl[i] };
+        const v4d h1 = { rh[i+1], rh[i+1], rh[i+1], rh[i+1] }, l1 = { rl[i+1], rl[i+1], rl[i+1], rl[i+1] };
+        const v4d h2 = { rh[i+2], rh[i+2], rh[i+2], rh[i+2] }, l2 = { rl[i+2], rl[i+2], rl[i+2], rl[i+2] };
+        const v4d h3 = { rh[i+3], rh[i+3], rh[i+3], rh[i+3] }, l3 = { rl[i+3], rl[i+3], rl[i+3], rl[i+3] };
         for (size_t j = 0; j < k; j += 8) {
-            v4d a, b, sa, sb, qa, qb, p, e, t;
-            LR_FN(load8)(r, j, k, &a, &b);
+            v4d a, b, sa, sb, qa, qb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
             memcpy(&qa, Q + j, 32); memcpy(&qb, Q + j + 4, 32);
-            p = h * a; e = LR_FMA4(h, a, -p) + l * a;
-            LR_FN(two_sum4)(sa, p, &sa, &t); qa = qa + (t + e);
-            p = h * b; e = LR_FMA4(h, b, -p) + l * b;
-            LR_FN(two_sum4)(sb, p, &sb, &t); qb = qb + (t + e);
+            LR_FN(load8)(r0, j, k, &a, &b);
+            LR_STEP(sa, qa, a, h0, l0); LR_STEP(sb, qb, b, h0, l0);
+            LR_FN(load8)(r1, j, k, &a, &b);
+            LR_STEP(sa, qa, a, h1, l1); LR_STEP(sb, qb, b, h1, l1);
+            LR_FN(load8)(r2, j, k, &a, &b);
+            LR_STEP(sa, qa, a, h2, l2); LR_STEP(sb, qb, b, h2, l2);
+            LR_FN(load8)(r3, j, k, &a, &b);
+            LR_STEP(sa, qa, a, h3, l3); LR_STEP(sb, qb, b, h3, l3);
+            memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
+            memcpy(Q + j, &qa, 32); memcpy(Q + j + 4, &qb, 32);
+        }
+    }
+    for (; i < nb; i++) {
+        const LR_T *r = x + (i0 + i) * ldx;
+        const v4d h = { rh[i], rh[i], rh[i], rh[i] }, l = { rl[i], rl[i], rl[i], rl[i] };
+        for (size_t j = 0; j < k; j += 8) {
+            v4d a, b, sa, sb, qa, qb;
+            memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            memcpy(&qa, Q + j, 32); memcpy(&qb, Q + j + 4, 32);
+            LR_FN(load8)(r, j, k, &a, &b);
+            LR_STEP(sa, qa, a, h, l); LR_STEP(sb, qb, b, h, l);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
             memcpy(Q + j, &qa, 32); memcpy(Q + j + 4, &qb, 32);
         }
     }
 }
+#undef LR_STEP

@@ -94,7 +94,11 @@ typedef enum bce_reduction {
                                       is the derivative of the clamped loss   */
 #define BCE_OPT_PROPAGATE_NAN 0x4u /* NaN z (or p) gives NaN loss/gradient
                                       instead of BCE_E_NAN_LOGIT/BCE_E_NAN_PROB */
-#define BCE_OPT_ALL_FLAGS     0x7u
+#define BCE_OPT_FAST_ACCUM    0x8u /* fused logistic regression only: plain
+                                      fma accumulation (blocked), a weaker
+                                      bound (docs/ACCURACY.md) for speed; the
+                                      per-sample entry points reject it     */
+#define BCE_OPT_ALL_FLAGS     0xfu
 
 #define BCE_NO_INDEX ((size_t)-1)
 

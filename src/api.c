@@ -93,6 +93,7 @@ static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
     if (n > 0 && (!x || !y)) return fail(opt, BCE_E_NULL_POINTER, BCE_NO_INDEX);
     if (n > SIZE_MAX / esize) return fail(opt, BCE_E_SIZE_OVERFLOW, BCE_NO_INDEX);
     bce_status st = bce_check_options(opt, f == FORM_LOGITS);
+    if (st == BCE_OK && (opt->flags & BCE_OPT_FAST_ACCUM)) st = BCE_E_BAD_OPTION;
     if (st != BCE_OK) return fail(opt, st, BCE_NO_INDEX);
     if (opt->reduction == BCE_REDUCTION_MEAN && n == 0)
         return fail(opt, BCE_E_EMPTY_MEAN, BCE_NO_INDEX);

@@ -21,6 +21,8 @@ static const bce_kernels bce_table_scalar = {
     bce_logits_f32_scalar, bce_probs_f32_scalar,
     bce_lr_dots_f64_scalar, bce_lr_accum_f64_scalar,
     bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
+    bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
+    bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
     bce_lr_block_scalar,
 };
 
@@ -31,6 +33,8 @@ static const bce_kernels bce_table_avx2 = {
     bce_logits_f32_avx2, bce_probs_f32_avx2,
     bce_lr_dots_f64_avx2, bce_lr_accum_f64_avx2,
     bce_lr_dots_f32_avx2, bce_lr_accum_f32_avx2,
+    bce_lr_dots_fast_f64_avx2, bce_lr_accum_fast_f64_avx2,
+    bce_lr_dots_fast_f32_avx2, bce_lr_accum_fast_f32_avx2,
     bce_lr_block_avx2,
 };
 
@@ -56,6 +60,8 @@ static const bce_kernels bce_table_sse41 = {
     /* the feature loops gain nothing from SSE4.1: the baseline ones */
     bce_lr_dots_f64_scalar, bce_lr_accum_f64_scalar,
     bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
+    bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
+    bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
     bce_lr_block_scalar,
 };
 

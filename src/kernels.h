@@ -39,22 +39,28 @@ typedef struct bce_kernels {
     bce_lr_accum_f64 lr_accum_f64;
     bce_lr_dots_f32 lr_dots_f32;
     bce_lr_accum_f32 lr_accum_f32;
+    /* the same for BCE_OPT_FAST_ACCUM */
+    bce_lr_dots_f64 lr_dots_fast_f64;
+    bce_lr_accum_f64 lr_accum_fast_f64;
+    bce_lr_dots_f32 lr_dots_fast_f32;
+    bce_lr_accum_f32 lr_accum_fast_f32;
     /* rows of a block (src/logreg.h) */
     void (*lr_block)(size_t nb, const double *zh, const double *zl,
                      const double *y, const bce_kparams *kp, int want_loss,
                      int want_h, struct bce_lr_row *out);
 } bce_kernels;
 
-#define BCE_LR_DECL(isa) \
-    void bce_lr_dots_f64_##isa(const double *, size_t, size_t, const double *, \
+#define BCE_LR_DECL(isa) BCE_LR_DECL1(isa, ) BCE_LR_DECL1(isa, _fast)
+#define BCE_LR_DECL1(isa, fast) \
+    void bce_lr_dots##fast##_f64_##isa(const double *, size_t, size_t, const double *, \
         const double *, double, double, size_t, size_t, double *, double *, \
         double *, double *); \
-    void bce_lr_dots_f32_##isa(const float *, size_t, size_t, const double *, \
+    void bce_lr_dots##fast##_f32_##isa(const float *, size_t, size_t, const double *, \
         const double *, double, double, size_t, size_t, double *, double *, \
         double *, double *); \
-    void bce_lr_accum_f64_##isa(const double *, size_t, size_t, size_t, size_t, \
+    void bce_lr_accum##fast##_f64_##isa(const double *, size_t, size_t, size_t, size_t, \
         const double *, const double *, double *, double *); \
-    void bce_lr_accum_f32_##isa(const float *, size_t, size_t, size_t, size_t, \
+    void bce_lr_accum##fast##_f32_##isa(const float *, size_t, size_t, size_t, size_t, \
         const double *, const double *, double *, double *);
 BCE_LR_DECL(scalar)
 #if BCE_HAVE_AVX2

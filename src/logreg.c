@@ -92,6 +92,8 @@ static double lr_to_f64(bce_dd v) { return v.hi; }
 #define LR_TO(v) lr_to_f64(v)
 #define LR_DOTS(kt) (kt)->lr_dots_f64
 #define LR_ACCUM(kt) (kt)->lr_accum_f64
+#define LR_DOTS_FAST(kt) (kt)->lr_dots_fast_f64
+#define LR_ACCUM_FAST(kt) (kt)->lr_accum_fast_f64
 #include "logreg_entry_tmpl.h"
 #undef LRT
 #undef LRPB
@@ -100,6 +102,8 @@ static double lr_to_f64(bce_dd v) { return v.hi; }
 #undef LR_TO
 #undef LR_DOTS
 #undef LR_ACCUM
+#undef LR_DOTS_FAST
+#undef LR_ACCUM_FAST
 
 #define LRT float
 #define LRPB bce_logreg_f32_problem
@@ -108,6 +112,8 @@ static double lr_to_f64(bce_dd v) { return v.hi; }
 #define LR_TO(v) bce_dd_to_float(v)
 #define LR_DOTS(kt) (kt)->lr_dots_f32
 #define LR_ACCUM(kt) (kt)->lr_accum_f32
+#define LR_DOTS_FAST(kt) (kt)->lr_dots_fast_f32
+#define LR_ACCUM_FAST(kt) (kt)->lr_accum_fast_f32
 #include "logreg_entry_tmpl.h"
 
 bce_status bce_logreg_f64(const bce_logreg_f64_problem *pb, const double *w,

@@ -126,6 +126,7 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     const size_t n = pb->n, k = pb->k, m = su.m, ldx = pb->ldx;
     const size_t kpad = (k + 7) / 8 * 8, B = bce_lr_block_rows(k);
     const int icpt = pb->fit_intercept != 0, hvp = v != NULL;
+    const int fast = (o->flags & BCE_OPT_FAST_ACCUM) != 0;
     const int want_loss = loss || (smp && smp->loss);
     const int want_acc = gout != NULL;
     size_t badi = BCE_NO_INDEX;
@@ -157,8 +158,8 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     for (size_t i0 = 0; i0 < n; i0 += B) {
         const size_t nb = n - i0 < B ? n - i0 : B;
         if (k > 0)
-            LR_DOTS(kt)(pb->x, ldx, k, wf, hvp ? vf : NULL, w0, v0, i0, nb,
-                        zh, zl, th, tl);
+            (fast ? LR_DOTS_FAST(kt) : LR_DOTS(kt))(pb->x, ldx, k, wf,
+                        hvp ? vf : NULL, w0, v0, i0, nb, zh, zl, th, tl);
         else
             for (size_t r = 0; r < nb; r++) { zh[r] = w0; th[r] = v0; zl[r] = tl[r] = 0.0; }
         for (size_t r = 0; r < nb; r++) {
@@ -222,7 +223,8 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
                                                   : bce_dd_make(g0.hi + gs0 + gq0, 0.0);
         }
         if (want_acc && k > 0) {
-            LR_ACCUM(kt)(pb->x, ldx, k, i0, nb, rh, rl, S, Q);
+            (fast ? LR_ACCUM_FAST(kt) : LR_ACCUM(kt))(pb->x, ldx, k, i0, nb,
+                                                      rh, rl, S, Q);
             if ((i0 + nb) % BCE_LR_FOLD == 0 || i0 + nb == n) {
                 for (size_t j = 0; j < k; j++) {
                     bce_dd t = bce_two_sum(S[j], Q[j]);

@@ -66,41 +66,44 @@ static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
 
 /* z = w0 + x.w (and t = v0 + x.v when v != NULL) of rows i0 .. i0+nb-1.
  * w, v: k values. */
+/* One Dot2 step on 8 lanes: x (a, b) times w (from wp) into s + c. */
+#define LR_DOT2_8(a, b, wp, s0, s1, c0, c1) do {                              \
+        v4d wa_, wb_, p_, e_, t_;                                             \
+        memcpy(&wa_, (wp), 32); memcpy(&wb_, (wp) + 4, 32);                   \
+        p_ = (a) * wa_; e_ = LR_FMA4((a), wa_, -p_);                          \
+        LR_FN(two_sum4)((s0), p_, &(s0), &t_); (c0) = (c0) + (t_ + e_);       \
+        p_ = (b) * wb_; e_ = LR_FMA4((b), wb_, -p_);                          \
+        LR_FN(two_sum4)((s1), p_, &(s1), &t_); (c1) = (c1) + (t_ + e_);       \
+    } while (0)
+
 void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
                  const double *v, double w0, double v0, size_t i0, size_t nb,
                  double *zh, double *zl, double *th, double *tl)
 {
     const v4d zero = { 0, 0, 0, 0 };
+    const size_t kf = k & ~(size_t)7;
+    double wt[8] = { 0 }, vt[8] = { 0 };   /* the last, partial chunk */
+    for (size_t u = kf; u < k; u++) { wt[u - kf] = w[u]; if (v) vt[u - kf] = v[u]; }
     for (size_t i = 0; i < nb; i++) {
         const LR_T *r = x + (i0 + i) * ldx;
         v4d s0 = zero, s1 = zero, c0 = zero, c1 = zero;
         v4d q0 = zero, q1 = zero, d0 = zero, d1 = zero;
-        for (size_t j = 0; j < k; j += 8) {
-            v4d a, b, wa, wb, p, e, t;
-            LR_FN(load8)(r, j, k, &a, &b);
-            double wbuf[8] = { 0 };
-            const double *wp = w + j;
-            if (j + 8 > k) { for (size_t u = 0; j + u < k; u++) wbuf[u] = w[j + u]; wp = wbuf; }
-            memcpy(&wa, wp, 32); memcpy(&wb, wp + 4, 32);
-            p = a * wa; e = LR_FMA4(a, wa, -p);
-            LR_FN(two_sum4)(s0, p, &s0, &t); c0 = c0 + (t + e);
-            p = b * wb; e = LR_FMA4(b, wb, -p);
-            LR_FN(two_sum4)(s1, p, &s1, &t); c1 = c1 + (t + e);
-            if (v) {
-                v4d va, vb;
-                const double *vp = v + j;
-                if (j + 8 > k) { for (size_t u = 0; u < 8; u++) wbuf[u] = j + u < k ? v[j + u] : 0.0; vp = wbuf; }
-                memcpy(&va, vp, 32); memcpy(&vb, vp + 4, 32);
-                p = a * va; e = LR_FMA4(a, va, -p);
-                LR_FN(two_sum4)(q0, p, &q0, &t); d0 = d0 + (t + e);
-                p = b * vb; e = LR_FMA4(b, vb, -p);
-                LR_FN(two_sum4)(q1, p, &q1, &t); d1 = d1 + (t + e);
-            }
+        v4d a, b;
+        for (size_t j = 0; j < kf; j += 8) {
+            a = LR_LOAD4(r + j); b = LR_LOAD4(r + j + 4);
+            LR_DOT2_8(a, b, w + j, s0, s1, c0, c1);
+            if (v) LR_DOT2_8(a, b, v + j, q0, q1, d0, d1);
+        }
+        if (kf < k) {
+            LR_FN(load8)(r, kf, k, &a, &b);
+            LR_DOT2_8(a, b, wt, s0, s1, c0, c1);
+            if (v) LR_DOT2_8(a, b, vt, q0, q1, d0, d1);
         }
         LR_FN(fold)(s0, s1, c0, c1, w0, zh + i, zl + i);
         if (v) LR_FN(fold)(q0, q1, d0, d1, v0, th + i, tl + i);
     }
 }
+#undef LR_DOT2_8
 
 /* One Sum2 step of S + Q += (h + l) x, lane-wise. */
 #define LR_STEP(sv, qv, xv, h, l) do {                                        \
@@ -155,3 +158,84 @@ void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
     }
 }
 #undef LR_STEP
+
+/* BCE_OPT_FAST_ACCUM: plain fma recursions (16 lanes for the dots, one per
+ * feature for the accumulation, folded every BCE_LR_FOLD rows by the
+ * caller).  Bounds: |z^ - z| <= gamma_{ceil(k/16)+3} sum_j |x~_ij w_j|;
+ * |S^_j - S_j| <= gamma_{BCE_LR_FOLD} sum_i |rho_i x_ij| per fold. */
+void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *w,
+                      const double *v, double w0, double v0, size_t i0,
+                      size_t nb, double *zh, double *zl, double *th, double *tl)
+{
+    const v4d zero = { 0, 0, 0, 0 };
+    const size_t kf = k & ~(size_t)15;
+    double wt[16] = { 0 }, vt[16] = { 0 };  /* the last, partial chunk */
+    for (size_t u = kf; u < k; u++) { wt[u - kf] = w[u]; if (v) vt[u - kf] = v[u]; }
+#define LR_FMA16(wp, s0, s1, s2, s3) do {                                     \
+        v4d wa_, wb_, wc_, wd_;                                               \
+        memcpy(&wa_, (wp), 32); memcpy(&wb_, (wp) + 4, 32);                   \
+        memcpy(&wc_, (wp) + 8, 32); memcpy(&wd_, (wp) + 12, 32);              \
+        s0 = LR_FMA4(a, wa_, s0); s1 = LR_FMA4(b, wb_, s1);                   \
+        s2 = LR_FMA4(c, wc_, s2); s3 = LR_FMA4(d, wd_, s3);                   \
+    } while (0)
+    for (size_t i = 0; i < nb; i++) {
+        const LR_T *r = x + (i0 + i) * ldx;
+        v4d s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+        v4d q0 = zero, q1 = zero, q2 = zero, q3 = zero;
+        v4d a, b, c, d;
+        for (size_t j = 0; j < kf; j += 16) {
+            a = LR_LOAD4(r + j); b = LR_LOAD4(r + j + 4);
+            c = LR_LOAD4(r + j + 8); d = LR_LOAD4(r + j + 12);
+            LR_FMA16(w + j, s0, s1, s2, s3);
+            if (v) LR_FMA16(v + j, q0, q1, q2, q3);
+        }
+        if (kf < k) {
+            LR_FN(load8)(r, kf, k, &a, &b);
+            LR_FN(load8)(r, kf + 8, k, &c, &d);
+            LR_FMA16(wt, s0, s1, s2, s3);
+            if (v) LR_FMA16(vt, q0, q1, q2, q3);
+        }
+        v4d s = (s0 + s1) + (s2 + s3);
+        zh[i] = ((s[0] + s[2]) + (s[1] + s[3])) + w0;
+        zl[i] = 0.0;
+        if (v) {
+            v4d q = (q0 + q1) + (q2 + q3);
+            th[i] = ((q[0] + q[2]) + (q[1] + q[3])) + v0;
+            tl[i] = 0.0;
+        }
+    }
+#undef LR_FMA16
+}
+
+void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
+                       const double *rh, const double *rl, double *S, double *Q)
+{
+    (void)rl; (void)Q;
+    size_t i = 0;
+    for (; i + 4 <= nb; i += 4) {
+        const LR_T *r0 = x + (i0 + i) * ldx, *r1 = r0 + ldx, *r2 = r1 + ldx, *r3 = r2 + ldx;
+        const v4d h0 = { rh[i], rh[i], rh[i], rh[i] };
+        const v4d h1 = { rh[i+1], rh[i+1], rh[i+1], rh[i+1] };
+        const v4d h2 = { rh[i+2], rh[i+2], rh[i+2], rh[i+2] };
+        const v4d h3 = { rh[i+3], rh[i+3], rh[i+3], rh[i+3] };
+        for (size_t j = 0; j < k; j += 8) {
+            v4d a, b, sa, sb;
+            memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_FN(load8)(r0, j, k, &a, &b); sa = LR_FMA4(h0, a, sa); sb = LR_FMA4(h0, b, sb);
+            LR_FN(load8)(r1, j, k, &a, &b); sa = LR_FMA4(h1, a, sa); sb = LR_FMA4(h1, b, sb);
+            LR_FN(load8)(r2, j, k, &a, &b); sa = LR_FMA4(h2, a, sa); sb = LR_FMA4(h2, b, sb);
+            LR_FN(load8)(r3, j, k, &a, &b); sa = LR_FMA4(h3, a, sa); sb = LR_FMA4(h3, b, sb);
+            memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
+        }
+    }
+    for (; i < nb; i++) {
+        const LR_T *r = x + (i0 + i) * ldx;
+        const v4d h = { rh[i], rh[i], rh[i], rh[i] };
+        for (size_t j = 0; j < k; j += 8) {
+            v4d a, b, sa, sb;
+            memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_FN(load8)(r, j, k, &a, &b); sa = LR_FMA4(h, a, sa); sb = LR_FMA4(h, b, sb);
+            memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
+        }
+    }
+}

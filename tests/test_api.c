@@ -173,7 +173,8 @@ Test(errors, bad_options)
     struct { bce_options o; const char *what; } bad[] = {
         {{.reduction = (bce_reduction)4}, "reduction 4"},
         {{.reduction = (bce_reduction)-1}, "reduction -1"},
-        {{.flags = 0x8}, "flag 0x8"},
+        {{.flags = 0x10}, "flag 0x10"},
+        {{.flags = BCE_OPT_FAST_ACCUM}, "BCE_OPT_FAST_ACCUM (fused only)"},
         {{.flags = 0x80000000u}, "flag 0x80000000"},
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = -1}, "pos_weight -1"},
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = -0x1p-1074}, "pos_weight -tiny"},

@@ -11,9 +11,9 @@
  *    the gradient formula; the reference's Hv matches finite differences of
  *    its gradient; its loss/gradient agree with the per-sample reference
  *    (bcev_exact) when the logits are exact;
- *  - with BCE_HAVE_LOGREG (src/logreg.c present): the fused bce_logreg_*
- *    gradient and Hessian-vector product pass the checker on generated data
- *    with yhat -> 0 and yhat -> 1 rows.
+ *  - the fused bce_logreg_* gradient and Hessian-vector product pass the
+ *    checker (coordinate, directional, MPFR modes; JVP for the HVP) on
+ *    generated data with yhat -> 0 and yhat -> 1 rows.
  * Fixed seeds, bounded sizes.
  */
 #include <criterion/criterion.h>
@@ -705,9 +705,8 @@ Test(logreg_ref, validation)
 }
 
 /* ------------------------------------------------------------------ */
-/* The fused kernels (once src/logreg.c exists)                          */
+/* The fused kernels                                                     */
 
-#ifdef BCE_HAVE_LOGREG
 typedef struct fusedobj {
     const bce_logreg_f64_problem *pb;
     const bce_options *opt;
@@ -814,4 +813,3 @@ Test(fused, f32_gradient_passes_directional_check)
               rep.claimed, rep.fd, rep.fd_err);
     lr_free(&d);
 }
-#endif

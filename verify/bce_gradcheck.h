@@ -124,7 +124,8 @@ int bcev_gradcheck_dir(size_t k, bcev_objective f, void *ctx, const double *w,
                        bcev_gc_report *rep);
 
 /* Jacobian-vector product: F: R^m -> R^p, claimed J(w) v (p values);
- * fd_c = d/dt F_c(w + t v) at 0.  fd, fd_err: optional, p values each.
+ * fd_c = d/dt F_c(w + t v) at 0 (first step relative to
+ * max(max_j |w_j|, typ) / |v|_2).  fd, fd_err: optional, p values each.
  * The points w + t v are rounded to doubles (not included in est_c: use
  * f_abs_err for it).  2 * levels evaluations of F. */
 int bcev_jvpcheck(size_t m, size_t p, bcev_vecfun F, void *ctx,

@@ -61,6 +61,9 @@ static const char gradcheck_help[] =
     "                        1e-7 and 0): pass iff |claimed - fd| <=\n"
     "                        atol + rtol |fd| + the estimated FD error\n"
     "  --prec BITS           precision of the mpfr mode (default 256, >= 64)\n"
+    "  --perturb J:REL       self-test: multiply the claimed gradient and Hv\n"
+    "                        entry J (0-based, intercept first) by 1+REL\n"
+    "                        before checking (the checks should then fail)\n"
     "  --json                print one JSON object instead of text\n"
     "  --help, -h            this text\n"
     "\n"
@@ -87,8 +90,10 @@ typedef struct gc_args {
     uint64_t seed;
     double tails, l2, rtol, atol;
     const char *csv, *label, *weight, *isa;
-    int intercept, modes, json;
+    int intercept, modes, json, perturb;
     long prec;
+    size_t pj;
+    double prel;
     bce_options opt;
 } gc_args;
 
@@ -155,7 +160,8 @@ static int parse_args(int argc, char **argv, gc_args *a)
                 && strcmp(o, "--pos-weight") && strcmp(o, "--smoothing")
                 && strcmp(o, "--isa") && strcmp(o, "--mode")
                 && strcmp(o, "--ndirs") && strcmp(o, "--rtol")
-                && strcmp(o, "--atol") && strcmp(o, "--prec"))
+                && strcmp(o, "--atol") && strcmp(o, "--prec")
+                && strcmp(o, "--perturb"))
                 return usage("unknown option '%s'", o);
             return usage("%s needs a value", o);
         }
@@ -216,6 +222,18 @@ static int parse_args(int argc, char **argv, gc_args *a)
             if (m == 0)
                 return usage("--mode wants fd, directional, hvp, mpfr or all, not '%s'", val);
             a->modes |= m;
+        } else if (strcmp(o, "--perturb") == 0) {
+            char buf[128], *colon;
+            snprintf(buf, sizeof buf, "%s", val);
+            colon = strchr(buf, ':');
+            if (colon == NULL)
+                return usage("--perturb wants J:REL, not '%s'", val);
+            *colon = '\0';
+            if (parse_size(buf, &a->pj) != 0
+                || bce_tool_parse_double(colon + 1, &a->prel) != 0
+                || !isfinite(a->prel))
+                return usage("--perturb wants J:REL, not '%s'", val);
+            a->perturb = 1;
         } else if (strcmp(o, "--csv") == 0) {
             a->csv = val;
         } else if (strcmp(o, "--label-column") == 0) {
@@ -555,6 +573,18 @@ int bce_tool_gradcheck(int argc, char **argv)
     }
     opt.error_index = NULL;
     gc_obj obj = {&pb, &opt};
+    if (a.perturb) {
+        if (a.pj >= d.m) {
+            fprintf(stderr, "bce gradcheck: --perturb %zu: the problem has %zu "
+                            "parameters\n", a.pj, d.m);
+            free(g);
+            free(hv);
+            data_free(&d);
+            return BCE_EXIT_USAGE;
+        }
+        g[a.pj] *= 1.0 + a.prel;
+        hv[a.pj] *= 1.0 + a.prel;
+    }
 
     if (a.json) {
         printf("{\n  \"data\": {\"source\": ");

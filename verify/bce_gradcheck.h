@@ -172,9 +172,13 @@ void bcev_gc_print(FILE *out, const char *name, const bcev_gc_report *rep);
  * Method: every product x_ij w_j is exact, z_i and x~_i . v are sums of the
  * exact products rounded once to prec + 128 bits (mpfr_sum); L_i, r_i, h_i at
  * prec + 64 bits from e = exp(-|z_i|) (|z_i| >= 2^60: e = 0); sums
- * accumulated at prec + 64 bits.  The mpfr results (precision prec) are
- * accurate to about 2^-prec (|value| + cond) with cond the condition sums
- * below; the double results are those rounded to nearest.
+ * accumulated at prec + 64 bits.  With wp = prec + 64, the mpfr results
+ * (precision prec) are within about
+ *   loss:   2^-prec |loss| + (n + 16) 2^-wp loss_cond
+ *   grad_j: 2^-prec |grad_j| + (n + 16) 2^-wp (grad_sig_j + grad_zcond_j)
+ *   hv_j:   2^-prec |hv_j| + (n + 16) 2^-wp (hv_cond_j + hv_dcond_j + hv_zcond_j)
+ * of the exact values (r_i cancels against grad_sig, not grad_cond); the
+ * double results are those rounded to nearest.
  *
  * Condition sums (doubles, computed in double arithmetic from the rounded
  * high-precision quantities -- magnitudes for error bounds, a few ulps off):

@@ -15,9 +15,14 @@
  *     (alpha, beta exact: the label coefficients of ref_mpfr.c);
  *   - sums accumulated at wp bits (error <= n 2^-wp times the sum of the
  *     magnitudes), divided by the exact denominator, then l2 terms.
- * So each mpfr output is within about (n + 16) 2^-wp (|value| + cond) of
- * the exact value, cond the condition sums: below 2^-P (|value| + cond) for
- * n < 2^60.  Doubles are the prec-bit values rounded to nearest.
+ * So each mpfr output is within about 2^-P |value| + (n + 16) 2^-wp cond of
+ * the exact value, cond the condition sums that bound the magnitudes of the
+ * terms before they cancel (bce_gradcheck.h: grad_sig + grad_zcond for the
+ * gradient, hv_cond + hv_dcond + hv_zcond for Hv, loss_cond): below
+ * 2^-P (|value| + cond) for n < 2^60.  Not a proven bound (no Gappa file):
+ * a budget, checked in tests/test_gradcheck.c against the per-sample
+ * reference and finite differences at 256 bits.  Doubles are the prec-bit
+ * values rounded to nearest.
  */
 #include <math.h>
 #include <stdlib.h>

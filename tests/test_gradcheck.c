@@ -355,6 +355,78 @@ Test(gradcheck, bad_arguments_and_failing_objective)
     cr_assert(!rep.pass);
 }
 
+/* An MPFR objective with a known gradient: f = sum_j c_j sin(w_j) +
+ * (sum_j w_j)^2 / 2; parameters of very different magnitudes (a tiny w_j
+ * next to the 2^-80 step needs ~1000 bits to be exact). */
+static const double mp_c[5] = {1.5, -0.25, 3.0, 0.75, -2.0};
+
+static int mp_sin_obj(mpfr_t out, const mpfr_t *w, size_t j, void *ctx)
+{
+    (void)j;
+    (void)ctx;
+    mpfr_prec_t p = mpfr_get_prec(out) + 64;
+    mpfr_t acc, s, t;
+    mpfr_inits2(p, acc, s, t, (mpfr_ptr)0);
+    mpfr_set_zero(acc, 1);
+    mpfr_set_zero(s, 1);
+    for (int l = 0; l < 5; l++) {
+        mpfr_sin(t, w[l], MPFR_RNDN);
+        mpfr_mul_d(t, t, mp_c[l], MPFR_RNDN);
+        mpfr_add(acc, acc, t, MPFR_RNDN);
+        mpfr_add(s, s, w[l], MPFR_RNDN);
+    }
+    mpfr_sqr(s, s, MPFR_RNDN);
+    mpfr_div_2ui(s, s, 1, MPFR_RNDN);
+    mpfr_add(out, acc, s, MPFR_RNDN);
+    mpfr_clears(acc, s, t, (mpfr_ptr)0);
+    return 0;
+}
+
+Test(gradcheck, mpfr_mode_known_gradient)
+{
+    const double w[5] = {1e-300, -0.5, 0x1.fffffffffffffp-1, 1e3, -3e-20};
+    mpfr_t g[5], fd[5], sum, t, diff;
+    mpfr_inits2(512, sum, t, diff, (mpfr_ptr)0);
+    mpfr_set_zero(sum, 1);
+    for (int l = 0; l < 5; l++)
+        mpfr_add_d(sum, sum, w[l], MPFR_RNDN);
+    double gd[5];
+    for (int l = 0; l < 5; l++) {
+        mpfr_inits2(512, g[l], fd[l], (mpfr_ptr)0);
+        mpfr_set_d(t, w[l], MPFR_RNDN);
+        mpfr_cos(t, t, MPFR_RNDN);
+        mpfr_mul_d(t, t, mp_c[l], MPFR_RNDN);
+        mpfr_add(g[l], t, sum, MPFR_RNDN);
+        gd[l] = mpfr_get_d(g[l], MPFR_RNDN);
+    }
+    bcev_gc_options go;
+    bcev_gc_defaults(&go);
+    go.rtol = 0x1p-52;
+    bcev_gc_report rep;
+    double est[5];
+    cr_assert_eq(bcev_gradcheck_mpfr(5, mp_sin_obj, NULL, w, gd, &go, &rep, fd, est),
+                 BCEV_GC_OK);
+    cr_assert(rep.pass, "worst %zu claimed %a fd %a", rep.worst, rep.claimed, rep.fd);
+    cr_assert_eq(rep.n_evals, 4 * 5 + 1);
+    for (int l = 0; l < 5; l++) {
+        mpfr_sub(diff, fd[l], g[l], MPFR_RNDN);
+        mpfr_abs(diff, diff, MPFR_RNDN);
+        double sc = fabs(mpfr_get_d(g[l], MPFR_RNDN));
+        cr_assert(mpfr_get_d(diff, MPFR_RNDU) <= est[l] + 0x1p-250 * sc,
+                  "coord %d: error %g > estimate %g", l, mpfr_get_d(diff, MPFR_RNDN), est[l]);
+        cr_assert(mpfr_get_d(diff, MPFR_RNDU) <= 1e-40 * sc, "coord %d: %g", l,
+                  mpfr_get_d(diff, MPFR_RNDN));
+    }
+    gd[3] = -gd[3];
+    cr_assert_eq(bcev_gradcheck_mpfr(5, mp_sin_obj, NULL, w, gd, &go, &rep, NULL, NULL),
+                 BCEV_GC_OK);
+    cr_assert(!rep.pass);
+    cr_assert_eq(rep.worst, 3);
+    for (int l = 0; l < 5; l++)
+        mpfr_clears(g[l], fd[l], (mpfr_ptr)0);
+    mpfr_clears(sum, t, diff, (mpfr_ptr)0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Generated logistic-regression data                                    */
 

@@ -537,14 +537,14 @@ int bcev_gradcheck_mpfr(size_t k, bcev_objective_mp f, void *ctx,
     bcev_widen_range();
 
     const mpfr_prec_t P = o->prec;
-    /* parameters: precision enough for w_j +- 2^step_log2 2^e exactly */
-    const mpfr_prec_t wprec = 53 + (mpfr_prec_t)(-o->step_log2) + 2;
+    /* parameters: w_j +- h are formed exactly (bcev_xadd picks the
+     * precision: a tiny w_j next to h = 2^-80 may need ~1000 bits) */
     mpfr_t *x = malloc(k * sizeof *x);
     if (x == NULL)
         return BCEV_GC_BAD_ARG;
     for (size_t j = 0; j < k; j++) {
-        mpfr_init2(x[j], wprec);
-        mpfr_set_d(x[j], w[j], MPFR_RNDN);
+        mpfr_init2(x[j], 53);
+        bcev_xset_d(x[j], w[j]);
     }
     mpfr_t f0, fa, fb, Dh, Dh2, h, t, wj;
     mpfr_inits2(P, f0, fa, fb, Dh, Dh2, t, (mpfr_ptr)0);
@@ -566,12 +566,12 @@ int bcev_gradcheck_mpfr(size_t k, bcev_objective_mp f, void *ctx,
         for (int lev = 0; lev < 2; lev++) {      /* h, then h/2 */
             mpfr_set_ui_2exp(h, 1, (mpfr_exp_t)(e - 1 + o->step_log2 - lev),
                              MPFR_RNDN);
-            mpfr_add(x[j], x[j], h, MPFR_RNDN);      /* exact (wprec) */
+            bcev_xset_d(wj, w[j]);
+            bcev_xadd(x[j], wj, h);                  /* exact */
             int bad = f(fa, (const mpfr_t *)x, j, ctx) != 0;
-            mpfr_set_d(x[j], w[j], MPFR_RNDN);
-            mpfr_sub(x[j], x[j], h, MPFR_RNDN);      /* exact */
+            bcev_xsub(x[j], wj, h);                  /* exact */
             bad |= f(fb, (const mpfr_t *)x, j, ctx) != 0;
-            mpfr_set_d(x[j], w[j], MPFR_RNDN);
+            bcev_xset_d(x[j], w[j]);
             rep->n_evals += 2;
             if (bad || !mpfr_number_p(fa) || !mpfr_number_p(fb)) {
                 status = BCEV_GC_EVAL_ERROR;
@@ -611,7 +611,7 @@ int bcev_gradcheck_mpfr(size_t k, bcev_objective_mp f, void *ctx,
         if (grad) {
             double at = o->atol_vec ? o->atol_vec[j] : o->atol;
             /* the difference claimed - fd in MPFR, then rounded */
-            mpfr_set_d(wj, grad[j], MPFR_RNDN);
+            bcev_xset_d(wj, grad[j]);
             mpfr_sub(Dh, t, wj, MPFR_RNDN);
             double ae = fabs(mpfr_get_d(Dh, MPFR_RNDU));
             rep_add_ae(rep, j, grad[j], fdd, ae, est, at, o->rtol);

@@ -62,6 +62,11 @@ run 0 --n 500 --k 16 --pos-weight 3 --smoothing 0.1 --mode fd --mode hvp
 [ "$(grep -c '^PASS' "$tmp/out")" -eq 2 ] && ok || bad "--mode twice: 2 checks"
 run 0 --n 200 --k 4 --mode mpfr --prec 128
 expect_out '^PASS mpfr: '
+run 0 --n 3000 --k 4 --mode mpfr --mpfr-rows 400
+expect_out '^PASS mpfr \(first 400 rows\): '
+run 1 --n 3000 --k 4 --mode mpfr --mpfr-rows 400 --perturb 4:1e-12
+expect_out '^FAIL mpfr \(first 400 rows\): worst 4 '
+run 2 --mpfr-rows 0
 run 0 --n 1500 --k 96 --mode directional --ndirs 3 --tails 0.5 --isa scalar
 expect_out 'PASS directional: .*failed 0/3'
 expect_out ', isa scalar,'

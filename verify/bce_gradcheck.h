@@ -78,8 +78,9 @@ void bcev_gc_defaults(bcev_gc_options *opt);
  *             difference chosen by Ridders' rule (the tableau entry whose
  *             differences to its neighbours are smallest)
  *   est_c     estimated |fd_c - true derivative|: that neighbour difference
- *             (truncation) plus the propagated evaluation error
- *             (f_rel_err |f| + f_abs_err) / step through the tableau
+ *             (truncation) plus the evaluation error of each central
+ *             difference, ((f_rel_err + 2^-53) max|f(w +- t d)| + f_abs_err
+ *             + point error) / t, propagated through the tableau weights
  *   tol_c     atol_c + rtol |fd_c| + est_c
  * The worst c is the one with the largest |claimed_c - fd_c| / tol_c.
  */
@@ -117,8 +118,10 @@ int bcev_gradcheck(size_t k, bcev_objective f, void *ctx, const double *w,
  * from bcev_rng seeded with opt->seed); claimed_c = grad . u (compensated
  * dot product), fd_c = d/dt f(w + t u) at t = 0 (step relative to
  * max(max_j |w_j|, typ)).  The points w + t u are rounded to doubles; the
- * effect of that rounding, 2^-53 sum_j |grad_j| |w_j + t u_j| / t per
- * level, is part of est_c.  2 * levels * ndirs evaluations. */
+ * effect of that rounding (the "point error" above), estimated as
+ * 2^-52 sum_j |grad_j| (|w_j| + |t u_j|), is part of est_c; so is the
+ * error bound of the compensated dot product.  2 * levels * ndirs
+ * evaluations. */
 int bcev_gradcheck_dir(size_t k, bcev_objective f, void *ctx, const double *w,
                        const double *grad, const bcev_gc_options *opt,
                        bcev_gc_report *rep);

@@ -109,6 +109,18 @@ run 0 --csv "$tmp/good.csv" --label-column label --no-intercept --l2 0.1
 run 2 --csv "$tmp/good.csv" --label-column b
 expect_err "good.csv: line 2, column 2 \(b\): .*\(BCE_E_LABEL_RANGE\)"
 expect_empty_out
+# columns of very different magnitudes: the double modes work in parameters
+# scaled per column (a plain step relative to |w_j| failed here before)
+awk 'BEGIN { print "a,b,c,y";
+  for (i = 1; i <= 500; i++) {
+    a = sin(i * 1.3) * 5000; b = 3e-4 * cos(i * 0.7); c = sin(i * i * 0.01);
+    printf "%.6g,%.6g,%.6g,%d\n", a, b, c, (sin(i * 2.1) + c > 0) ? 1 : 0 } }' \
+    >"$tmp/scaled.csv"
+run 0 --csv "$tmp/scaled.csv"
+expect_out 'parameters scaled by the power of two nearest 1/rms'
+expect_out '^result: PASS$'
+run 1 --csv "$tmp/scaled.csv" --perturb 1:1e-6
+expect_out '^FAIL fd: worst 1 '
 # weights: column w, weighted mean
 awk -F, 'NR == 1 { print $0 ",w"; next } { printf "%s,%.3f\n", $0, 0.5 + (NR % 4) }' \
     "$tmp/good.csv" >"$tmp/weighted.csv"

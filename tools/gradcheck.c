@@ -73,7 +73,11 @@ static const char gradcheck_help[] =
     "\n"
     "The parameters checked at: generated data, w_j uniform in\n"
     "[-1,1]/sqrt(k); CSV, w_j uniform in [-1,1] / (sqrt(k) rms of column j),\n"
-    "so that z is of order 1 (both from --seed).\n"
+    "so that z is of order 1 (both from --seed).  For a CSV the fd,\n"
+    "directional and hvp modes differentiate with respect to theta_j =\n"
+    "w_j / p_j, p_j the power of two nearest 1/rms of column j (exact\n"
+    "scalings), so that one step size suits every column; the values they\n"
+    "report are p_j times the derivatives with respect to w_j.\n"
     "\n"
     "Output: one line per check,\n"
     "  PASS|FAIL MODE: worst J claimed G fd D abs E rel R est F tol T ...\n"
@@ -267,6 +271,8 @@ static int parse_args(int argc, char **argv, gc_args *a)
 typedef struct gc_data {
     size_t n, k, m;
     double *x, *y, *sw, *w, *v;
+    double *pscale;           /* k+1: parameter scales (intercept first)   */
+    int scaled;               /* some pscale != 1                          */
     size_t *line;             /* CSV: input line of each row               */
     long *col;                /* CSV: CSV column of each feature           */
     long ycol, wcol;
@@ -282,6 +288,7 @@ static void data_free(gc_data *d)
     free(d->w);
     free(d->v);
     free(d->col);
+    free(d->pscale);
     bce_csv_free(&d->csv);
 }
 
@@ -291,7 +298,8 @@ static int alloc_data(gc_data *d)
     d->y = malloc(d->n * sizeof *d->y);
     d->w = malloc((d->k + 1) * sizeof *d->w);
     d->v = malloc((d->k + 1) * sizeof *d->v);
-    if (!d->x || !d->y || !d->w || !d->v) {
+    d->pscale = malloc((d->k + 1) * sizeof *d->pscale);
+    if (!d->x || !d->y || !d->w || !d->v || !d->pscale) {
         fprintf(stderr, "bce gradcheck: out of memory\n");
         return -1;
     }
@@ -321,6 +329,8 @@ static int generate(const gc_args *a, gc_data *d)
     bcev_rng r;
     bcev_rng_seed(&r, a->seed);
     make_params(d, &r, NULL);
+    for (size_t j = 0; j <= d->k; j++)
+        d->pscale[j] = 1.0;
     double nw = 0.0;
     for (size_t j = 0; j < d->k; j++)
         nw += d->w[1 + j] * d->w[1 + j];
@@ -412,6 +422,12 @@ static int load_csv(const gc_args *a, gc_data *d)
     bcev_rng r;
     bcev_rng_seed(&r, a->seed);
     make_params(d, &r, rms);
+    /* parameter scales: the power of two nearest 1/rms of each column */
+    d->pscale[0] = 1.0;
+    for (j = 0; j < d->k; j++) {
+        d->pscale[1 + j] = ldexp(1.0, -(int)lround(log2(rms[j])));
+        d->scaled |= d->pscale[1 + j] != 1.0;
+    }
     free(rms);
     return 0;
 }
@@ -419,22 +435,40 @@ static int load_csv(const gc_args *a, gc_data *d)
 /* ------------------------------------------------------------------ */
 /* Objectives                                                            */
 
+/* The double modes work in scaled parameters theta_l = w_l / p_l (p_l a
+ * power of two, so every scaling is exact): f~(theta) = loss(p theta),
+ * grad f~ = p grad, and d/dt grad f~(theta + t v~) = p H (p v~). */
 typedef struct gc_obj {
     const bce_logreg_f64_problem *pb;
     const bce_options *opt;
+    const double *p;          /* m scales */
+    double *buf;              /* m        */
+    size_t m;
 } gc_obj;
 
-static double obj_loss(const double *w, void *ctx)
+static const double *unscale(gc_obj *o, const double *theta)
 {
-    const gc_obj *o = ctx;
-    double l;
-    return bce_logreg_f64(o->pb, w, o->opt, &l, NULL, NULL) == BCE_OK ? l : NAN;
+    for (size_t l = 0; l < o->m; l++)
+        o->buf[l] = theta[l] * o->p[l];
+    return o->buf;
 }
 
-static int obj_grad(const double *w, double *g, void *ctx)
+static double obj_loss(const double *theta, void *ctx)
 {
-    const gc_obj *o = ctx;
-    return bce_logreg_f64(o->pb, w, o->opt, NULL, g, NULL) == BCE_OK ? 0 : -1;
+    gc_obj *o = ctx;
+    double l;
+    return bce_logreg_f64(o->pb, unscale(o, theta), o->opt, &l, NULL, NULL)
+                   == BCE_OK ? l : NAN;
+}
+
+static int obj_grad(const double *theta, double *g, void *ctx)
+{
+    gc_obj *o = ctx;
+    if (bce_logreg_f64(o->pb, unscale(o, theta), o->opt, NULL, g, NULL) != BCE_OK)
+        return -1;
+    for (size_t l = 0; l < o->m; l++)
+        g[l] *= o->p[l];
+    return 0;
 }
 
 /* A library error on the data, named by input line and column for CSVs. */
@@ -580,18 +614,35 @@ int bce_tool_gradcheck(int argc, char **argv)
         return rc;
     }
     opt.error_index = NULL;
-    gc_obj obj = {&pb, &opt};
+    const double *ps = a.intercept ? d.pscale : d.pscale + 1;
+    double *sbuf = malloc(5 * d.m * sizeof *sbuf);
+    if (sbuf == NULL) {
+        fprintf(stderr, "bce gradcheck: out of memory\n");
+        free(g);
+        free(hv);
+        data_free(&d);
+        return BCE_EXIT_USAGE;
+    }
+    gc_obj obj = {&pb, &opt, ps, sbuf, d.m};
+    double *theta = sbuf + d.m, *gt = theta + d.m, *vt = gt + d.m, *hvt = vt + d.m;
     if (a.perturb) {
         if (a.pj >= d.m) {
             fprintf(stderr, "bce gradcheck: --perturb %zu: the problem has %zu "
                             "parameters\n", a.pj, d.m);
             free(g);
             free(hv);
+            free(sbuf);
             data_free(&d);
             return BCE_EXIT_USAGE;
         }
         g[a.pj] *= 1.0 + a.prel;
         hv[a.pj] *= 1.0 + a.prel;
+    }
+    for (size_t l = 0; l < d.m; l++) {     /* exact: powers of two */
+        theta[l] = w[l] / ps[l];
+        gt[l] = g[l] * ps[l];
+        vt[l] = v[l] / ps[l];
+        hvt[l] = hv[l] * ps[l];
     }
 
     if (a.json) {
@@ -608,8 +659,9 @@ int bce_tool_gradcheck(int argc, char **argv)
         printf(", \"n\": %zu, \"k\": %zu, \"m\": %zu, \"intercept\": %s, "
                "\"l2\": ", d.n, d.k, d.m, a.intercept ? "true" : "false");
         jnum(stdout, a.l2);
-        printf(", \"reduction\": \"%s\", \"isa\": \"%s\", \"loss\": ",
-               red_name(a.opt.reduction), bce_active_isa());
+        printf(", \"reduction\": \"%s\", \"isa\": \"%s\", \"scaled\": %s, "
+               "\"loss\": ", red_name(a.opt.reduction), bce_active_isa(),
+               d.scaled ? "true" : "false");
         jnum(stdout, loss);
         printf("},\n  \"checks\": [");
     } else {
@@ -623,6 +675,9 @@ int bce_tool_gradcheck(int argc, char **argv)
         printf(", %s, l2=%g, reduction %s, isa %s, loss %.17g\n",
                a.intercept ? "intercept" : "no intercept", a.l2,
                red_name(a.opt.reduction), bce_active_isa(), loss);
+        if (d.scaled)
+            printf("(fd, directional, hvp: parameters scaled by the power of "
+                   "two nearest 1/rms of their column)\n");
     }
 
     bcev_gc_options go;
@@ -635,19 +690,19 @@ int bce_tool_gradcheck(int argc, char **argv)
     int failed = 0, first = 1, err = 0;
     bcev_gc_report rep;
     if (a.modes & M_FD) {
-        err |= bcev_gradcheck(d.m, obj_loss, &obj, w, g, &go, &rep, NULL, NULL);
+        err |= bcev_gradcheck(d.m, obj_loss, &obj, theta, gt, &go, &rep, NULL, NULL);
         print_report(&a, "fd", &rep, first);
         first = 0;
         failed |= !rep.pass;
     }
     if (a.modes & M_DIR) {
-        err |= bcev_gradcheck_dir(d.m, obj_loss, &obj, w, g, &go, &rep);
+        err |= bcev_gradcheck_dir(d.m, obj_loss, &obj, theta, gt, &go, &rep);
         print_report(&a, "directional", &rep, first);
         first = 0;
         failed |= !rep.pass;
     }
     if (a.modes & M_HVP) {
-        err |= bcev_jvpcheck(d.m, d.m, obj_grad, &obj, w, v, hv, &go, &rep,
+        err |= bcev_jvpcheck(d.m, d.m, obj_grad, &obj, theta, vt, hvt, &go, &rep,
                              NULL, NULL);
         print_report(&a, "hvp", &rep, first);
         first = 0;
@@ -679,6 +734,7 @@ int bce_tool_gradcheck(int argc, char **argv)
                 fprintf(stderr, "bce gradcheck: out of memory\n");
             free(at);
             free(gm_claim);
+            free(sbuf);
             bcev_logreg_mpobj_free(mo);
             if (refok)
                 bcev_logreg_ref_free(&ref);
@@ -717,6 +773,7 @@ int bce_tool_gradcheck(int argc, char **argv)
                         "at some finite-difference point\n");
     free(g);
     free(hv);
+    free(sbuf);
     data_free(&d);
     return failed ? BCE_EXIT_FAIL : BCE_EXIT_OK;
 }

@@ -109,7 +109,10 @@ typedef struct bcev_gc_report {
 
 /* Coordinate mode.  grad: the claimed gradient (k values).  fd, fd_err:
  * optional outputs (k values each, may be NULL).  2 * levels * k
- * evaluations of f. */
+ * evaluations of f.  Steps go from step max(|w_j|, typ) down by 2^(levels-1):
+ * when f varies in w_j on a much smaller scale (e.g. a feature column of
+ * magnitude 1000), check in rescaled parameters w_j / p_j with p_j powers of
+ * two (exact), as `bce gradcheck` does for CSV columns. */
 int bcev_gradcheck(size_t k, bcev_objective f, void *ctx, const double *w,
                    const double *grad, const bcev_gc_options *opt,
                    bcev_gc_report *rep, double *fd, double *fd_err);

@@ -76,34 +76,97 @@ static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
         LR_FN(two_sum4)((s1), p_, &(s1), &t_); (c1) = (c1) + (t_ + e_);       \
     } while (0)
 
+/* The 8 lanes of one row's Dot2, reduced to 4: (s, c) with s + c the sum. */
+static inline void LR_FN(half)(v4d s0, v4d s1, v4d c0, v4d c1, v4d *s, v4d *c)
+{
+    v4d e;
+    LR_FN(two_sum4)(s0, s1, s, &e);
+    *c = (c0 + c1) + e;
+}
+
+/* LR_FN(fold) for four rows at once: the rows' 4-lane (s, c) are
+ * transposed so that each lane is a row, then the same tree runs on
+ * vectors (the same operations per row: the same bits). */
+static inline void LR_FN(fold4)(const v4d *s, const v4d *c, double w0, double *hi, double *lo)
+{
+    typedef long long v4l __attribute__((vector_size(32)));
+    const v4l m02 = { 0, 4, 2, 6 }, m13 = { 1, 5, 3, 7 }, lo2 = { 0, 1, 4, 5 }, hi2 = { 2, 3, 6, 7 };
+    v4d t0 = __builtin_shuffle(s[0], s[1], m02), t1 = __builtin_shuffle(s[0], s[1], m13);
+    v4d t2 = __builtin_shuffle(s[2], s[3], m02), t3 = __builtin_shuffle(s[2], s[3], m13);
+    v4d S0 = __builtin_shuffle(t0, t2, lo2), S2 = __builtin_shuffle(t0, t2, hi2);
+    v4d S1 = __builtin_shuffle(t1, t3, lo2), S3 = __builtin_shuffle(t1, t3, hi2);
+    t0 = __builtin_shuffle(c[0], c[1], m02); t1 = __builtin_shuffle(c[0], c[1], m13);
+    t2 = __builtin_shuffle(c[2], c[3], m02); t3 = __builtin_shuffle(c[2], c[3], m13);
+    v4d C0 = __builtin_shuffle(t0, t2, lo2), C2 = __builtin_shuffle(t0, t2, hi2);
+    v4d C1 = __builtin_shuffle(t1, t3, lo2), C3 = __builtin_shuffle(t1, t3, hi2);
+    const v4d W = { w0, w0, w0, w0 };
+    v4d ah, al, bh, bl, th, tl, uh, ul, rh, rl;
+    LR_FN(two_sum4)(S0, S2, &ah, &al);
+    LR_FN(two_sum4)(S1, S3, &bh, &bl);
+    LR_FN(two_sum4)(ah, bh, &th, &tl);
+    LR_FN(two_sum4)(th, W, &uh, &ul);
+    v4d l = ((C0 + C2) + (C1 + C3)) + ((al + bl) + (tl + ul));
+    LR_FN(two_sum4)(uh, l, &rh, &rl);
+    memcpy(hi, &rh, 32);
+    memcpy(lo, &rl, 32);
+}
+
+/* One row's Dot2 over its k features into 4-lane (s, c) for w (and v). */
+static inline void LR_FN(row2)(const LR_T *r, size_t k, size_t kf, const double *w,
+                               const double *v, const double *wt, const double *vt,
+                               v4d *s, v4d *c, v4d *q, v4d *d)
+{
+    const v4d zero = { 0, 0, 0, 0 };
+    v4d s0 = zero, s1 = zero, c0 = zero, c1 = zero;
+    v4d q0 = zero, q1 = zero, d0 = zero, d1 = zero;
+    v4d a, b;
+    for (size_t j = 0; j < kf; j += 8) {
+        a = LR_LOAD4(r + j); b = LR_LOAD4(r + j + 4);
+        LR_DOT2_8(a, b, w + j, s0, s1, c0, c1);
+        if (v) LR_DOT2_8(a, b, v + j, q0, q1, d0, d1);
+    }
+    if (kf < k) {
+        LR_FN(load8)(r, kf, k, &a, &b);
+        LR_DOT2_8(a, b, wt, s0, s1, c0, c1);
+        if (v) LR_DOT2_8(a, b, vt, q0, q1, d0, d1);
+    }
+    LR_FN(half)(s0, s1, c0, c1, s, c);
+    if (v) LR_FN(half)(q0, q1, d0, d1, q, d);
+}
+
 void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
                  const double *v, double w0, double v0, size_t i0, size_t nb,
                  double *zh, double *zl, double *th, double *tl)
 {
-    const v4d zero = { 0, 0, 0, 0 };
     const size_t kf = k & ~(size_t)7;
     double wt[8] = { 0 }, vt[8] = { 0 };   /* the last, partial chunk */
     for (size_t u = kf; u < k; u++) { wt[u - kf] = w[u]; if (v) vt[u - kf] = v[u]; }
-    for (size_t i = 0; i < nb; i++) {
-        const LR_T *r = x + (i0 + i) * ldx;
-        v4d s0 = zero, s1 = zero, c0 = zero, c1 = zero;
-        v4d q0 = zero, q1 = zero, d0 = zero, d1 = zero;
-        v4d a, b;
-        for (size_t j = 0; j < kf; j += 8) {
-            a = LR_LOAD4(r + j); b = LR_LOAD4(r + j + 4);
-            LR_DOT2_8(a, b, w + j, s0, s1, c0, c1);
-            if (v) LR_DOT2_8(a, b, v + j, q0, q1, d0, d1);
-        }
-        if (kf < k) {
-            LR_FN(load8)(r, kf, k, &a, &b);
-            LR_DOT2_8(a, b, wt, s0, s1, c0, c1);
-            if (v) LR_DOT2_8(a, b, vt, q0, q1, d0, d1);
-        }
-        LR_FN(fold)(s0, s1, c0, c1, w0, zh + i, zl + i);
-        if (v) LR_FN(fold)(q0, q1, d0, d1, v0, th + i, tl + i);
+    size_t i = 0;
+    for (; i + 4 <= nb; i += 4) {
+        v4d s[4], c[4], q[4], d[4];
+        for (int t = 0; t < 4; t++)
+            LR_FN(row2)(x + (i0 + i + t) * ldx, k, kf, w, v, wt, vt, s + t, c + t, q + t, d + t);
+        LR_FN(fold4)(s, c, w0, zh + i, zl + i);
+        if (v) LR_FN(fold4)(q, d, v0, th + i, tl + i);
+    }
+    for (; i < nb; i++) {
+        v4d s, c, q, d;
+        const v4d zero = { 0, 0, 0, 0 };
+        LR_FN(row2)(x + (i0 + i) * ldx, k, kf, w, v, wt, vt, &s, &c, &q, &d);
+        LR_FN(fold)(s, zero, c, zero, w0, zh + i, zl + i);
+        if (v) LR_FN(fold)(q, zero, d, zero, v0, th + i, tl + i);
     }
 }
 #undef LR_DOT2_8
+
+/* Prefetch the line of row i of the next block (nb rows on) at column j,
+ * if that row exists (i < npf): the next block's X streams in while this
+ * one is accumulated from cache.  Integer arithmetic: no pointer is formed
+ * past the data. */
+#define LR_PF(i, j) do {                                                      \
+        if ((i) < npf)                                                        \
+            __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 0); \
+    } while (0)
 
 /* One Sum2 step of S + Q += (h + l) x, lane-wise. */
 #define LR_STEP(sv, qv, xv, h, l) do {                                        \
@@ -117,7 +180,7 @@ void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
  * rounded up to a multiple of 8 values; the padding lanes stay 0).  Four
  * rows share each load and store of S and Q; the order of the additions
  * into each S_j is still row by row.  A zero rho adds exact zeros. */
-void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
+void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                   const double *rh, const double *rl, double *S, double *Q)
 {
     size_t i = 0;
@@ -131,6 +194,7 @@ void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
             v4d a, b, sa, sb, qa, qb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
             memcpy(&qa, Q + j, 32); memcpy(&qb, Q + j + 4, 32);
+            LR_PF(i, j); LR_PF(i + 1, j); LR_PF(i + 2, j); LR_PF(i + 3, j);
             LR_FN(load8)(r0, j, k, &a, &b);
             LR_STEP(sa, qa, a, h0, l0); LR_STEP(sb, qb, b, h0, l0);
             LR_FN(load8)(r1, j, k, &a, &b);
@@ -150,6 +214,7 @@ void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
             v4d a, b, sa, sb, qa, qb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
             memcpy(&qa, Q + j, 32); memcpy(&qb, Q + j + 4, 32);
+            LR_PF(i, j);
             LR_FN(load8)(r, j, k, &a, &b);
             LR_STEP(sa, qa, a, h, l); LR_STEP(sb, qb, b, h, l);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
@@ -207,7 +272,7 @@ void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *w,
 #undef LR_FMA16
 }
 
-void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
+void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                        const double *rh, const double *rl, double *S, double *Q)
 {
     (void)rl; (void)Q;
@@ -221,6 +286,7 @@ void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_PF(i, j); LR_PF(i + 1, j); LR_PF(i + 2, j); LR_PF(i + 3, j);
             LR_FN(load8)(r0, j, k, &a, &b); sa = LR_FMA4(h0, a, sa); sb = LR_FMA4(h0, b, sb);
             LR_FN(load8)(r1, j, k, &a, &b); sa = LR_FMA4(h1, a, sa); sb = LR_FMA4(h1, b, sb);
             LR_FN(load8)(r2, j, k, &a, &b); sa = LR_FMA4(h2, a, sa); sb = LR_FMA4(h2, b, sb);
@@ -234,8 +300,11 @@ void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_PF(i, j);
             LR_FN(load8)(r, j, k, &a, &b); sa = LR_FMA4(h, a, sa); sb = LR_FMA4(h, b, sb);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
         }
     }
 }
+
+#undef LR_PF

@@ -38,12 +38,16 @@ need() { # TOOL...: exit 77 (or 1 under CI) if one is missing
 }
 
 fail=0
+case $what in
+coq) need coqc perl ;;
+sollya) need sollya python3 ;;
+gappa) need gappa ;;
+esac
 rm -rf "$work"
 mkdir -p "$work"
 
 case $what in
 coq)
-    need coqc
     # the libraries must be there too (libcoq-coquelicot, -flocq, -interval)
     printf 'From Coquelicot Require Import Coquelicot.\nFrom Flocq Require Import Core.\nFrom Interval Require Import Tactic.\n' >"$work/Probe.v"
     if ! (cd "$work" && coqc Probe.v >/dev/null 2>&1); then
@@ -96,7 +100,6 @@ coq)
     echo "PROOF OK: coq ($n theorems, no Admitted, standard axioms only)"
     ;;
 sollya)
-    need sollya python3
     # the committed tables and coefficients, as Sollya lists
     if ! python3 "$here/sollya/extract.py" "$src" >"$work/committed.sollya"; then
         echo "FAIL: extract.py"; exit 1
@@ -120,7 +123,6 @@ sollya)
     done
     ;;
 gappa)
-    need gappa
     for f in "$here"/gappa/*.g; do
         b=$(basename "$f" .g)
         echo "=== gappa $b"

@@ -22,8 +22,9 @@
  * derivative of the weighted form) in proofs/coq/BceDerivation.v (loss_code,
  * grad_code, dLw_dz); e^-|z| in proofs/gappa/exp_scaled.g, log1p in
  * proofs/gappa/ln3_*.g, the loss combination in proofs/gappa/loss_combine.g
- * (2^-63 <= BCE_EPS_LOSS).  sigma's dd_div bound (BCE_EPS_SIG) is the
- * written budget, not machine-checked (proofs/README.md).
+ * (2^-63 <= BCE_EPS_LOSS); s0 and the hard-label gradient in
+ * proofs/gappa/sigma_combine.g (2^-66.9 <= BCE_EPS_SIG, with dd_div's
+ * 15u^2 cited, not machine-checked: proofs/README.md).
  */
 #include "internal.h"
 #include "scalar/elem_f64.h"

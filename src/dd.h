@@ -18,6 +18,9 @@
  *   bce_dd_mul     (DWTimesDW3)        <= 4u^2
  *   bce_dd_div     (DWDivDW2-like)     <= 15u^2 (we use one Newton correction)
  * Everything here is static inline and contraction-free (-ffp-contract=off).
+ * Proven: the error-free transformations are exact and the FMA and Dekker
+ * forms of two_prod give the same pair (proofs/coq/BceEFT.v, Flocq); the
+ * double-double bounds above are cited from the paper, not machine-checked.
  */
 #ifndef BCE_DD_H
 #define BCE_DD_H

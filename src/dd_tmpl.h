@@ -11,6 +11,7 @@
  *   DD_MAKE(h,l)  builds a DD_T
  *   DD_FN(name)   the function name for `name`
  *   DD_FMA(a,b,c) optional: a fused multiply-add (exact products use it)
+ * Proven exact: two_sum, fast_two_sum, two_prod (proofs/coq/BceEFT.v).
  * No include guard: included once per instantiation.
  */
 

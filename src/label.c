@@ -1,4 +1,7 @@
-/* label.c -- per-sample label coefficients (see internal.h). */
+/* label.c -- per-sample label coefficients (see internal.h).
+ * Proven: the gradients of these forms (pos_weight, label smoothing, sample
+ * weights) in proofs/coq/BceDerivation.v (grad_pos_weight, grad_smoothing,
+ * grad_weighted_wj). */
 #include "internal.h"
 
 static bce_dd scale_dd(bce_dd a, double f) { return bce_dd_make(a.hi * f, a.lo * f); }

@@ -23,6 +23,9 @@
  *   3. v = bce_exp_tab[j] (td, 2^-158) * e^r (bce_td_mul), then one exact
  *      doubling if v.h < 1 (v in [2^-1/256, 2^(255/256)) before it).
  *
+ * Certified: the degree-13 polynomial with the committed coefficients,
+ *   2^-155.74 relative (proofs/sollya/td_poly.sollya); the rest of this
+ *   derivation is written, not machine-checked.
  * Proven relative error (u = 2^-53; bounds of td.h):
  *   Horner: with Q_n the exact inner sums and q_n = Q_n (1 + eps_n),
  *     eps_n <= alpha + rho_n (eps_{n+1} + mu),  alpha = 2^-154.8 (add)

@@ -14,6 +14,8 @@
  *   truncation <= |r|^19/20 (1.006) <= 2^-156.3 relative.
  *   log x = K + (T + L), K = k ln2 = bce_td_mul_d(bce_td_ln2, k).
  *
+ * Certified: the degree-19 log1p polynomial, 2^-156.32 relative
+ *   (proofs/sollya/td_poly.sollya); the rest is written, not machine-checked.
  * Proven relative error of log_core (u = 2^-53, bounds of td.h):
  *   L = log1p(r): Horner as in td_exp.c with rho_n = |r Q_{n+1}/Q_n|
  *     <= 2^-8 n/(n+1) (1.008) <= 2^-8, alpha <= 2^-154.6, mu = 2^-152.3,

@@ -7,7 +7,7 @@
  *   Algorithm: k = round(x 128/ln2), r = x - k ln2/128 with ln2/128 = L1+L2+L3
  *   (k L1 exact: L1 has 35 bits, |k| < 2^18; x - k L1 exact by Sterbenz;
  *   k L2 by an exact product), so r = rh + rl to ~2^-100 absolute,
- *   |r| <= ln2/256 (1 + 2^-40).  e^r = 1 + rh + [rl + rh rl + rh^2 Q(rh)],
+ *   |r| <= ln2/256 (1 + 2^-33).  e^r = 1 + rh + [rl + rh rl + rh^2 Q(rh)],
  *   Q = Taylor 1/2 + r/6 + ... + r^4/720 (truncation r^7/5040 < 2^-72).
  *   T = 2^(j/128) from bce_exp_tab (dd part), e = T e^r reconstructed with one
  *   exact product T.hi*rh.  Relative error budget (before scaling):
@@ -22,9 +22,21 @@
  *   accuracy); r = c m - 1 computed exactly as a double-double (exact product,
  *   Sterbenz, TwoSum); |r| <= 2^-8.  log1p(r) = (rh - rh^2/2 exactly as a
  *   double-double) + [rl - rh rl + rh^3 P(rh)], P Taylor 1/3 - r/4 ... + r^6/9
- *   (truncation r^10/10 < 2^-80 relative to r).  log x = k ln2 + (-log c) +
+ *   (certified error 2^-71.48 relative, mostly the rounding of 1/3; the
+ *   truncation r^9/10 is 2^-75.3).  log x = k ln2 + (-log c) +
  *   log1p(r), summed with exact TwoSums.
  *   Relative error budget: 2^-64 (measured: tests/test_level1.c).
+ *
+ * Proven (proofs/README.md):
+ *   exp_scaled: |hi+lo - e^x 2^-E| <= 2^-67 e^x 2^-E  (proofs/gappa/exp_scaled.g;
+ *     polynomial 2^-71.99: proofs/sollya/exp_poly.sollya; table and ln2/128
+ *     parts: proofs/sollya/exp_data.sollya; exact steps: proofs/coq/BceEFT.v).
+ *   ln3: 2^-65 relative on the intervals next to 1 for |r| >= 2^-60
+ *     (proofs/gappa/ln3_near1.g), 2^-68 absolute everywhere, i.e. 2^-66.3
+ *     relative for k != 0 (proofs/gappa/ln3_far.g); polynomial
+ *     proofs/sollya/log_poly.sollya, tables proofs/sollya/log_data.sollya.
+ *     Not machine-checked: k = 0 with c != 1, and |r| < 2^-60 near 1
+ *     (the written budget above covers them).
  */
 #ifndef BCE_ELEM_F64_H
 #define BCE_ELEM_F64_H

@@ -20,6 +20,8 @@
  *   EL_SPLAT(c)         a double constant in every lane
  *   EL_SCALAR           (scalar only) include the tiny-argument branch;
  *                       the SIMD callers never pass x < 2^-1000 to ln3.
+ * Proven: proofs/gappa/exp_scaled.g, ln3_near1.g, ln3_far.g mirror these
+ * statements one for one (bounds: src/scalar/elem_f64.h).
  * No include guard: included once per instantiation.
  */
 

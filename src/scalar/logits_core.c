@@ -18,7 +18,13 @@
  * Deep tails (|z| > 623, e < 2^-900): 1 + e == 1 to far below 2^-106, so
  * log1p(e) = s0 = e to that accuracy, and the results are formed as
  * X + sign 2^E B with scaling, so that subnormal results round once.
- * Proven: see docs/ACCURACY.md (budget argument; Gappa proofs pending).
+ * Proven: the formulas (L = C|z| + N log1p(e^-|z|), g = +-(N s0 - C), the
+ * derivative of the weighted form) in proofs/coq/BceDerivation.v (loss_code,
+ * grad_code, dLw_dz); e^-|z| in proofs/gappa/exp_scaled.g, log1p in
+ * proofs/gappa/ln3_*.g, the loss combination in proofs/gappa/loss_combine.g
+ * (2^-63 <= BCE_EPS_LOSS); s0 and the hard-label gradient in
+ * proofs/gappa/sigma_combine.g (2^-66.9 <= BCE_EPS_SIG, with dd_div's
+ * 15u^2 cited, not machine-checked: proofs/README.md).
  */
 #include "internal.h"
 #include "scalar/elem_f64.h"

@@ -8,6 +8,8 @@
  *   EL_M            the mask type of a comparison of EL_V (int for double)
  *   EL_SEL(m, a, b) lane-wise m ? a : b
  *   EL_ABS(x)       |x|
+ * Proven: see src/scalar/logits_core.c (proofs/gappa/exp_scaled.g, ln3_*.g,
+ * loss_combine.g; proofs/coq/BceDerivation.v).
  * No include guard: included once per instantiation.
  */
 

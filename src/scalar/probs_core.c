@@ -15,6 +15,8 @@
  *   1 - p >= 2^-53).  A clamped term is constant: its derivative is 0.
  * Limits: p = 0 or 1 give +inf loss / +-inf gradient when the coefficient
  * of the singular term is positive; a zero coefficient contributes nothing.
+ * Proven: the derivative (N p - alpha)/(p (1-p)) in proofs/coq/BceDerivation.v
+ * (dLp_dp, dLp_plain); log p and log1p(-p) by ln3 (proofs/gappa/ln3_*.g).
  * Error bounds attached: loss BCE_EPS_LOSS |L|; gradient 2^-100 |g| (+ label
  * error for inexact coefficients, relative to |N p| + alpha).
  */

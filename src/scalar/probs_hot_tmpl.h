@@ -7,6 +7,8 @@
  * kernels for such lanes, so they give the same bits.
  * Needs the macros of elem_tmpl.h and logits_hot_tmpl.h (EL_M, EL_SEL,
  * EL_ABS, EL_FN(sel_dd)).  No include guard.
+ * Proven: the derivative in proofs/coq/BceDerivation.v (dLp_dp); the logs in
+ * proofs/gappa/ln3_*.g.
  */
 
 static inline void EL_FN(probs_normal)(EL_V p, EL_V y, int want_loss, int want_grad,

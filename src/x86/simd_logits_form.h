@@ -19,3 +19,8 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
                        kp->want_loss, kp->want_grad, Lv, Lerr, Gv, Gerr);
 }
 #define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) veval((x), (y), (kp), (Lv), (Lerr), (Gv), (Gerr))
+#ifdef VDD_FMA
+/* the double-only fast level 1 (logits_fast_hot_tmpl.h) for these lanes */
+#define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
+    VEL(logits_fast)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
+#endif

@@ -14,6 +14,18 @@
  * are bit-identical to the scalar kernel's.  Any other group (a special or
  * cold lane) and the tail go through the scalar per-sample code.
  */
+#if defined(BCE_FAST_STATS) && !defined(BCE_FAST_STATS_DEFINED)
+#define BCE_FAST_STATS_DEFINED
+#include <stdio.h>
+/* development counters: fast groups that fell back / passed */
+__attribute__((weak)) long bce_fast_stats[2];
+__attribute__((destructor)) static void bce_fast_stats_print(void)
+{
+    if (bce_fast_stats[0] + bce_fast_stats[1])
+        fprintf(stderr, "fast path: %ld groups fell back, %ld passed\n",
+                bce_fast_stats[0], bce_fast_stats[1]);
+}
+#endif
 void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                  const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
@@ -38,6 +50,57 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                     PFX(one)(i + l, x, y, w, kp, loss, grad, acc);
                 continue;
             }
+#if defined(VFAST) && (defined(STOREV) || defined(STOREVF))
+            /* The double-only level 1 (no weights, reduction or factor):
+             * its result is stored when its rounding test proves that it is
+             * the dd path's result, on every lane of the NG groups; else
+             * the groups are recomputed below by the dd path. */
+            if (!w && !kp->has_gscale && !kp->reduce) {
+                VDD fL[NG], fG[NG];
+                VD fLe[NG], fLd[NG], fGe[NG], fGd[NG];
+                VI ok = VSPLAT(1.0) > zero;
+                for (int h = 0; h < NG; h++) {
+                    fL[h] = fG[h] = VFN(make)(zero, zero);
+                    fLe[h] = fLd[h] = fGe[h] = fGd[h] = zero;
+                    ok &= VFAST(z[h], yv[h], kp, &fL[h], &fLe[h], &fLd[h],
+                                &fG[h], &fGe[h], &fGd[h]);
+#ifdef STOREV
+                    /* f64: the interval must hold the exact value and the
+                     * dd path's value (which is what the scalar code rounds) */
+                    if (kp->want_loss) ok &= VFN(f64_safe)(fL[h], fLe[h] + fLd[h]);
+                    if (kp->want_grad) ok &= VFN(f64_safe)(fG[h], fGe[h] + fGd[h]);
+#else
+                    /* f32: every path returns the correctly rounded float
+                     * wherever the exact value is this far from a float
+                     * midpoint (the dd path's f32 test passes or its slow
+                     * path, within 2^-140, rounds the same) */
+                    if (kp->want_loss) {
+                        fL[h] = VFN(fast_two_sum)(fL[h].hi, fL[h].lo);
+                        ok &= VFN(f32_safe)(fL[h], fLe[h]);
+                    }
+                    if (kp->want_grad) {
+                        fG[h] = VFN(fast_two_sum)(fG[h].hi, fG[h].lo);
+                        ok &= VFN(f32_safe)(fG[h], fGe[h]);
+                    }
+#endif
+                }
+#ifdef BCE_FAST_STATS
+                bce_fast_stats[VALL(ok)]++;
+#endif
+                if (VALL(ok)) {
+                    for (int h = 0; h < NG; h++) {
+#ifdef STOREV
+                        if (kp->want_grad) STOREV(grad + i + VW * h, fG[h].hi + fG[h].lo);
+                        if (kp->want_loss) STOREV(loss + i + VW * h, fL[h].hi + fL[h].lo);
+#else
+                        if (kp->want_grad) STOREVF(grad + i + VW * h, VFN(round_odd)(fG[h]));
+                        if (kp->want_loss) STOREVF(loss + i + VW * h, VFN(round_odd)(fL[h]));
+#endif
+                    }
+                    continue;
+                }
+            }
+#endif
             VDD Lv[NG], Gv[NG];
             VD Lerr[NG], Gerr[NG];
             for (int h = 0; h < NG; h++) {

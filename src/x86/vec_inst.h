@@ -89,3 +89,20 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
 #include "scalar/probs_hot_tmpl.h"
+#ifdef VDD_FMA
+/* the double-only fast level 1 (needs a hardware FMA) */
+#define EL_FMA(a, b, c) VDD_FMA((a), (b), (c))
+#include "scalar/logits_fast_hot_tmpl.h"
+
+/* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact
+ * value and the dd path's value both lie within err of hi + lo: do all
+ * values in [hi + lo - err, hi + lo + err] round to one double?  With
+ * e = err (1 + 2^-50) + |lo| 2^-52, RN(lo -+ e) moves at least err, and RN
+ * is monotonic: RN(hi + RN(lo - e)) == RN(hi + RN(lo + e)) proves it.
+ * That double is then RN(hi + lo) = hi + lo. */
+static inline VI VFN(f64_safe)(VDD v, VD err)
+{
+    VD e = err * (1 + 0x1p-50) + EL_ABS(v.lo) * 0x1p-52;
+    return (v.hi + (v.lo - e)) == (v.hi + (v.lo + e));
+}
+#endif

@@ -1,0 +1,203 @@
+/*
+ * test_fast.c -- the double-only fast level 1 of the AVX2 logits kernels
+ * (src/scalar/logits_fast_hot_tmpl.h) against MPFR, before any rounding:
+ *   - exp_lean: relative error <= 2^-67 (its budget, 2^-67.5 by hand);
+ *   - log_1to2: relative error <= 2^-65 on D = 1 + e, Dh in [1, 2];
+ *   - logits_fast: every result's attached bound (Lef, Gef) holds, for hard
+ *     and soft labels; the relative maxima are printed (docs/ACCURACY.md).
+ * The rounding tests of x86/simd_loop.h rely on exactly these bounds.
+ * This file is compiled with -mavx2 -mfma (tests/meson.build); the suite
+ * skips when the CPU cannot run AVX2.  Fixed seeds; BCE_TEST_SAMPLES scales.
+ */
+#include <criterion/criterion.h>
+#include <mpfr.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "x86/avx2/vec_avx2.h"
+#include "bce_verify.h"
+
+/* 2200 bits: the sum of two doubles (and of three, for D) is exact, and
+ * the reference is accurate far below the smallest bound checked here (a
+ * gradient -1 + s0 with s0 ~ 2^-866 has a bound near 2^-918). */
+#define PREC 2200
+
+static bcev_rng rng;
+static uint64_t rnd64(void) { return bcev_rng_next(&rng); }
+static double rnd01(void) { return bcev_rng_unif(&rng); }
+
+static long samples(long dflt)
+{
+    const char *s = getenv("BCE_TEST_SAMPLES");
+    long v = s ? atol(s) : 0;
+    return v > 0 ? v : dflt;
+}
+
+static int have_avx2(void) { return bce_isa_available("avx2"); }
+
+typedef struct { double maxrel, x, y; long viol, n; } stat_t;
+
+/* relative error of (hi + lo) 2^E against exact; returns it (double) */
+static double relerr(double hi, double lo, long E, mpfr_t exact)
+{
+    mpfr_t g;
+    mpfr_init2(g, PREC);
+    mpfr_set_d(g, hi, MPFR_RNDN);
+    mpfr_add_d(g, g, lo, MPFR_RNDN);
+    mpfr_mul_2si(g, g, E, MPFR_RNDN);
+    mpfr_sub(g, g, exact, MPFR_RNDN);
+    mpfr_div(g, g, exact, MPFR_RNDN);
+    mpfr_abs(g, g, MPFR_RNDN);
+    double r = mpfr_get_d(g, MPFR_RNDU);
+    mpfr_clear(g);
+    return r;
+}
+
+/* |hi + lo - exact| <= bound ?  (all in MPFR) */
+static int within(double hi, double lo, double bound, mpfr_t exact)
+{
+    mpfr_t g;
+    mpfr_init2(g, PREC);
+    mpfr_set_d(g, hi, MPFR_RNDN);
+    mpfr_add_d(g, g, lo, MPFR_RNDN);
+    mpfr_sub(g, g, exact, MPFR_RNDN);
+    mpfr_abs(g, g, MPFR_RNDN);
+    int ok = mpfr_cmp_d(g, bound) <= 0;
+    mpfr_clear(g);
+    return ok;
+}
+
+static void note(stat_t *st, double rel, double x, double y)
+{
+    st->n++;
+    if (rel > st->maxrel) { st->maxrel = rel; st->x = x; st->y = y; }
+}
+
+static double rand_logit(void)
+{
+    double u = rnd01();
+    double mag = u < 0.05 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 899) - 1)
+               : (u < 0.9 ? rnd01() * 40.0 : rnd01() * 600.0);
+    if (mag < 0x1p-900) mag = 0x1p-900;
+    if (mag > 600.0) mag = 600.0;
+    return (rnd64() & 1) ? mag : -mag;
+}
+
+Test(fast, exp_lean)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 11);
+    stat_t st = { 0 };
+    mpfr_t ex;
+    mpfr_init2(ex, PREC);
+    for (long i = 0; i < n; i += 4) {
+        v4d x;
+        for (int l = 0; l < 4; l++) x[l] = -__builtin_fabs(rand_logit());
+        v4i E;
+        v4dd m = v4_el_exp_lean(x, &E);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, x[l], MPFR_RNDN);
+            mpfr_exp(ex, ex, MPFR_RNDN);
+            note(&st, relerr(m.hi[l], m.lo[l], E[l], ex), x[l], 0);
+        }
+    }
+    printf("fast exp_lean: max rel err %.3g (2^%.2f) at x=%a (%ld samples)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.n);
+    cr_expect(st.maxrel <= 0x1p-67, "exp_lean rel err %g > 2^-67 at x=%a", st.maxrel, st.x);
+    mpfr_clear(ex);
+}
+
+Test(fast, log_1to2)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 12);
+    stat_t st = { 0 };
+    mpfr_t ex, t;
+    mpfr_inits2(PREC, ex, t, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        /* D = 1 + e as the kernel forms it: Dh + Dl = 1 + eh exactly (Dl
+         * the TwoSum error), Du = el, |el| <= ulp(eh)/2 */
+        v4d Dh, Dl, Du;
+        for (int l = 0; l < 4; l++) {
+            double u = rnd01();
+            double e = u < 0.3 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 866) - 1)
+                               : (u < 0.5 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 10) - 1)
+                                          : rnd01());
+            double el = e * 0x1p-53 * (2 * rnd01() - 1);
+            double h = 1.0 + e;
+            Dh[l] = h; Dl[l] = (1.0 - h) + e; Du[l] = el;
+        }
+        v4dd r = v4_el_log_1to2(Dh, Dl, Du);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, Dh[l], MPFR_RNDN);
+            mpfr_add_d(ex, ex, Dl[l], MPFR_RNDN);
+            mpfr_add_d(ex, ex, Du[l], MPFR_RNDN);
+            mpfr_log(ex, ex, MPFR_RNDN);
+            note(&st, relerr(r.hi[l], r.lo[l], 0, ex), Dh[l], Dl[l] + Du[l]);
+        }
+    }
+    printf("fast log_1to2: max rel err %.3g (2^%.2f) at Dh=%a Dl+Du=%a (%ld samples)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.y, st.n);
+    cr_expect(st.maxrel <= 0x1p-65, "log_1to2 rel err %g > 2^-65", st.maxrel);
+    mpfr_clears(ex, t, (mpfr_ptr)0);
+}
+
+/* the exact loss and gradient (libbce-verify's reference) */
+static void exact_logits(double z, double y, mpfr_t L, mpfr_t G)
+{
+    bcev_sample smp = { z, y, 1.0 };
+    bcev_exact(BCEV_LOGITS, &smp, NULL, 1.0, PREC, L, G);
+}
+
+static void run_logits(int soft, uint64_t seed)
+{
+    long n = samples(100000);
+    bcev_rng_seed(&rng, seed);
+    stat_t sl = { 0 }, sg = { 0 };
+    mpfr_t L, G;
+    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        v4d z, y;
+        for (int l = 0; l < 4; l++) {
+            z[l] = rand_logit();
+            y[l] = soft ? rnd01() : (double)(rnd64() & 1);
+        }
+        v4dd Lv, Gv;
+        v4d Lef, Led, Gef, Ged;
+        (void)v4_el_logits_fast(z, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        for (int l = 0; l < 4; l++) {
+            exact_logits(z[l], y[l], L, G);
+            if (!within(Lv.hi[l], Lv.lo[l], Lef[l], L) && sl.viol++ < 5)
+                cr_log_error("loss z=%a y=%a: error exceeds Lef=%a", z[l], y[l], Lef[l]);
+            if (!within(Gv.hi[l], Gv.lo[l], Gef[l], G) && sg.viol++ < 5)
+                cr_log_error("grad z=%a y=%a: error exceeds Gef=%a", z[l], y[l], Gef[l]);
+            note(&sl, relerr(Lv.hi[l], Lv.lo[l], 0, L), z[l], y[l]);
+            if (!soft) note(&sg, relerr(Gv.hi[l], Gv.lo[l], 0, G), z[l], y[l]);
+        }
+    }
+    printf("fast logits (%s labels): loss max rel err %.3g (2^%.2f) at z=%a y=%a",
+           soft ? "soft" : "hard", sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y);
+    if (!soft)
+        printf("; grad %.3g (2^%.2f) at z=%a y=%a", sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
+    printf(" (%ld samples)\n", sl.n);
+    cr_expect_eq(sl.viol, 0, "loss bound Lef violated %ld times", sl.viol);
+    cr_expect_eq(sg.viol, 0, "grad bound Gef violated %ld times", sg.viol);
+    /* the budgets stated in the header: loss 1.3125 2^-65 + 2^-100,
+     * sigma 2^-66.9 (hard labels: |g| >= s0) */
+    cr_expect(sl.maxrel <= 0x1.5p-65 + 0x1p-100, "loss rel err %g", sl.maxrel);
+    if (!soft) cr_expect(sg.maxrel <= 0x1.2p-67, "grad rel err %g", sg.maxrel);
+    mpfr_clears(L, G, (mpfr_ptr)0);
+}
+
+Test(fast, logits_hard_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_logits(0, 13);
+}
+
+Test(fast, logits_soft_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_logits(1, 14);
+}

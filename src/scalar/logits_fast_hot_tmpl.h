@@ -31,6 +31,17 @@
  * No include guard: included once per instantiation.
  */
 
+/* columns 0 and 1 of a table of 3-double rows, per lane */
+static inline void EL_FN(lookup2)(const double (*tab)[3], EL_I idx, EL_V *c0, EL_V *c1)
+{
+#ifdef EL_LOOKUP2
+    EL_LOOKUP2(tab, idx, c0, c1);
+#else
+    *c0 = EL_LOOKUP(tab, idx, 0);
+    *c1 = EL_LOOKUP(tab, idx, 1);
+#endif
+}
+
 /*
  * e^x = 2^E (h + l), x in [-600, -2^-900] (unnormalised: |l| < 2^-16 h).
  * k = round(x 128/ln2) (FMA with the 1.5 2^52 shift), |k| < 2^17.
@@ -65,7 +76,8 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
     EL_V plo = EL_FMA(rh2, q, EL_FMA(rh, rl, rl));
     EL_I j = k & 127;
     *E = EL_SRA(k, 7);
-    EL_V th = EL_LOOKUP(bce_exp_tab, j, 0), tm = EL_LOOKUP(bce_exp_tab, j, 1);
+    EL_V th, tm;
+    EL_FN(lookup2)(bce_exp_tab, j, &th, &tm);
     EL_V ah = th * rh;
     EL_V al = EL_FMA(th, rh, -ah);                                 /* exact */
     EL_V sh = th + ah;
@@ -128,7 +140,8 @@ static inline EL_DD EL_FN(log_1to2)(EL_V Dh, EL_V Dl, EL_V Du)
     EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
     EL_V kd = EL_I2D(k);
     EL_V A = kd * bce_ln2[0];                          /* exact */
-    EL_V t0 = EL_LOOKUP(bce_log_tab, i, 0), t1 = EL_LOOKUP(bce_log_tab, i, 1);
+    EL_V t0, t1;
+    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
     EL_V Bh = A + t0;
     EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
     EL_DD C = EL_DDFN(two_sum)(Bh, hh);

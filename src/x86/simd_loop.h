@@ -52,18 +52,18 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
             }
 #if defined(VFAST) && (defined(STOREV) || defined(STOREVF))
             /* The double-only level 1 (no weights, reduction or factor):
-             * its result is stored when its rounding test proves that it is
-             * the dd path's result, on every lane of the NG groups; else
-             * the groups are recomputed below by the dd path. */
+             * a group's results are stored when its rounding tests prove,
+             * on every lane, that they are the dd path's results; a group
+             * where one lane fails is recomputed by the dd path. */
             if (!w && !kp->has_gscale && !kp->reduce) {
                 VDD fL[NG], fG[NG];
                 VD fLe[NG], fLd[NG], fGe[NG], fGd[NG];
-                VI ok = VSPLAT(1.0) > zero;
+                int okh[NG];
                 for (int h = 0; h < NG; h++) {
                     fL[h] = fG[h] = VFN(make)(zero, zero);
                     fLe[h] = fLd[h] = fGe[h] = fGd[h] = zero;
-                    ok &= VFAST(z[h], yv[h], kp, &fL[h], &fLe[h], &fLd[h],
-                                &fG[h], &fGe[h], &fGd[h]);
+                    VI ok = VFAST(z[h], yv[h], kp, &fL[h], &fLe[h], &fLd[h],
+                                  &fG[h], &fGe[h], &fGd[h]);
 #ifdef STOREV
                     /* f64: the interval must hold the exact value and the
                      * dd path's value (which is what the scalar code rounds) */
@@ -72,33 +72,40 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
 #else
                     /* f32: every path returns the correctly rounded float
                      * wherever the exact value is this far from a float
-                     * midpoint (the dd path's f32 test passes or its slow
+                     * midpoint (the dd path's f32 test passes, or its slow
                      * path, within 2^-140, rounds the same) */
-                    if (kp->want_loss) {
-                        fL[h] = VFN(fast_two_sum)(fL[h].hi, fL[h].lo);
-                        ok &= VFN(f32_safe)(fL[h], fLe[h]);
-                    }
-                    if (kp->want_grad) {
-                        fG[h] = VFN(fast_two_sum)(fG[h].hi, fG[h].lo);
-                        ok &= VFN(f32_safe)(fG[h], fGe[h]);
-                    }
+                    if (kp->want_loss) ok &= VFN(f32_fast_safe)(fL[h], fLe[h]);
+                    if (kp->want_grad) ok &= VFN(f32_fast_safe)(fG[h], fGe[h]);
 #endif
+                    okh[h] = VALL(ok);
                 }
 #ifdef BCE_FAST_STATS
-                bce_fast_stats[VALL(ok)]++;
+                for (int h = 0; h < NG; h++) bce_fast_stats[okh[h]]++;
 #endif
-                if (VALL(ok)) {
-                    for (int h = 0; h < NG; h++) {
-#ifdef STOREV
-                        if (kp->want_grad) STOREV(grad + i + VW * h, fG[h].hi + fG[h].lo);
-                        if (kp->want_loss) STOREV(loss + i + VW * h, fL[h].hi + fL[h].lo);
-#else
-                        if (kp->want_grad) STOREVF(grad + i + VW * h, VFN(round_odd)(fG[h]));
-                        if (kp->want_loss) STOREVF(loss + i + VW * h, VFN(round_odd)(fL[h]));
-#endif
+                for (int h = 0; h < NG; h++) {
+                    if (!okh[h]) {
+                        /* this group: the dd path and the scalar finishing
+                         * code, lane by lane (the scalar kernel's bits) */
+                        VDD Lv1 = VFN(make)(zero, zero), Gv1 = Lv1;
+                        VD Le1 = zero, Ge1 = zero;
+                        VEVAL(z[h], yv[h], kp, &Lv1, &Le1, &Gv1, &Ge1);
+                        for (size_t l = 0; l < VW; l++) {
+                            bce_res L = { { Lv1.hi[l], Lv1.lo[l] }, 0, Le1[l] };
+                            bce_res G = { { Gv1.hi[l], Gv1.lo[l] }, 0, Ge1[l] };
+                            PFX(finish)(i + VW * (size_t)h + l, z[h][l], yv[h][l], 1.0, 0,
+                                        kp, L, G, loss, grad, acc);
+                        }
+                        continue;
                     }
-                    continue;
+#ifdef STOREV
+                    if (kp->want_grad) STOREV(grad + i + VW * h, fG[h].hi + fG[h].lo);
+                    if (kp->want_loss) STOREV(loss + i + VW * h, fL[h].hi + fL[h].lo);
+#else
+                    if (kp->want_grad) STOREVF(grad + i + VW * h, fG[h].hi + fG[h].lo);
+                    if (kp->want_loss) STOREVF(loss + i + VW * h, fL[h].hi + fL[h].lo);
+#endif
                 }
+                continue;
             }
 #endif
             VDD Lv[NG], Gv[NG];

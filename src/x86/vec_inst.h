@@ -92,6 +92,9 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #ifdef VDD_FMA
 /* the double-only fast level 1 (needs a hardware FMA) */
 #define EL_FMA(a, b, c) VDD_FMA((a), (b), (c))
+#ifdef VLOOKUP2
+#define EL_LOOKUP2(tab, idx, c0, c1) VLOOKUP2((tab), (idx), (c0), (c1))
+#endif
 #include "scalar/logits_fast_hot_tmpl.h"
 
 /* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact
@@ -104,5 +107,23 @@ static inline VI VFN(f64_safe)(VDD v, VD err)
 {
     VD e = err * (1 + 0x1p-50) + EL_ABS(v.lo) * 0x1p-52;
     return (v.hi + (v.lo - e)) == (v.hi + (v.lo + e));
+}
+
+/* float rounding test of a fast result v = hi + lo with |v - exact| <= err,
+ * err <= 2^-60 |v| (the fast level 1: <= 2^-64.5): d = RN(hi + lo) is
+ * within 2^-53 |d| + err of the exact value; e = 2^-50 |d| >= that plus the
+ * roundings of d -+ e (<= 2^-53 |d| each), so RN(d -+ e) bracket every
+ * candidate, and if both round to one float (RN_f32 is monotonic), so do
+ * the exact value and d itself: (float)d is the correctly rounded float.
+ * Lanes where err is not <= 2^-60 |d| fail (so does NaN). */
+static inline VI VFN(f32_fast_safe)(VDD v, VD err)
+{
+    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
+    VD d = v.hi + v.lo;
+    VD ad = EL_ABS(d);
+    VD e = ad * 0x1p-50;
+    vfs fa = __builtin_convertvector(d - e, vfs), fb = __builtin_convertvector(d + e, vfs);
+    VI eq = __builtin_convertvector(fa == fb, VI);
+    return eq & (err <= ad * 0x1p-60);
 }
 #endif

@@ -50,7 +50,32 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                     PFX(one)(i + l, x, y, w, kp, loss, grad, acc);
                 continue;
             }
-#if defined(VFAST) && (defined(STOREV) || defined(STOREVF))
+#if defined(VFAST32) && defined(STOREVF)
+            /* f32 outputs: the plain-double level 1 and the float rounding
+             * test; a group with a failing lane takes the dd path below */
+            if (!w && !kp->has_gscale && !kp->reduce) {
+                VD fL[NG], fLe[NG], fG[NG], fGe[NG];
+                int okall = 1;
+                for (int h = 0; h < NG; h++) {
+                    fL[h] = fLe[h] = fG[h] = fGe[h] = zero;
+                    VFAST32(z[h], yv[h], kp, &fL[h], &fLe[h], &fG[h], &fGe[h]);
+                    VI ok = VSPLAT(1.0) > zero;
+                    if (kp->want_loss) ok &= VFN(f32d_safe)(fL[h], fLe[h]);
+                    if (kp->want_grad) ok &= VFN(f32d_safe)(fG[h], fGe[h]);
+                    okall &= VALL(ok);
+                }
+#ifdef BCE_FAST_STATS
+                bce_fast_stats[okall]++;
+#endif
+                if (okall) {
+                    for (int h = 0; h < NG; h++) {
+                        if (kp->want_grad) STOREVF(grad + i + VW * h, fG[h]);
+                        if (kp->want_loss) STOREVF(loss + i + VW * h, fL[h]);
+                    }
+                    continue;
+                }
+            }
+#elif defined(VFAST) && (defined(STOREV) || defined(STOREVF))
             /* The double-only level 1 (no weights, reduction or factor):
              * a group's results are stored when its rounding tests prove,
              * on every lane, that they are the dd path's results; a group

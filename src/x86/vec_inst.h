@@ -126,4 +126,19 @@ static inline VI VFN(f32_fast_safe)(VDD v, VD err)
     VI eq = __builtin_convertvector(fa == fb, VI);
     return eq & (err <= ad * 0x1p-60);
 }
+
+/* float rounding test of a double d with |d - exact| <= err, err <= 2^-48
+ * |d| (else the lane fails): e = 2^-47 |d|; RN(d -+ e) is at least err away
+ * from d (its rounding <= 2^-53 |d| (1 + 2^-47)), so if both round to one
+ * float, every value within err of d does (RN_f32 is monotonic): (float)d
+ * is the correctly rounded float of the exact value. */
+static inline VI VFN(f32d_safe)(VD d, VD err)
+{
+    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
+    VD ad = EL_ABS(d);
+    VD e = ad * 0x1p-47;
+    vfs fa = __builtin_convertvector(d - e, vfs), fb = __builtin_convertvector(d + e, vfs);
+    VI eq = __builtin_convertvector(fa == fb, VI);
+    return eq & (err <= ad * 0x1p-48);
+}
 #endif

@@ -241,3 +241,76 @@ Test(fast, logits_fast32_bounds)
     cr_expect(sg.maxrel <= 0x1p-50, "grad rel err %g", sg.maxrel);
     mpfr_clears(L, G, (mpfr_ptr)0);
 }
+
+static double rand_prob(void)
+{
+    double u = rnd01(), p;
+    if (u < 0.3) p = rnd01();
+    else if (u < 0.6) p = __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 799) - 2);
+    else p = 1.0 - __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 52) - 2);
+    if (!(p < 1.0)) p = 0.5;
+    if (p < 0x1p-800) p = 0x1p-800;
+    return p;
+}
+
+Test(fast, log_fast)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 16);
+    stat_t st = { 0 };
+    mpfr_t ex;
+    mpfr_init2(ex, PREC);
+    for (long i = 0; i < n; i += 4) {
+        v4d xh, xl;
+        for (int l = 0; l < 4; l++) {
+            double p = rand_prob();
+            if (rnd64() & 1) { xh[l] = p; xl[l] = 0.0; }
+            else { double q = 1.0 - p; xh[l] = q; xl[l] = (1.0 - q) - p; }  /* 1 - p exactly */
+        }
+        v4dd r = v4_el_log_fast(xh, xl);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, xh[l], MPFR_RNDN);
+            mpfr_add_d(ex, ex, xl[l], MPFR_RNDN);
+            mpfr_log(ex, ex, MPFR_RNDN);
+            note(&st, relerr(r.hi[l], r.lo[l], 0, ex), xh[l], xl[l]);
+        }
+    }
+    printf("fast log_fast: max rel err %.3g (2^%.2f) at xh=%a xl=%a (%ld samples)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.y, st.n);
+    cr_expect(st.maxrel <= 0x1p-65, "log_fast rel err %g > 2^-65", st.maxrel);
+    mpfr_clear(ex);
+}
+
+Test(fast, probs_hard_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(100000);
+    bcev_rng_seed(&rng, 17);
+    stat_t sl = { 0 }, sg = { 0 };
+    mpfr_t L, G;
+    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        v4d p, y;
+        for (int l = 0; l < 4; l++) { p[l] = rand_prob(); y[l] = (double)(rnd64() & 1); }
+        v4dd Lv, Gv;
+        v4d Lef, Led, Gef, Ged;
+        v4_el_probs_fast_hard(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        for (int l = 0; l < 4; l++) {
+            bcev_sample smp = { p[l], y[l], 1.0 };
+            bcev_exact(BCEV_PROBS, &smp, NULL, 1.0, PREC, L, G);
+            if (!within(Lv.hi[l], Lv.lo[l], Lef[l], L) && sl.viol++ < 5)
+                cr_log_error("loss p=%a y=%a: error exceeds Lef=%a", p[l], y[l], Lef[l]);
+            if (!within(Gv.hi[l], Gv.lo[l], Gef[l], G) && sg.viol++ < 5)
+                cr_log_error("grad p=%a y=%a: error exceeds Gef=%a", p[l], y[l], Gef[l]);
+            note(&sl, relerr(Lv.hi[l], Lv.lo[l], 0, L), p[l], y[l]);
+            note(&sg, relerr(Gv.hi[l], Gv.lo[l], 0, G), p[l], y[l]);
+        }
+    }
+    printf("fast probs (hard labels): loss max rel err %.3g (2^%.2f) at p=%a y=%a; grad %.3g (2^%.2f) at p=%a y=%a\n",
+           sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
+           sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
+    cr_expect_eq(sl.viol, 0, "loss bound Lef violated %ld times", sl.viol);
+    cr_expect_eq(sg.viol, 0, "grad bound Gef violated %ld times", sg.viol);
+    mpfr_clears(L, G, (mpfr_ptr)0);
+}

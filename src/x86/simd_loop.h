@@ -46,8 +46,30 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                 all &= VALL(VHOT(z[h], yv[h]));
             }
             if (!all) {
-                for (size_t l = 0; l < NG * VW; l++)
-                    PFX(one)(i + l, x, y, w, kp, loss, grad, acc);
+                /* a cold or special lane: the scalar per-sample code for
+                 * it; the group's hot lanes are evaluated on the vectors and
+                 * finished by the scalar finishing code (in index order) */
+                for (int h = 0; h < NG; h++) {
+                    VI hot = VHOT(z[h], yv[h]);
+                    VDD Lv1 = VFN(make)(zero, zero), Gv1 = Lv1;
+                    VD Le1 = zero, Ge1 = zero;
+                    int anyhot = 0;
+                    for (size_t l = 0; l < VW; l++) anyhot |= hot[l] != 0;
+                    if (anyhot)
+                        VEVAL(z[h], yv[h], kp, &Lv1, &Le1, &Gv1, &Ge1);
+                    for (size_t l = 0; l < VW; l++) {
+                        size_t k = i + VW * (size_t)h + l;
+                        if (!hot[l]) {
+                            PFX(one)(k, x, y, w, kp, loss, grad, acc);
+                            continue;
+                        }
+                        bce_res L = { { Lv1.hi[l], Lv1.lo[l] }, 0, Le1[l] };
+                        bce_res G = { { Gv1.hi[l], Gv1.lo[l] }, 0, Ge1[l] };
+                        double wi = w ? (double)w[k] : 1.0;
+                        PFX(finish)(k, z[h][l], yv[h][l], wi, w != NULL, kp, L, G,
+                                    loss, grad, acc);
+                    }
+                }
                 continue;
             }
 #if defined(VFAST32) && defined(STOREVF)
@@ -80,7 +102,11 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
              * a group's results are stored when its rounding tests prove,
              * on every lane, that they are the dd path's results; a group
              * where one lane fails is recomputed by the dd path. */
-            if (!w && !kp->has_gscale && !kp->reduce) {
+            int pre = !w && !kp->has_gscale && !kp->reduce;
+#ifdef VFASTPRE
+            for (int h = 0; h < NG && pre; h++) pre &= VALL(VFASTPRE(z[h], yv[h]));
+#endif
+            if (pre) {
                 VDD fL[NG], fG[NG];
                 VD fLe[NG], fLd[NG], fGe[NG], fGd[NG];
                 int okh[NG];

@@ -96,6 +96,7 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #define EL_LOOKUP2(tab, idx, c0, c1) VLOOKUP2((tab), (idx), (c0), (c1))
 #endif
 #include "scalar/logits_fast_hot_tmpl.h"
+#include "scalar/probs_fast_hot_tmpl.h"
 
 /* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact
  * value and the dd path's value both lie within err of hi + lo: do all

@@ -282,20 +282,24 @@ Test(fast, log_fast)
     mpfr_clear(ex);
 }
 
-Test(fast, probs_hard_labels)
+static void run_probs(int soft, uint64_t seed)
 {
-    if (!have_avx2()) { cr_skip_test("no AVX2"); }
     long n = samples(100000);
-    bcev_rng_seed(&rng, 17);
+    bcev_rng_seed(&rng, seed);
     stat_t sl = { 0 }, sg = { 0 };
     mpfr_t L, G;
     mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
     for (long i = 0; i < n; i += 4) {
         v4d p, y;
-        for (int l = 0; l < 4; l++) { p[l] = rand_prob(); y[l] = (double)(rnd64() & 1); }
+        for (int l = 0; l < 4; l++) {
+            p[l] = rand_prob();
+            y[l] = soft ? (rnd64() % 8 == 0 ? p[l] : rnd01()) : (double)(rnd64() & 1);
+            if (y[l] != 0.0 && y[l] < 0x1p-900) y[l] = 0.0;
+        }
         v4dd Lv, Gv;
         v4d Lef, Led, Gef, Ged;
-        v4_el_probs_fast_hard(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        if (soft) v4_el_probs_fast_soft(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        else v4_el_probs_fast_hard(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
         for (int l = 0; l < 4; l++) {
             bcev_sample smp = { p[l], y[l], 1.0 };
             bcev_exact(BCEV_PROBS, &smp, NULL, 1.0, PREC, L, G);
@@ -304,13 +308,30 @@ Test(fast, probs_hard_labels)
             if (!within(Gv.hi[l], Gv.lo[l], Gef[l], G) && sg.viol++ < 5)
                 cr_log_error("grad p=%a y=%a: error exceeds Gef=%a", p[l], y[l], Gef[l]);
             note(&sl, relerr(Lv.hi[l], Lv.lo[l], 0, L), p[l], y[l]);
+            if (mpfr_zero_p(G)) {
+                if (!(Gv.hi[l] == 0.0 && Gv.lo[l] == 0.0 && !__builtin_signbit(Gv.hi[l] + Gv.lo[l])) && sg.viol++ < 5)
+                    cr_log_error("grad p=%a y=%a: exact 0, got %a + %a", p[l], y[l], Gv.hi[l], Gv.lo[l]);
+                continue;
+            }
             note(&sg, relerr(Gv.hi[l], Gv.lo[l], 0, G), p[l], y[l]);
         }
     }
-    printf("fast probs (hard labels): loss max rel err %.3g (2^%.2f) at p=%a y=%a; grad %.3g (2^%.2f) at p=%a y=%a\n",
-           sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
+    printf("fast probs (%s labels): loss max rel err %.3g (2^%.2f) at p=%a y=%a; grad %.3g (2^%.2f) at p=%a y=%a\n",
+           soft ? "soft" : "hard", sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
            sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
     cr_expect_eq(sl.viol, 0, "loss bound Lef violated %ld times", sl.viol);
     cr_expect_eq(sg.viol, 0, "grad bound Gef violated %ld times", sg.viol);
     mpfr_clears(L, G, (mpfr_ptr)0);
+}
+
+Test(fast, probs_hard_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs(0, 17);
+}
+
+Test(fast, probs_soft_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs(1, 18);
 }

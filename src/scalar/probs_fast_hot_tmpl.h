@@ -113,3 +113,56 @@ static inline void EL_FN(probs_fast_hard)(EL_V p, EL_V y, int want_loss, int wan
         *Ged = EL_ABS(inv) * 0x1.1p-100;
     }
 }
+
+/*
+ * Any plain label y in {0} or [2^-900, 1] (the hot lanes).  Two logs:
+ *   L = y (-log p) + (1 - y) (-log(1 - p)),  1 - y = bh + bl exact: a sum of
+ *     two non-negative terms; products by exact FMA products, the small
+ *     cross terms (<= 2u |term|) rounded: Lef = 1.0625 2^-65 |L| (log_fast's
+ *     2^-65 and <= 2^-102 |L| of roundings).
+ *   g = (p - y) / (p (1 - p)): num = p - y exact (TwoSum: the cancellation
+ *     costs nothing), den = p (qh + ql) = dh + dl (FMA product; p ql
+ *     rounded: <= 2^-105 den); g1 = RN(nh RN(1/dh)), r = nh - g1 dh (FMA),
+ *     r2 = RN(RN(r + nl) - g1 dl) (|r2| <= 2^-50 |nh|, roundings <=
+ *     2^-102 |nh|), gl = RN(r2 RN(1/dh)) (<= 2^-102 |g|), dropped second
+ *     order <= 2^-103 |g|: Gef = 2^-99 |g| (with margin).  p == y gives +0
+ *     exactly, as the dd path.
+ */
+static inline void EL_FN(probs_fast_soft)(EL_V p, EL_V y, int want_loss, int want_grad,
+                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V qh = one - p;
+    EL_V ql = (one - qh) - p;                          /* 1 - p exact */
+    if (want_loss) {
+        EL_V bh = one - y;
+        EL_V bl = (one - bh) - y;                      /* 1 - y exact */
+        EL_DD lp = EL_FN(log_fast)(p, EL_SPLAT(0.0));
+        EL_DD lq = EL_FN(log_fast)(qh, ql);
+        /* L = -(y lp + (bh + bl) lq), both products <= 0 */
+        EL_V ph = y * lp.hi;
+        EL_V pe = EL_FMA(y, lp.hi, -ph);               /* exact */
+        EL_V qhh = bh * lq.hi;
+        EL_V qe = EL_FMA(bh, lq.hi, -qhh);             /* exact */
+        EL_DD s = EL_DDFN(two_sum)(ph, qhh);
+        EL_V lo = s.lo + ((pe + qe) + (EL_FMA(y, lp.lo, bh * lq.lo) + bl * lq.hi));
+        Lv->hi = -s.hi;
+        Lv->lo = -lo;
+        *Lef = EL_ABS(s.hi) * 0x1.1p-65;
+        *Led = EL_ABS(s.hi) * 0x1.001p-62;
+    }
+    if (want_grad) {
+        EL_DD num = EL_DDFN(two_sum)(p, -y);           /* exact */
+        EL_V dh = p * qh;
+        EL_V dl = EL_FMA(p, qh, -dh) + p * ql;
+        EL_V inv = one / dh;
+        EL_V g1 = num.hi * inv;
+        EL_V r = EL_FMA(-g1, dh, num.hi);
+        EL_V r2 = EL_FMA(-g1, dl, r + num.lo);
+        Gv->hi = g1;
+        Gv->lo = r2 * inv;
+        *Gef = EL_ABS(g1) * 0x1p-99;
+        *Ged = EL_ABS(g1) * 0x1.1p-100;
+    }
+}

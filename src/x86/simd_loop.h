@@ -26,6 +26,77 @@ __attribute__((destructor)) static void bce_fast_stats_print(void)
                 bce_fast_stats[0], bce_fast_stats[1]);
 }
 #endif
+#if (defined(VFAST) && defined(STOREV)) || ((defined(VFAST) || defined(VFAST32)) && defined(STOREVF))
+#define HAVE_VFAST 1
+/* The fast level 1 on one group (no weights, reduction or factor): the
+ * lanes whose results are proven to be the dd path's (f64: its value and
+ * the exact one both within the tested interval) or the correctly rounded
+ * float (f32: so are the dd path's and the slow path's), and those results
+ * as doubles (*Lo, *Go; the f32 kernels round them to float on storing). */
+static inline VI PFX(vfast)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
+{
+    const VD zero = VSPLAT(0.0);
+    VI ok = VSPLAT(1.0) > zero;
+#if defined(STOREVF) && defined(VFAST32)
+    /* f32 outputs: the plain-double level 1 and the float rounding test */
+    VD fLe = zero, fGe = zero;
+    *Lo = *Go = zero;
+    VFAST32(z, yv, kp, Lo, &fLe, Go, &fGe);
+    if (kp->want_loss) ok &= VFN(f32d_safe)(*Lo, fLe);
+    if (kp->want_grad) ok &= VFN(f32d_safe)(*Go, fGe);
+#else
+    VDD fL = VFN(make)(zero, zero), fG = fL;
+    VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
+    ok &= VFAST(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
+#ifdef STOREV
+    if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);
+    if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);
+#else
+    if (kp->want_loss) ok &= VFN(f32_fast_safe)(fL, fLe);
+    if (kp->want_grad) ok &= VFN(f32_fast_safe)(fG, fGe);
+#endif
+    *Lo = fL.hi + fL.lo;
+    *Go = fG.hi + fG.lo;
+#endif
+    return ok;
+}
+#endif
+
+/* Group h of the iteration at i where some lane is not hot or fails the
+ * fast path's test: lane by lane, in index order, the scalar per-sample code
+ * (not hot), the fast result (fok), or the dd path on the vectors (computed
+ * once, if a lane needs it) finished by the scalar finishing code. */
+__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
+                                    VD fL, VD fG, const FT *x, const FT *y,
+                                    const FT *w, const bce_kparams *kp,
+                                    FT *loss, FT *grad, bce_acc *acc)
+{
+    const VD zero = VSPLAT(0.0);
+    VDD Lv = VFN(make)(zero, zero), Gv = Lv;
+    VD Le = zero, Ge = zero;
+    int dd_done = 0;
+    for (size_t l = 0; l < VW; l++) {
+        size_t k = k0 + l;
+        if (!hot[l]) {
+            PFX(one)(k, x, y, w, kp, loss, grad, acc);
+            continue;
+        }
+        if (fok[l]) {
+            if (kp->want_grad) grad[k] = (FT)fG[l];
+            if (kp->want_loss) loss[k] = (FT)fL[l];
+            continue;
+        }
+        if (!dd_done) {
+            VEVAL(z, yv, kp, &Lv, &Le, &Gv, &Ge);
+            dd_done = 1;
+        }
+        bce_res L = { { Lv.hi[l], Lv.lo[l] }, 0, Le[l] };
+        bce_res G = { { Gv.hi[l], Gv.lo[l] }, 0, Ge[l] };
+        double wi = w ? (double)w[k] : 1.0;
+        PFX(finish)(k, z[l], yv[l], wi, w != NULL, kp, L, G, loss, grad, acc);
+    }
+}
+
 void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                  const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
@@ -35,130 +106,57 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
 #endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
+#ifdef HAVE_VFAST
+        const int fast = !w && !kp->has_gscale && !kp->reduce;
+#endif
         /* two independent groups of 4 per iteration: the dependency chains
          * of the double-double code are long, two interleave well */
         for (; i + NG * VW <= n; i += NG * VW) {
             VD z[NG], yv[NG];
+            VI hot[NG];
             int all = 1;
             for (int h = 0; h < NG; h++) {
                 z[h] = LOADV(x + i + VW * h);
                 yv[h] = LOADV(y + i + VW * h);
-                all &= VALL(VHOT(z[h], yv[h]));
+                hot[h] = VHOT(z[h], yv[h]);
+                all &= VALL(hot[h]);
             }
-            if (!all) {
-                /* a cold or special lane: the scalar per-sample code for
-                 * it; the group's hot lanes are evaluated on the vectors and
-                 * finished by the scalar finishing code (in index order) */
+#ifdef HAVE_VFAST
+            if (fast) {
+                /* the fast level 1 on every group; a group whose lanes are
+                 * all hot and pass is stored on the vectors */
+                VD fL[NG], fG[NG];
+                VI fok[NG];
+                for (int h = 0; h < NG; h++)
+                    fok[h] = PFX(vfast)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
                 for (int h = 0; h < NG; h++) {
-                    VI hot = VHOT(z[h], yv[h]);
-                    VDD Lv1 = VFN(make)(zero, zero), Gv1 = Lv1;
-                    VD Le1 = zero, Ge1 = zero;
-                    int anyhot = 0;
-                    for (size_t l = 0; l < VW; l++) anyhot |= hot[l] != 0;
-                    if (anyhot)
-                        VEVAL(z[h], yv[h], kp, &Lv1, &Le1, &Gv1, &Ge1);
-                    for (size_t l = 0; l < VW; l++) {
-                        size_t k = i + VW * (size_t)h + l;
-                        if (!hot[l]) {
-                            PFX(one)(k, x, y, w, kp, loss, grad, acc);
-                            continue;
-                        }
-                        bce_res L = { { Lv1.hi[l], Lv1.lo[l] }, 0, Le1[l] };
-                        bce_res G = { { Gv1.hi[l], Gv1.lo[l] }, 0, Ge1[l] };
-                        double wi = w ? (double)w[k] : 1.0;
-                        PFX(finish)(k, z[h][l], yv[h][l], wi, w != NULL, kp, L, G,
-                                    loss, grad, acc);
-                    }
-                }
-                continue;
-            }
-#if defined(VFAST32) && defined(STOREVF)
-            /* f32 outputs: the plain-double level 1 and the float rounding
-             * test; a group with a failing lane takes the dd path below */
-            if (!w && !kp->has_gscale && !kp->reduce) {
-                VD fL[NG], fLe[NG], fG[NG], fGe[NG];
-                int okall = 1;
-                for (int h = 0; h < NG; h++) {
-                    fL[h] = fLe[h] = fG[h] = fGe[h] = zero;
-                    VFAST32(z[h], yv[h], kp, &fL[h], &fLe[h], &fG[h], &fGe[h]);
-                    VI ok = VSPLAT(1.0) > zero;
-                    if (kp->want_loss) ok &= VFN(f32d_safe)(fL[h], fLe[h]);
-                    if (kp->want_grad) ok &= VFN(f32d_safe)(fG[h], fGe[h]);
-                    okall &= VALL(ok);
-                }
 #ifdef BCE_FAST_STATS
-                bce_fast_stats[okall]++;
+                    bce_fast_stats[VALL(fok[h])]++;
 #endif
-                if (okall) {
-                    for (int h = 0; h < NG; h++) {
+                    if (VALL(fok[h])) {
+#ifdef STOREV
+                        if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
+                        if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
+#else
                         if (kp->want_grad) STOREVF(grad + i + VW * h, fG[h]);
                         if (kp->want_loss) STOREVF(loss + i + VW * h, fL[h]);
+#endif
+                    } else {
+                        PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], fok[h],
+                                         fL[h], fG[h], x, y, w, kp, loss, grad, acc);
                     }
-                    continue;
-                }
-            }
-#elif defined(VFAST) && (defined(STOREV) || defined(STOREVF))
-            /* The double-only level 1 (no weights, reduction or factor):
-             * a group's results are stored when its rounding tests prove,
-             * on every lane, that they are the dd path's results; a group
-             * where one lane fails is recomputed by the dd path. */
-            int pre = !w && !kp->has_gscale && !kp->reduce;
-#ifdef VFASTPRE
-            for (int h = 0; h < NG && pre; h++) pre &= VALL(VFASTPRE(z[h], yv[h]));
-#endif
-            if (pre) {
-                VDD fL[NG], fG[NG];
-                VD fLe[NG], fLd[NG], fGe[NG], fGd[NG];
-                int okh[NG];
-                for (int h = 0; h < NG; h++) {
-                    fL[h] = fG[h] = VFN(make)(zero, zero);
-                    fLe[h] = fLd[h] = fGe[h] = fGd[h] = zero;
-                    VI ok = VFAST(z[h], yv[h], kp, &fL[h], &fLe[h], &fLd[h],
-                                  &fG[h], &fGe[h], &fGd[h]);
-#ifdef STOREV
-                    /* f64: the interval must hold the exact value and the
-                     * dd path's value (which is what the scalar code rounds) */
-                    if (kp->want_loss) ok &= VFN(f64_safe)(fL[h], fLe[h] + fLd[h]);
-                    if (kp->want_grad) ok &= VFN(f64_safe)(fG[h], fGe[h] + fGd[h]);
-#else
-                    /* f32: every path returns the correctly rounded float
-                     * wherever the exact value is this far from a float
-                     * midpoint (the dd path's f32 test passes, or its slow
-                     * path, within 2^-140, rounds the same) */
-                    if (kp->want_loss) ok &= VFN(f32_fast_safe)(fL[h], fLe[h]);
-                    if (kp->want_grad) ok &= VFN(f32_fast_safe)(fG[h], fGe[h]);
-#endif
-                    okh[h] = VALL(ok);
-                }
-#ifdef BCE_FAST_STATS
-                for (int h = 0; h < NG; h++) bce_fast_stats[okh[h]]++;
-#endif
-                for (int h = 0; h < NG; h++) {
-                    if (!okh[h]) {
-                        /* this group: the dd path and the scalar finishing
-                         * code, lane by lane (the scalar kernel's bits) */
-                        VDD Lv1 = VFN(make)(zero, zero), Gv1 = Lv1;
-                        VD Le1 = zero, Ge1 = zero;
-                        VEVAL(z[h], yv[h], kp, &Lv1, &Le1, &Gv1, &Ge1);
-                        for (size_t l = 0; l < VW; l++) {
-                            bce_res L = { { Lv1.hi[l], Lv1.lo[l] }, 0, Le1[l] };
-                            bce_res G = { { Gv1.hi[l], Gv1.lo[l] }, 0, Ge1[l] };
-                            PFX(finish)(i + VW * (size_t)h + l, z[h][l], yv[h][l], 1.0, 0,
-                                        kp, L, G, loss, grad, acc);
-                        }
-                        continue;
-                    }
-#ifdef STOREV
-                    if (kp->want_grad) STOREV(grad + i + VW * h, fG[h].hi + fG[h].lo);
-                    if (kp->want_loss) STOREV(loss + i + VW * h, fL[h].hi + fL[h].lo);
-#else
-                    if (kp->want_grad) STOREVF(grad + i + VW * h, fG[h].hi + fG[h].lo);
-                    if (kp->want_loss) STOREVF(loss + i + VW * h, fL[h].hi + fL[h].lo);
-#endif
                 }
                 continue;
             }
 #endif
+            if (!all) {
+                /* a cold or special lane: the scalar per-sample code for
+                 * it, the dd path on the vectors for the hot lanes */
+                for (int h = 0; h < NG; h++)
+                    PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], zero < zero,
+                                     zero, zero, x, y, w, kp, loss, grad, acc);
+                continue;
+            }
             VDD Lv[NG], Gv[NG];
             VD Lerr[NG], Gerr[NG];
             for (int h = 0; h < NG; h++) {

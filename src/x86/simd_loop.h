@@ -121,6 +121,16 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                 hot[h] = VHOT(z[h], yv[h]);
                 all &= VALL(hot[h]);
             }
+            if (!all) {
+                /* the vector code runs on whole groups: give the lanes
+                 * that are not hot a harmless hot input (0.5, 0.5) -- their
+                 * results are not used (the scalar code reads x[], y[]) */
+                const VD half = VSPLAT(0.5);
+                for (int h = 0; h < NG; h++) {
+                    z[h] = EL_SEL(hot[h], z[h], half);
+                    yv[h] = EL_SEL(hot[h], yv[h], half);
+                }
+            }
 #ifdef HAVE_VFAST
             if (fast) {
                 /* the fast level 1 on every group; a group whose lanes are

@@ -13,6 +13,7 @@
 #include <mpfr.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "x86/avx2/vec_avx2.h"
 #include "bce_verify.h"
 
@@ -236,7 +237,7 @@ Test(fast, logits_fast32_bounds)
            sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
     cr_expect_eq(sl.viol, 0, "loss bound Le violated %ld times", sl.viol);
     cr_expect_eq(sg.viol, 0, "grad bound Ge violated %ld times", sg.viol);
-    /* budgets: loss <= 2^-49.9 + 2^-51.4 relative, hard grad <= 2^-50.5 */
+    /* budgets: loss <= 2^-49.9 + 2^-51.4 = 2^-49.4 relative, hard grad <= 2^-50.5 */
     cr_expect(sl.maxrel <= 0x1p-49, "loss rel err %g", sl.maxrel);
     cr_expect(sg.maxrel <= 0x1p-50, "grad rel err %g", sg.maxrel);
     mpfr_clears(L, G, (mpfr_ptr)0);
@@ -334,4 +335,68 @@ Test(fast, probs_soft_labels)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
     run_probs(1, 18);
+}
+
+/* The kernels with the fast path against the scalar kernel, bit for bit,
+ * for calls with one output only (loss or gradient NULL: the fast path's
+ * want_loss / want_grad variants), both forms and types, hard and soft
+ * labels, with cold lanes (|z| > 600, p = 1, y tiny) mixed in.
+ * (tests/test_isa.c covers calls with both outputs.) */
+static void one_output_case(int probs, int f32, int which, long n)
+{
+    double *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+    double *r[2];
+    float *xf = malloc((size_t)n * sizeof *xf), *yf = malloc((size_t)n * sizeof *yf);
+    float *rf[2];
+    for (int s = 0; s < 2; s++) { r[s] = malloc((size_t)n * sizeof **r); rf[s] = malloc((size_t)n * sizeof **rf); }
+    for (long i = 0; i < n; i++) {
+        unsigned m = (unsigned)(rnd64() % 16);
+        x[i] = probs ? rand_prob() : rand_logit();
+        if (m == 0) x[i] = probs ? 1.0 : 700.0 * ((rnd64() & 1) ? 1 : -1);
+        y[i] = (i & 1) ? rnd01() : (double)(rnd64() & 1);
+        if (m == 1) y[i] = 0x1p-1000;
+        xf[i] = (float)x[i];
+        if (probs && !(xf[i] > 0.0f)) xf[i] = 0x1p-126f;
+        yf[i] = (float)y[i];
+    }
+    const char *isa[2] = { "scalar", "avx2" };
+    for (int s = 0; s < 2; s++) {
+        cr_assert_eq(bce_set_isa(isa[s]), BCE_OK);
+        bce_status st;
+        if (!f32) {
+            double *L = which == 0 ? r[s] : NULL, *G = which == 1 ? r[s] : NULL;
+            st = probs ? bce_probs_f64((size_t)n, x, y, NULL, NULL, L, G)
+                       : bce_logits_f64((size_t)n, x, y, NULL, NULL, L, G);
+        } else {
+            float *L = which == 0 ? rf[s] : NULL, *G = which == 1 ? rf[s] : NULL;
+            st = probs ? bce_probs_f32((size_t)n, xf, yf, NULL, NULL, L, G)
+                       : bce_logits_f32((size_t)n, xf, yf, NULL, NULL, L, G);
+        }
+        cr_assert_eq(st, BCE_OK, "status %d", (int)st);
+    }
+    bce_set_isa("auto");
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        int diff = f32 ? memcmp(&rf[0][i], &rf[1][i], sizeof(float))
+                       : memcmp(&r[0][i], &r[1][i], sizeof(double));
+        if (diff && bad++ < 3)
+            cr_log_error("%s %s %s: x=%a y=%a scalar %a avx2 %a", probs ? "probs" : "logits",
+                         f32 ? "f32" : "f64", which ? "grad" : "loss", f32 ? (double)xf[i] : x[i],
+                         f32 ? (double)yf[i] : y[i], f32 ? (double)rf[0][i] : r[0][i],
+                         f32 ? (double)rf[1][i] : r[1][i]);
+    }
+    cr_expect_eq(bad, 0, "%ld differences", bad);
+    free(x); free(y); free(xf); free(yf);
+    for (int s = 0; s < 2; s++) { free(r[s]); free(rf[s]); }
+}
+
+Test(fast, one_output_same_bits_as_scalar)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(100000);
+    bcev_rng_seed(&rng, 19);
+    for (int probs = 0; probs < 2; probs++)
+        for (int f32 = 0; f32 < 2; f32++)
+            for (int which = 0; which < 2; which++)
+                one_output_case(probs, f32, which, n);
 }

@@ -7,12 +7,18 @@
  *   VHOT(x, y)         lane mask: the lanes the vector path computes
  *   VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr)  the level-1 evaluation on them (a
  *                      *_hot_tmpl.h function: the scalar kernel's statements)
- * Two groups of VW lanes at a time: when every lane is hot, the level-1
- * evaluation runs on the lanes; each lane is then finished by the scalar
- * kernel's finishing code (weight, reduction factor, rounding test, slow
- * path, rounding, accumulation in index order), so results and reductions
- * are bit-identical to the scalar kernel's.  Any other group (a special or
- * cold lane) and the tail go through the scalar per-sample code.
+ * Optionally (AVX2+FMA kernels) VFAST / VFAST32: the double-only fast level 1
+ * (x86/simd_*_form.h, scalar/*_fast_hot_tmpl.h).
+ * Two groups of VW lanes at a time.  Calls without weights, reduction or
+ * gradient factor first try the fast level 1 on every group: a group whose
+ * lanes are all hot and pass its rounding tests (results provably those of
+ * the dd path and its finishing code) is stored on the vectors.  Otherwise,
+ * and for the other calls, the dd level 1 runs on the hot lanes (the scalar
+ * kernel's statements) and each lane is finished by the scalar kernel's
+ * finishing code (weight, reduction factor, rounding test, slow path,
+ * rounding, accumulation in index order); a lane that is not hot (special
+ * or cold) and the tail go through the scalar per-sample code.  So results
+ * and reductions are bit-identical to the scalar kernel's.
  */
 #if defined(BCE_FAST_STATS) && !defined(BCE_FAST_STATS_DEFINED)
 #define BCE_FAST_STATS_DEFINED
@@ -109,8 +115,8 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
 #ifdef HAVE_VFAST
         const int fast = !w && !kp->has_gscale && !kp->reduce;
 #endif
-        /* two independent groups of 4 per iteration: the dependency chains
-         * of the double-double code are long, two interleave well */
+        /* NG independent groups per iteration: the dependency chains are
+         * long, two groups interleave well */
         for (; i + NG * VW <= n; i += NG * VW) {
             VD z[NG], yv[NG];
             VI hot[NG];

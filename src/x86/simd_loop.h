@@ -8,7 +8,8 @@
  *   VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr)  the level-1 evaluation on them (a
  *                      *_hot_tmpl.h function: the scalar kernel's statements)
  * Optionally (AVX2+FMA kernels) VFAST / VFAST32: the double-only fast level 1
- * (x86/simd_*_form.h, scalar/*_fast_hot_tmpl.h).
+ * (x86/simd_logits_form.h, x86/simd_probs_form.h; scalar/logits_fast_hot_tmpl.h,
+ * scalar/probs_fast_hot_tmpl.h).
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
  * gradient factor first try the fast level 1 on every group: a group whose
  * lanes are all hot and pass its rounding tests (results provably those of

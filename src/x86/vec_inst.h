@@ -89,6 +89,7 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
 #include "scalar/probs_hot_tmpl.h"
+#include "scalar/logreg_l1_tmpl.h"
 #ifdef VDD_FMA
 /* the double-only fast level 1 (needs a hardware FMA) */
 #define EL_FMA(a, b, c) VDD_FMA((a), (b), (c))

@@ -7,13 +7,103 @@
  *   VHOT(x, y)         lane mask: the lanes the vector path computes
  *   VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr)  the level-1 evaluation on them (a
  *                      *_hot_tmpl.h function: the scalar kernel's statements)
- * Two groups of VW lanes at a time: when every lane is hot, the level-1
- * evaluation runs on the lanes; each lane is then finished by the scalar
- * kernel's finishing code (weight, reduction factor, rounding test, slow
- * path, rounding, accumulation in index order), so results and reductions
- * are bit-identical to the scalar kernel's.  Any other group (a special or
- * cold lane) and the tail go through the scalar per-sample code.
+ * Optionally (AVX2+FMA kernels) VFAST / VFAST32: the double-only fast level 1
+ * (x86/simd_logits_form.h, x86/simd_probs_form.h; scalar/logits_fast_hot_tmpl.h,
+ * scalar/probs_fast_hot_tmpl.h).
+ * Two groups of VW lanes at a time.  Calls without weights, reduction or
+ * gradient factor first try the fast level 1 on every group: a group whose
+ * lanes are all hot and pass its rounding tests (results provably those of
+ * the dd path and its finishing code) is stored on the vectors.  Otherwise,
+ * and for the other calls, the dd level 1 runs on the hot lanes (the scalar
+ * kernel's statements) and each lane is finished by the scalar kernel's
+ * finishing code (weight, reduction factor, rounding test, slow path,
+ * rounding, accumulation in index order); a lane that is not hot (special
+ * or cold) and the tail go through the scalar per-sample code.  So results
+ * and reductions are bit-identical to the scalar kernel's.
  */
+#if defined(BCE_FAST_STATS) && !defined(BCE_FAST_STATS_DEFINED)
+#define BCE_FAST_STATS_DEFINED
+#include <stdio.h>
+/* development counters: fast groups that fell back / passed */
+__attribute__((weak)) long bce_fast_stats[2];
+__attribute__((destructor)) static void bce_fast_stats_print(void)
+{
+    if (bce_fast_stats[0] + bce_fast_stats[1])
+        fprintf(stderr, "fast path: %ld groups fell back, %ld passed\n",
+                bce_fast_stats[0], bce_fast_stats[1]);
+}
+#endif
+#if (defined(VFAST) && defined(STOREV)) || ((defined(VFAST) || defined(VFAST32)) && defined(STOREVF))
+#define HAVE_VFAST 1
+/* The fast level 1 on one group (no weights, reduction or factor): the
+ * lanes whose results are proven to be the dd path's (f64: its value and
+ * the exact one both within the tested interval) or the correctly rounded
+ * float (f32: so are the dd path's and the slow path's), and those results
+ * as doubles (*Lo, *Go; the f32 kernels round them to float on storing). */
+static inline VI PFX(vfast)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
+{
+    const VD zero = VSPLAT(0.0);
+    VI ok = VSPLAT(1.0) > zero;
+#if defined(STOREVF) && defined(VFAST32)
+    /* f32 outputs: the plain-double level 1 and the float rounding test */
+    VD fLe = zero, fGe = zero;
+    *Lo = *Go = zero;
+    VFAST32(z, yv, kp, Lo, &fLe, Go, &fGe);
+    if (kp->want_loss) ok &= VFN(f32d_safe)(*Lo, fLe);
+    if (kp->want_grad) ok &= VFN(f32d_safe)(*Go, fGe);
+#else
+    VDD fL = VFN(make)(zero, zero), fG = fL;
+    VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
+    ok &= VFAST(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
+#ifdef STOREV
+    if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);
+    if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);
+#else
+    if (kp->want_loss) ok &= VFN(f32_fast_safe)(fL, fLe);
+    if (kp->want_grad) ok &= VFN(f32_fast_safe)(fG, fGe);
+#endif
+    *Lo = fL.hi + fL.lo;
+    *Go = fG.hi + fG.lo;
+#endif
+    return ok;
+}
+#endif
+
+/* Group h of the iteration at i where some lane is not hot or fails the
+ * fast path's test: lane by lane, in index order, the scalar per-sample code
+ * (not hot), the fast result (fok), or the dd path on the vectors (computed
+ * once, if a lane needs it) finished by the scalar finishing code. */
+__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
+                                    VD fL, VD fG, const FT *x, const FT *y,
+                                    const FT *w, const bce_kparams *kp,
+                                    FT *loss, FT *grad, bce_acc *acc)
+{
+    const VD zero = VSPLAT(0.0);
+    VDD Lv = VFN(make)(zero, zero), Gv = Lv;
+    VD Le = zero, Ge = zero;
+    int dd_done = 0;
+    for (size_t l = 0; l < VW; l++) {
+        size_t k = k0 + l;
+        if (!hot[l]) {
+            PFX(one)(k, x, y, w, kp, loss, grad, acc);
+            continue;
+        }
+        if (fok[l]) {
+            if (kp->want_grad) grad[k] = (FT)fG[l];
+            if (kp->want_loss) loss[k] = (FT)fL[l];
+            continue;
+        }
+        if (!dd_done) {
+            VEVAL(z, yv, kp, &Lv, &Le, &Gv, &Ge);
+            dd_done = 1;
+        }
+        bce_res L = { { Lv.hi[l], Lv.lo[l] }, 0, Le[l] };
+        bce_res G = { { Gv.hi[l], Gv.lo[l] }, 0, Ge[l] };
+        double wi = w ? (double)w[k] : 1.0;
+        PFX(finish)(k, z[l], yv[l], wi, w != NULL, kp, L, G, loss, grad, acc);
+    }
+}
+
 void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                  const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
@@ -23,19 +113,65 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
 #endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
-        /* two independent groups of 4 per iteration: the dependency chains
-         * of the double-double code are long, two interleave well */
+#ifdef HAVE_VFAST
+        const int fast = !w && !kp->has_gscale && !kp->reduce;
+#endif
+        /* NG independent groups per iteration: the dependency chains are
+         * long, two groups interleave well */
         for (; i + NG * VW <= n; i += NG * VW) {
             VD z[NG], yv[NG];
+            VI hot[NG];
             int all = 1;
             for (int h = 0; h < NG; h++) {
                 z[h] = LOADV(x + i + VW * h);
                 yv[h] = LOADV(y + i + VW * h);
-                all &= VALL(VHOT(z[h], yv[h]));
+                hot[h] = VHOT(z[h], yv[h]);
+                all &= VALL(hot[h]);
             }
             if (!all) {
-                for (size_t l = 0; l < NG * VW; l++)
-                    PFX(one)(i + l, x, y, w, kp, loss, grad, acc);
+                /* the vector code runs on whole groups: give the lanes
+                 * that are not hot a harmless hot input (0.5, 0.5) -- their
+                 * results are not used (the scalar code reads x[], y[]) */
+                const VD half = VSPLAT(0.5);
+                for (int h = 0; h < NG; h++) {
+                    z[h] = EL_SEL(hot[h], z[h], half);
+                    yv[h] = EL_SEL(hot[h], yv[h], half);
+                }
+            }
+#ifdef HAVE_VFAST
+            if (fast) {
+                /* the fast level 1 on every group; a group whose lanes are
+                 * all hot and pass is stored on the vectors */
+                VD fL[NG], fG[NG];
+                VI fok[NG];
+                for (int h = 0; h < NG; h++)
+                    fok[h] = PFX(vfast)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
+                for (int h = 0; h < NG; h++) {
+#ifdef BCE_FAST_STATS
+                    bce_fast_stats[VALL(fok[h])]++;
+#endif
+                    if (VALL(fok[h])) {
+#ifdef STOREV
+                        if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
+                        if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
+#else
+                        if (kp->want_grad) STOREVF(grad + i + VW * h, fG[h]);
+                        if (kp->want_loss) STOREVF(loss + i + VW * h, fL[h]);
+#endif
+                    } else {
+                        PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], fok[h],
+                                         fL[h], fG[h], x, y, w, kp, loss, grad, acc);
+                    }
+                }
+                continue;
+            }
+#endif
+            if (!all) {
+                /* a cold or special lane: the scalar per-sample code for
+                 * it, the dd path on the vectors for the hot lanes */
+                for (int h = 0; h < NG; h++)
+                    PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], zero < zero,
+                                     zero, zero, x, y, w, kp, loss, grad, acc);
                 continue;
             }
             VDD Lv[NG], Gv[NG];

@@ -6,3 +6,18 @@
 #define VHOT(x, y) ((x >= 0x1p-800) & (x < 1.0) & ((y == 0.0) | (y >= 0x1p-900)))
 #define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) \
     VEL(probs_normal)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lerr), (Gv), (Gerr))
+#ifdef VDD_FMA
+/* the double-only fast level 1 (probs_fast_hot_tmpl.h): one log for groups
+ * of hard labels, two otherwise */
+static inline VI vprobs_fast(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *Lef,
+                             VD *Led, VDD *Gv, VD *Gef, VD *Ged)
+{
+    if (VALL((y == 0.0) | (y == 1.0)))
+        VEL(probs_fast_hard)(p, y, kp->want_loss, kp->want_grad, Lv, Lef, Led, Gv, Gef, Ged);
+    else
+        VEL(probs_fast_soft)(p, y, kp->want_loss, kp->want_grad, Lv, Lef, Led, Gv, Gef, Ged);
+    return p > 0.0;                                   /* every lane */
+}
+#define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
+    vprobs_fast((x), (y), (kp), (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
+#endif

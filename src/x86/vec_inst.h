@@ -90,3 +90,57 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #include "scalar/logits_hot_tmpl.h"
 #include "scalar/probs_hot_tmpl.h"
 #include "scalar/logreg_l1_tmpl.h"
+#ifdef VDD_FMA
+/* the double-only fast level 1 (needs a hardware FMA) */
+#define EL_FMA(a, b, c) VDD_FMA((a), (b), (c))
+#ifdef VLOOKUP2
+#define EL_LOOKUP2(tab, idx, c0, c1) VLOOKUP2((tab), (idx), (c0), (c1))
+#endif
+#include "scalar/logits_fast_hot_tmpl.h"
+#include "scalar/probs_fast_hot_tmpl.h"
+
+/* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact
+ * value and the dd path's value both lie within err of hi + lo: do all
+ * values in [hi + lo - err, hi + lo + err] round to one double?  With
+ * e = err (1 + 2^-50) + |lo| 2^-52, RN(lo -+ e) moves at least err, and RN
+ * is monotonic: RN(hi + RN(lo - e)) == RN(hi + RN(lo + e)) proves it.
+ * That double is then RN(hi + lo) = hi + lo. */
+static inline VI VFN(f64_safe)(VDD v, VD err)
+{
+    VD e = err * (1 + 0x1p-50) + EL_ABS(v.lo) * 0x1p-52;
+    return (v.hi + (v.lo - e)) == (v.hi + (v.lo + e));
+}
+
+/* float rounding test of a fast result v = hi + lo with |v - exact| <= err,
+ * err <= 2^-60 |v| (the fast level 1: <= 2^-64.5): d = RN(hi + lo) is
+ * within 2^-53 |d| + err of the exact value; e = 2^-50 |d| >= that plus the
+ * roundings of d -+ e (<= 2^-53 |d| each), so RN(d -+ e) bracket every
+ * candidate, and if both round to one float (RN_f32 is monotonic), so do
+ * the exact value and d itself: (float)d is the correctly rounded float.
+ * Lanes where err is not <= 2^-60 |d| fail (so does NaN). */
+static inline VI VFN(f32_fast_safe)(VDD v, VD err)
+{
+    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
+    VD d = v.hi + v.lo;
+    VD ad = EL_ABS(d);
+    VD e = ad * 0x1p-50;
+    vfs fa = __builtin_convertvector(d - e, vfs), fb = __builtin_convertvector(d + e, vfs);
+    VI eq = __builtin_convertvector(fa == fb, VI);
+    return eq & (err <= ad * 0x1p-60);
+}
+
+/* float rounding test of a double d with |d - exact| <= err, err <= 2^-48
+ * |d| (else the lane fails): e = 2^-47 |d|; RN(d -+ e) is at least err away
+ * from d (its rounding <= 2^-53 |d| (1 + 2^-47)), so if both round to one
+ * float, every value within err of d does (RN_f32 is monotonic): (float)d
+ * is the correctly rounded float of the exact value. */
+static inline VI VFN(f32d_safe)(VD d, VD err)
+{
+    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
+    VD ad = EL_ABS(d);
+    VD e = ad * 0x1p-47;
+    vfs fa = __builtin_convertvector(d - e, vfs), fb = __builtin_convertvector(d + e, vfs);
+    VI eq = __builtin_convertvector(fa == fb, VI);
+    return eq & (err <= ad * 0x1p-48);
+}
+#endif

@@ -31,6 +31,18 @@ static inline int v4_all(v4i m) { return _mm256_movemask_pd((__m256d)m) == 0xf; 
 #define VLOOKUP(tab, idx, col) \
     ((v4d){ (tab)[(idx)[0]][col], (tab)[(idx)[1]][col], (tab)[(idx)[2]][col], (tab)[(idx)[3]][col] })
 #define VLOOKUP1(tab, idx) ((v4d){ (tab)[(idx)[0]], (tab)[(idx)[1]], (tab)[(idx)[2]], (tab)[(idx)[3]] })
+/* (tab)[idx][0] and (tab)[idx][1] per lane, for rows of 3 doubles: one
+ * 16-byte load per lane and a 4x2 transpose (the fast level 1's tables) */
+static inline void v4_lookup2(const double (*tab)[3], v4i idx, v4d *c0, v4d *c1)
+{
+    __m128d r0 = _mm_loadu_pd(tab[idx[0]]), r1 = _mm_loadu_pd(tab[idx[1]]);
+    __m128d r2 = _mm_loadu_pd(tab[idx[2]]), r3 = _mm_loadu_pd(tab[idx[3]]);
+    __m256d A = _mm256_insertf128_pd(_mm256_castpd128_pd256(r0), r2, 1);
+    __m256d B = _mm256_insertf128_pd(_mm256_castpd128_pd256(r1), r3, 1);
+    *c0 = (v4d)_mm256_unpacklo_pd(A, B);
+    *c1 = (v4d)_mm256_unpackhi_pd(A, B);
+}
+#define VLOOKUP2(tab, idx, c0, c1) v4_lookup2((tab), (idx), (c0), (c1))
 #define VDD_FMA(a, b, c) ((v4d)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 #include "x86/vec_inst.h"
 

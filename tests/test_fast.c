@@ -1,0 +1,402 @@
+/*
+ * test_fast.c -- the double-only fast level 1 of the AVX2 logits kernels
+ * (src/scalar/logits_fast_hot_tmpl.h) against MPFR, before any rounding:
+ *   - exp_lean: relative error <= 2^-67 (its budget, 2^-67.5 by hand);
+ *   - log_1to2: relative error <= 2^-65 on D = 1 + e, Dh in [1, 2];
+ *   - logits_fast: every result's attached bound (Lef, Gef) holds, for hard
+ *     and soft labels; the relative maxima are printed (docs/ACCURACY.md).
+ * The rounding tests of x86/simd_loop.h rely on exactly these bounds.
+ * This file is compiled with -mavx2 -mfma (tests/meson.build); the suite
+ * skips when the CPU cannot run AVX2.  Fixed seeds; BCE_TEST_SAMPLES scales.
+ */
+#include <criterion/criterion.h>
+#include <mpfr.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "x86/avx2/vec_avx2.h"
+#include "bce_verify.h"
+
+/* 2200 bits: the sum of two doubles (and of three, for D) is exact, and
+ * the reference is accurate far below the smallest bound checked here (a
+ * gradient -1 + s0 with s0 ~ 2^-866 has a bound near 2^-918). */
+#define PREC 2200
+
+static bcev_rng rng;
+static uint64_t rnd64(void) { return bcev_rng_next(&rng); }
+static double rnd01(void) { return bcev_rng_unif(&rng); }
+
+static long samples(long dflt)
+{
+    const char *s = getenv("BCE_TEST_SAMPLES");
+    long v = s ? atol(s) : 0;
+    return v > 0 ? v : dflt;
+}
+
+static int have_avx2(void) { return bce_isa_available("avx2"); }
+
+typedef struct { double maxrel, x, y; long viol, n; } stat_t;
+
+/* relative error of (hi + lo) 2^E against exact; returns it (double) */
+static double relerr(double hi, double lo, long E, mpfr_t exact)
+{
+    mpfr_t g;
+    mpfr_init2(g, PREC);
+    mpfr_set_d(g, hi, MPFR_RNDN);
+    mpfr_add_d(g, g, lo, MPFR_RNDN);
+    mpfr_mul_2si(g, g, E, MPFR_RNDN);
+    mpfr_sub(g, g, exact, MPFR_RNDN);
+    mpfr_div(g, g, exact, MPFR_RNDN);
+    mpfr_abs(g, g, MPFR_RNDN);
+    double r = mpfr_get_d(g, MPFR_RNDU);
+    mpfr_clear(g);
+    return r;
+}
+
+/* |hi + lo - exact| <= bound ?  (all in MPFR) */
+static int within(double hi, double lo, double bound, mpfr_t exact)
+{
+    mpfr_t g;
+    mpfr_init2(g, PREC);
+    mpfr_set_d(g, hi, MPFR_RNDN);
+    mpfr_add_d(g, g, lo, MPFR_RNDN);
+    mpfr_sub(g, g, exact, MPFR_RNDN);
+    mpfr_abs(g, g, MPFR_RNDN);
+    int ok = mpfr_cmp_d(g, bound) <= 0;
+    mpfr_clear(g);
+    return ok;
+}
+
+static void note(stat_t *st, double rel, double x, double y)
+{
+    st->n++;
+    if (rel > st->maxrel) { st->maxrel = rel; st->x = x; st->y = y; }
+}
+
+static double rand_logit(void)
+{
+    double u = rnd01();
+    double mag = u < 0.05 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 899) - 1)
+               : (u < 0.9 ? rnd01() * 40.0 : rnd01() * 600.0);
+    if (mag < 0x1p-900) mag = 0x1p-900;
+    if (mag > 600.0) mag = 600.0;
+    return (rnd64() & 1) ? mag : -mag;
+}
+
+Test(fast, exp_lean)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 11);
+    stat_t st = { 0 };
+    mpfr_t ex;
+    mpfr_init2(ex, PREC);
+    for (long i = 0; i < n; i += 4) {
+        v4d x;
+        for (int l = 0; l < 4; l++) x[l] = -__builtin_fabs(rand_logit());
+        v4i E;
+        v4dd m = v4_el_exp_lean(x, &E);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, x[l], MPFR_RNDN);
+            mpfr_exp(ex, ex, MPFR_RNDN);
+            note(&st, relerr(m.hi[l], m.lo[l], E[l], ex), x[l], 0);
+        }
+    }
+    printf("fast exp_lean: max rel err %.3g (2^%.2f) at x=%a (%ld samples)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.n);
+    cr_expect(st.maxrel <= 0x1p-67, "exp_lean rel err %g > 2^-67 at x=%a", st.maxrel, st.x);
+    mpfr_clear(ex);
+}
+
+Test(fast, log_1to2)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 12);
+    stat_t st = { 0 };
+    mpfr_t ex, t;
+    mpfr_inits2(PREC, ex, t, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        /* D = 1 + e as the kernel forms it: Dh + Dl = 1 + eh exactly (Dl
+         * the TwoSum error), Du = el, |el| <= ulp(eh)/2 */
+        v4d Dh, Dl, Du;
+        for (int l = 0; l < 4; l++) {
+            double u = rnd01();
+            double e = u < 0.3 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 866) - 1)
+                               : (u < 0.5 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 10) - 1)
+                                          : rnd01());
+            double el = e * 0x1p-53 * (2 * rnd01() - 1);
+            double h = 1.0 + e;
+            Dh[l] = h; Dl[l] = (1.0 - h) + e; Du[l] = el;
+        }
+        v4dd r = v4_el_log_1to2(Dh, Dl, Du);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, Dh[l], MPFR_RNDN);
+            mpfr_add_d(ex, ex, Dl[l], MPFR_RNDN);
+            mpfr_add_d(ex, ex, Du[l], MPFR_RNDN);
+            mpfr_log(ex, ex, MPFR_RNDN);
+            note(&st, relerr(r.hi[l], r.lo[l], 0, ex), Dh[l], Dl[l] + Du[l]);
+        }
+    }
+    printf("fast log_1to2: max rel err %.3g (2^%.2f) at Dh=%a Dl+Du=%a (%ld samples)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.y, st.n);
+    cr_expect(st.maxrel <= 0x1p-65, "log_1to2 rel err %g > 2^-65", st.maxrel);
+    mpfr_clears(ex, t, (mpfr_ptr)0);
+}
+
+/* the exact loss and gradient (libbce-verify's reference) */
+static void exact_logits(double z, double y, mpfr_t L, mpfr_t G)
+{
+    bcev_sample smp = { z, y, 1.0 };
+    bcev_exact(BCEV_LOGITS, &smp, NULL, 1.0, PREC, L, G);
+}
+
+static void run_logits(int soft, uint64_t seed)
+{
+    long n = samples(100000);
+    bcev_rng_seed(&rng, seed);
+    stat_t sl = { 0 }, sg = { 0 };
+    mpfr_t L, G;
+    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        v4d z, y;
+        for (int l = 0; l < 4; l++) {
+            z[l] = rand_logit();
+            y[l] = soft ? rnd01() : (double)(rnd64() & 1);
+        }
+        v4dd Lv, Gv;
+        v4d Lef, Led, Gef, Ged;
+        (void)v4_el_logits_fast(z, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        for (int l = 0; l < 4; l++) {
+            exact_logits(z[l], y[l], L, G);
+            if (!within(Lv.hi[l], Lv.lo[l], Lef[l], L) && sl.viol++ < 5)
+                cr_log_error("loss z=%a y=%a: error exceeds Lef=%a", z[l], y[l], Lef[l]);
+            if (!within(Gv.hi[l], Gv.lo[l], Gef[l], G) && sg.viol++ < 5)
+                cr_log_error("grad z=%a y=%a: error exceeds Gef=%a", z[l], y[l], Gef[l]);
+            note(&sl, relerr(Lv.hi[l], Lv.lo[l], 0, L), z[l], y[l]);
+            if (!soft) note(&sg, relerr(Gv.hi[l], Gv.lo[l], 0, G), z[l], y[l]);
+        }
+    }
+    printf("fast logits (%s labels): loss max rel err %.3g (2^%.2f) at z=%a y=%a",
+           soft ? "soft" : "hard", sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y);
+    if (!soft)
+        printf("; grad %.3g (2^%.2f) at z=%a y=%a", sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
+    printf(" (%ld samples)\n", sl.n);
+    cr_expect_eq(sl.viol, 0, "loss bound Lef violated %ld times", sl.viol);
+    cr_expect_eq(sg.viol, 0, "grad bound Gef violated %ld times", sg.viol);
+    /* the budgets stated in the header: loss 1.3125 2^-65 + 2^-100,
+     * sigma 2^-66.9 (hard labels: |g| >= s0) */
+    cr_expect(sl.maxrel <= 0x1.5p-65 + 0x1p-100, "loss rel err %g", sl.maxrel);
+    if (!soft) cr_expect(sg.maxrel <= 0x1.2p-67, "grad rel err %g", sg.maxrel);
+    mpfr_clears(L, G, (mpfr_ptr)0);
+}
+
+Test(fast, logits_hard_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_logits(0, 13);
+}
+
+Test(fast, logits_soft_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_logits(1, 14);
+}
+
+/* the float outputs' plain-double level 1: attached bounds, on float
+ * inputs (the f32 kernels widen floats), hard and soft labels */
+Test(fast, logits_fast32_bounds)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(100000);
+    bcev_rng_seed(&rng, 15);
+    stat_t sl = { 0 }, sg = { 0 };
+    mpfr_t L, G;
+    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        v4d z, y;
+        for (int l = 0; l < 4; l++) {
+            z[l] = (float)rand_logit();
+            if (z[l] == 0.0) z[l] = 0x1p-126;
+            y[l] = (i & 4) ? (float)rnd01() : (double)(rnd64() & 1);
+        }
+        v4d Ld, Le, Gd, Ge;
+        v4_el_logits_fast32(z, y, 1, 1, &Ld, &Le, &Gd, &Ge);
+        for (int l = 0; l < 4; l++) {
+            exact_logits(z[l], y[l], L, G);
+            if (!within(Ld[l], 0.0, Le[l], L) && sl.viol++ < 5)
+                cr_log_error("loss z=%a y=%a: error exceeds Le=%a", z[l], y[l], Le[l]);
+            if (!within(Gd[l], 0.0, Ge[l], G) && sg.viol++ < 5)
+                cr_log_error("grad z=%a y=%a: error exceeds Ge=%a", z[l], y[l], Ge[l]);
+            note(&sl, relerr(Ld[l], 0.0, 0, L), z[l], y[l]);
+            if (y[l] == 0.0 || y[l] == 1.0) note(&sg, relerr(Gd[l], 0.0, 0, G), z[l], y[l]);
+        }
+    }
+    printf("fast32 logits: loss max rel err %.3g (2^%.2f) at z=%a y=%a; grad (hard) %.3g (2^%.2f) at z=%a y=%a\n",
+           sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
+           sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
+    cr_expect_eq(sl.viol, 0, "loss bound Le violated %ld times", sl.viol);
+    cr_expect_eq(sg.viol, 0, "grad bound Ge violated %ld times", sg.viol);
+    /* budgets: loss <= 2^-49.9 + 2^-51.4 = 2^-49.4 relative, hard grad <= 2^-50.5 */
+    cr_expect(sl.maxrel <= 0x1p-49, "loss rel err %g", sl.maxrel);
+    cr_expect(sg.maxrel <= 0x1p-50, "grad rel err %g", sg.maxrel);
+    mpfr_clears(L, G, (mpfr_ptr)0);
+}
+
+static double rand_prob(void)
+{
+    double u = rnd01(), p;
+    if (u < 0.3) p = rnd01();
+    else if (u < 0.6) p = __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 799) - 2);
+    else p = 1.0 - __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 52) - 2);
+    if (!(p < 1.0)) p = 0.5;
+    if (p < 0x1p-800) p = 0x1p-800;
+    return p;
+}
+
+Test(fast, log_fast)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 16);
+    stat_t st = { 0 };
+    mpfr_t ex;
+    mpfr_init2(ex, PREC);
+    for (long i = 0; i < n; i += 4) {
+        v4d xh, xl;
+        for (int l = 0; l < 4; l++) {
+            double p = rand_prob();
+            if (rnd64() & 1) { xh[l] = p; xl[l] = 0.0; }
+            else { double q = 1.0 - p; xh[l] = q; xl[l] = (1.0 - q) - p; }  /* 1 - p exactly */
+        }
+        v4dd r = v4_el_log_fast(xh, xl);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, xh[l], MPFR_RNDN);
+            mpfr_add_d(ex, ex, xl[l], MPFR_RNDN);
+            mpfr_log(ex, ex, MPFR_RNDN);
+            note(&st, relerr(r.hi[l], r.lo[l], 0, ex), xh[l], xl[l]);
+        }
+    }
+    printf("fast log_fast: max rel err %.3g (2^%.2f) at xh=%a xl=%a (%ld samples)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.y, st.n);
+    cr_expect(st.maxrel <= 0x1p-65, "log_fast rel err %g > 2^-65", st.maxrel);
+    mpfr_clear(ex);
+}
+
+static void run_probs(int soft, uint64_t seed)
+{
+    long n = samples(100000);
+    bcev_rng_seed(&rng, seed);
+    stat_t sl = { 0 }, sg = { 0 };
+    mpfr_t L, G;
+    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        v4d p, y;
+        for (int l = 0; l < 4; l++) {
+            p[l] = rand_prob();
+            y[l] = soft ? (rnd64() % 8 == 0 ? p[l] : rnd01()) : (double)(rnd64() & 1);
+            if (y[l] != 0.0 && y[l] < 0x1p-900) y[l] = 0.0;
+        }
+        v4dd Lv, Gv;
+        v4d Lef, Led, Gef, Ged;
+        if (soft) v4_el_probs_fast_soft(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        else v4_el_probs_fast_hard(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        for (int l = 0; l < 4; l++) {
+            bcev_sample smp = { p[l], y[l], 1.0 };
+            bcev_exact(BCEV_PROBS, &smp, NULL, 1.0, PREC, L, G);
+            if (!within(Lv.hi[l], Lv.lo[l], Lef[l], L) && sl.viol++ < 5)
+                cr_log_error("loss p=%a y=%a: error exceeds Lef=%a", p[l], y[l], Lef[l]);
+            if (!within(Gv.hi[l], Gv.lo[l], Gef[l], G) && sg.viol++ < 5)
+                cr_log_error("grad p=%a y=%a: error exceeds Gef=%a", p[l], y[l], Gef[l]);
+            note(&sl, relerr(Lv.hi[l], Lv.lo[l], 0, L), p[l], y[l]);
+            if (mpfr_zero_p(G)) {
+                if (!(Gv.hi[l] == 0.0 && Gv.lo[l] == 0.0 && !__builtin_signbit(Gv.hi[l] + Gv.lo[l])) && sg.viol++ < 5)
+                    cr_log_error("grad p=%a y=%a: exact 0, got %a + %a", p[l], y[l], Gv.hi[l], Gv.lo[l]);
+                continue;
+            }
+            note(&sg, relerr(Gv.hi[l], Gv.lo[l], 0, G), p[l], y[l]);
+        }
+    }
+    printf("fast probs (%s labels): loss max rel err %.3g (2^%.2f) at p=%a y=%a; grad %.3g (2^%.2f) at p=%a y=%a\n",
+           soft ? "soft" : "hard", sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
+           sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
+    cr_expect_eq(sl.viol, 0, "loss bound Lef violated %ld times", sl.viol);
+    cr_expect_eq(sg.viol, 0, "grad bound Gef violated %ld times", sg.viol);
+    mpfr_clears(L, G, (mpfr_ptr)0);
+}
+
+Test(fast, probs_hard_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs(0, 17);
+}
+
+Test(fast, probs_soft_labels)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs(1, 18);
+}
+
+/* The kernels with the fast path against the scalar kernel, bit for bit,
+ * for calls with one output only (loss or gradient NULL: the fast path's
+ * want_loss / want_grad variants), both forms and types, hard and soft
+ * labels, with cold lanes (|z| > 600, p = 1, y tiny) mixed in.
+ * (tests/test_isa.c covers calls with both outputs.) */
+static void one_output_case(int probs, int f32, int which, long n)
+{
+    double *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+    double *r[2];
+    float *xf = malloc((size_t)n * sizeof *xf), *yf = malloc((size_t)n * sizeof *yf);
+    float *rf[2];
+    for (int s = 0; s < 2; s++) { r[s] = malloc((size_t)n * sizeof **r); rf[s] = malloc((size_t)n * sizeof **rf); }
+    for (long i = 0; i < n; i++) {
+        unsigned m = (unsigned)(rnd64() % 16);
+        x[i] = probs ? rand_prob() : rand_logit();
+        if (m == 0) x[i] = probs ? 1.0 : 700.0 * ((rnd64() & 1) ? 1 : -1);
+        y[i] = (i & 1) ? rnd01() : (double)(rnd64() & 1);
+        if (m == 1) y[i] = 0x1p-1000;
+        xf[i] = (float)x[i];
+        if (probs && !(xf[i] > 0.0f)) xf[i] = 0x1p-126f;
+        yf[i] = (float)y[i];
+    }
+    const char *isa[2] = { "scalar", "avx2" };
+    for (int s = 0; s < 2; s++) {
+        cr_assert_eq(bce_set_isa(isa[s]), BCE_OK);
+        bce_status st;
+        if (!f32) {
+            double *L = which == 0 ? r[s] : NULL, *G = which == 1 ? r[s] : NULL;
+            st = probs ? bce_probs_f64((size_t)n, x, y, NULL, NULL, L, G)
+                       : bce_logits_f64((size_t)n, x, y, NULL, NULL, L, G);
+        } else {
+            float *L = which == 0 ? rf[s] : NULL, *G = which == 1 ? rf[s] : NULL;
+            st = probs ? bce_probs_f32((size_t)n, xf, yf, NULL, NULL, L, G)
+                       : bce_logits_f32((size_t)n, xf, yf, NULL, NULL, L, G);
+        }
+        cr_assert_eq(st, BCE_OK, "status %d", (int)st);
+    }
+    bce_set_isa("auto");
+    long bad = 0;
+    for (long i = 0; i < n; i++) {
+        int diff = f32 ? memcmp(&rf[0][i], &rf[1][i], sizeof(float))
+                       : memcmp(&r[0][i], &r[1][i], sizeof(double));
+        if (diff && bad++ < 3)
+            cr_log_error("%s %s %s: x=%a y=%a scalar %a avx2 %a", probs ? "probs" : "logits",
+                         f32 ? "f32" : "f64", which ? "grad" : "loss", f32 ? (double)xf[i] : x[i],
+                         f32 ? (double)yf[i] : y[i], f32 ? (double)rf[0][i] : r[0][i],
+                         f32 ? (double)rf[1][i] : r[1][i]);
+    }
+    cr_expect_eq(bad, 0, "%ld differences", bad);
+    free(x); free(y); free(xf); free(yf);
+    for (int s = 0; s < 2; s++) { free(r[s]); free(rf[s]); }
+}
+
+Test(fast, one_output_same_bits_as_scalar)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(100000);
+    bcev_rng_seed(&rng, 19);
+    for (int probs = 0; probs < 2; probs++)
+        for (int f32 = 0; f32 < 2; f32++)
+            for (int which = 0; which < 2; which++)
+                one_output_case(probs, f32, which, n);
+}

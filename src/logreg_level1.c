@@ -53,6 +53,11 @@ static double down(double v, int S)
 void bce_lr_level1(double zh, double zl, const bce_lab *lab, int want_loss,
                    int want_h, bce_lr_row *o)
 {
+    if (BCE_LR_NORMAL(bce_fabs(zh)) && lab->exact) {
+        /* plain labels: the double-only level 1, as the SIMD blocks */
+        bce_el_lr_fast(zh, zl, lab->alpha.hi, want_loss, want_h, &o->L, &o->G, &o->H);
+        return;
+    }
     if (BCE_LR_NORMAL(bce_fabs(zh))) {
         /* the statements of the SIMD blocks (scalar/logreg_l1_tmpl.h) */
         bce_el_lr_normal(zh, zl, lab->alpha, lab->beta, lab->N, lab->exact,

@@ -71,7 +71,13 @@
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
 #include "scalar/probs_hot_tmpl.h"
+/* the double-only fast level 1, for the fused logistic regression's rows:
+ * fma() is correctly rounded (hardware or glibc's software), so the scalar
+ * rows give the AVX2 rows' bits */
+#define EL_FMA(a, b, c) __builtin_fma((a), (b), (c))
+#include "scalar/logits_fast_hot_tmpl.h"
 #include "scalar/logreg_l1_tmpl.h"
+#undef EL_FMA
 #undef EL_M
 #undef EL_SEL
 #undef EL_ABS

@@ -51,3 +51,56 @@ static inline void EL_FN(lr_normal)(EL_V zh, EL_V zl, EL_DD alpha, EL_DD beta,
         *Ho = EL_FN(sel_dd)(app, EL_DDFN(dd_add_d)(H, EL_SEL(pos, -d, d)), H);
     }
 }
+
+#ifdef EL_FMA
+/* lr_normal for plain labels (alpha = y, beta = 1 - y, N = 1) with the
+ * double-only level 1 of logits_fast_hot_tmpl.h (which needs EL_FMA; the
+ * scalar instantiation uses libm's fma(), correctly rounded like the
+ * hardware's, so every ISA gets these bits).  Its bounds, absolute:
+ *   L: lg 1.3125 2^-65 + |L| 2^-100 <= 2^-62 L,
+ *   G: s0 2^-66.8 + 2^-104 (|G| + 2 s0 + C) <= 2^-62 (beta s + alpha (1-s)),
+ * the e1 of the fused bound (src/logreg_level1.c).  The Taylor step to
+ * zh + zl and h are as in lr_normal. */
+static inline void EL_FN(lr_fast)(EL_V zh, EL_V zl, EL_V y, int want_loss,
+                                  int want_h, EL_DD *Lo, EL_DD *Go, EL_DD *Ho)
+{
+    const EL_M pos = zh > 0.0;
+    EL_DD Lv, Gv;
+    EL_V e1, e2, e3, e4;
+    (void)EL_FN(logits_fast)(zh, y, want_loss, 1, &Lv, &e1, &e2, &Gv, &e3, &e4);
+    Gv = EL_DDFN(two_sum)(Gv.hi, Gv.lo);                /* normalised, exact */
+    /* C = beta (z > 0) or alpha, exact double-double */
+    EL_DD C;
+    {
+        EL_DD beta = EL_DDFN(two_sum)(EL_SPLAT(1.0), -y);
+        C.hi = EL_SEL(pos, beta.hi, y);
+        C.lo = EL_SEL(pos, beta.lo, EL_SPLAT(0.0));
+    }
+    EL_DD Ns0 = EL_FN(sel_dd)(pos, EL_DDFN(dd_sub)(C, Gv), EL_DDFN(dd_add)(Gv, C));
+    const EL_M npos = Ns0.hi > 0.0;
+    Ns0.hi = EL_SEL(npos, Ns0.hi, EL_SPLAT(0.0));
+    Ns0.lo = EL_SEL(npos, Ns0.lo, EL_SPLAT(0.0));
+    const EL_V s0 = Ns0.hi;
+    const EL_V hS = Ns0.hi * (1.0 - s0);
+    const EL_M nz = zl != 0.0;
+    Gv = EL_FN(sel_dd)(nz, EL_DDFN(dd_add_d)(Gv, hS * zl), Gv);
+    *Go = Gv;
+    if (want_loss) {
+        Lv = EL_DDFN(two_sum)(Lv.hi, Lv.lo);
+        *Lo = EL_FN(sel_dd)(nz, EL_DDFN(dd_add_d)(Lv, Gv.hi * zl), Lv);
+    }
+    if (want_h) {
+        /* s0 itself: the hard label on z's side (C = 0) */
+        EL_DD G2, L2;
+        EL_V f1, f2, f3, f4;
+        (void)EL_FN(logits_fast)(zh, EL_SEL(pos, EL_SPLAT(1.0), EL_SPLAT(0.0)), 0, 1,
+                                 &L2, &f1, &f2, &G2, &f3, &f4);
+        G2 = EL_DDFN(two_sum)(G2.hi, G2.lo);
+        const EL_DD s0d = EL_FN(sel_dd)(pos, EL_DDFN(dd_neg)(G2), G2);
+        EL_DD H = EL_DDFN(dd_mul)(s0d, EL_DDFN(dd_add_d)(EL_DDFN(dd_neg)(s0d), EL_SPLAT(1.0)));
+        const EL_V d = H.hi * ((1.0 - 2.0 * s0) * zl);
+        const EL_M app = nz & (H.hi != 0.0);
+        *Ho = EL_FN(sel_dd)(app, EL_DDFN(dd_add_d)(H, EL_SEL(pos, -d, d)), H);
+    }
+}
+#endif

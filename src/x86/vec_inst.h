@@ -89,7 +89,9 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
 #include "scalar/probs_hot_tmpl.h"
+#ifndef VDD_FMA
 #include "scalar/logreg_l1_tmpl.h"
+#endif
 #ifdef VDD_FMA
 /* the double-only fast level 1 (needs a hardware FMA) */
 #define EL_FMA(a, b, c) VDD_FMA((a), (b), (c))
@@ -98,6 +100,7 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #endif
 #include "scalar/logits_fast_hot_tmpl.h"
 #include "scalar/probs_fast_hot_tmpl.h"
+#include "scalar/logreg_l1_tmpl.h"
 
 /* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact
  * value and the dd path's value both lie within err of hi + lo: do all

@@ -1,7 +1,7 @@
 /*
  * logreg_l1.c (AVX2+FMA) -- the rows of a fused logistic-regression block,
- * 4 at a time: scalar/logreg_l1_tmpl.h on 4 lanes when all 4 rows are in the
- * normal range with plain labels, the scalar code (same statements, same
+ * 4 at a time: scalar/logreg_l1_tmpl.h's lr_fast on 4 lanes when all 4 rows
+ * are in the normal range with plain labels, the scalar code (same statements, same
  * bits) for the others.
  */
 #include "x86/avx2/vec_avx2.h"
@@ -13,7 +13,6 @@ void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
 {
     size_t r = 0;
     if (kp->plain) {
-        const v4dd one = { v4_splat(1.0), v4_splat(0.0) };
         for (; r + 4 <= nb; r += 4) {
             v4d h = v4_load_f64(zh + r), l = v4_load_f64(zl + r);
             v4d az = (v4d)((v4i)h & 0x7fffffffffffffffLL);
@@ -23,11 +22,8 @@ void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
                 continue;
             }
             v4d yv = v4_load_f64(y + r);
-            v4dd alpha = { yv, v4_splat(0.0) };
-            v4dd beta = v4_two_sum(v4_splat(1.0), -yv);   /* as bce_label */
             v4dd L, G, H;
-            v4_el_lr_normal(h, l, alpha, beta, one, 1, v4_splat(0.0), want_loss,
-                            want_h, &L, &G, &H);
+            v4_el_lr_fast(h, l, yv, want_loss, want_h, &L, &G, &H);
             for (int t = 0; t < 4; t++) {
                 out[r + t].G = bce_dd_make(G.hi[t], G.lo[t]);
                 if (want_loss) out[r + t].L = bce_dd_make(L.hi[t], L.lo[t]);

@@ -76,6 +76,11 @@ static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
         LR_FN(two_sum4)((s1), p_, &(s1), &t_); (c1) = (c1) + (t_ + e_);       \
     } while (0)
 
+/* Prefetch 4 KiB ahead of p in the rows being read (the hardware
+ * prefetchers stop at page boundaries, and a row of 512 doubles is a page).
+ * Integer arithmetic: no pointer is formed past the data. */
+#define LR_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 4096), 0, 3)
+
 /* The 8 lanes of one row's Dot2, reduced to 4: (s, c) with s + c the sum. */
 static inline void LR_FN(half)(v4d s0, v4d s1, v4d c0, v4d c1, v4d *s, v4d *c)
 {
@@ -121,6 +126,7 @@ static inline void LR_FN(row2)(const LR_T *r, size_t k, size_t kf, const double 
     v4d q0 = zero, q1 = zero, d0 = zero, d1 = zero;
     v4d a, b;
     for (size_t j = 0; j < kf; j += 8) {
+        LR_PF_AHEAD(r + j);
         a = LR_LOAD4(r + j); b = LR_LOAD4(r + j + 4);
         LR_DOT2_8(a, b, w + j, s0, s1, c0, c1);
         if (v) LR_DOT2_8(a, b, v + j, q0, q1, d0, d1);
@@ -165,7 +171,7 @@ void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
  * past the data. */
 #define LR_PF(i, j) do {                                                      \
         if ((i) < npf)                                                        \
-            __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 0); \
+            __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 3); \
     } while (0)
 
 /* One Sum2 step of S + Q += (h + l) x, lane-wise. */
@@ -249,6 +255,7 @@ void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *w,
         v4d q0 = zero, q1 = zero, q2 = zero, q3 = zero;
         v4d a, b, c, d;
         for (size_t j = 0; j < kf; j += 16) {
+            LR_PF_AHEAD(r + j); LR_PF_AHEAD(r + j + 8);
             a = LR_LOAD4(r + j); b = LR_LOAD4(r + j + 4);
             c = LR_LOAD4(r + j + 8); d = LR_LOAD4(r + j + 12);
             LR_FMA16(w + j, s0, s1, s2, s3);

@@ -76,10 +76,10 @@ static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
         LR_FN(two_sum4)((s1), p_, &(s1), &t_); (c1) = (c1) + (t_ + e_);       \
     } while (0)
 
-/* Prefetch 4 KiB ahead of p in the rows being read (the hardware
+/* Prefetch 12 KiB ahead of p in the rows being read (the hardware
  * prefetchers stop at page boundaries, and a row of 512 doubles is a page).
  * Integer arithmetic: no pointer is formed past the data. */
-#define LR_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 4096), 0, 3)
+#define LR_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 12288), 0, 3)
 
 /* The 8 lanes of one row's Dot2, reduced to 4: (s, c) with s + c the sum. */
 static inline void LR_FN(half)(v4d s0, v4d s1, v4d c0, v4d c1, v4d *s, v4d *c)

@@ -113,6 +113,18 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
 static inline void bce_res_scale(bce_res *r, bce_dd f)
 {
     double af = f.hi < 0 ? -f.hi : f.hi;
+    if (r->scale > 0 && af >= 2.0 && af - af == 0.0) {
+        /* a scaled value (v 2^-scale, v up to ~2^600) times a large factor
+         * (a weight up to DBL_MAX): v f would overflow although the value
+         * does not.  Move 2^k of the factor into the scale first (exact:
+         * f 2^-k >= 1).  Fuzz finding: z = 0, y = 1, w = 2^900 gave NaN. */
+        int k = ((int)(bce_asuint64(af) >> 52) & 0x7ff) - 1023;  /* af >= 2: normal */
+        if (k > r->scale) k = r->scale;
+        double s = bce_pow2i(-k);
+        f = bce_dd_make(f.hi * s, f.lo * s);
+        af *= s;
+        r->scale -= k;
+    }
     if (r->v.hi - r->v.hi != 0.0) { /* inf (or NaN): no double-double */
         r->v = bce_dd_make(r->v.hi * f.hi, 0.0);
         return;

@@ -124,6 +124,16 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
         f = bce_dd_make(f.hi * s, f.lo * s);
         af *= s;
         r->scale -= k;
+    } else if (af < 0x1p-300 && af > 0.0 && r->scale >= 0 && r->scale <= 1400 &&
+               r->v.hi != 0.0 && r->v.hi - r->v.hi == 0.0 &&
+               bce_fabs(r->v.hi) * af < 0x1p-900) {
+        /* a tiny product (a subnormal weight, say): form it scaled by 2^600
+         * so that the exact products below stay above 2^-969, where the FMA
+         * and Dekker's product give the same bits (dd.h).  Fuzz finding: z =
+         * 2^-60, y = 1/2 + 6 ulp, w = 2^-1034 gave -0 on avx2, +0 on scalar. */
+        f = bce_dd_make(f.hi * 0x1p600, f.lo * 0x1p600);
+        af *= 0x1p600;
+        r->scale += 600;
     }
     if (r->v.hi - r->v.hi != 0.0) { /* inf (or NaN): no double-double */
         r->v = bce_dd_make(r->v.hi * f.hi, 0.0);

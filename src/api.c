@@ -28,7 +28,8 @@ static bce_status check_options(const bce_options *o, enum form f)
         return BCE_E_BAD_OPTION;
     if (o->flags & ~BCE_OPT_ALL_FLAGS) return BCE_E_BAD_OPTION;
     if ((o->flags & BCE_OPT_POS_WEIGHT) &&
-        !(o->pos_weight >= 0.0 && o->pos_weight <= BCE_POS_WEIGHT_MAX))
+        !(o->pos_weight == 0.0 ||
+          (o->pos_weight >= BCE_POS_WEIGHT_MIN && o->pos_weight <= BCE_POS_WEIGHT_MAX)))
         return BCE_E_BAD_OPTION;
     if (!(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0))
         return BCE_E_BAD_OPTION;

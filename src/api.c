@@ -45,6 +45,7 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
 {                                                                              \
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;                     \
     bce_dd s = bce_dd_make(0.0, 0.0);                                          \
+    bce_dd sb = s, ss = s;   /* sums of w 2^-600 and w 2^600 */                \
     for (size_t i = 0; i < n; i++) {                                           \
         double xi = x[i], yi = y[i];                                           \
         if (xi != xi) {                                                        \
@@ -60,10 +61,12 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
             if (wi != wi) { *bad = i; return BCE_E_NAN_WEIGHT; }               \
             if (!(wi >= 0.0 && finite_d(wi))) { *bad = i; return BCE_E_WEIGHT_RANGE; } \
             s = bce_dd_add_d(s, wi);                                           \
+            sb = bce_dd_add_d(sb, wi * 0x1p-600);                              \
+            ss = bce_dd_add_d(ss, wi * 0x1p600);                               \
         }                                                                      \
     }                                                                          \
     if (!w) s = bce_dd_make((double)n, 0.0);                                   \
-    *wsum = s;                                                                 \
+    wsum[0] = s; wsum[1] = sb; wsum[2] = ss;                                   \
     return BCE_OK;                                                             \
 }
 DEFINE_SCAN(scan_f64, double)
@@ -90,22 +93,37 @@ static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
     kp->plain = !kp->has_pw && kp->smooth == 0.0;
     kp->has_gscale = 0;
     kp->gscale = bce_dd_make(1.0, 0.0);
+    kp->wscale_e = 0;
+    kp->mean_e = 0;
     kp->want_loss = want_loss;
     kp->want_grad = want_grad;
     kp->reduce = opt->reduction != BCE_REDUCTION_NONE;
     return BCE_OK;
 }
 
-/* Divisor of the reduction: 1, n, or sum w (double-double). */
-static bce_status finish_prepare(size_t n, const bce_options *opt, bce_dd wsum,
-                                 bce_kparams *kp, bce_dd *denom)
+/* Divisor of the reduction: 1, n, or sum w (double-double).  wsum: the sums
+ * of w, w 2^-600 and w 2^600.  A MEAN whose weights sum beyond 2^900 (w L
+ * and w g may overflow while their means do not) and a WEIGHTED_MEAN whose
+ * sum of weights is outside [2^-900, 2^900] (1/sum w would overflow or lose
+ * its accuracy) work with w 2^E (kp->wscale_e = E) and divide by the sum of
+ * those; the sums differ from the scaled sum w 2^E only by the terms below
+ * 2^-1074 (w < 2^-474 beside a sum > 2^900), negligible.  Fuzz findings:
+ * w = {DBL_MAX, 1} (NaN gradient), w = {DBL_MAX, DBL_MAX} (NaN mean),
+ * n = 1, w = 2^-1040 (NaN gradient). */
+static bce_status finish_prepare(size_t n, const bce_options *opt,
+                                 const bce_dd *wsum, bce_kparams *kp,
+                                 bce_dd *denom)
 {
     *denom = bce_dd_make(1.0, 0.0);
-    if (opt->reduction == BCE_REDUCTION_MEAN)
+    const int big = !(wsum[0].hi <= 0x1p900);
+    if (opt->reduction == BCE_REDUCTION_MEAN) {
         *denom = bce_dd_make((double)n, 0.0);
-    else if (opt->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
-        if (wsum.hi == 0.0) return fail(opt, BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX);
-        *denom = wsum;
+        if (big) { kp->wscale_e = -600; kp->mean_e = 1; }
+    } else if (opt->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
+        if (wsum[0].hi == 0.0) return fail(opt, BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX);
+        *denom = wsum[0];
+        if (big) { kp->wscale_e = -600; *denom = wsum[1]; }
+        else if (wsum[0].hi < 0x1p-900) { kp->wscale_e = 600; *denom = wsum[2]; }
     }
     if (denom->hi != 1.0 || denom->lo != 0.0) {
         kp->has_gscale = 1;
@@ -114,12 +132,15 @@ static bce_status finish_prepare(size_t n, const bce_options *opt, bce_dd wsum,
     return BCE_OK;
 }
 
-static bce_dd reduced(const bce_acc *acc, bce_dd denom)
+static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
 {
     if (acc->nan) return bce_dd_make(__builtin_nan(""), 0.0);
     if (acc->inf) return bce_dd_make(__builtin_inf(), 0.0);
     if (acc->s.hi == 0.0) return acc->s;
-    return bce_dd_div_safe(acc->s, denom);
+    bce_dd q = bce_dd_div_safe(acc->s, denom);
+    if (kp->mean_e) /* the sum was of w L 2^E: q 2^-E, rounded once */
+        q = bce_dd_make(bce_round_scaled(q, kp->wscale_e), 0.0);
+    return q;
 }
 
 #define DEFINE_ENTRY(NAME, T, SCAN, FORM, KFIELD, TOFT)                         \
@@ -133,8 +154,8 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
                             grad != NULL, &kp);                                \
     if (st != BCE_OK) return st;                                               \
     size_t bad = BCE_NO_INDEX;                                                 \
-    bce_dd wsum;                                                               \
-    st = SCAN(n, x, y, w, FORM, o->flags, &bad, &wsum);                        \
+    bce_dd wsum[3];                                                            \
+    st = SCAN(n, x, y, w, FORM, o->flags, &bad, wsum);                         \
     if (st != BCE_OK) return fail(o, st, bad);                                 \
     bce_dd denom;                                                              \
     st = finish_prepare(n, o, wsum, &kp, &denom);                              \
@@ -143,7 +164,7 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
     if (n > 0 && (loss || grad))                                               \
         bce_kernels_active()->KFIELD(n, x, y, w, &kp, kp.reduce ? NULL : loss, \
                                      grad, &acc);                              \
-    if (loss && kp.reduce) *loss = TOFT(reduced(&acc, denom));                 \
+    if (loss && kp.reduce) *loss = TOFT(reduced(&acc, denom, &kp));            \
     return BCE_OK;                                                             \
 }
 

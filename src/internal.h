@@ -60,7 +60,12 @@ typedef struct bce_kparams {
     bce_dd one_minus_a;        /* 1 - a, exact */
     double half_a;             /* a/2 */
     int has_gscale;            /* gradient multiplied by gscale */
-    bce_dd gscale;             /* 1/n or 1/sum(w) */
+    bce_dd gscale;             /* 1/n or 1/sum(w) (1/(sum(w) 2^wscale_e)) */
+    int wscale_e;              /* E != 0: MEAN / WEIGHTED_MEAN whose sum of
+                                  weights is outside [2^-900, 2^900]: the
+                                  kernels work with w 2^E (E = -600 or 600)
+                                  so that w L, w g and 1/sum w stay in range */
+    int mean_e;                /* MEAN with E != 0: results scaled back by 2^E */
     int want_loss, want_grad;
     int reduce;                /* loss accumulated into *acc, not stored */
 } bce_kparams;
@@ -124,7 +129,7 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
         f = bce_dd_make(f.hi * s, f.lo * s);
         af *= s;
         r->scale -= k;
-    } else if (af < 0x1p-300 && af > 0.0 && r->scale >= 0 && r->scale <= 1400 &&
+    } else if (af < 0x1p300 && af > 0.0 && r->scale >= -1400 && r->scale <= 1400 &&
                r->v.hi != 0.0 && r->v.hi - r->v.hi == 0.0 &&
                bce_fabs(r->v.hi) * af < 0x1p-900) {
         /* a tiny product (a subnormal weight, say): form it scaled by 2^600

@@ -276,7 +276,8 @@ bce_status fz_model_status(size_t n, const double *x, const double *y,
     if (n > SIZE_MAX / esize) return BCE_E_SIZE_OVERFLOW;
     if ((unsigned)o->reduction > 3u || (o->flags & ~BCE_OPT_ALL_FLAGS) ||
         ((o->flags & BCE_OPT_POS_WEIGHT) &&
-         !(o->pos_weight >= 0.0 && o->pos_weight <= BCE_POS_WEIGHT_MAX)) ||
+         !(o->pos_weight == 0.0 || (o->pos_weight >= BCE_POS_WEIGHT_MIN &&
+                                    o->pos_weight <= BCE_POS_WEIGHT_MAX))) ||
         !(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0) ||
         ((o->flags & BCE_OPT_LOG_CLAMP) && logits))
         return BCE_E_BAD_OPTION;

@@ -68,7 +68,7 @@
     X(P_TD_LOG1P_NEG, 0x1p-9, P, "src/accurate/td_log.c", "if (u >= -0x1p-9 && u < 0x1p-8) {") \
     X(P_TD_LOG1P_POS, 0x1p-8, P, "src/accurate/td_log.c", "if (u >= -0x1p-9 && u < 0x1p-8) {") \
     /* labels and their coefficients */ \
-    X(Y_TINY, 0x1p-900, Y, "src/label.c", "if (yp.hi < 0x1p-900)") \
+    X(Y_TINY, 0x1p-900, Y, "src/label.c", "if (yp.hi < 0x1p-900 || lab->alpha.hi < 0x1p-900)") \
     X(Y_ALPHA_TINY, 0x1p-900, Y, "src/scalar/probs_core.c", "lab->alpha.hi >= 0x1p-900)) {") \
     X(Y_SIMD_HOT_MIN, 0x1p-900, Y, "src/x86/simd_probs_form.h", "((y == 0.0) | (y >= 0x1p-900))") \
     X(Y_ALPHA_S_TINY, 0x1p-300, M, "src/internal.h", "if (lab->alpha_s.hi < 0x1p-300)") \
@@ -79,7 +79,13 @@
     X(M_SLOW_Q_BIG, 0x1p1000, M, "src/scalar/slow.c", "if (!(qest < 0x1p1000)") \
     X(M_TINY_P_BIG, 0x1p1000, M, "src/scalar/probs_core.c", "/ pp > 0x1p1000;") \
     X(M_ROUND_NORMAL, 0x1p-1022, M, "src/round.c", ">= 0x1p-1022)") \
+    X(M_SCALE_TINY_FACTOR, 0x1p300, M, "src/internal.h", "} else if (af < 0x1p300 && af > 0.0") \
+    X(M_SCALE_TINY_PRODUCT, 0x1p-900, M, "src/internal.h", "bce_fabs(r->v.hi) * af < 0x1p-900) {") \
+    /* sum of the weights (MEAN, WEIGHTED_MEAN) */ \
+    X(M_WSUM_BIG, 0x1p900, M, "src/api.c", "const int big = !(wsum[0].hi <= 0x1p900);") \
+    X(M_WSUM_TINY, 0x1p-900, M, "src/api.c", "else if (wsum[0].hi < 0x1p-900) {") \
     /* options */ \
-    X(M_POS_WEIGHT_MAX, 0x1p64, M, "include/bce.h", "#define BCE_POS_WEIGHT_MAX    0x1p64")
+    X(M_POS_WEIGHT_MAX, 0x1p64, M, "include/bce.h", "#define BCE_POS_WEIGHT_MAX    0x1p64") \
+    X(M_POS_WEIGHT_MIN, 0x1p-64, M, "include/bce.h", "#define BCE_POS_WEIGHT_MIN    0x1p-64")
 
 #endif

@@ -46,6 +46,7 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;                     \
     bce_dd s = bce_dd_make(0.0, 0.0);                                          \
     bce_dd sb = s, ss = s;   /* sums of w 2^-600 and w 2^600 */                \
+    double bnd = 0.0;        /* >= sum w L / (P + 1) (loose)  */               \
     for (size_t i = 0; i < n; i++) {                                           \
         double xi = x[i], yi = y[i];                                           \
         if (xi != xi) {                                                        \
@@ -55,6 +56,7 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
             *bad = i; return BCE_E_PROB_RANGE;                                 \
         }                                                                      \
         if (yi != yi) { *bad = i; return BCE_E_NAN_LABEL; }                    \
+        const double Lb = f == FORM_LOGITS ? bce_fabs(xi) + 1.0 : 746.0;       \
         if (!(yi >= 0.0 && yi <= 1.0)) { *bad = i; return BCE_E_LABEL_RANGE; } \
         if (w) {                                                               \
             double wi = w[i];                                                  \
@@ -63,10 +65,18 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
             s = bce_dd_add_d(s, wi);                                           \
             sb = bce_dd_add_d(sb, wi * 0x1p-600);                              \
             ss = bce_dd_add_d(ss, wi * 0x1p600);                               \
+            bnd += wi * Lb;                                                    \
+        } else {                                                               \
+            bnd += Lb;                                                         \
         }                                                                      \
     }                                                                          \
-    if (!w) s = bce_dd_make((double)n, 0.0);                                   \
+    if (!w) {                                                                  \
+        s = bce_dd_make((double)n, 0.0);                                       \
+        sb = bce_dd_make((double)n * 0x1p-600, 0.0);                           \
+        ss = bce_dd_make((double)n * 0x1p600, 0.0);                            \
+    }                                                                          \
     wsum[0] = s; wsum[1] = sb; wsum[2] = ss;                                   \
+    wsum[3] = bce_dd_make(bnd, 0.0);                                           \
     return BCE_OK;                                                             \
 }
 DEFINE_SCAN(scan_f64, double)
@@ -102,8 +112,12 @@ static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
 }
 
 /* Divisor of the reduction: 1, n, or sum w (double-double).  wsum: the sums
- * of w, w 2^-600 and w 2^600.  A MEAN whose weights sum beyond 2^900 (w L
- * and w g may overflow while their means do not) and a WEIGHTED_MEAN whose
+ * of w, w 2^-600 and w 2^600, and a bound B >= sum w L / (P + 1) (L <=
+ * (P + 1)(|z| + 1) from logits, <= 746 (P + 1) from p in (0,1)).  A MEAN
+ * or WEIGHTED_MEAN whose weights sum beyond 2^900 or whose B (P + 1)
+ * exceeds 2^1000 (w L, their sum and w g may overflow while the means do
+ * not; fuzz finding: z = 2^128, w = 2^900 gave a mean of +inf) and a
+ * WEIGHTED_MEAN whose
  * sum of weights is outside [2^-900, 2^900] (1/sum w would overflow or lose
  * its accuracy) work with w 2^E (kp->wscale_e = E) and divide by the sum of
  * those; the sums differ from the scaled sum w 2^E only by the terms below
@@ -115,7 +129,8 @@ static bce_status finish_prepare(size_t n, const bce_options *opt,
                                  bce_dd *denom)
 {
     *denom = bce_dd_make(1.0, 0.0);
-    const int big = !(wsum[0].hi <= 0x1p900);
+    const int big = !(wsum[0].hi <= 0x1p900) ||
+                    !(wsum[3].hi * (kp->pos_weight + 1.0) <= 0x1p1000);
     if (opt->reduction == BCE_REDUCTION_MEAN) {
         *denom = bce_dd_make((double)n, 0.0);
         if (big) { kp->wscale_e = -600; kp->mean_e = 1; }
@@ -154,7 +169,7 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
                             grad != NULL, &kp);                                \
     if (st != BCE_OK) return st;                                               \
     size_t bad = BCE_NO_INDEX;                                                 \
-    bce_dd wsum[3];                                                            \
+    bce_dd wsum[4];                                                            \
     st = SCAN(n, x, y, w, FORM, o->flags, &bad, wsum);                         \
     if (st != BCE_OK) return fail(o, st, bad);                                 \
     bce_dd denom;                                                              \

@@ -145,15 +145,20 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
         return;
     }
     double av = r->v.hi < 0 ? -r->v.hi : r->v.hi;
-    if (av > 0x1p900 && af > 0x1p900) { /* product > 2^1800: overflow */
+    /* |v f| 2^-200 (rounded; 0 for tiny products, inf for huge ones) */
+    const double est = (av * 0x1p-200) * af;
+    if (est > 0x1p1000) { /* product > 2^1200: overflow */
         r->v = bce_dd_make(r->v.hi * f.hi, 0.0); r->err = 0.0;
         return;
     }
-    if (av > 0x1p900 || af > 0x1p900) {
+    if (av > 0x1p900 || af > 0x1p900 || est > 0x1p700) {
         /* keep the exact products inside the splitting range (dd.h): scale
-         * the large factor down, multiply, scale back (overflow -> inf) */
+         * the larger factor down, multiply, scale back (overflow -> inf).
+         * est > 2^700 (|v f| > 2^900 with both factors <= 2^900) added
+         * after a fuzz finding: z = -2^726, y = 1, w = 2^794 gave a NaN
+         * loss instead of +inf. */
         bce_dd a = r->v, b = f;
-        if (av > 0x1p900) a = bce_dd_make(a.hi * 0x1p-200, a.lo * 0x1p-200);
+        if (av >= af) a = bce_dd_make(a.hi * 0x1p-200, a.lo * 0x1p-200);
         else b = bce_dd_make(b.hi * 0x1p-200, b.lo * 0x1p-200);
         bce_dd t = bce_dd_mul(a, b);
         r->v = bce_dd_make(t.hi * 0x1p200, t.lo * 0x1p200);

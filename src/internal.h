@@ -118,6 +118,18 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
 static inline void bce_res_scale(bce_res *r, bce_dd f)
 {
     double af = f.hi < 0 ? -f.hi : f.hi;
+    if (r->scale > 0 && r->v.hi - r->v.hi == 0.0 &&
+        (r->v.hi > 0x1p600 || r->v.hi < -0x1p600)) {
+        /* a large v in a scaled frame (a huge loss in the w 2^-600 frame
+         * of api.c): fold scale into v first (exact: v > 2^600).  Fuzz
+         * finding: z = DBL_MAX, w = 2^84, WEIGHTED_MEAN gave +inf. */
+        int k = ((int)(bce_asuint64(r->v.hi) >> 52) & 0x7ff) - 1023 - 600;
+        if (k > r->scale) k = r->scale;
+        double s = bce_pow2i(-k);
+        r->v = bce_dd_make(r->v.hi * s, r->v.lo * s);
+        r->err *= s;
+        r->scale -= k;
+    }
     if (r->scale > 0 && af >= 2.0 && af - af == 0.0) {
         /* a scaled value (v 2^-scale, v up to ~2^600) times a large factor
          * (a weight up to DBL_MAX): v f would overflow although the value

@@ -73,7 +73,10 @@
     X(Y_SIMD_HOT_MIN, 0x1p-900, Y, "src/x86/simd_probs_form.h", "((y == 0.0) | (y >= 0x1p-900))") \
     X(Y_ALPHA_S_TINY, 0x1p-300, M, "src/internal.h", "if (lab->alpha_s.hi < 0x1p-300)") \
     /* magnitudes of intermediates and results */ \
-    X(M_SCALE_BIG, 0x1p900, M, "src/internal.h", "if (av > 0x1p900 || af > 0x1p900) {") \
+    X(M_SCALE_BIG, 0x1p900, M, "src/internal.h", "if (av > 0x1p900 || af > 0x1p900 || est > 0x1p700) {") \
+    X(M_SCALE_EST, 0x1p700, M, "src/internal.h", "|| est > 0x1p700) {") \
+    X(M_SCALE_OVF, 0x1p1000, M, "src/internal.h", "if (est > 0x1p1000) {") \
+    X(M_SCALE_V_BIG, 0x1p600, M, "src/internal.h", "(r->v.hi > 0x1p600 || r->v.hi < -0x1p600)") \
     X(M_DIV_BIG, 0x1p900, M, "src/dd.h", "if (q > 0x1p900 || q < -0x1p900) {") \
     X(M_SLOW_X_TINY, 0x1p-600, M, "src/scalar/slow.c", "if (ax > 0x1p-600) {") \
     X(M_SLOW_Q_BIG, 0x1p1000, M, "src/scalar/slow.c", "if (!(qest < 0x1p1000)") \
@@ -82,7 +85,8 @@
     X(M_SCALE_TINY_FACTOR, 0x1p300, M, "src/internal.h", "} else if (af < 0x1p300 && af > 0.0") \
     X(M_SCALE_TINY_PRODUCT, 0x1p-900, M, "src/internal.h", "bce_fabs(r->v.hi) * af < 0x1p-900) {") \
     /* sum of the weights (MEAN, WEIGHTED_MEAN) */ \
-    X(M_WSUM_BIG, 0x1p900, M, "src/api.c", "const int big = !(wsum[0].hi <= 0x1p900);") \
+    X(M_WSUM_BIG, 0x1p900, M, "src/api.c", "const int big = !(wsum[0].hi <= 0x1p900) ||") \
+    X(M_WSUM_LOSS_BOUND, 0x1p1000, M, "src/api.c", "(kp->pos_weight + 1.0) <= 0x1p1000);") \
     X(M_WSUM_TINY, 0x1p-900, M, "src/api.c", "else if (wsum[0].hi < 0x1p-900) {") \
     /* options */ \
     X(M_POS_WEIGHT_MAX, 0x1p64, M, "include/bce.h", "#define BCE_POS_WEIGHT_MAX    0x1p64") \

@@ -137,6 +137,7 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
          * f 2^-k >= 1).  Fuzz finding: z = 0, y = 1, w = 2^900 gave NaN. */
         int k = ((int)(bce_asuint64(af) >> 52) & 0x7ff) - 1023;  /* af >= 2: normal */
         if (k > r->scale) k = r->scale;
+        if (k > 1022) k = 1022;                 /* bce_pow2i(-k) normal */
         double s = bce_pow2i(-k);
         f = bce_dd_make(f.hi * s, f.lo * s);
         af *= s;

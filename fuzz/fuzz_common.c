@@ -279,7 +279,8 @@ bce_status fz_model_status(size_t n, const double *x, const double *y,
          !(o->pos_weight == 0.0 || (o->pos_weight >= BCE_POS_WEIGHT_MIN &&
                                     o->pos_weight <= BCE_POS_WEIGHT_MAX))) ||
         !(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0) ||
-        ((o->flags & BCE_OPT_LOG_CLAMP) && logits))
+        ((o->flags & BCE_OPT_LOG_CLAMP) && logits) ||
+        (o->flags & BCE_OPT_FAST_ACCUM))   /* fused logistic regression only */
         return BCE_E_BAD_OPTION;
     if (o->reduction == BCE_REDUCTION_MEAN && n == 0) return BCE_E_EMPTY_MEAN;
     int wpos = 0;

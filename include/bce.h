@@ -56,8 +56,9 @@ typedef enum bce_status {
     BCE_E_NULL_POINTER = 1,    /* a required pointer argument is NULL          */
     BCE_E_SIZE_OVERFLOW = 2,   /* n * sizeof(element) does not fit in size_t   */
     BCE_E_BAD_OPTION = 3,      /* unknown reduction/flag bit, pos_weight not
-                                  0 or in [BCE_POS_WEIGHT_MIN, _MAX], smoothing outside [0,1], log
-                                  clamp asked of the logits form               */
+                                  0 or in [BCE_POS_WEIGHT_MIN, _MAX],
+                                  smoothing outside [0,1], log clamp asked
+                                  of the logits form                       */
     BCE_E_NAN_LOGIT = 4,       /* z[i] is NaN (and BCE_OPT_PROPAGATE_NAN unset) */
     BCE_E_NAN_PROB = 5,        /* p[i] is NaN (and BCE_OPT_PROPAGATE_NAN unset) */
     BCE_E_PROB_RANGE = 6,      /* p[i] outside [0,1]                           */
@@ -73,10 +74,11 @@ typedef enum bce_status {
                                   >= 0, or no parameter (k == 0, no intercept) */
     BCE_E_NONFINITE_FEATURE = 16,/* x[i*ldx + j] is NaN or infinite; the index
                                   reported is that offset i*ldx + j          */
-    BCE_E_NONFINITE_PARAM = 17 /* w[j] (or v[j]) is NaN or infinite          */
+    BCE_E_NONFINITE_PARAM = 17,/* w[j] (or v[j]) is NaN or infinite          */
+    BCE_E_OUT_OF_MEMORY = 18   /* logistic regression: scratch allocation failed */
 } bce_status;
 
-#define BCE_STATUS_COUNT 18
+#define BCE_STATUS_COUNT 19
 
 /* Reductions.  loss points to n values for NONE, to 1 value otherwise. */
 typedef enum bce_reduction {
@@ -93,7 +95,11 @@ typedef enum bce_reduction {
                                       is the derivative of the clamped loss   */
 #define BCE_OPT_PROPAGATE_NAN 0x4u /* NaN z (or p) gives NaN loss/gradient
                                       instead of BCE_E_NAN_LOGIT/BCE_E_NAN_PROB */
-#define BCE_OPT_ALL_FLAGS     0x7u
+#define BCE_OPT_FAST_ACCUM    0x8u /* fused logistic regression only: plain
+                                      fma accumulation (blocked), a weaker
+                                      bound (docs/ACCURACY.md) for speed; the
+                                      per-sample entry points reject it     */
+#define BCE_OPT_ALL_FLAGS     0xfu
 
 /* pos_weight accepted: 0 or [2^-64, 2^64].  Beyond, the label coefficient
  * P y' leaves the range the kernels' exact products (and their scaled

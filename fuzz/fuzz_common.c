@@ -54,6 +54,16 @@ void fz_fail(const char *fmt, ...)
     abort();
 }
 
+int fz_no_detours(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        const char *e = getenv("FZ_NO_DETOURS");
+        v = e && e[0] == '1';
+    }
+    return v;
+}
+
 int fz_isas(const char **names, int max)
 {
     static const char *all[] = { "scalar", "sse4.1", "avx2" };

@@ -61,6 +61,11 @@ __attribute__((format(printf, 1, 2), noreturn))
 #endif
 void fz_fail(const char *fmt, ...);
 
+/* Nonzero when the environment sets FZ_NO_DETOURS=1: the decoders and
+ * checks then no longer steer around the known, unfixed defects (the
+ * fuzz-known-* tests replay fuzz/known/ so, and expect failures). */
+int fz_no_detours(void);
+
 /* The ISAs this build and CPU can run, "scalar" first. */
 int fz_isas(const char **names, int max);
 

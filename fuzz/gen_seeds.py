@@ -33,6 +33,15 @@ def main():
                 body = bytes(rng.randrange(256) for _ in range(12 + 20 * n))
                 with open(os.path.join(d, 'seed-%02x-n%02d' % (cfg, n)), 'wb') as f:
                     f.write(head + body)
+    d = os.path.join(root, 'fuzz', 'corpus', 'logreg')
+    os.makedirs(d, exist_ok=True)
+    for k in range(40):
+        rng = random.Random(7000 + k)
+        n, kf = rng.choice([0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 67]), rng.randrange(20)
+        head = bytes([rng.randrange(256), rng.randrange(256) & 0xf3, n, kf | (rng.randrange(8) << 5)])
+        body = bytes(rng.randrange(256) for _ in range(16 + (kf + 1) * (2 * 3 + n * 3) + n * 8))
+        with open(os.path.join(d, 'seed-%02d-n%02d-k%02d' % (k, n, kf)), 'wb') as f:
+            f.write(head + body)
     d = os.path.join(root, 'fuzz', 'corpus', 'api')
     os.makedirs(d, exist_ok=True)
     for k in range(24):

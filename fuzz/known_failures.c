@@ -33,6 +33,19 @@ int main(void)
         wrong += report("logits_f64 WEIGHTED_MEAN z = 2^900, w = 2^954: loss = L ~ 2^900",
                         rc == 0 && bcev_check(BCEV_F64, l, el, 2.0, &u), l);
     }
+    { /* Hessian-vector product of one row whose x.v overflows (2^1349)
+         while h = s(z)(1 - s(z)) underflows (z ~ -2^309): h t = 0 inf = NaN,
+         the exact hv[0] is 0 (x_0 = 0) */
+        double x[3] = { 0x0p+0, -0x0p+0, 0x1.badee1ef505e2p+474 }, y = 1.0, s = 0x1.10aef2f6a2d9dp+455;
+        double w[3] = { 0x1.10ep+1, 0x1.9p+6, -0x1.e57cp-166 };
+        double v[3] = { 0x1.c0ep-2, -0x1.da737151f2ef4p+762, 0x1.8176223443524p+875 };
+        bce_logreg_f64_problem p = { 1, 3, x, 3, &y, &s, 0, 0.0 };
+        bce_options o = { .reduction = BCE_REDUCTION_MEAN };
+        double hv[3] = { 0, 0, 0 };
+        bce_logreg_hvp_f64(&p, w, v, &o, hv);
+        wrong += report("logreg_hvp_f64 x.v = 2^1349, h underflows: hv[0] = 0, not NaN",
+                        hv[0] == 0.0, hv[0]);
+    }
     mpfr_clear(el);
     printf("%d known failure(s) still wrong\n", wrong);
     return wrong ? 1 : 0;

@@ -155,9 +155,16 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
          * so that the exact products below stay above 2^-969, where the FMA
          * and Dekker's product give the same bits (dd.h).  Fuzz finding: z =
          * 2^-60, y = 1/2 + 6 ulp, w = 2^-1034 gave -0 on avx2, +0 on scalar. */
+        /* 2^1200 when v f 2^600 is still below 2^-900 (a tiny v times a
+         * tiny weight, f <= 2^-200 so that f 2^1200 <= 2^1000).  Fuzz
+         * finding: p = 1 (clamped), y = 2^-900, w = 2^-900 gave a zero
+         * gradient instead of -2^-1000. */
+        const int k = (bce_fabs(r->v.hi) * af * 0x1p600 < 0x1p-900 && af <= 0x1p-200 &&
+                       r->scale <= 800) ? 1200 : 600;
         f = bce_dd_make(f.hi * 0x1p600, f.lo * 0x1p600);
-        af *= 0x1p600;
-        r->scale += 600;
+        if (k == 1200) f = bce_dd_make(f.hi * 0x1p600, f.lo * 0x1p600);
+        af = bce_fabs(f.hi);
+        r->scale += k;
     }
     if (r->v.hi - r->v.hi != 0.0) { /* inf (or NaN): no double-double */
         r->v = bce_dd_make(r->v.hi * f.hi, 0.0);

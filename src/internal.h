@@ -240,6 +240,9 @@ static inline void bce_acc_add(bce_acc *acc, const bce_res *r)
     bce_dd v = r->v;
     if (r->scale != 0) v = bce_dd_make(bce_round_scaled(r->v, r->scale), 0.0);
     acc->s = bce_dd_add(acc->s, v);
+    /* terms >= 0: a sum beyond DBL_MAX is +inf (the overflowed TwoSum's
+     * error term is NaN; fuzz finding: SUM of z = +-DBL_MAX gave NaN) */
+    if (acc->s.hi - acc->s.hi != 0.0) acc->inf = 1;
 }
 
 #endif

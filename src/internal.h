@@ -65,7 +65,8 @@ typedef struct bce_kparams {
                                   weights is outside [2^-900, 2^900]: the
                                   kernels work with w 2^E (E = -600 or 600)
                                   so that w L, w g and 1/sum w stay in range */
-    int mean_e;                /* MEAN with E != 0: results scaled back by 2^E */
+    int lscale_e;              /* the same for the (reduced) loss          */
+    int mean_e;                /* MEAN: results scaled back by 2^E         */
     int want_loss, want_grad;
     int reduce;                /* loss accumulated into *acc, not stored */
 } bce_kparams;

@@ -20,16 +20,18 @@
  */
 
 /* Apply the weight (and for a gradient the reduction's factor) to r.  With
- * kp->wscale_e = E != 0 the weight is w 2^E and 1/sum w is gscale 2^E
- * (api.c): r is first scaled by 2^E (exactly, through r->scale). */
+ * E = kp->wscale_e (gradient) or kp->lscale_e (loss) != 0 the weight is
+ * w 2^E and 1/sum w is gscale 2^E (api.c): r is first scaled by 2^E
+ * (exactly, through r->scale). */
 static inline void PFX(weigh)(bce_res *r, double wi, int has_w,
                               const bce_kparams *kp, int grad)
 {
-    if (kp->wscale_e) {
-        r->scale -= kp->wscale_e;                 /* r 2^E */
+    const int E = grad ? kp->wscale_e : kp->lscale_e;
+    if (E) {
+        r->scale -= E;                            /* r 2^E */
         if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));
         if (grad && kp->has_gscale) bce_res_scale(r, kp->gscale);
-        if (grad && kp->mean_e) r->scale += kp->wscale_e;   /* (w g 2^E / n) 2^-E */
+        if (grad && kp->mean_e) r->scale += E;    /* (w g 2^E / n) 2^-E */
         return;
     }
     if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));

@@ -84,10 +84,12 @@
     X(M_ROUND_NORMAL, 0x1p-1022, M, "src/round.c", ">= 0x1p-1022)") \
     X(M_SCALE_TINY_FACTOR, 0x1p300, M, "src/internal.h", "} else if (af < 0x1p300 && af > 0.0") \
     X(M_SCALE_TINY_PRODUCT, 0x1p-900, M, "src/internal.h", "bce_fabs(r->v.hi) * af < 0x1p-900) {") \
+    X(M_SCALE_TINY_1200, 0x1p-200, M, "src/internal.h", "&& af <= 0x1p-200 &&") \
     /* sum of the weights (MEAN, WEIGHTED_MEAN) */ \
-    X(M_WSUM_BIG, 0x1p900, M, "src/api.c", "const int big = !(wsum[0].hi <= 0x1p900) ||") \
-    X(M_WSUM_LOSS_BOUND, 0x1p1000, M, "src/api.c", "(kp->pos_weight + 1.0) <= 0x1p1000);") \
-    X(M_WSUM_TINY, 0x1p-900, M, "src/api.c", "else if (wsum[0].hi < 0x1p-900) {") \
+    X(M_WSUM_BIG, 0x1p900, M, "src/api.c", "const int wbig = !(wsum[0].hi <= 0x1p900);") \
+    X(M_WSUM_LOSS_BOUND, 0x1p1000, M, "src/api.c", "!(wsum[3].hi * (kp->pos_weight + 1.0) <= 0x1p1000)") \
+    X(M_WSUM_GRAD_BOUND, 0x1p1000, M, "src/api.c", "!(wsum[3].lo * (kp->pos_weight + 1.0) <= 0x1p1000)") \
+    X(M_WSUM_TINY, 0x1p-900, M, "src/api.c", "if (wsum[0].hi < 0x1p-900) {") \
     /* options */ \
     X(M_POS_WEIGHT_MAX, 0x1p64, M, "include/bce.h", "#define BCE_POS_WEIGHT_MAX    0x1p64") \
     X(M_POS_WEIGHT_MIN, 0x1p-64, M, "include/bce.h", "#define BCE_POS_WEIGHT_MIN    0x1p-64")

@@ -35,8 +35,13 @@ run)
     rc=$?
     set -e
     tail -n 3 "$B/$t.log"
-    execs=$(grep -o 'exec/s: [0-9]*' "$B/$t.log" | tail -n 1 | grep -o '[0-9]*' || echo 0)
-    echo "fuzz $t: ${secs}s, exit $rc, last exec/s $execs ($jobs jobs), corpus $(ls "$corpus" | wc -l) inputs"
+    # fork mode's status lines: "#RUNS: cov: ... time: Ts ..."
+    last=$(grep -E '^#[0-9]+: ' "$B/$t.log" | tail -n 1 || true)
+    runs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+    tsec=$(echo "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
+    eps=0
+    if [ -n "$runs" ] && [ -n "$tsec" ] && [ "$tsec" -gt 0 ]; then eps=$((runs / tsec)); fi
+    echo "fuzz $t: ${secs}s, exit $rc, ${runs:-0} runs, $eps exec/s ($jobs jobs), corpus $(ls "$corpus" | wc -l) inputs"
     if [ $rc -ne 0 ] || ls "$B/findings/$t-"* >/dev/null 2>&1; then
         grep -E 'CHECK FAILED|ERROR|runtime error' "$B/$t.log" | head -n 5 || true
         ls "$B/findings/$t-"* 2>/dev/null || true

@@ -46,6 +46,24 @@ int main(void)
         wrong += report("logreg_hvp_f64 x.v = 2^1349, h underflows: hv[0] = 0, not NaN",
                         hv[0] == 0.0, hv[0]);
     }
+    { /* the deep tail (z = -1000: e^-1000 < 2^-1300) drops sigma(z) as
+         negligible before the weight 2^813 lifts it to 2^-630 */
+        double z = -1000.0, y = 0.0, w = 0x1.0837ea8e219eap+813, g = 0;
+        bce_logits_f64(1, &z, &y, &w, NULL, NULL, &g);
+        wrong += report("logits_f64 z = -1000, y = 0, w = 2^813: grad ~ 2^-630, not 0",
+                        g > 0x1p-640, g);
+    }
+    { /* MEAN whose largest weight (2^1000) puts the loss in the w 2^-600
+         frame, where the only nonzero term (weight 9 2^-1074) is lost */
+        bce_options o = { .reduction = BCE_REDUCTION_MEAN };
+        double p[2] = { 1.0, 0x1.ffcf65fbb0e6cp-1 }, y[2] = { 1.0, 0x1.fafb000f0d1e8p-604 };
+        double w[2] = { 0x1p+1000, 0x0.0000000000009p-1022 }, l = 0;
+        bce_probs_f64(2, p, y, w, &o, &l, NULL);
+        int rc = bcev_exact_reduced(BCEV_PROBS, 2, p, y, w, &o, NAN, 256, el);
+        double u;
+        wrong += report("probs_f64 MEAN w = {2^1000, 9 2^-1074}: loss ~ 1.76e-322, not 0",
+                        rc == 0 && bcev_check(BCEV_F64, l, el, 2.0, &u), l);
+    }
     mpfr_clear(el);
     printf("%d known failure(s) still wrong\n", wrong);
     return wrong ? 1 : 0;

@@ -25,10 +25,10 @@ typedef void (*bce_lr_dots_f32)(const float *x, size_t ldx, size_t k,
                                 size_t nb, double *zh, double *zl, double *th,
                                 double *tl);
 typedef void (*bce_lr_accum_f64)(const double *x, size_t ldx, size_t k, size_t i0,
-                                 size_t nb, const double *rh, const double *rl,
+                                 size_t nb, size_t npf, const double *rh, const double *rl,
                                  double *S, double *Q);
 typedef void (*bce_lr_accum_f32)(const float *x, size_t ldx, size_t k, size_t i0,
-                                 size_t nb, const double *rh, const double *rl,
+                                 size_t nb, size_t npf, const double *rh, const double *rl,
                                  double *S, double *Q);
 
 typedef struct bce_kernels {
@@ -58,9 +58,9 @@ typedef struct bce_kernels {
     void bce_lr_dots##fast##_f32_##isa(const float *, size_t, size_t, const double *, \
         const double *, double, double, size_t, size_t, double *, double *, \
         double *, double *); \
-    void bce_lr_accum##fast##_f64_##isa(const double *, size_t, size_t, size_t, size_t, \
+    void bce_lr_accum##fast##_f64_##isa(const double *, size_t, size_t, size_t, size_t, size_t, \
         const double *, const double *, double *, double *); \
-    void bce_lr_accum##fast##_f32_##isa(const float *, size_t, size_t, size_t, size_t, \
+    void bce_lr_accum##fast##_f32_##isa(const float *, size_t, size_t, size_t, size_t, size_t, \
         const double *, const double *, double *, double *);
 BCE_LR_DECL(scalar)
 #if BCE_HAVE_AVX2

@@ -223,8 +223,9 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
                                                   : bce_dd_make(g0.hi + gs0 + gq0, 0.0);
         }
         if (want_acc && k > 0) {
+            const size_t after = n - i0 - nb;     /* rows after this block */
             (fast ? LR_ACCUM_FAST(kt) : LR_ACCUM(kt))(pb->x, ldx, k, i0, nb,
-                                                      rh, rl, S, Q);
+                after < nb ? after : nb, rh, rl, S, Q);
             if ((i0 + nb) % BCE_LR_FOLD == 0 || i0 + nb == n) {
                 for (size_t j = 0; j < k; j++) {
                     bce_dd t = bce_two_sum(S[j], Q[j]);

@@ -168,6 +168,15 @@ void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
 }
 #undef LR_DOT2_8
 
+/* Prefetch the line of row i of the next block (nb rows on) at column j,
+ * if that row exists (i < npf): the next block's X streams in while this
+ * one is accumulated from cache.  Integer arithmetic: no pointer is formed
+ * past the data. */
+#define LR_PF(i, j) do {                                                      \
+        if ((i) < npf)                                                        \
+            __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 0); \
+    } while (0)
+
 /* One Sum2 step of S + Q += (h + l) x, lane-wise. */
 #define LR_STEP(sv, qv, xv, h, l) do {                                        \
         v4d p_ = (h) * (xv), t_;                                              \
@@ -180,7 +189,7 @@ void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
  * rounded up to a multiple of 8 values; the padding lanes stay 0).  Four
  * rows share each load and store of S and Q; the order of the additions
  * into each S_j is still row by row.  A zero rho adds exact zeros. */
-void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
+void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                   const double *rh, const double *rl, double *S, double *Q)
 {
     size_t i = 0;
@@ -194,6 +203,7 @@ void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
             v4d a, b, sa, sb, qa, qb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
             memcpy(&qa, Q + j, 32); memcpy(&qb, Q + j + 4, 32);
+            LR_PF(i, j); LR_PF(i + 1, j); LR_PF(i + 2, j); LR_PF(i + 3, j);
             LR_FN(load8)(r0, j, k, &a, &b);
             LR_STEP(sa, qa, a, h0, l0); LR_STEP(sb, qb, b, h0, l0);
             LR_FN(load8)(r1, j, k, &a, &b);
@@ -213,6 +223,7 @@ void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
             v4d a, b, sa, sb, qa, qb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
             memcpy(&qa, Q + j, 32); memcpy(&qb, Q + j + 4, 32);
+            LR_PF(i, j);
             LR_FN(load8)(r, j, k, &a, &b);
             LR_STEP(sa, qa, a, h, l); LR_STEP(sb, qb, b, h, l);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
@@ -270,7 +281,7 @@ void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *w,
 #undef LR_FMA16
 }
 
-void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb,
+void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                        const double *rh, const double *rl, double *S, double *Q)
 {
     (void)rl; (void)Q;
@@ -284,6 +295,7 @@ void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_PF(i, j); LR_PF(i + 1, j); LR_PF(i + 2, j); LR_PF(i + 3, j);
             LR_FN(load8)(r0, j, k, &a, &b); sa = LR_FMA4(h0, a, sa); sb = LR_FMA4(h0, b, sb);
             LR_FN(load8)(r1, j, k, &a, &b); sa = LR_FMA4(h1, a, sa); sb = LR_FMA4(h1, b, sb);
             LR_FN(load8)(r2, j, k, &a, &b); sa = LR_FMA4(h2, a, sa); sb = LR_FMA4(h2, b, sb);
@@ -297,8 +309,11 @@ void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_PF(i, j);
             LR_FN(load8)(r, j, k, &a, &b); sa = LR_FMA4(h, a, sa); sb = LR_FMA4(h, b, sb);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
         }
     }
 }
+
+#undef LR_PF

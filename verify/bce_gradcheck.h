@@ -78,8 +78,9 @@ void bcev_gc_defaults(bcev_gc_options *opt);
  *             difference chosen by Ridders' rule (the tableau entry whose
  *             differences to its neighbours are smallest)
  *   est_c     estimated |fd_c - true derivative|: that neighbour difference
- *             (truncation) plus the propagated evaluation error
- *             (f_rel_err |f| + f_abs_err) / step through the tableau
+ *             (truncation) plus the evaluation error of each central
+ *             difference, ((f_rel_err + 2^-53) max|f(w +- t d)| + f_abs_err
+ *             + point error) / t, propagated through the tableau weights
  *   tol_c     atol_c + rtol |fd_c| + est_c
  * The worst c is the one with the largest |claimed_c - fd_c| / tol_c.
  */
@@ -108,7 +109,10 @@ typedef struct bcev_gc_report {
 
 /* Coordinate mode.  grad: the claimed gradient (k values).  fd, fd_err:
  * optional outputs (k values each, may be NULL).  2 * levels * k
- * evaluations of f. */
+ * evaluations of f.  Steps go from step max(|w_j|, typ) down by 2^(levels-1):
+ * when f varies in w_j on a much smaller scale (e.g. a feature column of
+ * magnitude 1000), check in rescaled parameters w_j / p_j with p_j powers of
+ * two (exact), as `bce gradcheck` does for CSV columns. */
 int bcev_gradcheck(size_t k, bcev_objective f, void *ctx, const double *w,
                    const double *grad, const bcev_gc_options *opt,
                    bcev_gc_report *rep, double *fd, double *fd_err);
@@ -117,14 +121,17 @@ int bcev_gradcheck(size_t k, bcev_objective f, void *ctx, const double *w,
  * from bcev_rng seeded with opt->seed); claimed_c = grad . u (compensated
  * dot product), fd_c = d/dt f(w + t u) at t = 0 (step relative to
  * max(max_j |w_j|, typ)).  The points w + t u are rounded to doubles; the
- * effect of that rounding, 2^-53 sum_j |grad_j| |w_j + t u_j| / t per
- * level, is part of est_c.  2 * levels * ndirs evaluations. */
+ * effect of that rounding (the "point error" above), estimated as
+ * 2^-52 sum_j |grad_j| (|w_j| + |t u_j|), is part of est_c; so is the
+ * error bound of the compensated dot product.  2 * levels * ndirs
+ * evaluations. */
 int bcev_gradcheck_dir(size_t k, bcev_objective f, void *ctx, const double *w,
                        const double *grad, const bcev_gc_options *opt,
                        bcev_gc_report *rep);
 
 /* Jacobian-vector product: F: R^m -> R^p, claimed J(w) v (p values);
- * fd_c = d/dt F_c(w + t v) at 0.  fd, fd_err: optional, p values each.
+ * fd_c = d/dt F_c(w + t v) at 0 (first step relative to
+ * max(max_j |w_j|, typ) / |v|_2).  fd, fd_err: optional, p values each.
  * The points w + t v are rounded to doubles (not included in est_c: use
  * f_abs_err for it).  2 * levels evaluations of F. */
 int bcev_jvpcheck(size_t m, size_t p, bcev_vecfun F, void *ctx,
@@ -171,9 +178,13 @@ void bcev_gc_print(FILE *out, const char *name, const bcev_gc_report *rep);
  * Method: every product x_ij w_j is exact, z_i and x~_i . v are sums of the
  * exact products rounded once to prec + 128 bits (mpfr_sum); L_i, r_i, h_i at
  * prec + 64 bits from e = exp(-|z_i|) (|z_i| >= 2^60: e = 0); sums
- * accumulated at prec + 64 bits.  The mpfr results (precision prec) are
- * accurate to about 2^-prec (|value| + cond) with cond the condition sums
- * below; the double results are those rounded to nearest.
+ * accumulated at prec + 64 bits.  With wp = prec + 64, the mpfr results
+ * (precision prec) are within about
+ *   loss:   2^-prec |loss| + (n + 16) 2^-wp loss_cond
+ *   grad_j: 2^-prec |grad_j| + (n + 16) 2^-wp (grad_sig_j + grad_zcond_j)
+ *   hv_j:   2^-prec |hv_j| + (n + 16) 2^-wp (hv_cond_j + hv_dcond_j + hv_zcond_j)
+ * of the exact values (r_i cancels against grad_sig, not grad_cond); the
+ * double results are those rounded to nearest.
  *
  * Condition sums (doubles, computed in double arithmetic from the rounded
  * high-precision quantities -- magnitudes for error bounds, a few ulps off):

@@ -64,6 +64,15 @@ int main(void)
         wrong += report("probs_f64 MEAN w = {2^1000, 9 2^-1074}: loss ~ 1.76e-322, not 0",
                         rc == 0 && bcev_check(BCEV_F64, l, el, 2.0, &u), l);
     }
+    { /* P = 0, smoothing 2^-795, y = 1: alpha = 0, beta = a/2; the gradient
+         at p = 2^-800 is beta/(1-p) ~ 2^-796, but N p underflows */
+        bce_options o = { .flags = BCE_OPT_POS_WEIGHT, .pos_weight = 0.0,
+                          .label_smoothing = 0x1.1c005b79347c4p-795 };
+        double p = 0x1.0000000000001p-800, y = 1.0, g = 0;
+        bce_probs_f64(1, &p, &y, NULL, &o, NULL, &g);
+        wrong += report("probs_f64 P = 0, a = 2^-795, y = 1, p = 2^-800: grad ~ 2^-796, not 0",
+                        g > 0x1p-800, g);
+    }
     mpfr_clear(el);
     printf("%d known failure(s) still wrong\n", wrong);
     return wrong ? 1 : 0;

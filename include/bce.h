@@ -56,8 +56,9 @@ typedef enum bce_status {
     BCE_E_NULL_POINTER = 1,    /* a required pointer argument is NULL          */
     BCE_E_SIZE_OVERFLOW = 2,   /* n * sizeof(element) does not fit in size_t   */
     BCE_E_BAD_OPTION = 3,      /* unknown reduction/flag bit, pos_weight not
-                                  finite >= 0, smoothing outside [0,1], log
-                                  clamp asked of the logits form               */
+                                  0 or in [BCE_POS_WEIGHT_MIN, _MAX],
+                                  smoothing outside [0,1], log clamp asked
+                                  of the logits form                       */
     BCE_E_NAN_LOGIT = 4,       /* z[i] is NaN (and BCE_OPT_PROPAGATE_NAN unset) */
     BCE_E_NAN_PROB = 5,        /* p[i] is NaN (and BCE_OPT_PROPAGATE_NAN unset) */
     BCE_E_PROB_RANGE = 6,      /* p[i] outside [0,1]                           */
@@ -100,6 +101,12 @@ typedef enum bce_reduction {
                                       per-sample entry points reject it     */
 #define BCE_OPT_ALL_FLAGS     0xfu
 
+/* pos_weight accepted: 0 or [2^-64, 2^64].  Beyond, the label coefficient
+ * P y' leaves the range the kernels' exact products (and their scaled
+ * frame for tiny coefficients) are proven for. */
+#define BCE_POS_WEIGHT_MIN    0x1p-64
+#define BCE_POS_WEIGHT_MAX    0x1p64
+
 #define BCE_NO_INDEX ((size_t)-1)
 
 /* Options: a zero-initialised struct (or a NULL pointer) means the defaults:
@@ -107,7 +114,7 @@ typedef enum bce_reduction {
 typedef struct bce_options {
     bce_reduction reduction;
     unsigned flags;            /* BCE_OPT_* bits                              */
-    double pos_weight;         /* P, finite and >= 0; used iff BCE_OPT_POS_WEIGHT */
+    double pos_weight;         /* P: 0 or in [BCE_POS_WEIGHT_MIN, _MAX]; used iff BCE_OPT_POS_WEIGHT */
     double label_smoothing;    /* a in [0,1]; 0 = none                        */
     size_t *error_index;       /* optional: receives the first offending index */
 } bce_options;

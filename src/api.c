@@ -28,7 +28,8 @@ bce_status bce_check_options(const bce_options *o, int logits_form)
         return BCE_E_BAD_OPTION;
     if (o->flags & ~BCE_OPT_ALL_FLAGS) return BCE_E_BAD_OPTION;
     if ((o->flags & BCE_OPT_POS_WEIGHT) &&
-        !(finite_d(o->pos_weight) && o->pos_weight >= 0.0))
+        !(o->pos_weight == 0.0 ||
+          (o->pos_weight >= BCE_POS_WEIGHT_MIN && o->pos_weight <= BCE_POS_WEIGHT_MAX)))
         return BCE_E_BAD_OPTION;
     if (!(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0))
         return BCE_E_BAD_OPTION;
@@ -49,6 +50,9 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
     kp->plain = !kp->has_pw && kp->smooth == 0.0;
     kp->has_gscale = 0;
     kp->gscale = bce_dd_make(1.0, 0.0);
+    kp->wscale_e = 0;
+    kp->lscale_e = 0;
+    kp->mean_e = 0;
     kp->want_loss = want_loss;
     kp->want_grad = want_grad;
     kp->reduce = opt->reduction != BCE_REDUCTION_NONE;
@@ -61,6 +65,9 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
 {                                                                              \
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;                     \
     bce_dd s = bce_dd_make(0.0, 0.0);                                          \
+    bce_dd sb = s, ss = s;   /* sums of w 2^-600 and w 2^600 */                \
+    double bnd = 0.0;        /* >= sum w L / (P + 1) (loose)  */               \
+    double gmx = 0.0;        /* >= max w |g| / (P + 1) (loose) */              \
     for (size_t i = 0; i < n; i++) {                                           \
         double xi = x[i], yi = y[i];                                           \
         if (xi != xi) {                                                        \
@@ -70,16 +77,32 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
             *bad = i; return BCE_E_PROB_RANGE;                                 \
         }                                                                      \
         if (yi != yi) { *bad = i; return BCE_E_NAN_LABEL; }                    \
+        const double Lb = f == FORM_LOGITS ? bce_fabs(xi) + 1.0 : 746.0;       \
+        /* p = 0 or 1: an exact limit or a clamped (finite) gradient */      \
+        const double Gb = f == FORM_LOGITS || !(xi > 0.0 && xi < 1.0) ? 2.0   \
+                        : 2.0 / (xi < 0.5 ? xi : 1.0 - xi);                    \
         if (!(yi >= 0.0 && yi <= 1.0)) { *bad = i; return BCE_E_LABEL_RANGE; } \
         if (w) {                                                               \
             double wi = w[i];                                                  \
             if (wi != wi) { *bad = i; return BCE_E_NAN_WEIGHT; }               \
             if (!(wi >= 0.0 && finite_d(wi))) { *bad = i; return BCE_E_WEIGHT_RANGE; } \
             s = bce_dd_add_d(s, wi);                                           \
+            sb = bce_dd_add_d(sb, wi * 0x1p-600);                              \
+            ss = bce_dd_add_d(ss, wi * 0x1p600);                               \
+            bnd += wi * Lb;                                                    \
+            if (!(wi * Gb <= gmx)) gmx = wi * Gb;                              \
+        } else {                                                               \
+            bnd += Lb;                                                         \
+            if (!(Gb <= gmx)) gmx = Gb;                                        \
         }                                                                      \
     }                                                                          \
-    if (!w) s = bce_dd_make((double)n, 0.0);                                   \
-    *wsum = s;                                                                 \
+    if (!w) {                                                                  \
+        s = bce_dd_make((double)n, 0.0);                                       \
+        sb = bce_dd_make((double)n * 0x1p-600, 0.0);                           \
+        ss = bce_dd_make((double)n * 0x1p600, 0.0);                            \
+    }                                                                          \
+    wsum[0] = s; wsum[1] = sb; wsum[2] = ss;                                   \
+    wsum[3] = bce_dd_make(bnd, gmx);                                           \
     return BCE_OK;                                                             \
 }
 DEFINE_SCAN(scan_f64, double)
@@ -102,30 +125,64 @@ static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
     return BCE_OK;
 }
 
-/* Divisor of the reduction: 1, n, or sum w (double-double). */
-static bce_status finish_prepare(size_t n, const bce_options *opt, bce_dd wsum,
-                                 bce_kparams *kp, bce_dd *denom)
+/* Divisor of the reduction: 1, n, or sum w (double-double).  wsum: the sums
+ * of w, w 2^-600 and w 2^600, and a bound B >= sum w L / (P + 1) (L <=
+ * (P + 1)(|z| + 1) from logits, <= 746 (P + 1) from p in (0,1)).  A MEAN
+ * or WEIGHTED_MEAN whose weights sum beyond 2^900, whose B (P + 1) or
+ * max w |g| (<= w (P + 1) (1 from logits, 2/min(p, 1-p) from p)) exceeds
+ * 2^1000 (fuzz: p = 2^-884, P = w = 2^64, MEAN gave -inf) (w L, their sum and w g may overflow while the means do
+ * not; fuzz finding: z = 2^128, w = 2^900 gave a mean of +inf) and a
+ * WEIGHTED_MEAN whose
+ * sum of weights is outside [2^-900, 2^900] (1/sum w would overflow or lose
+ * its accuracy) work with w 2^E (kp->wscale_e = E) and divide by the sum of
+ * those; the sums differ from the scaled sum w 2^E only by the terms below
+ * 2^-1074 (w < 2^-474 beside a sum > 2^900), negligible.  Fuzz findings:
+ * w = {DBL_MAX, 1} (NaN gradient), w = {DBL_MAX, DBL_MAX} (NaN mean),
+ * n = 1, w = 2^-1040 (NaN gradient). */
+static bce_status finish_prepare(size_t n, const bce_options *opt,
+                                 const bce_dd *wsum, bce_kparams *kp,
+                                 bce_dd *denom)
 {
     *denom = bce_dd_make(1.0, 0.0);
-    if (opt->reduction == BCE_REDUCTION_MEAN)
-        *denom = bce_dd_make((double)n, 0.0);
-    else if (opt->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
-        if (wsum.hi == 0.0) return fail(opt, BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX);
-        *denom = wsum;
+    bce_dd gden = *denom;      /* the gradient's divisor */
+    /* the loss and the gradient take the w 2^-600 frame separately: the
+     * frame loses terms below 2^-474, so a problem whose loss cannot
+     * overflow keeps its tiny loss terms although its gradient needs it */
+    const int wbig = !(wsum[0].hi <= 0x1p900);
+    const int lbig = wbig || !(wsum[3].hi * (kp->pos_weight + 1.0) <= 0x1p1000);
+    const int gbig = wbig || !(wsum[3].lo * (kp->pos_weight + 1.0) <= 0x1p1000);
+    if (opt->reduction == BCE_REDUCTION_MEAN) {
+        *denom = gden = bce_dd_make((double)n, 0.0);
+        if (lbig) kp->lscale_e = -600;
+        if (gbig) kp->wscale_e = -600;
+        kp->mean_e = 1;
+    } else if (opt->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
+        if (wsum[0].hi == 0.0) return fail(opt, BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX);
+        *denom = gden = wsum[0];
+        if (wsum[0].hi < 0x1p-900) {
+            kp->wscale_e = kp->lscale_e = 600;
+            *denom = gden = wsum[2];
+        } else {
+            if (lbig) { kp->lscale_e = -600; *denom = wsum[1]; }
+            if (gbig) { kp->wscale_e = -600; gden = wsum[1]; }
+        }
     }
-    if (denom->hi != 1.0 || denom->lo != 0.0) {
+    if (gden.hi != 1.0 || gden.lo != 0.0) {
         kp->has_gscale = 1;
-        kp->gscale = bce_dd_div(bce_dd_make(1.0, 0.0), *denom);
+        kp->gscale = bce_dd_div(bce_dd_make(1.0, 0.0), gden);
     }
     return BCE_OK;
 }
 
-static bce_dd reduced(const bce_acc *acc, bce_dd denom)
+static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
 {
     if (acc->nan) return bce_dd_make(__builtin_nan(""), 0.0);
     if (acc->inf) return bce_dd_make(__builtin_inf(), 0.0);
     if (acc->s.hi == 0.0) return acc->s;
-    return bce_dd_div_safe(acc->s, denom);
+    bce_dd q = bce_dd_div_safe(acc->s, denom);
+    if (kp->mean_e && kp->lscale_e) /* the sum was of w L 2^E: q 2^-E, rounded once */
+        q = bce_dd_make(bce_round_scaled(q, kp->lscale_e), 0.0);
+    return q;
 }
 
 #define DEFINE_ENTRY(NAME, T, SCAN, FORM, KFIELD, TOFT)                         \
@@ -139,8 +196,8 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
                             grad != NULL, &kp);                                \
     if (st != BCE_OK) return st;                                               \
     size_t bad = BCE_NO_INDEX;                                                 \
-    bce_dd wsum;                                                               \
-    st = SCAN(n, x, y, w, FORM, o->flags, &bad, &wsum);                        \
+    bce_dd wsum[4];                                                            \
+    st = SCAN(n, x, y, w, FORM, o->flags, &bad, wsum);                         \
     if (st != BCE_OK) return fail(o, st, bad);                                 \
     bce_dd denom;                                                              \
     st = finish_prepare(n, o, wsum, &kp, &denom);                              \
@@ -149,7 +206,7 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
     if (n > 0 && (loss || grad))                                               \
         bce_kernels_active()->KFIELD(n, x, y, w, &kp, kp.reduce ? NULL : loss, \
                                      grad, &acc);                              \
-    if (loss && kp.reduce) *loss = TOFT(reduced(&acc, denom));                 \
+    if (loss && kp.reduce) *loss = TOFT(reduced(&acc, denom, &kp));            \
     return BCE_OK;                                                             \
 }
 

@@ -60,7 +60,13 @@ typedef struct bce_kparams {
     bce_dd one_minus_a;        /* 1 - a, exact */
     double half_a;             /* a/2 */
     int has_gscale;            /* gradient multiplied by gscale */
-    bce_dd gscale;             /* 1/n or 1/sum(w) */
+    bce_dd gscale;             /* 1/n or 1/sum(w) (1/(sum(w) 2^wscale_e)) */
+    int wscale_e;              /* E != 0: MEAN / WEIGHTED_MEAN whose sum of
+                                  weights is outside [2^-900, 2^900]: the
+                                  kernels work with w 2^E (E = -600 or 600)
+                                  so that w L, w g and 1/sum w stay in range */
+    int lscale_e;              /* the same for the (reduced) loss          */
+    int mean_e;                /* MEAN: results scaled back by 2^E         */
     int want_loss, want_grad;
     int reduce;                /* loss accumulated into *acc, not stored */
 } bce_kparams;
@@ -119,20 +125,67 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
 static inline void bce_res_scale(bce_res *r, bce_dd f)
 {
     double af = f.hi < 0 ? -f.hi : f.hi;
+    if (r->scale > 0 && r->v.hi - r->v.hi == 0.0 &&
+        (r->v.hi > 0x1p600 || r->v.hi < -0x1p600)) {
+        /* a large v in a scaled frame (a huge loss in the w 2^-600 frame
+         * of api.c): fold scale into v first (exact: v > 2^600).  Fuzz
+         * finding: z = DBL_MAX, w = 2^84, WEIGHTED_MEAN gave +inf. */
+        int k = ((int)(bce_asuint64(r->v.hi) >> 52) & 0x7ff) - 1023 - 600;
+        if (k > r->scale) k = r->scale;
+        double s = bce_pow2i(-k);
+        r->v = bce_dd_make(r->v.hi * s, r->v.lo * s);
+        r->err *= s;
+        r->scale -= k;
+    }
+    if (r->scale > 0 && af >= 2.0 && af - af == 0.0) {
+        /* a scaled value (v 2^-scale, v up to ~2^600) times a large factor
+         * (a weight up to DBL_MAX): v f would overflow although the value
+         * does not.  Move 2^k of the factor into the scale first (exact:
+         * f 2^-k >= 1).  Fuzz finding: z = 0, y = 1, w = 2^900 gave NaN. */
+        int k = ((int)(bce_asuint64(af) >> 52) & 0x7ff) - 1023;  /* af >= 2: normal */
+        if (k > r->scale) k = r->scale;
+        if (k > 1022) k = 1022;                 /* bce_pow2i(-k) normal */
+        double s = bce_pow2i(-k);
+        f = bce_dd_make(f.hi * s, f.lo * s);
+        af *= s;
+        r->scale -= k;
+    } else if (af < 0x1p300 && af > 0.0 && r->scale >= -1400 && r->scale <= 1400 &&
+               r->v.hi != 0.0 && r->v.hi - r->v.hi == 0.0 &&
+               bce_fabs(r->v.hi) * af < 0x1p-900) {
+        /* a tiny product (a subnormal weight, say): form it scaled by 2^600
+         * so that the exact products below stay above 2^-969, where the FMA
+         * and Dekker's product give the same bits (dd.h).  Fuzz finding: z =
+         * 2^-60, y = 1/2 + 6 ulp, w = 2^-1034 gave -0 on avx2, +0 on scalar. */
+        /* 2^1200 when v f 2^600 is still below 2^-900 (a tiny v times a
+         * tiny weight, f <= 2^-200 so that f 2^1200 <= 2^1000).  Fuzz
+         * finding: p = 1 (clamped), y = 2^-900, w = 2^-900 gave a zero
+         * gradient instead of -2^-1000. */
+        const int k = (bce_fabs(r->v.hi) * af * 0x1p600 < 0x1p-900 && af <= 0x1p-200 &&
+                       r->scale <= 800) ? 1200 : 600;
+        f = bce_dd_make(f.hi * 0x1p600, f.lo * 0x1p600);
+        if (k == 1200) f = bce_dd_make(f.hi * 0x1p600, f.lo * 0x1p600);
+        af = bce_fabs(f.hi);
+        r->scale += k;
+    }
     if (r->v.hi - r->v.hi != 0.0) { /* inf (or NaN): no double-double */
         r->v = bce_dd_make(r->v.hi * f.hi, 0.0);
         return;
     }
     double av = r->v.hi < 0 ? -r->v.hi : r->v.hi;
-    if (av > 0x1p900 && af > 0x1p900) { /* product > 2^1800: overflow */
+    /* |v f| 2^-200 (rounded; 0 for tiny products, inf for huge ones) */
+    const double est = (av * 0x1p-200) * af;
+    if (est > 0x1p1000) { /* product > 2^1200: overflow */
         r->v = bce_dd_make(r->v.hi * f.hi, 0.0); r->err = 0.0;
         return;
     }
-    if (av > 0x1p900 || af > 0x1p900) {
+    if (av > 0x1p900 || af > 0x1p900 || est > 0x1p700) {
         /* keep the exact products inside the splitting range (dd.h): scale
-         * the large factor down, multiply, scale back (overflow -> inf) */
+         * the larger factor down, multiply, scale back (overflow -> inf).
+         * est > 2^700 (|v f| > 2^900 with both factors <= 2^900) added
+         * after a fuzz finding: z = -2^726, y = 1, w = 2^794 gave a NaN
+         * loss instead of +inf. */
         bce_dd a = r->v, b = f;
-        if (av > 0x1p900) a = bce_dd_make(a.hi * 0x1p-200, a.lo * 0x1p-200);
+        if (av >= af) a = bce_dd_make(a.hi * 0x1p-200, a.lo * 0x1p-200);
         else b = bce_dd_make(b.hi * 0x1p-200, b.lo * 0x1p-200);
         bce_dd t = bce_dd_mul(a, b);
         r->v = bce_dd_make(t.hi * 0x1p200, t.lo * 0x1p200);
@@ -188,6 +241,9 @@ static inline void bce_acc_add(bce_acc *acc, const bce_res *r)
     bce_dd v = r->v;
     if (r->scale != 0) v = bce_dd_make(bce_round_scaled(r->v, r->scale), 0.0);
     acc->s = bce_dd_add(acc->s, v);
+    /* terms >= 0: a sum beyond DBL_MAX is +inf (the overflowed TwoSum's
+     * error term is NaN; fuzz finding: SUM of z = +-DBL_MAX gave NaN) */
+    if (acc->s.hi - acc->s.hi != 0.0) acc->inf = 1;
 }
 
 #endif

@@ -39,8 +39,11 @@ void bce_label(double y, const bce_kparams *kp, bce_lab *lab)
     lab->beta = omy;
     lab->N = bce_dd_add(lab->alpha, lab->beta);
     lab->exact = 0;
-    if (yp.hi < 0x1p-900) /* tiny: recompute alpha from the scaled label */
-        lab->alpha_s = alpha_of(y * 0x1p600, kp->half_a * 0x1p600, kp);
+    /* tiny y' (or a tiny alpha = P y' from a tiny pos_weight): recompute
+     * alpha from the scaled label; a/2 scaled as a 2^599, since a/2 itself
+     * underflows for a = 2^-1074 (fuzz: probs_f64 tiny-smoothing input) */
+    if (yp.hi < 0x1p-900 || lab->alpha.hi < 0x1p-900)
+        lab->alpha_s = alpha_of(y * 0x1p600, kp->smooth * 0x1p599, kp);
     else
         lab->alpha_s = scale_dd(lab->alpha, 0x1p600);
 }

@@ -94,16 +94,25 @@ static inline void LR_FN(half)(v4d s0, v4d s1, v4d c0, v4d c1, v4d *s, v4d *c)
  * vectors (the same operations per row: the same bits). */
 static inline void LR_FN(fold4)(const v4d *s, const v4d *c, double w0, double *hi, double *lo)
 {
-    typedef long long v4l __attribute__((vector_size(32)));
-    const v4l m02 = { 0, 4, 2, 6 }, m13 = { 1, 5, 3, 7 }, lo2 = { 0, 1, 4, 5 }, hi2 = { 2, 3, 6, 7 };
-    v4d t0 = __builtin_shuffle(s[0], s[1], m02), t1 = __builtin_shuffle(s[0], s[1], m13);
-    v4d t2 = __builtin_shuffle(s[2], s[3], m02), t3 = __builtin_shuffle(s[2], s[3], m13);
-    v4d S0 = __builtin_shuffle(t0, t2, lo2), S2 = __builtin_shuffle(t0, t2, hi2);
-    v4d S1 = __builtin_shuffle(t1, t3, lo2), S3 = __builtin_shuffle(t1, t3, hi2);
-    t0 = __builtin_shuffle(c[0], c[1], m02); t1 = __builtin_shuffle(c[0], c[1], m13);
-    t2 = __builtin_shuffle(c[2], c[3], m02); t3 = __builtin_shuffle(c[2], c[3], m13);
-    v4d C0 = __builtin_shuffle(t0, t2, lo2), C2 = __builtin_shuffle(t0, t2, hi2);
-    v4d C1 = __builtin_shuffle(t1, t3, lo2), C3 = __builtin_shuffle(t1, t3, hi2);
+    /* __builtin_shufflevector (gcc >= 12 and clang) with constant lane
+     * indices: __builtin_shuffle is gcc-only and broke the clang (fuzz)
+     * build.  Pure permutations: the same bits. */
+#define m02(a, b) __builtin_shufflevector(a, b, 0, 4, 2, 6)
+#define m13(a, b) __builtin_shufflevector(a, b, 1, 5, 3, 7)
+#define lo2(a, b) __builtin_shufflevector(a, b, 0, 1, 4, 5)
+#define hi2(a, b) __builtin_shufflevector(a, b, 2, 3, 6, 7)
+    v4d t0 = m02(s[0], s[1]), t1 = m13(s[0], s[1]);
+    v4d t2 = m02(s[2], s[3]), t3 = m13(s[2], s[3]);
+    v4d S0 = lo2(t0, t2), S2 = hi2(t0, t2);
+    v4d S1 = lo2(t1, t3), S3 = hi2(t1, t3);
+    t0 = m02(c[0], c[1]); t1 = m13(c[0], c[1]);
+    t2 = m02(c[2], c[3]); t3 = m13(c[2], c[3]);
+    v4d C0 = lo2(t0, t2), C2 = hi2(t0, t2);
+    v4d C1 = lo2(t1, t3), C3 = hi2(t1, t3);
+#undef m02
+#undef m13
+#undef lo2
+#undef hi2
     const v4d W = { w0, w0, w0, w0 };
     v4d ah, al, bh, bl, th, tl, uh, ul, rh, rl;
     LR_FN(two_sum4)(S0, S2, &ah, &al);

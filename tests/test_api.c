@@ -180,6 +180,10 @@ Test(errors, bad_options)
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = -0x1p-1074}, "pos_weight -tiny"},
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = NAN}, "pos_weight NaN"},
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = INFINITY}, "pos_weight inf"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 0x1.0000000000001p64}, "pos_weight > max"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = DBL_MAX}, "pos_weight DBL_MAX"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 0x1.fffffffffffffp-65}, "pos_weight < min"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 0x1p-1074}, "pos_weight 2^-1074"},
         {{.label_smoothing = -0x1p-1074}, "smoothing -tiny"},
         {{.label_smoothing = -0.5}, "smoothing -0.5"},
         {{.label_smoothing = 0x1.0000000000001p0}, "smoothing 1+ulp"},
@@ -203,7 +207,8 @@ Test(errors, bad_options)
         /* valid edges */
         bce_options good[] = {
             {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 0},
-            {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = DBL_MAX},
+            {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = BCE_POS_WEIGHT_MAX},
+            {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = BCE_POS_WEIGHT_MIN},
             {.label_smoothing = 0},
             {.label_smoothing = 1},
             {.pos_weight = -1}, /* ignored without BCE_OPT_POS_WEIGHT */

@@ -126,7 +126,8 @@ static bce_status validate(const view *v, const bce_options *opt)
         || (o->flags & ~BCE_OPT_ALL_FLAGS) != 0
         || (o->flags & BCE_OPT_LOG_CLAMP) != 0
         || ((o->flags & BCE_OPT_POS_WEIGHT)
-            && !(o->pos_weight >= 0.0 && o->pos_weight < INFINITY))
+            && !(o->pos_weight == 0.0 || (o->pos_weight >= BCE_POS_WEIGHT_MIN
+                                          && o->pos_weight <= BCE_POS_WEIGHT_MAX)))
         || !(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0))
         return fail(opt, BCE_E_BAD_OPTION, BCE_NO_INDEX);
     if (o->reduction == BCE_REDUCTION_MEAN && v->n == 0)

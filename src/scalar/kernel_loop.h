@@ -19,6 +19,25 @@
  * apply the weight and the reduction's gradient factor, round once.
  */
 
+/* Apply the weight (and for a gradient the reduction's factor) to r.  With
+ * E = kp->wscale_e (gradient) or kp->lscale_e (loss) != 0 the weight is
+ * w 2^E and 1/sum w is gscale 2^E (api.c): r is first scaled by 2^E
+ * (exactly, through r->scale). */
+static inline void PFX(weigh)(bce_res *r, double wi, int has_w,
+                              const bce_kparams *kp, int grad)
+{
+    const int E = grad ? kp->wscale_e : kp->lscale_e;
+    if (E) {
+        r->scale -= E;                            /* r 2^E */
+        if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));
+        if (grad && kp->has_gscale) bce_res_scale(r, kp->gscale);
+        if (grad && kp->mean_e) r->scale += E;    /* (w g 2^E / n) 2^-E */
+        return;
+    }
+    if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));
+    if (grad && kp->has_gscale) bce_res_scale(r, kp->gscale);
+}
+
 /* Everything after the level-1 evaluation of sample i. */
 static inline void PFX(finish)(size_t i, double xi, double yi, double wi,
                                int has_w, const bce_kparams *kp, bce_res L,
@@ -30,19 +49,17 @@ static inline void PFX(finish)(size_t i, double xi, double yi, double wi,
     }
     if (kp->want_grad) {
         bce_res Gs = G;
-        if (has_w) bce_res_scale(&Gs, bce_dd_make(wi, 0.0));
-        if (kp->has_gscale) bce_res_scale(&Gs, kp->gscale);
+        PFX(weigh)(&Gs, wi, has_w, kp, 1);
         if (!GRAD_OK(&Gs)) {
             SLOW(xi, yi, kp, 1, &G);
             Gs = G;
-            if (has_w) bce_res_scale(&Gs, bce_dd_make(wi, 0.0));
-            if (kp->has_gscale) bce_res_scale(&Gs, kp->gscale);
+            PFX(weigh)(&Gs, wi, has_w, kp, 1);
         }
         grad[i] = ROUND(&Gs);
     }
     if (kp->want_loss) {
         bce_res Ls = L;
-        if (has_w) bce_res_scale(&Ls, bce_dd_make(wi, 0.0));
+        PFX(weigh)(&Ls, wi, has_w, kp, 0);
         if (kp->reduce) {
             bce_acc_add(acc, &Ls);
         } else {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# fuzz/oss-fuzz-build.sh -- builds the libbce fuzz targets the way OSS-Fuzz
+# and ClusterFuzzLite expect (their build.sh can be just this script):
+#   $CC, $CFLAGS           compiler and flags (sanitizers, coverage, ...)
+#   $LIB_FUZZING_ENGINE    link flags of the engine (-fsanitize=fuzzer)
+#   $OUT                   where the targets and their files go
+#   $WORK                  scratch (default $OUT/../work)
+# Writes, for each target T (logits_f64 logits_f32 probs_f64 probs_f32 api,
+# and logreg when fuzz/fuzz_logreg.c exists): $OUT/T, $OUT/T.dict,
+# $OUT/T.options, $OUT/T_seed_corpus.zip.
+# Needs meson, ninja, python3 and MPFR/GMP (libmpfr-dev libgmp-dev: the
+# targets compare with libbce-verify's MPFR reference).  MPFR and GMP are
+# linked as they are installed (not instrumented): fine for ASan and UBSan
+# and libFuzzer, not for MSan.
+# Defaults (no variables set): clang, ASan+UBSan+libFuzzer, OUT=build-fuzz/out.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CC=${CC:-clang}
+CFLAGS=${CFLAGS:--O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link}
+LIB_FUZZING_ENGINE=${LIB_FUZZING_ENGINE:--fsanitize=fuzzer}
+OUT=${OUT:-$ROOT/build-fuzz/out}
+WORK=${WORK:-$OUT/../work}
+mkdir -p "$OUT" "$WORK"
+OUT=$(cd "$OUT" && pwd)
+WORK=$(cd "$WORK" && pwd)
+
+targets="logits_f64 logits_f32 probs_f64 probs_f32 api"
+[ -f "$ROOT/fuzz/fuzz_logreg.c" ] && targets="$targets logreg"
+
+# 1. libbce and libbce-verify, static, with $CC $CFLAGS (LDFLAGS too, so
+#    meson's compiler check links with the sanitizer runtimes).
+rm -rf "$WORK/meson"
+CC="$CC" CFLAGS="$CFLAGS" LDFLAGS="${LDFLAGS:-} $CFLAGS" \
+    meson setup "$WORK/meson" "$ROOT" --buildtype=plain -Db_ndebug=true \
+    -Dtests=disabled >"$WORK/meson-setup.log" 2>&1 ||
+    { cat "$WORK/meson-setup.log"; exit 1; }
+ninja -C "$WORK/meson" -j "${BCE_JOBS:-2}" src/libbce.a verify/libbce-verify.a
+
+# 2. the targets
+inc="-I$ROOT/include -I$ROOT/src -I$ROOT/verify -I$ROOT/fuzz"
+$CC $CFLAGS $inc -c "$ROOT/fuzz/fuzz_common.c" -o "$WORK/fuzz_common.o"
+for t in $targets; do
+    # shellcheck disable=SC2086  # flag lists are meant to split
+    $CC $CFLAGS $inc "$ROOT/fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
+        "$WORK/meson/verify/libbce-verify.a" "$WORK/meson/src/libbce.a" \
+        $LIB_FUZZING_ENGINE -lmpfr -lgmp -lm -o "$OUT/$t"
+    cp "$ROOT/fuzz/$t.dict" "$OUT/$t.dict"
+    printf '[libfuzzer]\ndict = %s.dict\nmax_len = 2048\n' "$t" >"$OUT/$t.options"
+    rm -f "$OUT/${t}_seed_corpus.zip"
+    (cd "$ROOT/fuzz/corpus/$t" && python3 -m zipfile -c "$OUT/${t}_seed_corpus.zip" .)
+    echo "built $OUT/$t"
+done

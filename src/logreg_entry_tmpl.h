@@ -97,14 +97,20 @@ static bce_status LRN(scan_rows)(const LRPB *pb, const bce_options *o, lr_setup 
     return st == BCE_OK ? BCE_OK : lr_fail(o, st, BCE_NO_INDEX);
 }
 
-/* z of row i (or t = x~.v) when the double-double dot overflowed: in a frame
- * scaled by 2^-1200 (plain double sum; only reached when |z| > ~2^1020). */
-static double LRN(dot_big)(const LRT *r, size_t k, const double *w, double w0)
+/* z of row i (or t = x~.v) when the double-double dot overflowed, as
+ * s 2^1200: a plain double sum in a frame scaled by 2^-1200 (only reached
+ * when |z| > ~2^1020; the products of tiny terms are lost there, far below
+ * the sum's last bit). */
+static double LRN(dot_big_scaled)(const LRT *r, size_t k, const double *w, double w0)
 {
     double s = w0 * 0x1p-600 * 0x1p-600;
     for (size_t j = 0; j < k; j++)
         s += ((double)r[j] * 0x1p-600) * (w[j] * 0x1p-600);
-    return s * 0x1p600 * 0x1p600;
+    return s;
+}
+static double LRN(dot_big)(const LRT *r, size_t k, const double *w, double w0)
+{
+    return LRN(dot_big_scaled)(r, k, w, w0) * 0x1p600 * 0x1p600;
 }
 
 /* The pass: loss, gradient (v == NULL) or Hessian-vector product. */
@@ -199,11 +205,18 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
                 smp->r[i] = LR_TO(lr_scaled(&su) ? bce_dd_div_safe(rho, su.norm) : rho);
             if (hvp) {
                 bce_dd t = bce_dd_make(th[r], tl[r]);
-                if (!finite_d(t.hi))
-                    t = bce_dd_make(LRN(dot_big)(k > 0 ? pb->x + i * ldx : NULL,
-                                                 k, vf, v0), 0.0);
-                rho = bce_dd_mul(row->H, t);
-                if (pb->sw) rho = bce_dd_mul_d(rho, s);
+                if (row->H.hi == 0.0) {
+                    rho = bce_dd_make(0.0, 0.0);        /* h t = 0, t finite */
+                } else if (finite_d(t.hi)) {
+                    rho = bce_dd_mul(row->H, t);
+                    if (pb->sw) rho = bce_dd_mul_d(rho, s);
+                } else {
+                    /* t beyond DBL_MAX: h t (s) formed in t's 2^1200 frame,
+                     * then scaled back (inf only if the product overflows) */
+                    double ts = LRN(dot_big_scaled)(k > 0 ? pb->x + i * ldx : NULL, k, vf, v0);
+                    double p = row->H.hi * ts * s;
+                    rho = bce_dd_make(p * 0x1p600 * 0x1p600, 0.0);
+                }
                 if (!finite_d(rho.hi)) rho.lo = 0.0;
             }
             rh[r] = rho.hi;

@@ -121,6 +121,14 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
         if (want_grad) { /* g = -sgn T: beta at +inf, -alpha at -inf */
             G->v = pos ? C : bce_dd_make(0.0 - C.hi, 0.0 - C.lo); /* +0 for C = 0 */
             G->scale = 0; G->err = bce_fabs(C.hi) * labrel;
+            if (!pos && lab->alpha_s.hi < 0x1p-300 && lab->alpha_s.hi > 0.0) {
+                /* a tiny alpha (it may have underflowed to 0): -alpha
+                 * from its scaled copy, in the 2^600 frame (fuzz finding
+                 * logits_f64: z = -inf, smoothing 2^-1074) */
+                G->v = bce_dd_neg(lab->alpha_s);
+                G->scale = 600;
+                G->err = lab->alpha_s.hi * labrel;
+            }
         }
         return;
     }

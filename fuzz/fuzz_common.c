@@ -246,7 +246,7 @@ double fz_smoothing(fz_reader *r, int f32)
     uint8_t s = fz_u8(r);
     double v;
     switch (s & 3) {
-    case 0: v = log_uniform(r, 0, -1074, -1); break;
+    case 0: v = log_uniform(r, 0, -70, -1); break;   /* < 2^-64: BAD_OPTION */
     case 1: v = (double)(fz_u64(r) >> 11) * 0x1p-53; break;
     case 2: v = 1.0; break;
     default: v = 1.0 - log_uniform(r, 0, -60, -1); break;
@@ -288,7 +288,8 @@ bce_status fz_model_status(size_t n, const double *x, const double *y,
         ((o->flags & BCE_OPT_POS_WEIGHT) &&
          !(o->pos_weight == 0.0 || (o->pos_weight >= BCE_POS_WEIGHT_MIN &&
                                     o->pos_weight <= BCE_POS_WEIGHT_MAX))) ||
-        !(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0) ||
+        !(o->label_smoothing == 0.0 || (o->label_smoothing >= BCE_SMOOTHING_MIN &&
+                                         o->label_smoothing <= 1.0)) ||
         ((o->flags & BCE_OPT_LOG_CLAMP) && logits) ||
         (o->flags & BCE_OPT_FAST_ACCUM))   /* fused logistic regression only */
         return BCE_E_BAD_OPTION;

@@ -107,6 +107,10 @@ typedef enum bce_reduction {
 #define BCE_POS_WEIGHT_MIN    0x1p-64
 #define BCE_POS_WEIGHT_MAX    0x1p64
 
+/* label_smoothing accepted: 0 or [2^-64, 1].  Below, a/2 would underflow
+ * (a subnormal a changes no label by more than 2^-1075 anyway). */
+#define BCE_SMOOTHING_MIN     0x1p-64
+
 #define BCE_NO_INDEX ((size_t)-1)
 
 /* Options: a zero-initialised struct (or a NULL pointer) means the defaults:
@@ -115,7 +119,7 @@ typedef struct bce_options {
     bce_reduction reduction;
     unsigned flags;            /* BCE_OPT_* bits                              */
     double pos_weight;         /* P: 0 or in [BCE_POS_WEIGHT_MIN, _MAX]; used iff BCE_OPT_POS_WEIGHT */
-    double label_smoothing;    /* a in [0,1]; 0 = none                        */
+    double label_smoothing;    /* a: 0 (none) or in [BCE_SMOOTHING_MIN, 1]    */
     size_t *error_index;       /* optional: receives the first offending index */
 } bce_options;
 

@@ -31,7 +31,8 @@ bce_status bce_check_options(const bce_options *o, int logits_form)
         !(o->pos_weight == 0.0 ||
           (o->pos_weight >= BCE_POS_WEIGHT_MIN && o->pos_weight <= BCE_POS_WEIGHT_MAX)))
         return BCE_E_BAD_OPTION;
-    if (!(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0))
+    if (!(o->label_smoothing == 0.0 ||
+          (o->label_smoothing >= BCE_SMOOTHING_MIN && o->label_smoothing <= 1.0)))
         return BCE_E_BAD_OPTION;
     if ((o->flags & BCE_OPT_LOG_CLAMP) && logits_form)
         return BCE_E_BAD_OPTION;

@@ -128,7 +128,8 @@ static bce_status validate(const view *v, const bce_options *opt)
         || ((o->flags & BCE_OPT_POS_WEIGHT)
             && !(o->pos_weight == 0.0 || (o->pos_weight >= BCE_POS_WEIGHT_MIN
                                           && o->pos_weight <= BCE_POS_WEIGHT_MAX)))
-        || !(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0))
+        || !(o->label_smoothing == 0.0 || (o->label_smoothing >= BCE_SMOOTHING_MIN
+                                           && o->label_smoothing <= 1.0)))
         return fail(opt, BCE_E_BAD_OPTION, BCE_NO_INDEX);
     if (o->reduction == BCE_REDUCTION_MEAN && v->n == 0)
         return fail(opt, BCE_E_EMPTY_MEAN, BCE_NO_INDEX);

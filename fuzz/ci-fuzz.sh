@@ -28,7 +28,10 @@ run)
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     set +e
-    nice -n 10 "$B/out/$t" -fork="$jobs" -max_total_time="$secs" \
+    # CI runs are seeded (BCE_FUZZ_SEED, default 1) and single-process, so a
+    # run is reproducible: the same corpus, seed and binary explore the same
+    # inputs.  fuzz/campaign.sh explores with random seeds over all cores.
+    nice -n 10 "$B/out/$t" -seed="${BCE_FUZZ_SEED:-1}" -max_total_time="$secs" \
         -dict="$ROOT/fuzz/$t.dict" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$B/findings/$t-" -print_final_stats=1 \
         "$corpus" >"$B/$t.log" 2>&1
@@ -41,7 +44,7 @@ run)
     tsec=$(echo "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
     eps=0
     if [ -n "$runs" ] && [ -n "$tsec" ] && [ "$tsec" -gt 0 ]; then eps=$((runs / tsec)); fi
-    echo "fuzz $t: ${secs}s, exit $rc, ${runs:-0} runs, $eps exec/s ($jobs jobs), corpus $(ls "$corpus" | wc -l) inputs"
+    echo "fuzz $t: ${secs}s, seed ${BCE_FUZZ_SEED:-1}, exit $rc, ${runs:-0} runs, $eps exec/s, corpus $(ls "$corpus" | wc -l) inputs"
     if [ $rc -ne 0 ] || ls "$B/findings/$t-"* >/dev/null 2>&1; then
         grep -E 'CHECK FAILED|ERROR|runtime error' "$B/$t.log" | head -n 5 || true
         ls "$B/findings/$t-"* 2>/dev/null || true

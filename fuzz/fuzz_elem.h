@@ -214,6 +214,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             double m = frexp(wd[i], &e);
             wd[i] = to_type_w(ldexp(m, e % 500));
         }
+        /* known defect (fuzz/known/logits_f64/zhuge-pw-wmean): a per-sample
+         * loss P |z| beyond DBL_MAX (pos_weight > 1, |z| > 2^1000) makes a
+         * MEAN / WEIGHTED_MEAN inf although the mean is finite; keep
+         * |z| max(P, 1) <= 2^1020 there */
+        if (FZ_LOGITS && !fz_no_detours() && o.reduction >= BCE_REDUCTION_MEAN &&
+            isfinite(xd[i]) &&
+            fabs(xd[i]) * ((o.flags & BCE_OPT_POS_WEIGHT) && o.pos_weight > 1.0 ? o.pos_weight : 1.0) > 0x1p1020) {
+            int e;
+            double m = frexp(xd[i], &e);
+            xd[i] = (FZ_T)ldexp(m, e % 900);
+        }
         /* known defect (fuzz/known_failures.c): the deep tail drops a term
          * below 2^-1300 as negligible before the weight multiplies it; a
          * weight above 2^100 can lift it into range: keep w <= 2^100 for
@@ -229,6 +240,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * 2^-300 are lost; keep such weights >= 2^-300 there */
     double wmax = 0.0;
     for (size_t i = 0; i < n; i++) if (wd[i] > wmax && isfinite(wd[i])) wmax = wd[i];
+    /* the same frame also loses a tiny term w L of an ordinary weight
+     * (fuzz/known/probs_f64/wmean-frame-tiny-term): keep weights <= 2^880
+     * in a MEAN / WEIGHTED_MEAN */
+    if (!fz_no_detours() && o.reduction >= BCE_REDUCTION_MEAN && wmax > 0x1p880) {
+        for (size_t i = 0; i < n; i++)
+            if (wd[i] > 0x1p880 && isfinite(wd[i])) {
+                int e;
+                double m = frexp(wd[i], &e);
+                wd[i] = to_type_w(ldexp(m, e % 880));
+            }
+        wmax = 0x1p880;
+    }
     if (o.reduction >= BCE_REDUCTION_MEAN && wmax > 0x1p880)
         for (size_t i = 0; i < n; i++)
             if (wd[i] > 0.0 && wd[i] < 0x1p-300) {

@@ -26,6 +26,22 @@
 
 #define NMAX FZ_NMAX
 #define KMAX 19
+
+/* |v - ref| with ref the MPFR value itself (not its rounding to double:
+ * that would add up to half an ulp of reference error), rounded up. */
+static double err_mp(double v, mpfr_srcptr ref)
+{
+    if (isnan(v)) return NAN;
+    mpfr_t d;
+    mpfr_init2(d, mpfr_get_prec(ref) + 64);
+    mpfr_set_d(d, v, MPFR_RNDN);                 /* exact */
+    mpfr_sub(d, d, ref, MPFR_RNDN);
+    double e = fabs(mpfr_get_d(d, MPFR_RNDU));
+    if (mpfr_sgn(d) < 0) e = fabs(mpfr_get_d(d, MPFR_RNDD));
+    mpfr_clear(d);
+    return e;
+}
+
 static const unsigned char SENT = 0xA5;
 static const double u = 0x1p-53;
 
@@ -259,7 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gz *= 1 + 0x1p-50;
     const double loss = f32 ? (double)ref.lossf : ref.loss;
     const double lref = mpfr_get_d(R.loss_mp, MPFR_RNDN);
-    const double lerr = fabs(loss - lref);
+    const double lerr = err_mp(loss, R.loss_mp);
     const double lb = uT * fabs(R.loss) + e1 * R.loss_cond + eZ * gz + cA * u * u * R.loss_cond + qf;
     if (!(lerr <= lb) && lerr != 0.0 && !(isinf(loss) && loss == to_out(lref, f32)) && !detour(lref, loss)) {
         dump(&p, w, v, &o, m, f32);
@@ -268,7 +284,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t j = 0; j < m; j++) {
         const double g = f32 ? (double)ref.gf[j] : ref.g[j];
         const double gr = mpfr_get_d(R.grad_mp[j], MPFR_RNDN);
-        const double ge = fabs(g - gr);
+        const double ge = err_mp(g, R.grad_mp[j]);
         const double gb = uT * fabs(gr) + e1 * R.grad_sig[j] + eZ * R.grad_zcond[j]
                         + (cA * u * u + eA) * R.grad_cond[j] * (1 + 0x1p-40) + 0x1p-1060 + qf;
         if (!(ge <= gb) && ge != 0.0 && !(isinf(g) && g == to_out(gr, f32)) && !detour(gr, g)) {
@@ -277,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         const double h = f32 ? (double)ref.hvf[j] : ref.hv[j];
         const double hr = mpfr_get_d(R.hv_mp[j], MPFR_RNDN);
-        const double he = fabs(h - hr);
+        const double he = err_mp(h, R.hv_mp[j]);
         const double hb = uT * fabs(hr) + eH * R.hv_cond[j] + eZ * (R.hv_zcond[j] + R.hv_dcond[j])
                         + (cA * u * u + eA) * R.hv_cond[j] * (1 + 0x1p-40) + 0x1p-1060 + qf;
         if (!(he <= hb) && he != 0.0 && !(isinf(h) && h == to_out(hr, f32)) && !detour(hr, h)) {

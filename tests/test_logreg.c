@@ -34,6 +34,22 @@
 
 static const double u = 0x1p-53;
 
+
+/* |v - ref| with ref the MPFR value itself (not its rounding to double:
+ * that would add up to half an ulp of reference error), rounded up. */
+static double err_mp(double v, mpfr_srcptr ref)
+{
+    if (isnan(v)) return NAN;
+    mpfr_t d;
+    mpfr_init2(d, mpfr_get_prec(ref) + 64);
+    mpfr_set_d(d, v, MPFR_RNDN);                 /* exact */
+    mpfr_sub(d, d, ref, MPFR_RNDN);
+    double e = fabs(mpfr_get_d(d, MPFR_RNDU));
+    if (mpfr_sgn(d) < 0) e = fabs(mpfr_get_d(d, MPFR_RNDD));
+    mpfr_clear(d);
+    return e;
+}
+
 static double gam(double K) { return K * u / (1 - K * u); }
 
 typedef struct data {
@@ -159,7 +175,7 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
     char what[160];
     /* loss */
     {
-        double err = fabs(loss - mpfr_get_d(R.loss_mp, MPFR_RNDN));
+        double err = err_mp(loss, R.loss_mp);
         double bound = uT * fabs(R.loss) + e1 * R.loss_cond + eZ * gz + cA * u * u * R.loss_cond;
         snprintf(what, sizeof what, "%s %s loss", label, f32 ? "f32" : "f64");
         cr_expect(err <= bound, "%s: |%a - %a| = %g > bound %g", what, loss, R.loss, err, bound);
@@ -167,14 +183,14 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
     }
     for (size_t j = 0; j < m; j++) {
         double ref = mpfr_get_d(R.grad_mp[j], MPFR_RNDN);
-        double err = fabs(g[j] - ref);
+        double err = err_mp(g[j], R.grad_mp[j]);
         double bound = uT * fabs(ref) + e1 * R.grad_sig[j] + eZ * R.grad_zcond[j]
                      + (cA * u * u + eA) * R.grad_cond[j] * (1 + 0x1p-40) + 0x1p-1060;
         snprintf(what, sizeof what, "%s %s grad[%zu]", label, f32 ? "f32" : "f64", j);
         cr_expect(err <= bound, "%s: |%a - %a| = %g > bound %g", what, g[j], ref, err, bound);
         upd(W, err, bound, uT, ref, j, "grad");
         double href = mpfr_get_d(R.hv_mp[j], MPFR_RNDN);
-        double herr = fabs(hv[j] - href);
+        double herr = err_mp(hv[j], R.hv_mp[j]);
         double hb = uT * fabs(href) + eH * R.hv_cond[j] + eZ * (R.hv_zcond[j] + R.hv_dcond[j])
                   + (cA * u * u + eA) * R.hv_cond[j] * (1 + 0x1p-40) + 0x1p-1060;
         cr_expect(herr <= hb, "%s hv[%zu]: |%a - %a| = %g > bound %g", label, j, hv[j], href, herr, hb);

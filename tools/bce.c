@@ -20,6 +20,8 @@ static const char main_help[] =
     "  verify    check every kernel against the MPFR reference (exit 1 if a\n"
     "            bound is exceeded)\n"
     "  isa       list the instruction sets, show the active one\n"
+    "  exhaustive        every binary32 input, y = 0 and 1, vs correct rounding\n"
+    "  exhaustive-merge  merge the JSON summaries of exhaustive shards\n"
     "  help CMD  help on one command\n"
     "\n"
     "  --help, -h      this text\n"
@@ -47,7 +49,8 @@ static const char version_help[] =
 static const char help_help[] =
     "usage: bce help [COMMAND]\n"
     "\n"
-    "Print help on COMMAND (eval, verify, isa, help, version), or the\n"
+    "Print help on COMMAND (eval, verify, isa, exhaustive, exhaustive-merge,\n"
+    "vectors, compare, help, version), or the\n"
     "command overview.\n";
 
 static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
@@ -101,6 +104,10 @@ static int cmd_help(int argc, char **argv)
         return run_verify(2, args);
     } else if (strcmp(c, "isa") == 0) {
         fputs(isa_help, stdout);
+    } else if (strcmp(c, "exhaustive") == 0) {
+        fputs(bce_tool_exhaustive_help(), stdout);
+    } else if (strcmp(c, "exhaustive-merge") == 0) {
+        fputs(bce_tool_exhaustive_merge_help(), stdout);
     } else if (strcmp(c, "help") == 0) {
         fputs(help_help, stdout);
     } else if (strcmp(c, "version") == 0 || strcmp(c, "--version") == 0) {
@@ -145,6 +152,10 @@ int main(int argc, char **argv)
         status = run_verify(argc - 1, argv + 1);
     } else if (strcmp(c, "isa") == 0) {
         status = cmd_isa(argc - 1, argv + 1);
+    } else if (strcmp(c, "exhaustive") == 0) {
+        status = bce_tool_exhaustive(argc - 1, argv + 1);
+    } else if (strcmp(c, "exhaustive-merge") == 0) {
+        status = bce_tool_exhaustive_merge(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "bce: unknown command '%s'\n"
                         "try 'bce --help'\n", c);

@@ -22,6 +22,8 @@ static const char main_help[] =
     "  isa       list the instruction sets, show the active one\n"
     "  exhaustive        every binary32 input, y = 0 and 1, vs correct rounding\n"
     "  exhaustive-merge  merge the JSON summaries of exhaustive shards\n"
+    "  vectors   write the golden test vectors for ports (CSV)\n"
+    "  compare   measure a port's outputs against the golden vectors\n"
     "  help CMD  help on one command\n"
     "\n"
     "  --help, -h      this text\n"
@@ -108,6 +110,10 @@ static int cmd_help(int argc, char **argv)
         fputs(bce_tool_exhaustive_help(), stdout);
     } else if (strcmp(c, "exhaustive-merge") == 0) {
         fputs(bce_tool_exhaustive_merge_help(), stdout);
+    } else if (strcmp(c, "vectors") == 0) {
+        fputs(bce_tool_vectors_help(), stdout);
+    } else if (strcmp(c, "compare") == 0) {
+        fputs(bce_tool_compare_help(), stdout);
     } else if (strcmp(c, "help") == 0) {
         fputs(help_help, stdout);
     } else if (strcmp(c, "version") == 0 || strcmp(c, "--version") == 0) {
@@ -156,6 +162,10 @@ int main(int argc, char **argv)
         status = bce_tool_exhaustive(argc - 1, argv + 1);
     } else if (strcmp(c, "exhaustive-merge") == 0) {
         status = bce_tool_exhaustive_merge(argc - 1, argv + 1);
+    } else if (strcmp(c, "vectors") == 0) {
+        status = bce_tool_vectors(argc - 1, argv + 1);
+    } else if (strcmp(c, "compare") == 0) {
+        status = bce_tool_compare(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "bce: unknown command '%s'\n"
                         "try 'bce --help'\n", c);

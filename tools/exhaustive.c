@@ -226,7 +226,8 @@ static void run_chunk(const job *j, ex_stats *st, uint64_t first, uint32_t n)
                     add_failure(st, isa, form, y, k, EX_MISROUNDED, bits_of(xs[i]),
                                 got[i], want[y][k][i], u, 0);
                 }
-                if (u > c->max_ulp) {
+                /* ties: the smallest input, so threads do not change it */
+                if (u > c->max_ulp || (u == c->max_ulp && bits_of(xs[i]) < c->worst)) {
                     c->max_ulp = u;
                     c->worst = bits_of(xs[i]);
                 }
@@ -324,11 +325,13 @@ static const char exhaustive_help[] =
     "  --checkpoint F  save progress to F every 10 s; resume from F if it\n"
     "                  exists (same form/label/isa/range, else an error)\n"
     "  --json FILE     write the JSON summary to FILE ('-' = stdout)\n"
+    "  --max-epochs N  stop after N epochs of 2^20 inputs (checkpoint saved):\n"
+    "                  exit 3; run the same command again to resume\n"
     "  --quiet         no progress bar\n"
     "\n"
     "Progress (rate, ETA) goes to stderr, a summary table to stdout.\n"
     "exit status: 0 every result correct, 1 a misrounded result or a wrong\n"
-    "rejection, 2 usage or I/O error.\n"
+    "rejection, 2 usage or I/O error, 3 stopped by --max-epochs.\n"
     "\n"
     "Shards run anywhere and are merged with `bce exhaustive-merge`.\n";
 
@@ -358,6 +361,7 @@ static int parse_u64(const char *s, uint64_t *out)
 typedef struct ex_args {
     ex_config cfg;
     unsigned threads;
+    uint64_t max_epochs;            /* 0: no limit */
     const char *checkpoint, *json;
     int quiet;
 } ex_args;
@@ -424,6 +428,9 @@ static int parse_args(int argc, char **argv, ex_args *a)
             if (parse_u64(v, &t) || t < 1 || t > 256)
                 return usage_error("--threads: expected 1..256, got", v);
             a->threads = (unsigned)t;
+        } else if (!strcmp(o, "--max-epochs")) {
+            if (parse_u64(v, &a->max_epochs) || a->max_epochs == 0)
+                return usage_error("--max-epochs: expected a positive integer, got", v);
         } else if (!strcmp(o, "--checkpoint")) {
             a->checkpoint = v;
         } else if (!strcmp(o, "--json")) {
@@ -467,6 +474,16 @@ static int parse_args(int argc, char **argv, ex_args *a)
 
 /* ------------------------------------------------------------------ */
 /* progress                                                            */
+
+/* Index of the highest bit set (the last ISA or form of a run). */
+static int last_isa(unsigned mask)
+{
+    int k = -1;
+    for (int i = 0; i < EX_NISA; i++)
+        if (mask >> i & 1)
+            k = i;
+    return k;
+}
 
 static void fmt_hms(double s, char *buf, size_t n)
 {
@@ -619,8 +636,9 @@ int bce_tool_exhaustive(int argc, char **argv)
     const char *saved_isa = bce_active_isa();
     double t0 = now_wall(), c0 = now_cpu(), last_ckpt = t0;
     uint64_t done_at_start = done;
-    int io_error = 0;
-    for (int k = isa0; k < EX_NISA && !io_error; k++) {
+    int io_error = 0, stopped = 0;
+    uint64_t epochs = 0;
+    for (int k = isa0; k < EX_NISA && !io_error && !stopped; k++) {
         if (!(a.cfg.isas >> k & 1))
             continue;
         if (bce_set_isa(isa_names[k]) != BCE_OK) {
@@ -629,13 +647,13 @@ int bce_tool_exhaustive(int argc, char **argv)
             free(ws);
             return BCE_EXIT_USAGE;
         }
-        for (int f = k == isa0 ? form0 : 0; f < 2 && !io_error; f++) {
+        for (int f = k == isa0 ? form0 : 0; f < 2 && !io_error && !stopped; f++) {
             if (!(a.cfg.forms >> f & 1))
                 continue;
             uint64_t start = (k == isa0 && f == form0) ? next0 : a.cfg.lo;
             char what[32];
             snprintf(what, sizeof what, "%s %s", isa_names[k], form_names[f]);
-            for (uint64_t e = start; e < a.cfg.hi;) {
+            for (uint64_t e = start; e < a.cfg.hi && !stopped;) {
                 uint64_t end = a.cfg.hi - e < EPOCH ? a.cfg.hi : e + EPOCH;
                 job j;
                 memset(&j, 0, sizeof j);
@@ -664,7 +682,11 @@ int bce_tool_exhaustive(int argc, char **argv)
                 double t = now_wall();
                 double rate = (double)(done - done_at_start) / (t - t0 + 1e-9);
                 progress(&a, done, total, rate, what, 0);
-                if (a.checkpoint && (t - last_ckpt >= CHECKPOINT_SECONDS || e >= a.cfg.hi)) {
+                stopped = a.max_epochs && ++epochs >= a.max_epochs &&
+                          (e < a.cfg.hi || k < last_isa(a.cfg.isas) ||
+                           f < last_isa(a.cfg.forms));
+                if (a.checkpoint && (t - last_ckpt >= CHECKPOINT_SECONDS || e >= a.cfg.hi ||
+                                     stopped)) {
                     /* resume point: the next (isa, form, index) to run */
                     sum.stats = *st;
                     sum.complete = 0;
@@ -685,6 +707,14 @@ int bce_tool_exhaustive(int argc, char **argv)
         free(st);
         free(ws);
         return BCE_EXIT_USAGE;
+    }
+    if (stopped) {
+        progress(&a, done, total, 0.0, "stopped", 1);
+        fprintf(stderr, "bce exhaustive: stopped after %" PRIu64 " epochs (--max-epochs)%s\n",
+                epochs, a.checkpoint ? "; run the same command to resume" : "");
+        free(st);
+        free(ws);
+        return 3;
     }
     progress(&a, done, total, (double)(done - done_at_start) / (now_wall() - t0 + 1e-9),
              "done", 1);

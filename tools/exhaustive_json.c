@@ -58,7 +58,9 @@ void ex_stats_merge(ex_stats *into, const ex_stats *from)
                 for (int o = 0; o < 2; o++) {
                     ex_cell *a = &into->cell[k][f][y][o];
                     const ex_cell *b = &from->cell[k][f][y][o];
-                    if (b->max_ulp > a->max_ulp) {
+                    if (b->checked > 0 &&
+                        (a->checked == 0 || b->max_ulp > a->max_ulp ||
+                         (b->max_ulp == a->max_ulp && b->worst < a->worst))) {
                         a->max_ulp = b->max_ulp;
                         a->worst = b->worst;
                     }
@@ -529,8 +531,9 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
             }
             while (*p == '[') {
                 unsigned long long a, b;
-                int used;
-                if (sscanf(p, "[%llu, %llu]%n", &a, &b, &used) != 2 || a >= b || b > EX_ALL) {
+                int used = -1;
+                if (sscanf(p, "[%llu, %llu]%n", &a, &b, &used) != 2 || used < 0 || a >= b ||
+                    b > EX_ALL) {
                     rd_error(&r, "bad range (need [A, B], A < B <= 2^32)");
                     break;
                 }

@@ -28,5 +28,9 @@ int bce_tool_exhaustive(int argc, char **argv);
 int bce_tool_exhaustive_merge(int argc, char **argv);
 const char *bce_tool_exhaustive_help(void);
 const char *bce_tool_exhaustive_merge_help(void);
+int bce_tool_vectors(int argc, char **argv);
+const char *bce_tool_vectors_help(void);
+int bce_tool_compare(int argc, char **argv);
+const char *bce_tool_compare_help(void);
 
 #endif

@@ -49,6 +49,9 @@ static const char *const output_names[2] = {"loss", "grad"};
 /* Serialises the MPFR reference (rarely called: undecided and special
  * inputs), so the tool does not depend on a thread-safe MPFR build. */
 static pthread_mutex_t mpfr_lock = PTHREAD_MUTEX_INITIALIZER;
+/* --hard FILE: the undecided outputs with their distance to a rounding
+ * boundary (written under mpfr_lock). */
+static FILE *hard_file;
 
 static double now_wall(void)
 {
@@ -142,6 +145,43 @@ static void reference(int form, float x, int label, float *loss, float *grad)
     *grad = (float)G;
 }
 
+/* Distance of the exact output to the nearest binary32 rounding boundary
+ * (a midpoint between two floats), in ulps: |frac(v / ulp) - 1/2|. */
+static double boundary_distance(const mpfr_t v)
+{
+    if (!mpfr_number_p(v) || mpfr_zero_p(v))
+        return 0.5;
+    mpfr_exp_t e = mpfr_get_exp(v);           /* |v| in [2^(e-1), 2^e) */
+    mpfr_exp_t ue = e - 24 < -149 ? -149 : e - 24;
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(v));
+    mpfr_mul_2si(t, v, -(long)ue, MPFR_RNDN);  /* exact */
+    mpfr_abs(t, t, MPFR_RNDN);
+    mpfr_frac(t, t, MPFR_RNDN);
+    mpfr_sub_d(t, t, 0.5, MPFR_RNDN);
+    double d = fabs(mpfr_get_d(t, MPFR_RNDN));
+    mpfr_clear(t);
+    return d;
+}
+
+static void record_hard(int form, float x, int label, const int dec[2])
+{
+    if (!hard_file)
+        return;
+    bcev_sample s = {x, (double)label, 1.0};
+    mpfr_t one, L, G;
+    pthread_mutex_lock(&mpfr_lock);
+    mpfr_inits2(192, one, L, G, (mpfr_ptr)0);
+    mpfr_set_ui(one, 1, MPFR_RNDN);
+    bcev_exact_mp((bcev_form)form, &s, NULL, one, 192, L, G);
+    for (int k = 0; k < 2; k++)
+        if (!dec[k])
+            fprintf(hard_file, "%s %a %d %s %.3e\n", form_names[form], (double)x, label,
+                    output_names[k], boundary_distance(k ? G : L));
+    mpfr_clears(one, L, G, (mpfr_ptr)0);
+    pthread_mutex_unlock(&mpfr_lock);
+}
+
 static void run_chunk(const job *j, ex_stats *st, uint64_t first, uint32_t n)
 {
     static _Thread_local float xs[CHUNK], ys[CHUNK], lo[CHUNK], gr[CHUNK];
@@ -188,6 +228,7 @@ static void run_chunk(const job *j, ex_stats *st, uint64_t first, uint32_t n)
                     }
                     out[y][0] = L;
                     out[y][1] = G;
+                    record_hard(form, x, y, dec[y]);
                 }
                 for (int k = 0; k < 2; k++) {
                     want[y][k][nv] = out[y][k];
@@ -327,6 +368,9 @@ static const char exhaustive_help[] =
     "  --json FILE     write the JSON summary to FILE ('-' = stdout)\n"
     "  --max-epochs N  stop after N epochs of 2^20 inputs (checkpoint saved):\n"
     "                  exit 3; run the same command again to resume\n"
+    "  --hard FILE     write the outputs the filter could not decide (the\n"
+    "                  hardest to round) to FILE: form x y output distance,\n"
+    "                  the distance to a rounding boundary in ulps\n"
     "  --quiet         no progress bar\n"
     "\n"
     "Progress (rate, ETA) goes to stderr, a summary table to stdout.\n"
@@ -362,7 +406,7 @@ typedef struct ex_args {
     ex_config cfg;
     unsigned threads;
     uint64_t max_epochs;            /* 0: no limit */
-    const char *checkpoint, *json;
+    const char *checkpoint, *json, *hard;
     int quiet;
 } ex_args;
 
@@ -433,6 +477,8 @@ static int parse_args(int argc, char **argv, ex_args *a)
                 return usage_error("--max-epochs: expected a positive integer, got", v);
         } else if (!strcmp(o, "--checkpoint")) {
             a->checkpoint = v;
+        } else if (!strcmp(o, "--hard")) {
+            a->hard = v;
         } else if (!strcmp(o, "--json")) {
             a->json = v;
         } else {
@@ -633,6 +679,12 @@ int bce_tool_exhaustive(int argc, char **argv)
                     done += next0 - a.cfg.lo;
             }
 
+    if (a.hard && !(hard_file = fopen(a.hard, "a"))) {
+        fprintf(stderr, "bce exhaustive: %s: %s\n", a.hard, strerror(errno));
+        free(st);
+        free(ws);
+        return BCE_EXIT_USAGE;
+    }
     const char *saved_isa = bce_active_isa();
     double t0 = now_wall(), c0 = now_cpu(), last_ckpt = t0;
     uint64_t done_at_start = done;
@@ -703,6 +755,11 @@ int bce_tool_exhaustive(int argc, char **argv)
         }
     }
     bce_set_isa(saved_isa);
+    if (hard_file && fclose(hard_file) != 0) {
+        fprintf(stderr, "bce exhaustive: error writing %s\n", a.hard);
+        io_error = 1;
+    }
+    hard_file = NULL;
     if (io_error) {
         free(st);
         free(ws);

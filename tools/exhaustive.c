@@ -335,6 +335,8 @@ static void *work(void *arg)
         uint64_t n = j->end - first < CHUNK ? j->end - first : CHUNK;
         run_chunk(j, &w->st, first, (uint32_t)n);
     }
+    /* MPFR keeps per-thread caches (constants); free this thread's */
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
     return NULL;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# test_exhaustive.sh BCE -- `bce exhaustive` and `bce exhaustive-merge` on
+# test_exhaustive.sh BCE [WCDIR] -- `bce exhaustive` and `bce exhaustive-merge` on
 # bounded slices: correctness of a slice on every ISA, rejection and NaN
 # checks, shards + merge equal to the unsharded run, checkpoint + resume
-# equal to an uninterrupted run, usage and malformed-summary errors.
+# equal to an uninterrupted run, the binary32 hard cases of WCDIR (verify/wc)
+# on every ISA, usage and malformed-summary errors.
 # Registered as the meson test `test_exhaustive` (tools/meson.build).
 # shellcheck disable=SC2015  # "ok" never fails: A && ok || bad is if-then-else
 set -uo pipefail
@@ -84,6 +85,31 @@ ex --range 0x3f000000:0x3f300001 --isa scalar --checkpoint "$tmp/ck.json" \
     >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'is for another run' "$tmp/err" && ok ||
     bad "checkpoint of another range accepted"
+
+# --- regression: every binary32 hard case of verify/wc/ through the checker ------
+# (each input's bit pattern, y = 0 and 1, every ISA)
+WC=${2:-}
+if [ -n "$WC" ] && command -v python3 >/dev/null; then
+    for form in logits probs; do
+        python3 - "$WC/${form}_f32.wc" >"$tmp/bits" <<'PY'
+import struct, sys
+for line in open(sys.argv[1]):
+    f = line.split("#")[0].split()
+    if f:
+        b = struct.unpack("<I", struct.pack("<f", float.fromhex(f[0])))[0]
+        print(b)
+PY
+        nwc=0
+        while read -r b; do
+            ex --form $form --range "$b:$((b + 1))" >"$tmp/out" 2>&1 || {
+                bad "wc $form input bits $b: $(grep -A3 '^failures' "$tmp/out")"; continue; }
+            nwc=$((nwc + 1))
+        done <"$tmp/bits"
+        [ "$nwc" -gt 10 ] && ok || bad "wc $form: only $nwc hard cases checked"
+    done
+else
+    echo "SKIP: wc regression (needs WC dir argument and python3)"
+fi
 
 # --- usage errors -----------------------------------------------------------------------
 for args in "--range 5:3" "--range 0:0x100000001" "--shard 2/2" "--form odds" \

@@ -24,7 +24,8 @@ typedef struct ex_config {
 
 typedef struct ex_cell {
     uint64_t checked, bad;
-    double max_ulp;     /* estimated, within 2^-20 ulp (bcev_ulp32_approx) */
+    double max_ulp;     /* estimated, within 2^-20 ulp (bcev_ulp32_approx);
+                           capped at 0.5 for correctly rounded results */
     uint32_t worst;     /* input bits reaching max_ulp */
 } ex_cell;
 

@@ -73,10 +73,11 @@ typedef enum bce_status {
                                   >= 0, or no parameter (k == 0, no intercept) */
     BCE_E_NONFINITE_FEATURE = 16,/* x[i*ldx + j] is NaN or infinite; the index
                                   reported is that offset i*ldx + j          */
-    BCE_E_NONFINITE_PARAM = 17 /* w[j] (or v[j]) is NaN or infinite          */
+    BCE_E_NONFINITE_PARAM = 17,/* w[j] (or v[j]) is NaN or infinite          */
+    BCE_E_OUT_OF_MEMORY = 18   /* logistic regression: scratch allocation failed */
 } bce_status;
 
-#define BCE_STATUS_COUNT 18
+#define BCE_STATUS_COUNT 19
 
 /* Reductions.  loss points to n values for NONE, to 1 value otherwise. */
 typedef enum bce_reduction {
@@ -93,7 +94,11 @@ typedef enum bce_reduction {
                                       is the derivative of the clamped loss   */
 #define BCE_OPT_PROPAGATE_NAN 0x4u /* NaN z (or p) gives NaN loss/gradient
                                       instead of BCE_E_NAN_LOGIT/BCE_E_NAN_PROB */
-#define BCE_OPT_ALL_FLAGS     0x7u
+#define BCE_OPT_FAST_ACCUM    0x8u /* fused logistic regression only: plain
+                                      fma accumulation (blocked), a weaker
+                                      bound (docs/ACCURACY.md) for speed; the
+                                      per-sample entry points reject it     */
+#define BCE_OPT_ALL_FLAGS     0xfu
 
 #define BCE_NO_INDEX ((size_t)-1)
 

@@ -22,7 +22,7 @@ static bce_status fail(const bce_options *opt, bce_status st, size_t idx)
 
 static int finite_d(double v) { return v - v == 0.0; }
 
-static bce_status check_options(const bce_options *o, enum form f)
+bce_status bce_check_options(const bce_options *o, int logits_form)
 {
     if ((unsigned)o->reduction > (unsigned)BCE_REDUCTION_WEIGHTED_MEAN)
         return BCE_E_BAD_OPTION;
@@ -32,9 +32,26 @@ static bce_status check_options(const bce_options *o, enum form f)
         return BCE_E_BAD_OPTION;
     if (!(o->label_smoothing >= 0.0 && o->label_smoothing <= 1.0))
         return BCE_E_BAD_OPTION;
-    if ((o->flags & BCE_OPT_LOG_CLAMP) && f == FORM_LOGITS)
+    if ((o->flags & BCE_OPT_LOG_CLAMP) && logits_form)
         return BCE_E_BAD_OPTION;
     return BCE_OK;
+}
+
+void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
+                      bce_kparams *kp)
+{
+    kp->flags = opt->flags;
+    kp->has_pw = (opt->flags & BCE_OPT_POS_WEIGHT) != 0;
+    kp->pos_weight = kp->has_pw ? opt->pos_weight : 1.0;
+    kp->smooth = opt->label_smoothing;
+    kp->one_minus_a = bce_two_sum(1.0, -kp->smooth);
+    kp->half_a = 0.5 * kp->smooth;
+    kp->plain = !kp->has_pw && kp->smooth == 0.0;
+    kp->has_gscale = 0;
+    kp->gscale = bce_dd_make(1.0, 0.0);
+    kp->want_loss = want_loss;
+    kp->want_grad = want_grad;
+    kp->reduce = opt->reduction != BCE_REDUCTION_NONE;
 }
 
 /* Scan the elements; first offender wins.  Also sums the weights. */
@@ -75,23 +92,13 @@ static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
 {
     if (n > 0 && (!x || !y)) return fail(opt, BCE_E_NULL_POINTER, BCE_NO_INDEX);
     if (n > SIZE_MAX / esize) return fail(opt, BCE_E_SIZE_OVERFLOW, BCE_NO_INDEX);
-    bce_status st = check_options(opt, f);
+    bce_status st = bce_check_options(opt, f == FORM_LOGITS);
+    if (st == BCE_OK && (opt->flags & BCE_OPT_FAST_ACCUM)) st = BCE_E_BAD_OPTION;
     if (st != BCE_OK) return fail(opt, st, BCE_NO_INDEX);
     if (opt->reduction == BCE_REDUCTION_MEAN && n == 0)
         return fail(opt, BCE_E_EMPTY_MEAN, BCE_NO_INDEX);
 
-    kp->flags = opt->flags;
-    kp->has_pw = (opt->flags & BCE_OPT_POS_WEIGHT) != 0;
-    kp->pos_weight = kp->has_pw ? opt->pos_weight : 1.0;
-    kp->smooth = opt->label_smoothing;
-    kp->one_minus_a = bce_two_sum(1.0, -kp->smooth);
-    kp->half_a = 0.5 * kp->smooth;
-    kp->plain = !kp->has_pw && kp->smooth == 0.0;
-    kp->has_gscale = 0;
-    kp->gscale = bce_dd_make(1.0, 0.0);
-    kp->want_loss = want_loss;
-    kp->want_grad = want_grad;
-    kp->reduce = opt->reduction != BCE_REDUCTION_NONE;
+    bce_kparams_init(opt, want_loss, want_grad, kp);
     return BCE_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
+#include "logreg.h"
 #if BCE_HAVE_AVX2 || BCE_HAVE_SSE41
 #include <cpuid.h>
 #endif
@@ -18,6 +19,11 @@ static const bce_kernels bce_table_scalar = {
     "scalar",
     bce_logits_f64_scalar, bce_probs_f64_scalar,
     bce_logits_f32_scalar, bce_probs_f32_scalar,
+    bce_lr_dots_f64_scalar, bce_lr_accum_f64_scalar,
+    bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
+    bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
+    bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
+    bce_lr_block_scalar,
 };
 
 #if BCE_HAVE_AVX2
@@ -25,6 +31,11 @@ static const bce_kernels bce_table_avx2 = {
     "avx2",
     bce_logits_f64_avx2, bce_probs_f64_avx2,
     bce_logits_f32_avx2, bce_probs_f32_avx2,
+    bce_lr_dots_f64_avx2, bce_lr_accum_f64_avx2,
+    bce_lr_dots_f32_avx2, bce_lr_accum_f32_avx2,
+    bce_lr_dots_fast_f64_avx2, bce_lr_accum_fast_f64_avx2,
+    bce_lr_dots_fast_f32_avx2, bce_lr_accum_fast_f32_avx2,
+    bce_lr_block_avx2,
 };
 
 static int cpu_has_avx2_fma(void)
@@ -46,6 +57,12 @@ static const bce_kernels bce_table_sse41 = {
     "sse4.1",
     bce_logits_f64_sse41, bce_probs_f64_sse41,
     bce_logits_f32_sse41, bce_probs_f32_sse41,
+    /* the feature loops gain nothing from SSE4.1: the baseline ones */
+    bce_lr_dots_f64_scalar, bce_lr_accum_f64_scalar,
+    bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
+    bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
+    bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
+    bce_lr_block_scalar,
 };
 
 static int cpu_has_sse41(void)

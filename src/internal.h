@@ -73,6 +73,12 @@ typedef struct bce_acc {
 
 void bce_label(double y, const bce_kparams *kp, bce_lab *lab);
 
+/* Options shared by every entry point (api.c): validity (BCE_E_BAD_OPTION
+ * or BCE_OK) and the kernel parameter block (no gradient scale yet). */
+bce_status bce_check_options(const bce_options *o, int logits_form);
+void bce_kparams_init(const bce_options *o, int want_loss, int want_grad,
+                      bce_kparams *kp);
+
 /* v 2^e for a double-double, e in [-2044, 2046], in two exact steps (exact
  * unless the result under/overflows). */
 static inline bce_dd bce_dd_ldexp(bce_dd v, int e)

@@ -11,11 +11,61 @@ typedef void (*bce_kern_f32)(size_t n, const float *x, const float *y,
                              const float *w, const bce_kparams *kp,
                              float *loss, float *grad, bce_acc *acc);
 
+struct bce_lr_row;
+
+/* Feature loops of the fused logistic regression (src/logreg_rows_tmpl.h). */
+typedef void (*bce_lr_dots_f64)(const double *x, size_t ldx, size_t k,
+                                const double *w, const double *v, double w0,
+                                double v0, size_t i0,
+                                size_t nb, double *zh, double *zl, double *th,
+                                double *tl);
+typedef void (*bce_lr_dots_f32)(const float *x, size_t ldx, size_t k,
+                                const double *w, const double *v, double w0,
+                                double v0, size_t i0,
+                                size_t nb, double *zh, double *zl, double *th,
+                                double *tl);
+typedef void (*bce_lr_accum_f64)(const double *x, size_t ldx, size_t k, size_t i0,
+                                 size_t nb, size_t npf, const double *rh, const double *rl,
+                                 double *S, double *Q);
+typedef void (*bce_lr_accum_f32)(const float *x, size_t ldx, size_t k, size_t i0,
+                                 size_t nb, size_t npf, const double *rh, const double *rl,
+                                 double *S, double *Q);
+
 typedef struct bce_kernels {
     const char *name;              /* "scalar", "sse4.1", "avx2" */
     bce_kern_f64 logits_f64, probs_f64;
     bce_kern_f32 logits_f32, probs_f32;
+    bce_lr_dots_f64 lr_dots_f64;
+    bce_lr_accum_f64 lr_accum_f64;
+    bce_lr_dots_f32 lr_dots_f32;
+    bce_lr_accum_f32 lr_accum_f32;
+    /* the same for BCE_OPT_FAST_ACCUM */
+    bce_lr_dots_f64 lr_dots_fast_f64;
+    bce_lr_accum_f64 lr_accum_fast_f64;
+    bce_lr_dots_f32 lr_dots_fast_f32;
+    bce_lr_accum_f32 lr_accum_fast_f32;
+    /* rows of a block (src/logreg.h) */
+    void (*lr_block)(size_t nb, const double *zh, const double *zl,
+                     const double *y, const bce_kparams *kp, int want_loss,
+                     int want_h, struct bce_lr_row *out);
 } bce_kernels;
+
+#define BCE_LR_DECL(isa) BCE_LR_DECL1(isa, ) BCE_LR_DECL1(isa, _fast)
+#define BCE_LR_DECL1(isa, fast) \
+    void bce_lr_dots##fast##_f64_##isa(const double *, size_t, size_t, const double *, \
+        const double *, double, double, size_t, size_t, double *, double *, \
+        double *, double *); \
+    void bce_lr_dots##fast##_f32_##isa(const float *, size_t, size_t, const double *, \
+        const double *, double, double, size_t, size_t, double *, double *, \
+        double *, double *); \
+    void bce_lr_accum##fast##_f64_##isa(const double *, size_t, size_t, size_t, size_t, size_t, \
+        const double *, const double *, double *, double *); \
+    void bce_lr_accum##fast##_f32_##isa(const float *, size_t, size_t, size_t, size_t, size_t, \
+        const double *, const double *, double *, double *);
+BCE_LR_DECL(scalar)
+#if BCE_HAVE_AVX2
+BCE_LR_DECL(avx2)
+#endif
 
 /* The table in use (dispatch.c): chosen once, on first use. */
 const bce_kernels *bce_kernels_active(void);

@@ -5,7 +5,7 @@ static const struct { const char *name, *text; } bce_status_tab[BCE_STATUS_COUNT
     { "BCE_OK", "success" },
     { "BCE_E_NULL_POINTER", "a required pointer argument is NULL" },
     { "BCE_E_SIZE_OVERFLOW", "n is too large: n * sizeof(element) overflows size_t" },
-    { "BCE_E_BAD_OPTION", "invalid option (reduction, flag bits, pos_weight, label_smoothing, or log clamp with logits)" },
+    { "BCE_E_BAD_OPTION", "invalid option (reduction, flag bits, pos_weight, label_smoothing, log clamp with logits, fast accumulation outside the fused entry points)" },
     { "BCE_E_NAN_LOGIT", "logit is NaN" },
     { "BCE_E_NAN_PROB", "probability is NaN" },
     { "BCE_E_PROB_RANGE", "probability outside [0,1]" },
@@ -20,6 +20,7 @@ static const struct { const char *name, *text; } bce_status_tab[BCE_STATUS_COUNT
     { "BCE_E_BAD_PROBLEM", "invalid logistic-regression problem (ldx < k, l2 not finite >= 0, or no parameter)" },
     { "BCE_E_NONFINITE_FEATURE", "feature value is NaN or infinite" },
     { "BCE_E_NONFINITE_PARAM", "parameter (w or v) is NaN or infinite" },
+    { "BCE_E_OUT_OF_MEMORY", "out of memory (scratch space of the fused logistic regression)" },
 };
 
 const char *bce_strerror(bce_status s)

@@ -21,7 +21,7 @@ static const char *const status_names[BCE_STATUS_COUNT] = {
     "BCE_E_PROB_RANGE",    "BCE_E_NAN_LABEL",    "BCE_E_LABEL_RANGE",
     "BCE_E_NAN_WEIGHT",    "BCE_E_WEIGHT_RANGE", "BCE_E_EMPTY_MEAN",
     "BCE_E_ZERO_WEIGHT_SUM", "BCE_E_UNKNOWN_ISA", "BCE_E_ISA_UNAVAILABLE",
-    "BCE_E_BAD_PROBLEM", "BCE_E_NONFINITE_FEATURE", "BCE_E_NONFINITE_PARAM",
+    "BCE_E_BAD_PROBLEM", "BCE_E_NONFINITE_FEATURE", "BCE_E_NONFINITE_PARAM", "BCE_E_OUT_OF_MEMORY",
 };
 
 Test(status, names_and_texts_are_distinct)
@@ -173,7 +173,8 @@ Test(errors, bad_options)
     struct { bce_options o; const char *what; } bad[] = {
         {{.reduction = (bce_reduction)4}, "reduction 4"},
         {{.reduction = (bce_reduction)-1}, "reduction -1"},
-        {{.flags = 0x8}, "flag 0x8"},
+        {{.flags = 0x10}, "flag 0x10"},
+        {{.flags = BCE_OPT_FAST_ACCUM}, "BCE_OPT_FAST_ACCUM (fused only)"},
         {{.flags = 0x80000000u}, "flag 0x80000000"},
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = -1}, "pos_weight -1"},
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = -0x1p-1074}, "pos_weight -tiny"},

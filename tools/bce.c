@@ -19,6 +19,8 @@ static const char main_help[] =
     "  eval      read \"x y [w]\" lines on stdin, print \"loss grad\" per line\n"
     "  verify    check every kernel against the MPFR reference (exit 1 if a\n"
     "            bound is exceeded)\n"
+    "  gradcheck check the fused logistic-regression gradient and Hessian-\n"
+    "            vector product by finite differences (exit 1 on failure)\n"
     "  isa       list the instruction sets, show the active one\n"
     "  exhaustive        every binary32 input, y = 0 and 1, vs correct rounding\n"
     "  exhaustive-merge  merge the JSON summaries of exhaustive shards\n"
@@ -51,9 +53,9 @@ static const char version_help[] =
 static const char help_help[] =
     "usage: bce help [COMMAND]\n"
     "\n"
-    "Print help on COMMAND (eval, verify, isa, exhaustive, exhaustive-merge,\n"
-    "vectors, compare, help, version), or the\n"
-    "command overview.\n";
+    "Print help on COMMAND (eval, verify, gradcheck, isa, exhaustive,\n"
+    "exhaustive-merge, vectors, compare, help, version), or the command\n"
+    "overview.\n";
 
 static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
 
@@ -104,6 +106,8 @@ static int cmd_help(int argc, char **argv)
         char verify[] = "verify", help[] = "--help";
         char *args[] = {verify, help, NULL};
         return run_verify(2, args);
+    } else if (strcmp(c, "gradcheck") == 0) {
+        fputs(bce_tool_gradcheck_help(), stdout);
     } else if (strcmp(c, "isa") == 0) {
         fputs(isa_help, stdout);
     } else if (strcmp(c, "exhaustive") == 0) {
@@ -156,6 +160,8 @@ int main(int argc, char **argv)
         status = bce_tool_eval(argc - 1, argv + 1);
     } else if (strcmp(c, "verify") == 0) {
         status = run_verify(argc - 1, argv + 1);
+    } else if (strcmp(c, "gradcheck") == 0) {
+        status = bce_tool_gradcheck(argc - 1, argv + 1);
     } else if (strcmp(c, "isa") == 0) {
         status = cmd_isa(argc - 1, argv + 1);
     } else if (strcmp(c, "exhaustive") == 0) {

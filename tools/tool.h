@@ -18,6 +18,10 @@ int bce_tool_eval(int argc, char **argv);
 /* The help text of `bce eval`. */
 const char *bce_tool_eval_help(void);
 
+/* `bce gradcheck ...` (gradcheck.c); argv[0] == "gradcheck". */
+int bce_tool_gradcheck(int argc, char **argv);
+const char *bce_tool_gradcheck_help(void);
+
 /* Parse a whole string as a double (strtod: decimal or C99 hex, inf, nan).
  * Returns 0 on success, -1 if it is not exactly one number or overflows. */
 int bce_tool_parse_double(const char *s, double *out);

@@ -50,4 +50,10 @@ int bcev_round(const mpfr_t b, long err, bcev_type t, double *out);
 /* Correct rounding of the exact quotient num/den (den != 0, both exact). */
 double bcev_round_q(const mpfr_t num, const mpfr_t den, bcev_type t);
 
+/* The exact label coefficients of one sample (ref_mpfr.c): alpha = w P y',
+ * beta = w (1 - y') (bce_verify.h); alpha and beta get the precision they
+ * need.  Returns 0, -1 if y, w or an option is out of range. */
+int bcev_label_coefs(double y, double w, const bce_options *opt,
+                     mpfr_t alpha, mpfr_t beta);
+
 #endif

@@ -786,3 +786,22 @@ int bcev_exact_reduced(bcev_form form, size_t n, const double *x,
     mpfr_clear(d);
     return r;
 }
+
+/* ------------------------------------------------------------------ */
+/* shared with logreg_ref.c                                            */
+
+int bcev_label_coefs(double y, double w, const bce_options *opt,
+                     mpfr_t alpha, mpfr_t beta)
+{
+    bcev_sample sm = {0.0, y, w};
+    coefs c;
+    int r = coefs_init(&c, &sm, opt);
+    if (r == 0) {
+        mpfr_set_prec(alpha, mpfr_get_prec(c.alpha));
+        mpfr_set(alpha, c.alpha, MPFR_RNDN);
+        mpfr_set_prec(beta, mpfr_get_prec(c.beta));
+        mpfr_set(beta, c.beta, MPFR_RNDN);
+    }
+    coefs_clear(&c);
+    return r;
+}

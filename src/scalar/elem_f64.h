@@ -59,6 +59,7 @@
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
 #include "scalar/probs_hot_tmpl.h"
+#include "scalar/logreg_l1_tmpl.h"
 #undef EL_M
 #undef EL_SEL
 #undef EL_ABS

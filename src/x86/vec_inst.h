@@ -89,3 +89,4 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #include "scalar/elem_tmpl.h"
 #include "scalar/logits_hot_tmpl.h"
 #include "scalar/probs_hot_tmpl.h"
+#include "scalar/logreg_l1_tmpl.h"

@@ -1,0 +1,39 @@
+/*
+ * logreg_l1.c (AVX2+FMA) -- the rows of a fused logistic-regression block,
+ * 4 at a time: scalar/logreg_l1_tmpl.h on 4 lanes when all 4 rows are in the
+ * normal range with plain labels, the scalar code (same statements, same
+ * bits) for the others.
+ */
+#include "x86/avx2/vec_avx2.h"
+#include "logreg.h"
+
+void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
+                       const double *y, const bce_kparams *kp, int want_loss,
+                       int want_h, bce_lr_row *out)
+{
+    size_t r = 0;
+    if (kp->plain) {
+        const v4dd one = { v4_splat(1.0), v4_splat(0.0) };
+        for (; r + 4 <= nb; r += 4) {
+            v4d h = v4_load_f64(zh + r), l = v4_load_f64(zl + r);
+            v4d az = (v4d)((v4i)h & 0x7fffffffffffffffLL);
+            if (!v4_all(BCE_LR_NORMAL(az))) {
+                bce_lr_block_scalar(4, zh + r, zl + r, y + r, kp, want_loss,
+                                    want_h, out + r);
+                continue;
+            }
+            v4d yv = v4_load_f64(y + r);
+            v4dd alpha = { yv, v4_splat(0.0) };
+            v4dd beta = v4_two_sum(v4_splat(1.0), -yv);   /* as bce_label */
+            v4dd L, G, H;
+            v4_el_lr_normal(h, l, alpha, beta, one, 1, v4_splat(0.0), want_loss,
+                            want_h, &L, &G, &H);
+            for (int t = 0; t < 4; t++) {
+                out[r + t].G = bce_dd_make(G.hi[t], G.lo[t]);
+                if (want_loss) out[r + t].L = bce_dd_make(L.hi[t], L.lo[t]);
+                if (want_h) out[r + t].H = bce_dd_make(H.hi[t], H.lo[t]);
+            }
+        }
+    }
+    bce_lr_block_scalar(nb - r, zh + r, zl + r, y + r, kp, want_loss, want_h, out + r);
+}

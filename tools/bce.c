@@ -22,6 +22,10 @@ static const char main_help[] =
     "  gradcheck check the fused logistic-regression gradient and Hessian-\n"
     "            vector product by finite differences (exit 1 on failure)\n"
     "  isa       list the instruction sets, show the active one\n"
+    "  exhaustive        every binary32 input, y = 0 and 1, vs correct rounding\n"
+    "  exhaustive-merge  merge the JSON summaries of exhaustive shards\n"
+    "  vectors   write the golden test vectors for ports (CSV)\n"
+    "  compare   measure a port's outputs against the golden vectors\n"
     "  help CMD  help on one command\n"
     "\n"
     "  --help, -h      this text\n"
@@ -49,8 +53,9 @@ static const char version_help[] =
 static const char help_help[] =
     "usage: bce help [COMMAND]\n"
     "\n"
-    "Print help on COMMAND (eval, verify, gradcheck, isa, help, version), or\n"
-    "the command overview.\n";
+    "Print help on COMMAND (eval, verify, gradcheck, isa, exhaustive,\n"
+    "exhaustive-merge, vectors, compare, help, version), or the command\n"
+    "overview.\n";
 
 static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
 
@@ -105,6 +110,14 @@ static int cmd_help(int argc, char **argv)
         fputs(bce_tool_gradcheck_help(), stdout);
     } else if (strcmp(c, "isa") == 0) {
         fputs(isa_help, stdout);
+    } else if (strcmp(c, "exhaustive") == 0) {
+        fputs(bce_tool_exhaustive_help(), stdout);
+    } else if (strcmp(c, "exhaustive-merge") == 0) {
+        fputs(bce_tool_exhaustive_merge_help(), stdout);
+    } else if (strcmp(c, "vectors") == 0) {
+        fputs(bce_tool_vectors_help(), stdout);
+    } else if (strcmp(c, "compare") == 0) {
+        fputs(bce_tool_compare_help(), stdout);
     } else if (strcmp(c, "help") == 0) {
         fputs(help_help, stdout);
     } else if (strcmp(c, "version") == 0 || strcmp(c, "--version") == 0) {
@@ -151,6 +164,14 @@ int main(int argc, char **argv)
         status = bce_tool_gradcheck(argc - 1, argv + 1);
     } else if (strcmp(c, "isa") == 0) {
         status = cmd_isa(argc - 1, argv + 1);
+    } else if (strcmp(c, "exhaustive") == 0) {
+        status = bce_tool_exhaustive(argc - 1, argv + 1);
+    } else if (strcmp(c, "exhaustive-merge") == 0) {
+        status = bce_tool_exhaustive_merge(argc - 1, argv + 1);
+    } else if (strcmp(c, "vectors") == 0) {
+        status = bce_tool_vectors(argc - 1, argv + 1);
+    } else if (strcmp(c, "compare") == 0) {
+        status = bce_tool_compare(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "bce: unknown command '%s'\n"
                         "try 'bce --help'\n", c);

@@ -26,4 +26,15 @@ const char *bce_tool_gradcheck_help(void);
  * Returns 0 on success, -1 if it is not exactly one number or overflows. */
 int bce_tool_parse_double(const char *s, double *out);
 
+/* `bce exhaustive`, `bce exhaustive-merge` (exhaustive.c), `bce vectors`
+ * (vectors.c), `bce compare` (compare.c); argv[0] is the command name. */
+int bce_tool_exhaustive(int argc, char **argv);
+int bce_tool_exhaustive_merge(int argc, char **argv);
+const char *bce_tool_exhaustive_help(void);
+const char *bce_tool_exhaustive_merge_help(void);
+int bce_tool_vectors(int argc, char **argv);
+const char *bce_tool_vectors_help(void);
+int bce_tool_compare(int argc, char **argv);
+const char *bce_tool_compare_help(void);
+
 #endif

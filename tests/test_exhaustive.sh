@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# test_exhaustive.sh BCE [WCDIR] -- `bce exhaustive` and `bce exhaustive-merge` on
+# bounded slices: correctness of a slice on every ISA, rejection and NaN
+# checks, shards + merge equal to the unsharded run, checkpoint + resume
+# equal to an uninterrupted run, the binary32 hard cases of WCDIR (verify/wc)
+# on every ISA, usage and malformed-summary errors.
+# Registered as the meson test `test_exhaustive` (tools/meson.build).
+# shellcheck disable=SC2015  # "ok" never fails: A && ok || bad is if-then-else
+set -uo pipefail
+
+BCE=${1:?usage: test_exhaustive.sh path/to/bce}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+ex() { "$BCE" exhaustive --quiet --threads 2 "$@"; }
+field() { # FILE KEY: a top-level number of a summary
+    sed -n "s/^  \"$2\": \\([0-9.e+-]*\\),*\$/\\1/p" "$1"
+}
+cells() { sed -n '/"cells"/,$p' "$1"; }
+
+# --- a slice around 1.0 (p near 1, z near 1) on every ISA ------------------------
+ex --range 0x3f7f0000:0x3f810000 --json "$tmp/a.json" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "slice around 1.0: exit $rc: $(tail -n 5 "$tmp/out")"
+[ "$(field "$tmp/a.json" misrounded)" = 0 ] && ok || bad "slice: misrounded != 0"
+grep -q '"complete": true' "$tmp/a.json" && ok || bad "slice: not complete"
+n=$("$BCE" isa | grep -c ' available')
+# 2^17 inputs x 2 labels x 2 outputs x 2 forms x n ISAs, less the p > 1
+# half of the probability form (2^16 - 1 inputs rejected)
+want=$(( (2 * 131072 + 2 * 65537) * 2 * n ))
+[ "$(field "$tmp/a.json" outputs_checked)" = $((want * 2 / 2)) ] && ok ||
+    bad "slice: outputs_checked $(field "$tmp/a.json" outputs_checked), expected $want"
+grep -q '"input": "range", "status": "BCE_E_PROB_RANGE", "checked": 65535, "failed": 0' \
+    "$tmp/a.json" && ok || bad "slice: p > 1 rejections not counted"
+
+# --- infinities, NaNs, negative values, -0 ------------------------------------------
+ex --range 0x7f7ffff0:0x80000010 --json "$tmp/b.json" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "inf/NaN slice: exit $rc: $(tail -n 5 "$tmp/out")"
+grep -q '"input": "nan", "status": "BCE_E_NAN_LOGIT", "checked": 8388607, "failed": 0' \
+    "$tmp/b.json" && ok || bad "NaN logits: rejections not all checked"
+grep -q '"form": "probs", "label": 1, "checked": 8388607, "failed": 0' "$tmp/b.json" &&
+    ok || bad "NaN probs: propagation not all checked"
+ex --range 0xff800000:0x100000000 --form probs --isa scalar --json "$tmp/c.json" \
+    >/dev/null 2>&1 && ok || bad "negative NaN / -inf probs slice failed"
+
+# --- shards + merge ------------------------------------------------------------------
+R=0x3e000000:0x3e100000
+ex --range $R --isa scalar --json "$tmp/whole.json" >/dev/null 2>&1
+for i in 0 1 2; do
+    ex --range $R --isa scalar --shard $i/3 --json "$tmp/s$i.json" >/dev/null 2>&1 ||
+        bad "shard $i/3 failed"
+done
+"$BCE" exhaustive-merge --json "$tmp/m.json" "$tmp/s2.json" "$tmp/s0.json" \
+    "$tmp/s1.json" >"$tmp/out" 2>&1
+rc=$?
+# the range is not all 2^32: exit 1 (coverage incomplete), counts equal
+[ $rc -eq 1 ] && grep -q 'NOT all 2^32' "$tmp/out" && ok ||
+    bad "merge of a partial range: exit $rc, $(tail -n 1 "$tmp/out")"
+diff <(cells "$tmp/whole.json" | grep -v failures_total) \
+     <(cells "$tmp/m.json" | grep -v failures_total) >"$tmp/d" && ok ||
+    bad "merged shards differ from the unsharded run: $(head -n 4 "$tmp/d")"
+"$BCE" exhaustive-merge "$tmp/s0.json" "$tmp/s0.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'overlap' "$tmp/err" && ok || bad "overlapping shards accepted"
+sed '7s/.*/  "ranges": [[0, 4294967296x],/' "$tmp/s0.json" >"$tmp/bad.json"
+"$BCE" exhaustive-merge "$tmp/bad.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'bad.json:7: ' "$tmp/err" && ok ||
+    bad "malformed summary: $(cat "$tmp/err")"
+
+# --- checkpoint: an interrupted run resumes to the same result -------------------
+R=0x3f000000:0x3f300000
+ex --range $R --isa scalar --max-epochs 2 --checkpoint "$tmp/ck.json" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 3 ] && grep -q '"complete": false' "$tmp/ck.json" && ok ||
+    bad "--max-epochs: exit $rc, expected 3 and a partial checkpoint"
+ex --range $R --isa scalar --checkpoint "$tmp/ck.json" --json "$tmp/res.json" \
+    >/dev/null 2>&1 && ok || bad "resume failed"
+ex --range $R --isa scalar --json "$tmp/straight.json" >/dev/null 2>&1
+diff <(cells "$tmp/res.json") <(cells "$tmp/straight.json") >"$tmp/d" && ok ||
+    bad "resumed run differs from an uninterrupted one: $(head -n 4 "$tmp/d")"
+ex --range 0x3f000000:0x3f300001 --isa scalar --checkpoint "$tmp/ck.json" \
+    >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'is for another run' "$tmp/err" && ok ||
+    bad "checkpoint of another range accepted"
+
+# --- regression: every binary32 hard case of verify/wc/ through the checker ------
+# (each input's bit pattern, y = 0 and 1, every ISA)
+WC=${2:-}
+if [ -n "$WC" ] && command -v python3 >/dev/null; then
+    for form in logits probs; do
+        python3 - "$WC/${form}_f32.wc" >"$tmp/bits" <<'PY'
+import struct, sys
+for line in open(sys.argv[1]):
+    f = line.split("#")[0].split()
+    if f:
+        b = struct.unpack("<I", struct.pack("<f", float.fromhex(f[0])))[0]
+        print(b)
+PY
+        nwc=0
+        while read -r b; do
+            ex --form $form --range "$b:$((b + 1))" >"$tmp/out" 2>&1 || {
+                bad "wc $form input bits $b: $(grep -A3 '^failures' "$tmp/out")"; continue; }
+            nwc=$((nwc + 1))
+        done <"$tmp/bits"
+        [ "$nwc" -gt 10 ] && ok || bad "wc $form: only $nwc hard cases checked"
+    done
+else
+    echo "SKIP: wc regression (needs WC dir argument and python3)"
+fi
+
+# --- usage errors -----------------------------------------------------------------------
+for args in "--range 5:3" "--range 0:0x100000001" "--shard 2/2" "--form odds" \
+            "--label 2" "--isa mmx" "--threads 0" "--bogus 1"; do
+    # shellcheck disable=SC2086
+    "$BCE" exhaustive $args >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && [ -s "$tmp/err" ] && ok || bad "bce exhaustive $args: not a usage error"
+done
+
+echo "test_exhaustive: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

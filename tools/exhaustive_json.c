@@ -1,0 +1,591 @@
+/*
+ * exhaustive_json.c -- statistics of `bce exhaustive`, their JSON writer
+ * and the reader of that same layout (checkpoints, exhaustive-merge).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bce.h"
+#include "exhaustive_json.h"
+
+static const char *const isa_names[EX_NISA] = {"scalar", "sse4.1", "avx2"};
+static const char *const form_names[2] = {"logits", "probs"};
+static const char *const output_names[2] = {"loss", "grad"};
+static const char *const kind_names[4] = {"misrounded", "status", "rejection",
+                                          "nan_propagation"};
+static const char *const rej_names[2] = {"nan", "range"};
+
+static float f_of(uint32_t b)
+{
+    float f;
+    memcpy(&f, &b, sizeof f);
+    return f;
+}
+
+static uint32_t bits_of(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, sizeof b);
+    return b;
+}
+
+/* ------------------------------------------------------------------ */
+/* statistics                                                          */
+
+static int cmp_fail(const void *pa, const void *pb)
+{
+    const ex_failure *a = pa, *b = pb;
+#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+    CMP(isa);
+    CMP(form);
+    CMP(x);
+    CMP(label);
+    CMP(output);
+    CMP(kind);
+#undef CMP
+    return 0;
+}
+
+void ex_stats_merge(ex_stats *into, const ex_stats *from)
+{
+    for (int k = 0; k < EX_NISA; k++)
+        for (int f = 0; f < 2; f++)
+            for (int y = 0; y < 2; y++) {
+                for (int o = 0; o < 2; o++) {
+                    ex_cell *a = &into->cell[k][f][y][o];
+                    const ex_cell *b = &from->cell[k][f][y][o];
+                    if (b->checked > 0 &&
+                        (a->checked == 0 || b->max_ulp > a->max_ulp ||
+                         (b->max_ulp == a->max_ulp && b->worst < a->worst))) {
+                        a->max_ulp = b->max_ulp;
+                        a->worst = b->worst;
+                    }
+                    a->checked += b->checked;
+                    a->bad += b->bad;
+                    into->rej[k][f][y][o].checked += from->rej[k][f][y][o].checked;
+                    into->rej[k][f][y][o].bad += from->rej[k][f][y][o].bad;
+                }
+                into->nanprop[k][f][y].checked += from->nanprop[k][f][y].checked;
+                into->nanprop[k][f][y].bad += from->nanprop[k][f][y].bad;
+            }
+    into->inputs += from->inputs;
+    into->mpfr_calls += from->mpfr_calls;
+    into->failures_total += from->failures_total;
+    if (from->nfail > 0) {
+        /* keep the first 100 of both lists, in input order */
+        ex_failure all[2 * EX_MAX_FAILURES];
+        int n = 0;
+        for (int i = 0; i < into->nfail; i++)
+            all[n++] = into->fail[i];
+        for (int i = 0; i < from->nfail; i++)
+            all[n++] = from->fail[i];
+        qsort(all, (size_t)n, sizeof all[0], cmp_fail);
+        into->nfail = n < EX_MAX_FAILURES ? n : EX_MAX_FAILURES;
+        memcpy(into->fail, all, (size_t)into->nfail * sizeof all[0]);
+    }
+}
+
+void ex_stats_sort_failures(ex_stats *s)
+{
+    qsort(s->fail, (size_t)s->nfail, sizeof s->fail[0], cmp_fail);
+}
+
+uint64_t ex_stats_outputs(const ex_stats *s)
+{
+    uint64_t n = 0;
+    for (int k = 0; k < EX_NISA; k++)
+        for (int f = 0; f < 2; f++)
+            for (int y = 0; y < 2; y++)
+                for (int o = 0; o < 2; o++)
+                    n += s->cell[k][f][y][o].checked;
+    return n;
+}
+
+uint64_t ex_stats_misrounded(const ex_stats *s)
+{
+    uint64_t n = 0;
+    for (int k = 0; k < EX_NISA; k++)
+        for (int f = 0; f < 2; f++)
+            for (int y = 0; y < 2; y++)
+                for (int o = 0; o < 2; o++)
+                    n += s->cell[k][f][y][o].bad;
+    return n;
+}
+
+uint64_t ex_stats_bad(const ex_stats *s)
+{
+    uint64_t n = ex_stats_misrounded(s);
+    for (int k = 0; k < EX_NISA; k++)
+        for (int f = 0; f < 2; f++)
+            for (int y = 0; y < 2; y++) {
+                n += s->rej[k][f][y][0].bad + s->rej[k][f][y][1].bad;
+                n += s->nanprop[k][f][y].bad;
+            }
+    return n;
+}
+
+void ex_print_failures(FILE *out, const ex_stats *s)
+{
+    if (s->nfail == 0)
+        return;
+    fprintf(out, "failures (%" PRIu64 " in all, first %d):\n", s->failures_total, s->nfail);
+    for (int i = 0; i < s->nfail; i++) {
+        const ex_failure *f = &s->fail[i];
+        fprintf(out, "  %s %s y=%d %s %s: x = 0x%08" PRIx32 " (%a) got %a expected %a"
+                " (%.3g ulp) status %s\n",
+                isa_names[f->isa], form_names[f->form], f->label, output_names[f->output],
+                kind_names[f->kind], f->x, (double)f_of(f->x), (double)f->got,
+                (double)f->want, f->ulp, bce_status_name((bce_status)f->status));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* writer                                                              */
+
+static void list(FILE *f, const char *key, unsigned mask, const char *const *names, int n)
+{
+    fprintf(f, "  \"%s\": \"", key);
+    int first = 1;
+    for (int i = 0; i < n; i++)
+        if (mask >> i & 1) {
+            fprintf(f, "%s%s", first ? "" : ",", names[i]);
+            first = 0;
+        }
+    fputs("\",\n", f);
+}
+
+static void num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+    else
+        fputs("null", f);
+}
+
+void ex_json_write(FILE *f, const ex_summary *s)
+{
+    static const char *const labels[2] = {"0", "1"};
+    const ex_stats *st = &s->stats;
+    fputs("{\n  \"tool\": \"bce exhaustive\",\n", f);
+    fprintf(f, "  \"libbce\": \"%s\",\n", bce_version());
+    list(f, "forms", s->cfg.forms, form_names, 2);
+    list(f, "labels", s->cfg.labels, labels, 2);
+    list(f, "isas", s->cfg.isas, isa_names, EX_NISA);
+    fputs("  \"ranges\": [", f);
+    for (int r = 0; r < s->nranges; r++)
+        fprintf(f, "%s[%" PRIu64 ", %" PRIu64 "]", r ? ", " : "", s->ranges[r][0],
+                s->ranges[r][1]);
+    fputs("],\n", f);
+    fprintf(f, "  \"complete\": %s,\n", s->complete ? "true" : "false");
+    fprintf(f, "  \"resume\": {\"isa\": %d, \"form\": %d, \"next\": %" PRIu64 "},\n",
+            s->resume_isa, s->resume_form, s->resume_next);
+    fputs("  \"wall_seconds\": ", f);
+    num(f, s->wall_seconds);
+    fputs(",\n  \"cpu_seconds\": ", f);
+    num(f, s->cpu_seconds);
+    fputs(",\n", f);
+    double maxu = 0.0;
+    for (int k = 0; k < EX_NISA; k++)
+        for (int fo = 0; fo < 2; fo++)
+            for (int y = 0; y < 2; y++)
+                for (int o = 0; o < 2; o++)
+                    if (st->cell[k][fo][y][o].max_ulp > maxu)
+                        maxu = st->cell[k][fo][y][o].max_ulp;
+    fprintf(f, "  \"inputs_checked\": %" PRIu64 ",\n", st->inputs);
+    fprintf(f, "  \"outputs_checked\": %" PRIu64 ",\n", ex_stats_outputs(st));
+    fprintf(f, "  \"misrounded\": %" PRIu64 ",\n", ex_stats_misrounded(st));
+    fprintf(f, "  \"other_failures\": %" PRIu64 ",\n",
+            ex_stats_bad(st) - ex_stats_misrounded(st));
+    fputs("  \"max_ulp\": ", f);
+    num(f, maxu);
+    fprintf(f, ",\n  \"mpfr_calls\": %" PRIu64 ",\n", st->mpfr_calls);
+    fputs("  \"cells\": [\n", f);
+    int first = 1;
+    for (int k = 0; k < EX_NISA; k++)
+        for (int fo = 0; fo < 2; fo++)
+            for (int y = 0; y < 2; y++)
+                for (int o = 0; o < 2; o++) {
+                    const ex_cell *c = &st->cell[k][fo][y][o];
+                    if (!(s->cfg.isas >> k & 1) || !(s->cfg.forms >> fo & 1) ||
+                        !(s->cfg.labels >> y & 1))
+                        continue;
+                    fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
+                            "\"output\": \"%s\", \"checked\": %" PRIu64 ", \"misrounded\": %"
+                            PRIu64 ", \"max_ulp\": ", first ? "" : ",\n", isa_names[k],
+                            form_names[fo], y, output_names[o], c->checked, c->bad);
+                    num(f, c->max_ulp);
+                    fprintf(f, ", \"worst_input\": \"0x%08" PRIx32 "\"}", c->worst);
+                    first = 0;
+                }
+    fputs("\n  ],\n  \"rejections\": [\n", f);
+    first = 1;
+    for (int k = 0; k < EX_NISA; k++)
+        for (int fo = 0; fo < 2; fo++)
+            for (int y = 0; y < 2; y++)
+                for (int p = 0; p < 2; p++) {
+                    const ex_rcell *c = &st->rej[k][fo][y][p];
+                    if (!(s->cfg.isas >> k & 1) || !(s->cfg.forms >> fo & 1) ||
+                        !(s->cfg.labels >> y & 1) || (p == 1 && fo == 0))
+                        continue;
+                    fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
+                            "\"input\": \"%s\", \"status\": \"%s\", \"checked\": %" PRIu64
+                            ", \"failed\": %" PRIu64 "}", first ? "" : ",\n", isa_names[k],
+                            form_names[fo], y, rej_names[p],
+                            bce_status_name(p ? BCE_E_PROB_RANGE
+                                            : fo == 0 ? BCE_E_NAN_LOGIT : BCE_E_NAN_PROB),
+                            c->checked, c->bad);
+                    first = 0;
+                }
+    fputs("\n  ],\n  \"nan_propagation\": [\n", f);
+    first = 1;
+    for (int k = 0; k < EX_NISA; k++)
+        for (int fo = 0; fo < 2; fo++)
+            for (int y = 0; y < 2; y++) {
+                const ex_rcell *c = &st->nanprop[k][fo][y];
+                if (!(s->cfg.isas >> k & 1) || !(s->cfg.forms >> fo & 1) ||
+                    !(s->cfg.labels >> y & 1))
+                    continue;
+                fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
+                        "\"checked\": %" PRIu64 ", \"failed\": %" PRIu64 "}",
+                        first ? "" : ",\n", isa_names[k], form_names[fo], y, c->checked,
+                        c->bad);
+                first = 0;
+            }
+    fprintf(f, "\n  ],\n  \"failures_total\": %" PRIu64 ",\n", st->failures_total);
+    fputs("  \"failures\": [\n", f);
+    for (int i = 0; i < st->nfail; i++) {
+        const ex_failure *x = &st->fail[i];
+        fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
+                "\"output\": \"%s\", \"kind\": \"%s\", \"input\": \"0x%08" PRIx32 "\", "
+                "\"input_value\": \"%a\", \"got\": \"0x%08" PRIx32 "\", \"got_value\": \"%a\", "
+                "\"expected\": \"0x%08" PRIx32 "\", \"expected_value\": \"%a\", \"ulp\": ",
+                i ? ",\n" : "", isa_names[x->isa], form_names[x->form], x->label,
+                output_names[x->output], kind_names[x->kind], x->x, (double)f_of(x->x),
+                bits_of(x->got), (double)x->got, bits_of(x->want), (double)x->want);
+        num(f, x->ulp);
+        fprintf(f, ", \"status\": \"%s\"}", bce_status_name((bce_status)x->status));
+    }
+    fputs("\n  ]\n}\n", f);
+}
+
+int ex_json_write_file(const char *path, const ex_summary *s)
+{
+    size_t n = strlen(path) + 8;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "bce exhaustive: %s: %s\n", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    ex_json_write(f, s);
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        fprintf(stderr, "bce exhaustive: cannot write %s: %s\n", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* reader                                                              */
+
+typedef struct rd {
+    const char *name;
+    int line;
+    int err;
+} rd;
+
+static void rd_error(rd *r, const char *what)
+{
+    if (!r->err)
+        fprintf(stderr, "bce exhaustive: %s:%d: %s\n", r->name, r->line, what);
+    r->err = 1;
+}
+
+/* Pointer to the value of "key" in line, or NULL. */
+static const char *jfind(const char *line, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(line, pat);
+    if (!p)
+        return NULL;
+    p += strlen(pat);
+    while (*p == ' ')
+        p++;
+    return p;
+}
+
+static int jstr(rd *r, const char *line, const char *key, char *buf, size_t n)
+{
+    const char *p = jfind(line, key);
+    if (!p || *p != '"') {
+        char m[96];
+        snprintf(m, sizeof m, "expected a string \"%s\"", key);
+        rd_error(r, m);
+        return -1;
+    }
+    p++;
+    const char *q = strchr(p, '"');
+    if (!q || (size_t)(q - p) >= n) {
+        rd_error(r, "unterminated or too long string");
+        return -1;
+    }
+    memcpy(buf, p, (size_t)(q - p));
+    buf[q - p] = '\0';
+    return 0;
+}
+
+static uint64_t ju64(rd *r, const char *line, const char *key)
+{
+    const char *p = jfind(line, key);
+    char *end;
+    if (!p || *p < '0' || *p > '9') {
+        char m[96];
+        snprintf(m, sizeof m, "expected an unsigned integer \"%s\"", key);
+        rd_error(r, m);
+        return 0;
+    }
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (errno) {
+        rd_error(r, "integer out of range");
+        return 0;
+    }
+    return v;
+}
+
+static double jnum(rd *r, const char *line, const char *key)
+{
+    const char *p = jfind(line, key);
+    if (p && strncmp(p, "null", 4) == 0)
+        return INFINITY;
+    char *end;
+    double v = p ? strtod(p, &end) : 0.0;
+    if (!p || end == p) {
+        char m[96];
+        snprintf(m, sizeof m, "expected a number \"%s\"", key);
+        rd_error(r, m);
+        return 0.0;
+    }
+    return v;
+}
+
+static int lookup(rd *r, const char *v, const char *const *names, int n, const char *what)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(v, names[i]))
+            return i;
+    char m[128];
+    snprintf(m, sizeof m, "unknown %s '%s'", what, v);
+    rd_error(r, m);
+    return 0;
+}
+
+static unsigned jmask(rd *r, const char *line, const char *key, const char *const *names,
+                      int n)
+{
+    char buf[128];
+    if (jstr(r, line, key, buf, sizeof buf))
+        return 0;
+    unsigned m = 0;
+    for (char *t = strtok(buf, ","); t; t = strtok(NULL, ","))
+        m |= 1u << lookup(r, t, names, n, key);
+    return m;
+}
+
+static uint32_t jbits(rd *r, const char *line, const char *key)
+{
+    char buf[32];
+    if (jstr(r, line, key, buf, sizeof buf))
+        return 0;
+    char *end;
+    unsigned long v = strtoul(buf, &end, 16);
+    if (end == buf || *end || v > 0xffffffffUL)
+        rd_error(r, "expected 0x followed by 8 hex digits");
+    return (uint32_t)v;
+}
+
+static int jstatus(rd *r, const char *line)
+{
+    char buf[64];
+    if (jstr(r, line, "status", buf, sizeof buf))
+        return 0;
+    for (int s = 0; s < BCE_STATUS_COUNT; s++)
+        if (!strcmp(buf, bce_status_name((bce_status)s)))
+            return s;
+    rd_error(r, "unknown status name");
+    return 0;
+}
+
+int ex_json_read(FILE *f, const char *name, ex_summary *s)
+{
+    static const char *const labels[2] = {"0", "1"};
+    memset(s, 0, sizeof *s);
+    rd r = {name, 0, 0};
+    char line[4096];
+    enum { TOP, CELLS, REJ, NAN_, FAIL } sec = TOP;
+    int seen_tool = 0, seen_ranges = 0, seen_complete = 0;
+    while (!r.err && fgets(line, sizeof line, f)) {
+        r.line++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            rd_error(&r, "line too long");
+            break;
+        }
+        char ib[16], fb[16], ob[16];
+        if (line[strspn(line, " \t\r\n")] == '\0')
+            continue;                    /* blank line */
+        if (sec != TOP) {
+            if (strstr(line, "]") == line + strspn(line, " ")) {
+                sec = TOP;
+                continue;
+            }
+            if (jstr(&r, line, "isa", ib, sizeof ib) || jstr(&r, line, "form", fb, sizeof fb))
+                break;
+            int k = lookup(&r, ib, isa_names, EX_NISA, "isa");
+            int fo = lookup(&r, fb, form_names, 2, "form");
+            int y = (int)ju64(&r, line, "label");
+            if (y > 1)
+                rd_error(&r, "label must be 0 or 1");
+            if (r.err)
+                break;
+            if (sec == CELLS) {
+                if (jstr(&r, line, "output", ob, sizeof ob))
+                    break;
+                int o = lookup(&r, ob, output_names, 2, "output");
+                ex_cell *c = &s->stats.cell[k][fo][y][o];
+                c->checked = ju64(&r, line, "checked");
+                c->bad = ju64(&r, line, "misrounded");
+                c->max_ulp = jnum(&r, line, "max_ulp");
+                c->worst = jbits(&r, line, "worst_input");
+            } else if (sec == REJ) {
+                char pb[16];
+                if (jstr(&r, line, "input", pb, sizeof pb))
+                    break;
+                int p = lookup(&r, pb, rej_names, 2, "input class");
+                s->stats.rej[k][fo][y][p].checked = ju64(&r, line, "checked");
+                s->stats.rej[k][fo][y][p].bad = ju64(&r, line, "failed");
+            } else if (sec == NAN_) {
+                s->stats.nanprop[k][fo][y].checked = ju64(&r, line, "checked");
+                s->stats.nanprop[k][fo][y].bad = ju64(&r, line, "failed");
+            } else {
+                char kb[24];
+                if (s->stats.nfail >= EX_MAX_FAILURES) {
+                    rd_error(&r, "more than 100 failures listed");
+                    break;
+                }
+                ex_failure *x = &s->stats.fail[s->stats.nfail++];
+                if (jstr(&r, line, "output", ob, sizeof ob) ||
+                    jstr(&r, line, "kind", kb, sizeof kb))
+                    break;
+                x->isa = k;
+                x->form = fo;
+                x->label = y;
+                x->output = lookup(&r, ob, output_names, 2, "output");
+                x->kind = (ex_kind)lookup(&r, kb, kind_names, 4, "failure kind");
+                x->x = jbits(&r, line, "input");
+                x->got = f_of(jbits(&r, line, "got"));
+                x->want = f_of(jbits(&r, line, "expected"));
+                x->ulp = jnum(&r, line, "ulp");
+                x->status = jstatus(&r, line);
+            }
+            continue;
+        }
+        if (jfind(line, "cells")) {
+            sec = CELLS;
+        } else if (jfind(line, "rejections")) {
+            sec = REJ;
+        } else if (jfind(line, "nan_propagation")) {
+            sec = NAN_;
+        } else if (jfind(line, "failures")) {
+            sec = FAIL;
+        } else if (jfind(line, "tool")) {
+            char t[64];
+            if (jstr(&r, line, "tool", t, sizeof t) == 0 && strcmp(t, "bce exhaustive"))
+                rd_error(&r, "not a `bce exhaustive` summary");
+            seen_tool = 1;
+        } else if (jfind(line, "forms")) {
+            s->cfg.forms = jmask(&r, line, "forms", form_names, 2);
+        } else if (jfind(line, "labels")) {
+            s->cfg.labels = jmask(&r, line, "labels", labels, 2);
+        } else if (jfind(line, "isas")) {
+            s->cfg.isas = jmask(&r, line, "isas", isa_names, EX_NISA);
+        } else if (jfind(line, "ranges")) {
+            const char *p = jfind(line, "ranges");
+            seen_ranges = 1;
+            if (*p++ != '[') {
+                rd_error(&r, "expected \"ranges\": [[A, B], ...]");
+                break;
+            }
+            while (*p == '[') {
+                unsigned long long a, b;
+                int used = -1;
+                if (sscanf(p, "[%llu, %llu]%n", &a, &b, &used) != 2 || used < 0 || a >= b ||
+                    b > EX_ALL) {
+                    rd_error(&r, "bad range (need [A, B], A < B <= 2^32)");
+                    break;
+                }
+                if (s->nranges >= EX_MAX_RANGES) {
+                    rd_error(&r, "too many ranges");
+                    break;
+                }
+                s->ranges[s->nranges][0] = a;
+                s->ranges[s->nranges][1] = b;
+                s->nranges++;
+                p += used;
+                if (*p == ',')
+                    p++;
+                while (*p == ' ')
+                    p++;
+            }
+        } else if (jfind(line, "complete")) {
+            const char *p = jfind(line, "complete");
+            seen_complete = 1;
+            if (!strncmp(p, "true", 4))
+                s->complete = 1;
+            else if (strncmp(p, "false", 5))
+                rd_error(&r, "\"complete\" must be true or false");
+        } else if (jfind(line, "resume")) {
+            s->resume_isa = (int)ju64(&r, line, "isa");
+            s->resume_form = (int)ju64(&r, line, "form");
+            s->resume_next = ju64(&r, line, "next");
+            if (s->resume_isa > EX_NISA || s->resume_form > 1 || s->resume_next > EX_ALL)
+                rd_error(&r, "resume point out of range");
+        } else if (jfind(line, "wall_seconds")) {
+            s->wall_seconds = jnum(&r, line, "wall_seconds");
+        } else if (jfind(line, "cpu_seconds")) {
+            s->cpu_seconds = jnum(&r, line, "cpu_seconds");
+        } else if (jfind(line, "inputs_checked")) {
+            s->stats.inputs = ju64(&r, line, "inputs_checked");
+        } else if (jfind(line, "mpfr_calls")) {
+            s->stats.mpfr_calls = ju64(&r, line, "mpfr_calls");
+        } else if (jfind(line, "failures_total")) {
+            s->stats.failures_total = ju64(&r, line, "failures_total");
+        }
+        /* other lines: derived totals, braces */
+    }
+    if (!r.err && ferror(f))
+        rd_error(&r, "read error");
+    if (!r.err && (!seen_tool || !seen_ranges || !seen_complete || s->nranges == 0 ||
+                   !s->cfg.forms || !s->cfg.labels || !s->cfg.isas)) {
+        r.line++;
+        rd_error(&r, "incomplete summary (tool, forms, labels, isas, ranges, complete)");
+    }
+    if (!r.err) {
+        s->cfg.lo = s->ranges[0][0];
+        s->cfg.hi = s->ranges[s->nranges - 1][1];
+    }
+    return r.err ? -1 : 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * exhaustive.h -- the proven double-precision filter behind `bce exhaustive`
+ * (libbce-verify, not installed): the correctly rounded binary32 loss and
+ * gradient of one binary32 input for both hard labels, from a plain double
+ * evaluation with a stated error bound and a rounding test, or "undecided"
+ * (then the caller asks the MPFR reference, bcev_ref).  Independent of the
+ * library's kernels: it uses libm's exp, log and log1p only.
+ */
+#ifndef BCEV_EXHAUSTIVE_H
+#define BCEV_EXHAUSTIVE_H
+
+#include "bce_verify.h"
+
+/* What the API must do with one binary32 input x (default options). */
+typedef enum bcev_f32_class {
+    BCEV_X_FILTER = 0,   /* valid: the filter below applies               */
+    BCEV_X_SPECIAL,      /* valid but exact limits/zeros: ask MPFR        */
+    BCEV_X_NAN,          /* NaN: BCE_E_NAN_LOGIT / BCE_E_NAN_PROB, or NaN
+                            outputs with BCE_OPT_PROPAGATE_NAN            */
+    BCEV_X_RANGE         /* probs only: p outside [0,1]: BCE_E_PROB_RANGE */
+} bcev_f32_class;
+
+bcev_f32_class bcev_f32_classify(bcev_form form, float x);
+
+/*
+ * For a BCEV_X_FILTER input: out[y][0] = loss, out[y][1] = gradient for the
+ * label y in {0, 1}, each the correctly rounded binary32 result when
+ * decided[y][k] is 1; approx[y][k] is the double approximation (relative
+ * error <= BCEV_FILTER_REL, plus BCEV_FILTER_ABS absolute), kept for the ulp
+ * estimate of a library result.  Returns the number of undecided outputs.
+ */
+#define BCEV_FILTER_REL 0x1p-46
+#define BCEV_FILTER_ABS 0x1p-1061
+int bcev_f32_filter(bcev_form form, float x, float out[2][2],
+                    int decided[2][2], double approx[2][2]);
+
+/* |got - a| in binary32 ulps of a's binade (a > FLT_MAX: ulp 2^104; got =
+ * +-inf counts as 2^128 like bcev_ulp_error).  Plain double arithmetic:
+ * with the filter's approximation a, the result is within 2^-20 ulp of the
+ * true error. */
+double bcev_ulp32_approx(float got, double a);
+
+#endif

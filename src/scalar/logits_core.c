@@ -61,6 +61,16 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
     if (B.hi == 0.0 || E < -1300) {
         /* 2^E B < 2^-1299: negligible unless C t == 0; then the result is
          * +-0 (the rounding of +-2^E B) */
+        if (ctiny && Cs.hi != 0.0 && bce_fabs(t) <= 0x1p900) {
+            /* a tiny C: C t kept in the 2^600 frame, so that a subnormal
+             * product is rounded once, after any weight (fuzz finding
+             * logits_f64: y = 2^-1074, z = -2^30, w = 2^38) */
+            r->v = bce_dd_mul_d(Cs, t);       /* |Cs t| <= 2^-300 2^900 */
+            r->scale = 600;
+            r->err = bce_fabs(r->v.hi) * (labrel + 0x1p-103);
+            return;
+        }
+        /* (a tiny C with |t| > 2^900: C t >= 2^-174, normal) */
         bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
         if (X.hi == 0.0) X = bce_dd_make(sgn > 0 ? 0.0 : -0.0, 0.0);
         r->v = X; r->scale = 0; r->err = bce_fabs(X.hi) * (labrel + 0x1p-103);

@@ -271,7 +271,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const double qf = f32 ? 0x1p-150 : 0.0;
     double gz = 0;
     for (size_t i = 0; i < n; i++)
-        gz += fabs(f32 ? (double)ref.srf[i] : ref.sr[i]) * R.row_zcond[i];
+    {
+        const double ri = fabs(f32 ? (double)ref.srf[i] : ref.sr[i]);
+        if (ri != 0.0) gz += ri * R.row_zcond[i];   /* 0 C = 0 also for C = inf */
+    }
     gz *= 1 + 0x1p-50;
     const double loss = f32 ? (double)ref.lossf : ref.loss;
     const double lref = mpfr_get_d(R.loss_mp, MPFR_RNDN);

@@ -169,7 +169,7 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
     }
     /* sum_i |G_i| C_i / norm for the loss (r_i is G_i s_i / norm) */
     double gz = 0;
-    for (size_t i = 0; i < n; i++) gz += fabs(r[i]) * R.row_zcond[i];
+    for (size_t i = 0; i < n; i++) if (r[i] != 0.0) gz += fabs(r[i]) * R.row_zcond[i];
     gz *= 1 + 0x1p-50;   /* r_i is rounded: relative error <= u */
 
     char what[160];

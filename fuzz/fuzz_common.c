@@ -166,7 +166,7 @@ double fz_logit(fz_reader *r, int f32, double prev)
     case 0: v = raw_value(r, f32); sign = 1.0; break;
     case 1: case 2: v = threshold(fz_u8(r), 'Z'); break;
     case 3: v = specials[fz_u8(r) % SPECIALS_COUNT]; break;
-    case 4: v = log_uniform(r, f32, f32 ? -149 : -1074, f32 ? 127 : 1023); break;
+    case 4: v = log_uniform(r, f32, -70, 70); break;   /* beyond 2^+-64: BCE_E_WEIGHT_RANGE */
     case 5: v = (double)fz_u32(r) * 0x1p-32 * 40.0; break;      /* [0, 40) */
     case 6: v = (double)fz_u32(r) * 0x1p-32 * 1100.0; break;    /* [0, 1100) */
     default: v = prev; sign = (s & 0x40) ? -1.0 : 1.0; break;   /* repeat */
@@ -229,7 +229,7 @@ double fz_weight(fz_reader *r, int f32)
     case 0: case 1: v = 1.0; break;
     case 2: v = 0.0; break;
     case 3: v = fabs(raw_value(r, f32)); break;
-    case 4: v = log_uniform(r, f32, f32 ? -149 : -1074, f32 ? 127 : 1023); break;
+    case 4: v = log_uniform(r, f32, -70, 70); break;   /* beyond 2^+-64: BCE_E_WEIGHT_RANGE */
     case 5: v = 1.0 + fz_u8(r); break;
     case 6: v = threshold(fz_u8(r), 'M'); break;
     default: v = specials[fz_u8(r) % SPECIALS_COUNT]; break;
@@ -307,7 +307,7 @@ bce_status fz_model_status(size_t n, const double *x, const double *y,
         if (!(y[i] >= 0.0 && y[i] <= 1.0)) return BCE_E_LABEL_RANGE;
         if (w) {
             if (isnan(w[i])) return BCE_E_NAN_WEIGHT;
-            if (!(w[i] >= 0.0 && isfinite(w[i]))) return BCE_E_WEIGHT_RANGE;
+            if (!(w[i] == 0.0 || (w[i] >= BCE_WEIGHT_MIN && w[i] <= BCE_WEIGHT_MAX))) return BCE_E_WEIGHT_RANGE;
             wpos |= w[i] > 0.0;
         }
     }

@@ -65,7 +65,7 @@ typedef enum bce_status {
     BCE_E_NAN_LABEL = 7,       /* y[i] is NaN                                  */
     BCE_E_LABEL_RANGE = 8,     /* y[i] outside [0,1]                           */
     BCE_E_NAN_WEIGHT = 9,      /* w[i] is NaN                                  */
-    BCE_E_WEIGHT_RANGE = 10,   /* w[i] negative or infinite                    */
+    BCE_E_WEIGHT_RANGE = 10,   /* w[i] not 0 nor in [BCE_WEIGHT_MIN, _MAX]     */
     BCE_E_EMPTY_MEAN = 11,     /* BCE_REDUCTION_MEAN with n == 0               */
     BCE_E_ZERO_WEIGHT_SUM = 12,/* BCE_REDUCTION_WEIGHTED_MEAN with sum w == 0  */
     BCE_E_UNKNOWN_ISA = 13,    /* bce_set_isa: name not recognised             */
@@ -106,6 +106,12 @@ typedef enum bce_reduction {
  * frame for tiny coefficients) are proven for. */
 #define BCE_POS_WEIGHT_MIN    0x1p-64
 #define BCE_POS_WEIGHT_MAX    0x1p64
+
+/* Sample weights accepted: 0 or in [2^-64, 2^64].  Beyond, a weighted term
+ * can leave the range the kernels' frames are proven for (fuzzing found
+ * wrong results with weights near 2^-1074 or 2^1000); BCE_E_WEIGHT_RANGE. */
+#define BCE_WEIGHT_MIN        0x1p-64
+#define BCE_WEIGHT_MAX        0x1p64
 
 /* label_smoothing accepted: 0 or [2^-64, 1].  Below, a/2 would underflow
  * (a subnormal a changes no label by more than 2^-1075 anyway). */

@@ -20,7 +20,6 @@ static bce_status fail(const bce_options *opt, bce_status st, size_t idx)
     return st;
 }
 
-static int finite_d(double v) { return v - v == 0.0; }
 
 bce_status bce_check_options(const bce_options *o, int logits_form)
 {
@@ -86,7 +85,7 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
         if (w) {                                                               \
             double wi = w[i];                                                  \
             if (wi != wi) { *bad = i; return BCE_E_NAN_WEIGHT; }               \
-            if (!(wi >= 0.0 && finite_d(wi))) { *bad = i; return BCE_E_WEIGHT_RANGE; } \
+            if (!(wi == 0.0 || (wi >= BCE_WEIGHT_MIN && wi <= BCE_WEIGHT_MAX))) { *bad = i; return BCE_E_WEIGHT_RANGE; } \
             s = bce_dd_add_d(s, wi);                                           \
             sb = bce_dd_add_d(sb, wi * 0x1p-600);                              \
             ss = bce_dd_add_d(ss, wi * 0x1p600);                               \

@@ -63,7 +63,7 @@ static bce_status LRN(check_row)(const LRPB *pb, size_t i, lr_setup *su)
     if (pb->sw) {
         double s = pb->sw[i];
         if (s != s) return BCE_E_NAN_WEIGHT;
-        if (!(s >= 0.0 && finite_d(s))) return BCE_E_WEIGHT_RANGE;
+        if (!(s == 0.0 || (s >= BCE_WEIGHT_MIN && s <= BCE_WEIGHT_MAX))) return BCE_E_WEIGHT_RANGE;
         su->ws = bce_dd_add_d(su->ws, s);
     }
     return BCE_OK;

@@ -12,7 +12,7 @@ static const struct { const char *name, *text; } bce_status_tab[BCE_STATUS_COUNT
     { "BCE_E_NAN_LABEL", "label is NaN" },
     { "BCE_E_LABEL_RANGE", "label outside [0,1]" },
     { "BCE_E_NAN_WEIGHT", "weight is NaN" },
-    { "BCE_E_WEIGHT_RANGE", "weight is negative or infinite" },
+    { "BCE_E_WEIGHT_RANGE", "weight is not 0 nor in [2^-64, 2^64] (negative, infinite, or out of range)" },
     { "BCE_E_EMPTY_MEAN", "mean reduction of zero samples" },
     { "BCE_E_ZERO_WEIGHT_SUM", "weighted mean with a zero sum of weights" },
     { "BCE_E_UNKNOWN_ISA", "unknown instruction set name" },

@@ -146,7 +146,7 @@ static bce_status validate(const view *v, const bce_options *opt)
         double s = vs(v, i);
         if (isnan(s))
             return fail(opt, BCE_E_NAN_WEIGHT, i);
-        if (!(s >= 0.0 && s < INFINITY))
+        if (!(s == 0.0 || (s >= BCE_WEIGHT_MIN && s <= BCE_WEIGHT_MAX)))
             return fail(opt, BCE_E_WEIGHT_RANGE, i);
         wsum += s;
     }

@@ -97,7 +97,7 @@ static int coefs_init(coefs *c, const bcev_sample *sm, const bce_options *opt)
     double a = opt != NULL ? opt->label_smoothing : 0.0;
     double P = opt_has(opt, BCE_OPT_POS_WEIGHT) ? opt->pos_weight : 1.0;
     mpfr_inits2(53, c->alpha, c->beta, c->s, (mpfr_ptr)0);
-    if (!(sm->y >= 0.0 && sm->y <= 1.0) || !(sm->w >= 0.0 && sm->w < INFINITY)
+    if (!(sm->y >= 0.0 && sm->y <= 1.0) || !(sm->w == 0.0 || (sm->w >= BCE_WEIGHT_MIN && sm->w <= BCE_WEIGHT_MAX))
         || !(a == 0.0 || (a >= BCE_SMOOTHING_MIN && a <= 1.0)) || !(P == 0.0 || (P >= BCE_POS_WEIGHT_MIN && P <= BCE_POS_WEIGHT_MAX)))
         return -1;
     mpfr_t yp, t, u, one;

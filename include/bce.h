@@ -133,7 +133,8 @@ typedef struct bce_options {
  * Per-sample BCE from logits.
  *   n      number of samples (0 allowed, except with MEAN)
  *   z, y   logits and labels, n each (may be NULL only when n == 0)
- *   w      per-sample weights, n values >= 0, or NULL for all ones
+ *   w      per-sample weights, n values, each 0 or in [BCE_WEIGHT_MIN,
+ *          BCE_WEIGHT_MAX] = [2^-64, 2^64], or NULL for all ones
  *   opt    options or NULL for defaults
  *   loss   n values (NONE) or 1 value (reductions), or NULL if not wanted
  *   dz     n values: d(reduced loss)/dz_i, or NULL if not wanted
@@ -185,7 +186,7 @@ typedef struct bce_logreg_f64_problem {
     const double *x;          /* row i is x[i*ldx .. i*ldx + k-1]             */
     size_t ldx;               /* row stride in elements, >= k                 */
     const double *y;          /* n labels in [0,1]                            */
-    const double *sw;         /* n sample weights >= 0, or NULL for ones      */
+    const double *sw;         /* n sample weights (0 or in [2^-64, 2^64]), or NULL */
     int fit_intercept;        /* nonzero: w[0] is the intercept               */
     double l2;                /* lambda >= 0, finite                          */
 } bce_logreg_f64_problem;

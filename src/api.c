@@ -178,6 +178,20 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
 {
     if (acc->nan) return bce_dd_make(__builtin_nan(""), 0.0);
     if (acc->inf) return bce_dd_make(__builtin_inf(), 0.0);
+    if (acc->t.hi != 0.0) {
+        /* tiny terms (a sum of values below 2^-900, times 2^600) */
+        if (bce_fabs(acc->s.hi) < 0x1p-700 && !kp->lscale_e) {
+            /* the whole sum is small: divide in the 2^600 frame, round once */
+            bce_dd T = bce_dd_add(bce_dd_ldexp(acc->s, 600), acc->t);
+            bce_dd q = bce_dd_div_safe(T, denom);
+            return bce_dd_make(bce_round_scaled(q, 600), 0.0);
+        }
+        /* else the tiny part is below 2^-100 of the rest (n < 2^90) */
+        bce_acc a2 = *acc;
+        a2.s = bce_dd_add(acc->s, bce_dd_make(bce_round_scaled(acc->t, 600), 0.0));
+        a2.t = bce_dd_make(0.0, 0.0);
+        return reduced(&a2, denom, kp);
+    }
     if (acc->s.hi == 0.0) return acc->s;
     bce_dd q = bce_dd_div_safe(acc->s, denom);
     if (kp->mean_e && kp->lscale_e) /* the sum was of w L 2^E: q 2^-E, rounded once */
@@ -202,7 +216,7 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
     bce_dd denom;                                                              \
     st = finish_prepare(n, o, wsum, &kp, &denom);                              \
     if (st != BCE_OK) return st;                                               \
-    bce_acc acc = { { 0.0, 0.0 }, 0, 0 };                                      \
+    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 } };                        \
     if (n > 0 && (loss || grad))                                               \
         bce_kernels_active()->KFIELD(n, x, y, w, &kp, kp.reduce ? NULL : loss, \
                                      grad, &acc);                              \

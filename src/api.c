@@ -216,7 +216,7 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
     bce_dd denom;                                                              \
     st = finish_prepare(n, o, wsum, &kp, &denom);                              \
     if (st != BCE_OK) return st;                                               \
-    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 } };                        \
+    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0 };      \
     if (n > 0 && (loss || grad))                                               \
         bce_kernels_active()->KFIELD(n, x, y, w, &kp, kp.reduce ? NULL : loss, \
                                      grad, &acc);                              \

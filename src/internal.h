@@ -77,6 +77,7 @@ typedef struct bce_acc {
     int inf, nan;
     bce_dd t;      /* the terms below 2^-900 (scaled frames), times 2^600:
                       summed there, so that a subnormal sum is rounded once */
+    int tiny_ok;   /* t in use: no weight frame (kp->lscale_e == 0) */
 } bce_acc;
 
 void bce_label(double y, const bce_kparams *kp, bce_lab *lab);
@@ -241,7 +242,7 @@ static inline void bce_acc_add(bce_acc *acc, const bce_res *r)
     if (h != h) { acc->nan = 1; return; }
     if (h - h != 0.0) { acc->inf = 1; return; }
     bce_dd v = r->v;
-    if (r->scale > 0) {
+    if (r->scale > 0 && acc->tiny_ok) {
         /* value v 2^-S < 2^-900: into the 2^600 frame (exact, two steps;
          * only values below 2^-1622 lose bits there) */
         acc->t = bce_dd_add(acc->t, bce_dd_ldexp(r->v, 600 - r->scale));

@@ -37,17 +37,23 @@ static bce_dd coef_scaled(const bce_lab *lab, int pos, int S)
     return pos ? bce_dd_ldexp(lab->beta, S) : bce_lab_alpha_scaled(lab, S);
 }
 
-static bce_dd unscale(bce_dd v, int S)
-{
-    if (S == 0) return v;
-    return bce_dd_make(bce_round_scaled(v, S), 0.0);
-}
-
-/* v 2^-S as a double for S in [0, 2100] (underflow to 0 is fine here) */
+/* v 2^-S as a double for S in [0, 2100] (exact unless it underflows) */
 static double down(double v, int S)
 {
     while (S > 1000) { v *= 0x1p-1000; S -= 1000; }
     return v * bce_pow2i(-S);
+}
+
+/* A framed value in real units: still a double-double when it is not tiny
+ * (|z| < 2^-900 gives G ~ 1/2 in the 2^600 frame: rounding it to a double
+ * cost up to 0.5 ulp per row, fuzz finding logreg k = 0, z = 0), rounded
+ * once to a double below 2^-900. */
+static bce_dd unscale(bce_dd v, int S)
+{
+    if (S == 0) return v;
+    const double h = down(v.hi, S);
+    if (bce_fabs(h) >= 0x1p-900) return bce_dd_make(h, down(v.lo, S));
+    return bce_dd_make(bce_round_scaled(v, S), 0.0);
 }
 
 void bce_lr_level1(double zh, double zl, const bce_lab *lab, int want_loss,

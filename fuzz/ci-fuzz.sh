@@ -31,7 +31,14 @@ run)
     # CI runs are seeded (BCE_FUZZ_SEED, default 1) and single-process, so a
     # run is reproducible: the same corpus, seed and binary explore the same
     # inputs.  fuzz/campaign.sh explores with random seeds over all cores.
-    nice -n 10 "$B/out/$t" -seed="${BCE_FUZZ_SEED:-1}" -max_total_time="$secs" \
+    # a fixed number of executions per target (about 40 s here), capped by
+    # the time: a slower machine runs a prefix of the same sequence
+    case $t in
+    logits_f64) runs=12000 ;; logits_f32) runs=20000 ;; probs_f64) runs=20000 ;;
+    probs_f32) runs=50000 ;; api) runs=150000 ;; logreg) runs=12000 ;; *) runs=10000 ;;
+    esac
+    runs=${BCE_FUZZ_RUNS:-$runs}
+    nice -n 10 "$B/out/$t" -seed="${BCE_FUZZ_SEED:-1}" -runs="$runs" -max_total_time="$secs" \
         -dict="$ROOT/fuzz/$t.dict" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$B/findings/$t-" -print_final_stats=1 \
         "$corpus" >"$B/$t.log" 2>&1

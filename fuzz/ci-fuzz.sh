@@ -31,11 +31,11 @@ run)
     # CI runs are seeded (BCE_FUZZ_SEED, default 1) and single-process, so a
     # run is reproducible: the same corpus, seed and binary explore the same
     # inputs.  fuzz/campaign.sh explores with random seeds over all cores.
-    # a fixed number of executions per target (about 40 s here), capped by
+    # a fixed number of executions per target (10-25 s here), capped by
     # the time: a slower machine runs a prefix of the same sequence
     case $t in
-    logits_f64) runs=12000 ;; logits_f32) runs=20000 ;; probs_f64) runs=20000 ;;
-    probs_f32) runs=50000 ;; api) runs=150000 ;; logreg) runs=12000 ;; *) runs=10000 ;;
+    logits_f64) runs=12000 ;; logits_f32) runs=60000 ;; probs_f64) runs=60000 ;;
+    probs_f32) runs=100000 ;; api) runs=300000 ;; logreg) runs=40000 ;; *) runs=10000 ;;
     esac
     runs=${BCE_FUZZ_RUNS:-$runs}
     nice -n 10 "$B/out/$t" -seed="${BCE_FUZZ_SEED:-1}" -runs="$runs" -max_total_time="$secs" \
@@ -46,10 +46,10 @@ run)
     set -e
     tail -n 3 "$B/$t.log"
     # fork mode's status lines: "#RUNS: cov: ... time: Ts ..."
-    last=$(grep -E '^#[0-9]+: ' "$B/$t.log" | tail -n 1 || true)
-    runs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
-    tsec=$(echo "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
-    eps=0
+    runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$B/$t.log" | tail -n 1)
+    eps=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$B/$t.log" | tail -n 1)
+    eps=${eps:-0}
+    tsec=
     if [ -n "$runs" ] && [ -n "$tsec" ] && [ "$tsec" -gt 0 ]; then eps=$((runs / tsec)); fi
     echo "fuzz $t: ${secs}s, seed ${BCE_FUZZ_SEED:-1}, exit $rc, ${runs:-0} runs, $eps exec/s, corpus $(ls "$corpus" | wc -l) inputs"
     if [ $rc -ne 0 ] || ls "$B/findings/$t-"* >/dev/null 2>&1; then

@@ -47,12 +47,13 @@ static double down(double v, int S)
 /* A framed value in real units: still a double-double when it is not tiny
  * (|z| < 2^-900 gives G ~ 1/2 in the 2^600 frame: rounding it to a double
  * cost up to 0.5 ulp per row, fuzz finding logreg k = 0, z = 0), rounded
- * once to a double below 2^-900. */
+ * once to a double below 2^-968 (relative error u, absolute < 2^-1021:
+ * the 2^-1020 term of the fused bound). */
 static bce_dd unscale(bce_dd v, int S)
 {
     if (S == 0) return v;
     const double h = down(v.hi, S);
-    if (bce_fabs(h) >= 0x1p-900) return bce_dd_make(h, down(v.lo, S));
+    if (bce_fabs(h) >= 0x1p-968) return bce_dd_make(h, down(v.lo, S));
     return bce_dd_make(bce_round_scaled(v, S), 0.0);
 }
 

@@ -27,49 +27,6 @@
 #define NMAX FZ_NMAX
 #define KMAX 19
 
-/* |v - ref| with ref the MPFR value itself (not its rounding to double:
- * that would add up to half an ulp of reference error), rounded up. */
-
-/* The underflow term of the a-priori bound (docs/ACCURACY.md): a row value
- * (L_i, r_i, h_i) below 2^-968 is rounded to a double, absolute error
- * < 2^-1021, before its products with t_i and x~_ij; eta = 2^-1020 covers
- * that and the products' subnormal error terms.  A_j = sum_i s_i |x~_ij|,
- * B_j = sum_i s_i D_i |x~_ij| (D_i = sum_l |x~_il v_l|), S = sum_i s_i,
- * each divided by the reduction's norm. */
-static void uflow_sums(const bce_logreg_f64_problem *p, bce_reduction red,
-                       const double *D, double *A, double *B, double *S)
-{
-    const size_t m = p->k + (p->fit_intercept != 0);
-    double sw = 0;
-    for (size_t j = 0; j < m; j++) A[j] = B[j] = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        const double s = p->sw ? p->sw[i] : 1.0;
-        sw += s;
-        for (size_t j = 0; j < m; j++) {
-            const double xa = (p->fit_intercept && j == 0) ? 1.0
-                            : fabs(p->x[i * p->ldx + j - (p->fit_intercept != 0)]);
-            A[j] += s * xa;
-            if (D[i] != 0.0) B[j] += s * D[i] * xa;
-        }
-    }
-    const double norm = red == BCE_REDUCTION_MEAN ? (double)p->n
-                      : red == BCE_REDUCTION_WEIGHTED_MEAN ? sw : 1.0;
-    for (size_t j = 0; j < m; j++) { A[j] = A[j] / norm * 1.01; B[j] = B[j] / norm * 1.01; }
-    *S = sw / norm * 1.01;
-}
-
-static double err_mp(double v, mpfr_srcptr ref)
-{
-    if (isnan(v)) return NAN;
-    mpfr_t d;
-    mpfr_init2(d, mpfr_get_prec(ref) + 64);
-    mpfr_set_d(d, v, MPFR_RNDN);                 /* exact */
-    mpfr_sub(d, d, ref, MPFR_RNDN);
-    double e = fabs(mpfr_get_d(d, MPFR_RNDU));
-    if (mpfr_sgn(d) < 0) e = fabs(mpfr_get_d(d, MPFR_RNDD));
-    mpfr_clear(d);
-    return e;
-}
 
 static const unsigned char SENT = 0xA5;
 static const double u = 0x1p-53;
@@ -314,10 +271,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const double eta = 0x1p-1020;
     double *uA = malloc((m ? m : 1) * sizeof *uA), *uB = malloc((m ? m : 1) * sizeof *uB), uS = 0;
     if (!uA || !uB) fz_fail("out of memory");
-    uflow_sums(&p, o.reduction, R.row_vcond, uA, uB, &uS);
+    bcev_logreg_uflow_sums(&p, o.reduction, R.row_vcond, uA, uB, &uS);
     const double loss = f32 ? (double)ref.lossf : ref.loss;
     const double lref = mpfr_get_d(R.loss_mp, MPFR_RNDN);
-    const double lerr = err_mp(loss, R.loss_mp);
+    const double lerr = bcev_err_mp(loss, R.loss_mp);
     const double lb = uT * fabs(R.loss) + e1 * R.loss_cond + eZ * gz + cA * u * u * R.loss_cond + eta * uS + qf;
     if (!(lerr <= lb) && lerr != 0.0 && !(isinf(loss) && loss == to_out(lref, f32)) && !detour(lref, loss)) {
         dump(&p, w, v, &o, m, f32);
@@ -326,7 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t j = 0; j < m; j++) {
         const double g = f32 ? (double)ref.gf[j] : ref.g[j];
         const double gr = mpfr_get_d(R.grad_mp[j], MPFR_RNDN);
-        const double ge = err_mp(g, R.grad_mp[j]);
+        const double ge = bcev_err_mp(g, R.grad_mp[j]);
         const double gb = uT * fabs(gr) + e1 * R.grad_sig[j] + eZ * R.grad_zcond[j]
                         + (cA * u * u + eA) * R.grad_cond[j] * (1 + 0x1p-40) + eta * uA[j] + qf;
         if (!(ge <= gb) && ge != 0.0 && !(isinf(g) && g == to_out(gr, f32)) && !detour(gr, g)) {
@@ -335,7 +292,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         const double h = f32 ? (double)ref.hvf[j] : ref.hv[j];
         const double hr = mpfr_get_d(R.hv_mp[j], MPFR_RNDN);
-        const double he = err_mp(h, R.hv_mp[j]);
+        const double he = bcev_err_mp(h, R.hv_mp[j]);
         const double hb = uT * fabs(hr) + eH * R.hv_cond[j] + eZ * (R.hv_zcond[j] + R.hv_dcond[j])
                         + (cA * u * u + eA) * R.hv_cond[j] * (1 + 0x1p-40) + eta * uB[j] + qf;
         if (!(he <= hb) && he != 0.0 && !(isinf(h) && h == to_out(hr, f32)) && !detour(hr, h)) {

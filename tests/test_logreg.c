@@ -35,49 +35,6 @@
 static const double u = 0x1p-53;
 
 
-/* |v - ref| with ref the MPFR value itself (not its rounding to double:
- * that would add up to half an ulp of reference error), rounded up. */
-
-/* The underflow term of the a-priori bound (docs/ACCURACY.md): a row value
- * (L_i, r_i, h_i) below 2^-968 is rounded to a double, absolute error
- * < 2^-1021, before its products with t_i and x~_ij; eta = 2^-1020 covers
- * that and the products' subnormal error terms.  A_j = sum_i s_i |x~_ij|,
- * B_j = sum_i s_i D_i |x~_ij| (D_i = sum_l |x~_il v_l|), S = sum_i s_i,
- * each divided by the reduction's norm. */
-static void uflow_sums(const bce_logreg_f64_problem *p, bce_reduction red,
-                       const double *D, double *A, double *B, double *S)
-{
-    const size_t m = p->k + (p->fit_intercept != 0);
-    double sw = 0;
-    for (size_t j = 0; j < m; j++) A[j] = B[j] = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        const double s = p->sw ? p->sw[i] : 1.0;
-        sw += s;
-        for (size_t j = 0; j < m; j++) {
-            const double xa = (p->fit_intercept && j == 0) ? 1.0
-                            : fabs(p->x[i * p->ldx + j - (p->fit_intercept != 0)]);
-            A[j] += s * xa;
-            if (D[i] != 0.0) B[j] += s * D[i] * xa;
-        }
-    }
-    const double norm = red == BCE_REDUCTION_MEAN ? (double)p->n
-                      : red == BCE_REDUCTION_WEIGHTED_MEAN ? sw : 1.0;
-    for (size_t j = 0; j < m; j++) { A[j] = A[j] / norm * 1.01; B[j] = B[j] / norm * 1.01; }
-    *S = sw / norm * 1.01;
-}
-
-static double err_mp(double v, mpfr_srcptr ref)
-{
-    if (isnan(v)) return NAN;
-    mpfr_t d;
-    mpfr_init2(d, mpfr_get_prec(ref) + 64);
-    mpfr_set_d(d, v, MPFR_RNDN);                 /* exact */
-    mpfr_sub(d, d, ref, MPFR_RNDN);
-    double e = fabs(mpfr_get_d(d, MPFR_RNDU));
-    if (mpfr_sgn(d) < 0) e = fabs(mpfr_get_d(d, MPFR_RNDD));
-    mpfr_clear(d);
-    return e;
-}
 
 static double gam(double K) { return K * u / (1 - K * u); }
 
@@ -204,11 +161,11 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
     const double eta = 0x1p-1020;
     double *uA = malloc(m * sizeof *uA), *uB = malloc(m * sizeof *uB), uS = 0;
     cr_assert(uA && uB);
-    uflow_sums(&p, o.reduction, R.row_vcond, uA, uB, &uS);
+    bcev_logreg_uflow_sums(&p, o.reduction, R.row_vcond, uA, uB, &uS);
     char what[160];
     /* loss */
     {
-        double err = err_mp(loss, R.loss_mp);
+        double err = bcev_err_mp(loss, R.loss_mp);
         double bound = uT * fabs(R.loss) + e1 * R.loss_cond + eZ * gz + cA * u * u * R.loss_cond + eta * uS;
         snprintf(what, sizeof what, "%s %s loss", label, f32 ? "f32" : "f64");
         cr_expect(err <= bound, "%s: |%a - %a| = %g > bound %g", what, loss, R.loss, err, bound);
@@ -216,14 +173,14 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
     }
     for (size_t j = 0; j < m; j++) {
         double ref = mpfr_get_d(R.grad_mp[j], MPFR_RNDN);
-        double err = err_mp(g[j], R.grad_mp[j]);
+        double err = bcev_err_mp(g[j], R.grad_mp[j]);
         double bound = uT * fabs(ref) + e1 * R.grad_sig[j] + eZ * R.grad_zcond[j]
                      + (cA * u * u + eA) * R.grad_cond[j] * (1 + 0x1p-40) + eta * uA[j];
         snprintf(what, sizeof what, "%s %s grad[%zu]", label, f32 ? "f32" : "f64", j);
         cr_expect(err <= bound, "%s: |%a - %a| = %g > bound %g", what, g[j], ref, err, bound);
         upd(W, err, bound, uT, ref, j, "grad");
         double href = mpfr_get_d(R.hv_mp[j], MPFR_RNDN);
-        double herr = err_mp(hv[j], R.hv_mp[j]);
+        double herr = bcev_err_mp(hv[j], R.hv_mp[j]);
         double hb = uT * fabs(href) + eH * R.hv_cond[j] + eZ * (R.hv_zcond[j] + R.hv_dcond[j])
                   + (cA * u * u + eA) * R.hv_cond[j] * (1 + 0x1p-40) + eta * uB[j];
         cr_expect(herr <= hb, "%s hv[%zu]: |%a - %a| = %g > bound %g", label, j, hv[j], href, herr, hb);

@@ -261,6 +261,14 @@ void bcev_logreg_mpobj_free(bcev_logreg_mpobj *o);
 /* The bcev_objective_mp callback; ctx is the bcev_logreg_mpobj. */
 int bcev_logreg_mpobj_eval(mpfr_t out, const mpfr_t *w, size_t j, void *ctx);
 
+/* |v - ref| measured against the MPFR value itself (rounded up). */
+double bcev_err_mp(double v, mpfr_srcptr ref);
+/* The underflow sums of the fused a-priori bound (docs/ACCURACY.md, eta):
+ * A_j = sum_i s_i |x~_ij|, B_j = sum_i s_i D_i |x~_ij|, S = sum_i s_i, each
+ * over the reduction's norm (A, B: m values; D: n values). */
+void bcev_logreg_uflow_sums(const bce_logreg_f64_problem *p, bce_reduction red,
+                            const double *D, double *A, double *B, double *S);
+
 #ifdef __cplusplus
 }
 #endif

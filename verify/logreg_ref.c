@@ -812,3 +812,48 @@ int bcev_logreg_mpobj_eval(mpfr_t out, const mpfr_t *w, size_t j, void *ctx)
     mpfr_set(out, o->acc, MPFR_RNDN);
     return 0;
 }
+
+/* |v - ref| with ref the MPFR value itself (not its rounding to double:
+ * that would add up to half an ulp of reference error), rounded up. */
+
+
+double bcev_err_mp(double v, mpfr_srcptr ref)
+{
+    if (isnan(v)) return NAN;
+    mpfr_t d;
+    mpfr_init2(d, mpfr_get_prec(ref) + 64);
+    mpfr_set_d(d, v, MPFR_RNDN);                 /* exact */
+    mpfr_sub(d, d, ref, MPFR_RNDN);
+    double e = fabs(mpfr_get_d(d, MPFR_RNDU));
+    if (mpfr_sgn(d) < 0) e = fabs(mpfr_get_d(d, MPFR_RNDD));
+    mpfr_clear(d);
+    return e;
+}
+
+/* The underflow term of the a-priori bound (docs/ACCURACY.md): a row value
+ * (L_i, r_i, h_i) below 2^-968 is rounded to a double, absolute error
+ * < 2^-1021, before its products with t_i and x~_ij; eta = 2^-1020 covers
+ * that and the products' subnormal error terms.  A_j = sum_i s_i |x~_ij|,
+ * B_j = sum_i s_i D_i |x~_ij| (D_i = sum_l |x~_il v_l|), S = sum_i s_i,
+ * each divided by the reduction's norm. */
+void bcev_logreg_uflow_sums(const bce_logreg_f64_problem *p, bce_reduction red,
+                       const double *D, double *A, double *B, double *S)
+{
+    const size_t m = p->k + (p->fit_intercept != 0);
+    double sw = 0;
+    for (size_t j = 0; j < m; j++) A[j] = B[j] = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const double s = p->sw ? p->sw[i] : 1.0;
+        sw += s;
+        for (size_t j = 0; j < m; j++) {
+            const double xa = (p->fit_intercept && j == 0) ? 1.0
+                            : fabs(p->x[i * p->ldx + j - (p->fit_intercept != 0)]);
+            A[j] += s * xa;
+            if (D[i] != 0.0) B[j] += s * D[i] * xa;
+        }
+    }
+    const double norm = red == BCE_REDUCTION_MEAN ? (double)p->n
+                      : red == BCE_REDUCTION_WEIGHTED_MEAN ? sw : 1.0;
+    for (size_t j = 0; j < m; j++) { A[j] = A[j] / norm * 1.01; B[j] = B[j] / norm * 1.01; }
+    *S = sw / norm * 1.01;
+}

@@ -28,9 +28,16 @@ void bce_label(double y, const bce_kparams *kp, bce_lab *lab)
     }
     bce_dd yp, omy;
     if (kp->smooth != 0.0) {
-        /* y' = y (1-a) + a/2, 1 - y' ; relative error <= 2^-104 each */
+        /* y' = y (1-a) + a/2 and 1 - y' = (1-y)(1-a) + a/2, each a sum of
+         * two non-negative terms (1 - y and 1 - a exact double-doubles):
+         * relative error <= 2u^2 + 2u^2 (y') and 4u^2 + 2u^2 (1 - y') plus
+         * O(u^3), u = 2^-53, i.e. below 2^-103.4.  (1 - y' was 1 - yp, which
+         * cancels: yp's error, up to 2^-105 y', became relative to 1 - y',
+         * up to 2^-53 for y just below 1 and a small a; fuzz finding
+         * fuzz/corpus/logreg/regress-smooth-beta-cancel, a fused gradient
+         * near 2^-411 beyond the a-priori bound.) */
         yp = bce_dd_add_d(bce_dd_mul_d(kp->one_minus_a, y), kp->half_a);
-        omy = bce_dd_add_d(bce_dd_neg(yp), 1.0);
+        omy = bce_dd_add_d(bce_dd_mul(bce_two_sum(1.0, -y), kp->one_minus_a), kp->half_a);
     } else {
         yp = bce_dd_make(y, 0.0);
         omy = bce_two_sum(1.0, -y);

@@ -55,10 +55,11 @@ static void lab_td(double y, const bce_kparams *kp, bce_td *alpha, bce_td *beta,
     if (kp->smooth != 0.0) {
         bce_td oma = bce_td_from_dd(kp->one_minus_a.hi, kp->one_minus_a.lo);
         yp = bce_td_add(bce_td_mul_d(oma, y), bce_td_from_d(kp->half_a));
-        om = bce_td_sub(bce_td_from_d(1.0), yp);
-        bce_dd t = td_to_dd(om);           /* renormalise after cancellation */
-        bce_dd t2 = bce_two_sum(om.m, om.l);
-        om = bce_td_make(t.hi, t.lo, t2.lo);
+        /* 1 - y' = (1-y)(1-a) + a/2: no cancellation (1 - yp lost yp's
+         * error relative to 1 - y', up to 2^-150 y'/(1-y') ~ 2^-96; see
+         * label.c); td_mul 2^-152.3 then a same-sign td_add 2^-154.7 */
+        om = bce_td_add(bce_td_mul(oma, bce_td_from_dd(omy.hi, omy.lo)),
+                        bce_td_from_d(kp->half_a));
     } else {
         om = bce_td_from_dd(omy.hi, omy.lo);
     }

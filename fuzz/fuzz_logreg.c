@@ -48,7 +48,15 @@ static double value(fz_reader *r, int f32, int allow_bad)
     double v;
     if (s < 96) v = ((double)fz_u16(r) - 32768.0) / 8192.0;            /* [-4, 4) */
     else if (s < 200) v = fz_logit(r, f32, 0.0);
-    else if (s < 240) v = ldexp(((double)fz_u16(r) - 32768.0) / 32768.0, (int)(fz_u16(r) % 1001) - 500);
+    else if (s < 240) {
+        /* two reads, sequenced (as two arguments of ldexp their order was
+         * unspecified: clang read the mantissa first, gcc the exponent, so
+         * the two builds decoded different problems from the same bytes);
+         * the order is clang's, in which the fuzz findings were made */
+        const double mant = ((double)fz_u16(r) - 32768.0) / 32768.0;
+        const int ex = (int)(fz_u16(r) % 1001) - 500;
+        v = ldexp(mant, ex);
+    }
     else v = 0.0;
     if (!allow_bad && !isfinite(v)) v = 1.0;
     if (isfinite(v) && fabs(v) > 0x1p200) {
@@ -288,6 +296,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         + (cA * u * u + eA) * R.grad_cond[j] * (1 + 0x1p-40) + eta * uA[j] + qf;
         if (!(ge <= gb) && ge != 0.0 && !(isinf(g) && g == to_out(gr, f32)) && !detour(gr, g)) {
             dump(&p, w, v, &o, m, f32);
+            fprintf(stderr, "  bound terms: uT|g| %g, e1 sig %g, eZ zcond %g, (cA u^2 + eA) cond %g,"
+                    " eta uflow %g, qf %g\n", uT * fabs(gr), e1 * R.grad_sig[j],
+                    eZ * R.grad_zcond[j], (cA * u * u + eA) * R.grad_cond[j] * (1 + 0x1p-40),
+                    eta * uA[j], qf);
             fz_fail("grad[%zu] %a, reference %a: error %g > bound %g", j, g, gr, ge, gb);
         }
         const double h = f32 ? (double)ref.hvf[j] : ref.hv[j];

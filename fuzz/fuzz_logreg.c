@@ -111,7 +111,7 @@ static void dump(const bce_logreg_f64_problem *p, const double *w, const double 
  * value beyond the type's range is its correct rounding */
 static double to_out(double v, int f32) { return f32 ? (double)(float)v : v; }
 
-/* Known defects of the fused entry points (fuzz/known/logreg/, README):
+/* Known defects of the fused entry points (fuzz/known/README):
  * an output whose exact value is beyond 2^1000, or whose intermediate sums
  * overflow (NaN while the exact value is finite, e.g. 2^168), may come out
  * NaN, and one below
@@ -188,8 +188,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bce_logreg_f32_problem q = { n, k, xf, ldx, yf, has_sw ? swf : NULL, icpt, l2 };
 
     /* the reference: status and exact values */
+    /* the a-priori bound's z error (docs/ACCURACY.md): |z^_i - z_i| <= eZ C_i */
+    const int fast = (o.flags & BCE_OPT_FAST_ACCUM) != 0;
+    const double kk = (double)k;
+    const double eZ = fast ? gam(ceil(kk / 16.0) + 5)
+                           : gam(ceil(kk / 8.0) + 4) * gam(ceil(kk / 8.0) + 4) + 4 * u * u;
     bcev_logreg_ref R;
     if (bcev_logreg_ref_init(&R, n, m ? m : 1, 256, 1, 1) != 0) fz_fail("out of memory");
+    R.zrel = eZ;
     const double *wp = w, *vp = v;   /* never NULL (m == 0: BAD_PROBLEM) */
     const float *wfp = wf, *vfp = vf;
     bce_status want = f32 ? bcev_logreg_ref_f32(&q, wfp, vfp, &o, &R)
@@ -256,26 +262,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bce_set_isa("scalar");
 
     /* the a-priori bound of docs/ACCURACY.md (as tests/test_logreg.c) */
-    const int fast = (o.flags & BCE_OPT_FAST_ACCUM) != 0;
     const int exact_lab = !(o.flags & BCE_OPT_POS_WEIGHT) && o.label_smoothing == 0;
     const double uT = f32 ? 0x1p-24 : u;
     const double e1 = 0x1p-62 + (exact_lab ? 0 : 0x1p-99);
     const double eH = 0x1p-61 + (exact_lab ? 0 : 0x1p-99);
-    const double kk = (double)k;
-    const double eZ = fast ? gam(ceil(kk / 16.0) + 5)
-                           : gam(ceil(kk / 8.0) + 4) * gam(ceil(kk / 8.0) + 4) + 4 * u * u;
     const double cA = 65536 * (1 + 0x1p-40) + 3 * ceil((double)n / 8.0) + 16;
     const double eA = fast ? gam(256) + u : 0.0;
     /* f32 outputs: uT |value| is the rounding of a normal float; below
      * 2^-126 the rounding is absolute, up to half the quantum 2^-149 */
     const double qf = f32 ? 0x1p-150 : 0.0;
-    double gz = 0;
-    for (size_t i = 0; i < n; i++)
-    {
-        const double ri = fabs(f32 ? (double)ref.srf[i] : ref.sr[i]);
-        if (ri != 0.0) gz += ri * R.row_zcond[i];   /* 0 C = 0 also for C = inf */
-    }
-    gz *= 1 + 0x1p-50;
+    /* the loss's z term: sum_i s_i sup|G_i| C_i / norm over the z interval
+     * (R.loss_zcond); (1 + 2^-60) covers e1 and cA u^2 times the growth of
+     * L_i over that interval (docs/ACCURACY.md) */
+    const double gz = R.loss_zcond * (1 + 0x1p-60);
     const double eta = 0x1p-1020;
     double *uA = malloc((m ? m : 1) * sizeof *uA), *uB = malloc((m ? m : 1) * sizeof *uB), uS = 0;
     if (!uA || !uB) fz_fail("out of memory");

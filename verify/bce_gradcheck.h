@@ -203,7 +203,24 @@ void bcev_gc_print(FILE *out, const char *name, const bcev_gc_report *rep);
  *                   (effect of the error of the dot product x~_i . v)
  *   hv_zcond[j]   = sum_i |h'_i| C_i |x~_i . v| |x~_ij| / norm with
  *                   h'_i = (alpha_i+beta_i) sigma_i (1-sigma_i) (1-2 sigma_i)
+ *   loss_zcond    = sum_i |r_i| C_i / norm   (the loss's z term: dL_i/dz_i
+ *                   = r_i; 0 when unused)
  *   row_zcond[i]  = C_i,  row_vcond[i] = D_i   (per row, optional)
+ *
+ * zrel (an input: 0 after bcev_logreg_ref_init, set it before evaluating):
+ * the z_i of the computation being bounded are within dz_i = zrel C_i of
+ * the exact ones (docs/ACCURACY.md: eZ).  The terms above that multiply a
+ * z error (grad_zcond, hv_zcond, loss_zcond) and those that are evaluated
+ * at the computed z (grad_sig, grad_cond, hv_cond, hv_dcond) then use, per
+ * row, the largest value over |xi - z_i| <= dz_i instead of the value at
+ * z_i (mean value theorem, with h = s sigma (1 - sigma) and |h'| <= h):
+ *   h_i         -> hbar_i = min(s_i/4, h_i e^dz_i)
+ *   |h'_i|      -> hbar_i min(1, |1 - 2 sigma_i| + dz_i/2)
+ *   |r_i|, T_i  -> |r_i| + hbar_i dz_i,  T_i + hbar_i dz_i
+ * (T_i = beta sigma + alpha (1 - sigma) of grad_sig), so the bound holds
+ * however large dz_i is, not only to first order in it (fuzz finding
+ * fuzz/corpus/logreg/regress-fast-z-cancel: BCE_OPT_FAST_ACCUM, C_i near
+ * 2^130, z_i = 3978 computed as 0).  zrel = 0: the values at z_i.
  */
 typedef struct bcev_logreg_ref {
     size_t n, m;               /* set by bcev_logreg_ref_init              */
@@ -215,7 +232,8 @@ typedef struct bcev_logreg_ref {
     mpfr_t loss_mp;
     mpfr_t *grad_mp;           /* m */
     mpfr_t *hv_mp;             /* m (want_hv)                              */
-    double loss_cond;
+    double zrel;               /* input, see above (0: first order)        */
+    double loss_cond, loss_zcond;
     double *grad_cond, *grad_sig, *grad_zcond;   /* m each                 */
     double *hv_cond, *hv_dcond, *hv_zcond;       /* m each (want_hv)       */
     double *row_zcond, *row_vcond;   /* n each, or NULL (set rows != 0)    */

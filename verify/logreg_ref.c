@@ -443,6 +443,24 @@ void bcev_logreg_ref_free(bcev_logreg_ref *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The largest h over the interval |xi - z| <= dz the computed z may lie
+ * in (bce_gradcheck.h, zrel): h = s sigma (1 - sigma) has
+ * |h'| = h |1 - 2 sigma| <= h, so h(xi) <= h(z) e^|xi - z|, and h <= s/4
+ * everywhere: hbar = min(s/4, h e^dz), rounded up; h for dz = 0. */
+static double h_sup(scratch *sc, double dz)
+{
+    if (dz == 0.0)
+        return mpfr_get_d(sc->h, MPFR_RNDN);
+    const double cap = mpfr_get_d(sc->s, MPFR_RNDU) * 0.25;
+    if (dz >= 0x1p20)
+        return cap;
+    mpfr_set_d(sc->t, dz, MPFR_RNDU);
+    mpfr_exp(sc->t, sc->t, MPFR_RNDU);
+    mpfr_mul(sc->t, sc->t, sc->h, MPFR_RNDU);     /* extended exponent range */
+    const double hd = mpfr_get_d(sc->t, MPFR_RNDU);
+    return hd < cap ? hd : cap;
+}
+
 static bce_status ref_core(const view *v, const double *w, const double *vv,
                            const bce_options *opt, bcev_logreg_ref *r)
 {
@@ -492,7 +510,7 @@ static bce_status ref_core(const view *v, const double *w, const double *vv,
     mpfr_init2(q, wp);
     mpfr_init2(den, 53);
     mpfr_set_zero(aL, 1);
-    double loss_cond = 0.0;
+    double loss_cond = 0.0, loss_zcond = 0.0;
 
     for (size_t i = 0; i < n; i++) {
         row_load(&sc, v, i);
@@ -504,7 +522,19 @@ static bce_status ref_core(const view *v, const double *w, const double *vv,
         row_sample(&sc, 1, &sig, &sigmag, &Ld);
         loss_cond += Ld;
         double rd = fabs(mpfr_get_d(sc.r, MPFR_RNDN));
-        double hd = mpfr_get_d(sc.h, MPFR_RNDN);
+        /* the row's values over |xi - z_i| <= dz (bce_gradcheck.h, zrel):
+         * h <= hbar, |r| and T grow by at most hbar dz (|r'| = h,
+         * |T'| = |beta - alpha| h / s <= h) */
+        /* (C is a double sum of m rounded magnitudes: relative error
+         * below (m + 1) u; the factor rounds dz up) */
+        const double dz = r->zrel > 0.0 ? r->zrel * C * (1 + (double)(m + 2) * 0x1p-52) : 0.0;
+        const double hd = h_sup(&sc, dz);
+        if (dz > 0.0 && hd > 0.0) {
+            rd += hd * dz;
+            sigmag += hd * dz;
+        }
+        if (rd != 0.0)
+            loss_zcond += rd * C;                 /* 0 C = 0, also for C = inf */
         for (size_t l = 0; l < m; l++) {
             mpfr_fma(ag[l], sc.r, sc.xm[l], ag[l], MPFR_RNDN);
             r->grad_cond[l] += rd * xr[l];
@@ -516,7 +546,10 @@ static bce_status ref_core(const view *v, const double *w, const double *vv,
         if (hv) {
             double D = row_dot(&sc, (const mpfr_t *)vm, sc.dv);
             double dvd = fabs(mpfr_get_d(sc.dv, MPFR_RNDN));
-            double hpd = hd * fabs(1.0 - 2.0 * sig);
+            /* |h'| = h |1 - 2 sigma|, and |1 - 2 sigma| moves by at most
+             * 2 |sigma'| dz <= dz/2 over the interval */
+            double om2s = fabs(1.0 - 2.0 * sig) + dz / 2;
+            double hpd = hd * (om2s < 1.0 ? om2s : 1.0);
             mpfr_mul(sc.t, sc.h, sc.dv, MPFR_RNDN);
             for (size_t l = 0; l < m; l++) {
                 mpfr_fma(ah[l], sc.t, sc.xm[l], ah[l], MPFR_RNDN);
@@ -553,6 +586,7 @@ static bce_status ref_core(const view *v, const double *w, const double *vv,
     mpfr_set(r->loss_mp, q, MPFR_RNDN);
     r->loss = mpfr_get_d(r->loss_mp, MPFR_RNDN);
     r->loss_cond = loss_cond / dend + reg;
+    r->loss_zcond = loss_zcond / dend;
     for (size_t l = 0; l < m; l++) {
         int pen = l >= (size_t)v->icpt && v->l2 != 0.0;
         mpfr_div(q, ag[l], den, MPFR_RNDN);

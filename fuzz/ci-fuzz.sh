@@ -3,11 +3,12 @@
 #   build            fuzz/oss-fuzz-build.sh with clang,
 #                    -fsanitize=fuzzer,address,undefined
 #                    -fno-sanitize-recover=all into build-fuzz/out
-#   run T SECONDS    libFuzzer on target T for SECONDS (-fork over
-#                    $BCE_JOBS cores, default 2) from a scratch copy of its
-#                    seed corpus with its dictionary; exit 1 on any finding
-#                    (the reproducer is kept in build-fuzz/findings/: add it
-#                    to fuzz/corpus/T once fixed).  Prints execs/s.
+#   run T SECONDS    libFuzzer on target T, one process, seeded, a fixed
+#                    number of executions capped at SECONDS, from its seed
+#                    corpus (fuzz/corpus/T, in name order) with its
+#                    dictionary; reproducible (see below); exit 1 on any
+#                    finding (the reproducer is kept in build-fuzz/findings/:
+#                    add it to fuzz/corpus/T once fixed).  Prints execs/s.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build-fuzz
@@ -20,38 +21,64 @@ build)
         "$ROOT/fuzz/oss-fuzz-build.sh"
     ;;
 run)
-    t=$2 secs=$3 jobs=${BCE_JOBS:-2}
+    t=$2 secs=$3
     corpus=$B/corpus-$t
     rm -rf "$corpus"
     mkdir -p "$corpus" "$B/findings"
-    cp "$ROOT/fuzz/corpus/$t/"* "$corpus/"
+    # a finding left by an earlier run would fail this one (and only in this
+    # tree, not in a clean clone)
+    rm -f "$B/findings/$t-"*
+    # the seeds in a fixed order (C-locale sorted names), passed by
+    # -seed_inputs; the corpus directory starts empty and receives the new
+    # inputs.  (A copied seed directory was read in readdir order: on ext4 the
+    # order of the names' hashes, whose seed differs between filesystems, and
+    # libFuzzer's size sort keeps that order among equal sizes.)
+    seeds=$B/seeds-$t.txt
+    (cd "$ROOT/fuzz/corpus/$t" && LC_ALL=C ls -1) |
+        sed "s|^|$ROOT/fuzz/corpus/$t/|" | paste -sd, - >"$seeds"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    set +e
-    # CI runs are seeded (BCE_FUZZ_SEED, default 1) and single-process, so a
-    # run is reproducible: the same corpus, seed and binary explore the same
-    # inputs.  fuzz/campaign.sh explores with random seeds over all cores.
-    # a fixed number of executions per target (10-25 s here), capped by
-    # the time: a slower machine runs a prefix of the same sequence
+    # CI runs are seeded (BCE_FUZZ_SEED, default 1) and single-process, and
+    # reproducible: the same seed list, seed and binary explore the same
+    # inputs (two runs give the same corpus, file for file) provided that
+    #   - -reload=0: libFuzzer otherwise rereads its corpus directory every
+    #     second of wall-clock time, so that extra executions (counted by
+    #     -runs) happen at time-dependent points;
+    #   - ASLR is off (setarch -R): the comparisons libFuzzer traces include
+    #     pointer comparisons, and its CMP mutations copy those values (the
+    #     addresses) into inputs.  Where setarch -R is not permitted (some
+    #     container seccomp profiles) the run still gates, but is not
+    #     reproducible; the log says so.
+    # fuzz/campaign.sh explores with random seeds over all cores.
+    # A fixed number of executions per target (13-35 s here), capped by the
+    # time: a slower machine runs a prefix of the same sequence.
     case $t in
     logits_f64) runs=12000 ;; logits_f32) runs=60000 ;; probs_f64) runs=60000 ;;
-    probs_f32) runs=100000 ;; api) runs=300000 ;; logreg) runs=40000 ;; *) runs=10000 ;;
+    probs_f32) runs=100000 ;; api) runs=300000 ;; logreg) runs=60000 ;; *) runs=10000 ;;
     esac
     runs=${BCE_FUZZ_RUNS:-$runs}
-    nice -n 10 "$B/out/$t" -seed="${BCE_FUZZ_SEED:-1}" -runs="$runs" -max_total_time="$secs" \
+    noaslr="setarch $(uname -m) -R"
+    if ! $noaslr true 2>/dev/null; then
+        echo "fuzz $t: setarch -R not permitted: ASLR on, this run is not reproducible"
+        noaslr=
+    fi
+    set +e
+    $noaslr nice -n 10 "$B/out/$t" -seed="${BCE_FUZZ_SEED:-1}" -runs="$runs" -max_total_time="$secs" \
+        -reload=0 -seed_inputs=@"$seeds" \
         -dict="$ROOT/fuzz/$t.dict" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$B/findings/$t-" -print_final_stats=1 \
         "$corpus" >"$B/$t.log" 2>&1
     rc=$?
     set -e
     tail -n 3 "$B/$t.log"
-    # fork mode's status lines: "#RUNS: cov: ... time: Ts ..."
+    want=$runs
     runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$B/$t.log" | tail -n 1)
     eps=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$B/$t.log" | tail -n 1)
     eps=${eps:-0}
-    tsec=
-    if [ -n "$runs" ] && [ -n "$tsec" ] && [ "$tsec" -gt 0 ]; then eps=$((runs / tsec)); fi
-    echo "fuzz $t: ${secs}s, seed ${BCE_FUZZ_SEED:-1}, exit $rc, ${runs:-0} runs, $eps exec/s, corpus $(ls "$corpus" | wc -l) inputs"
+    cut=
+    [ "${runs:-0}" -lt "$want" ] && cut=" (time cap: $want runs asked)"
+    echo "fuzz $t: ${secs}s, seed ${BCE_FUZZ_SEED:-1}, exit $rc, ${runs:-0} runs$cut, $eps exec/s," \
+        "$(tr , '\n' <"$seeds" | wc -l) seeds, $(ls "$corpus" | wc -l) new inputs"
     if [ $rc -ne 0 ] || ls "$B/findings/$t-"* >/dev/null 2>&1; then
         grep -E 'CHECK FAILED|ERROR|runtime error' "$B/$t.log" | head -n 5 || true
         ls "$B/findings/$t-"* 2>/dev/null || true

@@ -16,7 +16,10 @@ case ${1:-} in
 build)
     rm -rf "$B"
     CC=clang \
-    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" \
+    # -ffile-prefix-map: no checkout path in the debug information either
+    # (oss-fuzz-build.sh compiles with relative paths), so that checkouts at
+    # other paths build the same bytes (reproducible runs, see run below)
+    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link -ffile-prefix-map=$ROOT=." \
     LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT="$B/out" WORK="$B/work" \
         "$ROOT/fuzz/oss-fuzz-build.sh"
     ;;
@@ -35,20 +38,27 @@ run)
     # libFuzzer's size sort keeps that order among equal sizes.)
     seeds=$B/seeds-$t.txt
     (cd "$ROOT/fuzz/corpus/$t" && LC_ALL=C ls -1) |
-        sed "s|^|$ROOT/fuzz/corpus/$t/|" | paste -sd, - >"$seeds"
-    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        sed "s|^|../fuzz/corpus/$t/|" | paste -sd, - >"$seeds"
     # CI runs are seeded (BCE_FUZZ_SEED, default 1) and single-process, and
     # reproducible: the same seed list, seed and binary explore the same
-    # inputs (two runs give the same corpus, file for file) provided that
+    # inputs (two runs give the same corpus, file for file, also in clones
+    # at other paths) provided that
     #   - -reload=0: libFuzzer otherwise rereads its corpus directory every
     #     second of wall-clock time, so that extra executions (counted by
     #     -runs) happen at time-dependent points;
-    #   - ASLR is off (setarch -R): the comparisons libFuzzer traces include
-    #     pointer comparisons, and its CMP mutations copy those values (the
-    #     addresses) into inputs.  Where setarch -R is not permitted (some
-    #     container seccomp profiles) the run still gates, but is not
-    #     reproducible; the log says so.
+    #   - the addresses are the same: the comparisons libFuzzer traces
+    #     include pointer comparisons (e.g. opt->error_index, a stack
+    #     address, against NULL), and its CMP mutations copy those values
+    #     into inputs.  So: ASLR off (setarch -R), the same binary
+    #     (oss-fuzz-build.sh: no checkout path in it), and the same stack
+    #     and heap layout: the process starts in build-fuzz/ with relative
+    #     paths only and a fixed environment (env -i), since argv and the
+    #     environment sit at the top of the stack and the path strings
+    #     libFuzzer allocates shape the heap.  Where setarch -R is not
+    #     permitted (some container seccomp profiles) the run still gates,
+    #     but is not reproducible; the log says so.  Machines whose CPUs
+    #     have other ISAs run other code (every ISA is compared) and explore
+    #     differently anyway.
     # fuzz/campaign.sh explores with random seeds over all cores.
     # A fixed number of executions per target (13-35 s here), capped by the
     # time: a slower machine runs a prefix of the same sequence.
@@ -63,11 +73,14 @@ run)
         noaslr=
     fi
     set +e
-    $noaslr nice -n 10 "$B/out/$t" -seed="${BCE_FUZZ_SEED:-1}" -runs="$runs" -max_total_time="$secs" \
-        -reload=0 -seed_inputs=@"$seeds" \
-        -dict="$ROOT/fuzz/$t.dict" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$B/findings/$t-" -print_final_stats=1 \
-        "$corpus" >"$B/$t.log" 2>&1
+    (cd "$B" && env -i PATH=/usr/local/bin:/usr/bin:/bin \
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        $noaslr nice -n 10 "./out/$t" -seed="${BCE_FUZZ_SEED:-1}" -runs="$runs" \
+        -max_total_time="$secs" -reload=0 -seed_inputs=@"seeds-$t.txt" \
+        -dict="../fuzz/$t.dict" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="findings/$t-" -print_final_stats=1 \
+        "corpus-$t") >"$B/$t.log" 2>&1
     rc=$?
     set -e
     tail -n 3 "$B/$t.log"

@@ -37,12 +37,17 @@ CC="$CC" CFLAGS="$CFLAGS" LDFLAGS="${LDFLAGS:-} $CFLAGS" \
     { cat "$WORK/meson-setup.log"; exit 1; }
 ninja -C "$WORK/meson" -j "${BCE_JOBS:-2}" src/libbce.a verify/libbce-verify.a
 
-# 2. the targets
-inc="-I$ROOT/include -I$ROOT/src -I$ROOT/verify -I$ROOT/fuzz"
-$CC $CFLAGS $inc -c "$ROOT/fuzz/fuzz_common.c" -o "$WORK/fuzz_common.o"
+# 2. the targets, compiled from $ROOT with relative paths: the sanitizers'
+#    source locations (.rodata) then hold no checkout path, so that checkouts
+#    at different paths build the same binary (fuzz/ci-fuzz.sh: reproducible
+#    seeded runs; a path of another length moves the globals, and the
+#    pointer values libFuzzer's CMP mutations copy into inputs with them)
+cd "$ROOT"
+inc="-Iinclude -Isrc -Iverify -Ifuzz"
+$CC $CFLAGS $inc -c fuzz/fuzz_common.c -o "$WORK/fuzz_common.o"
 for t in $targets; do
     # shellcheck disable=SC2086  # flag lists are meant to split
-    $CC $CFLAGS $inc "$ROOT/fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
+    $CC $CFLAGS $inc "fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
         "$WORK/meson/verify/libbce-verify.a" "$WORK/meson/src/libbce.a" \
         $LIB_FUZZING_ENGINE -lmpfr -lgmp -lm -o "$OUT/$t"
     cp "$ROOT/fuzz/$t.dict" "$OUT/$t.dict"

@@ -251,8 +251,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const int fast = (o.flags & BCE_OPT_FAST_ACCUM) != 0;
     const int exact_lab = !(o.flags & BCE_OPT_POS_WEIGHT) && o.label_smoothing == 0;
     const double uT = f32 ? 0x1p-24 : u;
-    const double e1 = 0x1p-62 + (exact_lab ? 0 : 0x1p-99);
-    const double eH = 0x1p-61 + (exact_lab ? 0 : 0x1p-99);
+    /* fast mode: the plain-double rows (src/scalar/logreg_l1_tmpl.h lr_plain) */
+    const double e1 = fast ? 0x1p-48 : 0x1p-62 + (exact_lab ? 0 : 0x1p-99);
+    const double eH = fast ? 0x1p-48 : 0x1p-61 + (exact_lab ? 0 : 0x1p-99);
     const double kk = (double)k;
     const double eZ = fast ? gam(ceil(kk / 16.0) + 5)
                            : gam(ceil(kk / 8.0) + 4) * gam(ceil(kk / 8.0) + 4) + 4 * u * u;

@@ -58,17 +58,98 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
     kp->reduce = opt->reduction != BCE_REDUCTION_NONE;
 }
 
-/* Scan the elements; first offender wins.  Also sums the weights. */
+/* Scan the elements; first offender wins.  Also sums the weights and, for
+ * the means, the bounds B and G (finish_prepare).
+ *
+ * Calls without weights whose reduction is NONE or SUM need neither: they
+ * only need to know that every element is valid.  They take a branch-free
+ * check per chunk of SCAN_CHUNK elements (the compiler puts it on vectors:
+ * about 0.1 ns per element instead of about 2 for the loop below, measured
+ * with bce-bench-pair); a chunk that holds an offender is scanned again by
+ * the loop below, which names the first one.  The check accepts exactly
+ * the elements the loop accepts: x not NaN (or NaN with PROPAGATE_NAN),
+ * for probabilities 0 <= x <= 1, and 0 <= y <= 1 (false for NaN). */
+#define SCAN_CHUNK 512
+
+/* The chunk check: nonzero iff some element of x[0..m), y[0..m) is not
+ * accepted (rules above).  The plain loop (the generic code and the tail)
+ * is not vectorised by the compilers (NaN-aware comparisons); on x86-64 the
+ * body runs on SSE2 (baseline) with the negated predicates, which are true
+ * for NaN: bad y <=> !(y >= 0) | !(y <= 1). */
+#define SCAN_ONE(T, xi, yi)                                                     \
+    ((!(yi >= (T)0) | !(yi <= (T)1)) | (!prop & (xi != xi))                     \
+     | (probs & (xi == xi) & (!(xi >= (T)0) | !(xi <= (T)1))))
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static int scan_f64_chunk(const double *x, const double *y, size_t m, int probs, int prop)
+{
+    __m128d acc = _mm_setzero_pd();
+    const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+    const __m128d nanbad = prop ? zero : _mm_castsi128_pd(_mm_set1_epi32(-1));
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+        __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(y + i);
+        acc = _mm_or_pd(acc, _mm_or_pd(_mm_cmpnge_pd(b, zero), _mm_cmpnle_pd(b, one)));
+        acc = _mm_or_pd(acc, _mm_and_pd(nanbad, _mm_cmpunord_pd(a, a)));
+        if (probs)
+            acc = _mm_or_pd(acc, _mm_and_pd(_mm_cmpord_pd(a, a),
+                            _mm_or_pd(_mm_cmpnge_pd(a, zero), _mm_cmpnle_pd(a, one))));
+    }
+    int off = _mm_movemask_pd(acc) != 0;
+    for (; i < m; i++) off |= SCAN_ONE(double, x[i], y[i]);
+    return off;
+}
+static int scan_f32_chunk(const float *x, const float *y, size_t m, int probs, int prop)
+{
+    __m128 acc = _mm_setzero_ps();
+    const __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1.0f);
+    const __m128 nanbad = prop ? zero : _mm_castsi128_ps(_mm_set1_epi32(-1));
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+        __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(y + i);
+        acc = _mm_or_ps(acc, _mm_or_ps(_mm_cmpnge_ps(b, zero), _mm_cmpnle_ps(b, one)));
+        acc = _mm_or_ps(acc, _mm_and_ps(nanbad, _mm_cmpunord_ps(a, a)));
+        if (probs)
+            acc = _mm_or_ps(acc, _mm_and_ps(_mm_cmpord_ps(a, a),
+                            _mm_or_ps(_mm_cmpnge_ps(a, zero), _mm_cmpnle_ps(a, one))));
+    }
+    int off = _mm_movemask_ps(acc) != 0;
+    for (; i < m; i++) off |= SCAN_ONE(float, x[i], y[i]);
+    return off;
+}
+#else
+#define DEFINE_CHUNK(NAME, T)                                                   \
+static int NAME(const T *x, const T *y, size_t m, int probs, int prop)         \
+{                                                                              \
+    int off = 0;                                                               \
+    for (size_t i = 0; i < m; i++) off |= SCAN_ONE(T, x[i], y[i]);            \
+    return off;                                                                \
+}
+DEFINE_CHUNK(scan_f64_chunk, double)
+DEFINE_CHUNK(scan_f32_chunk, float)
+#endif
+
+
 #define DEFINE_SCAN(NAME, T)                                                    \
 static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
-                       enum form f, unsigned flags, size_t *bad, bce_dd *wsum) \
+                       enum form f, unsigned flags, int need_bounds,           \
+                       size_t *bad, bce_dd *wsum)                              \
 {                                                                              \
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;                     \
+    size_t i0 = 0;                                                             \
+    if (!w && !need_bounds) {                                                  \
+        for (; i0 < n; i0 += SCAN_CHUNK) {                                     \
+            const size_t e = n - i0 < SCAN_CHUNK ? n : i0 + SCAN_CHUNK;        \
+            int off = NAME##_chunk(x + i0, y + i0, e - i0, f == FORM_PROBS, prop); \
+            if (off) break;      /* the loop below names the offender */      \
+        }                                                                      \
+        if (i0 > n) i0 = n;                                                    \
+    }                                                                          \
     bce_dd s = bce_dd_make(0.0, 0.0);                                          \
     bce_dd sb = s, ss = s;   /* sums of w 2^-600 and w 2^600 */                \
     double bnd = 0.0;        /* >= sum w L / (P + 1) (loose)  */               \
     double gmx = 0.0;        /* >= max w |g| / (P + 1) (loose) */              \
-    for (size_t i = 0; i < n; i++) {                                           \
+    for (size_t i = i0; i < n; i++) {                                          \
         double xi = x[i], yi = y[i];                                           \
         if (xi != xi) {                                                        \
             if (!prop) { *bad = i;                                             \
@@ -211,7 +292,9 @@ bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
     if (st != BCE_OK) return st;                                               \
     size_t bad = BCE_NO_INDEX;                                                 \
     bce_dd wsum[4];                                                            \
-    st = SCAN(n, x, y, w, FORM, o->flags, &bad, wsum);                         \
+    const int need_bounds = o->reduction == BCE_REDUCTION_MEAN ||              \
+                            o->reduction == BCE_REDUCTION_WEIGHTED_MEAN;       \
+    st = SCAN(n, x, y, w, FORM, o->flags, need_bounds, &bad, wsum);            \
     if (st != BCE_OK) return fail(o, st, bad);                                 \
     bce_dd denom;                                                              \
     st = finish_prepare(n, o, wsum, &kp, &denom);                              \

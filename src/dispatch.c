@@ -23,7 +23,7 @@ static const bce_kernels bce_table_scalar = {
     bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
     bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
     bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
-    bce_lr_block_scalar,
+    bce_lr_block_scalar, bce_lr_rows_fast_scalar,
 };
 
 #if BCE_HAVE_AVX2
@@ -35,7 +35,7 @@ static const bce_kernels bce_table_avx2 = {
     bce_lr_dots_f32_avx2, bce_lr_accum_f32_avx2,
     bce_lr_dots_fast_f64_avx2, bce_lr_accum_fast_f64_avx2,
     bce_lr_dots_fast_f32_avx2, bce_lr_accum_fast_f32_avx2,
-    bce_lr_block_avx2,
+    bce_lr_block_avx2, bce_lr_rows_fast_avx2,
 };
 
 static int cpu_has_avx2_fma(void)
@@ -62,7 +62,7 @@ static const bce_kernels bce_table_sse41 = {
     bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
     bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
     bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
-    bce_lr_block_scalar,
+    bce_lr_block_scalar, bce_lr_rows_fast_scalar,
 };
 
 static int cpu_has_sse41(void)

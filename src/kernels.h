@@ -48,6 +48,10 @@ typedef struct bce_kernels {
     void (*lr_block)(size_t nb, const double *zh, const double *zl,
                      const double *y, const bce_kparams *kp, int want_loss,
                      int want_h, struct bce_lr_row *out);
+    /* BCE_OPT_FAST_ACCUM's rows of a block, plain labels (src/logreg.h) */
+    int (*lr_rows_fast)(size_t nb, const double *zh, const double *th,
+                        const double *y, const double *sw, int want_loss,
+                        double *rh, double *lrow, double *sums);
 } bce_kernels;
 
 #define BCE_LR_DECL(isa) BCE_LR_DECL1(isa, ) BCE_LR_DECL1(isa, _fast)

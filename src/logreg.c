@@ -86,6 +86,7 @@ static inline bce_dd lr_div(bce_dd a, bce_dd b)
 static double lr_to_f64(bce_dd v) { return v.hi; }
 
 #define LRT double
+#define LR_AS_F64(p, buf, nb) ((void)(buf), (void)(nb), (p))
 #define LRPB bce_logreg_f64_problem
 #define LRSMP bce_logreg_f64_samples
 #define LRN(name) lr_##name##_f64
@@ -104,8 +105,17 @@ static double lr_to_f64(bce_dd v) { return v.hi; }
 #undef LR_ACCUM
 #undef LR_DOTS_FAST
 #undef LR_ACCUM_FAST
+#undef LR_AS_F64
+
+/* n floats widened to doubles in buf (exact) */
+static const double *lr_widen(const float *p, double *buf, size_t nb)
+{
+    for (size_t r = 0; r < nb; r++) buf[r] = (double)p[r];
+    return buf;
+}
 
 #define LRT float
+#define LR_AS_F64(p, buf, nb) lr_widen((p), (buf), (nb))
 #define LRPB bce_logreg_f32_problem
 #define LRSMP bce_logreg_f32_samples
 #define LRN(name) lr_##name##_f32

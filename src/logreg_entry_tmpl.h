@@ -135,11 +135,14 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     const int fast = (o->flags & BCE_OPT_FAST_ACCUM) != 0;
     const int want_loss = loss || (smp && smp->loss);
     const int want_acc = gout != NULL;
+    /* BCE_OPT_FAST_ACCUM with plain labels: the rows in plain doubles
+     * (kt->lr_rows_fast), block by block where every row qualifies */
+    const int plain_fast = fast && su.kp.plain;
     size_t badi = BCE_NO_INDEX;
 
     /* scratch: w and v features, S, Q, the totals (hi, lo), 7 row arrays,
      * the rows' level-1 results */
-    double *buf = calloc(7 * kpad + 7 * B + 8, sizeof(double));
+    double *buf = calloc(7 * kpad + 9 * B + 8, sizeof(double));
     bce_lr_row *rows = malloc(B * sizeof *rows);
     if (!buf || !rows) {
         free(buf); free(rows);
@@ -148,7 +151,7 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     double *wf = buf, *vf = wf + kpad, *S = vf + kpad, *Q = S + kpad;
     double *Th = Q + kpad, *Tl = Th + kpad;
     double *zh = Tl + kpad, *zl = zh + B, *th = zl + B, *tl = th + B;
-    double *rh = tl + B, *rl = rh + B, *yb = rl + B;
+    double *rh = tl + B, *rl = rh + B, *yb = rl + B, *sb = yb + B, *lb = sb + B;
     for (size_t j = 0; j < k; j++) {
         wf[j] = w[icpt + j];
         if (hvp) vf[j] = v[icpt + j];
@@ -168,6 +171,40 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
                         hvp ? vf : NULL, w0, v0, i0, nb, zh, zl, th, tl);
         else
             for (size_t r = 0; r < nb; r++) { zh[r] = w0; th[r] = v0; zl[r] = tl[r] = 0.0; }
+        double ls = 0.0, lq = 0.0, gs0 = 0.0, gq0 = 0.0;
+        /* the next block's labels (and weights) stream in meanwhile (they
+         * are read in bursts that the hardware prefetcher misses) */
+        if (i0 + 2 * nb < n) {
+            const size_t nn = n - i0 - 2 * nb < B ? n - i0 - 2 * nb : B;
+            const char *py = (const char *)(pb->y + i0 + 2 * nb);
+            for (size_t off = 0; off < nn * sizeof(LRT); off += 64) {
+                __builtin_prefetch(py + off, 0, 3);
+                if (pb->sw) __builtin_prefetch((const char *)(pb->sw + i0 + 2 * nb) + off, 0, 3);
+            }
+        }
+        if (plain_fast) {
+            /* labels and weights as doubles (f64 data: in place) */
+            const double *yd = LR_AS_F64(pb->y + i0, yb, nb);
+            const double *sd = pb->sw ? LR_AS_F64(pb->sw + i0, sb, nb) : NULL;
+            double sums[4];
+            if (kt->lr_rows_fast(nb, zh, hvp ? th : NULL, yd, sd, want_loss, rh,
+                                 smp && smp->loss ? lb : NULL, sums)) {
+                if (!prescan && sd && o->reduction == BCE_REDUCTION_WEIGHTED_MEAN)
+                    for (size_t r = 0; r < nb; r++) su.ws = bce_dd_add_d(su.ws, sd[r]);
+                /* per-sample outputs (rows checked before the pass, norm known) */
+                for (size_t r = 0; prescan && r < nb; r++) {
+                    const size_t i = i0 + r;
+                    if (smp->z) smp->z[i] = LR_TO(bce_dd_make(zh[r], 0.0));
+                    if (smp->loss) smp->loss[i] = LR_TO(bce_dd_make(lb[r], 0.0));
+                    if (smp->r) {
+                        bce_dd rho = bce_dd_make(rh[r], 0.0);
+                        smp->r[i] = LR_TO(lr_scaled(&su) ? bce_dd_div_safe(rho, su.norm) : rho);
+                    }
+                }
+                ls = sums[0]; lq = sums[1]; gs0 = sums[2]; gq0 = sums[3];
+                goto block_done;
+            }
+        }
         for (size_t r = 0; r < nb; r++) {
             if (!finite_d(zh[r])) {
                 size_t bad = k > 0 ? LRN(bad_feature)(pb, i0 + r) : BCE_NO_INDEX;
@@ -182,7 +219,6 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
             yb[r] = (double)pb->y[i0 + r];
         }
         kt->lr_block(nb, zh, zl, yb, &su.kp, want_loss, hvp, rows);
-        double ls = 0.0, lq = 0.0, gs0 = 0.0, gq0 = 0.0;
         for (size_t r = 0; r < nb; r++) {
             const size_t i = i0 + r;
             const bce_lr_row *row = rows + r;
@@ -227,6 +263,7 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
                 gq0 = gq0 + (t.lo + rho.lo);
             }
         }
+    block_done:
         if (want_loss && finite_d(ls) && finite_d(lq))
             lsum = bce_dd_add(lsum, bce_two_sum(ls, lq));
         else if (want_loss) { lspecial = 1; lspec += ls + lq; }

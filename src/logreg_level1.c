@@ -134,3 +134,34 @@ void bce_lr_block_scalar(size_t nb, const double *zh, const double *zl,
         bce_lr_level1(zh[r], zl[r], &lab, want_loss, want_h, out + r);
     }
 }
+
+/* BCE_OPT_FAST_ACCUM's rows (src/logreg.h): the lanes of the AVX2 code
+ * (row r in lane r mod 4) emulated in order, the same statements. */
+int bce_lr_rows_fast_scalar(size_t nb, const double *zh, const double *th,
+                            const double *y, const double *sw, int want_loss,
+                            double *rh, double *lrow, double *sums)
+{
+    for (size_t r = 0; r < nb; r++)
+        if (!bce_lr_plain_ok(zh[r], y[r], sw ? sw[r] : 1.0, th ? th[r] : 0.0)) return 0;
+    double ls[4] = { 0 }, lq[4] = { 0 }, gs[4] = { 0 }, gq[4] = { 0 };
+    for (size_t r = 0; r < nb; r++) {
+        const size_t l = r & 3;
+        const double s = sw ? sw[r] : 1.0;
+        double L = 0.0, G, H = 0.0;
+        bce_el_lr_plain(zh[r], y[r], want_loss, th != NULL, &L, &G, &H);
+        const double rho = th ? (H * th[r]) * s : G * s;
+        rh[r] = rho;
+        bce_dd t = bce_two_sum(gs[l], rho);
+        gs[l] = t.hi;
+        gq[l] = gq[l] + t.lo;
+        if (want_loss) {
+            if (lrow) lrow[r] = L * s;
+            t = bce_two_sum(ls[l], L * s);
+            ls[l] = t.hi;
+            lq[l] = lq[l] + t.lo;
+        }
+    }
+    bce_lr_fold_lanes(ls, lq, sums, sums + 1);
+    bce_lr_fold_lanes(gs, gq, sums + 2, sums + 3);
+    return 1;
+}

@@ -277,7 +277,9 @@ static void check_bad(const kind *k, const bad_elem *b, size_t n,
                       const size_t *pos, size_t np, bce_reduction red,
                       unsigned flags)
 {
-    double x[80], y[80], w[80], l[80], g[80];
+    double *buf = malloc(5 * (n + 1) * sizeof(double));
+    cr_assert_not_null(buf);
+    double *x = buf, *y = x + n + 1, *w = y + n + 1, *l = w + n + 1, *g = l + n + 1;
     fill_valid(x, y, w, n);
     double *field = b->field == 0 ? x : b->field == 1 ? y : w;
     size_t first = n;
@@ -292,6 +294,13 @@ static void check_bad(const kind *k, const bad_elem *b, size_t n,
     expect_error(k, call(k, n, x, y, w, &o, l, g), b->st, first, what);
     /* the same without any output wanted */
     expect_error(k, call(k, n, x, y, w, &o, NULL, NULL), b->st, first, what);
+    /* without weights (the chunked check of api.c for NONE and SUM) */
+    if (b->field != 2 && red != BCE_REDUCTION_WEIGHTED_MEAN) {
+        snprintf(what, sizeof what, "field %d = %a, n=%zu, first at %zu, red %d, no w",
+                 b->field, resolve(k, b->v), n, first, (int)red);
+        expect_error(k, call(k, n, x, y, NULL, &o, l, g), b->st, first, what);
+    }
+    free(buf);
 }
 
 Test(errors, offending_elements)
@@ -310,6 +319,24 @@ Test(errors, offending_elements)
                 check_bad(k, b, 67, &last, 1, all_reductions[r], 0);
                 check_bad(k, b, 67, two, 2, all_reductions[r], 0);
                 check_bad(k, b, 71, three, 3, all_reductions[r], 0);
+            }
+            /* long arrays: calls without weights and with reduction NONE
+             * or SUM are checked a chunk of 512 at a time (api.c), then the
+             * chunk holding an offender is scanned again: offenders at the
+             * chunk edges, in the tail, and a later one in an earlier
+             * chunk position */
+            {
+                static const size_t at[] = {0, 1, 510, 511, 512, 513, 1023, 1024, 1536, 1600};
+                const size_t later[2] = {1601, 515}, mid[2] = {1030, 1029};
+                for (size_t r = 0; r < 4; r++) {
+                    for (size_t p = 0; p < sizeof at / sizeof at[0]; p++)
+                        check_bad(k, b, 1601, &at[p], 1, all_reductions[r], 0);
+                    check_bad(k, b, 1602, later, 2, all_reductions[r], 0);
+                    check_bad(k, b, 1602, mid, 2, all_reductions[r], 0);
+                }
+                if (!(b->field == 0 && isnan(b->v)))
+                    check_bad(k, b, 1601, &at[8], 1, BCE_REDUCTION_NONE,
+                              BCE_OPT_PROPAGATE_NAN);
             }
             /* propagation is about NaN x only: NaN labels/weights and
              * out-of-range values stay errors */

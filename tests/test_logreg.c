@@ -12,6 +12,7 @@
  * cond_j = grad_cond, hcond_j = hv_cond, hz_j = hv_zcond, hd_j = hv_dcond,
  * C_i = sum_l |x~_il w_l|:
  *   e1 = 2^-62 (+ 2^-99 with pos_weight or smoothing)  the row's level 1
+ *        (BCE_OPT_FAST_ACCUM: e1 = eH = 2^-48, its plain-double rows)
  *   eH = 2^-61 (+ 2^-99)                               the row's h_i
  *   default mode:  eZ = gamma_K^2 + 4u^2, K = ceil(k/8) + 4  (Dot2)
  *                  cA = 256^2 (1+2^-40) + 3 ceil(n/8) + 16   (Sum2, folds)
@@ -126,8 +127,9 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
     const int fast = (o.flags & BCE_OPT_FAST_ACCUM) != 0;
     const int exact_lab = !(o.flags & BCE_OPT_POS_WEIGHT) && o.label_smoothing == 0;
     const double uT = f32 ? 0x1p-24 : u;
-    const double e1 = 0x1p-62 + (exact_lab ? 0 : 0x1p-99);
-    const double eH = 0x1p-61 + (exact_lab ? 0 : 0x1p-99);
+    /* fast mode: the plain-double rows (src/scalar/logreg_l1_tmpl.h lr_plain) */
+    const double e1 = fast ? 0x1p-48 : 0x1p-62 + (exact_lab ? 0 : 0x1p-99);
+    const double eH = fast ? 0x1p-48 : 0x1p-61 + (exact_lab ? 0 : 0x1p-99);
     const double eZ = fast ? gam(ceil(k / 16.0) + 5) : gam(ceil(k / 8.0) + 4) * gam(ceil(k / 8.0) + 4) + 4 * u * u;
     const double cA = 65536 * (1 + 0x1p-40) + 3 * ceil(n / 8.0) + 16;
     const double eA = fast ? gam(256) + u : 0.0;

@@ -33,3 +33,91 @@ void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
     }
     bce_lr_block_scalar(nb - r, zh + r, zl + r, y + r, kp, want_loss, want_h, out + r);
 }
+
+/* BCE_OPT_FAST_ACCUM's rows (src/logreg.h), 4 rows per vector; the last
+ * rows padded with (z, y, s, t) = 0, which add exact zeros to the lanes
+ * (the lanes start at +0 and never hold -0): the bits of the scalar code. */
+int bce_lr_rows_fast_avx2(size_t nb, const double *zh, const double *th,
+                          const double *y, const double *sw, int want_loss,
+                          double *rh, double *lrow, double *sums)
+{
+    const v4d zero = { 0, 0, 0, 0 }, one = { 1, 1, 1, 1 };
+    const v4d zmax = zero + BCE_LR_PLAIN_ZMAX;
+    const v4d wmin = zero + BCE_WEIGHT_MIN, wmax = zero + BCE_WEIGHT_MAX;
+    size_t r = 0;
+    v4i bad = (v4i)zero;
+    for (; r + 4 <= nb; r += 4) {
+        v4d z = v4_load_f64(zh + r), yv = v4_load_f64(y + r);
+        v4i ok = (z >= -zmax) & (z <= zmax) & (yv >= zero) & (yv <= one);
+        if (sw) {
+            v4d s = v4_load_f64(sw + r);
+            ok &= (s == zero) | ((s >= wmin) & (s <= wmax));
+        }
+        if (th) {
+            v4d t = v4_load_f64(th + r);
+            ok &= (t - t) == zero;
+        }
+        bad |= ~ok;
+    }
+    if (!v4_all(~bad)) return 0;
+    for (; r < nb; r++)
+        if (!bce_lr_plain_ok(zh[r], y[r], sw ? sw[r] : 1.0, th ? th[r] : 0.0)) return 0;
+
+    /* NG groups of 4 rows per iteration: the level 1 is a long chain of
+     * dependent operations (two polynomials, two divisions); independent
+     * groups interleave.  The sums then take the groups in row order. */
+    enum { NG = 4 };
+    v4d ls = zero, lq = zero, gs = zero, gq = zero;
+    for (r = 0; r < nb; r += 4 * NG) {
+        v4d L[NG], G[NG], H[NG], t[NG], s[NG];
+        int ng = 0;
+        for (int h = 0; h < NG && r + 4 * h < nb; h++, ng++) {
+            const size_t q0 = r + 4 * (size_t)h;
+            v4d z, yv;
+            s[h] = one; t[h] = zero;
+            if (q0 + 4 <= nb) {
+                z = v4_load_f64(zh + q0);
+                yv = v4_load_f64(y + q0);
+                if (sw) s[h] = v4_load_f64(sw + q0);
+                if (th) t[h] = v4_load_f64(th + q0);
+            } else {
+                double b[4][4] = { { 0 } };
+                for (size_t q = 0; q0 + q < nb; q++) {
+                    b[0][q] = zh[q0 + q];
+                    b[1][q] = y[q0 + q];
+                    b[2][q] = sw ? sw[q0 + q] : 1.0;
+                    b[3][q] = th ? th[q0 + q] : 0.0;
+                }
+                z = v4_load_f64(b[0]); yv = v4_load_f64(b[1]);
+                s[h] = v4_load_f64(b[2]); t[h] = v4_load_f64(b[3]);
+            }
+            L[h] = H[h] = zero;
+            v4_el_lr_plain(z, yv, want_loss, th != NULL, &L[h], &G[h], &H[h]);
+        }
+        for (int h = 0; h < ng; h++) {
+            const size_t q0 = r + 4 * (size_t)h;
+            const v4d rho = th ? (H[h] * t[h]) * s[h] : G[h] * s[h];
+            if (q0 + 4 <= nb) v4_store_f64(rh + q0, rho);
+            else for (size_t q = 0; q0 + q < nb; q++) rh[q0 + q] = rho[q];
+            v4d a = gs + rho, bb = a - gs;
+            gq = gq + ((gs - (a - bb)) + (rho - bb));
+            gs = a;
+            if (want_loss) {
+                v4d p = L[h] * s[h];
+                if (lrow) {
+                    if (q0 + 4 <= nb) v4_store_f64(lrow + q0, p);
+                    else for (size_t q = 0; q0 + q < nb; q++) lrow[q0 + q] = p[q];
+                }
+                a = ls + p; bb = a - ls;
+                lq = lq + ((ls - (a - bb)) + (p - bb));
+                ls = a;
+            }
+        }
+    }
+    double A[4], B[4];
+    v4_store_f64(A, ls); v4_store_f64(B, lq);
+    bce_lr_fold_lanes(A, B, sums, sums + 1);
+    v4_store_f64(A, gs); v4_store_f64(B, gq);
+    bce_lr_fold_lanes(A, B, sums + 2, sums + 3);
+    return 1;
+}

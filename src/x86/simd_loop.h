@@ -70,9 +70,11 @@ static inline VI PFX(vfast)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
 #endif
 
 /* Group h of the iteration at i where some lane is not hot or fails the
- * fast path's test: lane by lane, in index order, the scalar per-sample code
- * (not hot), the fast result (fok), or the dd path on the vectors (computed
- * once, if a lane needs it) finished by the scalar finishing code. */
+ * fast path's test: lane by lane, in index order, the fast result (fok),
+ * the scalar per-sample code (not hot), or the dd path on the vectors
+ * (computed once, if a lane needs it) finished by the scalar finishing
+ * code.  (fok may be set on a lane that is not hot: the f32 fast path
+ * also takes z = 0.) */
 __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
                                     VD fL, VD fG, const FT *x, const FT *y,
                                     const FT *w, const bce_kparams *kp,
@@ -84,13 +86,13 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
     int dd_done = 0;
     for (size_t l = 0; l < VW; l++) {
         size_t k = k0 + l;
-        if (!hot[l]) {
-            PFX(one)(k, x, y, w, kp, loss, grad, acc);
-            continue;
-        }
         if (fok[l]) {
             if (kp->want_grad) grad[k] = (FT)fG[l];
             if (kp->want_loss) loss[k] = (FT)fL[l];
+            continue;
+        }
+        if (!hot[l]) {
+            PFX(one)(k, x, y, w, kp, loss, grad, acc);
             continue;
         }
         if (!dd_done) {
@@ -104,10 +106,20 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
     }
 }
 
+#ifdef VF32V_A
+#include "x86/simd_f32_loop.h"
+#endif
+
 void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                  const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
+#ifdef VF32V_A
+    /* f32 outputs without weights, reduction or factor: the table-free
+     * level 1 on 8 floats at a time (x86/simd_f32_loop.h) */
+    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
+        i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
+#endif
 #ifndef NG
 #define NG 2   /* groups of VW lanes per iteration */
 #endif

@@ -100,6 +100,9 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #endif
 #include "scalar/logits_fast_hot_tmpl.h"
 #include "scalar/probs_fast_hot_tmpl.h"
+/* the float outputs' table-free level 1 */
+#include "scalar/f32v_coef.h"
+#include "scalar/f32v_hot_tmpl.h"
 #include "scalar/logreg_l1_tmpl.h"
 
 /* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact

@@ -478,6 +478,73 @@ Test(fast, probs_soft_labels)
     run_probs(1, 18);
 }
 
+/* probs_f32v: on float p in [0, 1] (0 and 1 included) and float labels,
+ * hard (y in {0, 1}, the one-log variant) and soft (the two-log variant,
+ * labels anywhere in [0, 1], 0 and 1 too): every result's interval
+ * [lo, hi] holds the exact value, or (soft, p in {0, 1} with y in {0, 1})
+ * the ends are -inf and +inf (the lane fails); the loss's relative error
+ * (on (lo + hi)/2) within EPS_L + 2u (hard 3.068e-14, soft 3.124e-14) */
+static void run_probs_f32v(int soft, uint64_t seed)
+{
+    long n = samples(100000);
+    bcev_rng_seed(&rng, seed);
+    stat_t sl = { 0 }, sg = { 0 };
+    long viol = 0;
+    mpfr_t L, G;
+    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        v4d p, y;
+        for (int l = 0; l < 4; l++) {
+            unsigned r = (unsigned)(rnd64() % 64);
+            p[l] = r == 0 ? 0.0 : r == 1 ? 1.0 : (double)(float)rand_prob();
+            if (r == 2) p[l] = 0x1p-149;
+            y[l] = soft ? (r % 8 == 3 ? (double)(rnd64() & 1) : (r % 8 == 4 ? p[l] : (double)(float)rnd01()))
+                        : (double)(rnd64() & 1);
+        }
+        v4d T[5], Llo, Lhi, Glo, Ghi;
+        v4_el_probs_f32v_a(p, y, 1, 1, soft, T);
+        v4_el_probs_f32v_b(p, y, 1, 1, soft, T, &Llo, &Lhi, &Glo, &Ghi);
+        for (int l = 0; l < 4; l++) {
+            int fails = soft && (p[l] == 0.0 || p[l] == 1.0) && (y[l] == 0.0 || y[l] == 1.0);
+            if (fails) {
+                if (!(Llo[l] == -__builtin_inf() && Lhi[l] == __builtin_inf() &&
+                      Glo[l] == -__builtin_inf() && Ghi[l] == __builtin_inf()) && viol++ < 5)
+                    cr_log_error("p=%a y=%a: expected a failing lane", p[l], y[l]);
+                continue;
+            }
+            bcev_sample smp = { p[l], y[l], 1.0 };
+            bcev_exact(BCEV_PROBS, &smp, NULL, 1.0, PREC, L, G);
+            if (!bracket(Llo[l], Lhi[l], L) && viol++ < 5)
+                cr_log_error("loss p=%a y=%a: exact not in [%a, %a]", p[l], y[l], Llo[l], Lhi[l]);
+            if (!bracket(Glo[l] < Ghi[l] ? Glo[l] : Ghi[l], Glo[l] < Ghi[l] ? Ghi[l] : Glo[l], G) && viol++ < 5)
+                cr_log_error("grad p=%a y=%a: exact not in [%a, %a]", p[l], y[l], Glo[l], Ghi[l]);
+            if (mpfr_number_p(L) && !mpfr_zero_p(L))
+                note(&sl, relerr(0.5 * Llo[l] + 0.5 * Lhi[l], 0.0, 0, L), p[l], y[l]);
+            if (mpfr_number_p(G) && !mpfr_zero_p(G))
+                note(&sg, relerr(0.5 * Glo[l] + 0.5 * Ghi[l], 0.0, 0, G), p[l], y[l]);
+        }
+    }
+    printf("f32v probs (%s labels): loss %.3g (2^%.2f) at p=%a y=%a; grad %.3g (%.2f u) at p=%a y=%a\n",
+           soft ? "soft" : "hard", sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
+           sg.maxrel, sg.maxrel / 0x1p-53, sg.x, sg.y);
+    cr_expect_eq(viol, 0, "an exact value outside its interval (%ld times)", viol);
+    cr_expect(sl.maxrel <= (soft ? 3.124e-14 : 3.068e-14) + 2 * 0x1p-53, "loss rel err %g", sl.maxrel);
+    cr_expect(sg.maxrel <= (soft ? 7.01 : 4.01) * 0x1p-53 + 2 * 0x1p-53, "grad rel err %g", sg.maxrel);
+    mpfr_clears(L, G, (mpfr_ptr)0);
+}
+
+Test(fast, probs_f32v_hard)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs_f32v(0, 24);
+}
+
+Test(fast, probs_f32v_soft)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs_f32v(1, 25);
+}
+
 /* The kernels with the fast path against the scalar kernel, bit for bit,
  * for calls with one output only (loss or gradient NULL: the fast path's
  * want_loss / want_grad variants), both forms and types, hard and soft

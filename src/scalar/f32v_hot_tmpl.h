@@ -19,19 +19,25 @@
  * means lo >= 0, a -0 end hi < 0, since RN(d + w) is never -0 here), and
  * the caller stores it.
  *
- * Coefficients: proofs/sollya/f32v_poly.sollya (fpminimax, relative error,
- * certified supnorms), also run by hand as
- *     sollya proofs/sollya/f32v_poly.sollya   (after extract.py, see run.sh)
+ * Coefficients: src/scalar/f32v_coef.h; proofs/sollya/f32v_poly.sollya
+ * regenerates them (fpminimax, relative error) and certifies the supnorms
+ * used below (`proofs/run.sh sollya . /tmp/s`, or the `proofs` suite).
  * Budgets: by hand, below (not machine-checked); measured maxima:
  * tests/test_fast.c (docs/ACCURACY.md).
  *
  * Needs elem_tmpl.h's macros (EL_V, EL_I, EL_ASI, EL_ASD, EL_SPLAT, EL_M,
- * EL_SEL, EL_ABS) and EL_FMA.  No include guard: once per instantiation.
+ * EL_SEL, EL_ABS, EL_SRL) and EL_FMA; optionally EL_SIGNSEL(s, a, b), a
+ * where s's sign bit is set, else b (default: by EL_SEL).
+ * No include guard: once per instantiation.
  */
+#ifndef EL_SIGNSEL
+#define EL_SIGNSEL(s, a, b) EL_SEL(EL_ASI(s) < 0, (a), (b))
+#endif
 
 /*
  * e^-a for a = |z| in [0, 600] (z a float), as 2^k P(r):
- *   k = RN(-a/ln2) (FMA with the 1.5 2^52 shift: kd's low bits are k),
+ *   k = RN(-a/ln2) (FMA with the 1.5 2^52 shift: kd's low bits are k;
+ *     |a/ln2 - k| <= 1/2 + 600 |RN(1/ln2) - 1/ln2|: |r| <= ln2/2 + 2^-43),
  *   r1 = -a - k L1 exact (L1 = ln2 to a multiple of 2^-42: k L1 < 2^52
  *     ulps; -a - k L1 is a multiple of 2^-42 (a is a float >= 0.34 when
  *     k != 0, ulp >= 2^-25) below 0.35: representable),
@@ -155,12 +161,12 @@ static inline void EL_FN(logits_f32v_a)(EL_V z, EL_V y, int want_loss, int want_
 {
     (void)y;
     const EL_V one = EL_SPLAT(1.0);
-    EL_V e = EL_FN(exp_f32v)(EL_ABS(z));
+    EL_V e = EL_FN(exp_f32v)(EL_ABS(z));   /* (the loop passes |z|: one AND less) */
     EL_V D1 = one + e;
     EL_V D2 = EL_SPLAT(2.0) + e;
-    EL_V inv = one / (D1 * D2);
-    if (want_loss) T[0] = (e * D1) * inv;
-    if (want_grad) T[1] = (e * D2) * inv;
+    EL_V ei = e * (one / (D1 * D2));
+    if (want_loss) T[0] = ei * D1;
+    if (want_grad) T[1] = ei * D2;
 }
 
 static inline void EL_FN(logits_f32v_b)(EL_V z, EL_V y, int want_loss, int want_grad,
@@ -169,20 +175,20 @@ static inline void EL_FN(logits_f32v_b)(EL_V z, EL_V y, int want_loss, int want_
 {
     const EL_V one = EL_SPLAT(1.0);
     EL_V a = EL_ABS(z);
-    EL_M neg = EL_ASI(z) < 0;                          /* sign bit */
-    EL_V Ch = EL_SEL(neg, y, one - y);
+    EL_V Ch = EL_SIGNSEL(z, y, one - y);               /* by z's sign bit */
     if (want_loss) {
         EL_V lg = EL_FN(atanh2_15)(T[0]);
         EL_V L = EL_FMA(Ch, a, lg);
-        *Llo = L * (1.0 - BCE_F32V_KL);
-        *Lhi = L * (1.0 + BCE_F32V_KL);
+        EL_V w = L * BCE_F32V_KL;
+        *Llo = L - w;
+        *Lhi = L + w;
     }
     if (want_grad) {
         EL_V s0 = T[1];
         EL_V g0 = s0 - Ch;
         /* z >= +0: g = -g0 (flip the sign bit) */
-        EL_V g = EL_ASD(EL_ASI(g0) ^ (~neg & (int64_t)0x8000000000000000LL));
-        EL_V w = EL_FMA(s0, EL_SPLAT(BCE_F32V_KG), Ch * BCE_F32V_KG);
+        EL_V g = EL_ASD(EL_ASI(g0) ^ (~EL_ASI(z) & (int64_t)0x8000000000000000LL));
+        EL_V w = (s0 + Ch) * BCE_F32V_KG;
         *Glo = g - w;
         *Ghi = g + w;
     }

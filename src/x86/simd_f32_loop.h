@@ -12,21 +12,13 @@
  * Included by simd_loop.h (needs PFX, FT = float, LOADV, VHOT, VEVAL and
  * group_lanes) when the form defines
  *   VF32HOT8(zf, yf)   __m256 lane mask (all ones) of the fast domain
+ *   VF32A_IN(zf)       what stage A reads of x (the logits form: |z|)
  *   VF32SOFT8(zf, yf)  0 or 1: which variant of the level 1 (the
  *                      probability form: 1 unless every label is 0 or 1)
  * and VF32V_A / VF32V_B, the level 1's two stages (see f32v_hot_tmpl.h).
  */
 
 #include <immintrin.h>
-
-/* one output's test on 4 lanes: the bits of RN_f32(lo) and RN_f32(hi)
- * equal?  (int32 lanes of all ones), RN_f32(lo) in *f */
-static inline __m128i PFX(f32v_eq)(v4d lo, v4d hi, __m128 *f)
-{
-    __m128 a = _mm256_cvtpd_ps((__m256d)lo), b = _mm256_cvtpd_ps((__m256d)hi);
-    *f = a;
-    return _mm_cmpeq_epi32(_mm_castps_si128(a), _mm_castps_si128(b));
-}
 
 /* the lanes of 4 whose bit in m is set, as a v4i mask */
 static inline v4i PFX(f32v_mask)(int m)
@@ -59,6 +51,7 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
             zf = _mm256_blendv_ps(half, zf, hotf);
             yf = _mm256_blendv_ps(half, yf, hotf);
         }
+        zf = VF32A_IN(zf);
         v4d z0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(zf));
         v4d z1 = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(zf, 1));
         v4d y0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(yf));
@@ -92,18 +85,23 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     v4d Llo[2], Lhi[2], Glo[2], Ghi[2];
     for (int h = 0; h < 2; h++)
         VF32V_B(z[h], yv[h], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
-    __m128 fL[2], fG[2];
-    __m128i ok[2];
-    for (int h = 0; h < 2; h++) {
-        ok[h] = _mm_set1_epi32(-1);
-        if (wl) ok[h] = PFX(f32v_eq)(Llo[h], Lhi[h], &fL[h]);
-        if (wg) ok[h] = _mm_and_si128(ok[h], PFX(f32v_eq)(Glo[h], Ghi[h], &fG[h]));
+    /* both halves' ends as 8 floats; equal bits lane by lane */
+    __m256 fL = _mm256_setzero_ps(), fG = fL;
+    __m256i ok = _mm256_set1_epi32(-1);
+    if (wl) {
+        fL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Llo[1]), _mm256_cvtpd_ps((__m256d)Llo[0]));
+        __m256 hL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Lhi[1]), _mm256_cvtpd_ps((__m256d)Lhi[0]));
+        ok = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
     }
-    int m = (_mm_movemask_ps(_mm_castsi128_ps(ok[0]))
-             | (_mm_movemask_ps(_mm_castsi128_ps(ok[1])) << 4)) & hm;
+    if (wg) {
+        fG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Glo[1]), _mm256_cvtpd_ps((__m256d)Glo[0]));
+        __m256 hG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Ghi[1]), _mm256_cvtpd_ps((__m256d)Ghi[0]));
+        ok = _mm256_and_si256(ok, _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG)));
+    }
+    int m = _mm256_movemask_ps(_mm256_castsi256_ps(ok)) & hm;
     if (__builtin_expect(m == 0xff, 1)) {
-        if (wg) _mm256_storeu_ps(grad + i, _mm256_set_m128(fG[1], fG[0]));
-        if (wl) _mm256_storeu_ps(loss + i, _mm256_set_m128(fL[1], fL[0]));
+        if (wg) _mm256_storeu_ps(grad + i, fG);
+        if (wl) _mm256_storeu_ps(loss + i, fL);
         return;
     }
     for (int h = 0; h < 2; h++) {

@@ -203,46 +203,6 @@ Test(fast, logits_soft_labels)
     run_logits(1, 14);
 }
 
-/* the float outputs' plain-double level 1: attached bounds, on float
- * inputs (the f32 kernels widen floats), hard and soft labels */
-Test(fast, logits_fast32_bounds)
-{
-    if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(100000);
-    bcev_rng_seed(&rng, 15);
-    stat_t sl = { 0 }, sg = { 0 };
-    mpfr_t L, G;
-    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
-    for (long i = 0; i < n; i += 4) {
-        v4d z, y;
-        for (int l = 0; l < 4; l++) {
-            z[l] = (float)rand_logit();
-            if (z[l] == 0.0) z[l] = 0x1p-126;
-            y[l] = (i & 4) ? (float)rnd01() : (double)(rnd64() & 1);
-        }
-        v4d Ld, Le, Gd, Ge;
-        v4_el_logits_fast32(z, y, 1, 1, &Ld, &Le, &Gd, &Ge);
-        for (int l = 0; l < 4; l++) {
-            exact_logits(z[l], y[l], L, G);
-            if (!within(Ld[l], 0.0, Le[l], L) && sl.viol++ < 5)
-                cr_log_error("loss z=%a y=%a: error exceeds Le=%a", z[l], y[l], Le[l]);
-            if (!within(Gd[l], 0.0, Ge[l], G) && sg.viol++ < 5)
-                cr_log_error("grad z=%a y=%a: error exceeds Ge=%a", z[l], y[l], Ge[l]);
-            note(&sl, relerr(Ld[l], 0.0, 0, L), z[l], y[l]);
-            if (y[l] == 0.0 || y[l] == 1.0) note(&sg, relerr(Gd[l], 0.0, 0, G), z[l], y[l]);
-        }
-    }
-    printf("fast32 logits: loss max rel err %.3g (2^%.2f) at z=%a y=%a; grad (hard) %.3g (2^%.2f) at z=%a y=%a\n",
-           sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
-           sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
-    cr_expect_eq(sl.viol, 0, "loss bound Le violated %ld times", sl.viol);
-    cr_expect_eq(sg.viol, 0, "grad bound Ge violated %ld times", sg.viol);
-    /* budgets: loss <= 2^-49.9 + 2^-51.4 = 2^-49.4 relative, hard grad <= 2^-50.5 */
-    cr_expect(sl.maxrel <= 0x1p-49, "loss rel err %g", sl.maxrel);
-    cr_expect(sg.maxrel <= 0x1p-50, "grad rel err %g", sg.maxrel);
-    mpfr_clears(L, G, (mpfr_ptr)0);
-}
-
 /* ---- the float outputs' table-free level 1 (scalar/f32v_hot_tmpl.h) ---- */
 
 /* x in [lo, hi] ?  (exact, in MPFR) */

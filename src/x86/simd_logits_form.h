@@ -23,8 +23,6 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
 /* the double-only fast level 1 (logits_fast_hot_tmpl.h) for these lanes */
 #define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     VEL(logits_fast)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
-#define VFAST32(x, y, kp, Ld, Le, Gd, Ge) \
-    VEL(logits_fast32)((x), (y), (kp)->want_loss, (kp)->want_grad, (Ld), (Le), (Gd), (Ge))
 #endif
 #if defined(VDD_FMA) && defined(STOREVF) && VW == 4
 /* the float outputs' table-free level 1 (f32v_hot_tmpl.h, simd_f32_loop.h):

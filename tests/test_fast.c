@@ -309,7 +309,8 @@ Test(fast, logits_f32v_bounds)
             if ((i & 12) == 12) y[l] = (float)(1.0 / (1.0 + __builtin_exp(-z[l])));  /* near sigma */
         }
         v4d T[3], Llo, Lhi, Glo, Ghi;
-        v4_el_logits_f32v_a(z, y, 1, 1, T);
+        v4_el_logits_f32v_a1(z, y, 1, 1, T);
+        v4_el_logits_f32v_a2(1, 1, T);
         v4_el_logits_f32v_b(z, y, 1, 1, T, &Llo, &Lhi, &Glo, &Ghi);
         for (int l = 0; l < 4; l++) {
             exact_logits(z[l], y[l], L, G);
@@ -461,8 +462,9 @@ static void run_probs_f32v(int soft, uint64_t seed)
             y[l] = soft ? (r % 8 == 3 ? (double)(rnd64() & 1) : (r % 8 == 4 ? p[l] : (double)(float)rnd01()))
                         : (double)(rnd64() & 1);
         }
-        v4d T[5], Llo, Lhi, Glo, Ghi;
-        v4_el_probs_f32v_a(p, y, 1, 1, soft, T);
+        v4d T[6], Llo, Lhi, Glo, Ghi;
+        v4_el_probs_f32v_a1(p, y, 1, 1, soft, T);
+        v4_el_probs_f32v_a2(1, 1, soft, T);
         v4_el_probs_f32v_b(p, y, 1, 1, soft, T, &Llo, &Lhi, &Glo, &Ghi);
         for (int l = 0; l < 4; l++) {
             int fails = soft && (p[l] == 0.0 || p[l] == 1.0) && (y[l] == 0.0 || y[l] == 1.0);

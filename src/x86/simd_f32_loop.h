@@ -1,8 +1,10 @@
 /*
  * simd_f32_loop.h -- the AVX2 f32 kernels' loop for calls without weights,
  * reduction or gradient factor: 8 floats per group, the form's table-free
- * level 1 (VF32V: scalar/f32v_hot_tmpl.h) on two halves of 4 double lanes,
- * and the float rounding test: both ends of each output's interval
+ * level 1 (scalar/f32v_hot_tmpl.h) on two halves of 4 double lanes, in
+ * stages, each stage over a block of F32V_BG groups (the intermediate
+ * values in a small buffer), and the float rounding test: both ends of
+ * each output's interval
  * converted to float (RN, as the scalar code's final (float)), compared
  * bit for bit.  A group whose 8 lanes are all in the fast domain
  * (VF32HOT8) and pass is stored as floats; otherwise each half goes to
@@ -15,7 +17,8 @@
  *   VF32A_IN(zf)       what stage A reads of x (the logits form: |z|)
  *   VF32SOFT8(zf, yf)  0 or 1: which variant of the level 1 (the
  *                      probability form: 1 unless every label is 0 or 1)
- * and VF32V_A / VF32V_B, the level 1's two stages (see f32v_hot_tmpl.h).
+ * and VF32V_A (z, y -> T), optionally VF32V_A2 (T -> T), and VF32V_B
+ * (z, y, T -> the ends), the level 1's stages (see f32v_hot_tmpl.h).
  */
 
 #include <immintrin.h>
@@ -34,7 +37,7 @@ static inline v4i PFX(f32v_mask)(int m)
  * domain get harmless inputs) and the form's intermediate values */
 static inline __attribute__((always_inline)) int
 PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int wg,
-                  unsigned char *hm, v4d (*T)[5], unsigned char *kind)
+                  unsigned char *hm, v4d (*T)[6], unsigned char *kind)
 {
     int all = 0xff;
     for (int g = 0; g < ng; g++) {
@@ -66,7 +69,7 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
  * stores or the fallback */
 static inline __attribute__((always_inline)) void
 PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
-                  int wl, int wg, int hm, int soft, v4d (*T)[5], float *loss, float *grad,
+                  int wl, int wg, int hm, int soft, v4d (*T)[6], float *loss, float *grad,
                   bce_acc *acc)
 {
     (void)soft;                                   /* (the logits form has one variant) */
@@ -122,7 +125,7 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
                  int wl, int wg, float *loss, float *grad, bce_acc *acc)
 {
     size_t i = 0;
-    v4d T[2 * F32V_BG][5];
+    v4d T[2 * F32V_BG][6];
     unsigned char hm[F32V_BG], kind[F32V_BG];
     while (i + 8 <= n) {
         size_t left = (n - i) / 8;
@@ -131,6 +134,13 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
             PFX(f32v_stage_a)(i, F32V_BG, x, y, wl, wg, hm, T, kind);
         else
             PFX(f32v_stage_a)(i, ng, x, y, wl, wg, hm, T, kind);
+#ifdef VF32V_A2
+        for (int g = 0; g < ng; g++) {
+            VF32V_A2(wl, wg, kind[g], T[2 * g]);
+            VF32V_A2(wl, wg, kind[g], T[2 * g + 1]);
+        }
+#endif
+
         for (int g = 0; g < ng; g++)
             PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[2 * g],
                               loss, grad, acc);

@@ -25,7 +25,8 @@ static inline VI vprobs_fast(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *Lef
 /* the float outputs' table-free level 1 (f32v_hot_tmpl.h, simd_f32_loop.h):
  * its domain is 0 <= p <= 1 (NaN is not); hard-label groups take the
  * one-log variant */
-#define VF32V_A(p, y, wl, wg, soft, T) VEL(probs_f32v_a)((p), (y), (wl), (wg), (soft), (T))
+#define VF32V_A(p, y, wl, wg, soft, T) VEL(probs_f32v_a1)((p), (y), (wl), (wg), (soft), (T))
+#define VF32V_A2(wl, wg, soft, T) VEL(probs_f32v_a2)((wl), (wg), (soft), (T))
 #define VF32V_B(p, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
     VEL(probs_f32v_b)((p), (y), (wl), (wg), (soft), (T), (Llo), (Lhi), (Glo), (Ghi))
 #define VF32HOT8(pf, yf) \

@@ -203,44 +203,146 @@ Test(fast, logits_soft_labels)
     run_logits(1, 14);
 }
 
-/* the float outputs' plain-double level 1: attached bounds, on float
- * inputs (the f32 kernels widen floats), hard and soft labels */
-Test(fast, logits_fast32_bounds)
+/* ---- the float outputs' table-free level 1 (scalar/f32v_hot_tmpl.h) ---- */
+
+/* x in [lo, hi] ?  (exact, in MPFR) */
+static int bracket(double lo, double hi, mpfr_t v)
+{
+    return mpfr_cmp_d(v, lo) >= 0 && mpfr_cmp_d(v, hi) <= 0;
+}
+
+static double rand_logit_f32(void)
+{
+    double u = rnd01();
+    float z = u < 0.02 ? 0.0f
+            : (float)(u < 0.07 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 148) - 1)
+                               : (u < 0.9 ? rnd01() * 40.0 : rnd01() * 600.0));
+    return (rnd64() & 1) ? z : -z;
+}
+
+/* exp_f32v: relative error <= EPS_E = 1.955e-14 (2^-45.54) on a = |z|,
+ * z a float in [-600, 600] */
+Test(fast, exp_f32v)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 21);
+    stat_t st = { 0 };
+    mpfr_t ex;
+    mpfr_init2(ex, PREC);
+    for (long i = 0; i < n; i += 4) {
+        v4d a;
+        for (int l = 0; l < 4; l++) a[l] = __builtin_fabs(rand_logit_f32());
+        if (i == 0) { a[0] = 600.0; a[1] = 0.0; a[2] = 0x1.62e43p-2f; a[3] = 0x1p-149; }
+        v4d e = v4_el_exp_f32v(a);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, -a[l], MPFR_RNDN);
+            mpfr_exp(ex, ex, MPFR_RNDN);
+            note(&st, relerr(e[l], 0.0, 0, ex), a[l], 0);
+        }
+    }
+    printf("f32v exp: max rel err %.3g (2^%.2f) at a=%a (%ld samples; budget 1.955e-14 = 2^-45.54)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.n);
+    cr_expect(st.maxrel <= 1.955e-14, "exp_f32v rel err %g > EPS_E at a=%a", st.maxrel, st.x);
+    mpfr_clear(ex);
+}
+
+/* atanh2_15 on (0, 1/3] and atanh2_11 on [-0.1716, 0.1716]: relative
+ * error <= the polynomial's certified supnorm + 2.2 u */
+Test(fast, atanh2_f32v)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = samples(400000);
+    bcev_rng_seed(&rng, 22);
+    stat_t s15 = { 0 }, s11 = { 0 };
+    mpfr_t ex;
+    mpfr_init2(ex, 256);      /* atanh at 2200 bits is slow; 256 is plenty */
+    for (long i = 0; i < n; i += 4) {
+        v4d s, t;
+        for (int l = 0; l < 4; l++) {
+            double u = rnd01();
+            s[l] = u < 0.2 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 900) - 3) : rnd01() / 3;
+            t[l] = (rnd64() & 1 ? 1 : -1) * (u < 0.2 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 150) - 4)
+                                                     : rnd01() * 0.1716);
+        }
+        if (i == 0) { s[0] = 1.0 / 3; t[0] = 0.1716; }
+        v4d r15 = v4_el_atanh2_15(s), r11 = v4_el_atanh2_11(t);
+        for (int l = 0; l < 4; l++) {
+            mpfr_set_d(ex, s[l], MPFR_RNDN);
+            mpfr_atanh(ex, ex, MPFR_RNDN);
+            mpfr_mul_2ui(ex, ex, 1, MPFR_RNDN);
+            note(&s15, relerr(r15[l], 0.0, 0, ex), s[l], 0);
+            mpfr_set_d(ex, t[l], MPFR_RNDN);
+            mpfr_atanh(ex, ex, MPFR_RNDN);
+            mpfr_mul_2ui(ex, ex, 1, MPFR_RNDN);
+            note(&s11, relerr(r11[l], 0.0, 0, ex), t[l], 0);
+        }
+    }
+    printf("f32v atanh2_15: max rel err %.3g (2^%.2f) at s=%a (budget 7.027e-14 + 2.2u = 2^-43.66); "
+           "atanh2_11: %.3g (2^%.2f) at s=%a (budget 2.954e-14 + 2.2u = 2^-44.88)\n",
+           s15.maxrel, __builtin_log2(s15.maxrel), s15.x, s11.maxrel, __builtin_log2(s11.maxrel), s11.x);
+    cr_expect(s15.maxrel <= 7.027e-14 + 2.2 * 0x1p-53, "atanh2_15 rel err %g", s15.maxrel);
+    cr_expect(s11.maxrel <= 2.954e-14 + 2.2 * 0x1p-53, "atanh2_11 rel err %g", s11.maxrel);
+    mpfr_clear(ex);
+}
+
+/* logits_f32v: on float z (|z| <= 600, 0 included) and float labels, hard
+ * and soft: every result's interval [lo, hi] holds the exact value (the
+ * rounding test's premise); the stage-A values s, s0 within EPS_S =
+ * 2.010e-14 (2^-45.50); the loss within (EPS_LG + 2.01 u) = 2^-43.28,
+ * measured on (lo + hi)/2 (lo, hi = RN(L (1 -+ KL)): their mean is L
+ * within 2u) */
+Test(fast, logits_f32v_bounds)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
     long n = samples(100000);
-    bcev_rng_seed(&rng, 15);
-    stat_t sl = { 0 }, sg = { 0 };
-    mpfr_t L, G;
-    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    bcev_rng_seed(&rng, 23);
+    stat_t ss = { 0 }, s0s = { 0 }, sl = { 0 };
+    long viol = 0;
+    mpfr_t L, G, ex;
+    mpfr_inits2(PREC, L, G, ex, (mpfr_ptr)0);
     for (long i = 0; i < n; i += 4) {
         v4d z, y;
         for (int l = 0; l < 4; l++) {
-            z[l] = (float)rand_logit();
-            if (z[l] == 0.0) z[l] = 0x1p-126;
+            z[l] = rand_logit_f32();
             y[l] = (i & 4) ? (float)rnd01() : (double)(rnd64() & 1);
+            if ((i & 12) == 12) y[l] = (float)(1.0 / (1.0 + __builtin_exp(-z[l])));  /* near sigma */
         }
-        v4d Ld, Le, Gd, Ge;
-        v4_el_logits_fast32(z, y, 1, 1, &Ld, &Le, &Gd, &Ge);
+        v4d T[3], Llo, Lhi, Glo, Ghi;
+        v4_el_logits_f32v_a1(z, y, 1, 1, T);
+        v4_el_logits_f32v_a2(1, 1, T);
+        v4_el_logits_f32v_b(z, y, 1, 1, T, &Llo, &Lhi, &Glo, &Ghi);
         for (int l = 0; l < 4; l++) {
             exact_logits(z[l], y[l], L, G);
-            if (!within(Ld[l], 0.0, Le[l], L) && sl.viol++ < 5)
-                cr_log_error("loss z=%a y=%a: error exceeds Le=%a", z[l], y[l], Le[l]);
-            if (!within(Gd[l], 0.0, Ge[l], G) && sg.viol++ < 5)
-                cr_log_error("grad z=%a y=%a: error exceeds Ge=%a", z[l], y[l], Ge[l]);
-            note(&sl, relerr(Ld[l], 0.0, 0, L), z[l], y[l]);
-            if (y[l] == 0.0 || y[l] == 1.0) note(&sg, relerr(Gd[l], 0.0, 0, G), z[l], y[l]);
+            if (!bracket(Llo[l], Lhi[l], L) && viol++ < 5)
+                cr_log_error("loss z=%a y=%a: exact not in [%a, %a]", z[l], y[l], Llo[l], Lhi[l]);
+            if (!bracket(Glo[l], Ghi[l], G) && viol++ < 5)
+                cr_log_error("grad z=%a y=%a: exact not in [%a, %a]", z[l], y[l], Glo[l], Ghi[l]);
+            double a = __builtin_fabs(z[l]);
+            /* s = e/(2 + e), s0 = e/(1 + e), e = e^-a */
+            mpfr_set_d(ex, -a, MPFR_RNDN);
+            mpfr_exp(ex, ex, MPFR_RNDN);
+            mpfr_t q;
+            mpfr_init2(q, PREC);
+            mpfr_add_ui(q, ex, 2, MPFR_RNDN);
+            mpfr_div(q, ex, q, MPFR_RNDN);
+            note(&ss, relerr(T[0][l], 0.0, 0, q), z[l], y[l]);
+            mpfr_add_ui(q, ex, 1, MPFR_RNDN);
+            mpfr_div(q, ex, q, MPFR_RNDN);
+            note(&s0s, relerr(T[1][l], 0.0, 0, q), z[l], y[l]);
+            mpfr_clear(q);
+            note(&sl, relerr(0.5 * Llo[l] + 0.5 * Lhi[l], 0.0, 0, L), z[l], y[l]);
         }
     }
-    printf("fast32 logits: loss max rel err %.3g (2^%.2f) at z=%a y=%a; grad (hard) %.3g (2^%.2f) at z=%a y=%a\n",
-           sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
-           sg.maxrel, __builtin_log2(sg.maxrel), sg.x, sg.y);
-    cr_expect_eq(sl.viol, 0, "loss bound Le violated %ld times", sl.viol);
-    cr_expect_eq(sg.viol, 0, "grad bound Ge violated %ld times", sg.viol);
-    /* budgets: loss <= 2^-49.9 + 2^-51.4 = 2^-49.4 relative, hard grad <= 2^-50.5 */
-    cr_expect(sl.maxrel <= 0x1p-49, "loss rel err %g", sl.maxrel);
-    cr_expect(sg.maxrel <= 0x1p-50, "grad rel err %g", sg.maxrel);
-    mpfr_clears(L, G, (mpfr_ptr)0);
+    printf("f32v logits: s %.3g (2^%.2f) at z=%a, s0 %.3g (2^%.2f) at z=%a (budget EPS_S 2^-45.50); "
+           "loss %.3g (2^%.2f) at z=%a y=%a (budget 2^-43.28)\n",
+           ss.maxrel, __builtin_log2(ss.maxrel), ss.x, s0s.maxrel, __builtin_log2(s0s.maxrel), s0s.x,
+           sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y);
+    cr_expect_eq(viol, 0, "an exact value outside its interval (%ld times)", viol);
+    cr_expect(ss.maxrel <= 2.010e-14, "s rel err %g", ss.maxrel);
+    cr_expect(s0s.maxrel <= 2.010e-14, "s0 rel err %g", s0s.maxrel);
+    cr_expect(sl.maxrel <= 9.36e-14, "loss rel err %g", sl.maxrel);   /* 9.335e-14 + 2u */
+    mpfr_clears(L, G, ex, (mpfr_ptr)0);
 }
 
 static double rand_prob(void)
@@ -335,6 +437,74 @@ Test(fast, probs_soft_labels)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
     run_probs(1, 18);
+}
+
+/* probs_f32v: on float p in [0, 1] (0 and 1 included) and float labels,
+ * hard (y in {0, 1}, the one-log variant) and soft (the two-log variant,
+ * labels anywhere in [0, 1], 0 and 1 too): every result's interval
+ * [lo, hi] holds the exact value, or (soft, p in {0, 1} with y in {0, 1})
+ * the ends are -inf and +inf (the lane fails); the loss's relative error
+ * (on (lo + hi)/2) within EPS_L + 2u (hard 3.068e-14, soft 3.124e-14) */
+static void run_probs_f32v(int soft, uint64_t seed)
+{
+    long n = samples(100000);
+    bcev_rng_seed(&rng, seed);
+    stat_t sl = { 0 }, sg = { 0 };
+    long viol = 0;
+    mpfr_t L, G;
+    mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
+    for (long i = 0; i < n; i += 4) {
+        v4d p, y;
+        for (int l = 0; l < 4; l++) {
+            unsigned r = (unsigned)(rnd64() % 64);
+            p[l] = r == 0 ? 0.0 : r == 1 ? 1.0 : (double)(float)rand_prob();
+            if (r == 2) p[l] = 0x1p-149;
+            y[l] = soft ? (r % 8 == 3 ? (double)(rnd64() & 1) : (r % 8 == 4 ? p[l] : (double)(float)rnd01()))
+                        : (double)(rnd64() & 1);
+        }
+        v4d T[6], Llo, Lhi, Glo, Ghi;
+        v4_el_probs_f32v_a1(p, y, 1, 1, soft, T);
+        v4_el_probs_f32v_a2(1, 1, soft, T);
+        v4_el_probs_f32v_b(p, y, 1, 1, soft, T, &Llo, &Lhi, &Glo, &Ghi);
+        for (int l = 0; l < 4; l++) {
+            int fails = soft && (p[l] == 0.0 || p[l] == 1.0) && (y[l] == 0.0 || y[l] == 1.0);
+            if (fails) {
+                if (!(Llo[l] == -__builtin_inf() && Lhi[l] == __builtin_inf() &&
+                      Glo[l] == -__builtin_inf() && Ghi[l] == __builtin_inf()) && viol++ < 5)
+                    cr_log_error("p=%a y=%a: expected a failing lane", p[l], y[l]);
+                continue;
+            }
+            bcev_sample smp = { p[l], y[l], 1.0 };
+            bcev_exact(BCEV_PROBS, &smp, NULL, 1.0, PREC, L, G);
+            if (!bracket(Llo[l], Lhi[l], L) && viol++ < 5)
+                cr_log_error("loss p=%a y=%a: exact not in [%a, %a]", p[l], y[l], Llo[l], Lhi[l]);
+            if (!bracket(Glo[l] < Ghi[l] ? Glo[l] : Ghi[l], Glo[l] < Ghi[l] ? Ghi[l] : Glo[l], G) && viol++ < 5)
+                cr_log_error("grad p=%a y=%a: exact not in [%a, %a]", p[l], y[l], Glo[l], Ghi[l]);
+            if (mpfr_number_p(L) && !mpfr_zero_p(L))
+                note(&sl, relerr(0.5 * Llo[l] + 0.5 * Lhi[l], 0.0, 0, L), p[l], y[l]);
+            if (mpfr_number_p(G) && !mpfr_zero_p(G))
+                note(&sg, relerr(0.5 * Glo[l] + 0.5 * Ghi[l], 0.0, 0, G), p[l], y[l]);
+        }
+    }
+    printf("f32v probs (%s labels): loss %.3g (2^%.2f) at p=%a y=%a; grad %.3g (%.2f u) at p=%a y=%a\n",
+           soft ? "soft" : "hard", sl.maxrel, __builtin_log2(sl.maxrel), sl.x, sl.y,
+           sg.maxrel, sg.maxrel / 0x1p-53, sg.x, sg.y);
+    cr_expect_eq(viol, 0, "an exact value outside its interval (%ld times)", viol);
+    cr_expect(sl.maxrel <= (soft ? 3.124e-14 : 3.068e-14) + 2 * 0x1p-53, "loss rel err %g", sl.maxrel);
+    cr_expect(sg.maxrel <= (soft ? 7.01 : 4.01) * 0x1p-53 + 2 * 0x1p-53, "grad rel err %g", sg.maxrel);
+    mpfr_clears(L, G, (mpfr_ptr)0);
+}
+
+Test(fast, probs_f32v_hard)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs_f32v(0, 24);
+}
+
+Test(fast, probs_f32v_soft)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    run_probs_f32v(1, 25);
 }
 
 /* The kernels with the fast path against the scalar kernel, bit for bit,

@@ -2,7 +2,8 @@
  * logits_fast_hot_tmpl.h -- the double-only ("fast") level 1 of the logits
  * form for plain labels, written once for lane types that have a fused
  * multiply-add (EL_FMA).  Instantiated by the AVX2+FMA kernels
- * (x86/vec_inst.h); the rounding tests of its callers (x86/simd_loop.h)
+ * (x86/vec_inst.h; the f64 outputs -- the f32 kernels use
+ * scalar/f32v_hot_tmpl.h -- and the fused regression); the rounding tests of its callers (x86/simd_loop.h)
  * keep a result only when it provably equals what the double-double level 1
  * (logits_hot_tmpl.h) and its finishing code give, so every ISA -- with or
  * without this path -- returns the same bits.  Lanes whose test fails are
@@ -230,90 +231,4 @@ static inline EL_M EL_FN(logits_fast)(EL_V z, EL_V y, int want_loss, int want_gr
         okdd = EL_ABS(t.hi) >= q * 0x1p-8;
     }
     return okdd;
-}
-
-/*
- * The float outputs' level 1: plain doubles throughout (relative errors
- * near 2^-50), enough for a float rounding test that fails with
- * probability ~2^-22 (x86/vec_inst.h, f32d_safe).  Same domain and lanes.
- * Outputs: the loss and gradient as doubles *Ld, *Gd with absolute bounds
- * *Le, *Ge on |value - exact|.  Budgets (u = 2^-53):
- *   e: r = RN(r1 - k L2) (r1 exact as in exp_lean) within u|r| + 2^-81
- *     <= 2^-61.4; p = r + r^2 Q(r), Q Taylor 1/2 .. 1/120 (truncation
- *     r^6/720 < 2^-60.7), roundings <= 2^-61.4 + 2^-70; e = RN(th +
- *     RN(th p + tm)) (T = th + tm within 2^-105): errors u e + u 2^-8 T +
- *     2 (2^-61.4) T + 2^-60.7 T  =>  EPS1 = 2^-52.8 relative.
- *   s0 = RN(eh / Dh), Dh = RN(1 + eh): 2^-52.8 + u + u <= 2^-51.4;
- *     g0 = RN(RN(s0 - Ch) - Cl) (C = Ch + Cl exact): + u |s0 - Ch| + u |g0|
- *     -> Ge = s0 2^-51.3 + |g0| 2^-51.9 (|s0 - Ch| <= |g0| + |Cl|, Cl <= u).
- *   log D: r = RN(rh0 + RN(pl + c ml)) (ph, pl exact product, rh0 exact)
- *     within u|r| + 2^-104; l1 = RN(r + RN(r^2 P)), P Taylor -1/2 .. 1/7
- *     (truncation r^8/8 < 2^-59 |r|), within |r| 2^-51.9; lg = RN(RN(A +
- *     t0) + RN(l1 + RN(t1 + k ln2lo))): c = 1: <= 2^-51.9 lg; else
- *     lg >= 2^-8.01, |r| <= 2^-8: <= (4u + 2^-51.9) lg... = 2^-50.3 lg;
- *     with EPS1 on e: 2^-50.0 lg.
- *   L = RN(RN(Ch az) + lg) (Cl az < u C az dropped):
- *     Le = lg 2^-49.9 + L 2^-51.4.
- */
-static inline void EL_FN(logits_fast32)(EL_V z, EL_V y, int want_loss, int want_grad,
-                                        EL_V *Ld, EL_V *Le, EL_V *Gd, EL_V *Ge)
-{
-    const EL_V one = EL_SPLAT(1.0);
-    const double shift = 0x1.8p52;
-    EL_V az = EL_ABS(z);
-    EL_M pos = z > 0.0;
-    EL_V x = -az;
-    /* e^x = 2^E e, EPS1 */
-    EL_V kd = EL_FMA(x, EL_SPLAT(bce_exp_invln2n), EL_SPLAT(shift));
-    EL_I k = EL_ASI(kd) - (int64_t)0x4338000000000000;
-    kd = kd - shift;
-    EL_V r = EL_FMA(-kd, EL_SPLAT(bce_exp_ln2n[0]), x);           /* exact */
-    r = EL_FMA(-kd, EL_SPLAT(bce_exp_ln2n[1]), r);
-    EL_V Q = EL_FMA(r, EL_SPLAT(1.0 / 120), EL_SPLAT(1.0 / 24));
-    Q = EL_FMA(r, Q, EL_SPLAT(1.0 / 6));
-    Q = EL_FMA(r, Q, EL_SPLAT(0.5));
-    EL_V p = EL_FMA(r * r, Q, r);
-    EL_I j = k & 127;
-    EL_I E = EL_SRA(k, 7);
-    EL_V th, tm;
-    EL_FN(lookup2)(bce_exp_tab, j, &th, &tm);
-    EL_V eh = (th + EL_FMA(th, p, tm)) * EL_ASD((E + 1023) << 52);
-    EL_V Dh = one + eh;
-    /* C = beta = 1 - y (z > 0) or alpha = y: exact double-double */
-    EL_V bh = one - y;
-    EL_V bl = (one - bh) - y;
-    EL_V Ch = EL_SEL(pos, bh, y);
-    EL_V Cl = EL_SEL(pos, bl, EL_SPLAT(0.0));
-    if (want_loss) {
-        EL_V dlo = (one - Dh) + eh;                    /* exact */
-        EL_I tmp = EL_ASI(Dh) - (int64_t)BCE_LOG_OFF;
-        EL_I i = EL_SRL(tmp, 44) & (BCE_LOG_N - 1);
-        EL_I kk = EL_SRL(tmp, 52);                     /* 0 or 1 */
-        EL_V sc = EL_ASD((1023 - kk) << 52);
-        EL_V mh = Dh * sc, ml = dlo * sc;
-        EL_V c = EL_LOOKUP1(bce_log_c, i);
-        EL_V ph = c * mh;
-        EL_V pl = EL_FMA(c, mh, -ph);                  /* exact */
-        EL_V rr = (ph - 1.0) + EL_FMA(c, ml, pl);
-        EL_V P = EL_FMA(rr, EL_SPLAT(1.0 / 7), EL_SPLAT(-1.0 / 6));
-        P = EL_FMA(rr, P, EL_SPLAT(1.0 / 5));
-        P = EL_FMA(rr, P, EL_SPLAT(-1.0 / 4));
-        P = EL_FMA(rr, P, EL_SPLAT(1.0 / 3));
-        P = EL_FMA(rr, P, EL_SPLAT(-0.5));
-        EL_V l1 = EL_FMA(rr * rr, P, rr);
-        EL_V kd2 = EL_I2D(kk);
-        EL_V t0, t1;
-        EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
-        EL_V lg = EL_FMA(kd2, EL_SPLAT(bce_ln2[0]), t0)
-                + (l1 + EL_FMA(kd2, EL_SPLAT(bce_ln2[1]), t1));
-        EL_V L = EL_FMA(Ch, az, lg);
-        *Ld = L;
-        *Le = lg * 0x1.14p-50 + L * 0x1.9p-52;
-    }
-    if (want_grad) {
-        EL_V s0 = eh / Dh;
-        EL_V g0 = (s0 - Ch) - Cl;
-        *Gd = EL_SEL(pos, -g0, g0);
-        *Ge = s0 * 0x1.bp-52 + EL_ABS(g0) * 0x1.2p-52;
-    }
 }

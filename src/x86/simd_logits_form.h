@@ -23,6 +23,17 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
 /* the double-only fast level 1 (logits_fast_hot_tmpl.h) for these lanes */
 #define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     VEL(logits_fast)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
-#define VFAST32(x, y, kp, Ld, Le, Gd, Ge) \
-    VEL(logits_fast32)((x), (y), (kp)->want_loss, (kp)->want_grad, (Ld), (Le), (Gd), (Ge))
+#endif
+#if defined(VDD_FMA) && defined(STOREVF) && VW == 4
+/* the float outputs' table-free level 1 (f32v_hot_tmpl.h, simd_f32_loop.h):
+ * its domain is |z| <= 600 (z = 0 included; NaN is not) */
+#define VF32V_A(z, y, wl, wg, soft, T) VEL(logits_f32v_a1)((z), (y), (wl), (wg), (T))
+#define VF32V_A2(wl, wg, soft, T) VEL(logits_f32v_a2)((wl), (wg), (T))
+#define VF32SOFT8(zf, yf) 0
+#define VF32A_IN(zf) _mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)))
+#define VF32V_B(z, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
+    VEL(logits_f32v_b)((z), (y), (wl), (wg), (T), (Llo), (Lhi), (Glo), (Ghi))
+#define VF32HOT8(zf, yf) \
+    _mm256_cmp_ps(_mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))), \
+                  _mm256_set1_ps(600.0f), _CMP_LE_OQ)
 #endif

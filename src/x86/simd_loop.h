@@ -7,9 +7,10 @@
  *   VHOT(x, y)         lane mask: the lanes the vector path computes
  *   VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr)  the level-1 evaluation on them (a
  *                      *_hot_tmpl.h function: the scalar kernel's statements)
- * Optionally (AVX2+FMA kernels) VFAST / VFAST32: the double-only fast level 1
+ * Optionally (AVX2+FMA kernels) VFAST: the double-only fast level 1
  * (x86/simd_logits_form.h, x86/simd_probs_form.h; scalar/logits_fast_hot_tmpl.h,
- * scalar/probs_fast_hot_tmpl.h).
+ * scalar/probs_fast_hot_tmpl.h); for the f32 kernels VF32V_A / VF32V_B, the
+ * float outputs' table-free level 1 and its loop (x86/simd_f32_loop.h).
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
  * gradient factor first try the fast level 1 on every group: a group whose
  * lanes are all hot and pass its rounding tests (results provably those of
@@ -33,46 +34,33 @@ __attribute__((destructor)) static void bce_fast_stats_print(void)
                 bce_fast_stats[0], bce_fast_stats[1]);
 }
 #endif
-#if (defined(VFAST) && defined(STOREV)) || ((defined(VFAST) || defined(VFAST32)) && defined(STOREVF))
+/* (f64 outputs; the AVX2 f32 kernels take x86/simd_f32_loop.h instead) */
+#if defined(VFAST) && defined(STOREV)
 #define HAVE_VFAST 1
 /* The fast level 1 on one group (no weights, reduction or factor): the
- * lanes whose results are proven to be the dd path's (f64: its value and
- * the exact one both within the tested interval) or the correctly rounded
- * float (f32: so are the dd path's and the slow path's), and those results
- * as doubles (*Lo, *Go; the f32 kernels round them to float on storing). */
+ * lanes whose results are proven to be the dd path's (its value and the
+ * exact one both within the tested interval), and those results. */
 static inline VI PFX(vfast)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
 {
     const VD zero = VSPLAT(0.0);
     VI ok = VSPLAT(1.0) > zero;
-#if defined(STOREVF) && defined(VFAST32)
-    /* f32 outputs: the plain-double level 1 and the float rounding test */
-    VD fLe = zero, fGe = zero;
-    *Lo = *Go = zero;
-    VFAST32(z, yv, kp, Lo, &fLe, Go, &fGe);
-    if (kp->want_loss) ok &= VFN(f32d_safe)(*Lo, fLe);
-    if (kp->want_grad) ok &= VFN(f32d_safe)(*Go, fGe);
-#else
     VDD fL = VFN(make)(zero, zero), fG = fL;
     VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
     ok &= VFAST(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
-#ifdef STOREV
     if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);
     if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);
-#else
-    if (kp->want_loss) ok &= VFN(f32_fast_safe)(fL, fLe);
-    if (kp->want_grad) ok &= VFN(f32_fast_safe)(fG, fGe);
-#endif
     *Lo = fL.hi + fL.lo;
     *Go = fG.hi + fG.lo;
-#endif
     return ok;
 }
 #endif
 
 /* Group h of the iteration at i where some lane is not hot or fails the
- * fast path's test: lane by lane, in index order, the scalar per-sample code
- * (not hot), the fast result (fok), or the dd path on the vectors (computed
- * once, if a lane needs it) finished by the scalar finishing code. */
+ * fast path's test: lane by lane, in index order, the fast result (fok),
+ * the scalar per-sample code (not hot), or the dd path on the vectors
+ * (computed once, if a lane needs it) finished by the scalar finishing
+ * code.  (fok may be set on a lane that is not hot: the f32 fast path
+ * also takes z = 0.) */
 __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
                                     VD fL, VD fG, const FT *x, const FT *y,
                                     const FT *w, const bce_kparams *kp,
@@ -84,13 +72,13 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
     int dd_done = 0;
     for (size_t l = 0; l < VW; l++) {
         size_t k = k0 + l;
-        if (!hot[l]) {
-            PFX(one)(k, x, y, w, kp, loss, grad, acc);
-            continue;
-        }
         if (fok[l]) {
             if (kp->want_grad) grad[k] = (FT)fG[l];
             if (kp->want_loss) loss[k] = (FT)fL[l];
+            continue;
+        }
+        if (!hot[l]) {
+            PFX(one)(k, x, y, w, kp, loss, grad, acc);
             continue;
         }
         if (!dd_done) {
@@ -104,10 +92,20 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
     }
 }
 
+#ifdef VF32V_A
+#include "x86/simd_f32_loop.h"
+#endif
+
 void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                  const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
+#ifdef VF32V_A
+    /* f32 outputs without weights, reduction or factor: the table-free
+     * level 1 on 8 floats at a time (x86/simd_f32_loop.h) */
+    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
+        i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
+#endif
 #ifndef NG
 #define NG 2   /* groups of VW lanes per iteration */
 #endif
@@ -151,13 +149,8 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                     bce_fast_stats[VALL(fok[h])]++;
 #endif
                     if (VALL(fok[h])) {
-#ifdef STOREV
                         if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
                         if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
-#else
-                        if (kp->want_grad) STOREVF(grad + i + VW * h, fG[h]);
-                        if (kp->want_loss) STOREVF(loss + i + VW * h, fL[h]);
-#endif
                     } else {
                         PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], fok[h],
                                          fL[h], fG[h], x, y, w, kp, loss, grad, acc);

@@ -21,3 +21,19 @@ static inline VI vprobs_fast(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *Lef
 #define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     vprobs_fast((x), (y), (kp), (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif
+#if defined(VDD_FMA) && defined(STOREVF) && VW == 4
+/* the float outputs' table-free level 1 (f32v_hot_tmpl.h, simd_f32_loop.h):
+ * its domain is 0 <= p <= 1 (NaN is not); hard-label groups take the
+ * one-log variant */
+#define VF32V_A(p, y, wl, wg, soft, T) VEL(probs_f32v_a1)((p), (y), (wl), (wg), (soft), (T))
+#define VF32V_A2(wl, wg, soft, T) VEL(probs_f32v_a2)((wl), (wg), (soft), (T))
+#define VF32V_B(p, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
+    VEL(probs_f32v_b)((p), (y), (wl), (wg), (soft), (T), (Llo), (Lhi), (Glo), (Ghi))
+#define VF32HOT8(pf, yf) \
+    _mm256_and_ps(_mm256_cmp_ps((pf), _mm256_setzero_ps(), _CMP_GE_OQ), \
+                  _mm256_cmp_ps((pf), _mm256_set1_ps(1.0f), _CMP_LE_OQ))
+#define VF32A_IN(pf) (pf)
+#define VF32SOFT8(pf, yf) \
+    (_mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps((yf), _mm256_setzero_ps(), _CMP_EQ_OQ), \
+                                     _mm256_cmp_ps((yf), _mm256_set1_ps(1.0f), _CMP_EQ_OQ))) != 0xff)
+#endif

@@ -100,6 +100,9 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #endif
 #include "scalar/logits_fast_hot_tmpl.h"
 #include "scalar/probs_fast_hot_tmpl.h"
+/* the float outputs' table-free level 1 */
+#include "scalar/f32v_coef.h"
+#include "scalar/f32v_hot_tmpl.h"
 #include "scalar/logreg_l1_tmpl.h"
 
 /* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact
@@ -114,36 +117,4 @@ static inline VI VFN(f64_safe)(VDD v, VD err)
     return (v.hi + (v.lo - e)) == (v.hi + (v.lo + e));
 }
 
-/* float rounding test of a fast result v = hi + lo with |v - exact| <= err,
- * err <= 2^-60 |v| (the fast level 1: <= 2^-64.5): d = RN(hi + lo) is
- * within 2^-53 |d| + err of the exact value; e = 2^-50 |d| >= that plus the
- * roundings of d -+ e (<= 2^-53 |d| each), so RN(d -+ e) bracket every
- * candidate, and if both round to one float (RN_f32 is monotonic), so do
- * the exact value and d itself: (float)d is the correctly rounded float.
- * Lanes where err is not <= 2^-60 |d| fail (so does NaN). */
-static inline VI VFN(f32_fast_safe)(VDD v, VD err)
-{
-    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
-    VD d = v.hi + v.lo;
-    VD ad = EL_ABS(d);
-    VD e = ad * 0x1p-50;
-    vfs fa = __builtin_convertvector(d - e, vfs), fb = __builtin_convertvector(d + e, vfs);
-    VI eq = __builtin_convertvector(fa == fb, VI);
-    return eq & (err <= ad * 0x1p-60);
-}
-
-/* float rounding test of a double d with |d - exact| <= err, err <= 2^-48
- * |d| (else the lane fails): e = 2^-47 |d|; RN(d -+ e) is at least err away
- * from d (its rounding <= 2^-53 |d| (1 + 2^-47)), so if both round to one
- * float, every value within err of d does (RN_f32 is monotonic): (float)d
- * is the correctly rounded float of the exact value. */
-static inline VI VFN(f32d_safe)(VD d, VD err)
-{
-    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
-    VD ad = EL_ABS(d);
-    VD e = ad * 0x1p-47;
-    vfs fa = __builtin_convertvector(d - e, vfs), fb = __builtin_convertvector(d + e, vfs);
-    VI eq = __builtin_convertvector(fa == fb, VI);
-    return eq & (err <= ad * 0x1p-48);
-}
 #endif

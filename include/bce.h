@@ -96,7 +96,9 @@ typedef enum bce_reduction {
 #define BCE_OPT_PROPAGATE_NAN 0x4u /* NaN z (or p) gives NaN loss/gradient
                                       instead of BCE_E_NAN_LOGIT/BCE_E_NAN_PROB */
 #define BCE_OPT_FAST_ACCUM    0x8u /* fused logistic regression only: plain
-                                      fma accumulation (blocked), a weaker
+                                      fma accumulation (blocked) and, for
+                                      plain labels, rows in plain doubles
+                                      (relative error <= 2^-48): a weaker
                                       bound (docs/ACCURACY.md) for speed; the
                                       per-sample entry points reject it     */
 #define BCE_OPT_ALL_FLAGS     0xfu

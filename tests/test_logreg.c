@@ -109,7 +109,7 @@ static void gfree(data *d)
     free(d->xf); free(d->yf); free(d->swf); free(d->wf); free(d->vf);
 }
 
-typedef struct worst { double ratio, ulps; size_t j; const char *what; } worst;
+typedef struct worst { double ratio, ulps; size_t j; const char *what; long outs, notcr; } worst;
 
 static void upd(worst *W, double err, double bound, double uT, double val, size_t j, const char *what)
 {
@@ -200,6 +200,11 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
             snprintf(what, sizeof what, "%s %s grad[%zu]%s", label, f32 ? "f32" : "f64", j, fm);
             cr_expect(err <= bound, "%s: |%a - %a| = %g > bound %g", what, g[j], ref, err, bound);
             upd(W, err, bound, uT, ref, j, "grad");
+        /* correctly rounded?  (a statistic, not asserted: the bound is) */
+        W->outs += 2;
+        if (f32 ? (float)g[j] != mpfr_get_flt(R.grad_mp[j], MPFR_RNDN) : g[j] != ref) W->notcr++;
+        if (f32 ? (float)hv[j] != mpfr_get_flt(R.hv_mp[j], MPFR_RNDN)
+                : hv[j] != mpfr_get_d(R.hv_mp[j], MPFR_RNDN)) W->notcr++;
             double href = mpfr_get_d(R.hv_mp[j], MPFR_RNDN);
             double herr = bcev_err_mp(hv[j], R.hv_mp[j]);
             double hb = uT * fabs(href) + eH * R.hv_cond[j] + eZ * (R.hv_zcond[j] + R.hv_dcond[j])
@@ -216,8 +221,9 @@ static void report(const char *name, const worst *W)
 {
     cr_log_info("%s: worst error/bound %.3g (%s[%zu]), worst error %.3g uT|value|",
                 name, W->ratio, W->what ? W->what : "-", W->j, W->ulps);
-    printf("logreg accuracy %s: worst error/bound %.3g, worst error %.3g uT|value|\n",
-           name, W->ratio, W->ulps);
+    printf("logreg accuracy %s: worst error/bound %.3g, worst error %.3g uT|value|, "
+           "%ld of %ld gradient and Hv outputs not correctly rounded\n",
+           name, W->ratio, W->ulps, W->notcr, W->outs);
 }
 
 static void suite(size_t n, size_t k, int kind, int with_f32)
@@ -261,7 +267,7 @@ Test(logreg_accuracy, million_rows, .timeout = 1800)
     size_t n = e && atol(e) > 0 ? (size_t)atol(e) : 1000000;
     data d;
     gen(&d, n, 8, D_TAILS, 4242);
-    worst W = { 0, 0, 0, NULL }, WF = { 0, 0, 0, NULL };
+    worst W = { 0, 0, 0, NULL, 0, 0 }, WF = { 0, 0, 0, NULL, 0, 0 };
     check(&d, 0, 1, 0.0, (bce_options){ .reduction = BCE_REDUCTION_MEAN }, &W, "1e6 rows");
     check(&d, 0, 1, 0.0, (bce_options){ .reduction = BCE_REDUCTION_MEAN, .flags = BCE_OPT_FAST_ACCUM }, &WF, "1e6 rows fast");
     report("tails n=1e6 k=8 f64 default", &W);

@@ -143,7 +143,11 @@ static void gen_thresholds(bcev_rng *r, bcev_form f, bcev_type t, double *x, dou
     if (bcev_rng_next(r) & 1) {
         c = step_ulps(c, (int)(bcev_rng_next(r) % 17) - 8, t);
     } else if (c != 0.0 && isfinite(c)) {
-        double rel = ldexp(bcev_rng_unif(r) - 0.5, -(int)(bcev_rng_next(r) % 40));
+        /* two draws, sequenced (as arguments of one call their order was
+         * unspecified: gcc and clang drew different samples); this is the
+         * order gcc used, so its samples, vectors and tests are unchanged */
+        const int e = -(int)(bcev_rng_next(r) % 40);
+        double rel = ldexp(bcev_rng_unif(r) - 0.5, e);
         c = to_type(t, c * (1.0 + rel));
     }
     if (f == BCEV_LOGITS) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bce_verify.h"
+#include "test_env.h"
 
 #define SEED 0x7465737441636375u
 #define BLOCK 4096
@@ -21,13 +22,7 @@ static const char *const cfg_names[C_COUNT] = {"hard", "soft", "weights", "pos_w
 
 static uint64_t total_samples(void)
 {
-    const char *e = getenv("BCE_TEST_SAMPLES");
-    if (e && *e) {
-        unsigned long long v = strtoull(e, NULL, 10);
-        if (v > 0)
-            return v;
-    }
-    return 1000000u;
+    return (uint64_t)bce_test_samples(1000000);
 }
 
 typedef struct stats {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "x86/avx2/vec_avx2.h"
 #include "bce_verify.h"
+#include "test_env.h"
 
 /* 2200 bits: the sum of two doubles (and of three, for D) is exact, and
  * the reference is accurate far below the smallest bound checked here (a
@@ -26,12 +27,6 @@ static bcev_rng rng;
 static uint64_t rnd64(void) { return bcev_rng_next(&rng); }
 static double rnd01(void) { return bcev_rng_unif(&rng); }
 
-static long samples(long dflt)
-{
-    const char *s = getenv("BCE_TEST_SAMPLES");
-    long v = s ? atol(s) : 0;
-    return v > 0 ? v : dflt;
-}
 
 static int have_avx2(void) { return bce_isa_available("avx2"); }
 
@@ -86,7 +81,7 @@ static double rand_logit(void)
 Test(fast, exp_lean)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(400000);
+    long n = bce_test_samples(400000);
     bcev_rng_seed(&rng, 11);
     stat_t st = { 0 };
     mpfr_t ex;
@@ -111,7 +106,7 @@ Test(fast, exp_lean)
 Test(fast, log_1to2)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(400000);
+    long n = bce_test_samples(400000);
     bcev_rng_seed(&rng, 12);
     stat_t st = { 0 };
     mpfr_t ex, t;
@@ -153,7 +148,7 @@ static void exact_logits(double z, double y, mpfr_t L, mpfr_t G)
 
 static void run_logits(int soft, uint64_t seed)
 {
-    long n = samples(100000);
+    long n = bce_test_samples(100000);
     bcev_rng_seed(&rng, seed);
     stat_t sl = { 0 }, sg = { 0 };
     mpfr_t L, G;
@@ -225,7 +220,7 @@ static double rand_logit_f32(void)
 Test(fast, exp_f32v)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(400000);
+    long n = bce_test_samples(400000);
     bcev_rng_seed(&rng, 21);
     stat_t st = { 0 };
     mpfr_t ex;
@@ -252,7 +247,7 @@ Test(fast, exp_f32v)
 Test(fast, atanh2_f32v)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(400000);
+    long n = bce_test_samples(400000);
     bcev_rng_seed(&rng, 22);
     stat_t s15 = { 0 }, s11 = { 0 };
     mpfr_t ex;
@@ -295,7 +290,7 @@ Test(fast, atanh2_f32v)
 Test(fast, logits_f32v_bounds)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(100000);
+    long n = bce_test_samples(100000);
     bcev_rng_seed(&rng, 23);
     stat_t ss = { 0 }, s0s = { 0 }, sl = { 0 };
     long viol = 0;
@@ -359,7 +354,7 @@ static double rand_prob(void)
 Test(fast, log_fast)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(400000);
+    long n = bce_test_samples(400000);
     bcev_rng_seed(&rng, 16);
     stat_t st = { 0 };
     mpfr_t ex;
@@ -387,7 +382,7 @@ Test(fast, log_fast)
 
 static void run_probs(int soft, uint64_t seed)
 {
-    long n = samples(100000);
+    long n = bce_test_samples(100000);
     bcev_rng_seed(&rng, seed);
     stat_t sl = { 0 }, sg = { 0 };
     mpfr_t L, G;
@@ -447,7 +442,7 @@ Test(fast, probs_soft_labels)
  * (on (lo + hi)/2) within EPS_L + 2u (hard 3.068e-14, soft 3.124e-14) */
 static void run_probs_f32v(int soft, uint64_t seed)
 {
-    long n = samples(100000);
+    long n = bce_test_samples(100000);
     bcev_rng_seed(&rng, seed);
     stat_t sl = { 0 }, sg = { 0 };
     long viol = 0;
@@ -563,7 +558,7 @@ static void one_output_case(int probs, int f32, int which, long n)
 Test(fast, one_output_same_bits_as_scalar)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
-    long n = samples(100000);
+    long n = bce_test_samples(100000);
     bcev_rng_seed(&rng, 19);
     for (int probs = 0; probs < 2; probs++)
         for (int f32 = 0; f32 < 2; f32++)

@@ -14,15 +14,10 @@
 #include <string.h>
 #include "bce.h"
 #include "bce_verify.h"
+#include "test_env.h"
 
 static const char *isas[] = { "sse4.1", "avx2" };
 
-static long count(long dflt)
-{
-    const char *s = getenv("BCE_TEST_SAMPLES");
-    long v = s ? atol(s) : 0;
-    return v > 0 ? v : dflt;
-}
 
 /* inputs: a mix of every regime, including specials */
 static void gen(bcev_rng *r, size_t n, double *z, double *y, double *w, double *p)
@@ -141,7 +136,7 @@ Test(isa, same_bits_every_n_and_offset)
 
 Test(isa, same_bits_1e6_inputs, .timeout = 600)
 {
-    const size_t n = (size_t)count(1000000);
+    const size_t n = (size_t)bce_test_samples(1000000);
     double *z = malloc(n * sizeof *z), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w), *p = malloc(n * sizeof *p);
     float *zf = malloc(n * sizeof *zf), *yf = malloc(n * sizeof *yf), *wf = malloc(n * sizeof *wf), *pf = malloc(n * sizeof *pf);
     cr_assert(z && y && w && p && zf && yf && wf && pf);

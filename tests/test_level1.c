@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include "internal.h"
 #include "bce_verify.h"
+#include "test_env.h"
 
 #define PREC 320
 
@@ -19,12 +20,6 @@ static bcev_rng rng;
 static uint64_t rnd64(void) { return bcev_rng_next(&rng); }
 static double rnd01(void) { return bcev_rng_unif(&rng); }
 
-static long samples(long dflt)
-{
-    const char *s = getenv("BCE_TEST_SAMPLES");
-    long v = s ? atol(s) : 0;
-    return v > 0 ? v : dflt;
-}
 
 /* |got - exact| where got = (v.hi + v.lo) 2^-scale, in MPFR. */
 static void res_err(const bce_res *r, mpfr_t exact, mpfr_t out)
@@ -110,7 +105,7 @@ static double rand_logit(void)
 
 Test(level1, logits_plain_labels)
 {
-    long n = samples(200000);
+    long n = bce_test_samples(200000);
     bcev_rng_seed(&rng, 1);
     bce_kparams kp = plain_kp();
     stat_t sl = { 0 }, sg = { 0 };
@@ -138,7 +133,7 @@ Test(level1, logits_plain_labels)
 
 Test(level1, logits_soft_label_bound_holds)
 {
-    long n = samples(100000);
+    long n = bce_test_samples(100000);
     bcev_rng_seed(&rng, 2);
     bce_kparams kp = plain_kp();
     stat_t sg = { 0 };
@@ -166,7 +161,7 @@ Test(level1, logits_soft_label_bound_holds)
 
 Test(level1, probs_plain_labels)
 {
-    long n = samples(200000);
+    long n = bce_test_samples(200000);
     bcev_rng_seed(&rng, 3);
     bce_kparams kp = plain_kp();
     stat_t sl = { 0 }, sg = { 0 };

@@ -16,16 +16,11 @@
 #include <string.h>
 #include "x86/avx2/vec_avx2.h"
 #include "bce_verify.h"
+#include "test_env.h"
 
 #define PREC 1200   /* e^-z for |z| <= 600 and its sums exact enough */
 static const double u = 0x1p-53;
 
-static long samples(long dflt)
-{
-    const char *s = getenv("BCE_TEST_SAMPLES");
-    long v = s ? atol(s) : 0;
-    return v > 0 ? v : dflt;
-}
 
 static bcev_rng rng;
 
@@ -55,7 +50,7 @@ Test(lr_plain, budgets_and_same_bits)
 {
     if (!bce_isa_available("avx2")) { cr_skip_test("no AVX2"); }
     bcev_rng_seed(&rng, 4242);
-    const long n = samples(200000);
+    const long n = bce_test_samples(200000);
     double mL = 0, mG = 0, mH = 0, zL = 0, zG = 0, zH = 0;
     long diff = 0;
     mpfr_t s, e, L, G, H, T, t;

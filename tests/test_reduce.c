@@ -13,6 +13,7 @@
 #include <mpfr.h>
 #include "bce.h"
 #include "bce_verify.h"
+#include "test_env.h"
 
 #define PREC 256
 
@@ -32,12 +33,6 @@ static double ulps(double got, mpfr_t exact, int f32)
     return bcev_ulp_error(f32 ? BCEV_F32 : BCEV_F64, got, exact);
 }
 
-static long count(long dflt)
-{
-    const char *s = getenv("BCE_TEST_SAMPLES");
-    long v = s ? atol(s) : 0;
-    return v > 0 ? v : dflt;
-}
 
 static void run_mean(int f32, int weighted, long n)
 {
@@ -99,7 +94,7 @@ static void run_mean(int f32, int weighted, long n)
     free(z); free(y); free(w); free(zf); free(yf); free(wf); free(g); free(gf);
 }
 
-Test(reduce, mean_f64_1e7, .timeout = 900) { run_mean(0, 0, count(10000000)); }
-Test(reduce, mean_f32_1e7, .timeout = 900) { run_mean(1, 0, count(10000000)); }
-Test(reduce, weighted_mean_f64_1e6, .timeout = 900) { run_mean(0, 1, count(10000000) / 10); }
-Test(reduce, weighted_mean_f32_1e6, .timeout = 900) { run_mean(1, 1, count(10000000) / 10); }
+Test(reduce, mean_f64_1e7, .timeout = 900) { run_mean(0, 0, bce_test_samples(10000000)); }
+Test(reduce, mean_f32_1e7, .timeout = 900) { run_mean(1, 0, bce_test_samples(10000000)); }
+Test(reduce, weighted_mean_f64_1e6, .timeout = 900) { run_mean(0, 1, bce_test_samples(10000000) / 10); }
+Test(reduce, weighted_mean_f32_1e6, .timeout = 900) { run_mean(1, 1, bce_test_samples(10000000) / 10); }

@@ -91,6 +91,42 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
 }
 
 /*
+ * The common end of log_1to2 and log_fast (probs_fast_hot_tmpl.h): log of
+ * 2^k (1 + r)/c for r = rh + rl (|r| <= 2^-8) and table index i (c =
+ * bce_log_c[i], -log c = bce_log_tab[i][0] + [1]):
+ * log1p(r) = (rh - rh^2/2 exactly: FMA product, Fast2Sum since |rh| >=
+ * rh^2/2) + [rl - rh rl - q2.lo/2 + rh^3 P(rh)], P Taylor 1/3 .. 1/9, then
+ * k ln2_hi + (-log c).hi (Fast2Sum, exact), + h.hi (TwoSum, exact), + the
+ * low parts.  Budgets: in the callers' comments.
+ */
+static inline EL_DD EL_FN(log_tail)(EL_V rh, EL_V rl, EL_I k, EL_I i)
+{
+    EL_V q2h = rh * rh;
+    EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
+    EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
+    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
+    EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
+    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
+    EL_V kd = EL_I2D(k);
+    EL_V A = kd * bce_ln2[0];                          /* exact */
+    EL_V t0, t1;
+    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
+    EL_V Bh = A + t0;
+    EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
+    EL_DD C = EL_DDFN(two_sum)(Bh, hh);
+    EL_V lo = (Bl + C.lo) + ((hl + small) + EL_FMA(kd, EL_SPLAT(bce_ln2[1]), t1));
+    EL_DD r;
+    r.hi = C.hi;
+    r.lo = lo;
+    return r;
+}
+
+/*
  * log D for D = Dh + Dl + Du, Dh in [1, 2], |Dl| <= 2^-52, |Du| <= 2^-53
  * (D = 1 + e here: Dh + Dl = 1 + eh exactly, Du = el; kept apart so that a
  * tiny e keeps its relative accuracy: then Dh = 1, Dl = eh, Du = el).
@@ -128,29 +164,7 @@ static inline EL_DD EL_FN(log_1to2)(EL_V Dh, EL_V Dl, EL_V Du)
     EL_V rs = EL_FMA(c, ml, pl);
     EL_V rh = rh0 + rs;
     EL_V rl = ((rh0 - rh) + rs) + c * mu;
-    EL_V q2h = rh * rh;
-    EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
-    EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
-    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
-    EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
-    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
-    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
-    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
-    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
-    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
-    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
-    EL_V kd = EL_I2D(k);
-    EL_V A = kd * bce_ln2[0];                          /* exact */
-    EL_V t0, t1;
-    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
-    EL_V Bh = A + t0;
-    EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
-    EL_DD C = EL_DDFN(two_sum)(Bh, hh);
-    EL_V lo = (Bl + C.lo) + ((hl + small) + EL_FMA(kd, EL_SPLAT(bce_ln2[1]), t1));
-    EL_DD r;
-    r.hi = C.hi;
-    r.lo = lo;
-    return r;
+    return EL_FN(log_tail)(rh, rl, k, i);
 }
 
 /*

@@ -48,29 +48,7 @@ static inline EL_DD EL_FN(log_fast)(EL_V xh, EL_V xl)
     EL_V rs = EL_FMA(c, ml, pl);
     EL_V rh = rh0 + rs;
     EL_V rl = (rh0 - rh) + rs;
-    EL_V q2h = rh * rh;
-    EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
-    EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);
-    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
-    EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
-    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
-    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
-    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
-    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
-    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
-    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
-    EL_V kd = EL_I2D(k);
-    EL_V A = kd * bce_ln2[0];                          /* exact */
-    EL_V t0, t1;
-    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
-    EL_V Bh = A + t0;
-    EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
-    EL_DD C = EL_DDFN(two_sum)(Bh, hh);
-    EL_V lo = (Bl + C.lo) + ((hl + small) + EL_FMA(kd, EL_SPLAT(bce_ln2[1]), t1));
-    EL_DD r;
-    r.hi = C.hi;
-    r.lo = lo;
-    return r;
+    return EL_FN(log_tail)(rh, rl, k, i);
 }
 
 /*

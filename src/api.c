@@ -70,7 +70,7 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
  * the loop below, which names the first one.  The check accepts exactly
  * the elements the loop accepts: x not NaN (or NaN with PROPAGATE_NAN),
  * for probabilities 0 <= x <= 1, and 0 <= y <= 1 (false for NaN). */
-#define SCAN_CHUNK 512
+#define SCAN_CHUNK 512   /* 8 KiB of f64 x and y: still in L1 for the rescan */
 
 /* The chunk check: nonzero iff some element of x[0..m), y[0..m) is not
  * accepted (rules above).  The plain loop (the generic code and the tail)

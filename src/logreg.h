@@ -53,7 +53,7 @@ void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
  * and sum_r rh[r] (hi, lo): Sum2 on 4 lanes (row r in lane r mod 4), the
  * lanes folded by bce_lr_fold_lanes; the same order on every ISA.
  */
-#define BCE_LR_PLAIN_ZMAX 600.0
+#define BCE_LR_PLAIN_ZMAX 600.0  /* e^-600 >= 2^-866: lr_plain's e stays normal */
 int bce_lr_rows_fast_scalar(size_t nb, const double *zh, const double *th,
                             const double *y, const double *sw, int want_loss,
                             double *rh, double *lrow, double *sums);

@@ -50,6 +50,7 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
     kp->plain = !kp->has_pw && kp->smooth == 0.0;
     kp->has_gscale = 0;
     kp->gscale = bce_dd_make(1.0, 0.0);
+    kp->gden = kp->gscale;
     kp->wscale_e = 0;
     kp->lscale_e = 0;
     kp->mean_e = 0;
@@ -237,6 +238,7 @@ static bce_status finish_prepare(size_t n, const bce_options *opt,
     }
     if (gden.hi != 1.0 || gden.lo != 0.0) {
         kp->has_gscale = 1;
+        kp->gden = gden;
         kp->gscale = bce_dd_div(bce_dd_make(1.0, 0.0), gden);
     }
     return BCE_OK;

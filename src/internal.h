@@ -61,6 +61,7 @@ typedef struct bce_kparams {
     double half_a;             /* a/2 */
     int has_gscale;            /* gradient multiplied by gscale */
     bce_dd gscale;             /* 1/n or 1/sum(w) (1/(sum(w) 2^wscale_e)) */
+    bce_dd gden;               /* its divisor: n or sum(w) (2^wscale_e)     */
     int wscale_e;              /* E != 0: MEAN / WEIGHTED_MEAN whose sum of
                                   weights is outside [2^-900, 2^900]: the
                                   kernels work with w 2^E (E = -600 or 600)
@@ -228,6 +229,33 @@ static inline int bce_f32_safe(const bce_res *r)
     bce_dd b = bce_two_sum(r->v.hi, r->v.lo + e);
     return bce_dd_to_float(a) == bce_dd_to_float(b);
 }
+
+/* Does every value within err of r round to the same double (so that the
+ * rounding of v is the correct rounding)?  The test of x86/vec_inst.h's
+ * f64_safe: e = err (1 + 2^-50) + |lo| 2^-52 makes RN(lo -+ e) move by at
+ * least err, and RN is monotonic.  A double (lo == 0) is exact. */
+static inline int bce_f64_cr(const bce_res *r)
+{
+    if ((r->err == 0.0 && r->v.lo == 0.0) || r->v.hi - r->v.hi != 0.0) return 1;
+    double e = r->err * (1 + 0x1p-50) + (r->v.lo < 0 ? -r->v.lo : r->v.lo) * 0x1p-52;
+    if (r->scale == 0) return r->v.hi + (r->v.lo - e) == r->v.hi + (r->v.lo + e);
+    bce_dd a = bce_two_sum(r->v.hi, r->v.lo - e), b = bce_two_sum(r->v.hi, r->v.lo + e);
+    return bce_round_scaled(a, r->scale) == bce_round_scaled(b, r->scale);
+}
+
+/* Exact arithmetic of the probability form's gradient (src/exact.c): the
+ * numerator beta p - alpha (1 - p) (beta p alone for a clamped log p) as
+ * num 2^E (num in [1, 2), relative error < 2^-105; 0 when exactly 0), the
+ * sign of w num / (p (1 - p) K) - (b1 + b2)/2, and the correct rounding of
+ * a kernel's final gradient whose error interval holds a boundary.  The
+ * first two return -1 when a product leaves their fixed-point range (not
+ * for accepted options). */
+int bce_probs_num_exact(double p, double y, const bce_kparams *kp, int clamped_p,
+                        bce_dd *num, int *E);
+int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
+                       double w, bce_dd K, double b1, double b2, int *sign);
+double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
+                              const bce_res *r, int f32);
 
 /* Is err small enough that rounding v to double is within 1 ulp? */
 static inline int bce_f64_ok(const bce_res *r)

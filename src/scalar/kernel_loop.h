@@ -12,6 +12,8 @@
  *   GRAD_OK(r)    does the gradient meet the bound / round safely?
  *   LOSS_OK(r)    does the loss round safely?  (1 for f64: always within bound)
  *   ROUND(r)      final rounding to FT
+ *   GRAD_RESOLVE(x, y, w, kp, r)  (optional) the correct rounding of a
+ *                 gradient that the slow path leaves undecided
  *   KERNEL_NAME   (optional) defines the scalar loop kernel of that name
  *
  * Order of work per sample: read x, y, w (so dz may alias z), evaluate,
@@ -54,8 +56,15 @@ static inline void PFX(finish)(size_t i, double xi, double yi, double wi,
             SLOW(xi, yi, kp, 1, &G);
             Gs = G;
             PFX(weigh)(&Gs, wi, has_w, kp, 1);
+#ifdef GRAD_RESOLVE
+            /* still undecided: exact arithmetic decides (probs form) */
+            if (!GRAD_OK(&Gs)) grad[i] = (FT)GRAD_RESOLVE(xi, yi, wi, kp, &Gs);
+            else
+#endif
+            grad[i] = ROUND(&Gs);
+        } else {
+            grad[i] = ROUND(&Gs);
         }
-        grad[i] = ROUND(&Gs);
     }
     if (kp->want_loss) {
         bce_res Ls = L;

@@ -18,10 +18,20 @@
  * unchanged.
  */
 #include <limits.h>
+#include <math.h>
 #include "internal.h"
 #include "accurate/accurate.h"
 
 #define SLOW_REL 0x1p-144
+
+/* floor(log2 |x|) for a finite nonzero x, subnormals included */
+static int bce_exponent(double x)
+{
+    uint64_t u = bce_asuint64(x) & 0x7fffffffffffffffULL;
+    int be = (int)(u >> 52);
+    if (be) return be - 1023;
+    return -1011 - __builtin_clzll(u);          /* 2^-1074 has clz 63 */
+}
 
 static bce_td td0(void) { return bce_td_make(0.0, 0.0, 0.0); }
 
@@ -68,14 +78,45 @@ static void lab_td(double y, const bce_kparams *kp, bce_td *alpha, bce_td *beta,
     *N = bce_td_add(*alpha, *beta);
 }
 
+/* v + sgn eps, eps > 0 infinitesimal, as a double-double whose rounding to
+ * double or float (also after exact scalings: a weight, a power of two) is
+ * that of the exact value: the sign of a term too small to be represented
+ * breaks the ties that v alone would make.
+ *   lo == 0: v is a double; a float midpoint among doubles is such a v,
+ *            so lo = sgn 2^-110 |v| decides it (and no double rounding
+ *            changes: 2^-110 is far below half an ulp);
+ *   |lo| half the gap from hi to its neighbour on lo's side (a double
+ *            tie): lo moves by one of its own ulps (2^-106 |v|) towards
+ *            sgn; the pair is renormalised;
+ *   otherwise v is not a double and no float midpoint (those are
+ *            doubles), and no double tie: unchanged.
+ * The caller adds 2^-105 |v| to its error bound. */
+static bce_dd dd_sticky(bce_dd v, int sgn)
+{
+    if (sgn == 0 || v.hi == 0.0 || v.hi - v.hi != 0.0) return v;
+    const double dir = sgn > 0 ? HUGE_VAL : -HUGE_VAL;
+    if (v.lo == 0.0) {
+        double t = bce_fabs(v.hi) * 0x1p-110;
+        if (t == 0.0) t = 0x1p-1074;
+        return bce_dd_make(v.hi, sgn > 0 ? t : -t);
+    }
+    double n = nextafter(v.hi, v.lo > 0 ? HUGE_VAL : -HUGE_VAL);
+    if (n - v.hi != 2.0 * v.lo) return v;
+    if ((v.lo > 0) == (sgn > 0))          /* beyond the tie: n */
+        return bce_dd_make(n, nextafter(-v.lo, dir));
+    return bce_dd_make(v.hi, nextafter(v.lo, dir));
+}
+
 /* value = X + 2^F B (X unscaled); out possibly scaled so that tiny values
- * round once.  mag = |X| + |2^F B| bound in the same scale as X. */
-static void td_combine(bce_td X, bce_td B, int F, bce_res *r)
+ * round once.  mag = |X| + |2^F B| bound in the same scale as X.  sgn: the
+ * sign of 2^F B when it is dropped as negligible, or when B itself
+ * underflowed (F == INT_MIN): dd_sticky keeps it for the rounding. */
+static void td_combine(bce_td X, bce_td B, int F, int sgn, bce_res *r)
 {
     double ax = bce_fabs(X.h);
     if (F == INT_MIN || B.h == 0.0 || F < -1300) {
-        r->v = td_to_dd(X); r->scale = 0;
-        r->err = SLOW_REL * ax + (ax == 0.0 ? 0.0 : 0x1p-1074);
+        r->v = dd_sticky(td_to_dd(X), sgn); r->scale = 0;
+        r->err = SLOW_REL * ax + (ax == 0.0 ? 0.0 : 0x1p-1074) + ax * 0x1p-105;
         return;
     }
     if (F >= -900) {
@@ -86,8 +127,8 @@ static void td_combine(bce_td X, bce_td B, int F, bce_res *r)
         return;
     }
     if (ax > 0x1p-600) { /* 2^F B < 2^-1298: negligible beside X */
-        r->v = td_to_dd(X); r->scale = 0;
-        r->err = SLOW_REL * ax + 0x1p-1074;
+        r->v = dd_sticky(td_to_dd(X), sgn); r->scale = 0;
+        r->err = SLOW_REL * ax + 0x1p-1074 + ax * 0x1p-105;
         return;
     }
     int S = -F;                                /* in (900, 1300] */
@@ -117,7 +158,7 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
         else bce_td_log1p_scaled(E, &e, &F, &w);
         bce_td X = bce_td_mul_d(C, az);
         bce_td B = bce_td_mul(N, w);
-        td_combine(X, B, F, out);
+        td_combine(X, B, F, +1, out);          /* N log1p(e) > 0 */
         return;
     }
     /* g = N s0 - T (z <= 0), -(N s0 - T) (z > 0), s0 = sigma(-|z|) = 2^E s */
@@ -125,17 +166,15 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
     bce_td s;
     bce_td_sigmoid_neg_abs(az, &E, &s);
     bce_td B = bce_td_mul(N, s);
-    td_combine(bce_td_neg(C), B, E == INT_MIN ? INT_MIN : E, out);
+    td_combine(bce_td_neg(C), B, E == INT_MIN ? INT_MIN : E, +1, out);   /* N s0 > 0 */
     if (pos) out->v = bce_dd_neg(out->v);
 }
 
 void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
                     bce_res *out)
 {
-    /* exact limits in level 1; for p < 2^-800 level 1's form
-     * (N - alpha/p)/(1-p) is already as accurate as the labels allow */
+    /* exact limits in level 1 */
     if (!(p > 0.0 && p < 1.0)) return;
-    if (which == 1 && p < 0x1p-800) return;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
     const int cl_p = clamp && p < BCE_P100;
     bce_td alpha, beta, N;
@@ -159,7 +198,7 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
             bce_td_log1p(-p, &F2, &w);           /* log1p(-p) < 0 */
             B = bce_td_neg(bce_td_mul(beta, w));
         }
-        td_combine(X, B, F2, out);
+        td_combine(X, B, F2, beta.h != 0.0 ? +1 : 0, out);  /* -beta log1p(-p) */
         return;
     }
     /* gradient */
@@ -169,15 +208,33 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
         out->err = SLOW_REL * bce_fabs(g.h);
         return;
     }
-    /* (N p - alpha) / (p (1 - p)) */
-    double ps = p;
-    bce_td al = alpha;
-    bce_td np = bce_td_mul_d(N, ps);
-    bce_td num = bce_td_sub(np, al);
+    /* (beta p - alpha (1 - p)) / (p (1 - p)) with the numerator exact
+     * (src/exact.c) and then rounded to num 2^E (relative error < 2^-105):
+     * no cancellation is left, whatever the option coefficients, and no
+     * frame is lost (the products of a tiny p once underflowed: P y = p
+     * near 2^-600 gave 0 for 2^-601).  The denominator p (1 - p) is formed
+     * in the frame of p 2^k in [1, 2).  A quotient beyond 2^900 (alpha/p
+     * for a tiny p: no cancellation there) stays level 1's. */
+    bce_dd m;
+    int E;
+    if (bce_probs_num_exact(p, y, kp, 0, &m, &E)) return;
+    if (m.hi == 0.0) {
+        out->v = bce_dd_make(0.0, 0.0); out->scale = 0; out->err = 0.0;
+        return;
+    }
+    int k = -bce_exponent(p);                   /* p 2^k in [1, 2) */
+    double ps = p * bce_pow2i(k / 2) * bce_pow2i(k - k / 2);
     bce_td den = bce_td_mul_d(omp, ps);
-    double qest = bce_fabs(num.h) / bce_fabs(den.h);
-    if (!(qest < 0x1p1000) || num.h == 0.0) return; /* overflow / exact zero: level 1 */
-    bce_td g = bce_td_div(num, den);
-    out->v = td_to_dd(g); out->scale = 0;
-    out->err = SLOW_REL * (bce_fabs(np.h) + bce_fabs(al.h)) / bce_fabs(den.h);
+    bce_td g = bce_td_div(bce_td_from_dd(m.hi, m.lo), den);
+    int F = E + k;                              /* g = (num/den_s) 2^F */
+    if (F > 900) return;
+    bce_dd gd = td_to_dd(g);
+    if (F >= -900) {
+        out->v = bce_dd_ldexp(gd, F); out->scale = 0;
+    } else {
+        int S = -F < 1400 ? -F : 1400;          /* (a value below 2^-1398 rounds to 0) */
+        out->v = bce_dd_ldexp(gd, F + S); out->scale = S;
+    }
+    /* num 2^-105, td_mul_d 2^-154.7, td_div and td_to_dd < 2^-148 */
+    out->err = bce_fabs(out->v.hi) * 0x1p-104;
 }

@@ -34,6 +34,12 @@ __attribute__((destructor)) static void bce_fast_stats_print(void)
                 bce_fast_stats[0], bce_fast_stats[1]);
 }
 #endif
+/* The f64 gradient's rounding test on the vectors: the scalar GRAD_OK's
+ * statements (bce_f64_ok unless the form defines its own: the probability
+ * form's is bce_f64_cr, vec_inst.h's f64_safe) */
+#ifndef VGRAD_OK64
+#define VGRAD_OK64(G, e) ((e) * 0x1p55 <= EL_ABS((G).hi))
+#endif
 /* (f64 outputs; the AVX2 f32 kernels take x86/simd_f32_loop.h instead) */
 #if defined(VFAST) && defined(STOREV)
 #define HAVE_VFAST 1
@@ -182,7 +188,7 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                 int ok = 1;
                 if (kp->want_grad)
                     for (int h = 0; h < NG; h++)
-                        ok &= VALL(Gerr[h] * 0x1p55 <= EL_ABS(Gv[h].hi));
+                        ok &= VALL(VGRAD_OK64(Gv[h], Gerr[h]));
                 if (ok) {
                     for (int h = 0; h < NG; h++) {
                         if (kp->want_grad) STOREV(grad + i + VW * h, Gv[h].hi);

@@ -4,6 +4,8 @@
  * 2^-800 <= p < 1, y = 0 or y >= 2^-900 (the scalar common case) */
 #define VUSABLE(kp) ((kp)->plain && !((kp)->flags & BCE_OPT_LOG_CLAMP))
 #define VHOT(x, y) ((x >= 0x1p-800) & (x < 1.0) & ((y == 0.0) | (y >= 0x1p-900)))
+/* the gradient is correctly rounded: bce_f64_cr's test (scale 0 here) */
+#define VGRAD_OK64(G, e) VFN(f64_cr)((G), (e))
 #define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) \
     VEL(probs_normal)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lerr), (Gv), (Gerr))
 #ifdef VDD_FMA

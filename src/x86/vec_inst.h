@@ -52,6 +52,16 @@ static inline VI VFN(ro_ok)(VDD a)
 /* bce_f32_safe lane-wise: do hi + lo - e and hi + lo + e round to the same
  * float (e = err (1 + 2^-40))?  err == 0 is safe.  Lanes failing ro_ok
  * report "unsafe", so the caller falls back to the scalar code. */
+/* bce_f64_cr lane-wise for scale 0 (internal.h): the same statements */
+static inline VI VFN(f64_cr)(VDD v, VD err)
+{
+    VD alo = (VD)((VI)v.lo & 0x7fffffffffffffffLL);
+    VD e = err * (1 + 0x1p-50) + alo * 0x1p-52;
+    VI exact = (err == 0.0) & (v.lo == 0.0);
+    VI nonfinite = (VI)(v.hi - v.hi) != 0;
+    return exact | nonfinite | ((v.hi + (v.lo - e)) == (v.hi + (v.lo + e)));
+}
+
 static inline VI VFN(f32_safe)(VDD v, VD err)
 {
     VD e = err * (1 + 0x1p-40);

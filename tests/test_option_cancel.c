@@ -1,0 +1,242 @@
+/*
+ * test_option_cancel.c -- the defect classes of issue 13, constructed on
+ * purpose (not drawn at random), on every ISA, against MPFR at 2400 bits,
+ * each output asserted CORRECTLY ROUNDED (got == RN(exact)):
+ *   1. the probability form's gradient where an option coefficient makes
+ *      the numerator cancel exactly or nearly: P y' = p (pos_weight P,
+ *      smoothing a, weights w, MEAN), p from 2^-1 down to 2^-1074;
+ *   2. the same gradient at near-midpoints of its rational value:
+ *      p = 1/2 -+ j 2^-54, p = 2^-e (1 -+ j u), y in {0, 1} and soft;
+ *   3. float outputs whose exact value is a binary32 midpoint plus a term
+ *      too small to be represented: z (1 - y), P y |z| or 1 - y on a
+ *      midpoint with |z| so large that e^-|z| underflows every format.
+ * Each family was seen to fail on the code before this change (item 1:
+ * zero gradients for p in 2^-800..2^-537; item 2: -0x1p+1 at p =
+ * 0x1.fffffffffffffp-2; item 3: ties broken to even).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+#include "bce.h"
+#include "bce_verify.h"
+
+#define PREC 2400
+#define MAXN 8
+
+static const char *const isas[] = {"scalar", "sse4.1", "avx2"};
+
+typedef struct tally { long n, bad; } tally;
+
+/* f64 or f32 call of one form; per-sample outputs widened to double */
+static bce_status call(bcev_form f, bcev_type t, size_t n, const double *x, const double *y,
+                       const double *w, const bce_options *o, double *L, double *G)
+{
+    if (t == BCEV_F64)
+        return f == BCEV_LOGITS ? bce_logits_f64(n, x, y, w, o, L, G)
+                                : bce_probs_f64(n, x, y, w, o, L, G);
+    float fx[MAXN], fy[MAXN], fw[MAXN], fl[MAXN], fg[MAXN];
+    for (size_t i = 0; i < n; i++) {
+        fx[i] = (float)x[i];
+        fy[i] = (float)y[i];
+        fw[i] = w ? (float)w[i] : 1.0f;
+    }
+    bce_status s = f == BCEV_LOGITS ? bce_logits_f32(n, fx, fy, w ? fw : NULL, o, fl, fg)
+                                    : bce_probs_f32(n, fx, fy, w ? fw : NULL, o, fl, fg);
+    for (size_t i = 0; i < n; i++) {
+        G[i] = fg[i];
+        if (o->reduction == BCE_REDUCTION_NONE || i == 0) L[i] = fl[i];
+    }
+    return s;
+}
+
+/* One sample (x, y, w) placed at index 1 of a 3-sample call (neighbours
+ * (x, y) too, so that a MEAN divides by 3) on every ISA; the gradient, and
+ * the loss when want_loss, must be the correct rounding of the exact value. */
+static void check(tally *T, bcev_form f, bcev_type t, double x, double y, double w,
+                  const bce_options *o, int want_loss)
+{
+    double X[3] = {x, x, x}, Y[3] = {y, y, y}, W[3] = {w, w, w};
+    const double *Wp = w == 1.0 ? NULL : W;
+    double den = o->reduction == BCE_REDUCTION_MEAN ? 3.0
+               : o->reduction == BCE_REDUCTION_WEIGHTED_MEAN ? 3.0 * w : 1.0;
+    mpfr_t el, eg;
+    mpfr_inits2(PREC, el, eg, (mpfr_ptr)0);
+    bcev_sample s = {x, y, w};
+    bcev_exact(f, &s, o, den, PREC, el, eg);
+    double wl = bcev_round_to(t, el), wg = bcev_round_to(t, eg);
+    mpfr_clears(el, eg, (mpfr_ptr)0);
+    for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
+        if (bce_set_isa(isas[k]) != BCE_OK) continue;
+        double L[3] = {0}, G[3] = {0};
+        cr_assert_eq(call(f, t, 3, X, Y, Wp, o, L, G), BCE_OK);
+        T->n++;
+        int ok = memcmp(&G[1], &wg, sizeof wg) == 0 || (G[1] == wg && wg != 0.0);
+        if (want_loss && o->reduction == BCE_REDUCTION_NONE)
+            ok &= memcmp(&L[1], &wl, sizeof wl) == 0 || (L[1] == wl && wl != 0.0);
+        if (!ok && T->bad++ < 12)
+            cr_log_error("%s %s %s: x=%a y=%a w=%a P=%a a=%a red=%d: grad %a want %a, "
+                         "loss %a want %a", isas[k], f == BCEV_LOGITS ? "logits" : "probs",
+                         t == BCEV_F64 ? "f64" : "f32", x, y, w,
+                         (o->flags & BCE_OPT_POS_WEIGHT) ? o->pos_weight : 1.0,
+                         o->label_smoothing, (int)o->reduction, G[1], wg, L[1], wl);
+    }
+    bce_set_isa("auto");
+}
+
+static void opts(bce_options *o, double P, double a, bce_reduction r)
+{
+    memset(o, 0, sizeof *o);
+    o->reduction = r;
+    if (P != 1.0) { o->flags |= BCE_OPT_POS_WEIGHT; o->pos_weight = P; }
+    o->label_smoothing = a;
+}
+
+/* 1. P y = p exactly (and one ulp of y either side), p = m 2^-k */
+Test(option_cancel, probs_pos_weight_exact_cancellation)
+{
+    static const double Ps[] = {2.0, 0.5, 0x1p32, 0x1p-32, 0x1p64, 0x1p-64, 3.0, 0.75};
+    static const double ms[] = {1.0, 1.5, 1.0 + 0x1p-52, 1.9999999999999998};
+    tally T = {0, 0};
+    for (size_t ip = 0; ip < sizeof Ps / sizeof *Ps; ip++)
+        for (int k = 1; k <= 1074; k += (k < 500 || k > 820) ? 7 : 1)
+            for (size_t im = 0; im < sizeof ms / sizeof *ms; im++) {
+                double p = ldexp(ms[im], -k);
+                if (!(p > 0.0 && p < 1.0)) continue;
+                double y = p / Ps[ip];
+                if (!(y <= 1.0) || y * Ps[ip] != p) continue;   /* exact only */
+                bce_options o;
+                opts(&o, Ps[ip], 0.0, BCE_REDUCTION_NONE);
+                check(&T, BCEV_PROBS, BCEV_F64, p, y, 1.0, &o, 0);
+                if (k % 5 == 0) {
+                    check(&T, BCEV_PROBS, BCEV_F64, p, nextafter(y, 0.0), 1.0, &o, 0);
+                    check(&T, BCEV_PROBS, BCEV_F64, p, nextafter(y, 1.0), 1.0, &o, 0);
+                }
+            }
+    cr_log_info("probs f64 P y = p: %ld outputs, %ld not correctly rounded", T.n, T.bad);
+    cr_assert_eq(T.bad, 0);
+}
+
+/* 1 (weights, MEAN, smoothing, clamp): the same points with the other
+ * option coefficients */
+Test(option_cancel, probs_cancellation_weights_mean_smoothing)
+{
+    static const double ws[] = {0x1p-64, 3.0, 0x1p64};
+    static const bce_reduction rs[] = {BCE_REDUCTION_NONE, BCE_REDUCTION_MEAN,
+                                       BCE_REDUCTION_WEIGHTED_MEAN};
+    tally T = {0, 0};
+    for (int k = 2; k <= 1074; k += (k < 500 || k > 820) ? 13 : 3) {
+        double p = ldexp(1.5, -k);
+        if (!(p < 1.0)) continue;
+        for (size_t iw = 0; iw < 3; iw++)
+            for (size_t ir = 0; ir < 3; ir++) {
+                bce_options o;
+                opts(&o, 2.0, 0.0, rs[ir]);
+                check(&T, BCEV_PROBS, BCEV_F64, p, p / 2.0, ws[iw], &o, 0);
+                o.flags |= BCE_OPT_LOG_CLAMP;
+                check(&T, BCEV_PROBS, BCEV_F64, p, p / 2.0, ws[iw], &o, 0);
+            }
+        /* smoothing: y' = y (1 - a) + a/2 = p/P for a = 2^-64 when p/P >= a/2 */
+        static const double as[] = {0x1p-64, 0x1p-8, 0.5};
+        for (size_t ia = 0; ia < 3; ia++) {
+            double a = as[ia], yp = p / 2.0;
+            if (yp < a / 2) continue;
+            double y = (yp - a / 2) / (1 - a);
+            bce_options o;
+            opts(&o, 2.0, a, BCE_REDUCTION_NONE);
+            check(&T, BCEV_PROBS, BCEV_F64, p, y, 1.0, &o, 0);
+            opts(&o, 1.0, a, BCE_REDUCTION_MEAN);
+            check(&T, BCEV_PROBS, BCEV_F64, p, y, 3.0, &o, 0);
+        }
+    }
+    cr_log_info("probs f64 cancellations with w, MEAN, a, clamp: %ld outputs, %ld not correctly rounded",
+                T.n, T.bad);
+    cr_assert_eq(T.bad, 0);
+}
+
+/* 2. near-midpoints of (p - y)/(p (1 - p)) */
+Test(option_cancel, probs_gradient_near_midpoints)
+{
+    tally T = {0, 0};
+    bce_options o;
+    for (int typ = 0; typ < 2; typ++) {
+        bcev_type t = typ ? BCEV_F32 : BCEV_F64;
+        const double u = typ ? 0x1p-24 : 0x1p-53;
+        for (int j = 1; j <= 48; j++) {
+            const double ps[] = {0.5 - j * u / 2, 0.5 + j * u, 0.25 - j * u / 4,
+                                 0x1p-20 * (1 - j * u), 1 - j * u / 2, 0.75 + j * u};
+            const double ys[] = {0.0, 1.0, 0.5, 0.25, 0x1p-30, 1 - u / 2};
+            for (size_t a = 0; a < sizeof ps / sizeof *ps; a++)
+                for (size_t b = 0; b < sizeof ys / sizeof *ys; b++) {
+                    double p = typ ? (double)(float)ps[a] : ps[a];
+                    double y = typ ? (double)(float)ys[b] : ys[b];
+                    opts(&o, 1.0, 0.0, BCE_REDUCTION_NONE);
+                    check(&T, BCEV_PROBS, t, p, y, 1.0, &o, 1);
+                    opts(&o, 3.0, 0.0, BCE_REDUCTION_MEAN);
+                    check(&T, BCEV_PROBS, t, p, y, 1.0, &o, 0);
+                }
+        }
+    }
+    cr_log_info("probs near-midpoints: %ld outputs, %ld not correctly rounded", T.n, T.bad);
+    cr_assert_eq(T.bad, 0);
+}
+
+/* 3. float outputs on a binary32 midpoint plus an unrepresentable term */
+static int is_f32_midpoint(double v)
+{
+    float f = (float)v;
+    if ((double)f == v || !isfinite(f)) return 0;
+    float g = nextafterf(f, v > f ? INFINITY : -INFINITY);
+    return ((double)f + (double)g) / 2 == v;
+}
+
+Test(option_cancel, f32_soft_label_midpoints)
+{
+    tally T = {0, 0};
+    uint64_t s = 0x6d69647074733332u;
+    long found_l = 0, found_g = 0;
+    for (long it = 0; it < 4000000 && (found_l < 300 || found_g < 300); it++) {
+        s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+        /* z with few bits, |z| in [104, 2^40): e^-|z| < 2^-150 */
+        int ez = 7 + (int)(s % 33);
+        double z = ldexp((double)(1 + ((s >> 8) & 0x3f)), ez - 6);
+        if (z < 104.0) continue;
+        if ((s >> 20) & 1) z = -z;
+        int ey = 1 + (int)((s >> 24) % 40);
+        double y = ldexp((double)(1 + ((s >> 32) & 0x1ff)), -ey - 9);
+        if (!(y < 1.0) || (double)(float)y != y) continue;
+        double P = ((s >> 44) & 3) == 0 ? 3.0 : ((s >> 44) & 3) == 1 ? 0.5 : 1.0;
+        double C = z > 0 ? 1.0 - y : P * y;          /* exact in double */
+        double Lx = C * fabs(z);
+        double gx = z > 0 ? 1.0 - y : -P * y;
+        bce_options o;
+        opts(&o, P, 0.0, BCE_REDUCTION_NONE);
+        if (is_f32_midpoint(Lx) && found_l < 300) {
+            found_l++;
+            check(&T, BCEV_LOGITS, BCEV_F32, z, y, 1.0, &o, 1);
+            check(&T, BCEV_LOGITS, BCEV_F32, z, y, 2.0, &o, 1);      /* exact weight */
+        }
+        if (is_f32_midpoint(gx) && found_g < 300) {
+            found_g++;
+            check(&T, BCEV_LOGITS, BCEV_F32, z, y, 1.0, &o, 1);
+            check(&T, BCEV_LOGITS, BCEV_F32, z, y, 0.25, &o, 1);
+        }
+    }
+    cr_log_info("f32 midpoints: %ld loss and %ld gradient points, %ld outputs, %ld not correctly rounded",
+                found_l, found_g, T.n, T.bad);
+    cr_assert(found_l >= 100 && found_g >= 100, "too few midpoints constructed");
+    cr_assert_eq(T.bad, 0);
+}
+
+/* The reported instances, by name (issue 13 items 1-3) */
+Test(option_cancel, reported_instances)
+{
+    tally T = {0, 0};
+    bce_options o;
+    opts(&o, 2.0, 0.0, BCE_REDUCTION_NONE);
+    check(&T, BCEV_PROBS, BCEV_F64, 0x1p-600, 0x1p-601, 1.0, &o, 1);
+    opts(&o, 1.0, 0.0, BCE_REDUCTION_NONE);
+    check(&T, BCEV_PROBS, BCEV_F64, 0x1.fffffffffffffp-2, 1.0, 1.0, &o, 1);
+    check(&T, BCEV_LOGITS, BCEV_F32, 0x1.e34p+9, 0x1.4d8p-5, 1.0, &o, 1);
+    check(&T, BCEV_LOGITS, BCEV_F32, 0x1.3cp+88, 0x1.62p-18, 1.0, &o, 1);
+    cr_assert_eq(T.bad, 0);
+}

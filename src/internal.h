@@ -7,6 +7,7 @@
 #define BCE_INTERNAL_H
 
 #include "bce.h"
+#include <math.h>
 #include "dd.h"
 
 /*
@@ -199,6 +200,35 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
     }
     r->err = r->err * af * (1 + 0x1p-50)
            + (r->v.hi < 0 ? -r->v.hi : r->v.hi) * 0x1p-103;
+}
+
+/* v + sgn eps, eps > 0 infinitesimal, as a double-double whose rounding to
+ * double or float (also after exact scalings: a weight, a power of two) is
+ * that of the exact value: the sign of a term too small to be represented
+ * breaks the ties that v alone would make.
+ *   lo == 0: v is a double; a float midpoint among doubles is such a v,
+ *            so lo = sgn 2^-110 |v| decides it (and no double rounding
+ *            changes: 2^-110 is far below half an ulp);
+ *   |lo| half the gap from hi to its neighbour on lo's side (a double
+ *            tie): lo moves by one of its own ulps (2^-106 |v|) towards
+ *            sgn; the pair is renormalised;
+ *   otherwise v is not a double and no float midpoint (those are
+ *            doubles), and no double tie: unchanged.
+ * The caller adds 2^-105 |v| to its error bound. */
+static inline bce_dd bce_dd_sticky(bce_dd v, int sgn)
+{
+    if (sgn == 0 || v.hi == 0.0 || v.hi - v.hi != 0.0) return v;
+    const double dir = sgn > 0 ? HUGE_VAL : -HUGE_VAL;
+    if (v.lo == 0.0) {
+        double t = bce_fabs(v.hi) * 0x1p-110;
+        if (t == 0.0) t = 0x1p-1074;
+        return bce_dd_make(v.hi, sgn > 0 ? t : -t);
+    }
+    double n = nextafter(v.hi, v.lo > 0 ? HUGE_VAL : -HUGE_VAL);
+    if (n - v.hi != 2.0 * v.lo) return v;
+    if ((v.lo > 0) == (sgn > 0))          /* beyond the tie: n */
+        return bce_dd_make(n, nextafter(-v.lo, dir));
+    return bce_dd_make(v.hi, nextafter(v.lo, dir));
 }
 
 /* Rounding of v * 2^-S to double with one rounding (RN-even), also when the

@@ -9,7 +9,8 @@
  *      p = 1/2 -+ j 2^-54, p = 2^-e (1 -+ j u), y in {0, 1} and soft;
  *   3. float outputs whose exact value is a binary32 midpoint plus a term
  *      too small to be represented: z (1 - y), P y |z| or 1 - y on a
- *      midpoint with |z| so large that e^-|z| underflows every format.
+ *      midpoint with |z| so large that e^-|z| underflows every format;
+ *      the same for double outputs (C |z| a double midpoint, |z| >= 768).
  * Each family was seen to fail on the code before this change (item 1:
  * zero gradients for p in 2^-800..2^-537; item 2: -0x1p+1 at p =
  * 0x1.fffffffffffffp-2; item 3: ties broken to even).
@@ -224,6 +225,28 @@ Test(option_cancel, f32_soft_label_midpoints)
     cr_log_info("f32 midpoints: %ld loss and %ld gradient points, %ld outputs, %ld not correctly rounded",
                 found_l, found_g, T.n, T.bad);
     cr_assert(found_l >= 100 && found_g >= 100, "too few midpoints constructed");
+    cr_assert_eq(T.bad, 0);
+}
+
+/* 3 (f64): C |z| on a double midpoint, e^-|z| below every format:
+ * z = +-3 2^k (k >= 8), y = 1/2 - j 2^-53 (1 - y and y exact, C |z| needs
+ * 54 bits) */
+Test(option_cancel, f64_deep_tail_midpoints)
+{
+    tally T = {0, 0};
+    static const double zs[] = {768.0, 1536.0, 0x1.8p+20, 0x1.8p+60};
+    static const double Ps[] = {1.0, 2.0, 0x1p-64};
+    for (size_t iz = 0; iz < 4; iz++)
+        for (int sg = 0; sg < 2; sg++)
+            for (size_t ip = 0; ip < 3; ip++)
+                for (int j = 1; j <= 200; j++) {
+                    double z = sg ? -zs[iz] : zs[iz], y = 0.5 - j * 0x1p-53;
+                    bce_options o;
+                    opts(&o, Ps[ip], 0.0, BCE_REDUCTION_NONE);
+                    check(&T, BCEV_LOGITS, BCEV_F64, z, y, 1.0, &o, 1);
+                    if (j % 10 == 0) check(&T, BCEV_LOGITS, BCEV_F64, z, y, 4.0, &o, 1);
+                }
+    cr_log_info("f64 deep-tail midpoints: %ld outputs, %ld not correctly rounded", T.n, T.bad);
     cr_assert_eq(T.bad, 0);
 }
 

@@ -73,6 +73,9 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
         /* (a tiny C with |t| > 2^900: C t >= 2^-174, normal) */
         bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
         if (X.hi == 0.0) X = bce_dd_make(sgn > 0 ? 0.0 : -0.0, 0.0);
+        /* the dropped sgn 2^E B > 0 decides a tie of X (a soft label whose
+         * C t is a double midpoint: z = 768, y = 0.5 - 2^-52) */
+        X = bce_dd_sticky(X, sgn);
         r->v = X; r->scale = 0; r->err = bce_fabs(X.hi) * (labrel + 0x1p-103);
         return;
     }
@@ -91,6 +94,8 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
     bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
     double b = B.hi * bce_pow2i(E / 2) * bce_pow2i(E - E / 2);
     r->v = bce_dd_add_d(X, sgn > 0 ? b : -b);
+    if (r->v.hi == X.hi && r->v.lo == X.lo)   /* b below lo's ulp (or 0): its sign */
+        r->v = bce_dd_sticky(X, sgn);
     r->scale = 0;
     r->err = bce_fabs(X.hi) * (labrel + 0x1p-103) + bce_fabs(b) * (errB + 0x1p-100)
            + 0x1p-1074;

@@ -78,35 +78,6 @@ static void lab_td(double y, const bce_kparams *kp, bce_td *alpha, bce_td *beta,
     *N = bce_td_add(*alpha, *beta);
 }
 
-/* v + sgn eps, eps > 0 infinitesimal, as a double-double whose rounding to
- * double or float (also after exact scalings: a weight, a power of two) is
- * that of the exact value: the sign of a term too small to be represented
- * breaks the ties that v alone would make.
- *   lo == 0: v is a double; a float midpoint among doubles is such a v,
- *            so lo = sgn 2^-110 |v| decides it (and no double rounding
- *            changes: 2^-110 is far below half an ulp);
- *   |lo| half the gap from hi to its neighbour on lo's side (a double
- *            tie): lo moves by one of its own ulps (2^-106 |v|) towards
- *            sgn; the pair is renormalised;
- *   otherwise v is not a double and no float midpoint (those are
- *            doubles), and no double tie: unchanged.
- * The caller adds 2^-105 |v| to its error bound. */
-static bce_dd dd_sticky(bce_dd v, int sgn)
-{
-    if (sgn == 0 || v.hi == 0.0 || v.hi - v.hi != 0.0) return v;
-    const double dir = sgn > 0 ? HUGE_VAL : -HUGE_VAL;
-    if (v.lo == 0.0) {
-        double t = bce_fabs(v.hi) * 0x1p-110;
-        if (t == 0.0) t = 0x1p-1074;
-        return bce_dd_make(v.hi, sgn > 0 ? t : -t);
-    }
-    double n = nextafter(v.hi, v.lo > 0 ? HUGE_VAL : -HUGE_VAL);
-    if (n - v.hi != 2.0 * v.lo) return v;
-    if ((v.lo > 0) == (sgn > 0))          /* beyond the tie: n */
-        return bce_dd_make(n, nextafter(-v.lo, dir));
-    return bce_dd_make(v.hi, nextafter(v.lo, dir));
-}
-
 /* value = X + 2^F B (X unscaled); out possibly scaled so that tiny values
  * round once.  mag = |X| + |2^F B| bound in the same scale as X.  sgn: the
  * sign of 2^F B when it is dropped as negligible, or when B itself
@@ -115,7 +86,7 @@ static void td_combine(bce_td X, bce_td B, int F, int sgn, bce_res *r)
 {
     double ax = bce_fabs(X.h);
     if (F == INT_MIN || B.h == 0.0 || F < -1300) {
-        r->v = dd_sticky(td_to_dd(X), sgn); r->scale = 0;
+        r->v = bce_dd_sticky(td_to_dd(X), sgn); r->scale = 0;
         r->err = SLOW_REL * ax + (ax == 0.0 ? 0.0 : 0x1p-1074) + ax * 0x1p-105;
         return;
     }
@@ -127,7 +98,7 @@ static void td_combine(bce_td X, bce_td B, int F, int sgn, bce_res *r)
         return;
     }
     if (ax > 0x1p-600) { /* 2^F B < 2^-1298: negligible beside X */
-        r->v = dd_sticky(td_to_dd(X), sgn); r->scale = 0;
+        r->v = bce_dd_sticky(td_to_dd(X), sgn); r->scale = 0;
         r->err = SLOW_REL * ax + 0x1p-1074 + ax * 0x1p-105;
         return;
     }

@@ -277,17 +277,72 @@ int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
     return 0;
 }
 
-/* The correct rounding (to double, or to float when f32) of the probs
- * form's final gradient value c g (c = w / K, the weight over the
+/* The logits form's gradient at |z| < 2^-900: sigma(z) = 1/2 + z/4 - z^3/48
+ * + ..., so g = N sigma(z) - alpha = (2 (beta - alpha) + N z)/4 - N z^3/48
+ * + ...; the polynomial part is exact here, the rest (below 2^-2700 N)
+ * has the sign of -z. */
+static int tinyz_poly(double z, double y, const bce_kparams *kp, xpoly *num)
+{
+    xpoly al, be, omp, t, zz, Np;
+    if (label_polys(0.5, y, kp, &al, &be, &omp)) return -1;
+    if (poly_add(&t, &be, &al, -1) || poly_add(&t, &t, &t, 1)) return -1;   /* 2 (beta - alpha) */
+    if (poly_add(&Np, &al, &be, 1)) return -1;
+    poly_d(&zz, z);
+    if (poly_mul(&Np, &Np, &zz)) return -1;
+    return poly_add(num, &t, &Np, 1);
+}
+
+int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd *num, int *E)
+{
+    xpoly n;
+    if (tinyz_poly(z, y, kp, &n)) return -1;
+    static const xacc zero;
+    xacc P = zero, N = zero, D = zero;
+    poly_eval(&n, &P, &N);
+    if (P.bad || N.bad) return -1;
+    int s = acc_cmp_sub(&P, &N, &D);
+    if (s == 0) { *num = bce_dd_make(0.0, 0.0); *E = 0; return 0; }
+    bce_dd r = acc_to_dd(&D, E);
+    *num = s > 0 ? r : bce_dd_neg(r);
+    return 0;
+}
+
+/* sign of w g / K - (b1 + b2)/2 at |z| < 2^-900: of w num - 2 K (b1 + b2),
+ * else of -z (the cubic term) */
+static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd K,
+                     double b1, double b2, int *sign)
+{
+    xpoly n, lhs, b, t, kk, f;
+    if (tinyz_poly(z, y, kp, &n)) return -1;
+    poly_d(&f, w);
+    if (poly_mul(&lhs, &n, &f)) return -1;
+    poly_d(&b, 2.0 * b1);
+    poly_d(&t, 2.0 * b2);
+    if (t.n) b.m[b.n++] = t.m[0];
+    poly_dd(&kk, K);
+    if (poly_mul(&t, &b, &kk) || poly_add(&lhs, &lhs, &t, -1)) return -1;
+    static const xacc zero;
+    xacc P = zero, N = zero;
+    poly_eval(&lhs, &P, &N);
+    if (P.bad || N.bad) return -1;
+    *sign = acc_cmp_sub(&P, &N, NULL);
+    if (*sign == 0) *sign = z > 0 ? -1 : z < 0 ? 1 : 0;
+    return 0;
+}
+
+/* The correct rounding (to double, or to float when f32) of a final
+ * gradient value c g, rational in the inputs (the probs form; the logits
+ * form at |z| < 2^-900, else the rounding of r is returned) (c = w / K, the weight over the
  * reduction's divisor; kernel_loop.h's PFX(weigh)), from its approximation
  * r (v 2^-scale, within r->err) whose interval holds a rounding boundary:
  * R = the rounding of r, R2 its neighbour on r's side, and the exact sign
  * of c g - (R + R2)/2 picks one (a tie: the even one). */
-double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
-                              const bce_res *r, int f32)
+static double grad_resolve(int logits, double p, double y, double w, const bce_kparams *kp,
+                           const bce_res *r, int f32)
 {
     double R = f32 ? (double)bce_res_f32(r) : bce_res_f64(r);
-    if (R - R != 0.0 || !(p > 0.0 && p < 1.0) || r->v.hi - r->v.hi != 0.0) return R;
+    if (R - R != 0.0 || r->v.hi - r->v.hi != 0.0) return R;
+    if (logits ? !(bce_fabs(p) < 0x1p-900) : !(p > 0.0 && p < 1.0)) return R;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
     /* r's side of R: sign of v - R 2^scale (exact: R is a rounding of v) */
     bce_dd Rs = bce_dd_ldexp(bce_dd_make(R, 0.0), r->scale);
@@ -306,7 +361,8 @@ double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *k
         if (!kp->mean_e && kp->wscale_e) wf = w * bce_pow2i(kp->wscale_e);
     }
     int s;
-    if (bce_probs_grad_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
+    if (logits ? tinyz_cmp(p, y, kp, wf, K, R, R2, &s)
+               : bce_probs_grad_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
         return R;
     double lo = R < R2 ? R : R2, hi = R < R2 ? R2 : R;
     if (s > 0) return hi;
@@ -319,4 +375,16 @@ double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *k
         return (u & 1) ? R2 : R;
     }
     return (bce_asuint64(R) & 1) ? R2 : R;
+}
+
+double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
+                              const bce_res *r, int f32)
+{
+    return grad_resolve(0, p, y, w, kp, r, f32);
+}
+
+double bce_logits_grad_resolve(double z, double y, double w, const bce_kparams *kp,
+                               const bce_res *r, int f32)
+{
+    return grad_resolve(1, z, y, w, kp, r, f32);
 }

@@ -38,6 +38,10 @@ typedef struct bce_res {
     bce_dd v;
     int scale;
     double err;
+    int sticky;    /* sign of a term v leaves out because it is below any
+                      rounding (a dropped e^-|z|), or 0: it breaks a tie of
+                      v at the final rounding (bce_dd_sticky), and survives
+                      the exact scalings by weights and 1/n */
 } bce_res;
 
 /* Relative error bounds of the level-1 (fast path) results, used by the
@@ -214,7 +218,10 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
  *            sgn; the pair is renormalised;
  *   otherwise v is not a double and no float midpoint (those are
  *            doubles), and no double tie: unchanged.
- * The caller adds 2^-105 |v| to its error bound. */
+ * Applied by the final roundings (bce_res_f64, bce_res_f32) to a result
+ * whose r->sticky is set, after every scaling, so that the pair's made-up
+ * low part never enters other arithmetic (the fused regression derives
+ * sigma from G: a perturbed G once cost it 2^-50 relative). */
 static inline bce_dd bce_dd_sticky(bce_dd v, int sgn)
 {
     if (sgn == 0 || v.hi == 0.0 || v.hi - v.hi != 0.0) return v;
@@ -237,14 +244,15 @@ double bce_round_scaled(bce_dd v, int S);
 
 static inline double bce_res_f64(const bce_res *r)
 {
-    return r->scale == 0 ? r->v.hi : bce_round_scaled(r->v, r->scale);
+    bce_dd v = r->sticky ? bce_dd_sticky(r->v, r->sticky) : r->v;
+    return r->scale == 0 ? v.hi : bce_round_scaled(v, r->scale);
 }
 
 static inline float bce_res_f32(const bce_res *r)
 {
     if (r->scale != 0) /* |value| < 2^-900: float rounding of the double is exact enough */
         return (float)bce_round_scaled(r->v, r->scale);
-    return bce_dd_to_float(r->v);
+    return bce_dd_to_float(r->sticky ? bce_dd_sticky(r->v, r->sticky) : r->v);
 }
 
 /* Does every value within err of r round to the same float? */
@@ -286,6 +294,13 @@ int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
                        double w, bce_dd K, double b1, double b2, int *sign);
 double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
                               const bce_res *r, int f32);
+/* The same for the logits form at |z| < 2^-900, where its gradient is
+ * (2 (beta - alpha) + N z)/4 - N z^3/48 + ...: the numerator exactly, as
+ * num 2^E (relative error < 2^-105), and the correct rounding (other z:
+ * the rounding of r). */
+int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd *num, int *E);
+double bce_logits_grad_resolve(double z, double y, double w, const bce_kparams *kp,
+                               const bce_res *r, int f32);
 
 /* Is err small enough that rounding v to double is within 1 ulp? */
 static inline int bce_f64_ok(const bce_res *r)

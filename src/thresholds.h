@@ -31,6 +31,7 @@
     X(Z_SIMD_HOT_MIN, 0x1p-900, Z, "src/x86/simd_logits_form.h", "((EL_ABS(x) >= 0x1p-900)") \
     X(Z_TINY, 0x1p-900, Z, "src/scalar/logits_core.c", "if (az < 0x1p-900)") \
     X(Z_SLOW_MIN, 0x1p-900, Z, "src/scalar/slow.c", "az < 0x1p-900) return;") \
+    X(Z_SLOW_TINY_GRAD, 0x1p-900, Z, "src/scalar/slow.c", "if (which == 1 && az < 0x1p-900) {") \
     X(Z_SLOW_MAX, 0x1p900, Z, "src/scalar/slow.c", "az > 0x1p900 ||") \
     X(Z_MUL_BIG, 0x1p900, Z, "src/scalar/logits_core.c", "if (bce_fabs(t) <= 0x1p900)") \
     /* e^-|z| = 2^E m: deep tail when E < -900, i.e. |z| > 900 ln 2 */ \
@@ -58,7 +59,6 @@
     X(P_HOT_MIN, 0x1p-800, P, "src/scalar/probs_core.c", "p >= 0x1p-800 && p < 1.0") \
     X(P_SIMD_HOT_MIN, 0x1p-800, P, "src/x86/simd_probs_form.h", "(x >= 0x1p-800) & (x < 1.0)") \
     X(P_TINY_GRAD, 0x1p-800, P, "src/scalar/probs_core.c", "if (p < 0x1p-800) {") \
-    X(P_SLOW_TINY_GRAD, 0x1p-800, P, "src/scalar/slow.c", "if (which == 1 && p < 0x1p-800) return;") \
     X(P_SCALED, 0x1p-900, P, "src/scalar/probs_core.c", "|| p < 0x1p-900) ? 600 : 0;") \
     X(P_LN_TINY, 0x1p-1000, P, "src/scalar/elem_tmpl.h", "if (xh < 0x1p-1000) {") \
     X(P_CLAMP, 0x1.a8c1f14e2af5dp-145, P, "src/internal.h", "#define BCE_P100 0x1.a8c1f14e2af5dp-145") \
@@ -79,7 +79,7 @@
     X(M_SCALE_V_BIG, 0x1p600, M, "src/internal.h", "(r->v.hi > 0x1p600 || r->v.hi < -0x1p600)") \
     X(M_DIV_BIG, 0x1p900, M, "src/dd.h", "if (q > 0x1p900 || q < -0x1p900) {") \
     X(M_SLOW_X_TINY, 0x1p-600, M, "src/scalar/slow.c", "if (ax > 0x1p-600) {") \
-    X(M_SLOW_Q_BIG, 0x1p1000, M, "src/scalar/slow.c", "if (!(qest < 0x1p1000)") \
+    X(M_SLOW_G_BIG, 0x1p900, M, "src/scalar/slow.c", "if (ldexp(bce_fabs(gd.hi), F) > 0x1p900) return;") \
     X(M_TINY_P_BIG, 0x1p1000, M, "src/scalar/probs_core.c", "/ pp > 0x1p1000;") \
     X(M_ROUND_NORMAL, 0x1p-1022, M, "src/round.c", ">= 0x1p-1022)") \
     X(M_SCALE_TINY_FACTOR, 0x1p300, M, "src/internal.h", "} else if (af < 0x1p300 && af > 0.0") \

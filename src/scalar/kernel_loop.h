@@ -47,7 +47,7 @@ static inline void PFX(finish)(size_t i, double xi, double yi, double wi,
 {
     if (wi == 0.0) { /* zero weight: the sample contributes exactly 0 */
         L.v = G.v = bce_dd_make(0.0, 0.0);
-        L.scale = G.scale = 0; L.err = G.err = 0.0;
+        L.scale = G.scale = 0; L.err = G.err = 0.0; L.sticky = G.sticky = 0;
     }
     if (kp->want_grad) {
         bce_res Gs = G;

@@ -73,10 +73,11 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
         /* (a tiny C with |t| > 2^900: C t >= 2^-174, normal) */
         bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
         if (X.hi == 0.0) X = bce_dd_make(sgn > 0 ? 0.0 : -0.0, 0.0);
-        /* the dropped sgn 2^E B > 0 decides a tie of X (a soft label whose
-         * C t is a double midpoint: z = 768, y = 0.5 - 2^-52) */
-        X = bce_dd_sticky(X, sgn);
         r->v = X; r->scale = 0; r->err = bce_fabs(X.hi) * (labrel + 0x1p-103);
+        /* the dropped sgn 2^E B > 0 decides a tie of X at the rounding (a
+         * soft label whose C t is a double midpoint: z = 768, y = 0.5 -
+         * 2^-53 j) */
+        r->sticky = sgn;
         return;
     }
     if (xmag < tiny_x) {
@@ -95,7 +96,7 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
     double b = B.hi * bce_pow2i(E / 2) * bce_pow2i(E - E / 2);
     r->v = bce_dd_add_d(X, sgn > 0 ? b : -b);
     if (r->v.hi == X.hi && r->v.lo == X.lo)   /* b below lo's ulp (or 0): its sign */
-        r->v = bce_dd_sticky(X, sgn);
+        r->sticky = sgn;
     r->scale = 0;
     r->err = bce_fabs(X.hi) * (labrel + 0x1p-103) + bce_fabs(b) * (errB + 0x1p-100)
            + 0x1p-1074;
@@ -126,6 +127,8 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
     const double az = bce_fabs(z);
     const bce_dd C = pos ? lab->beta : lab->alpha;   /* loss: C|z|; grad: T */
     const double labrel = lab->exact ? 0.0 : BCE_EPS_LAB;
+    if (want_loss) L->sticky = 0;
+    if (want_grad) G->sticky = 0;
 
     if (az - az != 0.0) { /* z = +-inf: exact limits */
         if (want_loss) {
@@ -155,7 +158,7 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
 
     if (E >= -900) {
         bce_dd Lv, Gv;
-        double Lerr, Gerr;
+        double Lerr = 0.0, Gerr = 0.0;
         bce_el_logits_normal(az, pos, m, E, C, lab->N, lab->exact, labrel,
                              want_loss, want_grad, &Lv, &Lerr, &Gv, &Gerr);
         if (want_loss) { L->v = Lv; L->scale = 0; L->err = Lerr; }
@@ -173,6 +176,6 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
         deep_combine(C, coef_scaled, lab, pos, az, +1, Nm, E, BCE_EPS_LOSS, labrel, L);
     if (want_grad) { /* N s0 - T = C (-1) + 2^E N m;  g = -(that) for z > 0 */
         deep_combine(C, coef_scaled, lab, pos, -1.0, +1, Nm, E, BCE_EPS_SIG, labrel, G);
-        if (pos) G->v = bce_dd_neg(G->v);
+        if (pos) { G->v = bce_dd_neg(G->v); G->sticky = -G->sticky; }
     }
 }

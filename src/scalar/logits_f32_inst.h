@@ -5,4 +5,5 @@
 #define SLOW(x, y, kp, which, r) bce_slow_logits((x), (y), (kp), (which), (r))
 #define GRAD_OK(r) bce_f32_safe(r)
 #define LOSS_OK(r) bce_f32_safe(r)
+#define GRAD_RESOLVE(x, y, w, kp, r) bce_logits_grad_resolve((x), (y), (w), (kp), (r), 1)
 #define ROUND(r) bce_res_f32(r)

@@ -32,6 +32,8 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
     const double labrel = lab->exact ? 0.0 : BCE_EPS_LAB;
     const bce_dd zero = bce_dd_make(0.0, 0.0);
     const double inf = 1.0 / zero.hi;
+    if (want_loss) L->sticky = 0;
+    if (want_grad) G->sticky = 0;
 
     if (lab->exact && !clamp && p >= 0x1p-800 && p < 1.0 &&
         (lab->alpha.hi == 0.0 || lab->alpha.hi >= 0x1p-900)) {

@@ -81,31 +81,31 @@ static void lab_td(double y, const bce_kparams *kp, bce_td *alpha, bce_td *beta,
 /* value = X + 2^F B (X unscaled); out possibly scaled so that tiny values
  * round once.  mag = |X| + |2^F B| bound in the same scale as X.  sgn: the
  * sign of 2^F B when it is dropped as negligible, or when B itself
- * underflowed (F == INT_MIN): dd_sticky keeps it for the rounding. */
+ * underflowed (F == INT_MIN): r->sticky keeps it for the rounding. */
 static void td_combine(bce_td X, bce_td B, int F, int sgn, bce_res *r)
 {
     double ax = bce_fabs(X.h);
     if (F == INT_MIN || B.h == 0.0 || F < -1300) {
-        r->v = bce_dd_sticky(td_to_dd(X), sgn); r->scale = 0;
-        r->err = SLOW_REL * ax + (ax == 0.0 ? 0.0 : 0x1p-1074) + ax * 0x1p-105;
+        r->v = td_to_dd(X); r->scale = 0; r->sticky = sgn;
+        r->err = SLOW_REL * ax + (ax == 0.0 ? 0.0 : 0x1p-1074);
         return;
     }
     if (F >= -900) {
         bce_td b = td_ldexp(B, F);
         bce_td v = bce_td_add(X, b);
-        r->v = td_to_dd(v); r->scale = 0;
+        r->v = td_to_dd(v); r->scale = 0; r->sticky = 0;
         r->err = SLOW_REL * (ax + bce_fabs(b.h));
         return;
     }
     if (ax > 0x1p-600) { /* 2^F B < 2^-1298: negligible beside X */
-        r->v = bce_dd_sticky(td_to_dd(X), sgn); r->scale = 0;
-        r->err = SLOW_REL * ax + 0x1p-1074 + ax * 0x1p-105;
+        r->v = td_to_dd(X); r->scale = 0; r->sticky = sgn;
+        r->err = SLOW_REL * ax + 0x1p-1074;
         return;
     }
     int S = -F;                                /* in (900, 1300] */
     bce_td Xs = td_ldexp(X, S);                /* |X| 2^S < 2^700 */
     bce_td v = bce_td_add(Xs, B);
-    r->v = td_to_dd(v); r->scale = S;
+    r->v = td_to_dd(v); r->scale = S; r->sticky = 0;
     r->err = SLOW_REL * (bce_fabs(Xs.h) + bce_fabs(B.h));
 }
 
@@ -113,6 +113,30 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
                      bce_res *out)
 {
     double az = bce_fabs(z);
+    if (which == 1 && az < 0x1p-900) {
+        /* g = (2 (beta - alpha) + N z)/4 - N z^3/48: the polynomial part
+         * exactly (src/exact.c; level 1's N s0 - T cancels with the
+         * labels' 2^-102 error when y' ~ 1/(P + 1): z = 0, y =
+         * 0x1.425ed097b425fp-2, P = 2, a = 0.1 was 2.25 ulp off); the
+         * cubic term (< 2^-2700 N) only breaks ties (resolve) */
+        bce_dd m;
+        int E;
+        if (bce_logits_tinyz_exact(z, y, kp, &m, &E)) return;
+        out->err = 0.0;
+        if (m.hi == 0.0) {         /* exactly 0 (z = 0), or -N z^3/48 -> -+0 */
+            out->v = bce_dd_make(z > 0.0 ? -0.0 : 0.0, 0.0); out->scale = 0; out->sticky = 0;
+            return;
+        }
+        int F = E - 2;
+        if (F >= -900) {
+            out->v = bce_dd_ldexp(m, F); out->scale = 0; out->sticky = 0;
+        } else {
+            int S = -F < 1400 ? -F : 1400;
+            out->v = bce_dd_ldexp(m, F + S); out->scale = S; out->sticky = 0;
+        }
+        out->err = bce_fabs(out->v.hi) * 0x1p-104;
+        return;
+    }
     /* level 1 is exact enough there (infinities, |z| > 2^900 where the loss
      * is C|z|, |z| < 2^-900 where s0 = 1/2 - |z|/4 exactly to 2^-1800) */
     if (az - az != 0.0 || az > 0x1p900 || az < 0x1p-900) return;
@@ -138,7 +162,7 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
     bce_td_sigmoid_neg_abs(az, &E, &s);
     bce_td B = bce_td_mul(N, s);
     td_combine(bce_td_neg(C), B, E == INT_MIN ? INT_MIN : E, +1, out);   /* N s0 > 0 */
-    if (pos) out->v = bce_dd_neg(out->v);
+    if (pos) { out->v = bce_dd_neg(out->v); out->sticky = -out->sticky; }
 }
 
 void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
@@ -175,7 +199,7 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
     /* gradient */
     if (cl_p) {                                  /* beta / (1 - p) */
         bce_td g = bce_td_div(beta, omp);
-        out->v = td_to_dd(g); out->scale = 0;
+        out->v = td_to_dd(g); out->scale = 0; out->sticky = 0;
         out->err = SLOW_REL * bce_fabs(g.h);
         return;
     }
@@ -190,7 +214,7 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
     int E;
     if (bce_probs_num_exact(p, y, kp, 0, &m, &E)) return;
     if (m.hi == 0.0) {
-        out->v = bce_dd_make(0.0, 0.0); out->scale = 0; out->err = 0.0;
+        out->v = bce_dd_make(0.0, 0.0); out->scale = 0; out->err = 0.0; out->sticky = 0;
         return;
     }
     int k = -bce_exponent(p);                   /* p 2^k in [1, 2) */
@@ -198,13 +222,13 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
     bce_td den = bce_td_mul_d(omp, ps);
     bce_td g = bce_td_div(bce_td_from_dd(m.hi, m.lo), den);
     int F = E + k;                              /* g = (num/den_s) 2^F */
-    if (F > 900) return;
     bce_dd gd = td_to_dd(g);
+    if (ldexp(bce_fabs(gd.hi), F) > 0x1p900) return;
     if (F >= -900) {
-        out->v = bce_dd_ldexp(gd, F); out->scale = 0;
+        out->v = bce_dd_ldexp(gd, F); out->scale = 0; out->sticky = 0;
     } else {
         int S = -F < 1400 ? -F : 1400;          /* (a value below 2^-1398 rounds to 0) */
-        out->v = bce_dd_ldexp(gd, F + S); out->scale = S;
+        out->v = bce_dd_ldexp(gd, F + S); out->scale = S; out->sticky = 0;
     }
     /* num 2^-105, td_mul_d 2^-154.7, td_div and td_to_dd < 2^-148 */
     out->err = bce_fabs(out->v.hi) * 0x1p-104;

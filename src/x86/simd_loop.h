@@ -91,8 +91,8 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
             VEVAL(z, yv, kp, &Lv, &Le, &Gv, &Ge);
             dd_done = 1;
         }
-        bce_res L = { { Lv.hi[l], Lv.lo[l] }, 0, Le[l] };
-        bce_res G = { { Gv.hi[l], Gv.lo[l] }, 0, Ge[l] };
+        bce_res L = { { Lv.hi[l], Lv.lo[l] }, 0, Le[l], 0 };
+        bce_res G = { { Gv.hi[l], Gv.lo[l] }, 0, Ge[l], 0 };
         double wi = w ? (double)w[k] : 1.0;
         PFX(finish)(k, z[l], yv[l], wi, w != NULL, kp, L, G, loss, grad, acc);
     }
@@ -219,8 +219,8 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
 #endif
             for (int h = 0; h < NG; h++)
                 for (size_t l = 0; l < VW; l++) {
-                    bce_res L = { { Lv[h].hi[l], Lv[h].lo[l] }, 0, Lerr[h][l] };
-                    bce_res G = { { Gv[h].hi[l], Gv[h].lo[l] }, 0, Gerr[h][l] };
+                    bce_res L = { { Lv[h].hi[l], Lv[h].lo[l] }, 0, Lerr[h][l], 0 };
+                    bce_res G = { { Gv[h].hi[l], Gv[h].lo[l] }, 0, Gerr[h][l], 0 };
                     size_t k = i + VW * (size_t)h + l;
                     double wi = w ? (double)w[k] : 1.0;
                     PFX(finish)(k, z[h][l], yv[h][l], wi, w != NULL, kp, L, G,

@@ -193,7 +193,8 @@ static bce_dd acc_to_dd(const xacc *a, int *E)
     uint64_t h = acc_bits(a, lead - 52) & ((1ULL << 53) - 1);
     uint64_t l = acc_bits(a, lead - 105) & ((1ULL << 53) - 1);
     *E = lead - XB;
-    return bce_dd_make((double)h * 0x1p-52, (double)l * 0x1p-105);
+    /* normalised: hi = RN(hi + lo) (the truncated pair need not be) */
+    return bce_fast_two_sum((double)h * 0x1p-52, (double)l * 0x1p-105);
 }
 
 /* alpha, beta and (1 - p) as polynomials (exact), for the sample's label */

@@ -248,19 +248,47 @@ static inline double bce_res_f64(const bce_res *r)
     return r->scale == 0 ? v.hi : bce_round_scaled(v, r->scale);
 }
 
+/* A scaled result whose value is not tiny, in real units: v 2^-scale with
+ * |value| >= 2^-960 (so that lo stays normal; exact).  A scaled frame does
+ * not always mean a tiny value: the logits gradient at |z| < 2^-900 is
+ * formed in the 2^600 frame, and z = 0 gives about 1/2 there (its float
+ * was rounded twice, through a double: z = 0, y = 0x1.58p-1, P = 2^-64,
+ * a = 2^-20 gave 0x1.50000cp-3 for 0x1.50000ap-3). */
+static inline bce_res bce_res_unscaled(const bce_res *r)
+{
+    bce_res u = *r;
+    if (r->scale == 0 || r->scale > 2000 || r->scale < -2000 || r->v.hi - r->v.hi != 0.0)
+        return u;
+    int s1 = -r->scale / 2, s2 = -r->scale - s1;
+    double h = r->v.hi * bce_pow2i(s1) * bce_pow2i(s2);
+    if (!(bce_fabs(h) >= 0x1p-960) || h - h != 0.0) return u;
+    u.v = bce_dd_ldexp(r->v, -r->scale);
+    u.err = r->err * bce_pow2i(s1) * bce_pow2i(s2);
+    u.scale = 0;
+    return u;
+}
+
 static inline float bce_res_f32(const bce_res *r)
 {
-    if (r->scale != 0) /* |value| < 2^-900: float rounding of the double is exact enough */
+    if (r->scale != 0) {
+        bce_res u = bce_res_unscaled(r);
+        if (u.scale == 0) return bce_res_f32(&u);
+        /* |value| < 2^-960: a float 0 or far below 2^-149's half */
         return (float)bce_round_scaled(r->v, r->scale);
+    }
     return bce_dd_to_float(r->sticky ? bce_dd_sticky(r->v, r->sticky) : r->v);
 }
 
 /* Does every value within err of r round to the same float? */
 static inline int bce_f32_safe(const bce_res *r)
 {
-    /* scale > 0: |value| < 2^-900, a float 0; scale < 0 never for float
-     * inputs (p >= 2^-149 > 2^-900) */
-    if (r->scale != 0 || r->err == 0.0)
+    if (r->scale != 0) {
+        bce_res u = bce_res_unscaled(r);
+        /* |value| < 2^-960: a float (signed) 0, whatever the error */
+        if (u.scale != 0) return 1;
+        return bce_f32_safe(&u);
+    }
+    if (r->err == 0.0)
         return 1;
     double e = r->err * (1 + 0x1p-40);
     bce_dd a = bce_two_sum(r->v.hi, r->v.lo - e);
@@ -283,7 +311,7 @@ static inline int bce_f64_cr(const bce_res *r)
 
 /* Exact arithmetic of the probability form's gradient (src/exact.c): the
  * numerator beta p - alpha (1 - p) (beta p alone for a clamped log p) as
- * num 2^E (num in [1, 2), relative error < 2^-105; 0 when exactly 0), the
+ * num 2^E (|num| in [1, 2], relative error < 2^-105; 0 when exactly 0), the
  * sign of w num / (p (1 - p) K) - (b1 + b2)/2, and the correct rounding of
  * a kernel's final gradient whose error interval holds a boundary.  The
  * first two return -1 when a product leaves their fixed-point range (not

@@ -10,7 +10,11 @@
  *   3. float outputs whose exact value is a binary32 midpoint plus a term
  *      too small to be represented: z (1 - y), P y |z| or 1 - y on a
  *      midpoint with |z| so large that e^-|z| underflows every format;
- *      the same for double outputs (C |z| a double midpoint, |z| >= 768).
+ *      the same for double outputs (C |z| a double midpoint, |z| >= 768);
+ *   4. the logits gradient at z = 0 and |z| < 2^-900, where it is the
+ *      rational (2 (beta - alpha) + N z)/4 and cancels at y' = 1/(P + 1)
+ *      (found by a scan after the issue: up to 3.7 ulp off in f64, and
+ *      float results rounded twice through a scaled frame).
  * Each family was seen to fail on the code before this change (item 1:
  * zero gradients for p in 2^-800..2^-537; item 2: -0x1p+1 at p =
  * 0x1.fffffffffffffp-2; item 3: ties broken to even).
@@ -247,6 +251,41 @@ Test(option_cancel, f64_deep_tail_midpoints)
                     if (j % 10 == 0) check(&T, BCEV_LOGITS, BCEV_F64, z, y, 4.0, &o, 1);
                 }
     cr_log_info("f64 deep-tail midpoints: %ld outputs, %ld not correctly rounded", T.n, T.bad);
+    cr_assert_eq(T.bad, 0);
+}
+
+/* 4. the logits gradient at z = 0 and |z| < 2^-900: (2 (beta - alpha) + N z)/4,
+ * cancelling at y' = 1/(P + 1) (alpha = beta), with y' built from y, a */
+Test(option_cancel, logits_tiny_z_cancellation)
+{
+    tally T = {0, 0};
+    static const double Ps[] = {1.0, 2.0, 3.0, 0.75, 0x1p-64, 0x1p64, 10.5};
+    static const double as[] = {0.0, 0x1p-64, 0x1p-20, 0.1, 0.5};
+    static const double zs[] = {0.0, -0.0, 0x1.3p-950, -0x1.7p-1000, 0x1p-1074};
+    uint64_t s = 0x74696e797a303030u;
+    for (size_t ip = 0; ip < 7; ip++)
+        for (size_t ia = 0; ia < 5; ia++)
+            for (int j = 0; j < 24; j++) {
+                s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+                double P = Ps[ip], a = as[ia], y;
+                if (j < 8) {       /* y' = 1/(P + 1), alpha = beta (rounded) */
+                    y = (1.0 / (P + 1.0) - a / 2) / (1.0 - a);
+                    if (!(y >= 0.0 && y <= 1.0)) y = 0.5;
+                    y = j & 1 ? nextafter(y, 1.0) : j & 2 ? nextafter(y, 0.0) : y;
+                } else {
+                    y = (double)(s >> 11) * 0x1p-53;
+                    if (j & 1) y = (double)(float)y;
+                }
+                for (int typ = 0; typ < 2; typ++) {
+                    bcev_type t = typ ? BCEV_F32 : BCEV_F64;
+                    double yy = typ ? (double)(float)y : y;
+                    bce_options o;
+                    opts(&o, P, a, BCE_REDUCTION_NONE);
+                    for (size_t iz = 0; iz < (typ ? 2u : 5u); iz++)
+                        check(&T, BCEV_LOGITS, t, zs[iz], yy, 1.0, &o, 0);
+                }
+            }
+    cr_log_info("logits gradient at tiny z: %ld outputs, %ld not correctly rounded", T.n, T.bad);
     cr_assert_eq(T.bad, 0);
 }
 

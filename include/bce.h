@@ -236,7 +236,21 @@ BCE_API const char *bce_status_name(bce_status s);
  * from CPUID/XGETBV or the BCE_ISA environment variable (scalar|sse4.1|avx2).
  * bce_set_isa("scalar"|"sse4.1"|"avx2"|"auto") changes it; asking for an ISA
  * this build or CPU cannot run is an error and changes nothing.
- * Not thread-safe against concurrent calls of the entry points.
+ *
+ * Threads.  Every function of this header may be called from any number of
+ * threads at once, bce_set_isa included.  The only state libbce shares
+ * between calls is the kernel table pointer, a C11 atomic: the first calls
+ * of several threads choose it once (thread-safe, whichever thread comes
+ * first), and bce_set_isa replaces it with one atomic store.  An entry point
+ * reads the table once and uses it for its whole call, so a call running
+ * concurrently with bce_set_isa uses either the old or the new ISA; every
+ * ISA gives the same bits, so its results do not depend on which.  A
+ * bce_active_isa() racing with bce_set_isa returns either name.  A
+ * bce_set_isa that returns before another thread's first call is never
+ * overridden by that call's lazy choice.  What the caller must provide: no
+ * thread writes the inputs, outputs or options of a call while it runs
+ * (distinct calls may share read-only inputs), and the environment (BCE_ISA)
+ * is not modified while the first call reads it (getenv).
  */
 BCE_API bce_status bce_set_isa(const char *name);
 BCE_API const char *bce_active_isa(void);

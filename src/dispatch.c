@@ -5,8 +5,20 @@
  * when CPUID reports AVX2, FMA, AVX and OSXSAVE *and* XGETBV shows the OS
  * saves the YMM state.  On x86-64 builds: scalar, sse4.1, avx2 (every
  * ISA gives the scalar kernels' bits).
- * The one piece of global mutable state in libbce is the pointer below.
+ *
+ * The one piece of global mutable state in libbce is the pointer bce_active
+ * below, a C11 atomic (lock-free on every target libbce builds for, so no
+ * libatomic): the first choice is published with one compare-and-swap from
+ * NULL, bce_set_isa is one atomic store, every read is one acquire load.
+ * Threads that make their first calls at once may each compute the choice
+ * (getenv and CPUID only, the same answer for all); the first CAS wins and
+ * the others use its table.  A bce_set_isa that lands before that CAS wins
+ * over the lazy choice (the CAS fails and returns the stored table).
  */
+#ifdef __STDC_NO_ATOMICS__
+#error "libbce needs C11 <stdatomic.h> (the kernel table pointer is atomic)"
+#endif
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
@@ -73,7 +85,10 @@ static int cpu_has_sse41(void)
 }
 #endif
 
-static const bce_kernels *bce_active;
+/* NULL until the first call chooses a table; then always a valid table. */
+static _Atomic(const bce_kernels *) bce_active;
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2,
+               "the kernel table pointer must be a lock-free atomic");
 
 static int known_isa(const char *name)
 {
@@ -103,15 +118,27 @@ static const bce_kernels *best_table(void)
     return &bce_table_scalar;
 }
 
+/* The first choice: BCE_ISA if set, known and runnable, else the best. */
+static const bce_kernels *initial_table(void)
+{
+    const char *env = getenv("BCE_ISA");
+    const bce_kernels *t = NULL;
+    if (env && *env && strcmp(env, "auto") != 0) t = table_for(env);
+    return t ? t : best_table();
+}
+
+/* Each entry point calls this once per call and uses that table for the
+ * whole call. */
 const bce_kernels *bce_kernels_active(void)
 {
-    if (!bce_active) {
-        const char *env = getenv("BCE_ISA");
-        const bce_kernels *t = NULL;
-        if (env && *env && strcmp(env, "auto") != 0) t = table_for(env);
-        bce_active = t ? t : best_table();
-    }
-    return bce_active;
+    const bce_kernels *t = atomic_load_explicit(&bce_active, memory_order_acquire);
+    if (t) return t;
+    const bce_kernels *choice = initial_table();
+    if (atomic_compare_exchange_strong_explicit(&bce_active, &t, choice,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return choice;
+    return t;   /* another thread (or bce_set_isa) stored first: use that */
 }
 
 int bce_isa_available(const char *name)
@@ -124,11 +151,17 @@ int bce_isa_available(const char *name)
 bce_status bce_set_isa(const char *name)
 {
     if (!name) return BCE_E_NULL_POINTER;
-    if (!strcmp(name, "auto")) { bce_active = best_table(); return BCE_OK; }
-    if (!known_isa(name)) return BCE_E_UNKNOWN_ISA;
-    const bce_kernels *t = table_for(name);
-    if (!t) return BCE_E_ISA_UNAVAILABLE;
-    bce_active = t;
+    const bce_kernels *t;
+    if (!strcmp(name, "auto")) {
+        t = best_table();
+    } else {
+        if (!known_isa(name)) return BCE_E_UNKNOWN_ISA;
+        t = table_for(name);
+        if (!t) return BCE_E_ISA_UNAVAILABLE;
+    }
+    /* one atomic store: a concurrent entry point uses the old or the new
+     * table for its whole call (the same bits either way) */
+    atomic_store_explicit(&bce_active, t, memory_order_release);
     return BCE_OK;
 }
 

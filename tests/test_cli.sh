@@ -108,7 +108,7 @@ run 0 '0 0\n0 1\n' eval --smoothing=1 &&
     expect_out '0x1.62e42fefa39efp-1 0x0p+0\n0x1.62e42fefa39efp-1 0x0p+0'
 # NaN: an error by default, NaN outputs with --propagate-nan.
 run 2 '0 1\nnan 1\n' eval
-expect_err '^bce eval: line 2: .*\(BCE_E_NAN_LOGIT\)$'
+expect_err '^bce eval: <stdin>: line 2: .*\(BCE_E_NAN_LOGIT\)$'
 expect_empty_out
 run 0 'nan 1\n' eval --propagate-nan
 grep -Eq '^-?nan -?nan$' "$tmp/out" && ok || bad "propagate-nan: $(cat "$tmp/out")"
@@ -134,7 +134,7 @@ malformed() { # LINE_NO INPUT REGEX [ARGS...]
     local line=$1 input=$2 re=$3
     shift 3
     run 2 "$input" eval "$@"
-    expect_err "^bce eval: line $line: $re"
+    expect_err "^bce eval: <stdin>: line $line: $re"
     expect_empty_out
 }
 malformed 1 '1\n' 'expected 2 numbers'
@@ -151,24 +151,24 @@ run 0 '1e-40 0\n' eval --type f32
 
 # --- eval: library errors map to the input line --------------------------------
 run 2 '# c\n0 1\n\n0 1.5\n0 7\n' eval
-expect_err '^bce eval: line 4: .*\(BCE_E_LABEL_RANGE\)$'
+expect_err '^bce eval: <stdin>: line 4: .*\(BCE_E_LABEL_RANGE\)$'
 expect_empty_out
 run 2 '0 nan\n' eval
-expect_err '^bce eval: line 1: .*\(BCE_E_NAN_LABEL\)$'
+expect_err '^bce eval: <stdin>: line 1: .*\(BCE_E_NAN_LABEL\)$'
 run 2 '0.5 1\n1.5 1\n' eval --form probs
-expect_err '^bce eval: line 2: .*\(BCE_E_PROB_RANGE\)$'
+expect_err '^bce eval: <stdin>: line 2: .*\(BCE_E_PROB_RANGE\)$'
 run 2 'nan 1\n' eval --form probs
-expect_err '^bce eval: line 1: .*\(BCE_E_NAN_PROB\)$'
+expect_err '^bce eval: <stdin>: line 1: .*\(BCE_E_NAN_PROB\)$'
 run 2 '0 1 1\n0 1 -1\n' eval --weights
-expect_err '^bce eval: line 2: .*\(BCE_E_WEIGHT_RANGE\)$'
+expect_err '^bce eval: <stdin>: line 2: .*\(BCE_E_WEIGHT_RANGE\)$'
 run 2 '0 1 nan\n' eval --weights
-expect_err '^bce eval: line 1: .*\(BCE_E_NAN_WEIGHT\)$'
+expect_err '^bce eval: <stdin>: line 1: .*\(BCE_E_NAN_WEIGHT\)$'
 # Past the first batch of 4096 samples: line numbers still right.
 { printf '# big\n'; for ((i = 0; i < 5000; i++)); do echo "0.25 1"; done
   echo "0.25 -1"; } >"$tmp/big.txt"
 "$BCE" eval "$tmp/big.txt" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && ok || bad "big input: exit status"
-expect_err '^bce eval: line 5002: .*\(BCE_E_LABEL_RANGE\)$'
+expect_err "^bce eval: $tmp/big.txt: line 5002: .*\\(BCE_E_LABEL_RANGE\\)\$"
 expect_empty_out
 head -n 5001 "$tmp/big.txt" | "$BCE" eval | sort | uniq -c |
     grep -Eq '^ *5000 ' && ok || bad "big input: 5000 equal results"
@@ -196,6 +196,98 @@ run 0 '' help verify
 if [ -w /dev/full ]; then
     printf '0 1\n' | "$BCE" eval >/dev/full 2>"$tmp/err"
     [ $? -eq 2 ] && ok || bad "write error to /dev/full not reported"
+fi
+
+# --- messages: the file and the reason; <stdin>; escaped input (issue 13) ---------
+# expect_clean: stderr holds only printable ASCII and newlines (no raw byte of
+# the input), and no line longer than LIMIT (default 400) characters
+expect_clean() {
+    local raw long
+    raw=$(LC_ALL=C tr -d '\n\040-\176' <"$tmp/err" | wc -c)
+    long=$(awk -v m="${1:-400}" 'length($0) > m' "$tmp/err" | wc -l)
+    if [ "$raw" -eq 0 ] && [ "$long" -eq 0 ]; then ok; else
+        bad "stderr has $raw raw bytes, $long long lines: $(od -c "$tmp/err" | head -n 5)"
+    fi
+}
+# eval: a directory, a missing file: path and strerror
+run 2 '' eval "$tmp"
+expect_err "^bce eval: $tmp: read error: Is a directory\$"
+run 2 '' eval "$tmp/does-not-exist"
+expect_err "^bce eval: $tmp/does-not-exist: cannot open: No such file or directory\$"
+# eval: the input is named in line errors, <stdin> or the path
+run 2 '0 2\n' eval -
+expect_err '^bce eval: <stdin>: line 1: '
+printf '0 1\n0 x\n' >"$tmp/named.txt"
+run 2 '' eval "$tmp/named.txt"
+expect_err "^bce eval: $tmp/named.txt: line 2: not a number: 'x'\$"
+# eval: raw bytes of the input are escaped, a long token is capped
+run 2 '1\x01\xff 2\n' eval
+expect_err "^bce eval: <stdin>: line 1: not a number: '1\\\\x01\\\\xff'\$"
+expect_clean
+long=$(printf 'z%.0s' {1..3000})
+run 2 "0 1 ${long}\x7f\n" eval
+expect_err "unexpected text 'z{40}\\.\\.\\.'"
+expect_clean
+# command-line arguments are escaped too
+run 2 '' $'bo\x1bgus'
+expect_err "unknown command 'bo\\\\x1bgus'"
+expect_clean
+run 2 '' eval $'--type=\x01'
+expect_clean
+# compare: a missing file is reported as missing, before the name check
+printf 'x\n' >"$tmp/results.csv"
+run 2 '' compare "$tmp/nonexistent.csv" "$tmp/results.csv"
+expect_err "^bce compare: $tmp/nonexistent.csv: cannot open: No such file or directory\$"
+run 2 '' compare "$tmp/nonexistent_f64.csv" "$tmp/results.csv"
+expect_err "^bce compare: $tmp/nonexistent_f64.csv: cannot open: No such file or directory\$"
+run 2 '' compare --type f64 "$tmp" "$tmp/results.csv"
+expect_err "^bce compare: $tmp: read error: Is a directory\$"
+run 2 '' compare "$tmp/results.csv" "$tmp/results.csv"
+expect_err "cannot tell f64 from f32 by the name"
+# compare: a garbage field is escaped
+printf '%s\n' 'regime,x,y,loss,grad,loss_exact,grad_exact,loss_bound,grad_bound' \
+    'r,0,1,0x1.62e42fefa39efp-1,-0x1p-1,0.6931471805599453094,-0.5,0.5,0.5' \
+    >"$tmp/vec_f64.csv"
+printf 'x,y,loss,grad\n0,1,\x01\xff\x1b[31m,-0x1p-1\n' >"$tmp/garbage.csv"
+run 2 '' compare "$tmp/vec_f64.csv" "$tmp/garbage.csv"
+expect_err "garbage.csv:2: loss: not a number: '\\\\x01\\\\xff\\\\x1b\\[31m'"
+expect_clean
+printf 'x,y,loss,grad\n0,1,0x1.62e42fefa39efp-1,-0x1p-1\n' >"$tmp/good.csv"
+run 0 '' compare "$tmp/vec_f64.csv" "$tmp/good.csv"
+# exhaustive-merge: a directory, a missing file
+run 2 '' exhaustive-merge "$tmp"
+expect_err "^bce exhaustive: $tmp: read error: Is a directory\$"
+run 2 '' exhaustive-merge "$tmp/none.json"
+expect_err "^bce exhaustive-merge: $tmp/none.json: cannot open: No such file or directory\$"
+# gradcheck --csv -: standard input is <stdin> in every message
+run 2 'a,y\n1,0\n2,1\n' gradcheck --csv - --label-column zz
+expect_err "^bce gradcheck: <stdin>: no column named 'zz' in the header\$"
+run 2 'a,y\n1,0\n2,x\n' gradcheck --csv -
+expect_err "^bce gradcheck: <stdin>: line 3, column 2 \\(y\\): not a number: 'x'\$"
+run 2 'a,y\n1,0\n2,5\n' gradcheck --csv -
+expect_err "^bce gradcheck: <stdin>: line 3, column 2 \\(y\\): .*\\(BCE_E_LABEL_RANGE\\)\$"
+run 2 'y\n1\n' gradcheck --csv - --no-intercept
+expect_err "^bce gradcheck: <stdin>: no feature column"
+"$BCE" gradcheck --csv - <"$tmp" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && ok || bad "gradcheck --csv - from a directory: exit status"
+expect_err "^bce gradcheck: <stdin>: read error: Is a directory\$"
+# gradcheck: a garbage line (control bytes, invalid UTF-8, 5000 bytes) is
+# escaped and capped; so are column names
+run 2 "a,y\n1,0\n\x01\xff\x1b[31m${long}${long},1\n" gradcheck --csv -
+expect_err "^bce gradcheck: <stdin>: line 3, column 1 \\(a\\): not a number: '\\\\x01\\\\xff\\\\x1b\\[31mz+\\.\\.\\.'\$"
+expect_clean 200
+run 2 'a\x02,y\n1,0\n1,3\n' gradcheck --csv -
+expect_err "column 2 \\(y\\)"
+run 2 'a\x02,a\x02\n1,0\n' gradcheck --csv -
+expect_err "duplicate column name 'a\\\\x02'"
+expect_clean
+# printable UTF-8 is kept, a bidirectional control is not
+run 2 'x\xc3\xa9\xe2\x80\xae 1\n' eval
+expect_err "not a number: 'x$(printf '\xc3\xa9')\\\\xe2\\\\x80\\\\xae'"
+# write errors: the reason
+if [ -w /dev/full ]; then
+    printf '0 1\n' | "$BCE" eval >/dev/full 2>"$tmp/err"
+    expect_err '^bce: <stdout>: write error: No space left on device$'
 fi
 
 echo "test_cli: $pass passed, $fail failed"

@@ -133,7 +133,7 @@ run 0 --csv "$tmp/crlf.csv" --mode fd
 expect_out "n=299 k=3"
 "$BCE" gradcheck --csv - --mode fd <"$tmp/good.csv" >"$tmp/out" 2>"$tmp/err" &&
     ok || bad "--csv - (stdin)"
-expect_out "<stdin>|-, label 'label': n=300"
+expect_out "<stdin>, label 'label': n=300"
 
 # --- bad CSVs: exit 2, line and column named, nothing on stdout ------------------------
 bad_csv() { # NAME CONTENT(printf %b) REGEX [extra args]

@@ -3,6 +3,7 @@
  * ISA listing.  `bce verify` lives in libbce-verify (bcev_verify_main),
  * `bce eval` in eval.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,7 +68,7 @@ static int cmd_isa(int argc, char **argv)
             return BCE_EXIT_OK;
         }
         fprintf(stderr, "bce isa: unexpected argument '%s'\n"
-                        "try 'bce help isa'\n", argv[1]);
+                        "try 'bce help isa'\n", bce_tool_esc(argv[1], BCE_TOOL_ESC_NAME));
         return BCE_EXIT_USAGE;
     }
     const char *active = bce_active_isa();
@@ -124,7 +125,7 @@ static int cmd_help(int argc, char **argv)
         fputs(version_help, stdout);
     } else {
         fprintf(stderr, "bce help: unknown command '%s'\n"
-                        "try 'bce --help'\n", c);
+                        "try 'bce --help'\n", bce_tool_esc(c, BCE_TOOL_ESC_NAME));
         return BCE_EXIT_USAGE;
     }
     return BCE_EXIT_OK;
@@ -133,8 +134,13 @@ static int cmd_help(int argc, char **argv)
 static int finish(int status)
 {
     /* A failed write (e.g. a full disk) must not exit 0. */
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "bce: error writing standard output\n");
+    errno = 0;
+    int flushed = fflush(stdout) == 0, e = errno;
+    if (!flushed || ferror(stdout)) {
+        /* the reason is known when the final flush fails (it does when
+         * the output fits the buffer); an earlier failed write left only
+         * the error flag */
+        bce_tool_io_error("", "<stdout>", "write error", flushed ? 0 : e);
         return BCE_EXIT_USAGE;
     }
     return status;
@@ -174,7 +180,7 @@ int main(int argc, char **argv)
         status = bce_tool_compare(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "bce: unknown command '%s'\n"
-                        "try 'bce --help'\n", c);
+                        "try 'bce --help'\n", bce_tool_esc(c, BCE_TOOL_ESC_NAME));
         return BCE_EXIT_USAGE;
     }
     return finish(status);

@@ -51,19 +51,26 @@ const char *bce_tool_compare_help(void) { return compare_help; }
 
 typedef struct csv {
     FILE *f;
-    const char *name;
+    const char *name;              /* as shown in messages: escaped (shown) */
+    char shown[4 * BCE_TOOL_ESC_NAME + 8];
     int line;
     char buf[LINE_MAX_LEN];
     char *col[MAX_COLS];
     int ncol;
 } csv;
 
-/* Next data line split at commas; 1, 0 at end of file, -1 on error. */
+/* Next data line split at commas; 1, 0 at end of file, -1 on error (the
+ * message printed). */
 static int csv_next(csv *c)
 {
     for (;;) {
-        if (!fgets(c->buf, sizeof c->buf, c->f))
-            return ferror(c->f) ? -1 : 0;
+        errno = 0;
+        if (!fgets(c->buf, sizeof c->buf, c->f)) {
+            if (!ferror(c->f))
+                return 0;
+            bce_tool_io_error("compare", c->name, "read error", errno);
+            return -1;
+        }
         c->line++;
         size_t n = strlen(c->buf);
         if (n > 0 && c->buf[n - 1] != '\n' && !feof(c->f)) {
@@ -117,7 +124,7 @@ static int num(csv *c, int col, const char *what, double *out)
     }
     if (bce_tool_parse_double(c->col[col], out) != 0) {
         fprintf(stderr, "bce compare: %s:%d: %s: not a number: '%s'\n", c->name, c->line,
-                what, c->col[col]);
+                what, bce_tool_esc(c->col[col], BCE_TOOL_ESC_TOKEN));
         return -1;
     }
     return 0;
@@ -151,12 +158,12 @@ int bce_tool_compare(int argc, char **argv)
             else if (!strcmp(argv[i], "f32")) type = BCEV_F32;
             else {
                 fprintf(stderr, "bce compare: --type: expected f64 or f32, got '%s'\n",
-                        argv[i]);
+                        bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
                 return BCE_EXIT_USAGE;
             }
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "bce compare: unknown option '%s'\ntry 'bce help compare'\n",
-                    argv[i]);
+                    bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
             return BCE_EXIT_USAGE;
         } else if (nf < 2) {
             files[nf++] = argv[i];
@@ -169,6 +176,24 @@ int bce_tool_compare(int argc, char **argv)
         fprintf(stderr, "bce compare: need VECTORS and RESULTS\ntry 'bce help compare'\n");
         return BCE_EXIT_USAGE;
     }
+    /* open both files first: a missing file is reported as such, before
+     * anything is inferred from its name */
+    csv v = {0}, r = {0};
+    snprintf(v.shown, sizeof v.shown, "%s", bce_tool_esc(files[0], BCE_TOOL_ESC_NAME));
+    snprintf(r.shown, sizeof r.shown, "%s", bce_tool_esc(files[1], BCE_TOOL_ESC_NAME));
+    v.name = v.shown;
+    r.name = r.shown;
+    v.f = fopen(files[0], "r");
+    if (!v.f) {
+        bce_tool_io_error("compare", v.name, "cannot open", errno);
+        return BCE_EXIT_USAGE;
+    }
+    r.f = fopen(files[1], "r");
+    if (!r.f) {
+        bce_tool_io_error("compare", r.name, "cannot open", errno);
+        fclose(v.f);
+        return BCE_EXIT_USAGE;
+    }
     if (type < 0) {
         const char *b = strrchr(files[0], '/');
         b = b ? b + 1 : files[0];
@@ -176,24 +201,11 @@ int bce_tool_compare(int argc, char **argv)
         else if (strstr(b, "f64")) type = BCEV_F64;
         else {
             fprintf(stderr, "bce compare: %s: cannot tell f64 from f32 by the name; "
-                            "use --type\n", files[0]);
+                            "use --type\n", v.name);
+            fclose(v.f);
+            fclose(r.f);
             return BCE_EXIT_USAGE;
         }
-    }
-
-    csv v = {0}, r = {0};
-    v.name = files[0];
-    r.name = files[1];
-    v.f = fopen(v.name, "r");
-    if (!v.f) {
-        fprintf(stderr, "bce compare: %s: %s\n", v.name, strerror(errno));
-        return BCE_EXIT_USAGE;
-    }
-    r.f = fopen(r.name, "r");
-    if (!r.f) {
-        fprintf(stderr, "bce compare: %s: %s\n", r.name, strerror(errno));
-        fclose(v.f);
-        return BCE_EXIT_USAGE;
     }
     int status = BCE_EXIT_OK;
     stat_row *st = calloc(MAX_REGIMES, sizeof *st);
@@ -204,11 +216,19 @@ int bce_tool_compare(int argc, char **argv)
     static const char *const vcols[] = {"regime", "x", "y", "loss", "grad", "loss_exact",
                                         "grad_exact", "loss_bound", "grad_bound"};
     int vi[9], ri[4];
-    if (!st || csv_next(&v) != 1 || csv_next(&r) != 1) {
-        fprintf(stderr, "bce compare: %s: no header line\n", st ? (v.ncol ? r.name : v.name)
-                                                                 : "out of memory");
+    if (!st) {
+        fprintf(stderr, "bce compare: out of memory\n");
         status = BCE_EXIT_USAGE;
         goto done;
+    }
+    for (csv *c = &v; c; c = c == &v ? &r : NULL) {
+        int h = csv_next(c);
+        if (h != 1) {                          /* -1: csv_next said why */
+            if (h == 0)
+                fprintf(stderr, "bce compare: %s: no header line\n", c->name);
+            status = BCE_EXIT_USAGE;
+            goto done;
+        }
     }
     for (int i = 0; i < 9; i++)
         if ((vi[i] = find_col(&v, vcols[i])) < 0) {
@@ -275,7 +295,8 @@ int bce_tool_compare(int argc, char **argv)
             const char *et = v.col[vi[5 + o]];
             if (mpfr_set_str(ex, et, 10, MPFR_RNDN) != 0) {
                 fprintf(stderr, "bce compare: %s:%d: %s: not a number: '%s'\n", v.name,
-                        v.line, o ? "grad_exact" : "loss_exact", et);
+                        v.line, o ? "grad_exact" : "loss_exact",
+                        bce_tool_esc(et, BCE_TOOL_ESC_TOKEN));
                 status = BCE_EXIT_USAGE;
                 break;
             }
@@ -304,7 +325,8 @@ int bce_tool_compare(int argc, char **argv)
                    "bound", "over", "worst input (x, y): got");
             for (int k = 0; k < nst; k++)
                 for (int o = 0; o < 2; o++)
-                    printf("%-12s %-4s %5d %12.4g %5g %5d  %a, %a: %a\n", st[k].regime,
+                    printf("%-12s %-4s %5d %12.4g %5g %5d  %a, %a: %a\n",
+                           bce_tool_esc(st[k].regime, sizeof st[k].regime),
                            o ? "grad" : "loss", st[k].rows[o], st[k].max_ulp[o],
                            st[k].bound[o], st[k].over[o], st[k].wx[o], st[k].wy[o],
                            st[k].wgot[o]);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "tool.h"
 
 static void msg(char *err, size_t len, const char *fmt, ...)
 {
@@ -88,7 +89,9 @@ int bce_csv_read(const char *path, bce_csv *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     int is_stdin = strcmp(path, "-") == 0;
-    const char *shown = is_stdin ? "<stdin>" : path;
+    /* escaped once (a path may hold any byte); valid until this returns */
+    char shown[4 * BCE_TOOL_ESC_NAME + 8];
+    snprintf(shown, sizeof shown, "%s", bce_tool_input_name(path));
     FILE *f = is_stdin ? stdin : fopen(path, "r");
     if (f == NULL) {
         msg(err, errlen, "%s: cannot open: %s", shown, strerror(errno));
@@ -99,6 +102,7 @@ int bce_csv_read(const char *path, bce_csv *out, char *err, size_t errlen)
     char **fields = NULL;
     int status = -1;
     ssize_t len;
+    errno = 0;
     while ((len = getline(&buf, &cap, f)) >= 0) {
         lineno++;
         if (strlen(buf) != (size_t)len) {
@@ -138,7 +142,8 @@ int bce_csv_read(const char *path, bce_csv *out, char *err, size_t errlen)
                 for (size_t l = 0; l < j; l++)
                     if (strcmp(out->names[l], out->names[j]) == 0) {
                         msg(err, errlen, "%s: line %zu, column %zu: duplicate "
-                            "column name '%s'", shown, lineno, j + 1, s);
+                            "column name '%s'", shown, lineno, j + 1,
+                            bce_tool_esc(s, BCE_TOOL_ESC_TOKEN));
                         goto done;
                     }
             }
@@ -169,31 +174,36 @@ int bce_csv_read(const char *path, bce_csv *out, char *err, size_t errlen)
         split(buf, fields, out->ncol);
         for (size_t j = 0; j < out->ncol; j++) {
             char *s = trim(fields[j]), *end;
-            const char *name = out->names[j];
+            const char *name = out->names[j];   /* escaped when echoed */
+#define NAME bce_tool_esc(name, BCE_TOOL_ESC_TOKEN)
             if (*s == '\0') {
                 msg(err, errlen, "%s: line %zu, column %zu (%s): empty field",
-                    shown, lineno, j + 1, name);
+                    shown, lineno, j + 1, NAME);
                 goto done;
             }
             errno = 0;
             double d = strtod(s, &end);
             if (*end != '\0' || end == s) {
                 msg(err, errlen, "%s: line %zu, column %zu (%s): not a number: "
-                    "'%.40s'", shown, lineno, j + 1, name, s);
+                    "'%s'", shown, lineno, j + 1, NAME,
+                    bce_tool_esc(s, BCE_TOOL_ESC_TOKEN));
                 goto done;
             }
             if (!isfinite(d) || (errno == ERANGE && fabs(d) > 1.0)) {
                 msg(err, errlen, "%s: line %zu, column %zu (%s): not a finite "
-                    "number: '%.40s'", shown, lineno, j + 1, name, s);
+                    "number: '%s'", shown, lineno, j + 1, NAME,
+                    bce_tool_esc(s, BCE_TOOL_ESC_TOKEN));
                 goto done;
             }
             out->v[out->nrow * out->ncol + j] = d;
+#undef NAME
         }
         out->line[out->nrow] = lineno;
         out->nrow++;
     }
     if (ferror(f)) {
-        msg(err, errlen, "%s: read error", shown);
+        int e = errno;
+        msg(err, errlen, "%s: read error: %s", shown, e ? strerror(e) : "unknown error");
         goto done;
     }
     if (out->names == NULL) {

@@ -66,7 +66,9 @@ static const char eval_help[] =
     "(label outside [0,1], NaN label, probability outside [0,1], negative\n"
     "weight, NaN x without --propagate-nan) -- nothing is printed on standard\n"
     "output and standard error says, e.g.:\n"
-    "  bce eval: line 7: label outside [0,1] (BCE_E_LABEL_RANGE)\n"
+    "  bce eval: <stdin>: line 7: label outside [0,1] (BCE_E_LABEL_RANGE)\n"
+    "(the input is named: a path, or <stdin>; input text quoted in a message\n"
+    "is escaped: a control or non-UTF-8 byte appears as \\xNN).\n"
     "exit status: 0 success, 2 usage, input or I/O error.\n"
     "\n"
     "example:\n"
@@ -79,6 +81,7 @@ const char *bce_tool_eval_help(void) { return eval_help; }
 struct eval_args {
     int f32, probs, weights, decimal;
     const char *isa, *file;
+    const char *name;   /* the input in messages: path (escaped) or <stdin> */
     bce_options opt;
     size_t error_index;
 };
@@ -140,18 +143,13 @@ int bce_tool_parse_double(const char *s, double *out)
     return 0;
 }
 
-/* Copy the whitespace-delimited token at s into buf (truncated). */
-static const char *token(const char *s, char *buf, size_t size)
+/* The whitespace-delimited token at s, escaped and capped for a message. */
+static const char *token(const char *s)
 {
     size_t k = 0;
-    while (s[k] != '\0' && !isspace((unsigned char)s[k]) && k + 4 < size) {
-        buf[k] = s[k];
+    while (s[k] != '\0' && !isspace((unsigned char)s[k]))
         k++;
-    }
-    buf[k] = '\0';
-    if (s[k] != '\0' && !isspace((unsigned char)s[k]))
-        strcpy(buf + k, "...");
-    return buf;
+    return bce_tool_escn(s, k, BCE_TOOL_ESC_TOKEN);
 }
 
 /*
@@ -162,7 +160,6 @@ static int parse_line(const char *s, int f32, int want, double v[3],
                       char *err, size_t errsize)
 {
     int count = 0;
-    char tok[40];
     for (;;) {
         while (isspace((unsigned char)*s))
             s++;
@@ -170,7 +167,7 @@ static int parse_line(const char *s, int f32, int want, double v[3],
             break;
         if (count == want) {
             snprintf(err, errsize, "unexpected text '%s' after %d numbers%s",
-                     token(s, tok, sizeof tok), want,
+                     token(s), want,
                      want == 2 ? " (a weight column needs --weights)" : "");
             return -1;
         }
@@ -186,12 +183,12 @@ static int parse_line(const char *s, int f32, int want, double v[3],
         if (end == s || (*end != '\0' && *end != '#' &&
                          !isspace((unsigned char)*end))) {
             snprintf(err, errsize, "not a number: '%s'",
-                     token(s, tok, sizeof tok));
+                     token(s));
             return -1;
         }
         if (errno == ERANGE && isinf(d)) {
             snprintf(err, errsize, "number out of range for %s: '%s'",
-                     f32 ? "f32" : "f64", token(s, tok, sizeof tok));
+                     f32 ? "f32" : "f64", token(s));
             return -1;
         }
         v[count++] = d;
@@ -212,7 +209,8 @@ static int read_input(FILE *in, const struct eval_args *a,
     size_t size = 0, lineno = 0;
     ssize_t len;
     int want = a->weights ? 3 : 2, status = BCE_EXIT_OK;
-    char err[160];
+    errno = 0;
+    char err[512];
     while ((len = getline(&buf, &size, in)) >= 0) {
         lineno++;
         double v[3] = {0, 0, 1};
@@ -224,18 +222,20 @@ static int read_input(FILE *in, const struct eval_args *a,
             got = parse_line(buf, a->f32, want, v, err, sizeof err);
         }
         if (got < 0) {
-            fprintf(stderr, "bce eval: line %zu: %s\n", lineno, err);
+            fprintf(stderr, "bce eval: %s: line %zu: %s\n", a->name, lineno, err);
             status = BCE_EXIT_USAGE;
             break;
         }
         if (got > 0 && samples_push(s, v, lineno) != 0) {
-            fprintf(stderr, "bce eval: out of memory at line %zu\n", lineno);
+            fprintf(stderr, "bce eval: %s: out of memory at line %zu\n", a->name,
+                    lineno);
             status = BCE_EXIT_USAGE;
             break;
         }
     }
     if (status == BCE_EXIT_OK && ferror(in)) {
-        fprintf(stderr, "bce eval: error reading input\n");
+        /* errno: set by the getline that failed (e.g. EISDIR) */
+        bce_tool_io_error("eval", a->name, "read error", errno);
         status = BCE_EXIT_USAGE;
     }
     free(buf);
@@ -292,7 +292,7 @@ static int compute(struct eval_args *a, struct samples *s)
         if (st != BCE_OK) {
             size_t i = a->error_index;
             if (i != BCE_NO_INDEX && i < m)
-                fprintf(stderr, "bce eval: line %zu: %s (%s)\n",
+                fprintf(stderr, "bce eval: %s: line %zu: %s (%s)\n", a->name,
                         s->line[b + i], bce_strerror(st), bce_status_name(st));
             else
                 fprintf(stderr, "bce eval: %s (%s)\n", bce_strerror(st),
@@ -316,7 +316,7 @@ static void print_results(const struct eval_args *a, const struct samples *s)
 static int usage(const char *fmt, const char *arg)
 {
     fputs("bce eval: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, bce_tool_esc(arg, BCE_TOOL_ESC_NAME));
     fputs("\ntry 'bce help eval'\n", stderr);
     return BCE_EXIT_USAGE;
 }
@@ -410,17 +410,20 @@ int bce_tool_eval(int argc, char **argv)
     if (a.isa != NULL) {
         bce_status st = bce_set_isa(a.isa);
         if (st != BCE_OK) {
-            fprintf(stderr, "bce eval: --isa %s: %s (%s)\n", a.isa,
+            fprintf(stderr, "bce eval: --isa %s: %s (%s)\n",
+                    bce_tool_esc(a.isa, BCE_TOOL_ESC_NAME),
                     bce_strerror(st), bce_status_name(st));
             return BCE_EXIT_USAGE;
         }
     }
     FILE *in = stdin;
+    char name[4 * BCE_TOOL_ESC_NAME + 8];
+    snprintf(name, sizeof name, "%s", bce_tool_input_name(a.file));
+    a.name = name;
     if (a.file != NULL && strcmp(a.file, "-") != 0) {
         in = fopen(a.file, "r");
         if (in == NULL) {
-            fprintf(stderr, "bce eval: cannot open '%s': %s\n", a.file,
-                    strerror(errno));
+            bce_tool_io_error("eval", a.name, "cannot open", errno);
             return BCE_EXIT_USAGE;
         }
     }

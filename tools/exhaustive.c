@@ -428,7 +428,7 @@ typedef struct ex_args {
 static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "bce exhaustive: %s%s%s%s\ntry 'bce help exhaustive'\n", msg,
-            arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+            arg ? " '" : "", arg ? bce_tool_esc(arg, BCE_TOOL_ESC_NAME) : "", arg ? "'" : "");
     return BCE_EXIT_USAGE;
 }
 
@@ -658,7 +658,8 @@ int bce_tool_exhaustive(int argc, char **argv)
                 old.cfg.isas != a.cfg.isas || old.nranges != 1 ||
                 old.ranges[0][0] != a.cfg.lo || old.ranges[0][1] != a.cfg.hi) {
                 fprintf(stderr, "bce exhaustive: checkpoint %s is for another run "
-                        "(form/label/isa/range differ)\n", a.checkpoint);
+                        "(form/label/isa/range differ)\n",
+                        bce_tool_esc(a.checkpoint, BCE_TOOL_ESC_NAME));
                 free(st);
                 free(ws);
                 return BCE_EXIT_USAGE;
@@ -670,12 +671,14 @@ int bce_tool_exhaustive(int argc, char **argv)
             wall_before = old.wall_seconds;
             cpu_before = old.cpu_seconds;
             if (!a.quiet)
-                fprintf(stderr, "bce exhaustive: resuming from %s (%s)\n", a.checkpoint,
+                fprintf(stderr, "bce exhaustive: resuming from %s (%s)\n",
+                        bce_tool_esc(a.checkpoint, BCE_TOOL_ESC_NAME),
                         old.complete ? "already complete" : "partial");
             if (old.complete)
                 isa0 = EX_NISA;
         } else if (errno != ENOENT) {
-            fprintf(stderr, "bce exhaustive: %s: %s\n", a.checkpoint, strerror(errno));
+            bce_tool_io_error("exhaustive", bce_tool_esc(a.checkpoint, BCE_TOOL_ESC_NAME),
+                              "cannot open", errno);
             free(st);
             free(ws);
             return BCE_EXIT_USAGE;
@@ -695,7 +698,8 @@ int bce_tool_exhaustive(int argc, char **argv)
             }
 
     if (a.hard && !(hard_file = fopen(a.hard, "a"))) {
-        fprintf(stderr, "bce exhaustive: %s: %s\n", a.hard, strerror(errno));
+        bce_tool_io_error("exhaustive", bce_tool_esc(a.hard, BCE_TOOL_ESC_NAME),
+                          "cannot open", errno);
         free(st);
         free(ws);
         return BCE_EXIT_USAGE;
@@ -770,8 +774,9 @@ int bce_tool_exhaustive(int argc, char **argv)
         }
     }
     bce_set_isa(saved_isa);
-    if (hard_file && fclose(hard_file) != 0) {
-        fprintf(stderr, "bce exhaustive: error writing %s\n", a.hard);
+    if (hard_file && (ferror(hard_file) | (fclose(hard_file) != 0))) {
+        bce_tool_io_error("exhaustive", bce_tool_esc(a.hard, BCE_TOOL_ESC_NAME),
+                          "write error", errno);
         io_error = 1;
     }
     hard_file = NULL;
@@ -869,7 +874,8 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
     for (int i = first; i < argc; i++) {
         FILE *f = fopen(argv[i], "r");
         if (!f) {
-            fprintf(stderr, "bce exhaustive-merge: %s: %s\n", argv[i], strerror(errno));
+            bce_tool_io_error("exhaustive-merge", bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME),
+                              "cannot open", errno);
             status = BCE_EXIT_USAGE;
             break;
         }
@@ -881,7 +887,7 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
         }
         if (!s->complete) {
             fprintf(stderr, "bce exhaustive-merge: %s: run not complete (a checkpoint?)\n",
-                    argv[i]);
+                    bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
             incomplete = 1;
         }
         if (i == first) {
@@ -889,7 +895,8 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
         } else if (s->cfg.forms != m->cfg.forms || s->cfg.labels != m->cfg.labels ||
                    s->cfg.isas != m->cfg.isas) {
             fprintf(stderr, "bce exhaustive-merge: %s: forms/labels/isas differ from %s\n",
-                    argv[i], argv[first]);
+                    bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME),
+                    bce_tool_esc(argv[first], BCE_TOOL_ESC_NAME));
             status = BCE_EXIT_USAGE;
             break;
         }

@@ -11,6 +11,7 @@
 
 #include "bce.h"
 #include "exhaustive_json.h"
+#include "tool.h"
 
 static const char *const isa_names[EX_NISA] = {"scalar", "sse4.1", "avx2"};
 static const char *const form_names[2] = {"logits", "probs"};
@@ -281,7 +282,8 @@ int ex_json_write_file(const char *path, const ex_summary *s)
     snprintf(tmp, n, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        fprintf(stderr, "bce exhaustive: %s: %s\n", tmp, strerror(errno));
+        bce_tool_io_error("exhaustive", bce_tool_esc(tmp, BCE_TOOL_ESC_NAME), "cannot open",
+                          errno);
         free(tmp);
         return -1;
     }
@@ -289,7 +291,8 @@ int ex_json_write_file(const char *path, const ex_summary *s)
     int bad = ferror(f);
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path) != 0) {
-        fprintf(stderr, "bce exhaustive: cannot write %s: %s\n", path, strerror(errno));
+        bce_tool_io_error("exhaustive", bce_tool_esc(path, BCE_TOOL_ESC_NAME), "write error",
+                          errno);
         remove(tmp);
         free(tmp);
         return -1;
@@ -309,8 +312,12 @@ typedef struct rd {
 
 static void rd_error(rd *r, const char *what)
 {
-    if (!r->err)
-        fprintf(stderr, "bce exhaustive: %s:%d: %s\n", r->name, r->line, what);
+    if (!r->err && r->line > 0)
+        fprintf(stderr, "bce exhaustive: %s:%d: %s\n",
+                bce_tool_esc(r->name, BCE_TOOL_ESC_NAME), r->line, what);
+    else if (!r->err)                    /* before the first line */
+        fprintf(stderr, "bce exhaustive: %s: %s\n",
+                bce_tool_esc(r->name, BCE_TOOL_ESC_NAME), what);
     r->err = 1;
 }
 
@@ -388,8 +395,8 @@ static int lookup(rd *r, const char *v, const char *const *names, int n, const c
     for (int i = 0; i < n; i++)
         if (!strcmp(v, names[i]))
             return i;
-    char m[128];
-    snprintf(m, sizeof m, "unknown %s '%s'", what, v);
+    char m[256];
+    snprintf(m, sizeof m, "unknown %s '%s'", what, bce_tool_esc(v, BCE_TOOL_ESC_TOKEN));
     rd_error(r, m);
     return 0;
 }
@@ -438,7 +445,7 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
     char line[4096];
     enum { TOP, CELLS, REJ, NAN_, FAIL } sec = TOP;
     int seen_tool = 0, seen_ranges = 0, seen_complete = 0;
-    while (!r.err && fgets(line, sizeof line, f)) {
+    while (!r.err && (errno = 0, fgets(line, sizeof line, f))) {
         r.line++;
         if (!strchr(line, '\n') && !feof(f)) {
             rd_error(&r, "line too long");
@@ -576,8 +583,12 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
         }
         /* other lines: derived totals, braces */
     }
-    if (!r.err && ferror(f))
-        rd_error(&r, "read error");
+    if (!r.err && ferror(f)) {
+        char m[160];
+        int e = errno;                   /* set by the fgets that failed */
+        snprintf(m, sizeof m, "read error: %s", e ? strerror(e) : "unknown error");
+        rd_error(&r, m);
+    }
     if (!r.err && (!seen_tool || !seen_ranges || !seen_complete || s->nranges == 0 ||
                    !s->cfg.forms || !s->cfg.labels || !s->cfg.isas)) {
         r.line++;

@@ -108,7 +108,7 @@ typedef struct gc_args {
 static int usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "bce gradcheck: ");
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, bce_tool_esc(arg, BCE_TOOL_ESC_NAME));
     fprintf(stderr, "\ntry 'bce gradcheck --help'\n");
     return BCE_EXIT_USAGE;
 }
@@ -362,16 +362,18 @@ static int generate(const gc_args *a, gc_data *d)
 
 static int load_csv(const gc_args *a, gc_data *d)
 {
-    char err[512];
+    char err[2048];
     if (bce_csv_read(a->csv, &d->csv, err, sizeof err) != 0) {
         fprintf(stderr, "bce gradcheck: %s\n", err);
         return -1;
     }
     const bce_csv *c = &d->csv;
+    char name[4 * BCE_TOOL_ESC_NAME + 8];                /* as csv.c names it */
+    snprintf(name, sizeof name, "%s", bce_tool_input_name(a->csv));
     d->ycol = a->label ? bce_csv_column(c, a->label) : (long)c->ncol - 1;
     if (d->ycol < 0) {
         fprintf(stderr, "bce gradcheck: %s: no column named '%s' in the header\n",
-                a->csv, a->label);
+                name, bce_tool_esc(a->label, BCE_TOOL_ESC_TOKEN));
         return -1;
     }
     d->wcol = -1;
@@ -379,12 +381,13 @@ static int load_csv(const gc_args *a, gc_data *d)
         d->wcol = bce_csv_column(c, a->weight);
         if (d->wcol < 0) {
             fprintf(stderr, "bce gradcheck: %s: no column named '%s' in the header\n",
-                    a->csv, a->weight);
+                    name, bce_tool_esc(a->weight, BCE_TOOL_ESC_TOKEN));
             return -1;
         }
         if (d->wcol == d->ycol) {
             fprintf(stderr, "bce gradcheck: %s: the label and weight columns are "
-                            "the same ('%s')\n", a->csv, a->weight);
+                            "the same ('%s')\n", name,
+                    bce_tool_esc(a->weight, BCE_TOOL_ESC_TOKEN));
             return -1;
         }
     }
@@ -392,7 +395,7 @@ static int load_csv(const gc_args *a, gc_data *d)
     d->k = c->ncol - 1 - (d->wcol >= 0);
     if (d->k == 0 && !a->intercept) {
         fprintf(stderr, "bce gradcheck: %s: no feature column and no intercept: "
-                        "nothing to check\n", a->csv);
+                        "nothing to check\n", name);
         return -1;
     }
     d->col = malloc((d->k ? d->k : 1) * sizeof *d->col);
@@ -487,7 +490,8 @@ static int data_error(const gc_args *a, const gc_data *d, bce_status st,
         }
         if (st != BCE_E_NONFINITE_PARAM && row < d->n) {
             fprintf(stderr, "bce gradcheck: %s: line %zu, column %zu (%s): %s (%s)\n",
-                    a->csv, c->line[row], col + 1, c->names[col], what, name);
+                    bce_tool_input_name(a->csv), c->line[row], col + 1,
+                    bce_tool_esc(c->names[col], BCE_TOOL_ESC_TOKEN), what, name);
             return BCE_EXIT_USAGE;
         }
     }
@@ -576,7 +580,8 @@ int bce_tool_gradcheck(int argc, char **argv)
     if (a.isa) {
         bce_status st = bce_set_isa(a.isa);
         if (st != BCE_OK) {
-            fprintf(stderr, "bce gradcheck: --isa %s: %s (%s)\n", a.isa,
+            fprintf(stderr, "bce gradcheck: --isa %s: %s (%s)\n",
+                    bce_tool_esc(a.isa, BCE_TOOL_ESC_NAME),
                     bce_strerror(st), bce_status_name(st));
             return BCE_EXIT_USAGE;
         }
@@ -666,8 +671,9 @@ int bce_tool_gradcheck(int argc, char **argv)
         printf("},\n  \"checks\": [");
     } else {
         if (a.csv)
-            printf("bce gradcheck: %s, label '%s': n=%zu k=%zu", a.csv,
-                   d.csv.names[d.ycol], d.n, d.k);
+            printf("bce gradcheck: %s, label '%s': n=%zu k=%zu",
+                   bce_tool_input_name(a.csv),
+                   bce_tool_esc(d.csv.names[d.ycol], BCE_TOOL_ESC_TOKEN), d.n, d.k);
         else
             printf("bce gradcheck: generated data seed=%llu: n=%zu k=%zu "
                    "(%zu rows with yhat -> 0/1)", (unsigned long long)a.seed,

@@ -37,4 +37,29 @@ const char *bce_tool_vectors_help(void);
 int bce_tool_compare(int argc, char **argv);
 const char *bce_tool_compare_help(void);
 
+/*
+ * Messages (msg.c).  Every message names its input: a path as given, or
+ * BCE_TOOL_STDIN_NAME for standard input ("-" or no file); an I/O error
+ * adds strerror(errno).  Text taken from the user (input lines, tokens,
+ * column names, paths, arguments) is echoed through bce_tool_esc: printable
+ * ASCII and well-formed printable UTF-8 as they are, a backslash doubled,
+ * tab/newline/return as \t \n \r, every other byte as \xNN; at most max
+ * input bytes, then "...".  The result lives in a rotating thread-local
+ * buffer (8 per thread): use it within the message that needs it.
+ */
+#define BCE_TOOL_STDIN_NAME "<stdin>"
+#define BCE_TOOL_ESC_TOKEN 40   /* bytes of a token or field echoed         */
+#define BCE_TOOL_ESC_NAME 200   /* bytes of a path or argument echoed (max) */
+#include <stddef.h>
+const char *bce_tool_esc(const char *s, size_t max);
+/* The same for n bytes that may include NUL bytes. */
+const char *bce_tool_escn(const char *s, size_t n, size_t max);
+/* The name of an input in messages: BCE_TOOL_STDIN_NAME for NULL or "-",
+ * else the path escaped. */
+const char *bce_tool_input_name(const char *path);
+/* "bce CMD: NAME: WHAT: strerror(err)" on standard error (without the
+ * reason when err == 0; "bce: ..." when CMD is ""); NAME already escaped
+ * (bce_tool_input_name, bce_tool_esc). */
+void bce_tool_io_error(const char *cmd, const char *name, const char *what, int err);
+
 #endif

@@ -148,12 +148,13 @@ int bce_tool_vectors(int argc, char **argv)
                 wc_dir = argv[++i];
         } else {
             fprintf(stderr, "bce vectors: unexpected argument '%s'\n"
-                            "try 'bce help vectors'\n", argv[i]);
+                            "try 'bce help vectors'\n", bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
             return BCE_EXIT_USAGE;
         }
     }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "bce vectors: cannot create %s: %s\n", dir, strerror(errno));
+        bce_tool_io_error("vectors", bce_tool_esc(dir, BCE_TOOL_ESC_NAME), "cannot create",
+                          errno);
         return BCE_EXIT_USAGE;
     }
     if (!wc_dir)
@@ -173,17 +174,21 @@ int bce_tool_vectors(int argc, char **argv)
             snprintf(path, n, "%s/%s_%s.csv", dir, fn[f], tn[t]);
             FILE *out = fopen(path, "w");
             if (!out) {
-                fprintf(stderr, "bce vectors: %s: %s\n", path, strerror(errno));
+                bce_tool_io_error("vectors", bce_tool_esc(path, BCE_TOOL_ESC_NAME),
+                                  "cannot open", errno);
                 free(path);
                 bcev_wc_free(&wc);
                 return BCE_EXIT_USAGE;
             }
+            errno = 0;
             int rows = bce_vectors_write(out, (bcev_form)f, (bcev_type)t, &wc);
             int bad = ferror(out);
             bad |= fclose(out) != 0;
+            int e = errno;       /* the failed write's (or fclose's) reason */
             bcev_wc_free(&wc);
             if (bad) {
-                fprintf(stderr, "bce vectors: error writing %s\n", path);
+                bce_tool_io_error("vectors", bce_tool_esc(path, BCE_TOOL_ESC_NAME),
+                                  "write error", e);
                 free(path);
                 return BCE_EXIT_USAGE;
             }

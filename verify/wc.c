@@ -63,12 +63,16 @@ int bcev_wc_load(const char *dir, bcev_form form, bcev_type type, bcev_wc *wc)
     snprintf(path, sizeof path, "%s/%s_%s.wc", dir,
              form == BCEV_LOGITS ? "logits" : "probs", type == BCEV_F32 ? "f32" : "f64");
     FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
+    if (!f) {
+        if (errno == ENOENT)
+            return 0;                  /* documented: no file, no worst cases */
+        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+        return -1;
+    }
     char line[1024];
     size_t cap = 0, lineno = 0;
     int status = 0;
-    while (status == 0 && fgets(line, sizeof line, f)) {
+    while (status == 0 && (errno = 0, fgets(line, sizeof line, f))) {
         lineno++;
         char *hash = strchr(line, '#');
         if (hash)
@@ -96,6 +100,11 @@ int bcev_wc_load(const char *dir, bcev_form form, bcev_type type, bcev_wc *wc)
         } else if (push(wc, &cap, x, y) != 0) {
             status = -1;
         }
+    }
+    if (status == 0 && ferror(f)) {
+        int e = errno;                 /* set by the fgets that failed */
+        fprintf(stderr, "%s: read error: %s\n", path, e ? strerror(e) : "unknown error");
+        status = -1;
     }
     fclose(f);
     if (status != 0)

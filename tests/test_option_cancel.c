@@ -57,8 +57,18 @@ static bce_status call(bcev_form f, bcev_type t, size_t n, const double *x, cons
 /* One sample (x, y, w) placed at index 1 of a 3-sample call (neighbours
  * (x, y) too, so that a MEAN divides by 3) on every ISA; the gradient, and
  * the loss when want_loss, must be the correct rounding of the exact value. */
+static void check_b(tally *T, bcev_form f, bcev_type t, double x, double y, double w,
+                    const bce_options *o, int want_loss, double gbound);
+
 static void check(tally *T, bcev_form f, bcev_type t, double x, double y, double w,
                   const bce_options *o, int want_loss)
+{
+    check_b(T, f, t, x, y, w, o, want_loss, 0.5);
+}
+
+/* as check, the gradient within gbound ulps (0.5: correctly rounded) */
+static void check_b(tally *T, bcev_form f, bcev_type t, double x, double y, double w,
+                    const bce_options *o, int want_loss, double gbound)
 {
     double X[3] = {x, x, x}, Y[3] = {y, y, y}, W[3] = {w, w, w};
     const double *Wp = w == 1.0 ? NULL : W;
@@ -69,13 +79,14 @@ static void check(tally *T, bcev_form f, bcev_type t, double x, double y, double
     bcev_sample s = {x, y, w};
     bcev_exact(f, &s, o, den, PREC, el, eg);
     double wl = bcev_round_to(t, el), wg = bcev_round_to(t, eg);
-    mpfr_clears(el, eg, (mpfr_ptr)0);
     for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
         if (bce_set_isa(isas[k]) != BCE_OK) continue;
         double L[3] = {0}, G[3] = {0};
         cr_assert_eq(call(f, t, 3, X, Y, Wp, o, L, G), BCE_OK);
         T->n++;
-        int ok = memcmp(&G[1], &wg, sizeof wg) == 0 || (G[1] == wg && wg != 0.0);
+        double u;
+        int ok = gbound > 0.5 ? bcev_check(t, G[1], eg, gbound, &u)
+                              : memcmp(&G[1], &wg, sizeof wg) == 0 || (G[1] == wg && wg != 0.0);
         if (want_loss && o->reduction == BCE_REDUCTION_NONE)
             ok &= memcmp(&L[1], &wl, sizeof wl) == 0 || (L[1] == wl && wl != 0.0);
         if (!ok && T->bad++ < 12)
@@ -86,6 +97,7 @@ static void check(tally *T, bcev_form f, bcev_type t, double x, double y, double
                          o->label_smoothing, (int)o->reduction, G[1], wg, L[1], wl);
     }
     bce_set_isa("auto");
+    mpfr_clears(el, eg, (mpfr_ptr)0);
 }
 
 static void opts(bce_options *o, double P, double a, bce_reduction r)
@@ -281,11 +293,15 @@ Test(option_cancel, logits_tiny_z_cancellation)
                     double yy = typ ? (double)(float)y : y;
                     bce_options o;
                     opts(&o, P, a, BCE_REDUCTION_NONE);
+                    /* f64 logits gradients are claimed within their
+                     * bound (1 ulp without options, 2 with), not correctly
+                     * rounded (docs/ACCURACY.md); floats correctly rounded */
+                    double gb = typ ? 0.5 : (P != 1.0 || a != 0.0) ? 2.0 : 1.0;
                     for (size_t iz = 0; iz < (typ ? 2u : 5u); iz++)
-                        check(&T, BCEV_LOGITS, t, zs[iz], yy, 1.0, &o, 0);
+                        check_b(&T, BCEV_LOGITS, t, zs[iz], yy, 1.0, &o, 0, gb);
                 }
             }
-    cr_log_info("logits gradient at tiny z: %ld outputs, %ld not correctly rounded", T.n, T.bad);
+    cr_log_info("logits gradient at tiny z: %ld outputs, %ld beyond their claim (floats correctly rounded, f64 within bound)", T.n, T.bad);
     cr_assert_eq(T.bad, 0);
 }
 

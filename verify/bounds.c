@@ -13,16 +13,16 @@ static const double bounds[2][2][2][4] = {
         [BCEV_GRAD] = {1.0, 1.0, 2.0, 2.0},
     },
     [BCEV_LOGITS][BCEV_F32] = {
-        [BCEV_LOSS] = {0.5, 1.0, 2.0, 2.0},
-        [BCEV_GRAD] = {0.5, 1.0, 2.0, 2.0},
+        [BCEV_LOSS] = {0.5, 0.5, 2.0, 2.0},
+        [BCEV_GRAD] = {0.5, 0.5, 2.0, 2.0},
     },
     [BCEV_PROBS][BCEV_F64] = {
         [BCEV_LOSS] = {1.0, 1.0, 2.0, 2.0},
-        [BCEV_GRAD] = {2.0, 2.0, 2.0, 2.0},
+        [BCEV_GRAD] = {0.5, 0.5, 0.5, 0.5},   /* rational: exact tie-break (src/exact.c) */
     },
     [BCEV_PROBS][BCEV_F32] = {
-        [BCEV_LOSS] = {0.5, 1.0, 2.0, 2.0},
-        [BCEV_GRAD] = {0.5, 1.0, 2.0, 2.0},
+        [BCEV_LOSS] = {0.5, 0.5, 2.0, 2.0},
+        [BCEV_GRAD] = {0.5, 0.5, 0.5, 0.5},
     },
 };
 

@@ -106,6 +106,8 @@ typedef struct args {
 typedef struct row {
     const char *isa, *kernel, *output, *regime, *config;
     uint64_t samples, failures;
+    uint64_t not_cr;              /* results other than RN(exact), any bound */
+    double ncx, ncy, ncw;         /* the first of them */
     double max_ulp, bound, x, y, w;
     double pw, sm;                /* options of the worst sample (pw < 0: no P) */
     unsigned flags;
@@ -192,6 +194,14 @@ static void record(row *r, bcev_type t, double got, const mpfr_t exact, double b
     r->samples++;
     if (!ok)
         r->failures++;
+    if (!mpfr_nan_p(exact)) {
+        double rn = bcev_round_to(t, exact);
+        if (!(got == rn) && !(isnan(got) && isnan(rn)) && r->not_cr++ == 0) {
+            r->ncx = x;
+            r->ncy = y;
+            r->ncw = w;
+        }
+    }
     /* keep the worst input: failures first, then the largest error */
     if (u > r->max_ulp || (!ok && r->failures == 1)) {
         if (u > r->max_ulp)
@@ -611,6 +621,13 @@ static void print_table(const report *rep, FILE *out)
             fprintf(out, " (%" PRIu64 " over bound)", r->failures);
         if (r->w != 1.0 && r->max_ulp >= 0)
             fprintf(out, " w=%a", r->w);
+        if (r->not_cr && !r->failures) {
+            fprintf(out, " [%" PRIu64 " not correctly rounded, e.g. %a %a", r->not_cr, r->ncx,
+                    r->ncy);
+            if (r->ncw != 1.0)
+                fprintf(out, " w=%a", r->ncw);
+            fputc(']', out);
+        }
         fputc('\n', out);
     }
     fprintf(out, "%s\n", rep->fail ? "FAIL: a bound was exceeded" : "PASS: every bound met");
@@ -645,7 +662,11 @@ static void print_json(const report *rep, const args *a, double secs, FILE *out)
         json_num(out, r->max_ulp < 0 ? 0.0 : r->max_ulp);
         fprintf(out, ",\"x\":\"%a\",\"y\":\"%a\",\"w\":\"%a\",\"bound\":", r->x, r->y, r->w);
         json_num(out, r->bound);
-        fprintf(out, ",\"pass\":%s", r->failures ? "false" : "true");
+        fprintf(out, ",\"pass\":%s,\"not_correctly_rounded\":%" PRIu64,
+                r->failures ? "false" : "true", r->not_cr);
+        if (r->not_cr)
+            fprintf(out, ",\"first_not_cr\":{\"x\":\"%a\",\"y\":\"%a\",\"w\":\"%a\"}",
+                    r->ncx, r->ncy, r->ncw);
         /* the options of the worst sample (the original configurations
          * vary pos_weight and smoothing by block) */
         if (r->pw >= 0)

@@ -443,14 +443,14 @@ static void midpoint_probs(bcev_rng *r, bcev_type t, double *x, double *y)
     uint64_t kmax_bits = (uint64_t)(prec / 2);
     switch (below(r, 6)) {
     case 0: {    /* y = 1, p = 2^-e (1 - k 2^-prec): -1/p near a midpoint */
-        uint64_t k = odd_bits(r, irange(r, 1, (int)kmax_bits));
-        int e = below(r, 2) ? irange(r, 0, 4) : irange(r, 0, t == BCEV_F32 ? 120 : 1000);
+        uint64_t k = below(r, 4) == 0 ? 1 : odd_bits(r, irange(r, 1, (int)kmax_bits));
+        int e = below(r, 2) ? irange(r, 0, 8) : irange(r, 0, t == BCEV_F32 ? 120 : 1000);
         *x = to_type(t, ldexp(1.0 - ldexp((double)k, -prec), -e));
         *y = 1.0;
         break;
     }
     case 1: {    /* y = 0, p = k 2^-prec: 1/(1-p) = 1 + p + p^2 ... */
-        uint64_t k = odd_bits(r, irange(r, 1, (int)kmax_bits));
+        uint64_t k = below(r, 4) == 0 ? 1 : odd_bits(r, irange(r, 1, (int)kmax_bits));
         *x = ldexp((double)k, -prec);
         *y = 0.0;
         break;

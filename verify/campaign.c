@@ -89,6 +89,7 @@ static const gconfig gconfigs[] = {
     {"clamp_pw_max", CL | PW, 0x1p64, 0, W_NONE, BCE_REDUCTION_NONE, G_PROBS_ONLY, "clamp, P = 2^64"},
     {"clamp_w_ends", CL, 0, 0, W_ENDS, BCE_REDUCTION_NONE, G_PROBS_ONLY, "clamp, w as w_ends"},
     {"wmean_ends", 0, 0, 0, W_ENDS, BCE_REDUCTION_WEIGHTED_MEAN, 0, "WEIGHTED_MEAN, w as w_ends"},
+    {"wsum_ends", 0, 0, 0, W_ENDS, BCE_REDUCTION_SUM, 0, "SUM, w as w_ends"},
 };
 #undef PW
 #undef CL

@@ -929,7 +929,7 @@ int bcev_verify_main(int argc, char **argv)
                     run_cell(&a, &rep, nisa, isas, (bcev_form)f, (bcev_type)t, (config)c,
                              (bcev_regime)r, &wcs[f][t], &b);
                     ran = 1;
-                    progress_note(&pg, 0, "bce verify: %s %s/%s ...",
+                    progress_note(&pg, 0, "bce verify: %s %s/%s done",
                                   kernel_name((bcev_form)f, (bcev_type)t), config_names[c],
                                   bcev_regime_name((bcev_regime)r));
                 }
@@ -956,7 +956,7 @@ int bcev_verify_main(int argc, char **argv)
                     run_grid_cell(&a, &rep, nisa, isas, (bcev_form)f, (bcev_type)t, g, r,
                                   &wcs[f][t], &b);
                     cells++;
-                    progress_note(&pg, 0, "bce verify: grid %s %s/%s (%d cells)",
+                    progress_note(&pg, 0, "bce verify: grid %s %s/%s done (%d cells)",
                                   kernel_name((bcev_form)f, (bcev_type)t), gconfigs[g].name,
                                   gregime_name(r), cells);
                 }

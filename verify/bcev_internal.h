@@ -56,4 +56,21 @@ double bcev_round_q(const mpfr_t num, const mpfr_t den, bcev_type t);
 int bcev_label_coefs(double y, double w, const bce_options *opt,
                      mpfr_t alpha, mpfr_t beta);
 
+/* The constructed regimes of the option grid of `bce verify` (grid.c).
+ * They depend on the cell's options (the cancellation points do), so they
+ * are not bcev_regime values and bcev_regime_fill does not know them. */
+enum {
+    BCEV_GREG_TINY = 0,      /* subnormal and tiny p (sigma(z)) and y         */
+    BCEV_GREG_CANCEL,        /* P y' = p, y = RN(sigma(z)), the gradient zero */
+    BCEV_GREG_CANCEL_TINY,   /* the same with p (sigma(z)) tiny or subnormal  */
+    BCEV_GREG_MIDPOINT,      /* outputs on a rounding midpoint +- a tiny term */
+    BCEV_GREG_COUNT
+};
+const char *bcev_grid_regime_name(int r);
+/* As bcev_regime_fill for a grid regime, with the cell's options o (P and
+ * a place the cancellation points); sample i is a pure function of
+ * (seed, r, form, type, P, a, i). */
+void bcev_grid_fill(int r, bcev_form form, bcev_type type, const bce_options *o,
+                    uint64_t seed, uint64_t first, size_t n, double *x, double *y);
+
 #endif

@@ -3,16 +3,29 @@
  * configuration, library results against the MPFR reference (bcev_exact,
  * 128 bits), measured in ulps (bcev_ulp_error) and checked against the one
  * bounds table (bounds.c).
+ *
+ * Two passes.  The first runs the original configurations (hard, soft,
+ * weights, pos_weight, smoothing, clamp, mean, wc) on the regimes of
+ * regimes.c, --samples each; its sample streams are unchanged.  The second,
+ * the option grid, runs every option at the ends of its accepted range and
+ * their combinations (gconfigs below) on every regime of regimes.c and on
+ * the constructed regimes of grid.c (tiny, cancel, cancel_tiny, midpoint),
+ * --grid-samples each, and the configurations plain, clamp and mean on the
+ * constructed regimes.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "bce_verify.h"
+#include "bcev_internal.h"
 
 #define DEFAULT_SAMPLES 50000u     /* per (isa, kernel, config, regime) cell */
+#define DEFAULT_GRID_SAMPLES 2048u /* per cell of the option grid */
 #define DEFAULT_SEED 0x6263655f76657269u   /* "bce_veri" */
 #define BLOCK 4096u                /* samples per library call (NONE) */
 #define MEAN_BLOCK 10000u          /* samples per MEAN reduction */
@@ -29,17 +42,77 @@ static const char *const config_names[C_COUNT] = {
 
 static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
 
+/* The option grid: one option set per configuration (no per-block
+ * variation, so a row names its options). */
+typedef enum wmode { W_NONE, W_MIN, W_MAX, W_ENDS } wmode;
+enum { G_NEW_ONLY = 1, G_PROBS_ONLY = 2, G_CLAMP_PROBS = 4 };
+typedef struct gconfig {
+    const char *name;
+    unsigned flags;               /* BCE_OPT_POS_WEIGHT, BCE_OPT_LOG_CLAMP */
+    double pos_weight, smoothing;
+    wmode w;
+    bce_reduction reduction;
+    unsigned where;               /* G_* */
+    const char *doc;
+} gconfig;
+
+#define PW BCE_OPT_POS_WEIGHT
+#define CL BCE_OPT_LOG_CLAMP
+static const gconfig gconfigs[] = {
+    /* the original configurations, on the constructed regimes only */
+    {"plain", 0, 0, 0, W_NONE, BCE_REDUCTION_NONE, G_NEW_ONLY, "no options (bound by label: hard/soft)"},
+    {"clamp", CL, 0, 0, W_NONE, BCE_REDUCTION_NONE, G_NEW_ONLY | G_PROBS_ONLY, "log clamp"},
+    {"mean", 0, 0, 0, W_NONE, BCE_REDUCTION_MEAN, G_NEW_ONLY, "MEAN over the cell"},
+    /* pos_weight: 0, both ends of [2^-64, 2^64], powers of two, odd */
+    {"pw_zero", PW, 0.0, 0, W_NONE, BCE_REDUCTION_NONE, 0, "P = 0"},
+    {"pw_min", PW, 0x1p-64, 0, W_NONE, BCE_REDUCTION_NONE, 0, "P = 2^-64"},
+    {"pw_half", PW, 0.5, 0, W_NONE, BCE_REDUCTION_NONE, 0, "P = 1/2"},
+    {"pw_2", PW, 2.0, 0, W_NONE, BCE_REDUCTION_NONE, 0, "P = 2"},
+    {"pw_3", PW, 3.0, 0, W_NONE, BCE_REDUCTION_NONE, 0, "P = 3"},
+    {"pw_max", PW, 0x1p64, 0, W_NONE, BCE_REDUCTION_NONE, 0, "P = 2^64"},
+    /* label smoothing: both ends of [2^-64, 1], a non-dyadic value */
+    {"sm_min", 0, 0, 0x1p-64, W_NONE, BCE_REDUCTION_NONE, 0, "a = 2^-64"},
+    {"sm_mid", 0, 0, 0.1, W_NONE, BCE_REDUCTION_NONE, 0, "a = RN(0.1)"},
+    {"sm_max", 0, 0, 1.0, W_NONE, BCE_REDUCTION_NONE, 0, "a = 1"},
+    /* weights: both ends of [2^-64, 2^64], and mixed with 0 */
+    {"w_min", 0, 0, 0, W_MIN, BCE_REDUCTION_NONE, 0, "w = 2^-64"},
+    {"w_max", 0, 0, 0, W_MAX, BCE_REDUCTION_NONE, 0, "w = 2^64"},
+    {"w_ends", 0, 0, 0, W_ENDS, BCE_REDUCTION_NONE, 0, "w in {0, 2^-64, 1, 2^64, 2^[-8,8]}"},
+    /* combinations */
+    {"pw_sm", PW, 2.0, 0.25, W_NONE, BCE_REDUCTION_NONE, 0, "P = 2, a = 1/4"},
+    {"pw_w_min", PW, 0x1p-64, 0, W_MIN, BCE_REDUCTION_NONE, 0, "P = w = 2^-64"},
+    {"pw_w_max", PW, 0x1p64, 0, W_MAX, BCE_REDUCTION_NONE, 0, "P = w = 2^64"},
+    {"all_min", PW, 0x1p-64, 0x1p-64, W_MIN, BCE_REDUCTION_NONE, G_CLAMP_PROBS,
+     "P = a = w = 2^-64 (+ clamp for probs)"},
+    {"all_max", PW, 0x1p64, 1.0, W_MAX, BCE_REDUCTION_NONE, G_CLAMP_PROBS,
+     "P = w = 2^64, a = 1 (+ clamp for probs)"},
+    {"clamp_pw_max", CL | PW, 0x1p64, 0, W_NONE, BCE_REDUCTION_NONE, G_PROBS_ONLY, "clamp, P = 2^64"},
+    {"clamp_w_ends", CL, 0, 0, W_ENDS, BCE_REDUCTION_NONE, G_PROBS_ONLY, "clamp, w as w_ends"},
+    {"wmean_ends", 0, 0, 0, W_ENDS, BCE_REDUCTION_WEIGHTED_MEAN, 0, "WEIGHTED_MEAN, w as w_ends"},
+    {"wsum_ends", 0, 0, 0, W_ENDS, BCE_REDUCTION_SUM, 0, "SUM, w as w_ends"},
+};
+#undef PW
+#undef CL
+#define N_GCONFIGS (sizeof gconfigs / sizeof *gconfigs)
+
 typedef struct args {
-    uint64_t samples, seed;
-    int json, quiet;
+    uint64_t samples, grid_samples, seed;
+    int quiet;
+    const char *json;             /* NULL, "-" (stdout) or a file */
     const char *isa, *wc_dir;
+    const char *configs, *regimes, *kernels;   /* comma lists or NULL (all) */
 } args;
 
 /* One row of the report. */
 typedef struct row {
     const char *isa, *kernel, *output, *regime, *config;
     uint64_t samples, failures;
+    uint64_t not_cr;              /* results other than RN(exact), any bound */
+    double ncx, ncy, ncw;         /* the first of them */
     double max_ulp, bound, x, y, w;
+    double pw, sm;                /* options of the worst sample (pw < 0: no P) */
+    unsigned flags;
+    int reduction;
     int lib_error;                /* a bce_status other than BCE_OK */
     struct row *next;
 } row;
@@ -115,13 +188,21 @@ static row *add_row(report *rep, const char *isa, const char *kernel,
 }
 
 static void record(row *r, bcev_type t, double got, const mpfr_t exact, double bound,
-                   double x, double y, double w)
+                   double x, double y, double w, const bce_options *o)
 {
     double u;
     int ok = bcev_check(t, got, exact, bound, &u);
     r->samples++;
     if (!ok)
         r->failures++;
+    if (!mpfr_nan_p(exact)) {
+        double rn = bcev_round_to(t, exact);
+        if (!(got == rn) && !(isnan(got) && isnan(rn)) && r->not_cr++ == 0) {
+            r->ncx = x;
+            r->ncy = y;
+            r->ncw = w;
+        }
+    }
     /* keep the worst input: failures first, then the largest error */
     if (u > r->max_ulp || (!ok && r->failures == 1)) {
         if (u > r->max_ulp)
@@ -129,6 +210,10 @@ static void record(row *r, bcev_type t, double got, const mpfr_t exact, double b
         r->x = x;
         r->y = y;
         r->w = w;
+        r->pw = (o->flags & BCE_OPT_POS_WEIGHT) ? o->pos_weight : -1.0;
+        r->sm = o->label_smoothing;
+        r->flags = o->flags;
+        r->reduction = (int)o->reduction;
     }
     if (bound > r->bound)
         r->bound = bound;
@@ -236,13 +321,14 @@ static void run_cell(const args *a, report *rep, int nisa, const char *const *is
                         : BCEV_CFG_OPTIONS;
                 if (c != C_MEAN)
                     record(rl[k], t, b->loss[i], b->eL[i], bcev_bound(f, t, BCEV_LOSS, kind),
-                           b->x[i], y, w);
+                           b->x[i], y, w, &o);
                 record(rg[k], t, b->grad[i], b->eG[i], bcev_bound(f, t, BCEV_GRAD, kind),
-                       b->x[i], y, w);
+                       b->x[i], y, w, &o);
             }
             if (c == C_MEAN)
                 record(rl[k], t, b->loss[0], Lr,
-                       bcev_bound(f, t, BCEV_LOSS, BCEV_CFG_REDUCED), b->x[0], b->y[0], 1.0);
+                       bcev_bound(f, t, BCEV_LOSS, BCEV_CFG_REDUCED), b->x[0], b->y[0], 1.0,
+                       &o);
         }
     }
     mpfr_clears(den, Lr, (mpfr_ptr)0);
@@ -252,11 +338,272 @@ static void run_cell(const args *a, report *rep, int nisa, const char *const *is
 }
 
 /* ------------------------------------------------------------------ */
+/* the option grid                                                     */
+
+/* Regimes of the grid: 0 .. BCEV_REG_WC are those of regimes.c, then the
+ * constructed ones of grid.c. */
+#define GR_COUNT (BCEV_REG_COUNT + BCEV_GREG_COUNT)
+
+static const char *gregime_name(int r)
+{
+    return r < BCEV_REG_COUNT ? bcev_regime_name((bcev_regime)r)
+                              : bcev_grid_regime_name(r - BCEV_REG_COUNT);
+}
+
+static uint64_t mix(uint64_t v)
+{
+    v ^= v >> 31;
+    v *= 0xbf58476d1ce4e5b9u;
+    return v ^ (v >> 29);
+}
+
+static double grid_weight(wmode m, uint64_t seed, uint64_t i, bcev_type t)
+{
+    if (m == W_MIN)
+        return BCE_WEIGHT_MIN;
+    if (m == W_MAX)
+        return BCE_WEIGHT_MAX;
+    if (m == W_NONE)
+        return 1.0;
+    bcev_rng r;
+    bcev_rng_seed(&r, seed ^ 0x77656967687473u ^ (i * 0x9e3779b97f4a7c15u));
+    switch (bcev_rng_next(&r) % 5) {
+    case 0: return 0.0;
+    case 1: return BCE_WEIGHT_MIN;
+    case 2: return BCE_WEIGHT_MAX;
+    case 3: return 1.0;
+    default: {
+        double v = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 17) - 8);
+        return t == BCEV_F32 ? (double)(float)v : v;
+    }
+    }
+}
+
+static void gconfig_options(const gconfig *g, bcev_form f, bce_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->flags = g->flags;
+    if ((g->where & G_CLAMP_PROBS) && f == BCEV_PROBS)
+        o->flags |= BCE_OPT_LOG_CLAMP;
+    o->pos_weight = g->pos_weight;
+    o->label_smoothing = g->smoothing;
+    o->reduction = g->reduction;
+}
+
+static int gconfig_applies(const gconfig *g, bcev_form f, int reg)
+{
+    if ((g->where & G_PROBS_ONLY) && f != BCEV_PROBS)
+        return 0;
+    if ((g->where & G_NEW_ONLY) && reg < BCEV_REG_COUNT)
+        return 0;
+    return 1;
+}
+
+/* Samples of one grid cell: the finite regimes once (special: its table,
+ * wc: its file). */
+static uint64_t grid_total(const args *a, bcev_form f, int reg, const bcev_wc *wc)
+{
+    uint64_t n = a->grid_samples;
+    if (reg == BCEV_REG_SPECIAL) {
+        uint64_t per = f == BCEV_LOGITS ? 16 * 8 : 10 * 8;   /* gen_special's table */
+        if (per < n)
+            n = per;
+    }
+    if (reg == BCEV_REG_WC && wc->n < n)
+        n = wc->n;
+    return n;
+}
+
+static void run_grid_cell(const args *a, report *rep, int nisa, const char *const *isas,
+                          bcev_form f, bcev_type t, size_t gi, int reg,
+                          const bcev_wc *wc, bufs *b)
+{
+    const gconfig *g = &gconfigs[gi];
+    const char *kn = kernel_name(f, t);
+    row *rl[MAX_ISA], *rg[MAX_ISA];
+    for (int k = 0; k < nisa; k++) {
+        rl[k] = add_row(rep, isas[k], kn, "loss", gregime_name(reg), g->name);
+        rg[k] = add_row(rep, isas[k], kn, "grad", gregime_name(reg), g->name);
+    }
+    bce_options o;
+    gconfig_options(g, f, &o);
+    const int reduced = o.reduction != BCE_REDUCTION_NONE;
+    const int plain = o.flags == 0 && o.label_smoothing == 0.0 && g->w == W_NONE && !reduced;
+    const int use_w = g->w != W_NONE;
+    const uint64_t total = grid_total(a, f, reg, wc);
+    const size_t block = reduced ? MEAN_BLOCK : BLOCK;   /* one reduction per call */
+    const uint64_t seed = a->seed ^ mix(0x67726964u + 0x100u * (uint64_t)gi
+                                        + (uint64_t)reg);
+    mpfr_t den, Lr;
+    mpfr_inits2(EXACT_PREC, den, Lr, (mpfr_ptr)0);
+    for (uint64_t first = 0; first < total; first += block) {
+        size_t n = (size_t)(total - first < block ? total - first : block);
+        if (reg < BCEV_REG_COUNT)
+            n = bcev_regime_fill((bcev_regime)reg, f, t, BCEV_LABELS_ANY, seed, first, n,
+                                 wc, b->x, b->y);
+        else
+            bcev_grid_fill(reg - BCEV_REG_COUNT, f, t, &o, seed, first, n, b->x, b->y);
+        if (n == 0)
+            break;
+        for (size_t i = 0; i < n; i++)
+            b->w[i] = grid_weight(g->w, seed, first + i, t);
+        if (o.reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
+            int nz = 0;
+            for (size_t i = 0; i < n; i++)
+                nz |= b->w[i] != 0.0;
+            if (!nz)
+                b->w[0] = 1.0;                  /* a zero sum is an error, not a test */
+        }
+        bcev_denominator(n, use_w ? b->w : NULL, &o, den);
+        for (size_t i = 0; i < n; i++) {
+            bcev_sample s = {b->x[i], b->y[i], b->w[i]};
+            bcev_exact_mp(f, &s, &o, den, EXACT_PREC, b->eL[i], b->eG[i]);
+        }
+        if (reduced)
+            bcev_exact_reduced(f, n, b->x, b->y, use_w ? b->w : NULL, &o, NAN, EXACT_PREC, Lr);
+        for (int k = 0; k < nisa; k++) {
+            if (bce_set_isa(isas[k]) != BCE_OK)
+                continue;
+            bce_status st = call_lib(f, t, n, b->x, b->y, use_w ? b->w : NULL, &o,
+                                     b->loss, b->grad, b->fbuf);
+            if (st != BCE_OK) {
+                rl[k]->lib_error = rg[k]->lib_error = (int)st;
+                rl[k]->failures++;
+                rg[k]->failures++;
+                rl[k]->x = rg[k]->x = b->x[0];
+                rl[k]->y = rg[k]->y = b->y[0];
+                continue;
+            }
+            for (size_t i = 0; i < n; i++) {
+                double y = b->y[i];
+                bcev_config_kind kind = reduced ? BCEV_CFG_REDUCED
+                    : plain ? ((y == 0.0 || y == 1.0) ? BCEV_CFG_HARD : BCEV_CFG_SOFT)
+                    : BCEV_CFG_OPTIONS;
+                if (!reduced)
+                    record(rl[k], t, b->loss[i], b->eL[i], bcev_bound(f, t, BCEV_LOSS, kind),
+                           b->x[i], y, b->w[i], &o);
+                record(rg[k], t, b->grad[i], b->eG[i], bcev_bound(f, t, BCEV_GRAD, kind),
+                       b->x[i], y, b->w[i], &o);
+            }
+            if (reduced)
+                record(rl[k], t, b->loss[0], Lr, bcev_bound(f, t, BCEV_LOSS, BCEV_CFG_REDUCED),
+                       b->x[0], b->y[0], b->w[0], &o);
+        }
+    }
+    mpfr_clears(den, Lr, (mpfr_ptr)0);
+    for (int k = 0; k < nisa; k++)
+        if (rl[k]->failures || rg[k]->failures)
+            rep->fail = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* selection (--config, --regime, --kernel: comma-separated names)     */
+
+static int in_list(const char *list, const char *name)
+{
+    if (list == NULL)
+        return 1;
+    size_t len = strlen(name);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == len && strncmp(p, name, len) == 0)
+            return 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+static int known_config(const char *name)
+{
+    for (int c = 0; c < C_COUNT; c++)
+        if (strcmp(name, config_names[c]) == 0)
+            return 1;
+    for (size_t g = 0; g < N_GCONFIGS; g++)
+        if (strcmp(name, gconfigs[g].name) == 0)
+            return 1;
+    return 0;
+}
+
+static int known_regime(const char *name)
+{
+    for (int r = 0; r < GR_COUNT; r++)
+        if (strcmp(name, gregime_name(r)) == 0)
+            return 1;
+    return 0;
+}
+
+static int known_kernel(const char *name)
+{
+    for (int f = 0; f < 2; f++)
+        for (int t = 0; t < 2; t++)
+            if (strcmp(name, kernel_name((bcev_form)f, (bcev_type)t)) == 0)
+                return 1;
+    return 0;
+}
+
+/* Every name of a list known; else a message naming the first unknown. */
+static int check_list(const char *opt, const char *list, int (*known)(const char *))
+{
+    char buf[64];
+    for (const char *p = list;;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == 0 || l >= sizeof buf) {
+            fprintf(stderr, "bce verify: %s: empty or overlong name in '%s'\n", opt, list);
+            return -1;
+        }
+        memcpy(buf, p, l);
+        buf[l] = '\0';
+        if (!known(buf)) {
+            fprintf(stderr, "bce verify: %s: unknown name '%s' (see bce verify --help)\n",
+                    opt, buf);
+            return -1;
+        }
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* progress on stderr: a line rewritten in place on a terminal, plain   */
+/* lines every few seconds otherwise                                   */
+
+typedef struct progress {
+    int on, tty;
+    double last;
+} progress;
+
+static double now(void);
+
+static void progress_note(progress *p, int force, const char *fmt, ...)
+{
+    if (!p->on)
+        return;
+    double t = now();
+    if (!force && t - p->last < (p->tty ? 0.2 : 5.0))
+        return;
+    p->last = t;
+    va_list ap;
+    va_start(ap, fmt);
+    if (p->tty)
+        fputs("\r\033[K", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (!p->tty || force)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* ------------------------------------------------------------------ */
 /* output                                                              */
 
 static void print_table(const report *rep, FILE *out)
 {
-    fprintf(out, "%-7s %-10s %-4s %-11s %-10s %8s %10s %-24s %-24s %5s %s\n", "isa",
+    fprintf(out, "%-7s %-10s %-4s %-11s %-12s %8s %10s %-24s %-24s %5s %s\n", "isa",
             "kernel", "out", "regime", "config", "samples", "max_ulp", "x", "y",
             "bound", "result");
     for (const row *r = rep->head; r; r = r->next) {
@@ -265,7 +612,7 @@ static void print_table(const report *rep, FILE *out)
         char xs[40], ys[40];
         snprintf(xs, sizeof xs, "%a", r->x);
         snprintf(ys, sizeof ys, "%a", r->y);
-        fprintf(out, "%-7s %-10s %-4s %-11s %-10s %8" PRIu64 " %10.4g %-24s %-24s %5.2g %s",
+        fprintf(out, "%-7s %-10s %-4s %-11s %-12s %8" PRIu64 " %10.4g %-24s %-24s %5.2g %s",
                 r->isa, r->kernel, r->output, r->regime, r->config, r->samples,
                 r->max_ulp < 0 ? 0.0 : r->max_ulp, xs, ys, r->bound,
                 r->failures ? "FAIL" : "PASS");
@@ -273,6 +620,15 @@ static void print_table(const report *rep, FILE *out)
             fprintf(out, " (%s)", bce_status_name((bce_status)r->lib_error));
         else if (r->failures)
             fprintf(out, " (%" PRIu64 " over bound)", r->failures);
+        if (r->w != 1.0 && r->max_ulp >= 0)
+            fprintf(out, " w=%a", r->w);
+        if (r->not_cr && !r->failures) {
+            fprintf(out, " [%" PRIu64 " not correctly rounded, e.g. %a %a", r->not_cr, r->ncx,
+                    r->ncy);
+            if (r->ncw != 1.0)
+                fprintf(out, " w=%a", r->ncw);
+            fputc(']', out);
+        }
         fputc('\n', out);
     }
     fprintf(out, "%s\n", rep->fail ? "FAIL: a bound was exceeded" : "PASS: every bound met");
@@ -286,11 +642,15 @@ static void json_num(FILE *out, double v)
         fprintf(out, "%.17g", v);
 }
 
+static const char *const reduction_names[] = {"none", "sum", "mean", "weighted-mean"};
+
 static void print_json(const report *rep, const args *a, double secs, FILE *out)
 {
-    fprintf(out, "{\"tool\":\"bce verify\",\"version\":\"%s\",\"samples\":%" PRIu64
+    fprintf(out, "{\"tool\":\"bce verify\",\"libbce\":\"%s\",\"schema\":2,"
+                 "\"version\":\"%s\",\"samples\":%" PRIu64 ",\"grid_samples\":%" PRIu64
                  ",\"seed\":%" PRIu64 ",\"seconds\":%.3f,\"pass\":%s,\"results\":[",
-            bce_version(), a->samples, a->seed, secs, rep->fail ? "false" : "true");
+            bce_version(), bce_version(), a->samples, a->grid_samples, a->seed, secs,
+            rep->fail ? "false" : "true");
     int first = 1;
     for (const row *r = rep->head; r; r = r->next) {
         if (r->samples == 0 && !r->lib_error)
@@ -303,7 +663,18 @@ static void print_json(const report *rep, const args *a, double secs, FILE *out)
         json_num(out, r->max_ulp < 0 ? 0.0 : r->max_ulp);
         fprintf(out, ",\"x\":\"%a\",\"y\":\"%a\",\"w\":\"%a\",\"bound\":", r->x, r->y, r->w);
         json_num(out, r->bound);
-        fprintf(out, ",\"pass\":%s", r->failures ? "false" : "true");
+        fprintf(out, ",\"pass\":%s,\"not_correctly_rounded\":%" PRIu64,
+                r->failures ? "false" : "true", r->not_cr);
+        if (r->not_cr)
+            fprintf(out, ",\"first_not_cr\":{\"x\":\"%a\",\"y\":\"%a\",\"w\":\"%a\"}",
+                    r->ncx, r->ncy, r->ncw);
+        /* the options of the worst sample (the original configurations
+         * vary pos_weight and smoothing by block) */
+        if (r->pw >= 0)
+            fprintf(out, ",\"pos_weight\":\"%a\"", r->pw);
+        fprintf(out, ",\"label_smoothing\":\"%a\",\"clamp\":%d,\"reduction\":\"%s\"", r->sm,
+                (r->flags & BCE_OPT_LOG_CLAMP) ? 1 : 0,
+                reduction_names[(unsigned)r->reduction & 3u]);
         if (r->lib_error)
             fprintf(out, ",\"error\":\"%s\"", bce_status_name((bce_status)r->lib_error));
         fputc('}', out);
@@ -315,26 +686,63 @@ static void print_json(const report *rep, const args *a, double secs, FILE *out)
 static void usage(FILE *out)
 {
     fprintf(out,
-        "usage: bce verify [--samples N] [--json] [--seed S] [--isa NAME]\n"
-        "                  [--wc-dir DIR] [--quiet]\n"
+        "usage: bce verify [--samples N] [--grid-samples N] [--json [FILE]]\n"
+        "                  [--seed S] [--isa NAME] [--kernel LIST] [--config LIST]\n"
+        "                  [--regime LIST] [--wc-dir DIR] [--quiet]\n"
         "\n"
-        "Check every kernel (logits/probs x f64/f32) on every available ISA\n"
-        "against the correctly rounded MPFR reference, for every output (loss,\n"
-        "grad), input regime (random, tail_pos, tail_neg, thresholds,\n"
-        "soft_cancel, special, wc) and option configuration (hard, soft,\n"
-        "weights, pos_weight, smoothing, clamp, mean, wc).  Errors are in ulps\n"
-        "of the exact value; bounds are those of docs/ACCURACY.md.\n"
+        "Check every kernel (logits_f64, logits_f32, probs_f64, probs_f32) on\n"
+        "every available ISA against the correctly rounded MPFR reference, for\n"
+        "every output (loss, grad), input regime and option configuration.\n"
+        "Errors are in ulps of the exact value; the bounds are those of\n"
+        "verify/bounds.c (docs/ACCURACY.md).  One row per (isa, kernel, output,\n"
+        "regime, config): samples, max ulp, the worst input, bound, PASS/FAIL\n"
+        "with the count over the bound.\n"
         "\n"
-        "  --samples N   samples per (isa, kernel, config, regime) (default %u;\n"
-        "                a MEAN reduction uses min(N, %u) samples)\n"
-        "  --json        one JSON document on stdout instead of the table\n"
-        "  --seed S      seed of the generators (default %" PRIu64 ")\n"
-        "  --isa NAME    only this ISA (scalar, sse4.1, avx2)\n"
-        "  --wc-dir DIR  directory of the hard inputs *.wc (default %s)\n"
-        "  --quiet       no progress on stderr\n"
+        "Pass 1, --samples per cell: configurations hard, soft, weights,\n"
+        "pos_weight (3, 1/4, 10.5, 0 by block), smoothing (0.1, 0.05, 0.3, 1 by\n"
+        "block), clamp, mean, wc on the regimes random, tail_pos, tail_neg,\n"
+        "thresholds, soft_cancel, special, wc.\n"
         "\n"
+        "Pass 2, the option grid, --grid-samples per cell (special and wc:\n"
+        "each of their inputs once).  Configurations:\n");
+    for (size_t g = 0; g < N_GCONFIGS; g++)
+        fprintf(out, "  %-13s %s%s%s\n", gconfigs[g].name, gconfigs[g].doc,
+                (gconfigs[g].where & G_PROBS_ONLY) ? "; probs only" : "",
+                (gconfigs[g].where & G_NEW_ONLY) ? "; constructed regimes only" : "");
+    fprintf(out,
+        "on every regime of pass 1 and the constructed regimes:\n"
+        "  tiny          p (sigma(z)) and y subnormal or tiny (2^-1074..2^-400;\n"
+        "                f32 2^-149..2^-64), powers of two, y = 0, 1, ~p\n"
+        "  cancel        the cancellation points, constructed for the cell's P\n"
+        "                and a: probs P y' = p exactly (p = m 2^-k, y = p/P; or\n"
+        "                y with few bits, p = P y'), p = RN(P y'/(P y' + 1 - y'));\n"
+        "                logits y = RN(sigma(z)), y' = RN(1/(1 + P e^-z));\n"
+        "                5 of 8 exactly there, else +-1, +-2 ulps\n"
+        "  cancel_tiny   the same with p (sigma(z)) in 2^-1074..2^-400\n"
+        "  midpoint      outputs on a rounding midpoint of the type +- a tiny term:\n"
+        "                z (1-y), |z| y, 1 - y with prec+1 bits at large |z|;\n"
+        "                -1/p at p = 2^-e (1 - k 2^-prec), 1/(1-p) at\n"
+        "                p = k 2^-prec, the tie 2 - 4y at p = 1/2, the clamped\n"
+        "                100 y, 100 (1-y), 1 - y\n"
+        "\n"
+        "  --samples N       samples per cell of pass 1 (default %u; a MEAN\n"
+        "                    reduction uses min(N, %u) samples)\n"
+        "  --grid-samples N  samples per cell of the grid (default %u; 0: no grid)\n"
+        "  --json [FILE]     the report as JSON into FILE (the table still goes to\n"
+        "                    stdout); without FILE or with '-': JSON on stdout\n"
+        "                    instead of the table\n"
+        "  --seed S          seed of the generators (default %" PRIu64 ")\n"
+        "  --isa NAME        only this ISA (scalar, sse4.1, avx2)\n"
+        "  --kernel LIST     only these kernels (comma-separated names)\n"
+        "  --config LIST     only these configurations, of either pass\n"
+        "  --regime LIST     only these regimes, of either pass\n"
+        "  --wc-dir DIR      directory of the hard inputs *.wc (default %s)\n"
+        "  --quiet           no progress on stderr\n"
+        "\n"
+        "Samples are deterministic functions of (seed, cell, index).\n"
         "Exit status: 0 every bound met, 1 a bound exceeded, 2 usage error.\n",
-        DEFAULT_SAMPLES, MEAN_BLOCK, (uint64_t)DEFAULT_SEED, bcev_wc_default_dir());
+        DEFAULT_SAMPLES, MEAN_BLOCK, DEFAULT_GRID_SAMPLES, (uint64_t)DEFAULT_SEED,
+        bcev_wc_default_dir());
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -353,9 +761,12 @@ static int parse_u64(const char *s, uint64_t *v)
 static int parse_args(int argc, char **argv, args *a)
 {
     a->samples = DEFAULT_SAMPLES;
+    a->grid_samples = DEFAULT_GRID_SAMPLES;
     a->seed = DEFAULT_SEED;
-    a->json = a->quiet = 0;
+    a->quiet = 0;
+    a->json = NULL;
     a->isa = NULL;
+    a->configs = a->regimes = a->kernels = NULL;
     a->wc_dir = bcev_wc_default_dir();
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
@@ -364,12 +775,25 @@ static int parse_args(int argc, char **argv, args *a)
             usage(stdout);
             return 1;
         } else if (strcmp(o, "--json") == 0) {
-            a->json = 1;
+            /* --json FILE (conventions), --json - and the older bare --json
+             * (no file follows: the next word is an option or nothing) */
+            if (v && (strcmp(v, "-") == 0 || v[0] != '-')) {
+                a->json = v;
+                i++;
+            } else {
+                a->json = "-";
+            }
         } else if (strcmp(o, "--quiet") == 0) {
             a->quiet = 1;
         } else if (strcmp(o, "--samples") == 0) {
             if (parse_u64(v, &a->samples) || a->samples == 0) {
                 fprintf(stderr, "bce verify: --samples needs a positive integer\n");
+                return -1;
+            }
+            i++;
+        } else if (strcmp(o, "--grid-samples") == 0) {
+            if (parse_u64(v, &a->grid_samples)) {
+                fprintf(stderr, "bce verify: --grid-samples needs an unsigned integer\n");
                 return -1;
             }
             i++;
@@ -385,6 +809,23 @@ static int parse_args(int argc, char **argv, args *a)
                 return -1;
             }
             a->isa = v;
+            i++;
+        } else if (strcmp(o, "--config") == 0 || strcmp(o, "--regime") == 0
+                   || strcmp(o, "--kernel") == 0) {
+            if (!v) {
+                fprintf(stderr, "bce verify: %s needs a comma-separated list of names\n", o);
+                return -1;
+            }
+            int (*known)(const char *) = o[2] == 'c' ? known_config
+                                       : o[2] == 'r' ? known_regime : known_kernel;
+            if (check_list(o, v, known))
+                return -1;
+            if (o[2] == 'c')
+                a->configs = v;
+            else if (o[2] == 'r')
+                a->regimes = v;
+            else
+                a->kernels = v;
             i++;
         } else if (strcmp(o, "--wc-dir") == 0) {
             if (!v) {
@@ -427,12 +868,22 @@ int bcev_verify_main(int argc, char **argv)
     int pr = parse_args(argc, argv, &a);
     if (pr != 0)
         return pr > 0 ? 0 : 2;
+    FILE *jf = NULL;
+    if (a.json && strcmp(a.json, "-") != 0) {
+        jf = fopen(a.json, "w");
+        if (!jf) {
+            fprintf(stderr, "bce verify: cannot write %s: %s\n", a.json, strerror(errno));
+            return 2;
+        }
+    }
     bcev_wc wcs[2][2];
     for (int f = 0; f < 2; f++)
         for (int t = 0; t < 2; t++)
             if (bcev_wc_load(a.wc_dir, (bcev_form)f, (bcev_type)t, &wcs[f][t]) != 0) {
                 for (int k = 0; k < 2 * f + t; k++)
                     bcev_wc_free(&wcs[k / 2][k % 2]);
+                if (jf)
+                    fclose(jf);
                 return 2;
             }
     const size_t cap = MEAN_BLOCK > BLOCK ? MEAN_BLOCK : BLOCK;
@@ -455,37 +906,88 @@ int bcev_verify_main(int argc, char **argv)
         if ((!a.isa || strcmp(a.isa, isa_names[k]) == 0) && bce_isa_available(isa_names[k]))
             isas[nisa++] = isa_names[k];
     report rep = {NULL, NULL, 0};
+    progress pg = {!a.quiet, isatty(2), 0.0};
     double t0 = now();
     for (int f = 0; f < 2; f++) {
         for (int t = 0; t < 2; t++) {
+            if (!in_list(a.kernels, kernel_name((bcev_form)f, (bcev_type)t)))
+                continue;
             double t1 = now();
+            int ran = 0;
             for (int c = 0; c < C_COUNT; c++) {
                 if (c == C_CLAMP && f == BCEV_LOGITS)
+                    continue;
+                if (!in_list(a.configs, config_names[c]))
                     continue;
                 for (int r = 0; r < BCEV_REG_COUNT; r++) {
                     if ((c == C_WC) != (r == BCEV_REG_WC))
                         continue;
                     if (c == C_HARD && r == BCEV_REG_SOFT_CANCEL)
                         continue;
+                    if (!in_list(a.regimes, bcev_regime_name((bcev_regime)r)))
+                        continue;
                     run_cell(&a, &rep, nisa, isas, (bcev_form)f, (bcev_type)t, (config)c,
                              (bcev_regime)r, &wcs[f][t], &b);
+                    ran = 1;
+                    progress_note(&pg, 0, "bce verify: %s %s/%s done",
+                                  kernel_name((bcev_form)f, (bcev_type)t), config_names[c],
+                                  bcev_regime_name((bcev_regime)r));
                 }
             }
-            if (!a.quiet)
-                fprintf(stderr, "bce verify: %s on %d ISA(s) done in %.1f s%s\n",
-                        kernel_name((bcev_form)f, (bcev_type)t), nisa, now() - t1,
-                        rep.fail ? " (failures so far)" : "");
+            if (ran)
+                progress_note(&pg, 1, "bce verify: %s on %d ISA(s) done in %.1f s%s",
+                              kernel_name((bcev_form)f, (bcev_type)t), nisa, now() - t1,
+                              rep.fail ? " (failures so far)" : "");
+        }
+    }
+    for (int f = 0; a.grid_samples && f < 2; f++) {
+        for (int t = 0; t < 2; t++) {
+            if (!in_list(a.kernels, kernel_name((bcev_form)f, (bcev_type)t)))
+                continue;
+            double t1 = now();
+            int cells = 0;
+            for (size_t g = 0; g < N_GCONFIGS; g++) {
+                if (!in_list(a.configs, gconfigs[g].name))
+                    continue;
+                for (int r = 0; r < GR_COUNT; r++) {
+                    if (!gconfig_applies(&gconfigs[g], (bcev_form)f, r)
+                        || !in_list(a.regimes, gregime_name(r)))
+                        continue;
+                    run_grid_cell(&a, &rep, nisa, isas, (bcev_form)f, (bcev_type)t, g, r,
+                                  &wcs[f][t], &b);
+                    cells++;
+                    progress_note(&pg, 0, "bce verify: grid %s %s/%s done (%d cells)",
+                                  kernel_name((bcev_form)f, (bcev_type)t), gconfigs[g].name,
+                                  gregime_name(r), cells);
+                }
+            }
+            if (cells)
+                progress_note(&pg, 1, "bce verify: grid %s, %d cells on %d ISA(s) done in "
+                              "%.1f s%s", kernel_name((bcev_form)f, (bcev_type)t), cells, nisa,
+                              now() - t1, rep.fail ? " (failures so far)" : "");
         }
     }
     bce_set_isa(saved);
     double secs = now() - t0;
-    if (a.json)
+    int status = rep.fail ? 1 : 0;
+    if (!rep.head) {
+        fprintf(stderr, "bce verify: the selection (--kernel, --config, --regime) is empty\n");
+        status = 2;
+    }
+    if (a.json && !jf) {
         print_json(&rep, &a, secs, stdout);
-    else
+    } else {
         print_table(&rep, stdout);
+        if (jf) {
+            print_json(&rep, &a, secs, jf);
+            if (fclose(jf) != 0) {
+                fprintf(stderr, "bce verify: error writing %s\n", a.json);
+                status = 2;
+            }
+        }
+    }
     if (!a.quiet)
         fprintf(stderr, "bce verify: %.1f s\n", secs);
-    int status = rep.fail ? 1 : 0;
     for (row *r = rep.head; r;) {
         row *nx = r->next;
         free(r);

@@ -159,7 +159,10 @@ static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
             sb = bce_dd_add_d(sb, wi * 0x1p-600);                              \
             ss = bce_dd_add_d(ss, wi * 0x1p600);                               \
             bnd += wi * Lb;                                                    \
-            if (!(wi * Gb <= gmx)) gmx = wi * Gb;                              \
+            /* (w = 0 skipped: 0 * Gb is NaN for a subnormal p, and a NaN  \
+             * maximum was overwritten by the next element: p = 2^-985,     \
+             * w = 2^64, WEIGHTED_MEAN gave -inf, bce verify's grid) */      \
+            if (wi > 0.0 && !(wi * Gb <= gmx)) gmx = wi * Gb;                  \
         } else {                                                               \
             bnd += Lb;                                                         \
             if (!(Gb <= gmx)) gmx = Gb;                                        \

@@ -278,10 +278,12 @@ int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
     return 0;
 }
 
-/* The logits form's gradient at |z| < 2^-900: sigma(z) = 1/2 + z/4 - z^3/48
+/* The logits form's gradient at small |z|: sigma(z) = 1/2 + z/4 - z^3/48
  * + ..., so g = N sigma(z) - alpha = (2 (beta - alpha) + N z)/4 - N z^3/48
- * + ...; the polynomial part is exact here, the rest (below 2^-2700 N)
- * has the sign of -z. */
+ * + ...; the polynomial part is exact here.  Below |z| = 2^-300 the rest
+ * (< 2^-600 |N z|) lies below every rounding of the polynomial part (0 or
+ * at least its quantum, ~2^-160 |N z|) and only its sign, that of -z,
+ * matters. */
 static int tinyz_poly(double z, double y, const bce_kparams *kp, xpoly *num)
 {
     xpoly al, be, omp, t, zz, Np;
@@ -308,7 +310,7 @@ int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd *nu
     return 0;
 }
 
-/* sign of w g / K - (b1 + b2)/2 at |z| < 2^-900: of w num - 2 K (b1 + b2),
+/* sign of w g / K - (b1 + b2)/2 at |z| < 2^-300: of w num - 2 K (b1 + b2),
  * else of -z (the cubic term) */
 static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd K,
                      double b1, double b2, int *sign)
@@ -333,7 +335,8 @@ static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd
 
 /* The correct rounding (to double, or to float when f32) of a final
  * gradient value c g, rational in the inputs (the probs form; the logits
- * form at |z| < 2^-900, else the rounding of r is returned) (c = w / K, the weight over the
+ * form at |z| < 2^-300 up to a term below its roundings; else the rounding
+ * of r is returned) (c = w / K, the weight over the
  * reduction's divisor; kernel_loop.h's PFX(weigh)), from its approximation
  * r (v 2^-scale, within r->err) whose interval holds a rounding boundary:
  * R = the rounding of r, R2 its neighbour on r's side, and the exact sign
@@ -343,7 +346,7 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
 {
     double R = f32 ? (double)bce_res_f32(r) : bce_res_f64(r);
     if (R - R != 0.0 || r->v.hi - r->v.hi != 0.0) return R;
-    if (logits ? !(bce_fabs(p) < 0x1p-900) : !(p > 0.0 && p < 1.0)) return R;
+    if (logits ? !(bce_fabs(p) < 0x1p-300) : !(p > 0.0 && p < 1.0)) return R;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
     /* r's side of R: sign of v - R 2^scale (exact: R is a rounding of v) */
     bce_dd Rs = bce_dd_ldexp(bce_dd_make(R, 0.0), r->scale);

@@ -31,7 +31,9 @@
     X(Z_SIMD_HOT_MIN, 0x1p-900, Z, "src/x86/simd_logits_form.h", "((EL_ABS(x) >= 0x1p-900)") \
     X(Z_TINY, 0x1p-900, Z, "src/scalar/logits_core.c", "if (az < 0x1p-900)") \
     X(Z_SLOW_MIN, 0x1p-900, Z, "src/scalar/slow.c", "az < 0x1p-900) return;") \
-    X(Z_SLOW_TINY_GRAD, 0x1p-900, Z, "src/scalar/slow.c", "if (which == 1 && az < 0x1p-900) {") \
+    X(Z_SLOW_SMALL_GRAD, 0x1p-20, Z, "src/scalar/slow.c", "if (which == 1 && az < 0x1p-20) {") \
+    X(Z_SLOW_CUBIC, 0x1p-300, Z, "src/scalar/slow.c", "if (az >= 0x1p-300) {") \
+    X(Z_RESOLVE, 0x1p-300, Z, "src/exact.c", "!(bce_fabs(p) < 0x1p-300)") \
     X(Z_SLOW_MAX, 0x1p900, Z, "src/scalar/slow.c", "az > 0x1p900 ||") \
     X(Z_MUL_BIG, 0x1p900, Z, "src/scalar/logits_core.c", "if (bce_fabs(t) <= 0x1p900)") \
     /* e^-|z| = 2^E m: deep tail when E < -900, i.e. |z| > 900 ln 2 */ \

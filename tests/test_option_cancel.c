@@ -14,7 +14,9 @@
  *   4. the logits gradient at z = 0 and |z| < 2^-900, where it is the
  *      rational (2 (beta - alpha) + N z)/4 and cancels at y' = 1/(P + 1)
  *      (found by a scan after the issue: up to 3.7 ulp off in f64, and
- *      float results rounded twice through a scaled frame).
+ *      float results rounded twice through a scaled frame);
+ *   5. a WEIGHTED_MEAN whose w g overflows before the division (the frame
+ *      test missed it after a zero weight beside a subnormal p).
  * Each family was seen to fail on the code before this change (item 1:
  * zero gradients for p in 2^-800..2^-537; item 2: -0x1p+1 at p =
  * 0x1.fffffffffffffp-2; item 3: ties broken to even).
@@ -60,6 +62,14 @@ static bce_status call(bcev_form f, bcev_type t, size_t n, const double *x, cons
 static void check_b(tally *T, bcev_form f, bcev_type t, double x, double y, double w,
                     const bce_options *o, int want_loss, double gbound);
 
+/* x rounded to binary32 (through memory: gcc -O3 dropped a plain
+ * (double)(float)x here, and the exact value was then of other inputs) */
+static double to_f32(double x)
+{
+    volatile float f = (float)x;
+    return f;
+}
+
 static void check(tally *T, bcev_form f, bcev_type t, double x, double y, double w,
                   const bce_options *o, int want_loss)
 {
@@ -70,6 +80,9 @@ static void check(tally *T, bcev_form f, bcev_type t, double x, double y, double
 static void check_b(tally *T, bcev_form f, bcev_type t, double x, double y, double w,
                     const bce_options *o, int want_loss, double gbound)
 {
+    if (t == BCEV_F32) {       /* the float inputs the call will see */
+        x = to_f32(x); y = to_f32(y); w = to_f32(w);
+    }
     double X[3] = {x, x, x}, Y[3] = {y, y, y}, W[3] = {w, w, w};
     const double *Wp = w == 1.0 ? NULL : W;
     double den = o->reduction == BCE_REDUCTION_MEAN ? 3.0
@@ -303,6 +316,59 @@ Test(option_cancel, logits_tiny_z_cancellation)
             }
     cr_log_info("logits gradient at tiny z: %ld outputs, %ld beyond their claim (floats correctly rounded, f64 within bound)", T.n, T.bad);
     cr_assert_eq(T.bad, 0);
+}
+
+/* 4b. small |z| where sigma(z) - 1/2 ~ z/4: float ties of w N z/4 (z and w
+ * with 13 bits each, so that w z has 25 or 26), y' = 1/2 or alpha = beta */
+Test(option_cancel, f32_small_z_weighted_ties)
+{
+    tally T = {0, 0};
+    uint64_t s = 0x736d616c6c7a7a7au;
+    for (int it = 0; it < 1500; it++) {
+        s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+        double a = (double)(0x1000 | (s & 0xfff) | 1), b = (double)(0x1000 | ((s >> 12) & 0xfff) | 1);
+        int k = 20 + (int)((s >> 24) % 125);              /* z in 2^[-132, -8) */
+        double z = ldexp(a, -k - 12);
+        if ((s >> 40) & 1) z = -z;
+        double w = ldexp(b, -12 + (int)((s >> 41) % 8));
+        bce_options o;
+        if ((s >> 44) & 1) {
+            opts(&o, 1.0, 0.0, BCE_REDUCTION_NONE);
+            check(&T, BCEV_LOGITS, BCEV_F32, z, 0.5, w, &o, 0);
+        } else {
+            opts(&o, 3.0, 0.0, BCE_REDUCTION_NONE);       /* alpha = beta at y = 1/4 */
+            check(&T, BCEV_LOGITS, BCEV_F32, z, 0.25, w, &o, 0);
+        }
+    }
+    cr_log_info("f32 small-z weighted ties: %ld outputs, %ld not correctly rounded", T.n, T.bad);
+    cr_assert_eq(T.bad, 0);
+}
+
+/* 5. WEIGHTED_MEAN whose w g overflows before the division by sum w: the
+ * API's frame test (max w |g|) must see every element; a zero weight
+ * beside a subnormal p made it NaN, and the next element overwrote it
+ * (found by bce verify's option grid: -inf for -0x1p+984) */
+Test(option_cancel, weighted_mean_frame_with_zero_weight)
+{
+    const double p[3] = {0x1p-985, 0x1p-1074, 0.5}, y[3] = {1.0, 0.5, 0.5};
+    const double w[3] = {0x1p64, 0.0, 0x1p64};
+    bce_options o;
+    opts(&o, 1.0, 0.0, BCE_REDUCTION_WEIGHTED_MEAN);
+    for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
+        if (bce_set_isa(isas[k]) != BCE_OK) continue;
+        double L, G[3];
+        cr_assert_eq(bce_probs_f64(3, p, y, w, &o, &L, G), BCE_OK);
+        mpfr_t el, eg;
+        mpfr_inits2(PREC, el, eg, (mpfr_ptr)0);
+        for (int i = 0; i < 3; i++) {
+            bcev_sample s = {p[i], y[i], w[i]};
+            bcev_exact(BCEV_PROBS, &s, &o, 0x1p65, PREC, el, eg);
+            double want = bcev_round_to(BCEV_F64, eg);
+            cr_expect(G[i] == want, "%s: grad[%d] %a, want %a", isas[k], i, G[i], want);
+        }
+        mpfr_clears(el, eg, (mpfr_ptr)0);
+    }
+    bce_set_isa("auto");
 }
 
 /* The reported instances, by name (issue 13 items 1-3) */

@@ -57,7 +57,8 @@ static inline void PFX(finish)(size_t i, double xi, double yi, double wi,
             Gs = G;
             PFX(weigh)(&Gs, wi, has_w, kp, 1);
 #ifdef GRAD_RESOLVE
-            /* still undecided: exact arithmetic decides (probs form) */
+            /* still undecided: exact arithmetic decides where the value
+             * is rational (src/exact.c), else the slow path's rounding */
             if (!GRAD_OK(&Gs)) grad[i] = (FT)GRAD_RESOLVE(xi, yi, wi, kp, &Gs);
             else
 #endif

@@ -49,9 +49,6 @@ static inline VI VFN(ro_ok)(VDD a)
     return fin & ((a.hi != 0.0) | (a.lo == 0.0));
 }
 
-/* bce_f32_safe lane-wise: do hi + lo - e and hi + lo + e round to the same
- * float (e = err (1 + 2^-40))?  err == 0 is safe.  Lanes failing ro_ok
- * report "unsafe", so the caller falls back to the scalar code. */
 /* bce_f64_cr lane-wise for scale 0 (internal.h): the same statements */
 static inline VI VFN(f64_cr)(VDD v, VD err)
 {
@@ -62,6 +59,9 @@ static inline VI VFN(f64_cr)(VDD v, VD err)
     return exact | nonfinite | ((v.hi + (v.lo - e)) == (v.hi + (v.lo + e)));
 }
 
+/* bce_f32_safe lane-wise: do hi + lo - e and hi + lo + e round to the same
+ * float (e = err (1 + 2^-40))?  err == 0 is safe.  Lanes failing ro_ok
+ * report "unsafe", so the caller falls back to the scalar code. */
 static inline VI VFN(f32_safe)(VDD v, VD err)
 {
     VD e = err * (1 + 0x1p-40);

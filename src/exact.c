@@ -183,8 +183,11 @@ static uint64_t acc_bits(const xacc *a, int b)
     return sh ? (lo >> sh) | (hi << (64 - sh)) : lo;
 }
 
-/* a nonzero accumulator as m 2^E, m = hi + lo in [1, 2): its top 106 bits,
- * truncated (relative error < 2^-105) */
+/* a nonzero accumulator as m 2^E, |m| in [1, 2]: its top 106 bits,
+ * rounded to odd (truncated, and the last bit set when any bit below is
+ * set): relative error < 2^-105, and a later rounding to 53 or 24 bits
+ * is the correct rounding of the exact value (round-to-odd keeps the
+ * sticky information: 1/2 - y + 2^-151 stays above its float midpoint) */
 static bce_dd acc_to_dd(const xacc *a, int *E)
 {
     int top = XL - 1;
@@ -192,6 +195,15 @@ static bce_dd acc_to_dd(const xacc *a, int *E)
     int lead = 64 * top + 63 - __builtin_clzll(a->l[top]);
     uint64_t h = acc_bits(a, lead - 52) & ((1ULL << 53) - 1);
     uint64_t l = acc_bits(a, lead - 105) & ((1ULL << 53) - 1);
+    int below = lead - 106;                 /* bits 0 .. below are the rest */
+    int sticky = 0;
+    if (below >= 0) {
+        int li = below / 64, sh = below % 64;
+        uint64_t mask = sh == 63 ? ~0ULL : ((1ULL << (sh + 1)) - 1);
+        sticky = (a->l[li] & mask) != 0;
+        for (int i = 0; i < li && !sticky; i++) sticky = a->l[i] != 0;
+    }
+    if (sticky) l |= 1;
     *E = lead - XB;
     /* normalised: hi = RN(hi + lo) (the truncated pair need not be) */
     return bce_fast_two_sum((double)h * 0x1p-52, (double)l * 0x1p-105);
@@ -284,21 +296,25 @@ int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
  * (< 2^-600 |N z|) lies below every rounding of the polynomial part (0 or
  * at least its quantum, ~2^-160 |N z|) and only its sign, that of -z,
  * matters. */
-static int tinyz_poly(double z, double y, const bce_kparams *kp, xpoly *num)
+static int tinyz_poly(double z, double y, const bce_kparams *kp, bce_dd c4, xpoly *num)
 {
-    xpoly al, be, omp, t, zz, Np;
+    xpoly al, be, omp, t, zz, N, Nz, cc;
     if (label_polys(0.5, y, kp, &al, &be, &omp)) return -1;
     if (poly_add(&t, &be, &al, -1) || poly_add(&t, &t, &t, 1)) return -1;   /* 2 (beta - alpha) */
-    if (poly_add(&Np, &al, &be, 1)) return -1;
+    if (poly_add(&N, &al, &be, 1)) return -1;
     poly_d(&zz, z);
-    if (poly_mul(&Np, &Np, &zz)) return -1;
-    return poly_add(num, &t, &Np, 1);
+    if (poly_mul(&Nz, &N, &zz) || poly_add(&t, &t, &Nz, 1)) return -1;
+    poly_dd(&cc, c4);                     /* + N c4 (exact products) */
+    if (cc.n && (poly_mul(&Nz, &N, &cc) || poly_add(&t, &t, &Nz, 1))) return -1;
+    *num = t;
+    return 0;
 }
 
-int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd *num, int *E)
+int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd c4,
+                           bce_dd *num, int *E)
 {
     xpoly n;
-    if (tinyz_poly(z, y, kp, &n)) return -1;
+    if (tinyz_poly(z, y, kp, c4, &n)) return -1;
     static const xacc zero;
     xacc P = zero, N = zero, D = zero;
     poly_eval(&n, &P, &N);
@@ -316,7 +332,7 @@ static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd
                      double b1, double b2, int *sign)
 {
     xpoly n, lhs, b, t, kk, f;
-    if (tinyz_poly(z, y, kp, &n)) return -1;
+    if (tinyz_poly(z, y, kp, bce_dd_make(0.0, 0.0), &n)) return -1;
     poly_d(&f, w);
     if (poly_mul(&lhs, &n, &f)) return -1;
     poly_d(&b, 2.0 * b1);

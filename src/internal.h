@@ -323,10 +323,12 @@ int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
 double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
                               const bce_res *r, int f32);
 /* The same for the logits form at small |z|, where its gradient is
- * (2 (beta - alpha) + N z)/4 - N z^3/48 + ...: the polynomial part's
- * numerator exactly, as num 2^E (relative error < 2^-105), and the correct
- * rounding at |z| < 2^-300 (other z: the rounding of r). */
-int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd *num, int *E);
+ * (2 (beta - alpha) + N z + N c4)/4, c4 = 4 (sigma(z) - 1/2 - z/4) =
+ * -z^3/12 + ...: that numerator exactly for the given double-double c4 (0
+ * below |z| = 2^-300), as num 2^E (relative error < 2^-105), and the
+ * correct rounding at |z| < 2^-300 (other z: the rounding of r). */
+int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd c4,
+                           bce_dd *num, int *E);
 double bce_logits_grad_resolve(double z, double y, double w, const bce_kparams *kp,
                                const bce_res *r, int f32);
 

@@ -340,6 +340,17 @@ Test(option_cancel, f32_small_z_weighted_ties)
             check(&T, BCEV_LOGITS, BCEV_F32, z, 0.25, w, &o, 0);
         }
     }
+    /* the smallest floats z with soft labels: 1/2 - y is often a float
+     * midpoint and z/4 (2^-151 at z = 2^-149) decides it */
+    for (int it = 0; it < 600; it++) {
+        s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+        double z = ldexp((double)(1 + (s & 7)), -149 + (int)((s >> 3) % 8));
+        if ((s >> 6) & 1) z = -z;
+        double y = to_f32((double)(s >> 11) * 0x1p-53 * 0.5);
+        bce_options o;
+        opts(&o, 1.0, 0.0, BCE_REDUCTION_NONE);
+        check(&T, BCEV_LOGITS, BCEV_F32, z, y, 1.0, &o, 0);
+    }
     cr_log_info("f32 small-z weighted ties: %ld outputs, %ld not correctly rounded", T.n, T.bad);
     cr_assert_eq(T.bad, 0);
 }

@@ -115,43 +115,37 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
     double az = bce_fabs(z);
     if (which == 1 && az < 0x1p-20) {
         /* Small |z|: sigma(z) = 1/2 + z/4 + c(z), c = -z^3/48 + z^5/480 -
-         * 17 z^7/80640 + O(z^9), so g = N sigma(z) - alpha =
-         * (2 (beta - alpha) + N z)/4 + N c.  The polynomial part exactly
-         * (src/exact.c), N c in double-double: no cancellation of the two
-         * halves of sigma is left (the triple-double N s0 - T kept 2^-151
-         * absolute, a quarter of the float quantum at g ~ 2^-128: z =
-         * -2^-126, y = 1/2, w = 0x1.6efc36p+1 rounded the wrong way; and
-         * level 1's labels, 2^-102, left up to 3.7 ulp at z = 0 with
-         * y' ~ 1/(P + 1)).  Below |z| = 2^-300, |N c| < 2^-600 |N z| is
-         * below every rounding of the polynomial part (which is 0 or
-         * >= 2^-160 |N z|): its sign, -sign(z), breaks ties (r->sticky and
-         * bce_logits_grad_resolve). */
-        bce_dd m;
-        int E;
-        if (bce_logits_tinyz_exact(z, y, kp, &m, &E)) return;
-        out->err = 0.0;
-        out->sticky = 0;
-        bce_dd c = bce_dd_make(0.0, 0.0);
-        bce_dd Nd = bce_dd_make(1.0, 0.0);
+         * 17 z^7/80640 + O(z^9) (below 2^-130 of the first term here), so
+         * g = N sigma(z) - alpha = (2 (beta - alpha) + N z + N c4)/4 with
+         * c4 = 4 c in double-double (2^-102).  That numerator is summed
+         * exactly (src/exact.c: N c4 enters as exact products), then
+         * rounded once: no cancellation of the two halves of sigma is left
+         * (the triple-double N s0 - T kept 2^-151 absolute, a quarter of
+         * the float quantum at g ~ 2^-128: z = -2^-126, y = 1/2,
+         * w = 0x1.6efc36p+1 rounded the wrong way; level 1's labels,
+         * 2^-102, left up to 3.7 ulp at z = 0 with y' ~ 1/(P + 1)), and a
+         * long numerator (1/2 - y + z/4 at z = 2^-149: 150 bits) keeps
+         * every bit that decides a float tie.  Below |z| = 2^-300, c4 is
+         * left out: |N c4| < 2^-600 |N z| lies below every rounding of the
+         * rest (0 or >= 2^-160 |N z|) and its sign, -sign(z), breaks ties
+         * (r->sticky and bce_logits_grad_resolve). */
+        bce_dd c4 = bce_dd_make(0.0, 0.0);
         if (az >= 0x1p-300) {
-            bce_td al, be, Nt;
-            lab_td(y, kp, &al, &be, &Nt);
-            Nd = td_to_dd(Nt);                               /* 2^-106 */
             bce_dd t = bce_two_prod(z, z);
-            bce_dd k3 = bce_dd_make(-0x1.5555555555555p-6, -0x1.5555555555555p-60); /* -1/48 */
-            bce_dd k5 = bce_dd_make(0x1.1111111111111p-9, 0x1.1111111111111p-65);   /* 1/480 */
-            double k7 = -17.0 / 80640.0;
+            bce_dd k3 = bce_dd_make(-0x1.5555555555555p-4, -0x1.5555555555555p-58); /* -1/12 */
+            bce_dd k5 = bce_dd_make(0x1.1111111111111p-7, 0x1.1111111111111p-63);   /* 1/120 */
+            double k7 = -17.0 / 20160.0;
             bce_dd in = bce_dd_add_d(k5, t.hi * k7);
             bce_dd q = bce_dd_add(k3, bce_dd_mul(t, in));
-            c = bce_dd_mul_d(bce_dd_mul(q, t), z);           /* ~2^-102 rel. */
+            c4 = bce_dd_mul_d(bce_dd_mul(q, t), z);
         }
-        if (m.hi == 0.0) {
-            if (az < 0x1p-300) {     /* exactly 0 (z = 0), or N c -> -+0 */
-                out->v = bce_dd_make(z > 0.0 ? -0.0 : 0.0, 0.0); out->scale = 0;
-                return;
-            }
-            out->v = bce_dd_mul(Nd, c); out->scale = 0;
-            out->err = bce_fabs(out->v.hi) * 0x1p-100 + 0x1p-1074;
+        bce_dd m;
+        int E;
+        if (bce_logits_tinyz_exact(z, y, kp, c4, &m, &E)) return;
+        out->err = 0.0;
+        out->sticky = 0;
+        if (m.hi == 0.0) {         /* exactly 0 (z = 0), or N c -> -+0 */
+            out->v = bce_dd_make(z > 0.0 ? -0.0 : 0.0, 0.0); out->scale = 0;
             return;
         }
         int F = E - 2;
@@ -161,16 +155,9 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
             int S = -F < 1400 ? -F : 1400;
             out->v = bce_dd_ldexp(m, F + S); out->scale = S;
         }
-        out->err = bce_fabs(out->v.hi) * 0x1p-104;
-        if (az < 0x1p-300) {
-            out->sticky = z > 0.0 ? -1 : z < 0.0 ? 1 : 0;
-        } else {
-            /* |P/4| >= 2^-470 here (its quantum), N c >= 2^-976: unscaled */
-            bce_dd Nc = bce_dd_mul(Nd, c);
-            bce_dd v = bce_dd_add(out->v, Nc);
-            out->err = (bce_fabs(out->v.hi) + bce_fabs(Nc.hi)) * 0x1p-101 + 0x1p-1074;
-            out->v = v;
-        }
+        /* num's rounding 2^-105; c4's 2^-102 times N/4 <= (2^64 + 1)/4 */
+        out->err = bce_fabs(out->v.hi) * 0x1p-104 + bce_fabs(c4.hi) * 0x1p-39;
+        if (az < 0x1p-300) out->sticky = z > 0.0 ? -1 : z < 0.0 ? 1 : 0;
         return;
     }
     /* level 1 is exact enough there (infinities, |z| > 2^900 where the loss

@@ -124,9 +124,11 @@ if command -v python3 >/dev/null; then
         >"$tmp/once.csv"
     "$BCE" compare "$V/logits_f32.csv" "$tmp/once.csv" >"$tmp/out" 2>&1
     rc=$?
-    [ $rc -eq 1 ] && awk '$3 ~ /^[0-9]+$/ && $6 > 0 {if ($1 == "wc") wc = 1; else bad = 1}
-                         END {exit bad || !wc}' "$tmp/out" && ok ||
-        bad "round-once port: exit $rc, expected 1 with failures in wc only: $(cat "$tmp/out")"
+    # (wc must catch it; since soft labels are held to correct rounding
+    # too (issue 13), a few soft rows may as well: 0.63 ulp in soft_cancel)
+    [ $rc -eq 1 ] && awk '$3 ~ /^[0-9]+$/ && $6 > 0 && $1 == "wc" {wc = 1}
+                         END {exit !wc}' "$tmp/out" && ok ||
+        bad "round-once port: exit $rc, expected 1 with failures in wc: $(cat "$tmp/out")"
 fi
 CC_=${CC:-gcc}
 if command -v "$CC_" >/dev/null; then

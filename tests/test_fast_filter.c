@@ -119,8 +119,9 @@ Test(fast_filter, libm_long_double_within_E)
 /* 2 and 3. enclosures and decisions                                   */
 
 typedef struct stats {
-    unsigned long samples, enclosed, not_ok, decided_rn, tried_rn;
+    unsigned long samples, enclosed, not_ok, decided_rn, tried_rn, fine, fine_decided;
     long double worst;      /* max |exact - mid| / rad */
+    long double worst_fine; /* the same for bcev_ff_grad_fine */
 } stats;
 
 static stats ST;
@@ -128,8 +129,8 @@ static stats ST;
 /* Is exact within v (|exact - mid| <= rad + 2^-300 |exact|)? */
 static int encloses(const bcev_ff_val *v, const mpfr_t exact)
 {
-    if (mpfr_nan_p(exact))
-        return 0;
+    if (mpfr_nan_p(exact) || isnan(v->mid))
+        return mpfr_nan_p(exact) && isnan(v->mid) && v->rad == 0.0L;
     if (mpfr_inf_p(exact))
         return isinf(v->mid) && v->rad == 0.0L && (v->mid > 0) == (mpfr_sgn(exact) > 0);
     if (isinf(v->mid))
@@ -137,7 +138,9 @@ static int encloses(const bcev_ff_val *v, const mpfr_t exact)
     mpfr_t d, r;
     mpfr_inits2(PREC + 200, d, r, (mpfr_ptr)0);
     mpfr_set_ld(d, v->mid, MPFR_RNDN);
-    mpfr_sub(d, d, exact, MPFR_RNDN);           /* exact: enough precision */
+    mpfr_set_ld(r, v->lo, MPFR_RNDN);
+    mpfr_add(d, d, r, MPFR_RNDN);               /* exact: enough precision */
+    mpfr_sub(d, d, exact, MPFR_RNDN);
     mpfr_abs(d, d, MPFR_RNDN);
     mpfr_abs(r, exact, MPFR_RNDN);
     mpfr_mul_2si(r, r, -300, MPFR_RNDN);
@@ -147,8 +150,9 @@ static int encloses(const bcev_ff_val *v, const mpfr_t exact)
         mpfr_set_ld(r, v->rad, MPFR_RNDN);
         mpfr_div(r, d, r, MPFR_RNDN);
         long double q = mpfr_get_ld(r, MPFR_RNDN);
-        if (q > ST.worst)
-            ST.worst = q;
+        long double *worst = v->lo != 0.0L ? &ST.worst_fine : &ST.worst;
+        if (q > *worst)
+            *worst = q;
         ok = q <= 1.0L;
     } else {
         ok = mpfr_sgn(d) <= 0;
@@ -223,6 +227,15 @@ static void run_sample(bcev_form form, bcev_type t, const bcev_sample *s,
         check_decisions(t, &fl, L, extra_l, nl, count_rn, what);
         check_decisions(t, &fg, G, extra_g, ng, count_rn, what);
     }
+    /* the fine gradient enclosure (double long double) */
+    bcev_ff_val ff;
+    if (bcev_ff_grad_fine(form, s, o, &fden, &ff)) {
+        ST.fine++;
+        cr_assert(encloses(&ff, G), "%s: fine grad enclosure %La + %La +- %La misses the exact"
+                  " value %.40Rg", what, ff.mid, ff.lo, ff.rad, G);
+        check_decisions(t, &ff, G, extra_g, ng, 0, what);
+        ST.fine_decided += bcev_ff_check(t, bcev_round_to(t, G), &ff, 1.0);
+    }
     mpfr_clears(den, L, G, (mpfr_ptr)0);
 }
 
@@ -294,7 +307,8 @@ static double pick_logit(int f32)
 static double pick_prob(int f32)
 {
     double p;
-    switch (below(5)) {
+    switch (below(6)) {
+    case 5: return below(2) ? 0.0 : 1.0;
     case 0: p = unif(); break;
     case 1: p = log_unif(f32 ? -149 : -1074, -1); break;
     case 2: p = 1.0 - log_unif(f32 ? -24 : -53, -2); break;
@@ -302,7 +316,7 @@ static double pick_prob(int f32)
     default: p = 0x1p-600 * (1 + below(4)); break;
     }
     p = to_t(p, f32);
-    if (!(p > 0.0)) p = f32 ? 0x1p-149 : 0x1p-1074;
+    if (!(p > 0.0)) p = f32 ? 0x1p-149 : 0x1p-1074;   /* the limits only by case 5 */
     if (!(p < 1.0)) p = 0.5;
     return p;
 }
@@ -356,7 +370,11 @@ static void random_samples(long count)
         wv[0] = below(2) ? wv[0] : 1.0;
         if (o.reduction == BCE_REDUCTION_WEIGHTED_MEAN && wv[0] == 0.0) wv[0] = 1.0;
         const int has_w = below(2);
-        const double x = form == BCEV_PROBS ? pick_prob(f32) : pick_logit(f32);
+        double x = form == BCEV_PROBS ? pick_prob(f32) : pick_logit(f32);
+        if (below(50) == 0) {            /* a propagated NaN */
+            o.flags |= BCE_OPT_PROPAGATE_NAN;
+            x = NAN;
+        }
         const double P = pset ? o.pos_weight : 1.0;
         bcev_sample s = {x, pick_label(form, x, P, o.label_smoothing, f32), has_w ? wv[0] : 1.0};
         /* count the decision rate only where nothing cancels (hard labels,
@@ -375,8 +393,9 @@ Test(fast_filter, random_samples_enclosed_and_decisions_sound)
     random_samples(bce_test_samples(60000));
     printf("fast_filter random: %lu samples, %lu enclosed (%lu left to MPFR),"
            " worst |exact - mid| / rad = %.3Lg, RN(exact) decided under bound 1 for"
-           " %lu of %lu finite hard-label outputs without smoothing\n", ST.samples, ST.enclosed, ST.not_ok,
-           ST.worst, ST.decided_rn, ST.tried_rn);
+           " %lu of %lu finite hard-label outputs without smoothing; fine gradient: %lu"
+           " enclosed, worst %.3Lg\n", ST.samples, ST.enclosed, ST.not_ok,
+           ST.worst, ST.decided_rn, ST.tried_rn, ST.fine, ST.worst_fine);
     cr_assert_gt(ST.enclosed, ST.samples / 2);
     cr_assert_geq((double)ST.decided_rn, 0.99 * (double)ST.tried_rn);
 }
@@ -412,7 +431,7 @@ Test(fast_filter, hard_regimes)
     {
         bce_options o = {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 2.0};
         bcev_sample s = {0x1p-600, 0x1p-601, 1.0};
-        bcev_ff_val den = {1.0L, 0.0L, 1}, fl, fg;
+        bcev_ff_val den = {1.0L, 0.0L, 0.0L, 1}, fl, fg;
         cr_assert(bcev_ff_sample(BCEV_PROBS, &s, &o, &den, &fl, &fg));
         cr_assert(!bcev_ff_check(BCEV_F64, 0.0, &fg, 2.0), "item 1: 0 accepted");
         cr_assert(!bcev_ff_check(BCEV_F64, 0.0, &fg, 0.5), "item 1: 0 accepted");
@@ -422,7 +441,7 @@ Test(fast_filter, hard_regimes)
         bcev_sample s = {0x1.fffffffffffffp-2, 1.0, 1.0};
         bce_options o;
         memset(&o, 0, sizeof o);
-        bcev_ff_val den = {1.0L, 0.0L, 1}, fl, fg;
+        bcev_ff_val den = {1.0L, 0.0L, 0.0L, 1}, fl, fg;
         cr_assert(bcev_ff_sample(BCEV_PROBS, &s, &o, &den, &fl, &fg));
         cr_assert(!bcev_ff_check(BCEV_F64, -0x1p+1, &fg, 0.5), "item 2: -2 accepted as CR");
         const double ex[] = {-0x1p+1};
@@ -432,7 +451,7 @@ Test(fast_filter, hard_regimes)
     {
         bce_options o;
         memset(&o, 0, sizeof o);
-        bcev_ff_val den = {1.0L, 0.0L, 1}, fl, fg;
+        bcev_ff_val den = {1.0L, 0.0L, 0.0L, 1}, fl, fg;
         bcev_sample s = {0x1.e34p+9, 0x1.4d8p-5, 1.0};
         cr_assert(bcev_ff_sample(BCEV_LOGITS, &s, &o, &den, &fl, &fg));
         cr_assert(!bcev_ff_check(BCEV_F32, 0x1.cf93ap+9, &fl, 0.5), "item 3 loss accepted as CR");
@@ -473,7 +492,9 @@ Test(fast_filter, hard_regimes)
         run_sample(BCEV_LOGITS, BCEV_F32, &s2, &o, 1, NULL, 0, NULL, 0, NULL, 0);
     }
     /* (f) y = RN(sigma(z - ln P)) and smoothed y' = sigma, |z| over the
-     * whole range, both types, every P */
+     * whole range, both types, every P: here the fine gradient must decide
+     * (that is what it is for) */
+    const unsigned long fine0 = ST.fine, fdec0 = ST.fine_decided;
     for (int i = 0; i < 6000; i++) {
         const int f32 = i & 1;
         bce_options o;
@@ -492,22 +513,72 @@ Test(fast_filter, hard_regimes)
         if (below(3) == 0) o.flags |= BCE_OPT_LOG_CLAMP;
         run_sample(BCEV_PROBS, f32 ? BCEV_F32 : BCEV_F64, &s3, &o, 1, NULL, 0, NULL, 0, NULL, 0);
     }
-    /* (g) subnormal and out-of-range weights, NaN x: no enclosure */
+    const unsigned long fine_f = ST.fine - fine0, fdec_f = ST.fine_decided - fdec0;
+    printf("fast_filter sigma labels: fine gradient decided RN(exact) under bound 1 for %lu of %lu\n",
+           fdec_f, fine_f);
+    cr_assert_geq((double)fdec_f, 0.9 * (double)fine_f);
+    /* (f2) the structured cancellations: z tiny or 0 with y' = 1/2 (y = 1/2,
+     * or a = 1), P = 1: g = s(z) - 1/2 ~ z/4 and exactly 0 at z = 0; the
+     * fine enclosure must decide them (em = 1 - e keeps them relative) */
+    {
+        const unsigned long f0 = ST.fine, d0 = ST.fine_decided;
+        for (int i = 0; i < 3000; i++) {
+            const int f32 = i & 1;
+            bce_options o;
+            memset(&o, 0, sizeof o);
+            if (i & 2) o.label_smoothing = 1.0;
+            if (i & 4) { o.flags = BCE_OPT_POS_WEIGHT; o.pos_weight = 1.0; }
+            double z = to_t(log_unif(f32 ? -149 : -1074, -20) * ((i & 8) ? -1 : 1), f32);
+            if (i % 16 == 0) z = 0.0;
+            if (z == 0.0 && (i & 8)) z = -0.0;
+            const double y = (i & 2) ? pick_label(BCEV_LOGITS, z, 1.0, 0.0, f32) : 0.5;
+            bcev_sample s = {z, y, 1.0};
+            run_sample(BCEV_LOGITS, f32 ? BCEV_F32 : BCEV_F64, &s, &o, 1, NULL, 0, NULL, 0, NULL, 0);
+        }
+        printf("fast_filter tiny z, y' = 1/2: fine gradient decided %lu of %lu\n",
+               ST.fine_decided - d0, ST.fine - f0);
+        cr_assert_geq((double)(ST.fine_decided - d0), 0.99 * (double)(ST.fine - f0));
+    }
+    /* (g) subnormal and out-of-range weights, NaN x without
+     * BCE_OPT_PROPAGATE_NAN, p outside [0, 1], the clamp on logits: no
+     * enclosure (invalid samples) */
     {
         bce_options o;
         memset(&o, 0, sizeof o);
-        bcev_ff_val den = {1.0L, 0.0L, 1}, fl, fg;
+        bcev_ff_val den = {1.0L, 0.0L, 0.0L, 1}, fl, fg;
         bcev_sample s = {0.5, 0.5, 0x1p-1074};
         cr_assert(!bcev_ff_sample(BCEV_PROBS, &s, &o, &den, &fl, &fg));
         s.w = 0x1p-65;
         cr_assert(!bcev_ff_sample(BCEV_LOGITS, &s, &o, &den, &fl, &fg));
         s.w = 1.0; s.x = NAN;
         cr_assert(!bcev_ff_sample(BCEV_LOGITS, &s, &o, &den, &fl, &fg));
-        s.x = 0.0;
+        s.x = -0x1p-1074;
         cr_assert(!bcev_ff_sample(BCEV_PROBS, &s, &o, &den, &fl, &fg));
+        s.x = 0x1.0000000000001p+0;
+        cr_assert(!bcev_ff_sample(BCEV_PROBS, &s, &o, &den, &fl, &fg));
+        s.x = 0.5;
+        o.flags = BCE_OPT_LOG_CLAMP;
+        cr_assert(!bcev_ff_sample(BCEV_LOGITS, &s, &o, &den, &fl, &fg));
     }
-    printf("fast_filter hard regimes: %lu samples, %lu enclosed, worst |exact - mid| / rad = %.3Lg\n",
-           ST.samples, ST.enclosed, ST.worst);
+    /* (h) the exact limits p = 0, 1 under every combination of zero
+     * coefficients, clamp and pos_weight 0 */
+    for (int i = 0; i < 64; i++) {
+        bce_options o;
+        memset(&o, 0, sizeof o);
+        if (i & 1) o.flags |= BCE_OPT_LOG_CLAMP;
+        if (i & 2) { o.flags |= BCE_OPT_POS_WEIGHT; o.pos_weight = (i & 4) ? 0.0 : 3.0; }
+        if (i & 8) o.label_smoothing = 0x1p-64;
+        const double ys[] = {0.0, 1.0, 0.25, 0x1p-1074};
+        for (int k = 0; k < 4; k++)
+            for (int f32 = 0; f32 < 2; f32++) {
+                bcev_sample s = {(i & 16) ? 1.0 : 0.0, to_t(ys[k], f32), (i & 32) ? 0x1p-64 : 1.0};
+                run_sample(BCEV_PROBS, f32 ? BCEV_F32 : BCEV_F64, &s, &o, 1, NULL, 0,
+                           NULL, 0, NULL, 0);
+            }
+    }
+    printf("fast_filter hard regimes: %lu samples, %lu enclosed, worst |exact - mid| / rad = %.3Lg;"
+           " fine gradient: %lu enclosed, worst %.3Lg, RN(exact) decided under bound 1 for %lu\n",
+           ST.samples, ST.enclosed, ST.worst, ST.fine, ST.worst_fine, ST.fine_decided);
 }
 
 /* 4. reduced losses */

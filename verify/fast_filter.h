@@ -14,10 +14,12 @@
 #include <stddef.h>
 #include "bce_verify.h"
 
-/* An enclosure of a real v: |v - mid| <= rad (rad = 0: v = mid exactly,
- * which may be +-inf).  ok = 0: no enclosure (undecided). */
+/* An enclosure of a real v: |v - (mid + lo)| <= rad (rad = 0: v = mid + lo
+ * exactly, which may be +-inf, or NaN for a propagated NaN input; lo is 0
+ * except in the double long double results, where |lo| <= ulp(mid)).
+ * ok = 0: no enclosure (undecided). */
 typedef struct bcev_ff_val {
-    long double mid, rad;
+    long double mid, lo, rad;
     int ok;
 } bcev_ff_val;
 
@@ -34,10 +36,18 @@ void bcev_ff_denominator(size_t n, const double *w, const bce_options *opt,
 /* Enclosures of one sample's exact loss w L and gradient w g / den (the
  * definitions of bce_verify.h).  loss or grad may be NULL.  Returns 1 when
  * both requested enclosures are set (ok = 1), 0 when the filter leaves this
- * sample to MPFR (NaN x, p in {0, 1}, a clamp decision too close to call,
- * an invalid sample, a narrow long double). */
+ * sample to MPFR (a clamp decision too close to call, an invalid sample, a
+ * narrow long double). */
 int bcev_ff_sample(bcev_form form, const bcev_sample *s, const bce_options *opt,
                    const bcev_ff_val *den, bcev_ff_val *loss, bcev_ff_val *grad);
+
+/* A finer enclosure of the gradient alone, in double long double (about
+ * 2^-112 of the two terms' size instead of 2^-56): for the gradients that
+ * cancel (y' next to sigma(z - ln P), p next to P y'), where
+ * bcev_ff_sample's is too wide.  Logits with |z| <= 10000 and probs with p
+ * in (0, 1); 0 (undecided) otherwise. */
+int bcev_ff_grad_fine(bcev_form form, const bcev_sample *s, const bce_options *opt,
+                      const bcev_ff_val *den, bcev_ff_val *grad);
 
 /* Enclosure of the exact reduced loss sum_i w_i L_i / denom (denom of
  * opt->reduction, as bcev_exact_reduced with denom = NAN).  1 or 0 as above. */

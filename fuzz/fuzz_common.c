@@ -140,16 +140,23 @@ static const double th_val[] = { BCE_THRESHOLDS(TH_VAL) };
 static const char th_kind[] = { BCE_THRESHOLDS(TH_KIND) };
 #define TH_COUNT (sizeof th_val / sizeof th_val[0])
 
-/* A threshold of kind `kind` (or any kind when none matches), by index. */
+/* A threshold of kind `kind` (or any kind when none matches), by index.
+ * (The per-kind lists are built once: this runs for most elements.) */
 static double threshold(uint8_t idx, char kind)
 {
-    size_t cnt = 0;
-    for (size_t i = 0; i < TH_COUNT; i++) cnt += th_kind[i] == kind;
-    if (cnt == 0) return th_val[idx % TH_COUNT];
-    size_t want = idx % cnt;
-    for (size_t i = 0; i < TH_COUNT; i++)
-        if (th_kind[i] == kind && want-- == 0) return th_val[i];
-    return th_val[0];
+    static double by_kind[128][TH_COUNT];
+    static size_t count[128];
+    static int ready;
+    if (!ready) {
+        for (size_t i = 0; i < TH_COUNT; i++) {
+            const unsigned char k = (unsigned char)th_kind[i] & 127;
+            by_kind[k][count[k]++] = th_val[i];
+        }
+        ready = 1;
+    }
+    const unsigned char k = (unsigned char)kind & 127;
+    if (count[k] == 0) return th_val[idx % TH_COUNT];
+    return by_kind[k][idx % count[k]];
 }
 
 static const double specials[] = {

@@ -44,6 +44,16 @@ ninja -C "$WORK/meson" -j "${BCE_JOBS:-2}" src/libbce.a verify/libbce-verify.a
 #    pointer values libFuzzer's CMP mutations copy into inputs with them)
 cd "$ROOT"
 inc="-Iinclude -Isrc -Iverify -Ifuzz"
+# the targets' checker functions without coverage (fuzz/coverage-ignorelist.txt
+# says why), when the coverage is clang's SanitizerCoverage
+tflags=$CFLAGS
+case "$CFLAGS" in
+*fuzzer*|*sanitize-coverage*)
+    if $CC -fsanitize-coverage-ignorelist=fuzz/coverage-ignorelist.txt -E -x c /dev/null \
+        >/dev/null 2>&1; then
+        tflags="$CFLAGS -fsanitize-coverage-ignorelist=fuzz/coverage-ignorelist.txt"
+    fi ;;
+esac
 
 # 1b. libbce-verify again, the same sanitizers but WITHOUT coverage
 #     instrumentation (-fsanitize=fuzzer-no-link / -fsanitize-coverage=*):
@@ -69,10 +79,11 @@ if [ "${BCE_FUZZ_VERIFY_COVERAGE:-0}" != 1 ]; then
     ar rcs "$WORK/libbce-verify-nocov.a" "$WORK"/verify-nocov/*.o
     verify_lib="$WORK/libbce-verify-nocov.a"
 fi
-$CC $CFLAGS $inc -c fuzz/fuzz_common.c -o "$WORK/fuzz_common.o"
+# shellcheck disable=SC2086  # flag lists are meant to split
+$CC $tflags $inc -c fuzz/fuzz_common.c -o "$WORK/fuzz_common.o"
 for t in $targets; do
     # shellcheck disable=SC2086  # flag lists are meant to split
-    $CC $CFLAGS $inc "fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
+    $CC $tflags $inc "fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
         "$verify_lib" "$WORK/meson/src/libbce.a" \
         $LIB_FUZZING_ENGINE -lmpfr -lgmp -lm -o "$OUT/$t"
     cp "$ROOT/fuzz/$t.dict" "$OUT/$t.dict"

@@ -15,6 +15,7 @@ void fz_init(fz_reader *r, const uint8_t *data, size_t size)
 {
     r->p = data;
     r->left = size;
+    r->mode = 0;
 }
 
 uint8_t fz_u8(fz_reader *r)
@@ -42,8 +43,12 @@ uint64_t fz_u64(fz_reader *r)
     return v | (uint64_t)fz_u32(r) << 32;
 }
 
+static int fz_stats_on;
+static void fz_print_stats(void);
+
 void fz_fail(const char *fmt, ...)
 {
+    if (fz_stats_on) fz_print_stats();
     va_list ap;
     va_start(ap, fmt);
     fputs("libbce fuzz: CHECK FAILED: ", stderr);
@@ -52,6 +57,27 @@ void fz_fail(const char *fmt, ...)
     va_end(ap);
     fflush(stderr);
     abort();
+}
+
+static unsigned long long fz_nstat[2];
+
+static void fz_print_stats(void)
+{
+    const unsigned long long t = fz_nstat[0] + fz_nstat[1];
+    fprintf(stderr, "libbce fuzz: %llu checks, %llu decided by the fast filter,"
+            " %llu by MPFR (%.3g%%)\n", t, fz_nstat[1], fz_nstat[0],
+            t ? 100.0 * (double)fz_nstat[0] / (double)t : 0.0);
+}
+
+void fz_stat(int decided)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("FZ_STATS");
+        on = fz_stats_on = e && e[0] == '1';
+        if (on) atexit(fz_print_stats);
+    }
+    fz_nstat[decided != 0]++;
 }
 
 int fz_no_detours(void)
@@ -64,13 +90,45 @@ int fz_no_detours(void)
     return v;
 }
 
+/* bce_isa_available and bce_set_isa run CPUID on every call (src/dispatch.c),
+ * and CPUID traps to the hypervisor on virtual machines: 12.5 us each on the
+ * CI machine, 26 us for one bce_set_isa("avx2").  So the list is taken once
+ * per process, and fz_isa_plan orders the ISAs so that each input switches
+ * to a vector ISA only once (see there). */
 int fz_isas(const char **names, int max)
 {
     static const char *all[] = { "scalar", "sse4.1", "avx2" };
+    static const char *have[3];
+    static int nhave = -1;
+    if (nhave < 0) {
+        nhave = 0;
+        for (int i = 0; i < 3; i++)
+            if (bce_isa_available(all[i])) have[nhave++] = all[i];
+    }
     int k = 0;
-    for (int i = 0; i < 3 && k < max; i++)
-        if (bce_isa_available(all[i])) names[k++] = all[i];
+    for (int i = 0; i < nhave && k < max; i++) names[k++] = have[i];
     return k;
+}
+
+int fz_isa_plan(const char **names, int max)
+{
+    const char *all[3];
+    const int n = fz_isas(all, 3);
+    const char *cur = bce_active_isa();
+    int k = 0, ci = -1;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(all[i], cur)) ci = i;
+    if (ci >= 0 && k < max) names[k++] = all[ci];
+    if (ci != 0 && k < max) names[k++] = all[0];          /* scalar */
+    for (int i = 1; i < n && k < max; i++)
+        if (i != ci) names[k++] = all[i];
+    return k;
+}
+
+void fz_use_isa(const char *name)
+{
+    if (strcmp(bce_active_isa(), name) != 0 && bce_set_isa(name) != BCE_OK)
+        fz_fail("bce_set_isa(%s) failed", name);
 }
 
 /* ------------------------------------------------------------------ */
@@ -82,16 +140,23 @@ static const double th_val[] = { BCE_THRESHOLDS(TH_VAL) };
 static const char th_kind[] = { BCE_THRESHOLDS(TH_KIND) };
 #define TH_COUNT (sizeof th_val / sizeof th_val[0])
 
-/* A threshold of kind `kind` (or any kind when none matches), by index. */
+/* A threshold of kind `kind` (or any kind when none matches), by index.
+ * (The per-kind lists are built once: this runs for most elements.) */
 static double threshold(uint8_t idx, char kind)
 {
-    size_t cnt = 0;
-    for (size_t i = 0; i < TH_COUNT; i++) cnt += th_kind[i] == kind;
-    if (cnt == 0) return th_val[idx % TH_COUNT];
-    size_t want = idx % cnt;
-    for (size_t i = 0; i < TH_COUNT; i++)
-        if (th_kind[i] == kind && want-- == 0) return th_val[i];
-    return th_val[0];
+    static double by_kind[128][TH_COUNT];
+    static size_t count[128];
+    static int ready;
+    if (!ready) {
+        for (size_t i = 0; i < TH_COUNT; i++) {
+            const unsigned char k = (unsigned char)th_kind[i] & 127;
+            by_kind[k][count[k]++] = th_val[i];
+        }
+        ready = 1;
+    }
+    const unsigned char k = (unsigned char)kind & 127;
+    if (count[k] == 0) return th_val[idx % TH_COUNT];
+    return by_kind[k][idx % count[k]];
 }
 
 static const double specials[] = {
@@ -202,6 +267,12 @@ double fz_label(fz_reader *r, int f32, double x, int logits)
 {
     uint8_t s = fz_u8(r);
     double v;
+    if ((r->mode & FZ_MODE_V2) && (s & 0xE0) == 0x20) {
+        /* raw bits (the dictionaries' label entries), folded into [0, 1] */
+        v = fabs(raw_value(r, f32));
+        if (!(v <= 1.0)) v = v > 1.0 && isfinite(v) ? 1.0 / v : 0.0;
+        return to_type(v, f32);
+    }
     switch (s & 7) {
     case 0: v = 0.0; break;
     case 1: v = 1.0; break;
@@ -256,6 +327,178 @@ double fz_smoothing(fz_reader *r, int f32)
     if (!(v >= 0.0)) v = 0.0;
     if (v > 1.0) v = 1.0;
     return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* V2: option ends and constructed elements                            */
+
+double fz_pos_weight_v2(fz_reader *r)
+{
+    static const double ends[] = {
+        0.0, BCE_POS_WEIGHT_MIN, 0x1.0000000000001p-64, 0x1.0000000000002p-64,
+        BCE_POS_WEIGHT_MAX, 0x1.fffffffffffffp+63, 0x1.ffffffffffffep+63,
+        1.0, 2.0, 0.5, 0x1p-32, 0x1p32, 3.0, 0x1.0000000000001p+0,
+        0x1.fffffffffffffp-1, 0x1p-63,
+    };
+    uint8_t s = fz_u8(r);
+    if (s & 0x80) return fz_weight(r, 0);
+    return ends[s % (sizeof ends / sizeof ends[0])];
+}
+
+double fz_smoothing_v2(fz_reader *r)
+{
+    static const double ends[] = {
+        BCE_SMOOTHING_MIN, 0x1.0000000000001p-64, 0x1.0000000000002p-64,
+        1.0, 0x1.fffffffffffffp-1, 0x1.ffffffffffffep-1, 0x1.fffffep-1,
+        0x1p-53, 0x1p-24, 0.5, 0x1p-1022, 0x1p-63,
+    };
+    uint8_t s = fz_u8(r);
+    if (s & 0x80) return fz_smoothing(r, 0);
+    return ends[s % (sizeof ends / sizeof ends[0])];
+}
+
+/* sigma(t) in long double (relative error about 2^-62) */
+static long double sigma_ld(long double t)
+{
+    if (t >= 0) return 1.0L / (1.0L + expl(-t));
+    const long double e = expl(t);
+    return e / (1.0L + e);
+}
+
+/* the label y whose smoothed y' = y (1 - a) + a/2 is nearest t */
+static double unsmooth(long double t, double a, int f32)
+{
+    long double y = a > 0.0 ? (t - (long double)a / 2) / (1.0L - (long double)a) : t;
+    if (!(y >= 0.0L)) y = 0.0L;
+    if (y > 1.0L) y = 1.0L;
+    return f32 ? (double)(float)y : (double)y;
+}
+
+/* an odd number of exactly `bits` bits (1..53) from the reader */
+static uint64_t odd_bits(fz_reader *r, int bits)
+{
+    uint64_t m = fz_u64(r);
+    if (bits >= 64) bits = 63;
+    m &= ((uint64_t)1 << bits) - 1;
+    m |= (uint64_t)1 << (bits - 1);
+    return m | 1;
+}
+
+static int nbits(uint64_t m) { return m ? 64 - __builtin_clzll(m) : 0; }
+
+/* significant bits of the product of two odd numbers below 2^53 */
+static int prod_bits(uint64_t a, uint64_t b)
+{
+    __extension__ typedef unsigned __int128 u128;
+    const u128 pr = (u128)a * b;
+    return pr >> 64 ? 64 + nbits((uint64_t)(pr >> 64)) : nbits((uint64_t)pr);
+}
+
+/* (m1, m2) odd with m1 of b1 bits and the product m1 m2 of exactly `want`
+ * bits (a midpoint of a (want - 1)-bit format): m2 adjusted by steps of 2
+ * until the product has the right length; 0 if none found quickly */
+static int midpoint_pair(fz_reader *r, int want, int b1, uint64_t *m1, uint64_t *m2)
+{
+    *m1 = odd_bits(r, b1);
+    const int b2 = want - nbits(*m1) + 1;
+    if (b2 < 1 || b2 > 53) return 0;
+    uint64_t c = odd_bits(r, b2);
+    for (int k = 0; k < 64; k++, c += 2) {
+        const int nb = prod_bits(*m1, c);
+        if (nb == want) { *m2 = c; return 1; }
+        if (nb > want) break;
+    }
+    c = odd_bits(r, b2 - 1 > 0 ? b2 - 1 : 1);
+    for (int k = 0; k < 64; k++, c += 2) {
+        const int nb = prod_bits(*m1, c);
+        if (nb == want) { *m2 = c; return 1; }
+        if (nb > want) break;
+    }
+    return 0;
+}
+
+int fz_element_v2(fz_reader *r, int f32, int logits, double P, double a,
+                  double *x, double *y)
+{
+    const uint8_t c = fz_u8(r);
+    if (c < 0xA0) return 0;                     /* 5 in 8: ordinary elements */
+    const int kind = c & 7, nudge = (c >> 3) & 3;
+    const double Pe = P > 0.0 ? P : 1.0;
+    const int prec = f32 ? 24 : 53;
+    double xv = 0.0, yv = 0.0;
+    if (!logits) {
+        if (kind <= 3) {
+            /* P y' = p: p = m 2^-k, m odd (small, or any width) */
+            const uint8_t b = fz_u8(r);
+            const int bits = (b & 0x80) ? 1 + (b & 7) : 1 + (int)(b % (unsigned)prec);
+            const uint64_t m = odd_bits(r, bits);
+            const uint16_t eb = fz_u16(r);
+            int k;
+            if (kind <= 1) k = f32 ? 100 + eb % 50 : 400 + eb % 675;       /* tiny, subnormal */
+            else k = 1 + eb % (f32 ? 149 : 1074);
+            xv = to_type(ldexp((double)m, -k), f32);
+            if (!(xv > 0.0)) xv = f32 ? 0x1p-149 : 0x1p-1074;
+            if (xv >= 1.0) xv = 0.5;
+            yv = unsmooth((long double)xv / Pe, a, f32);
+        } else if (kind <= 5) {
+            /* y' = p / (P (1 - p) + p): the gradient's zero */
+            xv = fz_prob(r, f32);
+            if (!(xv > 0.0 && xv < 1.0)) xv = 0.25;
+            const long double p = xv;
+            yv = unsmooth(p / (Pe * (1.0L - p) + p), a, f32);
+        } else {
+            /* y = p (the plain cancellation), p from the decoder */
+            xv = fz_prob(r, f32);
+            yv = unsmooth(xv, a, f32);
+        }
+    } else {
+        if (kind <= 3) {
+            /* y' = RN(sigma(z - ln P)): the gradient's zero */
+            const uint8_t zs = fz_u8(r);
+            switch (zs & 3) {
+            case 0: xv = fz_logit(r, f32, 0.0); break;
+            case 1: xv = ((double)fz_u32(r) * 0x1p-32 - 0.5) * 80.0; break;
+            case 2: xv = ((double)fz_u32(r) * 0x1p-32 - 0.5) * 1500.0; break;
+            default: xv = log_uniform(r, f32, -60, 10) * ((zs & 4) ? -1.0 : 1.0); break;
+            }
+            xv = to_type(xv, f32);
+            if (xv != xv) xv = 0.0;
+            const long double t = isinf(xv) ? (xv > 0 ? 1.0L : 0.0L)
+                                            : sigma_ld((long double)xv - logl((long double)Pe));
+            yv = unsmooth(t, a, f32);
+        } else if (kind <= 5) {
+            /* the loss on a midpoint: (1 - y) z (z > 0) or y |z| (z < 0)
+             * an odd product of prec + 1 bits, |z| >= 2^7 > 104 */
+            uint64_t m1, m2;
+            const uint8_t b = fz_u8(r);
+            const int neg = kind == 5;
+            if (!midpoint_pair(r, prec + 1, 1 + b % (unsigned)(prec - 1), &m1, &m2)) return 0;
+            if (nbits(m2) > prec) return 0;
+            const int ez = 7 + fz_u8(r) % (f32 ? 100 : 900);
+            xv = ldexp((double)m2, ez - nbits(m2) + 1);          /* in [2^ez, 2^(ez+1)) */
+            const int ey = 1 + fz_u8(r) % 20;
+            const double t = ldexp((double)m1, -nbits(m1) - ey); /* (0, 1/2) */
+            yv = neg ? t : 1.0 - t;
+            if (neg) xv = -xv;
+            if (to_type(xv, f32) != xv || to_type(yv, f32) != yv || (!neg && 1.0 - yv != t))
+                return 0;
+        } else {
+            /* the gradient on a midpoint: 1 - y = odd 2^-(prec+1) (z > 0),
+             * |z| huge, y < 1/2 */
+            const uint64_t m = odd_bits(r, prec);
+            yv = ldexp((double)m, -(prec + 1));
+            if (!(yv > 0.0 && yv < 0.5)) yv = ldexp(1.0, -(prec + 1));
+            const int ez = 7 + fz_u8(r) % (f32 ? 120 : 1000);
+            xv = to_type(ldexp(1.0 + (double)(fz_u16(r) >> 4) * 0x1p-12, ez), f32);
+            if (kind == 7) xv = -xv;     /* z < 0: y itself (not a midpoint) */
+        }
+    }
+    if (nudge == 3) yv = fz_nudge(yv, nudge_amount(r), f32);
+    if (!(yv >= 0.0)) yv = 0.0;
+    if (yv > 1.0) yv = 1.0;
+    *x = to_type(xv, f32);
+    *y = to_type(yv, f32);
+    return 1;
 }
 
 double fz_invalid(fz_reader *r, int which, int logits, int f32)

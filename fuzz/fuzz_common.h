@@ -24,7 +24,16 @@
 typedef struct fz_reader {
     const uint8_t *p;
     size_t left;
+    unsigned mode;      /* FZ_MODE_*; 0 (fz_init): the original decoders */
 } fz_reader;
+
+/* Decoder generations.  The elementwise targets switch to FZ_MODE_V2 by
+ * their header (fuzz_elem.h); api and logreg keep mode 0, so their corpora
+ * and regress-* inputs decode exactly as before.  V2 adds what the original
+ * decoders only hit by chance: option values at both ends of their
+ * accepted ranges, raw label bits, and (fz_element_v2) elements built on
+ * exact-cancellation points and binary32 midpoints. */
+#define FZ_MODE_V2 1u
 
 void fz_init(fz_reader *r, const uint8_t *data, size_t size);
 uint8_t fz_u8(fz_reader *r);
@@ -39,6 +48,32 @@ double fz_prob(fz_reader *r, int f32);
 double fz_label(fz_reader *r, int f32, double x, int logits);
 double fz_weight(fz_reader *r, int f32);
 double fz_smoothing(fz_reader *r, int f32);
+/* V2: one element (x, y) built on purpose at a cancellation point or a
+ * rounding midpoint, for the form (logits) and type (f32) with the options'
+ * P = pos_weight (1 when unset) and smoothing a.  Returns 0 when the
+ * selector byte asks for an ordinary element (decode x and y as usual),
+ * 1 when *x, *y are set.  Constructions (docs: fuzz/README):
+ *   probs:  P y' = p exactly, p = m 2^-k tiny (2^-1074 .. 2^-400, f32:
+ *           2^-149 .. 2^-100) or any, y = p / P (exact when P is a power of
+ *           two, else RN), y' inverted through the smoothing;
+ *           y' = p / (P (1 - p) + p) (where the gradient is 0);
+ *   logits: y = RN(sigma(z - ln P)) (where the gradient is 0, sigma in long
+ *           double, exact to 2^-60), y' = that target through the
+ *           smoothing; z ordinary, moderate or huge;
+ *           f32 (and f64 with 54-bit products): (1 - y) z or y |z| exactly a
+ *           midpoint of the output type with |z| > 104 (the loss), and
+ *           1 - y (z > 0) or y (z < 0) a midpoint (the gradient), where the
+ *           neglected e^-|z| term decides the rounding;
+ *   all:    a nudge of a few ulps of the label afterwards, sometimes. */
+int fz_element_v2(fz_reader *r, int f32, int logits, double P, double a,
+                  double *x, double *y);
+
+/* V2: a pos_weight (or weight) / smoothing at an end of its accepted range
+ * (0, 2^-64 and the next values up, 2^64 and the next down, 1, 1 - 2^-53,
+ * ...), or, 0 when the selector asks for it, the ordinary decoder. */
+double fz_pos_weight_v2(fz_reader *r);
+double fz_smoothing_v2(fz_reader *r);
+
 /* An invalid (or borderline valid) value for array `which` (0 x, 1 y,
  * 2 w) of the given form: NaN, -0, negative, > 1, +-inf, ... */
 double fz_invalid(fz_reader *r, int which, int logits, int f32);
@@ -61,12 +96,28 @@ __attribute__((format(printf, 1, 2), noreturn))
 #endif
 void fz_fail(const char *fmt, ...);
 
+/* Counts one accuracy check, decided by the fast filter (1) or by MPFR
+ * (0); with FZ_STATS=1 in the environment the totals are printed at exit. */
+void fz_stat(int decided);
+
 /* Nonzero when the environment sets FZ_NO_DETOURS=1: the decoders and
  * checks then no longer steer around the known, unfixed defects (the
  * fuzz-known-* tests replay fuzz/known/ so, and expect failures). */
 int fz_no_detours(void);
 
-/* The ISAs this build and CPU can run, "scalar" first. */
+/* The ISAs this build and CPU can run, "scalar" first (asked once per
+ * process: CPUID is slow on virtual machines). */
 int fz_isas(const char **names, int max);
+
+/* The same ISAs in the order one input should run them: the active ISA
+ * first (the one the previous input left), then scalar, then the others.
+ * Every input still runs every ISA; with three ISAs this costs one switch
+ * to a vector ISA per input instead of two (bce_set_isa runs CPUID).  The
+ * outputs of all of them must be the same bits, so comparing each with the
+ * first is comparing each with scalar. */
+int fz_isa_plan(const char **names, int max);
+
+/* bce_set_isa(name) unless it is already the active ISA; aborts on error. */
+void fz_use_isa(const char *name);
 
 #endif

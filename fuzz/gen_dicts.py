@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """gen_dicts.py [--check] ROOT -- writes fuzz/<target>.dict from the numbers
-of src/thresholds.h (the list the decoders of fuzz_common.c use too).
+of src/thresholds.h (the list the decoders of fuzz_common.c use too), and
+entries for the V2 decoders: raw labels and inputs at the scales of the
+cancellation points, and whole constructed elements (v2_*).
 
 Each entry is a whole encoded value as the decoders read it: the selector
 byte of the "raw value" case followed by the little-endian bytes of the
@@ -18,6 +20,8 @@ import thresholds  # noqa: E402
 
 RAW_X = 0x00   # fz_logit / fz_prob case 0: raw bits
 RAW_W = 0x03   # fz_weight case 3: raw bits
+RAW_Y = 0x20   # fz_label, V2 decoders (fuzz_common.c): raw bits
+CONS = 0xA0    # fz_element_v2: a constructed element, kind in the low 3 bits
 
 
 def esc(b):
@@ -62,6 +66,48 @@ def values(entries, kinds, f32, probs):
     return out
 
 
+def v2_entries(f32, probs):
+    """Entries for the V2 decoders (fuzz_common.c): raw labels at the
+    cancellation scales, raw inputs at the regimes of issue 13, and whole
+    constructed elements (fz_element_v2) aimed at its three defects."""
+    out = []
+    pack = (lambda v: struct.pack('<f', v)) if f32 else (lambda v: struct.pack('<d', v))
+    if f32:
+        labels = [2.0 ** -126, 2.0 ** -149, 2.0 ** -24, 2.0 ** -25, 0.5, 1 - 2.0 ** -24,
+                  float.fromhex('0x1.4d8p-5'), float.fromhex('0x1.62p-18')]
+        xs = [2.0 ** -149, 2.0 ** -126, 2.0 ** -100, 104.0, float.fromhex('0x1.e34p+9'), float.fromhex('0x1.3cp+88')] if not probs \
+            else [2.0 ** -149, 2.0 ** -126, 2.0 ** -100, 1 - 2.0 ** -24, 0.5]
+    else:
+        labels = [2.0 ** -601, 2.0 ** -1074, 2.0 ** -1022, 2.0 ** -400, 0.5,
+                  1 - 2.0 ** -53, 0.5 - 2.0 ** -54, 2.0 ** -53]
+        xs = [2.0 ** -600, 2.0 ** -1074, 2.0 ** -1022, 2.0 ** -400, 2.0 ** -537, 2.0 ** -800,
+              float.fromhex('0x1.fffffffffffffp-2')] if probs \
+            else [2.0 ** -50, 2.0 ** -1074, 745.0, float.fromhex('0x1p60'), 2.0 ** -900]
+    for v in labels:
+        out.append(('y_%s' % v.hex().replace('.', '_').replace('+', 'p').replace('-', 'm'),
+                    bytes([RAW_Y]) + pack(v)))
+    for v in xs:
+        out.append(('x_%s' % v.hex().replace('.', '_').replace('+', 'p').replace('-', 'm'),
+                    bytes([RAW_X]) + pack(v)))
+    # constructed elements: selector, then the construction's own bytes
+    if probs:
+        # P y' = p, p = 2^-k tiny: width byte 0x80 (1 bit), 8 mantissa
+        # bytes, exponent k = 400 + eb (f64) or 100 + eb (f32)
+        for k in ([537, 600, 700, 800, 1000, 1074] if not f32 else [120, 149]):
+            eb = k - (100 if f32 else 400)
+            out.append(('c_py_eq_p_2m%d' % k,
+                        bytes([CONS | 0, 0x80]) + bytes(8) + struct.pack('<H', eb)))
+        out.append(('c_grad_zero', bytes([CONS | 4])))
+        out.append(('c_y_eq_p', bytes([CONS | 6])))
+    else:
+        out.append(('c_sigma_moderate', bytes([CONS | 0, 0x01])))
+        out.append(('c_sigma_wide', bytes([CONS | 0, 0x02])))
+        out.append(('c_loss_midpoint_zpos', bytes([CONS | 4])))
+        out.append(('c_loss_midpoint_zneg', bytes([CONS | 5])))
+        out.append(('c_grad_midpoint', bytes([CONS | 6])))
+    return out
+
+
 def dict_text(target, entries):
     f32 = target.endswith('f32')
     probs = target.startswith('probs')
@@ -82,6 +128,10 @@ def dict_text(target, entries):
         if e not in seen:
             seen.add(e)
             lines.append('w_%s="%s"' % (tag, esc(e)))
+    for tag, e in v2_entries(f32, probs):
+        if e not in seen:
+            seen.add(e)
+            lines.append('v2_%s="%s"' % (tag, esc(e)))
     return '\n'.join(lines) + '\n'
 
 

@@ -44,11 +44,47 @@ ninja -C "$WORK/meson" -j "${BCE_JOBS:-2}" src/libbce.a verify/libbce-verify.a
 #    pointer values libFuzzer's CMP mutations copy into inputs with them)
 cd "$ROOT"
 inc="-Iinclude -Isrc -Iverify -Ifuzz"
-$CC $CFLAGS $inc -c fuzz/fuzz_common.c -o "$WORK/fuzz_common.o"
+# the targets' checker functions without coverage (fuzz/coverage-ignorelist.txt
+# says why), when the coverage is clang's SanitizerCoverage
+tflags=$CFLAGS
+case "$CFLAGS" in
+*fuzzer*|*sanitize-coverage*)
+    if $CC -fsanitize-coverage-ignorelist=fuzz/coverage-ignorelist.txt -E -x c /dev/null \
+        >/dev/null 2>&1; then
+        tflags="$CFLAGS -fsanitize-coverage-ignorelist=fuzz/coverage-ignorelist.txt"
+    fi ;;
+esac
+
+# 1b. libbce-verify again, the same sanitizers but WITHOUT coverage
+#     instrumentation (-fsanitize=fuzzer-no-link / -fsanitize-coverage=*):
+#     the checker's branches (the fast filter, the MPFR reference's Ziv
+#     loop) are no property of the library, and as coverage features they
+#     cost libFuzzer time on every execution (its entropic schedule updates
+#     a frequency per feature per run) and make inputs "new" for the
+#     checker's sake.  BCE_FUZZ_VERIFY_COVERAGE=1 keeps the meson-built,
+#     instrumented library.
+verify_lib="$WORK/meson/verify/libbce-verify.a"
+if [ "${BCE_FUZZ_VERIFY_COVERAGE:-0}" != 1 ]; then
+    vflags=$(printf '%s\n' "$CFLAGS" | sed -e 's/-fsanitize=fuzzer-no-link//g' \
+        -e 's/-fsanitize-coverage=[^ ]*//g')
+    rm -rf "$WORK/verify-nocov"
+    mkdir -p "$WORK/verify-nocov"
+    for f in verify/*.c; do
+        [ "$f" = verify/wc_search.c ] && continue      # a program (main)
+        # shellcheck disable=SC2086  # flag lists are meant to split
+        $CC $vflags $inc -DBCEV_WC_DIR='"verify/wc"' -c "$f" \
+            -o "$WORK/verify-nocov/$(basename "$f" .c).o"
+    done
+    rm -f "$WORK/libbce-verify-nocov.a"
+    ar rcs "$WORK/libbce-verify-nocov.a" "$WORK"/verify-nocov/*.o
+    verify_lib="$WORK/libbce-verify-nocov.a"
+fi
+# shellcheck disable=SC2086  # flag lists are meant to split
+$CC $tflags $inc -c fuzz/fuzz_common.c -o "$WORK/fuzz_common.o"
 for t in $targets; do
     # shellcheck disable=SC2086  # flag lists are meant to split
-    $CC $CFLAGS $inc "fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
-        "$WORK/meson/verify/libbce-verify.a" "$WORK/meson/src/libbce.a" \
+    $CC $tflags $inc "fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
+        "$verify_lib" "$WORK/meson/src/libbce.a" \
         $LIB_FUZZING_ENGINE -lmpfr -lgmp -lm -o "$OUT/$t"
     cp "$ROOT/fuzz/$t.dict" "$OUT/$t.dict"
     printf '[libfuzzer]\ndict = %s.dict\nmax_len = 2048\n' "$t" >"$OUT/$t.options"

@@ -89,7 +89,8 @@ int bcev_ref_reduced(bcev_form form, bcev_type type, size_t n,
  */
 
 /* As bcev_ref / bcev_exact with an exact MPFR denominator (e.g. the exact
- * sum of the weights, which a double may not hold). */
+ * sum of the weights, which a double may not hold).  bcev_exact_mp: loss or
+ * grad may be NULL (that output is not computed). */
 int bcev_ref_mp(bcev_form form, bcev_type type, const bcev_sample *s,
                 const bce_options *opt, const mpfr_t denom,
                 double *loss, double *grad);

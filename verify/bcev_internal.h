@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <mpfr.h>
 #include "bce_verify.h"
+#include "fast_filter.h"   /* the fuzzers' proven fast filter */
 
 /* Properties of the destination format, in MPFR's exponent convention
  * (x in [2^(e-1), 2^e) has exponent e). */

@@ -580,19 +580,23 @@ void bcev_exact_mp(bcev_form form, const bcev_sample *s, const bce_options *opt,
                    const mpfr_t denom, mpfr_prec_t prec, mpfr_t loss, mpfr_t grad)
 {
     bcev_widen_range();
-    mpfr_set_prec(loss, prec);
-    mpfr_set_prec(grad, prec);
+    if (loss)
+        mpfr_set_prec(loss, prec);
+    if (grad)
+        mpfr_set_prec(grad, prec);
     coefs c;
     if (coefs_init(&c, s, opt) != 0 || !valid_x(form, s->x, opt)) {
         coefs_clear(&c);
-        mpfr_set_nan(loss);
-        mpfr_set_nan(grad);
+        if (loss)
+            mpfr_set_nan(loss);
+        if (grad)
+            mpfr_set_nan(grad);
         return;
     }
     res L, g;
     res_init(&L);
     res_init(&g);
-    int needL = 1, needg = 1;
+    int needL = loss != NULL, needg = grad != NULL;
     for (mpfr_prec_t wp = prec + 32; needL || needg; wp *= 2) {
         int force = wp >= BCEV_WP_MAX;
         int ok = attempt(form, s, &c, denom, opt, needL ? &L : NULL,

@@ -81,6 +81,7 @@
     X(M_SCALE_V_BIG, 0x1p600, M, "src/internal.h", "(r->v.hi > 0x1p600 || r->v.hi < -0x1p600)") \
     X(M_DIV_BIG, 0x1p900, M, "src/dd.h", "if (q > 0x1p900 || q < -0x1p900) {") \
     X(M_SLOW_X_TINY, 0x1p-600, M, "src/scalar/slow.c", "if (ax > 0x1p-600) {") \
+    X(M_DEEP_LOSS_BIG, 0x1p420, M, "src/scalar/logits_core.c", "* 0x1p-600) > 0x1p420)") \
     X(M_SLOW_G_BIG, 0x1p900, M, "src/scalar/slow.c", "if (ldexp(bce_fabs(gd.hi), F) > 0x1p900) return;") \
     X(M_TINY_P_BIG, 0x1p1000, M, "src/scalar/probs_core.c", "/ pp > 0x1p1000;") \
     X(M_ROUND_NORMAL, 0x1p-1022, M, "src/round.c", ">= 0x1p-1022)") \

@@ -16,7 +16,8 @@
  *      (found by a scan after the issue: up to 3.7 ulp off in f64, and
  *      float results rounded twice through a scaled frame);
  *   5. a WEIGHTED_MEAN whose w g overflows before the division (the frame
- *      test missed it after a zero weight beside a subnormal p).
+ *      test missed it after a zero weight beside a subnormal p);
+ *   6. a per-sample loss beyond DBL_MAX that its weight brings back.
  * Each family was seen to fail on the code before this change (item 1:
  * zero gradients for p in 2^-800..2^-537; item 2: -0x1p+1 at p =
  * 0x1.fffffffffffffp-2; item 3: ties broken to even).
@@ -379,6 +380,34 @@ Test(option_cancel, weighted_mean_frame_with_zero_weight)
         }
         mpfr_clears(el, eg, (mpfr_ptr)0);
     }
+    bce_set_isa("auto");
+}
+
+/* 6. a per-sample loss P y' |z| beyond DBL_MAX that the weight brings back
+ * (fuzz finding after issue 13's decoders: inf for 5.49e304) */
+Test(option_cancel, f64_loss_beyond_dbl_max_weighted)
+{
+    static const double zs[] = {-0x1.4p+1009, -0x1.fffffffffffffp+1023, -0x1p+1000};
+    static const double ws[] = {0x1p-60, 0x1p-64, 0x1p-8};
+    bce_options o;
+    opts(&o, 0x1.fffffffffffffp+63, 0x1.ffffffffffffep-1, BCE_REDUCTION_NONE);
+    for (size_t iz = 0; iz < 3; iz++)
+        for (size_t iw = 0; iw < 3; iw++)
+            for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
+                if (bce_set_isa(isas[k]) != BCE_OK) continue;
+                double x = zs[iz], y = 0x1.fffffffffffffp-901, w = ws[iw], L, G;
+                cr_assert_eq(bce_logits_f64(1, &x, &y, &w, &o, &L, &G), BCE_OK);
+                mpfr_t el, eg;
+                mpfr_inits2(PREC, el, eg, (mpfr_ptr)0);
+                bcev_sample s = {x, y, w};
+                bcev_exact(BCEV_LOGITS, &s, &o, 1.0, PREC, el, eg);
+                double u, ug;
+                cr_expect(bcev_check(BCEV_F64, L, el, 2.0, &u), "%s: z=%a w=%a loss %a want %a (%g ulp)",
+                          isas[k], x, w, L, bcev_round_to(BCEV_F64, el), u);
+                cr_expect(bcev_check(BCEV_F64, G, eg, 2.0, &ug), "%s: z=%a w=%a grad %a want %a",
+                          isas[k], x, w, G, bcev_round_to(BCEV_F64, eg));
+                mpfr_clears(el, eg, (mpfr_ptr)0);
+            }
     bce_set_isa("auto");
 }
 

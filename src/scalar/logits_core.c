@@ -70,6 +70,18 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
             r->err = bce_fabs(r->v.hi) * (labrel + 0x1p-103);
             return;
         }
+        if (!ctiny && bce_fabs(t) > 0x1p900 && C.hi * (bce_fabs(t) * 0x1p-600) > 0x1p420) {
+            /* C t near or beyond DBL_MAX (C = P y' up to 2^64): kept as
+             * C t 2^-600 (scale -600), so that a weight or 1/n can bring
+             * it back (fuzz finding logits_f64: z = -0x1.4p+1009, P = 2^64,
+             * a = 1 - 2^-52, w = 2^-60 gave inf for 5.49e304,
+             * fuzz/corpus/logits_f64/regress-found-pw-z-overflow-weighted) */
+            r->v = bce_dd_mul_d(C, t * 0x1p-600);
+            r->scale = -600;
+            r->err = bce_fabs(r->v.hi) * (labrel + 0x1p-103);
+            r->sticky = sgn;
+            return;
+        }
         /* (a tiny C with |t| > 2^900: C t >= 2^-174, normal) */
         bce_dd X = ctiny ? bce_dd_mul_d(Cs, t * 0x1p-600) : dd_mul_big(C, t);
         if (X.hi == 0.0) X = bce_dd_make(sgn > 0 ? 0.0 : -0.0, 0.0);

@@ -265,22 +265,41 @@ int bce_probs_num_exact(double p, double y, const bce_kparams *kp, int clamped_p
     return 0;
 }
 
+/* the gradient as num / den: (beta p - alpha (1 - p)) / (p (1 - p)); with
+ * the log p term clamped beta / (1 - p); at p = 0 (alpha = 0 or clamped)
+ * beta; at p = 1 (beta = 0 or clamped) -alpha */
+static int frac_poly(double p, double y, const bce_kparams *kp, int clamped_p,
+                     xpoly *num, xpoly *den)
+{
+    xpoly al, be, omp, pp;
+    if (label_polys(p, y, kp, &al, &be, &omp)) return -1;
+    if (p == 0.0) { *num = be; poly_d(den, 1.0); return 0; }
+    if (p == 1.0) {
+        xpoly z;
+        poly_d(&z, 0.0);
+        poly_d(den, 1.0);
+        return poly_add(num, &z, &al, -1);
+    }
+    if (clamped_p) { *num = be; *den = omp; return 0; }
+    if (num_poly(p, y, kp, 0, num, &omp)) return -1;
+    poly_d(&pp, p);
+    return poly_mul(den, &pp, &omp);
+}
+
 int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
                        double w, bce_dd K, double b1, double b2, int *sign)
 {
-    /* c g - (b1 + b2)/2 has the sign of 2 w num - (b1 + b2) p (1 - p) K */
-    xpoly n, omp, t, lhs, rhs, f;
-    if (num_poly(p, y, kp, clamped_p, &n, &omp)) return -1;
+    /* c g - (b1 + b2)/2 has the sign of 2 w num - (b1 + b2) den K */
+    xpoly n, den, t, lhs, f, b, kk;
+    if (frac_poly(p, y, kp, clamped_p, &n, &den)) return -1;
     poly_d(&f, 2.0 * w);
     if (poly_mul(&lhs, &n, &f)) return -1;
-    xpoly b, pp, kk;
     poly_d(&b, b1);
     poly_d(&t, b2);
     if (t.n) b.m[b.n++] = t.m[0];
-    poly_d(&pp, p);
     poly_dd(&kk, K);
-    if (poly_mul(&t, &b, &pp) || poly_mul(&rhs, &t, &omp) || poly_mul(&t, &rhs, &kk))
-        return -1;
+    xpoly bd;
+    if (poly_mul(&bd, &b, &den) || poly_mul(&t, &bd, &kk)) return -1;
     if (poly_add(&lhs, &lhs, &t, -1)) return -1;
     static const xacc zero;
     xacc P = zero, N = zero;
@@ -362,7 +381,7 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
 {
     double R = f32 ? (double)bce_res_f32(r) : bce_res_f64(r);
     if (R - R != 0.0 || r->v.hi - r->v.hi != 0.0) return R;
-    if (logits ? !(bce_fabs(p) < 0x1p-300) : !(p > 0.0 && p < 1.0)) return R;
+    if (logits ? !(bce_fabs(p) < 0x1p-300) : !(p >= 0.0 && p <= 1.0)) return R;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
     /* r's side of R: sign of v - R 2^scale (exact: R is a rounding of v) */
     bce_dd Rs = bce_dd_ldexp(bce_dd_make(R, 0.0), r->scale);

@@ -17,7 +17,9 @@
  *      float results rounded twice through a scaled frame);
  *   5. a WEIGHTED_MEAN whose w g overflows before the division (the frame
  *      test missed it after a zero weight beside a subnormal p);
- *   6. a per-sample loss beyond DBL_MAX that its weight brings back.
+ *   6. a per-sample loss beyond DBL_MAX that its weight brings back;
+ *   7. the probability-form gradient at p = 0 and 1 (beta, -alpha);
+ *   8. a MEAN's tiny terms beside an infinite z with zero weight.
  * Each family was seen to fail on the code before this change (item 1:
  * zero gradients for p in 2^-800..2^-537; item 2: -0x1p+1 at p =
  * 0x1.fffffffffffffp-2; item 3: ties broken to even).
@@ -408,6 +410,61 @@ Test(option_cancel, f64_loss_beyond_dbl_max_weighted)
                           isas[k], x, w, G, bcev_round_to(BCEV_F64, eg));
                 mpfr_clears(el, eg, (mpfr_ptr)0);
             }
+    bce_set_isa("auto");
+}
+
+/* 7. the probability-form gradient at p = 0 and p = 1, where it is the
+ * label coefficient itself (beta, -alpha), rounded from its double-double
+ * (fuzz finding: p = 0, P = 0, a = 0x1.ffe414141ff19p-1, y = 12 2^-1074
+ * gave 0x1.000df5f5f0074p-1, not the correct rounding) */
+Test(option_cancel, probs_gradient_at_p_0_and_1)
+{
+    tally T = {0, 0};
+    static const double as[] = {0x1.ffe414141ff19p-1, 0.1, 0x1p-64, 0.5, 1.0};
+    uint64_t s = 0x7030317030317031u;
+    for (size_t ia = 0; ia < 5; ia++)
+        for (int j = 0; j < 60; j++) {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            double y = j < 20 ? ldexp((double)(s & 0xff), -1074 + (int)(s >> 60))
+                              : (double)(s >> 11) * 0x1p-53;
+            bce_options o;
+            opts(&o, 0.0, as[ia], BCE_REDUCTION_NONE);       /* alpha = 0: p = 0 finite */
+            check(&T, BCEV_PROBS, BCEV_F64, 0.0, y, 1.0, &o, 0);
+            check(&T, BCEV_PROBS, BCEV_F32, 0.0, y, 1.0, &o, 0);
+            opts(&o, 0x1.8p+1, as[ia], BCE_REDUCTION_NONE);
+            o.flags |= BCE_OPT_LOG_CLAMP;                    /* clamped: p = 0 and 1 finite */
+            check(&T, BCEV_PROBS, BCEV_F64, 0.0, y, 1.0, &o, 0);
+            check(&T, BCEV_PROBS, BCEV_F64, 1.0, y, 1.0, &o, 0);
+            check(&T, BCEV_PROBS, BCEV_F32, 1.0, y, 1.0, &o, 0);
+        }
+    cr_log_info("probs gradient at p = 0, 1: %ld outputs, %ld not correctly rounded", T.n, T.bad);
+    cr_assert_eq(T.bad, 0);
+}
+
+/* 8. a MEAN whose tiny terms were dropped because an infinite z with a
+ * zero weight (0 inf = NaN) sent the loss into the 2^-600 frame (fuzz
+ * finding: 0 for 0x1.5319b04429694p-919) */
+Test(option_cancel, mean_tiny_terms_beside_infinite_z)
+{
+    double z[4] = {0x1.684b4b486cp+9, -0x1.684b4b486bffbp+9, INFINITY, 1.0};
+    double y[4] = {1.0, 0x1.0000000000005p-900, 0x1.ffffffffffff9p-1, 1.0};
+    double w[4] = {1.0, 0x1.ffffffffffff9p-25, 0.0, 0.0};
+    static const bce_reduction rs[] = {BCE_REDUCTION_MEAN, BCE_REDUCTION_WEIGHTED_MEAN};
+    for (int ir = 0; ir < 2; ir++)
+        for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
+            if (bce_set_isa(isas[k]) != BCE_OK) continue;
+            bce_options o;
+            opts(&o, 1.0, 0.0, rs[ir]);
+            double L;
+            cr_assert_eq(bce_logits_f64(4, z, y, w, &o, &L, NULL), BCE_OK);
+            mpfr_t e;
+            mpfr_init2(e, PREC);
+            bcev_exact_reduced(BCEV_LOGITS, 4, z, y, w, &o, NAN, PREC, e);
+            double u;
+            cr_expect(bcev_check(BCEV_F64, L, e, 2.0, &u), "%s red %d: %a, want %a",
+                      isas[k], (int)rs[ir], L, bcev_round_to(BCEV_F64, e));
+            mpfr_clear(e);
+        }
     bce_set_isa("auto");
 }
 

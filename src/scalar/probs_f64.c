@@ -7,10 +7,10 @@
  * Bound (error budgets in elem_f64.h, not yet machine-checked; rounding
  * tests in internal.h):
  *   loss <= 0.5 + 2^-9 ulp (level-1 bound BCE_EPS_LOSS = 2^-62);
- *   gradient <= 1 ulp: rounding test |err| * 2^55 <= |g|, else slow path.
- * Max measured (`bce verify`, default run, docs/ACCURACY.md):
- *   loss 0.5 ulp (clamp, random) at x, y = 0x1.5f7be678e08cep-994, 0x1.3308a4dd8afb8p-4
- *   grad 0.5019 ulp (pos_weight, soft_cancel) at x, y = 0x1.fffffffffff4fp-1, 0x1.fffffffffff5p-1
+ *   gradient correctly rounded: rounding test bce_f64_cr, else the slow
+ *   path (exact numerator, src/exact.c), else the exact tie-break
+ *   (bce_probs_grad_resolve).
+ * Measured maxima: docs/ACCURACY.md ("Measured: bce verify").
  */
 #include "kernels.h"
 

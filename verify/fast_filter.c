@@ -560,6 +560,36 @@ int bcev_ff_grad_fine(bcev_form form, const bcev_sample *s, const bce_options *o
             if (clA < 0 || clB < 0)
                 return 0;
         }
+        const double a0 = opt != NULL ? opt->label_smoothing : 0.0;
+        if (a0 == 0.0 && !clA && !clB) {
+            /* No smoothing: alpha = P y and beta = 1 - y are exact, and
+             * g = N / (p q) with N = beta p - alpha q = (p - P y) + (P - 1) y p,
+             * q = 1 - p: p - P y from exact operands (Dekker's P y) has 3u^2
+             * of its own size, (P - 1) y p (P - 1 exact by TwoSum) 6.1u^2 of
+             * its own, their sum 3u^2; p q 3u^2, the quotient 16u^2, w 3u^2,
+             * den 16u^2 + rho:  |g~ - g| <= [A/(p q) + |g1| (19u^2)] w/den +
+             * |g| (19u^2 + rho), A = 3u^2 |d| + 6.1u^2 |t| + 3u^2 |N|.  So
+             * y = p (P = 1) and P y = p give N exactly 0 or with an error of
+             * its own size, where the difference of the two quotients would
+             * leave 2^-125 of their size. */
+            const ldd Py = dd_two_prod((ld)(opt != NULL && (opt->flags & BCE_OPT_POS_WEIGHT)
+                                            ? opt->pos_weight : 1.0), (ld)s->y);
+            const ld P = (opt != NULL && (opt->flags & BCE_OPT_POS_WEIGHT)) ? (ld)opt->pos_weight : 1.0L;
+            const ldd d = dd_add((ldd){(ld)x, 0.0L}, dd_neg(Py));
+            const ldd t = dd_mul_ld(dd_mul_ld(dd_two_sum(P, -1.0L), (ld)s->y), (ld)x);
+            const ldd N = dd_add(d, t);
+            const ldd pq = dd_mul_ld(dd_two_sum(1.0L, -(ld)x), (ld)x);
+            const ldd g1 = dd_div(N, pq);
+            g = dd_div(dd_mul_ld(g1, (ld)w), dn);
+            const ld A = 3 * u2 * fabsl(d.hi) + 6.1L * u2 * fabsl(t.hi) + 3 * u2 * fabsl(N.hi);
+            const ld wd = (ld)w / den->mid;
+            grad->mid = g.hi;
+            grad->lo = g.lo;
+            grad->rad = ((A / pq.hi + fabsl(g1.hi) * 19 * u2) * wd
+                         + fabsl(g.hi) * (19 * u2 + rho2)) * (1.0L + 0x1p-40L);
+            grad->ok = 1;
+            return 1;
+        }
         /* g = -alpha/p + beta/(1-p) (1 - p exact by TwoSum): each quotient
          * c2 + 16u^2, the difference 3u^2, w 2u^2, den 16u^2 + rho:
          * |g~ - g| <= (c2 + 40u^2 + rho) T, T = (alpha/p + beta/(1-p)) w/den */

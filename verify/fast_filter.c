@@ -76,7 +76,20 @@
  *   formed is >= 2^-1074 2^-64 2^-64 2^-14427 2^-71 > 2^-15800; the largest
  *   <= 2^64 2^64 2^1024 2^7 < 2^1200 (z <= DBL_MAX).
  *
- * DECISION (bcev_ff_check).  With S = |mid| + rad:
+ * SECOND STAGE (bcev_ff_grad_fine), for gradients the first stage leaves
+ *   undecided because they cancel: the same quantities in double long double
+ *   (hi + lo, ~2^-128), with the error-free transformations and the bounds of
+ *   Joldes, Muller and Popescu (budget at "double long double" below);
+ *   e^-t and 1 - e^-t by a degree-27 Taylor polynomial after t = k ln2 + r
+ *   (relative error E2m <= 2^-112, the budget at dd_exp_neg_em); logits
+ *   N = (X - Y) + Y (1 - e) and probs without smoothing N = (p - P y) +
+ *   (P - 1) y p, so that exact coefficients (no smoothing, or a = 1) leave an
+ *   error of N's own size: z = 0, y' = 1/2 at tiny z, y = p and P y = p are
+ *   decided, and the rest to about 2^-112 of the two terms' size (the
+ *   enclosure's rad is the sum of the per-operation bounds, written next to
+ *   each formula in bcev_ff_grad_fine).
+ *
+ * DECISION (bcev_ff_check).  With S = |mid| + |lo| + rad:
  *   bound 0.5 (correct rounding): lo = (mid - rad) - 2^-61 S and
  *     hi = (mid + rad) + 2^-61 S bracket v despite the two roundings of each
  *     (each <= 2^-64 S); RN to the type (a single rounding of the long
@@ -86,8 +99,11 @@
  *     is non-decreasing in |v|, so ulp(v) >= ulp(m); |got - v| <=
  *     (|got - mid| + rad)(1 + 2^-60) =: D; decided iff D <= bound ulp(m).
  *   Undecided: got NaN; S (1 + 2^-60) at or beyond the type's largest finite
- *     number (overflow rules are MPFR's); got = +-inf against a finite v.
- *   An exact infinity (rad = 0) is decided iff got is the same infinity.
+ *     number (overflow rules are MPFR's); got = +-inf against a finite v,
+ *     unless every v of the enclosure is at or beyond 2^emax (then RN(v) is
+ *     that infinity and bcev_ulp_error counts it 0 ulp: decided).
+ *   An exact infinity (rad = 0) is decided iff got is the same infinity; an
+ *   exact NaN (a propagated NaN input) iff got is NaN.
  */
 #include <float.h>
 #include <math.h>

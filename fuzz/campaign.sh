@@ -8,7 +8,10 @@
 # targets); then, per target, a corpus merge (-merge=1) of the committed
 # seeds (fuzz/corpus/T) and the campaign's own corpus (build-fuzz/campaign/T,
 # kept between campaigns) into build-fuzz/campaign/T-merged: the minimal set
-# with the same coverage, to review and copy into fuzz/corpus/T (as min-*).
+# with the same edge coverage (-use_counters=0: with hit-count buckets as
+# features the merge keeps mostly the longest arrays, which run at a third
+# of the rate), to review and copy into fuzz/corpus/T (sha1-named, as
+# libFuzzer names them).
 #
 # Findings (crash-*, timeout-*, oom-*, leak-* reproducers) go to
 # build-fuzz/campaign/findings/RUN/ (RUN = the start time); each is replayed
@@ -106,7 +109,7 @@ for t in $targets; do
     rm -rf "$C/$t-merged"
     mkdir -p "$C/$t-merged"
     set +e
-    (cd "$C" && "$B/out/$t" -merge=1 -dict="$ROOT/fuzz/$t.dict" -max_len=2048 -timeout=10 \
+    (cd "$C" && "$B/out/$t" -merge=1 -use_counters=0 -dict="$ROOT/fuzz/$t.dict" -max_len=2048 -timeout=10 \
         -rss_limit_mb=2048 "$C/$t-merged" "$ROOT/fuzz/corpus/$t" "$C/$t") >"$C/$t-merge.log" 2>&1
     set -e
     nf=0

@@ -60,11 +60,12 @@ run)
     #     have other ISAs run other code (every ISA is compared) and explore
     #     differently anyway.
     # fuzz/campaign.sh explores with random seeds over all cores.
-    # A fixed number of executions per target (13-35 s here), capped by the
-    # time: a slower machine runs a prefix of the same sequence.
+    # A fixed number of executions per target (about 20 s each at the rates
+    # of docs/ACCURACY.md, "Fuzzing: the filter and the campaign"), capped
+    # by the time: a slower machine runs a prefix of the same sequence.
     case $t in
-    logits_f64) runs=12000 ;; logits_f32) runs=60000 ;; probs_f64) runs=60000 ;;
-    probs_f32) runs=100000 ;; api) runs=300000 ;; logreg) runs=60000 ;; *) runs=10000 ;;
+    logits_f64) runs=150000 ;; logits_f32) runs=200000 ;; probs_f64) runs=200000 ;;
+    probs_f32) runs=200000 ;; api) runs=250000 ;; logreg) runs=50000 ;; *) runs=10000 ;;
     esac
     runs=${BCE_FUZZ_RUNS:-$runs}
     noaslr="setarch $(uname -m) -R"

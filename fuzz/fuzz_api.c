@@ -69,7 +69,9 @@ static void check_elementwise(fz_reader *r)
     if (!(ob & 8)) o.error_index = &eidx;
     const bce_options *op = (ob & 16) ? NULL : &o;
 
-    size_t n = nb % CAP;
+    /* n: 0..9 for nb < 0xC0 (the statuses and error indices of short
+     * arrays, 3 in 4), 0..67 up to 0xF7, beyond: n * esize overflows */
+    size_t n = nb < 0xC0 ? nb % 10u : nb % CAP;
     if (nb >= 0xF8) /* n * esize overflows size_t */
         n = SIZE_MAX / esize + 1 + (size_t)fz_u64(r) % (SIZE_MAX - SIZE_MAX / esize);
 

@@ -30,6 +30,15 @@
 #include "test_env.h"
 
 #define PREC 320
+
+/* BCE_TEST_SAMPLES (tests/test_env.h) caps the counts below: the sanitizer
+ * build of .ci/run sets it to cut the long suites, and these counts are
+ * already smaller */
+static long samples(long dflt)
+{
+    const long n = bce_test_samples(dflt);
+    return n < dflt ? n : dflt;
+}
 #define SEED UINT64_C(0x6666696c74657231)   /* "ffilter1" */
 
 static bcev_rng R;
@@ -69,7 +78,7 @@ Test(fast_filter, libm_long_double_within_E)
     if (!bcev_ff_available())
         cr_skip_test("long double is narrower than x87 extended");
     bcev_rng_seed(&R, SEED);
-    const long n = bce_test_samples(200000);
+    const long n = samples(200000);
     mpfr_t x, v;
     mpfr_inits2(256, x, v, (mpfr_ptr)0);
     for (long i = 0; i < n; i++) {
@@ -390,7 +399,7 @@ Test(fast_filter, random_samples_enclosed_and_decisions_sound)
         cr_skip_test("long double is narrower than x87 extended");
     bcev_rng_seed(&R, SEED + 1);
     memset(&ST, 0, sizeof ST);
-    random_samples(bce_test_samples(60000));
+    random_samples(samples(60000));
     printf("fast_filter random: %lu samples, %lu enclosed (%lu left to MPFR),"
            " worst |exact - mid| / rad = %.3Lg, RN(exact) decided under bound 1 for"
            " %lu of %lu finite hard-label outputs without smoothing; fine gradient: %lu"
@@ -427,6 +436,28 @@ Test(fast_filter, hard_regimes)
                            NULL, 0, zero, 4);
             }
         }
+    /* (a2) y = p (P = 1) and P y = p exactly: the fine enclosure of the
+     * probs gradient (N = (p - P y) + (P - 1) y p) decides them */
+    {
+        const unsigned long f0 = ST.fine, d0 = ST.fine_decided;
+        for (int i = 0; i < 4000; i++) {
+            const int f32 = i & 1;
+            bce_options o;
+            memset(&o, 0, sizeof o);
+            const double P = Ps[below(sizeof Ps / sizeof Ps[0])];
+            o.flags = BCE_OPT_POS_WEIGHT;
+            o.pos_weight = P;
+            double p = pick_prob(f32);
+            if (!(p > 0.0 && p < 1.0)) p = 0.375;
+            const double y = to_t(p / P, f32);
+            if (!(y <= 1.0) || y * P != p) continue;
+            bcev_sample s = {p, y, below(2) ? 1.0 : to_t(log_unif(-64, 63), f32)};
+            run_sample(BCEV_PROBS, f32 ? BCEV_F32 : BCEV_F64, &s, &o, 1, NULL, 0, NULL, 0, NULL, 0);
+        }
+        printf("fast_filter P y = p: fine gradient decided %lu of %lu\n",
+               ST.fine_decided - d0, ST.fine - f0);
+        cr_assert_geq((double)(ST.fine_decided - d0), 0.95 * (double)(ST.fine - f0));
+    }
     /* (b) item 1 itself: grad must not be decided within 2 ulp at 0 */
     {
         bce_options o = {.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 2.0};
@@ -435,6 +466,10 @@ Test(fast_filter, hard_regimes)
         cr_assert(bcev_ff_sample(BCEV_PROBS, &s, &o, &den, &fl, &fg));
         cr_assert(!bcev_ff_check(BCEV_F64, 0.0, &fg, 2.0), "item 1: 0 accepted");
         cr_assert(!bcev_ff_check(BCEV_F64, 0.0, &fg, 0.5), "item 1: 0 accepted");
+        bcev_ff_val ff;
+        cr_assert(bcev_ff_grad_fine(BCEV_PROBS, &s, &o, &den, &ff));
+        cr_assert(!bcev_ff_check(BCEV_F64, 0.0, &ff, 2.0), "item 1: 0 accepted (fine)");
+        cr_assert(bcev_ff_check(BCEV_F64, 0x1p-601, &ff, 0.5), "item 1: 2^-601 not decided (fine)");
     }
     /* (c) item 2: p = 0x1.fffffffffffffp-2, y = 1: -2 is not the correct rounding */
     {
@@ -588,7 +623,7 @@ Test(fast_filter, reduced_enclosed_and_decisions_sound)
         cr_skip_test("long double is narrower than x87 extended");
     bcev_rng_seed(&R, SEED + 3);
     memset(&ST, 0, sizeof ST);
-    const long count = bce_test_samples(60000) / 10;
+    const long count = samples(60000) / 10;
     for (long i = 0; i < count; i++) {
         const bcev_form form = (bcev_form)(i & 1);
         const int f32 = (i >> 1) & 1;

@@ -76,7 +76,20 @@
  *   formed is >= 2^-1074 2^-64 2^-64 2^-14427 2^-71 > 2^-15800; the largest
  *   <= 2^64 2^64 2^1024 2^7 < 2^1200 (z <= DBL_MAX).
  *
- * DECISION (bcev_ff_check).  With S = |mid| + rad:
+ * SECOND STAGE (bcev_ff_grad_fine), for gradients the first stage leaves
+ *   undecided because they cancel: the same quantities in double long double
+ *   (hi + lo, ~2^-128), with the error-free transformations and the bounds of
+ *   Joldes, Muller and Popescu (budget at "double long double" below);
+ *   e^-t and 1 - e^-t by a degree-27 Taylor polynomial after t = k ln2 + r
+ *   (relative error E2m <= 2^-112, the budget at dd_exp_neg_em); logits
+ *   N = (X - Y) + Y (1 - e) and probs without smoothing N = (p - P y) +
+ *   (P - 1) y p, so that exact coefficients (no smoothing, or a = 1) leave an
+ *   error of N's own size: z = 0, y' = 1/2 at tiny z, y = p and P y = p are
+ *   decided, and the rest to about 2^-112 of the two terms' size (the
+ *   enclosure's rad is the sum of the per-operation bounds, written next to
+ *   each formula in bcev_ff_grad_fine).
+ *
+ * DECISION (bcev_ff_check).  With S = |mid| + |lo| + rad:
  *   bound 0.5 (correct rounding): lo = (mid - rad) - 2^-61 S and
  *     hi = (mid + rad) + 2^-61 S bracket v despite the two roundings of each
  *     (each <= 2^-64 S); RN to the type (a single rounding of the long
@@ -86,8 +99,11 @@
  *     is non-decreasing in |v|, so ulp(v) >= ulp(m); |got - v| <=
  *     (|got - mid| + rad)(1 + 2^-60) =: D; decided iff D <= bound ulp(m).
  *   Undecided: got NaN; S (1 + 2^-60) at or beyond the type's largest finite
- *     number (overflow rules are MPFR's); got = +-inf against a finite v.
- *   An exact infinity (rad = 0) is decided iff got is the same infinity.
+ *     number (overflow rules are MPFR's); got = +-inf against a finite v,
+ *     unless every v of the enclosure is at or beyond 2^emax (then RN(v) is
+ *     that infinity and bcev_ulp_error counts it 0 ulp: decided).
+ *   An exact infinity (rad = 0) is decided iff got is the same infinity; an
+ *   exact NaN (a propagated NaN input) iff got is NaN.
  */
 #include <float.h>
 #include <math.h>
@@ -559,6 +575,36 @@ int bcev_ff_grad_fine(bcev_form form, const bcev_sample *s, const bce_options *o
             clB = clamp_of(-log1pl(-(ld)x));
             if (clA < 0 || clB < 0)
                 return 0;
+        }
+        const double a0 = opt != NULL ? opt->label_smoothing : 0.0;
+        if (a0 == 0.0 && !clA && !clB) {
+            /* No smoothing: alpha = P y and beta = 1 - y are exact, and
+             * g = N / (p q) with N = beta p - alpha q = (p - P y) + (P - 1) y p,
+             * q = 1 - p: p - P y from exact operands (Dekker's P y) has 3u^2
+             * of its own size, (P - 1) y p (P - 1 exact by TwoSum) 6.1u^2 of
+             * its own, their sum 3u^2; p q 3u^2, the quotient 16u^2, w 3u^2,
+             * den 16u^2 + rho:  |g~ - g| <= [A/(p q) + |g1| (19u^2)] w/den +
+             * |g| (19u^2 + rho), A = 3u^2 |d| + 6.1u^2 |t| + 3u^2 |N|.  So
+             * y = p (P = 1) and P y = p give N exactly 0 or with an error of
+             * its own size, where the difference of the two quotients would
+             * leave 2^-125 of their size. */
+            const ldd Py = dd_two_prod((ld)(opt != NULL && (opt->flags & BCE_OPT_POS_WEIGHT)
+                                            ? opt->pos_weight : 1.0), (ld)s->y);
+            const ld P = (opt != NULL && (opt->flags & BCE_OPT_POS_WEIGHT)) ? (ld)opt->pos_weight : 1.0L;
+            const ldd d = dd_add((ldd){(ld)x, 0.0L}, dd_neg(Py));
+            const ldd t = dd_mul_ld(dd_mul_ld(dd_two_sum(P, -1.0L), (ld)s->y), (ld)x);
+            const ldd N = dd_add(d, t);
+            const ldd pq = dd_mul_ld(dd_two_sum(1.0L, -(ld)x), (ld)x);
+            const ldd g1 = dd_div(N, pq);
+            g = dd_div(dd_mul_ld(g1, (ld)w), dn);
+            const ld A = 3 * u2 * fabsl(d.hi) + 6.1L * u2 * fabsl(t.hi) + 3 * u2 * fabsl(N.hi);
+            const ld wd = (ld)w / den->mid;
+            grad->mid = g.hi;
+            grad->lo = g.lo;
+            grad->rad = ((A / pq.hi + fabsl(g1.hi) * 19 * u2) * wd
+                         + fabsl(g.hi) * (19 * u2 + rho2)) * (1.0L + 0x1p-40L);
+            grad->ok = 1;
+            return 1;
         }
         /* g = -alpha/p + beta/(1-p) (1 - p exact by TwoSum): each quotient
          * c2 + 16u^2, the difference 3u^2, w 2u^2, den 16u^2 + rho:

@@ -146,11 +146,17 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
         r->err *= s;
         r->scale -= k;
     }
-    if (r->scale > 0 && af >= 2.0 && af - af == 0.0) {
+    if (r->scale > 0 && af >= 2.0 && af - af == 0.0 &&
+        !((bce_fabs(r->v.hi) * 0x1p-200) * af <= 0x1p700)) {
         /* a scaled value (v 2^-scale, v up to ~2^600) times a large factor
          * (a weight up to DBL_MAX): v f would overflow although the value
          * does not.  Move 2^k of the factor into the scale first (exact:
-         * f 2^-k >= 1).  Fuzz finding: z = 0, y = 1, w = 2^900 gave NaN. */
+         * f 2^-k >= 1).  Fuzz finding: z = 0, y = 1, w = 2^900 gave NaN.
+         * Only when v f does exceed 2^900: moving it otherwise made a tiny
+         * v times 1/sum w (2^594 in the 2^-600 frame) underflow, its low
+         * part and its error bound lost, and a subnormal gradient was
+         * rounded the wrong way (campaign finding probs_f64: p = 1
+         * clamped, y = 0x1.f0000000308p-1020, WEIGHTED_MEAN of 33). */
         int k = ((int)(bce_asuint64(af) >> 52) & 0x7ff) - 1023;  /* af >= 2: normal */
         if (k > r->scale) k = r->scale;
         if (k > 1022) k = 1022;                 /* bce_pow2i(-k) normal */

@@ -19,7 +19,8 @@
  *      test missed it after a zero weight beside a subnormal p);
  *   6. a per-sample loss beyond DBL_MAX that its weight brings back;
  *   7. the probability-form gradient at p = 0 and 1 (beta, -alpha);
- *   8. a MEAN's tiny terms beside an infinite z with zero weight.
+ *   8. a MEAN's tiny terms beside an infinite z with zero weight;
+ *   9. a tiny gradient times 1/sum w in the weight frame.
  * Each family was seen to fail on the code before this change (item 1:
  * zero gradients for p in 2^-800..2^-537; item 2: -0x1p+1 at p =
  * 0x1.fffffffffffffp-2; item 3: ties broken to even).
@@ -465,6 +466,40 @@ Test(option_cancel, mean_tiny_terms_beside_infinite_z)
                       isas[k], (int)rs[ir], L, bcev_round_to(BCEV_F64, e));
             mpfr_clear(e);
         }
+    bce_set_isa("auto");
+}
+
+/* 9. a tiny gradient times 1/sum w in the 2^-600 weight frame: the factor
+ * was moved into the scale although nothing could overflow, the product
+ * underflowed with its error bound (campaign finding: p = 1 clamped,
+ * y = 0x1.f0000000308p-1020, WEIGHTED_MEAN without weights over 33, a
+ * subnormal p elsewhere sending the gradient into the frame) */
+Test(option_cancel, tiny_gradient_in_weight_frame)
+{
+    double p[33] = {0}, y[33] = {0}, G[33];
+    p[0] = 0x0.00000ececec2fp-1022;
+    uint64_t s = 0x6672616d65667261u;
+    for (int j = 0; j < 300; j++) {
+        s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+        p[3] = 1.0;
+        y[3] = j == 0 ? 0x1.f0000000308p-1020
+                      : ldexp(1.0 + (double)(s >> 12) * 0x1p-52, -1000 - (int)(s % 70));
+        for (int r = 0; r < 2; r++)
+            for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
+                if (bce_set_isa(isas[k]) != BCE_OK) continue;
+                bce_options o;
+                opts(&o, 1.0, 0.0, r ? BCE_REDUCTION_WEIGHTED_MEAN : BCE_REDUCTION_MEAN);
+                o.flags |= BCE_OPT_LOG_CLAMP;
+                cr_assert_eq(bce_probs_f64(33, p, y, NULL, &o, NULL, G), BCE_OK);
+                mpfr_t el, eg;
+                mpfr_inits2(PREC, el, eg, (mpfr_ptr)0);
+                bcev_sample sm = {p[3], y[3], 1.0};
+                bcev_exact(BCEV_PROBS, &sm, &o, 33.0, PREC, el, eg);
+                double want = bcev_round_to(BCEV_F64, eg);
+                cr_expect(G[3] == want, "%s red %d: y=%a grad %a want %a", isas[k], r, y[3], G[3], want);
+                mpfr_clears(el, eg, (mpfr_ptr)0);
+            }
+    }
     bce_set_isa("auto");
 }
 

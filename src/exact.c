@@ -12,11 +12,13 @@
  * 1 - a -- as a fixed-point integer of XL 64-bit limbs spanning
  * 2^-XB .. 2^(64 XL - XB), wide enough for every product the accepted
  * ranges allow (P, w in [2^-64, 2^64], a in [2^-64, 1], any double p, y;
- * see XB below).  Two uses:
+ * see XB below).  The same machinery serves the logits gradient at small
+ * |z|, whose leading part (2 (beta - alpha) + N z)/4 is a polynomial too
+ * (bce_logits_tinyz_exact, bce_logits_grad_resolve).  For the probs form:
  *   bce_probs_num_exact   the numerator, rounded to a double-double with
  *                         relative error < 2^-104 (the slow path divides it
  *                         by p (1 - p); no cancellation is left in it);
- *   bce_probs_grad_cmp    the sign of c g - B for a rounding boundary B
+ *   bce_probs_grad_resolve  the sign of c g - B for a rounding boundary B
  *                         (the midpoint of two adjacent doubles or floats)
  *                         and the final factor c = w / K (weight over the
  *                         reduction's divisor), which decides the correct
@@ -236,27 +238,24 @@ static int label_polys(double p, double y, const bce_kparams *kp,
     return 0;
 }
 
-/* the numerator: beta p - alpha (1 - p), or beta p alone (clamped log p) */
-static int num_poly(double p, double y, const bce_kparams *kp, int clamped_p,
-                    xpoly *num, xpoly *omp)
+/* p (1 - p) and the numerator beta p - alpha (1 - p) of the gradient */
+static int probs_num_den(double p, const xpoly *al, const xpoly *be, const xpoly *omp,
+                         xpoly *num, xpoly *den)
 {
-    xpoly al, be, pp, t1, t2;
-    if (label_polys(p, y, kp, &al, &be, omp)) return -1;
+    xpoly pp, t1, t2;
     poly_d(&pp, p);
-    if (poly_mul(&t1, &be, &pp)) return -1;
-    if (clamped_p) { *num = t1; return 0; }
-    if (poly_mul(&t2, &al, omp)) return -1;
+    if (poly_mul(&t1, be, &pp) || poly_mul(&t2, al, omp)) return -1;
+    if (den && poly_mul(den, &pp, omp)) return -1;
     return poly_add(num, &t1, &t2, -1);
 }
 
-int bce_probs_num_exact(double p, double y, const bce_kparams *kp, int clamped_p,
-                        bce_dd *num, int *E)
+/* the exact value of a polynomial as num 2^E (rounded to odd at 106 bits;
+ * 0 and E = 0 when it is exactly 0) */
+static int poly_round(const xpoly *n, bce_dd *num, int *E)
 {
-    xpoly n, omp;
-    if (num_poly(p, y, kp, clamped_p, &n, &omp)) return -1;
     static const xacc zero;
     xacc P = zero, N = zero, D = zero;
-    poly_eval(&n, &P, &N);
+    poly_eval(n, &P, &N);
     if (P.bad || N.bad) return -1;
     int s = acc_cmp_sub(&P, &N, &D);
     if (s == 0) { *num = bce_dd_make(0.0, 0.0); *E = 0; return 0; }
@@ -265,48 +264,56 @@ int bce_probs_num_exact(double p, double y, const bce_kparams *kp, int clamped_p
     return 0;
 }
 
-/* the gradient as num / den: (beta p - alpha (1 - p)) / (p (1 - p)); with
- * the log p term clamped beta / (1 - p); at p = 0 (alpha = 0 or clamped)
- * beta; at p = 1 (beta = 0 or clamped) -alpha */
-static int frac_poly(double p, double y, const bce_kparams *kp, int clamped_p,
-                     xpoly *num, xpoly *den)
+/* the sign of w num / (den K) - (b1 + b2)/2 for den, K > 0: that of
+ * 2 w num - (b1 + b2) den K, exactly */
+static int frac_sign(const xpoly *num, const xpoly *den, double w, bce_dd K,
+                     double b1, double b2, int *sign)
 {
-    xpoly al, be, omp, pp;
-    if (label_polys(p, y, kp, &al, &be, &omp)) return -1;
-    if (p == 0.0) { *num = be; poly_d(den, 1.0); return 0; }
-    if (p == 1.0) {
-        xpoly z;
-        poly_d(&z, 0.0);
-        poly_d(den, 1.0);
-        return poly_add(num, &z, &al, -1);
-    }
-    if (clamped_p) { *num = be; *den = omp; return 0; }
-    if (num_poly(p, y, kp, 0, num, &omp)) return -1;
-    poly_d(&pp, p);
-    return poly_mul(den, &pp, &omp);
-}
-
-int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
-                       double w, bce_dd K, double b1, double b2, int *sign)
-{
-    /* c g - (b1 + b2)/2 has the sign of 2 w num - (b1 + b2) den K */
-    xpoly n, den, t, lhs, f, b, kk;
-    if (frac_poly(p, y, kp, clamped_p, &n, &den)) return -1;
+    xpoly lhs, f, b, t, bd, kk;
     poly_d(&f, 2.0 * w);
-    if (poly_mul(&lhs, &n, &f)) return -1;
+    if (poly_mul(&lhs, num, &f)) return -1;
     poly_d(&b, b1);
     poly_d(&t, b2);
     if (t.n) b.m[b.n++] = t.m[0];
     poly_dd(&kk, K);
-    xpoly bd;
-    if (poly_mul(&bd, &b, &den) || poly_mul(&t, &bd, &kk)) return -1;
-    if (poly_add(&lhs, &lhs, &t, -1)) return -1;
+    if (poly_mul(&bd, &b, den) || poly_mul(&t, &bd, &kk) || poly_add(&lhs, &lhs, &t, -1))
+        return -1;
     static const xacc zero;
     xacc P = zero, N = zero;
     poly_eval(&lhs, &P, &N);
     if (P.bad || N.bad) return -1;
     *sign = acc_cmp_sub(&P, &N, NULL);
     return 0;
+}
+
+int bce_probs_num_exact(double p, double y, const bce_kparams *kp, bce_dd *num, int *E)
+{
+    xpoly al, be, omp, n;
+    if (label_polys(p, y, kp, &al, &be, &omp) ||
+        probs_num_den(p, &al, &be, &omp, &n, NULL)) return -1;
+    return poly_round(&n, num, E);
+}
+
+/* the gradient as num / den: (beta p - alpha (1 - p)) / (p (1 - p)); with
+ * the log p term clamped beta / (1 - p); at p = 0 (alpha = 0 or clamped)
+ * beta; at p = 1 (beta = 0 or clamped) -alpha */
+static int probs_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
+                     double w, bce_dd K, double b1, double b2, int *sign)
+{
+    xpoly al, be, omp, num, den, zero;
+    if (label_polys(p, y, kp, &al, &be, &omp)) return -1;
+    poly_d(&zero, 0.0);
+    if (p == 0.0) {
+        num = be; poly_d(&den, 1.0);
+    } else if (p == 1.0) {
+        if (poly_add(&num, &zero, &al, -1)) return -1;
+        poly_d(&den, 1.0);
+    } else if (clamped_p) {
+        num = be; den = omp;
+    } else if (probs_num_den(p, &al, &be, &omp, &num, &den)) {
+        return -1;
+    }
+    return frac_sign(&num, &den, w, K, b1, b2, sign);
 }
 
 /* The logits form's gradient at small |z|: sigma(z) = 1/2 + z/4 - z^3/48
@@ -334,36 +341,18 @@ int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd c4,
 {
     xpoly n;
     if (tinyz_poly(z, y, kp, c4, &n)) return -1;
-    static const xacc zero;
-    xacc P = zero, N = zero, D = zero;
-    poly_eval(&n, &P, &N);
-    if (P.bad || N.bad) return -1;
-    int s = acc_cmp_sub(&P, &N, &D);
-    if (s == 0) { *num = bce_dd_make(0.0, 0.0); *E = 0; return 0; }
-    bce_dd r = acc_to_dd(&D, E);
-    *num = s > 0 ? r : bce_dd_neg(r);
-    return 0;
+    return poly_round(&n, num, E);
 }
 
-/* sign of w g / K - (b1 + b2)/2 at |z| < 2^-300: of w num - 2 K (b1 + b2),
- * else of -z (the cubic term) */
+/* sign of w g / K - (b1 + b2)/2 at |z| < 2^-300, g = num/4: exactly, else
+ * (a tie of the polynomial part) that of -z, the cubic term's */
 static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd K,
                      double b1, double b2, int *sign)
 {
-    xpoly n, lhs, b, t, kk, f;
+    xpoly n, four;
     if (tinyz_poly(z, y, kp, bce_dd_make(0.0, 0.0), &n)) return -1;
-    poly_d(&f, w);
-    if (poly_mul(&lhs, &n, &f)) return -1;
-    poly_d(&b, 2.0 * b1);
-    poly_d(&t, 2.0 * b2);
-    if (t.n) b.m[b.n++] = t.m[0];
-    poly_dd(&kk, K);
-    if (poly_mul(&t, &b, &kk) || poly_add(&lhs, &lhs, &t, -1)) return -1;
-    static const xacc zero;
-    xacc P = zero, N = zero;
-    poly_eval(&lhs, &P, &N);
-    if (P.bad || N.bad) return -1;
-    *sign = acc_cmp_sub(&P, &N, NULL);
+    poly_d(&four, 4.0);
+    if (frac_sign(&n, &four, w, K, b1, b2, sign)) return -1;
     if (*sign == 0) *sign = z > 0 ? -1 : z < 0 ? 1 : 0;
     return 0;
 }
@@ -401,7 +390,7 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
     }
     int s;
     if (logits ? tinyz_cmp(p, y, kp, wf, K, R, R2, &s)
-               : bce_probs_grad_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
+               : probs_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
         return R;
     double lo = R < R2 ? R : R2, hi = R < R2 ? R2 : R;
     if (s > 0) return hi;

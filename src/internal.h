@@ -316,16 +316,11 @@ static inline int bce_f64_cr(const bce_res *r)
 }
 
 /* Exact arithmetic of the probability form's gradient (src/exact.c): the
- * numerator beta p - alpha (1 - p) (beta p alone for a clamped log p) as
- * num 2^E (|num| in [1, 2], relative error < 2^-105; 0 when exactly 0), the
- * sign of w num / (p (1 - p) K) - (b1 + b2)/2, and the correct rounding of
- * a kernel's final gradient whose error interval holds a boundary.  The
- * first two return -1 when a product leaves their fixed-point range (not
- * for accepted options). */
-int bce_probs_num_exact(double p, double y, const bce_kparams *kp, int clamped_p,
-                        bce_dd *num, int *E);
-int bce_probs_grad_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
-                       double w, bce_dd K, double b1, double b2, int *sign);
+ * numerator beta p - alpha (1 - p) as num 2^E (|num| in [1, 2], rounded to
+ * odd at 106 bits; 0 when exactly 0; -1 when a product leaves the
+ * fixed-point range, not for accepted options), and the correct rounding
+ * of a kernel's final gradient whose error interval holds a boundary. */
+int bce_probs_num_exact(double p, double y, const bce_kparams *kp, bce_dd *num, int *E);
 double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
                               const bce_res *r, int f32);
 /* The same for the logits form at small |z|, where its gradient is

@@ -236,7 +236,7 @@ void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
      * for a tiny p: no cancellation there) stays level 1's. */
     bce_dd m;
     int E;
-    if (bce_probs_num_exact(p, y, kp, 0, &m, &E)) return;
+    if (bce_probs_num_exact(p, y, kp, &m, &E)) return;
     if (m.hi == 0.0) {
         out->v = bce_dd_make(0.0, 0.0); out->scale = 0; out->err = 0.0; out->sticky = 0;
         return;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check_thresholds.py ROOT -- checks src/thresholds.h against the kernels:
+"""check_thresholds.py ROOT -- checks src/core/thresholds.h against the kernels:
 each entry's quoted literal is present in its file; the entry's value is
 written in that literal, or (a derived threshold) is K ln 2 for the integer
 K the literal names ("E >= -900" -> 900 ln 2), or is the log its formula

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
-#include "thresholds.h"
+#include "core/thresholds.h"
 
 void fz_init(fz_reader *r, const uint8_t *data, size_t size)
 {
@@ -90,7 +90,7 @@ int fz_no_detours(void)
     return v;
 }
 
-/* bce_isa_available and bce_set_isa run CPUID on every call (src/dispatch.c),
+/* bce_isa_available and bce_set_isa run CPUID on every call (src/core/isa.c),
  * and CPUID traps to the hypervisor on virtual machines: 12.5 us each on the
  * CI machine, 26 us for one bce_set_isa("avx2").  So the list is taken once
  * per process, and fz_isa_plan orders the ISAs so that each input switches

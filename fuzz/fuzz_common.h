@@ -1,7 +1,7 @@
 /*
  * fuzz_common.h -- what every libbce fuzz target shares: a byte reader,
  * decoders that turn bytes into inputs aimed at the numerical edges
- * (src/thresholds.h, saturation, exp limits, subnormals, +-0, +-inf, NaN,
+ * (src/core/thresholds.h, saturation, exp limits, subnormals, +-0, +-inf, NaN,
  * labels a few ulps from sigma(z)), an independent model of the entry
  * points' validation, and the abort-with-a-message helper.
  *
@@ -82,7 +82,7 @@ double fz_invalid(fz_reader *r, int which, int logits, int f32);
  * +-inf; NaN stays NaN. */
 double fz_nudge(double x, int k, int f32);
 
-/* Reference model of the validation documented in bce.h / api.c: the
+/* Reference model of the validation documented in bce.h / core/api.c: the
  * status and the index an entry point must return for these inputs
  * (w may be NULL; x/y may be NULL).  esize: sizeof(element). */
 bce_status fz_model_status(size_t n, const double *x, const double *y,

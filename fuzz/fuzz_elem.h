@@ -132,7 +132,7 @@ static int product_is_dd(double P, double y)
  * ulps of the rounding, where T' keeps only the terms whose coefficient
  * does carry an error.  Without smoothing, y' = y, and alpha = P y (a
  * product of two doubles) and beta = 1 - y (a difference) are exact
- * double-doubles (src/label.c: TwoProd, TwoSum), unless the product's low
+ * double-doubles (src/core/label.c: TwoProd, TwoSum), unless the product's low
  * part underflows: no error, no allowance.  (The allowance used to be
  * 2^-100 T for every pos_weight: it accepted issue 13's item 1, a gradient
  * 0 for an exact 2^-601 at P y = p = 2^-600, as "within the cancellation

@@ -300,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the a-priori bound of docs/ACCURACY.md (as tests/test_logreg.c) */
     const int exact_lab = !(o.flags & BCE_OPT_POS_WEIGHT) && o.label_smoothing == 0;
     const double uT = f32 ? 0x1p-24 : u;
-    /* fast mode: the plain-double rows (src/scalar/logreg_l1_tmpl.h lr_plain) */
+    /* fast mode: the plain-double rows (src/logreg/logreg_l1_tmpl.h lr_plain) */
     const double e1 = fast ? 0x1p-48 : 0x1p-62 + (exact_lab ? 0 : 0x1p-99);
     const double eH = fast ? 0x1p-48 : 0x1p-61 + (exact_lab ? 0 : 0x1p-99);
     const double cA = 65536 * (1 + 0x1p-40) + 3 * ceil((double)n / 8.0) + 16;

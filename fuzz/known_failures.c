@@ -22,7 +22,7 @@ int main(void)
     mpfr_t el;
     mpfr_init2(el, 256);
     { /* WEIGHTED_MEAN of one sample: the mean is L (~2^900), but w L =
-         2^1854 overflows even in the w 2^-600 frame of api.c */
+         2^1854 overflows even in the w 2^-600 frame of core/api.c */
         bce_options o = { .reduction = BCE_REDUCTION_WEIGHTED_MEAN };
         double z = 0x1.fffffffffffffp+899, y = 0x1.ffffffffffff8p-901;
         double w = 0x1.90049b8885f6dp+954, l = 0;

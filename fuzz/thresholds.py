@@ -1,4 +1,4 @@
-"""Parse src/thresholds.h (the X-macro list BCE_THRESHOLDS): shared by
+"""Parse src/core/thresholds.h (the X-macro list BCE_THRESHOLDS): shared by
 check_thresholds.py and gen_dicts.py."""
 import os
 import re
@@ -9,7 +9,7 @@ ENTRY = re.compile(
 
 def load(root):
     """[(name, value as float, value text, kind, file, literal)]"""
-    path = os.path.join(root, 'src', 'thresholds.h')
+    path = os.path.join(root, 'src', 'core/thresholds.h')
     with open(path, encoding='utf-8') as f:
         text = f.read()
     out = []

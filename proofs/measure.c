@@ -1,6 +1,6 @@
 /*
  * proofs/measure.c -- the measured side of the proven bounds: runs the
- * level-1 elementary functions (src/scalar/elem_f64.h, the statements the
+ * level-1 elementary functions (src/level1/elem_f64.h, the statements the
  * Gappa scripts mirror) on random inputs against MPFR and fails if a
  * measured relative error exceeds the proven bound of proofs/gappa.
  *   bce_exp_scaled(x), x in [-1000, 0]         proven 2^-67 (exp_scaled.g)
@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "scalar/elem_f64.h"
+#include "level1/elem_f64.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd64(void)

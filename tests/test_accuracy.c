@@ -215,7 +215,7 @@ Test(accuracy, mean_probs_f32, .timeout = 600) { run_mean(BCEV_PROBS, BCEV_F32);
  * 1, a small): the gradient at a large z is beta, which the library used to
  * compute as 1 - y', losing y''s double-double error relative to beta (up
  * to 2^-53; 97 of these 200000 misrounded, worst 0.578 ulp).  Now
- * (1-y)(1-a) + a/2 (src/label.c): correctly rounded, asserted at 0.5 ulp. */
+ * (1-y)(1-a) + a/2 (src/core/label.c): correctly rounded, asserted at 0.5 ulp. */
 Test(accuracy, smoothing_beta_near_one, .timeout = 600)
 {
     uint64_t s = 0x9e3779b97f4a7c15u;

@@ -294,7 +294,7 @@ static void check_bad(const kind *k, const bad_elem *b, size_t n,
     expect_error(k, call(k, n, x, y, w, &o, l, g), b->st, first, what);
     /* the same without any output wanted */
     expect_error(k, call(k, n, x, y, w, &o, NULL, NULL), b->st, first, what);
-    /* without weights (the chunked check of api.c for NONE and SUM) */
+    /* without weights (the chunked check of core/api.c for NONE and SUM) */
     if (b->field != 2 && red != BCE_REDUCTION_WEIGHTED_MEAN) {
         snprintf(what, sizeof what, "field %d = %a, n=%zu, first at %zu, red %d, no w",
                  b->field, resolve(k, b->v), n, first, (int)red);
@@ -321,7 +321,7 @@ Test(errors, offending_elements)
                 check_bad(k, b, 71, three, 3, all_reductions[r], 0);
             }
             /* long arrays: calls without weights and with reduction NONE
-             * or SUM are checked a chunk of 512 at a time (api.c), then the
+             * or SUM are checked a chunk of 512 at a time (core/api.c), then the
              * chunk holding an offender is scanned again: offenders at the
              * chunk edges, in the tail, and a later one in an earlier
              * chunk position */

@@ -1,11 +1,11 @@
 /*
  * test_fast.c -- the double-only fast level 1 of the AVX2 logits kernels
- * (src/scalar/logits_fast_hot_tmpl.h) against MPFR, before any rounding:
+ * (src/level0/logits_tmpl.h) against MPFR, before any rounding:
  *   - exp_lean: relative error <= 2^-67 (its budget, 2^-67.5 by hand);
  *   - log_1to2: relative error <= 2^-65 on D = 1 + e, Dh in [1, 2];
  *   - logits_fast: every result's attached bound (Lef, Gef) holds, for hard
  *     and soft labels; the relative maxima are printed (docs/ACCURACY.md).
- * The rounding tests of x86/simd_loop.h rely on exactly these bounds.
+ * The rounding tests of simd/loop_tmpl.h rely on exactly these bounds.
  * This file is compiled with -mavx2 -mfma (tests/meson.build); the suite
  * skips when the CPU cannot run AVX2.  Fixed seeds; BCE_TEST_SAMPLES scales.
  */
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "x86/avx2/vec_avx2.h"
+#include "isa/x86_avx2/vec_avx2.h"
 #include "bce_verify.h"
 #include "test_env.h"
 
@@ -198,7 +198,7 @@ Test(fast, logits_soft_labels)
     run_logits(1, 14);
 }
 
-/* ---- the float outputs' table-free level 1 (scalar/f32v_hot_tmpl.h) ---- */
+/* ---- the float outputs' table-free level 1 (level0/f32_tmpl.h) ---- */
 
 /* x in [lo, hi] ?  (exact, in MPFR) */
 static int bracket(double lo, double hi, mpfr_t v)

@@ -10,7 +10,7 @@
 #include <mpfr.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "core/internal.h"
 #include "bce_verify.h"
 #include "test_env.h"
 

@@ -127,7 +127,7 @@ static void check(const data *d, int f32, int icpt, double l2, bce_options o, wo
     const int fast = (o.flags & BCE_OPT_FAST_ACCUM) != 0;
     const int exact_lab = !(o.flags & BCE_OPT_POS_WEIGHT) && o.label_smoothing == 0;
     const double uT = f32 ? 0x1p-24 : u;
-    /* fast mode: the plain-double rows (src/scalar/logreg_l1_tmpl.h lr_plain) */
+    /* fast mode: the plain-double rows (src/logreg/logreg_l1_tmpl.h lr_plain) */
     const double e1 = fast ? 0x1p-48 : 0x1p-62 + (exact_lab ? 0 : 0x1p-99);
     const double eH = fast ? 0x1p-48 : 0x1p-61 + (exact_lab ? 0 : 0x1p-99);
     const double eZ = fast ? gam(ceil(k / 16.0) + 5) : gam(ceil(k / 8.0) + 4) * gam(ceil(k / 8.0) + 4) + 4 * u * u;

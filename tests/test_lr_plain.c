@@ -1,6 +1,6 @@
 /*
  * test_lr_plain.c -- the fast mode's rows of the fused logistic regression
- * (src/scalar/logreg_l1_tmpl.h lr_plain: plain doubles, no tables) against
+ * (src/logreg/logreg_l1_tmpl.h lr_plain: plain doubles, no tables) against
  * MPFR, with the budgets written next to the code:
  *   |L^ - L| <= 11.3 u L,  |G^ - G| <= 16.1 u T,  |H^ - H| <= 13.1 u H
  * (u = 2^-53, T = beta sigma + alpha (1 - sigma), alpha = y, beta = 1 - y),
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "x86/avx2/vec_avx2.h"
+#include "isa/x86_avx2/vec_avx2.h"
 #include "bce_verify.h"
 #include "test_env.h"
 

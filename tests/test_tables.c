@@ -7,8 +7,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <mpfr.h>
-#include "tables.h"
-#include "dd.h"
+#include "tables/tables.h"
+#include "level1/dd.h"
 
 static void check_split(const double t[3], mpfr_t v, const char *what, int i)
 {

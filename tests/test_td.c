@@ -18,7 +18,7 @@
  *   td_mul_d 2^-157.86, td_recip 2^-155.62.
  * Standalone build (no meson):
  *   gcc -std=c11 -O2 -ffp-contract=off -D_GNU_SOURCE -Isrc -Iinclude \
- *     src/accurate/td_*.c src/exp_data.c src/log_data.c tests/test_td.c \
+ *     src/accurate/td_*.c src/tables/exp_data.c src/tables/log_data.c tests/test_td.c \
  *     -lcriterion -lmpfr -lgmp -lm -o /tmp/test_td && /tmp/test_td --jobs 1
  */
 #include <criterion/criterion.h>
@@ -32,7 +32,7 @@
 
 #include "accurate/accurate.h"
 #include "accurate/td_data.h"
-#include "tables.h"
+#include "tables/tables.h"
 
 #define PREC 400
 

@@ -18,7 +18,7 @@ static const double bounds[2][2][2][4] = {
     },
     [BCEV_PROBS][BCEV_F64] = {
         [BCEV_LOSS] = {1.0, 1.0, 2.0, 2.0},
-        [BCEV_GRAD] = {0.5, 0.5, 0.5, 0.5},   /* rational: exact tie-break (src/exact.c) */
+        [BCEV_GRAD] = {0.5, 0.5, 0.5, 0.5},   /* rational: exact tie-break (src/accurate/exact.c) */
     },
     [BCEV_PROBS][BCEV_F32] = {
         [BCEV_LOSS] = {0.5, 0.5, 2.0, 2.0},

@@ -245,7 +245,7 @@ Proof.
 Qed.
 
 (* ------------------------------------------------------------------------ *)
-(* The general forms the code computes (src/internal.h, src/label.c):
+(* The general forms the code computes (src/core/internal.h, src/core/label.c):
      alpha = P y', beta = 1 - y', N = alpha + beta, y' = y (1 - a) + a / 2
      logits:  L = alpha softplus(-z) + beta softplus(z)
      probs:   L = -alpha log p - beta log1p(-p)
@@ -279,7 +279,7 @@ Proof.
   unfold l. rnorm. ring.
 Qed.
 
-(* ... which is what logits_hot_tmpl.h / logits_core.c compute:
+(* ... which is what level1/logits_hot_tmpl.h / level1/logits.c compute:
    s0 = sigma(-|z|), N = alpha + beta, C = (z > 0 ? beta : alpha),
    g = -(N s0 - C) for z > 0, g = N s0 - C for z <= 0. *)
 Theorem grad_code al be z :
@@ -311,7 +311,7 @@ Qed.
 Theorem Lw_plain y z : Lw y (1 - y) z = L y (sigma z).
 Proof. unfold Lw. rewrite L_sigma_softplus. reflexivity. Qed.
 
-(* pos_weight P: alpha = P y, beta = 1 - y  (label.c, kp->has_pw) *)
+(* pos_weight P: alpha = P y, beta = 1 - y  (core/label.c, kp->has_pw) *)
 Definition alpha_pw (P y : R) := P * y.
 Theorem grad_pos_weight P y z :
   is_derive (Lw (alpha_pw P y) (1 - y)) z
@@ -319,7 +319,7 @@ Theorem grad_pos_weight P y z :
 Proof. unfold alpha_pw. apply dLw_dz. Qed.
 
 (* label smoothing a: y' = y (1 - a) + a/2, alpha = P y' (P = 1 without
-   pos_weight), beta = 1 - y'  (label.c) *)
+   pos_weight), beta = 1 - y'  (core/label.c) *)
 Definition ysmooth (a y : R) := y * (1 - a) + a / 2.
 Theorem grad_smoothing P a y z :
   let yp := ysmooth a y in
@@ -348,7 +348,7 @@ Proof.
 Qed.
 
 (* ------------------------------------------------------------------------ *)
-(* The probability form (probs_core.c, probs_hot_tmpl.h)                    *)
+(* The probability form (level1/probs.c, level1/probs_hot_tmpl.h)                    *)
 
 Definition Lp (al be p : R) : R := - al * ln p - be * ln (1 - p).
 

@@ -1,4 +1,4 @@
-# ln3_far.g -- bce_el_ln3 (src/scalar/elem_tmpl.h), every statement, for any
+# ln3_far.g -- bce_el_ln3 (src/level1/elem_tmpl.h), every statement, for any
 # table index i and exponent k: log(xh + xl + xu) = k ln2 - log c + log1p(r).
 # PROVES |ln3 - log x| <= 2^-68 (absolute), hence
 #   |ln3 - log x| <= 2^-66.3 |log x| when k != 0 (|log x| >= 0.318:

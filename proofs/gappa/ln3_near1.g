@@ -1,4 +1,4 @@
-# ln3_near1.g -- bce_el_ln3 (src/scalar/elem_tmpl.h) on the two intervals
+# ln3_near1.g -- bce_el_ln3 (src/level1/elem_tmpl.h) on the two intervals
 # next to 1 (i = 159, 160: c = 1, k = 0, -log c = 0), where log x must keep
 # its relative accuracy: log x = log1p(r), r = x - 1.
 # PROVES |ln3 - log x| <= 2^-65 |log x|  (kernel budget: 2^-64)

@@ -1,5 +1,5 @@
 # loss_combine.g -- the final combination of the logits loss in
-# bce_el_logits_normal (src/scalar/logits_hot_tmpl.h), exact labels:
+# bce_el_logits_normal (src/level1/logits_hot_tmpl.h), exact labels:
 #   lg = ln3(d.hi, d.lo, e.lo)      log1p(e), e = e^-|z| from exp_scaled
 #   a  = dd_mul_d(C, az)            C |z|, C = beta (z > 0) or alpha
 #   Lv = dd_add(a, lg)              two non-negative terms

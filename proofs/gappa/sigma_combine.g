@@ -1,5 +1,5 @@
 # sigma_combine.g -- sigma(-|z|) and the hard-label gradient in
-# bce_el_logits_normal (src/scalar/logits_hot_tmpl.h):
+# bce_el_logits_normal (src/level1/logits_hot_tmpl.h):
 #   d = two_sum(1, e.hi)                          exact (BceEFT.v)
 #   D = fast_two_sum(d.hi, d.lo + e.lo)           D = (1 + e^)(1 + dD), |dD| <= 2^-105
 #   s0 = dd_div(e, D)                             s0 = (e^/D)(1 + dq)

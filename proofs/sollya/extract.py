@@ -5,7 +5,7 @@ the Sollya scripts can compare what they regenerate with what is committed:
     c_<name> = [| v0, v1, ... |];   (arrays flattened row by row)
 Hexadecimal C99 doubles are valid Sollya constants and are read exactly.
 The polynomial coefficients are the C constant expressions (e.g. `1.0 / 120`)
-of the Horner statements in src/scalar/elem_tmpl.h, in source order; each is
+of the Horner statements in src/level1/elem_tmpl.h, in source order; each is
 emitted as what the compiler makes of it: RN of the quotient
 (round(a/b, D, RN)), or the literal itself.
 Fails (exit 1) if a table or a Horner block is not found: the scripts would
@@ -82,11 +82,11 @@ def horner(text, func, var):
     return out
 
 
-e = read("src/exp_data.c")
+e = read("src/tables/exp_data.c")
 print(f"c_exp_invln2n = {scalar(e, 'bce_exp_invln2n')};")
 emit("exp_ln2n", array(e, "bce_exp_ln2n"))
 emit("exp_tab", array(e, "bce_exp_tab"))
-lg = read("src/log_data.c")
+lg = read("src/tables/log_data.c")
 emit("ln2", array(lg, "bce_ln2"))
 emit("log_c", array(lg, "bce_log_c"))
 emit("log_tab", array(lg, "bce_log_tab"))
@@ -95,7 +95,7 @@ emit("td_ln2", array(td, "bce_td_ln2"))
 emit("td_exp_coef", array(td, "bce_td_exp_coef"))
 emit("td_log1p_coef", array(td, "bce_td_log1p_coef"))
 emit("td_ln2n_fix", array(td, "bce_td_ln2n_fix"))
-tabh = read("src/tables.h")
+tabh = read("src/tables/tables.h")
 for name in ("BCE_EXP_N", "BCE_LOG_N"):
     m = re.search(r"#define\s+" + name + r"\s+(\d+)", tabh)
     if not m:
@@ -111,10 +111,10 @@ for name in ("BCE_TD_EXP_DEG", "BCE_TD_LOG_DEG"):
     if not m:
         sys.exit(f"extract.py: {name} not found")
     print(f"c_{name} = {m.group(1)};")
-el = read("src/scalar/elem_tmpl.h")
+el = read("src/level1/elem_tmpl.h")
 emit("exp_q", horner(el, "exp_scaled", "q"))
 emit("log_p", horner(el, "ln3", "P"))
-fv = read("src/scalar/f32v_coef.h")
+fv = read("src/level0/f32_coef.h")
 emit("f32v_ln2", array(fv, "bce_f32v_ln2"))
 emit("f32v_exp_c", array(fv, "bce_f32v_exp_c"))
 # (the C arrays hold 2 * c_i: the literals read here are the c_i)

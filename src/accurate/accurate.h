@@ -1,5 +1,5 @@
 /*
- * accurate.h -- the accurate slow path of libbce: e^x, log, log1p and the
+ * accurate/accurate.h -- the accurate slow path of libbce: e^x, log, log1p and the
  * logistic function in triple-double arithmetic (src/accurate/td.h), with a
  * proven relative error below 2^-148 (see each file's header for the
  * derivation and the exact figure).  libc only: no libm, no fma(), no MPFR.
@@ -16,7 +16,7 @@
 #ifndef BCE_ACCURATE_H
 #define BCE_ACCURATE_H
 
-#include "td.h"
+#include "accurate/td.h"
 
 /* e^x = 2^E v, v.h in [1,2).  Any finite x (and -0); relative error
  * <= 2^-151.8 for |x| <= 2^30.  x < -2^30 (or -inf): E = INT_MIN, v = 1.

@@ -8,7 +8,7 @@
  *   bce_td_log1p_coef[n] (-1)^(n+1)/n, n = 1..19 ([0] = 0): log1p(r)
  *   bce_td_ln2n_fix     round(ln2/128 * 2^224) as 7 little-endian 32-bit
  *                       limbs (|error| <= 1/2, i.e. 2^-225 absolute).  */
-#include "td_data.h"
+#include "accurate/td_data.h"
 
 const double bce_td_ln2[3] = { 0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56, 0x1.7b57a079a1934p-111 };
 

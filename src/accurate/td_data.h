@@ -1,4 +1,4 @@
-/* td_data.h -- constants of the triple-double slow path, generated into
+/* accurate/td_data.h -- constants of the triple-double slow path, generated into
  * td_data.c by gen/gen_tables.c (MPFR, 400 bits).  Internal (hidden). */
 #ifndef BCE_TD_DATA_H
 #define BCE_TD_DATA_H

@@ -26,7 +26,7 @@
  * Certified: the degree-13 polynomial with the committed coefficients,
  *   2^-155.74 relative (proofs/sollya/td_poly.sollya); the rest of this
  *   derivation is written, not machine-checked.
- * Proven relative error (u = 2^-53; bounds of td.h):
+ * Proven relative error (u = 2^-53; bounds of accurate/td.h):
  *   Horner: with Q_n the exact inner sums and q_n = Q_n (1 + eps_n),
  *     eps_n <= alpha + rho_n (eps_{n+1} + mu),  alpha = 2^-154.8 (add)
  *     + 2^-158 (coefficient) <= 2^-154.6,  mu = 2^-152.3 (mul),
@@ -55,9 +55,9 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "accurate.h"
-#include "td_data.h"
-#include "tables.h"
+#include "accurate/accurate.h"
+#include "accurate/td_data.h"
+#include "tables/tables.h"
 
 #define TD_EXP_XMAX 0x1p30 /* |x| <= 2^30: |k| < 2^37.6 and E fits an int */
 

@@ -4,7 +4,7 @@
  *
  * Core: log(x), x > 0 a double (log_core, unscaled td result)
  *   x = 2^k m, m in [0.6875, 1.375) (subnormals: x 2^64 first; |k| <= 1075);
- *   i = interval of m (tables.h: 256 of them), c = bce_log_c[i] (20 bits;
+ *   i = interval of m (tables/tables.h: 256 of them), c = bce_log_c[i] (20 bits;
  *   c = 1 on the two intervals next to 1), T = -log c = bce_log_tab[i] (td,
  *   rel. 2^-158).  r = c m - 1 EXACTLY: (p,q) = TwoProd(c,m), p - 1 exact
  *   (Sterbenz), r = (p-1) + q renormalized by a two_sum; |r| <= 2^-8 (table
@@ -16,7 +16,7 @@
  *
  * Certified: the degree-19 log1p polynomial, 2^-156.32 relative
  *   (proofs/sollya/td_poly.sollya); the rest is written, not machine-checked.
- * Proven relative error of log_core (u = 2^-53, bounds of td.h):
+ * Proven relative error of log_core (u = 2^-53, bounds of accurate/td.h):
  *   L = log1p(r): Horner as in td_exp.c with rho_n = |r Q_{n+1}/Q_n|
  *     <= 2^-8 n/(n+1) (1.008) <= 2^-8, alpha <= 2^-154.6, mu = 2^-152.3,
  *     eps_8 (dd tail) <= 2^-100: eps_7 <= 2^-108, eps_6 <= 2^-116, ...,
@@ -71,9 +71,9 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "accurate.h"
-#include "td_data.h"
-#include "tables.h"
+#include "accurate/accurate.h"
+#include "accurate/td_data.h"
+#include "tables/tables.h"
 
 /* log1p(r), |r| <= 2^-8, r normalized. */
 static bce_td log1p_poly(bce_td r)

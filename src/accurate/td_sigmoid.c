@@ -31,7 +31,7 @@
  */
 #include <limits.h>
 
-#include "accurate.h"
+#include "accurate/accurate.h"
 
 #define TD_SIG_EMIN (-160) /* below: e/(1+e) = e (1 + O(2^-159)) */
 

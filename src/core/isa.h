@@ -1,0 +1,110 @@
+/* core/isa.h -- the kernel table: one set of loop kernels per ISA. */
+#ifndef BCE_KERNELS_H
+#define BCE_KERNELS_H
+
+#include "core/internal.h"
+
+typedef void (*bce_kern_f64)(size_t n, const double *x, const double *y,
+                             const double *w, const bce_kparams *kp,
+                             double *loss, double *grad, bce_acc *acc);
+typedef void (*bce_kern_f32)(size_t n, const float *x, const float *y,
+                             const float *w, const bce_kparams *kp,
+                             float *loss, float *grad, bce_acc *acc);
+
+struct bce_lr_row;
+
+/* Feature loops of the fused logistic regression (src/logreg/logreg_rows_tmpl.h). */
+typedef void (*bce_lr_dots_f64)(const double *x, size_t ldx, size_t k,
+                                const double *w, const double *v, double w0,
+                                double v0, size_t i0,
+                                size_t nb, double *zh, double *zl, double *th,
+                                double *tl);
+typedef void (*bce_lr_dots_f32)(const float *x, size_t ldx, size_t k,
+                                const double *w, const double *v, double w0,
+                                double v0, size_t i0,
+                                size_t nb, double *zh, double *zl, double *th,
+                                double *tl);
+typedef void (*bce_lr_accum_f64)(const double *x, size_t ldx, size_t k, size_t i0,
+                                 size_t nb, size_t npf, const double *rh, const double *rl,
+                                 double *S, double *Q);
+typedef void (*bce_lr_accum_f32)(const float *x, size_t ldx, size_t k, size_t i0,
+                                 size_t nb, size_t npf, const double *rh, const double *rl,
+                                 double *S, double *Q);
+
+typedef struct bce_kernels {
+    const char *name;              /* "scalar", "sse4.1", "avx2" */
+    bce_kern_f64 logits_f64, probs_f64;
+    bce_kern_f32 logits_f32, probs_f32;
+    bce_lr_dots_f64 lr_dots_f64;
+    bce_lr_accum_f64 lr_accum_f64;
+    bce_lr_dots_f32 lr_dots_f32;
+    bce_lr_accum_f32 lr_accum_f32;
+    /* the same for BCE_OPT_FAST_ACCUM */
+    bce_lr_dots_f64 lr_dots_fast_f64;
+    bce_lr_accum_f64 lr_accum_fast_f64;
+    bce_lr_dots_f32 lr_dots_fast_f32;
+    bce_lr_accum_f32 lr_accum_fast_f32;
+    /* rows of a block (src/logreg/logreg.h) */
+    void (*lr_block)(size_t nb, const double *zh, const double *zl,
+                     const double *y, const bce_kparams *kp, int want_loss,
+                     int want_h, struct bce_lr_row *out);
+    /* BCE_OPT_FAST_ACCUM's rows of a block, plain labels (src/logreg/logreg.h) */
+    int (*lr_rows_fast)(size_t nb, const double *zh, const double *th,
+                        const double *y, const double *sw, int want_loss,
+                        double *rh, double *lrow, double *sums);
+} bce_kernels;
+
+#define BCE_LR_DECL(isa) BCE_LR_DECL1(isa, ) BCE_LR_DECL1(isa, _fast)
+#define BCE_LR_DECL1(isa, fast) \
+    void bce_lr_dots##fast##_f64_##isa(const double *, size_t, size_t, const double *, \
+        const double *, double, double, size_t, size_t, double *, double *, \
+        double *, double *); \
+    void bce_lr_dots##fast##_f32_##isa(const float *, size_t, size_t, const double *, \
+        const double *, double, double, size_t, size_t, double *, double *, \
+        double *, double *); \
+    void bce_lr_accum##fast##_f64_##isa(const double *, size_t, size_t, size_t, size_t, size_t, \
+        const double *, const double *, double *, double *); \
+    void bce_lr_accum##fast##_f32_##isa(const float *, size_t, size_t, size_t, size_t, size_t, \
+        const double *, const double *, double *, double *);
+BCE_LR_DECL(scalar)
+#if BCE_HAVE_AVX2
+BCE_LR_DECL(avx2)
+#endif
+
+/* The table in use (core/isa.c): chosen once, on first use. */
+const bce_kernels *bce_kernels_active(void);
+
+/* Scalar kernels (src/isa/scalar/). */
+void bce_logits_f64_scalar(size_t, const double *, const double *, const double *,
+                           const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f64_scalar(size_t, const double *, const double *, const double *,
+                          const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f32_scalar(size_t, const float *, const float *, const float *,
+                           const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
+                          const bce_kparams *, float *, float *, bce_acc *);
+
+#if BCE_HAVE_AVX2
+/* AVX2+FMA kernels (src/isa/x86_avx2/): 4 lanes. */
+void bce_logits_f64_avx2(size_t, const double *, const double *, const double *,
+                         const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f32_avx2(size_t, const float *, const float *, const float *,
+                         const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f64_avx2(size_t, const double *, const double *, const double *,
+                        const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f32_avx2(size_t, const float *, const float *, const float *,
+                        const bce_kparams *, float *, float *, bce_acc *);
+#endif
+#if BCE_HAVE_SSE41
+/* SSE4.1 kernels (src/isa/x86_sse41/): 2 lanes, Dekker products. */
+void bce_logits_f64_sse41(size_t, const double *, const double *, const double *,
+                          const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f32_sse41(size_t, const float *, const float *, const float *,
+                          const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f64_sse41(size_t, const double *, const double *, const double *,
+                         const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f32_sse41(size_t, const float *, const float *, const float *,
+                         const bce_kparams *, float *, float *, bce_acc *);
+#endif
+
+#endif

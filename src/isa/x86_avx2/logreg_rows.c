@@ -1,0 +1,28 @@
+/*
+ * logreg_rows.c (AVX2+FMA) -- the feature loops of the fused logistic
+ * regression: src/logreg/logreg_rows_tmpl.h with hardware FMA.  Same statements
+ * and bits as src/isa/scalar/logreg_rows.c (tests/test_logreg.c checks).
+ */
+#include <immintrin.h>
+#include <string.h>
+#include "core/isa.h"
+
+typedef double v4d __attribute__((vector_size(32)));
+
+#define LR_FMA4(a, b, c) ((v4d)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
+
+static inline v4d lr_load4_f64(const double *p) { return (v4d)_mm256_loadu_pd(p); }
+static inline v4d lr_load4_f32(const float *p) { return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p)); }
+
+#define LR_T double
+#define LR_FN(name) bce_lr_##name##_f64_avx2
+#define LR_LOAD4(p) lr_load4_f64(p)
+#include "logreg/logreg_rows_tmpl.h"
+#undef LR_T
+#undef LR_FN
+#undef LR_LOAD4
+
+#define LR_T float
+#define LR_FN(name) bce_lr_##name##_f32_avx2
+#define LR_LOAD4(p) lr_load4_f32(p)
+#include "logreg/logreg_rows_tmpl.h"

@@ -1,0 +1,146 @@
+/*
+ * level0/probs_tmpl.h -- the double-only ("fast") level 1 of the
+ * probability form for hard labels (y = 0 or 1), for lane types with a
+ * fused multiply-add (EL_FMA); instantiated by the AVX2+FMA kernels
+ * (simd/lanes_tmpl.h).  As for level0/logits_tmpl.h, the callers' rounding
+ * tests (simd/loop_tmpl.h) keep a result only where it provably equals the
+ * double-double path's (level1/probs_hot_tmpl.h), so every ISA gives the same bits.
+ *
+ * Domain: the probability form's hot lanes (simd/form_probs.h: plain
+ * labels, no clamp, 2^-800 <= p < 1) with y = 0 or y = 1.  Then, with
+ * x = p (y = 1) or x = 1 - p = xh + xl exactly (y = 0, TwoSum):
+ *   L = -log x,          g = -1/x (y = 1)  or  +1/x (y = 0)
+ * (the dd path's -y log p - (1-y) log1p(-p) and (p - y)/(p (1-p)) are
+ * these values exactly).  x >= 2^-800 (y = 1) or x >= 2^-53 (y = 0).
+ *
+ * Proven (hand budgets below; not machine-checked) / Measured
+ * (tests/test_fast.c against MPFR; docs/ACCURACY.md):
+ *   log_fast: |hi + lo - log x| <= 2^-65 |log x|
+ *   loss:     Lef = 1.0625 |L| 2^-65
+ *   gradient: Gef = |g| 2^-100
+ * Needs level1/elem_tmpl.h's macros, EL_M, EL_SEL, EL_ABS, EL_FMA and
+ * EL_FN(lookup2) (level0/logits_tmpl.h, included first).
+ * No include guard: included once per instantiation.
+ */
+
+/*
+ * log(xh + xl), xh in [2^-1000, 1], |xl| <= ulp(xh)/2, x <= 1: ln3's
+ * reduction (level1/elem_f64.h) with log_1to2's double-only tail
+ * (level0/logits_tmpl.h): x = 2^k m, k in [-1000, 0], c = bce_log_c[i],
+ * r = c m - 1 as rh + rl (exact when c = 1, else within 2^-102), log1p(r) =
+ * (rh - rh^2/2 exactly) + [rl - rh rl - q2.lo/2 + rh^3 P(rh)];
+ * log x = (k ln2_hi + (-log c).hi: Fast2Sum, exact: |k ln2_hi| >= 0.69 >
+ * |log c| for k != 0) + h.hi (TwoSum, exact) + [lows].
+ * |log x| >= 2^-9.5 where c != 1 (c = 1 covers x in [1 - 2^-9, 1]).
+ * Budget: as log_1to2, 2^-65 relative (k ln2_lo: |k| 2^-97 < 2^-87 |log x|).
+ */
+static inline EL_DD EL_FN(log_fast)(EL_V xh, EL_V xl)
+{
+    EL_I tmp = EL_ASI(xh) - (int64_t)BCE_LOG_OFF;
+    EL_I i = EL_SRL(tmp, 44) & (BCE_LOG_N - 1);
+    EL_I k = EL_SRA(tmp, 52);                          /* arithmetic */
+    EL_V sc = EL_ASD((1023 - k) << 52);                /* 2^-k, exact */
+    EL_V mh = xh * sc, ml = xl * sc;
+    EL_V c = EL_LOOKUP1(bce_log_c, i);
+    EL_V ph = c * mh;
+    EL_V pl = EL_FMA(c, mh, -ph);                      /* exact */
+    EL_V rh0 = ph - 1.0;                               /* exact (Sterbenz) */
+    EL_V rs = EL_FMA(c, ml, pl);
+    EL_V rh = rh0 + rs;
+    EL_V rl = (rh0 - rh) + rs;
+    return EL_FN(log_tail)(rh, rl, k, i);
+}
+
+/*
+ * Hard labels (the caller checks y = 0 or 1 on every lane).  Outputs as in
+ * logits_fast: values (hi, lo), this path's bounds *Lef, *Gef and the dd
+ * path's bounds *Led (BCE_EPS_LOSS |L|), *Ged (2^-100 |g|), with margins.
+ * Budgets (u = 2^-53):
+ *   L = -(hi + lo) of log_fast: Lef = 1.0625 |L| 2^-65 (2^-65 and the
+ *     roundings of lo, <= u |lo| <= 2^-104 |L|).
+ *   g = s / x, s = -1 (y = 1) or 1: inv = RN(1/xh), e1 = 1 - inv xh (FMA,
+ *     exact: inv is the rounded quotient), e = RN(e1 - inv xl) (|e| <=
+ *     2^-52: error <= 2^-105), g = s (inv + inv e): 1/x = inv (1 + e + e^2
+ *     + ...), the dropped e^2 <= 2^-104 and RN(inv e) <= 2^-105 |g|:
+ *     Gef = |g| 2^-100 (with margin).
+ */
+static inline void EL_FN(probs_fast_hard)(EL_V p, EL_V y, int want_loss, int want_grad,
+                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_M y1 = y == 1.0;
+    EL_V qh = one - p;
+    EL_V ql = (one - qh) - p;                          /* 1 - p exact: p < 1 */
+    EL_V xh = EL_SEL(y1, p, qh);
+    EL_V xl = EL_SEL(y1, EL_SPLAT(0.0), ql);
+    if (want_loss) {
+        EL_DD lg = EL_FN(log_fast)(xh, xl);
+        Lv->hi = -lg.hi;
+        Lv->lo = -lg.lo;
+        *Lef = EL_ABS(lg.hi) * 0x1.1p-65;
+        *Led = EL_ABS(lg.hi) * 0x1.001p-62;
+    }
+    if (want_grad) {
+        EL_V inv = one / xh;
+        EL_V e = EL_FMA(-inv, xl, EL_FMA(-inv, xh, one));
+        EL_V gl = inv * e;
+        Gv->hi = EL_SEL(y1, -inv, inv);
+        Gv->lo = EL_SEL(y1, -gl, gl);
+        *Gef = EL_ABS(inv) * 0x1.1p-100;
+        *Ged = EL_ABS(inv) * 0x1.1p-100;
+    }
+}
+
+/*
+ * Any plain label y in {0} or [2^-900, 1] (the hot lanes).  Two logs:
+ *   L = y (-log p) + (1 - y) (-log(1 - p)),  1 - y = bh + bl exact: a sum of
+ *     two non-negative terms; products by exact FMA products, the small
+ *     cross terms (<= 2u |term|) rounded: Lef = 1.0625 2^-65 |L| (log_fast's
+ *     2^-65 and <= 2^-102 |L| of roundings).
+ *   g = (p - y) / (p (1 - p)): num = p - y exact (TwoSum: the cancellation
+ *     costs nothing), den = p (qh + ql) = dh + dl (FMA product; p ql
+ *     rounded: <= 2^-105 den); g1 = RN(nh RN(1/dh)), r = nh - g1 dh (FMA),
+ *     r2 = RN(RN(r + nl) - g1 dl) (|r2| <= 2^-50 |nh|, roundings <=
+ *     2^-102 |nh|), gl = RN(r2 RN(1/dh)) (<= 2^-102 |g|), dropped second
+ *     order <= 2^-103 |g|: Gef = 2^-99 |g| (with margin).  p == y gives +0
+ *     exactly, as the dd path.
+ */
+static inline void EL_FN(probs_fast_soft)(EL_V p, EL_V y, int want_loss, int want_grad,
+                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V qh = one - p;
+    EL_V ql = (one - qh) - p;                          /* 1 - p exact */
+    if (want_loss) {
+        EL_V bh = one - y;
+        EL_V bl = (one - bh) - y;                      /* 1 - y exact */
+        EL_DD lp = EL_FN(log_fast)(p, EL_SPLAT(0.0));
+        EL_DD lq = EL_FN(log_fast)(qh, ql);
+        /* L = -(y lp + (bh + bl) lq), both products <= 0 */
+        EL_V ph = y * lp.hi;
+        EL_V pe = EL_FMA(y, lp.hi, -ph);               /* exact */
+        EL_V qhh = bh * lq.hi;
+        EL_V qe = EL_FMA(bh, lq.hi, -qhh);             /* exact */
+        EL_DD s = EL_DDFN(two_sum)(ph, qhh);
+        EL_V lo = s.lo + ((pe + qe) + (EL_FMA(y, lp.lo, bh * lq.lo) + bl * lq.hi));
+        Lv->hi = -s.hi;
+        Lv->lo = -lo;
+        *Lef = EL_ABS(s.hi) * 0x1.1p-65;
+        *Led = EL_ABS(s.hi) * 0x1.001p-62;
+    }
+    if (want_grad) {
+        EL_DD num = EL_DDFN(two_sum)(p, -y);           /* exact */
+        EL_V dh = p * qh;
+        EL_V dl = EL_FMA(p, qh, -dh) + p * ql;
+        EL_V inv = one / dh;
+        EL_V g1 = num.hi * inv;
+        EL_V r = EL_FMA(-g1, dh, num.hi);
+        EL_V r2 = EL_FMA(-g1, dl, r + num.lo);
+        Gv->hi = g1;
+        Gv->lo = r2 * inv;
+        *Gef = EL_ABS(g1) * 0x1p-99;
+        *Ged = EL_ABS(g1) * 0x1.1p-100;
+    }
+}

@@ -1,0 +1,155 @@
+/*
+ * logreg/logreg.c -- fused logistic regression: loss and gradient, or the
+ * Hessian-vector product, over a whole data set in one pass over X.
+ *
+ * For each block of rows (src/logreg/logreg.h: the block stays in cache):
+ *   1. z_i = x_i . w (Dot2 in the ISA's feature loops, a double-double),
+ *      plus the intercept; for the Hessian also t_i = x_i . v;
+ *   2. the row's loss L_i, G_i = dL/dz_i, h_i = d2L/dz_i2 at the
+ *      double-double z_i (src/logreg/logreg_level1.c);
+ *   3. rho_i = s_i G_i (or s_i h_i t_i), accumulated into every feature by
+ *      Sum2 (the ISA's accumulation loop) and into the intercept.
+ * The per-feature accumulators are folded into double-double totals every
+ * BCE_LR_FOLD rows; the totals are divided by the reduction's norm and the
+ * L2 term is added, then each output is rounded once.
+ * A-priori bound (docs/ACCURACY.md, "Fused logistic regression"):
+ *   |g^ - g| <= u |g| + sum_i |x~_ij| s_i/norm (e1 (N s0 + C)_i + h_i dz_i)
+ *               + gamma_256^2 sum_i |rho_i x~_ij| / norm + (tiny absolute terms)
+ * with e1 the level-1 error and dz_i the Dot2 error of z_i.
+ * Products and quotients here use fma(), so they are exact (or correctly
+ * bounded) over the whole double range, not only the splitting range of
+ * level1/dd.h, and give the same bits on every ISA.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "core/isa.h"
+#include "logreg/logreg.h"
+
+typedef struct lr_setup {
+    bce_kparams kp;
+    bce_dd norm;          /* 1 (SUM), n (MEAN) or sum s_i (WEIGHTED_MEAN) */
+    size_t m;             /* parameters: k + fit_intercept */
+    bce_dd ws;            /* sum of the sample weights checked so far */
+} lr_setup;
+
+static int lr_scaled(const lr_setup *su) { return su->norm.hi != 1.0 || su->norm.lo != 0.0; }
+
+static bce_status lr_fail(const bce_options *o, bce_status st, size_t idx)
+{
+    if (o && o->error_index) *o->error_index = idx;
+    return st;
+}
+
+static int finite_d(double v) { return v - v == 0.0; }
+
+/* Exact product a b = p + e (fma), barring underflow of e. */
+static inline bce_dd lr_prod(double a, double b)
+{
+    double p = a * b;
+    return bce_dd_make(p, fma(a, b, -p));
+}
+
+/* (a.hi + a.lo) b, relative error <= 2u^2 (DWTimesFP, with fma). */
+static inline bce_dd lr_mul_d(bce_dd a, double b)
+{
+    bce_dd p = lr_prod(a.hi, b);
+    if (!finite_d(p.hi)) return bce_dd_make(p.hi, 0.0);
+    return bce_fast_two_sum(p.hi, p.lo + a.lo * b);
+}
+
+/* a b for double-doubles, relative error <= 5u^2. */
+static inline bce_dd lr_mul(bce_dd a, bce_dd b)
+{
+    bce_dd p = lr_prod(a.hi, b.hi);
+    if (!finite_d(p.hi)) return bce_dd_make(p.hi, 0.0);
+    return bce_fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+/* a / b, b > 0: q1 = a.hi / b.hi, the remainder a - q1 b exactly by fma,
+ * one correction; relative error <= 4u^2 when nothing underflows. */
+static inline bce_dd lr_div(bce_dd a, bce_dd b)
+{
+    double q1 = a.hi / b.hi;
+    if (!finite_d(q1) || q1 == 0.0) return bce_dd_make(q1, 0.0);
+    double r = fma(-q1, b.hi, a.hi);           /* exact */
+    r = (r + a.lo) - q1 * b.lo;
+    return bce_fast_two_sum(q1, r / b.hi);
+}
+
+#undef bce_dd_mul_d
+#define bce_dd_mul_d lr_mul_d
+#define bce_dd_mul lr_mul
+#define bce_dd_div_safe lr_div
+#define bce_two_prod lr_prod
+
+static double lr_to_f64(bce_dd v) { return v.hi; }
+
+#define LRT double
+#define LR_AS_F64(p, buf, nb) ((void)(buf), (void)(nb), (p))
+#define LRPB bce_logreg_f64_problem
+#define LRSMP bce_logreg_f64_samples
+#define LRN(name) lr_##name##_f64
+#define LR_TO(v) lr_to_f64(v)
+#define LR_DOTS(kt) (kt)->lr_dots_f64
+#define LR_ACCUM(kt) (kt)->lr_accum_f64
+#define LR_DOTS_FAST(kt) (kt)->lr_dots_fast_f64
+#define LR_ACCUM_FAST(kt) (kt)->lr_accum_fast_f64
+#include "logreg/logreg_entry_tmpl.h"
+#undef LRT
+#undef LRPB
+#undef LRSMP
+#undef LRN
+#undef LR_TO
+#undef LR_DOTS
+#undef LR_ACCUM
+#undef LR_DOTS_FAST
+#undef LR_ACCUM_FAST
+#undef LR_AS_F64
+
+/* n floats widened to doubles in buf (exact) */
+static const double *lr_widen(const float *p, double *buf, size_t nb)
+{
+    for (size_t r = 0; r < nb; r++) buf[r] = (double)p[r];
+    return buf;
+}
+
+#define LRT float
+#define LR_AS_F64(p, buf, nb) lr_widen((p), (buf), (nb))
+#define LRPB bce_logreg_f32_problem
+#define LRSMP bce_logreg_f32_samples
+#define LRN(name) lr_##name##_f32
+#define LR_TO(v) bce_dd_to_float(v)
+#define LR_DOTS(kt) (kt)->lr_dots_f32
+#define LR_ACCUM(kt) (kt)->lr_accum_f32
+#define LR_DOTS_FAST(kt) (kt)->lr_dots_fast_f32
+#define LR_ACCUM_FAST(kt) (kt)->lr_accum_fast_f32
+#include "logreg/logreg_entry_tmpl.h"
+
+bce_status bce_logreg_f64(const bce_logreg_f64_problem *pb, const double *w,
+                          const bce_options *opt, double *loss, double *grad,
+                          const bce_logreg_f64_samples *samples)
+{
+    return lr_core_f64(pb, w, NULL, opt, loss, grad, samples);
+}
+
+bce_status bce_logreg_f32(const bce_logreg_f32_problem *pb, const float *w,
+                          const bce_options *opt, float *loss, float *grad,
+                          const bce_logreg_f32_samples *samples)
+{
+    return lr_core_f32(pb, w, NULL, opt, loss, grad, samples);
+}
+
+bce_status bce_logreg_hvp_f64(const bce_logreg_f64_problem *pb, const double *w,
+                              const double *v, const bce_options *opt, double *hv)
+{
+    if (pb && w && !v) return lr_fail(opt, BCE_E_NULL_POINTER, BCE_NO_INDEX);
+    return lr_core_f64(pb, w, v, opt, NULL, hv, NULL);
+}
+
+bce_status bce_logreg_hvp_f32(const bce_logreg_f32_problem *pb, const float *w,
+                              const float *v, const bce_options *opt, float *hv)
+{
+    if (pb && w && !v) return lr_fail(opt, BCE_E_NULL_POINTER, BCE_NO_INDEX);
+    return lr_core_f32(pb, w, v, opt, NULL, hv, NULL);
+}

@@ -1,9 +1,0 @@
-/* probs_f64_inst.h -- what makes the generic per-sample code (kernel_loop.h)
- * the probs form in f64: shared by this form's kernels on every ISA. */
-#define FT double
-#define SAMPLE(x, lab, kp, L, G) bce_probs_sample((x), (lab), (kp)->flags, (kp)->want_loss, (kp)->want_grad, (L), (G))
-#define SLOW(x, y, kp, which, r) bce_slow_probs((x), (y), (kp), (which), (r))
-#define GRAD_OK(r) bce_f64_cr(r)   /* correctly rounded (a rational output) */
-#define LOSS_OK(r) 1
-#define GRAD_RESOLVE(x, y, w, kp, r) bce_probs_grad_resolve((x), (y), (w), (kp), (r), 0)
-#define ROUND(r) bce_res_f64(r)

@@ -1,0 +1,164 @@
+/*
+ * simd/loop_f32_tmpl.h -- the AVX2 f32 kernels' loop for calls without weights,
+ * reduction or gradient factor: 8 floats per group, the form's table-free
+ * level 1 (level0/f32_tmpl.h) on two halves of 4 double lanes, in
+ * stages, each stage over a block of F32V_BG groups (the intermediate
+ * values in a small buffer), and the float rounding test: both ends of
+ * each output's interval
+ * converted to float (RN, as the scalar code's final (float)), compared
+ * bit for bit.  A group whose 8 lanes are all in the fast domain
+ * (VF32HOT8) and pass is stored as floats; otherwise each half goes to
+ * simd/loop_tmpl.h's group_lanes: the passing lanes are stored, the others take
+ * the double-double path (hot lanes) or the scalar per-sample code -- the
+ * same bits as the scalar kernel either way.
+ * Included by simd/loop_tmpl.h (needs PFX, FT = float, LOADV, VHOT, VEVAL and
+ * group_lanes) when the form defines
+ *   VF32HOT8(zf, yf)   __m256 lane mask (all ones) of the fast domain
+ *   VF32A_IN(zf)       what stage A reads of x (the logits form: |z|)
+ *   VF32SOFT8(zf, yf)  0 or 1: which variant of the level 1 (the
+ *                      probability form: 1 unless every label is 0 or 1)
+ * and VF32V_A (z, y -> T), optionally VF32V_A2 (T -> T), and VF32V_B
+ * (z, y, T -> the ends), the level 1's stages (see level0/f32_tmpl.h).
+ */
+
+#include <immintrin.h>
+
+/* the lanes of 4 whose bit in m is set, as a v4i mask */
+static inline v4i PFX(f32v_mask)(int m)
+{
+    v4i r = { -(int64_t)(m & 1), -(int64_t)((m >> 1) & 1),
+              -(int64_t)((m >> 2) & 1), -(int64_t)((m >> 3) & 1) };
+    return r;
+}
+
+#define F32V_BG 8          /* groups of 8 per block */
+
+/* stage A on the groups of a block: the hot masks (lanes outside the fast
+ * domain get harmless inputs) and the form's intermediate values */
+static inline __attribute__((always_inline)) int
+PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int wg,
+                  unsigned char *hm, v4d (*T)[6], unsigned char *kind)
+{
+    int all = 0xff;
+    for (int g = 0; g < ng; g++) {
+        size_t k = i + 8 * (size_t)g;
+        __m256 zf = _mm256_loadu_ps(x + k), yf = _mm256_loadu_ps(y + k);
+        __m256 hotf = VF32HOT8(zf, yf);
+        int m = _mm256_movemask_ps(hotf);
+        hm[g] = (unsigned char)m;
+        int soft = VF32SOFT8(zf, yf);
+        kind[g] = (unsigned char)soft;
+        all &= m;
+        if (__builtin_expect(m != 0xff, 0)) {
+            const __m256 half = _mm256_set1_ps(0.5f);
+            zf = _mm256_blendv_ps(half, zf, hotf);
+            yf = _mm256_blendv_ps(half, yf, hotf);
+        }
+        zf = VF32A_IN(zf);
+        v4d z0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(zf));
+        v4d z1 = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(zf, 1));
+        v4d y0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(yf));
+        v4d y1 = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(yf, 1));
+        VF32V_A(z0, y0, wl, wg, soft, T[2 * g]);
+        VF32V_A(z1, y1, wl, wg, soft, T[2 * g + 1]);
+    }
+    return all;
+}
+
+/* stage B on one group: the rest of the level 1, the rounding tests, the
+ * stores or the fallback */
+static inline __attribute__((always_inline)) void
+PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
+                  int wl, int wg, int hm, int soft, v4d (*T)[6], float *loss, float *grad,
+                  bce_acc *acc)
+{
+    (void)soft;                                   /* (the logits form has one variant) */
+    __m256 zf = _mm256_loadu_ps(x + i), yf = _mm256_loadu_ps(y + i);
+    if (__builtin_expect(hm != 0xff, 0)) {
+        const __m256 half = _mm256_set1_ps(0.5f);
+        __m256 hotf = VF32HOT8(zf, yf);
+        zf = _mm256_blendv_ps(half, zf, hotf);
+        yf = _mm256_blendv_ps(half, yf, hotf);
+    }
+    v4d z[2], yv[2];
+    z[0] = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(zf));
+    z[1] = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(zf, 1));
+    yv[0] = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(yf));
+    yv[1] = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(yf, 1));
+    v4d Llo[2], Lhi[2], Glo[2], Ghi[2];
+    for (int h = 0; h < 2; h++)
+        VF32V_B(z[h], yv[h], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
+    /* both halves' ends as 8 floats; equal bits lane by lane */
+    __m256 fL = _mm256_setzero_ps(), fG = fL;
+    __m256i ok = _mm256_set1_epi32(-1);
+    if (wl) {
+        fL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Llo[1]), _mm256_cvtpd_ps((__m256d)Llo[0]));
+        __m256 hL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Lhi[1]), _mm256_cvtpd_ps((__m256d)Lhi[0]));
+        ok = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
+    }
+    if (wg) {
+        fG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Glo[1]), _mm256_cvtpd_ps((__m256d)Glo[0]));
+        __m256 hG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Ghi[1]), _mm256_cvtpd_ps((__m256d)Ghi[0]));
+        ok = _mm256_and_si256(ok, _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG)));
+    }
+    int m = _mm256_movemask_ps(_mm256_castsi256_ps(ok)) & hm;
+    if (__builtin_expect(m == 0xff, 1)) {
+        if (wg) _mm256_storeu_ps(grad + i, fG);
+        if (wl) _mm256_storeu_ps(loss + i, fL);
+        return;
+    }
+    for (int h = 0; h < 2; h++) {
+        size_t k0 = i + 4 * (size_t)h;
+        VD zd = LOADV(x + k0), yd = LOADV(y + k0);
+        VI hot = VHOT(zd, yd);
+        const VD halfd = VSPLAT(0.5);
+        zd = EL_SEL(hot, zd, halfd);
+        yd = EL_SEL(hot, yd, halfd);
+        VD dL = wl ? Llo[h] : halfd, dG = wg ? Glo[h] : halfd;
+        PFX(group_lanes)(k0, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
+                         dL, dG, x, y, NULL, kp, loss, grad, acc);
+    }
+}
+
+static inline __attribute__((always_inline)) size_t
+PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp,
+                 int wl, int wg, float *loss, float *grad, bce_acc *acc)
+{
+    size_t i = 0;
+    v4d T[2 * F32V_BG][6];
+    unsigned char hm[F32V_BG], kind[F32V_BG];
+    while (i + 8 <= n) {
+        size_t left = (n - i) / 8;
+        int ng = left < F32V_BG ? (int)left : F32V_BG;
+        if (ng == F32V_BG)
+            PFX(f32v_stage_a)(i, F32V_BG, x, y, wl, wg, hm, T, kind);
+        else
+            PFX(f32v_stage_a)(i, ng, x, y, wl, wg, hm, T, kind);
+#ifdef VF32V_A2
+        for (int g = 0; g < ng; g++) {
+            VF32V_A2(wl, wg, kind[g], T[2 * g]);
+            VF32V_A2(wl, wg, kind[g], T[2 * g + 1]);
+        }
+#endif
+
+        for (int g = 0; g < ng; g++)
+            PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[2 * g],
+                              loss, grad, acc);
+        i += 8 * (size_t)ng;
+    }
+    return i;
+}
+
+/* the full groups of 8 from the start; returns the index reached */
+static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
+                            const bce_kparams *kp, float *loss, float *grad,
+                            bce_acc *acc)
+{
+    if (kp->want_loss && kp->want_grad)
+        return PFX(f32v_blocks)(n, x, y, kp, 1, 1, loss, grad, acc);
+    if (kp->want_loss)
+        return PFX(f32v_blocks)(n, x, y, kp, 1, 0, loss, grad, acc);
+    if (kp->want_grad)
+        return PFX(f32v_blocks)(n, x, y, kp, 0, 1, loss, grad, acc);
+    return 0;
+}

@@ -1,0 +1,233 @@
+/*
+ * simd/loop_tmpl.h -- the SIMD kernel loop, for either form and f64 or f32 (FT),
+ * for any vector width.  The includer defines VW (lanes), VD/VI/VDD (vector
+ * types), VFN(name), VEL(name), VSPLAT(c), VALL(mask), LOADV(p), for f64
+ * STOREV(p, v), for f32 STOREVF(p, v) (v rounded to float), and for the form:
+ *   VUSABLE(kp)        may this call take the vector path at all?
+ *   VHOT(x, y)         lane mask: the lanes the vector path computes
+ *   VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr)  the level-1 evaluation on them (a
+ *                      *_hot_tmpl.h function: the scalar kernel's statements)
+ * Optionally (AVX2+FMA kernels) VFAST: the double-only fast level 1
+ * (simd/form_logits.h, simd/form_probs.h; level0/logits_tmpl.h,
+ * level0/probs_tmpl.h); for the f32 kernels VF32V_A / VF32V_B, the
+ * float outputs' table-free level 1 and its loop (simd/loop_f32_tmpl.h).
+ * Two groups of VW lanes at a time.  Calls without weights, reduction or
+ * gradient factor first try the fast level 1 on every group: a group whose
+ * lanes are all hot and pass its rounding tests (results provably those of
+ * the dd path and its finishing code) is stored on the vectors.  Otherwise,
+ * and for the other calls, the dd level 1 runs on the hot lanes (the scalar
+ * kernel's statements) and each lane is finished by the scalar kernel's
+ * finishing code (weight, reduction factor, rounding test, slow path,
+ * rounding, accumulation in index order); a lane that is not hot (special
+ * or cold) and the tail go through the scalar per-sample code.  So results
+ * and reductions are bit-identical to the scalar kernel's.
+ */
+#if defined(BCE_FAST_STATS) && !defined(BCE_FAST_STATS_DEFINED)
+#define BCE_FAST_STATS_DEFINED
+#include <stdio.h>
+/* development counters: fast groups that fell back / passed */
+__attribute__((weak)) long bce_fast_stats[2];
+__attribute__((destructor)) static void bce_fast_stats_print(void)
+{
+    if (bce_fast_stats[0] + bce_fast_stats[1])
+        fprintf(stderr, "fast path: %ld groups fell back, %ld passed\n",
+                bce_fast_stats[0], bce_fast_stats[1]);
+}
+#endif
+/* The f64 gradient's rounding test on the vectors: the scalar GRAD_OK's
+ * statements (bce_f64_ok unless the form defines its own: the probability
+ * form's is bce_f64_cr, simd/lanes_tmpl.h's f64_safe) */
+#ifndef VGRAD_OK64
+#define VGRAD_OK64(G, e) ((e) * 0x1p55 <= EL_ABS((G).hi))
+#endif
+/* (f64 outputs; the AVX2 f32 kernels take simd/loop_f32_tmpl.h instead) */
+#if defined(VFAST) && defined(STOREV)
+#define HAVE_VFAST 1
+/* The fast level 1 on one group (no weights, reduction or factor): the
+ * lanes whose results are proven to be the dd path's (its value and the
+ * exact one both within the tested interval), and those results. */
+static inline VI PFX(vfast)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
+{
+    const VD zero = VSPLAT(0.0);
+    VI ok = VSPLAT(1.0) > zero;
+    VDD fL = VFN(make)(zero, zero), fG = fL;
+    VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
+    ok &= VFAST(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
+    if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);
+    if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);
+    *Lo = fL.hi + fL.lo;
+    *Go = fG.hi + fG.lo;
+    return ok;
+}
+#endif
+
+/* Group h of the iteration at i where some lane is not hot or fails the
+ * fast path's test: lane by lane, in index order, the fast result (fok),
+ * the scalar per-sample code (not hot), or the dd path on the vectors
+ * (computed once, if a lane needs it) finished by the scalar finishing
+ * code.  (fok may be set on a lane that is not hot: the f32 fast path
+ * also takes z = 0.) */
+__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
+                                    VD fL, VD fG, const FT *x, const FT *y,
+                                    const FT *w, const bce_kparams *kp,
+                                    FT *loss, FT *grad, bce_acc *acc)
+{
+    const VD zero = VSPLAT(0.0);
+    VDD Lv = VFN(make)(zero, zero), Gv = Lv;
+    VD Le = zero, Ge = zero;
+    int dd_done = 0;
+    for (size_t l = 0; l < VW; l++) {
+        size_t k = k0 + l;
+        if (fok[l]) {
+            if (kp->want_grad) grad[k] = (FT)fG[l];
+            if (kp->want_loss) loss[k] = (FT)fL[l];
+            continue;
+        }
+        if (!hot[l]) {
+            PFX(one)(k, x, y, w, kp, loss, grad, acc);
+            continue;
+        }
+        if (!dd_done) {
+            VEVAL(z, yv, kp, &Lv, &Le, &Gv, &Ge);
+            dd_done = 1;
+        }
+        bce_res L = { { Lv.hi[l], Lv.lo[l] }, 0, Le[l], 0 };
+        bce_res G = { { Gv.hi[l], Gv.lo[l] }, 0, Ge[l], 0 };
+        double wi = w ? (double)w[k] : 1.0;
+        PFX(finish)(k, z[l], yv[l], wi, w != NULL, kp, L, G, loss, grad, acc);
+    }
+}
+
+#ifdef VF32V_A
+#include "simd/loop_f32_tmpl.h"
+#endif
+
+void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
+                 const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+    size_t i = 0;
+#ifdef VF32V_A
+    /* f32 outputs without weights, reduction or factor: the table-free
+     * level 1 on 8 floats at a time (simd/loop_f32_tmpl.h) */
+    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
+        i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
+#endif
+#ifndef NG
+#define NG 2   /* groups of VW lanes per iteration */
+#endif
+    if (VUSABLE(kp)) {
+        const VD zero = VSPLAT(0.0);
+#ifdef HAVE_VFAST
+        const int fast = !w && !kp->has_gscale && !kp->reduce;
+#endif
+        /* NG independent groups per iteration: the dependency chains are
+         * long, two groups interleave well */
+        for (; i + NG * VW <= n; i += NG * VW) {
+            VD z[NG], yv[NG];
+            VI hot[NG];
+            int all = 1;
+            for (int h = 0; h < NG; h++) {
+                z[h] = LOADV(x + i + VW * h);
+                yv[h] = LOADV(y + i + VW * h);
+                hot[h] = VHOT(z[h], yv[h]);
+                all &= VALL(hot[h]);
+            }
+            if (!all) {
+                /* the vector code runs on whole groups: give the lanes
+                 * that are not hot a harmless hot input (0.5, 0.5) -- their
+                 * results are not used (the scalar code reads x[], y[]) */
+                const VD half = VSPLAT(0.5);
+                for (int h = 0; h < NG; h++) {
+                    z[h] = EL_SEL(hot[h], z[h], half);
+                    yv[h] = EL_SEL(hot[h], yv[h], half);
+                }
+            }
+#ifdef HAVE_VFAST
+            if (fast) {
+                /* the fast level 1 on every group; a group whose lanes are
+                 * all hot and pass is stored on the vectors */
+                VD fL[NG], fG[NG];
+                VI fok[NG];
+                for (int h = 0; h < NG; h++)
+                    fok[h] = PFX(vfast)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
+                for (int h = 0; h < NG; h++) {
+#ifdef BCE_FAST_STATS
+                    bce_fast_stats[VALL(fok[h])]++;
+#endif
+                    if (VALL(fok[h])) {
+                        if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
+                        if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
+                    } else {
+                        PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], fok[h],
+                                         fL[h], fG[h], x, y, w, kp, loss, grad, acc);
+                    }
+                }
+                continue;
+            }
+#endif
+            if (!all) {
+                /* a cold or special lane: the scalar per-sample code for
+                 * it, the dd path on the vectors for the hot lanes */
+                for (int h = 0; h < NG; h++)
+                    PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], zero < zero,
+                                     zero, zero, x, y, w, kp, loss, grad, acc);
+                continue;
+            }
+            VDD Lv[NG], Gv[NG];
+            VD Lerr[NG], Gerr[NG];
+            for (int h = 0; h < NG; h++) {
+                Lv[h] = Gv[h] = VFN(make)(zero, zero);
+                Lerr[h] = Gerr[h] = zero;
+                VEVAL(z[h], yv[h], kp, &Lv[h], &Lerr[h], &Gv[h], &Gerr[h]);
+            }
+#ifdef STOREV
+            /* f64 without weights, reduction or factor: the finishing steps
+             * are "hi if the rounding test passes" on every lane -- done on
+             * the vectors when every lane passes (same bits as PFX(finish)) */
+            if (!w && !kp->has_gscale && !kp->reduce) {
+                int ok = 1;
+                if (kp->want_grad)
+                    for (int h = 0; h < NG; h++)
+                        ok &= VALL(VGRAD_OK64(Gv[h], Gerr[h]));
+                if (ok) {
+                    for (int h = 0; h < NG; h++) {
+                        if (kp->want_grad) STOREV(grad + i + VW * h, Gv[h].hi);
+                        if (kp->want_loss) STOREV(loss + i + VW * h, Lv[h].hi);
+                    }
+                    continue;
+                }
+            }
+#endif
+#ifdef STOREVF
+            /* f32 without weights, reduction or factor: round-to-odd then
+             * one rounding to float, when every lane passes the float
+             * rounding test (bce_f32_safe) -- the same bits as PFX(finish) */
+            if (!w && !kp->has_gscale && !kp->reduce) {
+                int ok = 1;
+                for (int h = 0; h < NG && ok; h++) {
+                    if (kp->want_grad) ok &= VALL(VFN(f32_safe)(Gv[h], Gerr[h]));
+                    if (kp->want_loss) ok &= VALL(VFN(f32_safe)(Lv[h], Lerr[h]));
+                }
+                if (ok) {
+                    for (int h = 0; h < NG; h++) {
+                        if (kp->want_grad) STOREVF(grad + i + VW * h, VFN(round_odd)(Gv[h]));
+                        if (kp->want_loss) STOREVF(loss + i + VW * h, VFN(round_odd)(Lv[h]));
+                    }
+                    continue;
+                }
+            }
+#endif
+            for (int h = 0; h < NG; h++)
+                for (size_t l = 0; l < VW; l++) {
+                    bce_res L = { { Lv[h].hi[l], Lv[h].lo[l] }, 0, Lerr[h][l], 0 };
+                    bce_res G = { { Gv[h].hi[l], Gv[h].lo[l] }, 0, Gerr[h][l], 0 };
+                    size_t k = i + VW * (size_t)h + l;
+                    double wi = w ? (double)w[k] : 1.0;
+                    PFX(finish)(k, z[h][l], yv[h][l], wi, w != NULL, kp, L, G,
+                                loss, grad, acc);
+                }
+        }
+    }
+    for (; i < n; i++)
+        PFX(one)(i, x, y, w, kp, loss, grad, acc);
+}

@@ -232,10 +232,16 @@ BCE_API const char *bce_strerror(bce_status s);
 BCE_API const char *bce_status_name(bce_status s);
 
 /*
- * Instruction set selection.  The kernel table is chosen once, at first use,
- * from CPUID/XGETBV or the BCE_ISA environment variable (scalar|sse4.1|avx2).
- * bce_set_isa("scalar"|"sse4.1"|"avx2"|"auto") changes it; asking for an ISA
- * this build or CPU cannot run is an error and changes nothing.
+ * Instruction set selection.  libbce knows the ISAs bce_isa_name(0) ..
+ * bce_isa_name(bce_isa_count() - 1), from the baseline to the best:
+ * "scalar" (every target), "sse4.1" and "avx2" (x86-64), "neon" (AArch64).
+ * The kernel table is chosen once, at first use, from the BCE_ISA
+ * environment variable if it names a runnable ISA, else the best runnable
+ * one (CPUID/XGETBV on x86-64).  bce_set_isa(name or "auto") changes it;
+ * a name libbce does not know is BCE_E_UNKNOWN_ISA, one this build or CPU
+ * cannot run BCE_E_ISA_UNAVAILABLE, and either changes nothing.  Every ISA
+ * gives the same bits; an ISA without its own kernel for some entry point
+ * runs there the kernel of the best ISA before it that has one.
  *
  * Threads.  Every function of this header may be called from any number of
  * threads at once, bce_set_isa included.  The only state libbce shares
@@ -256,6 +262,10 @@ BCE_API bce_status bce_set_isa(const char *name);
 BCE_API const char *bce_active_isa(void);
 /* Is this ISA compiled in and runnable here?  (name as for bce_set_isa) */
 BCE_API int bce_isa_available(const char *name);
+/* How many ISAs libbce knows (runnable here or not), and the name of the
+ * i-th (NULL for i >= bce_isa_count()): iterate these to test every ISA. */
+BCE_API size_t bce_isa_count(void);
+BCE_API const char *bce_isa_name(size_t i);
 
 BCE_API const char *bce_version(void);
 

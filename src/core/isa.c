@@ -1,20 +1,32 @@
 /*
- * core/isa.c -- picks the kernel table once.
- * Order: BCE_ISA environment variable (scalar|sse4.1|avx2) if set and
- * runnable, else the best ISA the CPU and OS support.  AVX2 is trusted only
- * when CPUID reports AVX2, FMA, AVX and OSXSAVE *and* XGETBV shows the OS
- * saves the YMM state.  On x86-64 builds: scalar, sse4.1, avx2 (every
- * ISA gives the scalar kernels' bits).
+ * isa.c -- the ISA registry: the one list of the instruction sets libbce
+ * knows, and the choice of the one entry points use.
  *
- * The global mutable state of libbce: the CPU features, read once
- * (bce_cpu_feat, relaxed atomics), and the pointer bce_active below, a C11
- * atomic (lock-free on every target libbce builds for, so no
- * libatomic): the first choice is published with one compare-and-swap from
- * NULL, bce_set_isa is one atomic store, every read is one acquire load.
- * Threads that make their first calls at once may each compute the choice
- * (getenv and CPUID only, the same answer for all); the first CAS wins and
- * the others use its table.  A bce_set_isa that lands before that CAS wins
- * over the lazy choice (the CAS fails and returns the stored table).
+ * The registry (bce_isa_registry below) is ordered from the baseline to the
+ * best ISA of each target.  An ISA without a kernel of its own for some
+ * entry point (NULL in its row) runs there the kernel of the best ISA
+ * before it that has one; scalar has every kernel.  Every ISA gives the
+ * scalar kernels' bits (tests/test_isa.c), so the fallback changes speed
+ * only.  Adding an ISA: docs/HACKING.md, "Add an ISA".
+ *
+ * The choice: the BCE_ISA environment variable if it names a runnable ISA,
+ * else the best runnable one (the last runnable row of the registry).
+ * AVX2 is trusted only when CPUID reports AVX2, FMA, AVX and OSXSAVE *and*
+ * XGETBV shows that the OS saves the YMM state.
+ *
+ * The global mutable state of libbce, all C11 atomics (lock-free on every
+ * target libbce builds for, so no libatomic):
+ *   - the CPU features, read once (relaxed: every reader stores the same);
+ *   - the resolved kernel tables, one per registry row, built on first use
+ *     by the thread that wins a compare-and-swap (0 -> 1), published by a
+ *     release store (-> 2); a thread that finds 1 waits for 2 (the build is
+ *     a few loads and stores);
+ *   - the active table pointer: the first choice is published with one
+ *     compare-and-swap from NULL, bce_set_isa is one atomic store, every
+ *     read is one acquire load.  Threads that make their first calls at
+ *     once may each compute the choice (getenv and CPUID only, the same
+ *     answer for all); the first CAS wins and the others use its table.  A
+ *     bce_set_isa that lands before that CAS wins over the lazy choice.
  */
 #ifdef __STDC_NO_ATOMICS__
 #error "libbce needs C11 <stdatomic.h> (the kernel table pointer is atomic)"
@@ -28,29 +40,11 @@
 #include <cpuid.h>
 #endif
 
-static const bce_kernels bce_table_scalar = {
-    "scalar",
-    bce_logits_f64_scalar, bce_probs_f64_scalar,
-    bce_logits_f32_scalar, bce_probs_f32_scalar,
-    bce_lr_dots_f64_scalar, bce_lr_accum_f64_scalar,
-    bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
-    bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
-    bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
-    bce_lr_block_scalar, bce_lr_rows_fast_scalar,
-};
+/* ---- can this CPU run it? ---------------------------------------------- */
 
-#if BCE_HAVE_AVX2
-static const bce_kernels bce_table_avx2 = {
-    "avx2",
-    bce_logits_f64_avx2, bce_probs_f64_avx2,
-    bce_logits_f32_avx2, bce_probs_f32_avx2,
-    bce_lr_dots_f64_avx2, bce_lr_accum_f64_avx2,
-    bce_lr_dots_f32_avx2, bce_lr_accum_f32_avx2,
-    bce_lr_dots_fast_f64_avx2, bce_lr_accum_fast_f64_avx2,
-    bce_lr_dots_fast_f32_avx2, bce_lr_accum_fast_f32_avx2,
-    bce_lr_block_avx2, bce_lr_rows_fast_avx2,
-};
+static int runs_everywhere(void) { return 1; }
 
+#if BCE_HAVE_AVX2 || BCE_HAVE_SSE41
 static int cpuid_avx2_fma(void)
 {
     unsigned a, b, c, d;
@@ -63,20 +57,6 @@ static int cpuid_avx2_fma(void)
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
     return (b & (1u << 5)) != 0;                      /* AVX2 */
 }
-#endif
-
-#if BCE_HAVE_SSE41
-static const bce_kernels bce_table_sse41 = {
-    "sse4.1",
-    bce_logits_f64_sse41, bce_probs_f64_sse41,
-    bce_logits_f32_sse41, bce_probs_f32_sse41,
-    /* the feature loops gain nothing from SSE4.1: the baseline ones */
-    bce_lr_dots_f64_scalar, bce_lr_accum_f64_scalar,
-    bce_lr_dots_f32_scalar, bce_lr_accum_f32_scalar,
-    bce_lr_dots_fast_f64_scalar, bce_lr_accum_fast_f64_scalar,
-    bce_lr_dots_fast_f32_scalar, bce_lr_accum_fast_f32_scalar,
-    bce_lr_block_scalar, bce_lr_rows_fast_scalar,
-};
 
 static int cpuid_sse41(void)
 {
@@ -84,14 +64,10 @@ static int cpuid_sse41(void)
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     return (c & (1u << 19)) != 0;                     /* SSE4.1 */
 }
-#endif
 
-/* NULL until the first call chooses a table; then always a valid table. */
 /* The CPU's features, read once (CPUID costs about 12.5 us per call in
  * the VMs measured here, and bce_set_isa / bce_isa_available ask on every
- * call: the api fuzz target ran at half speed): 0 until read, then
- * 1 | 2 (AVX2+FMA usable) | 4 (SSE4.1).  Relaxed atomics suffice: every
- * thread that reads the CPU stores the same value. */
+ * call): 0 until read, then 1 | 2 (AVX2+FMA usable) | 4 (SSE4.1). */
 static _Atomic unsigned bce_cpu_feat;
 
 static unsigned cpu_features(void)
@@ -99,15 +75,12 @@ static unsigned cpu_features(void)
     unsigned f = atomic_load_explicit(&bce_cpu_feat, memory_order_relaxed);
     if (f) return f;
     f = 1;
-#if BCE_HAVE_AVX2
     if (cpuid_avx2_fma()) f |= 2;
-#endif
-#if BCE_HAVE_SSE41
     if (cpuid_sse41()) f |= 4;
-#endif
     atomic_store_explicit(&bce_cpu_feat, f, memory_order_relaxed);
     return f;
 }
+#endif
 #if BCE_HAVE_AVX2
 static int cpu_has_avx2_fma(void) { return (cpu_features() & 2) != 0; }
 #endif
@@ -115,45 +88,156 @@ static int cpu_has_avx2_fma(void) { return (cpu_features() & 2) != 0; }
 static int cpu_has_sse41(void) { return (cpu_features() & 4) != 0; }
 #endif
 
+/* ---- the fused regression's kernels -------------------------------------- */
+
+static const bce_lr_kernels bce_lr_kernels_scalar = {
+    .dots_f64 = bce_lr_dots_f64_scalar,           .accum_f64 = bce_lr_accum_f64_scalar,
+    .dots_f32 = bce_lr_dots_f32_scalar,           .accum_f32 = bce_lr_accum_f32_scalar,
+    .dots_fast_f64 = bce_lr_dots_fast_f64_scalar, .accum_fast_f64 = bce_lr_accum_fast_f64_scalar,
+    .dots_fast_f32 = bce_lr_dots_fast_f32_scalar, .accum_fast_f32 = bce_lr_accum_fast_f32_scalar,
+    .block = bce_lr_block_scalar,
+    .rows_fast = bce_lr_rows_fast_scalar,
+};
+
+#if BCE_HAVE_AVX2
+static const bce_lr_kernels bce_lr_kernels_avx2 = {
+    .dots_f64 = bce_lr_dots_f64_avx2,             .accum_f64 = bce_lr_accum_f64_avx2,
+    .dots_f32 = bce_lr_dots_f32_avx2,             .accum_f32 = bce_lr_accum_f32_avx2,
+    .dots_fast_f64 = bce_lr_dots_fast_f64_avx2,   .accum_fast_f64 = bce_lr_accum_fast_f64_avx2,
+    .dots_fast_f32 = bce_lr_dots_fast_f32_avx2,   .accum_fast_f32 = bce_lr_accum_fast_f32_avx2,
+    .block = bce_lr_block_avx2,
+    .rows_fast = bce_lr_rows_fast_avx2,
+};
+#endif
+
+/* ---- the registry -------------------------------------------------------- */
+
+static const bce_isa bce_isa_registry[] = {
+    {
+        .name = "scalar", .target = "any",
+        .runnable = runs_everywhere,
+        .logits_f64 = bce_logits_f64_scalar, .probs_f64 = bce_probs_f64_scalar,
+        .logits_f32 = bce_logits_f32_scalar, .probs_f32 = bce_probs_f32_scalar,
+        .logreg = &bce_lr_kernels_scalar,
+    },
+    {
+        .name = "sse4.1", .target = "x86-64",
+#if BCE_HAVE_SSE41
+        .runnable = cpu_has_sse41,
+        .logits_f64 = bce_logits_f64_sse41, .probs_f64 = bce_probs_f64_sse41,
+        .logits_f32 = bce_logits_f32_sse41, .probs_f32 = bce_probs_f32_sse41,
+        /* no fused-regression kernels: SSE4.1 gains nothing there */
+#endif
+    },
+    {
+        .name = "avx2", .target = "x86-64",
+#if BCE_HAVE_AVX2
+        .runnable = cpu_has_avx2_fma,
+        .logits_f64 = bce_logits_f64_avx2, .probs_f64 = bce_probs_f64_avx2,
+        .logits_f32 = bce_logits_f32_avx2, .probs_f32 = bce_probs_f32_avx2,
+        .logreg = &bce_lr_kernels_avx2,
+#endif
+    },
+    {
+        .name = "neon", .target = "aarch64",
+#if BCE_HAVE_NEON
+        .runnable = runs_everywhere,   /* AdvSIMD is part of the AArch64 baseline */
+        .logits_f64 = bce_logits_f64_neon, .probs_f64 = bce_probs_f64_neon,
+        .logits_f32 = bce_logits_f32_neon, .probs_f32 = bce_probs_f32_neon,
+        /* no fused-regression kernels yet: scalar's */
+#endif
+    },
+};
+
+#define BCE_NISA (sizeof bce_isa_registry / sizeof bce_isa_registry[0])
+
+size_t bce_isa_count(void) { return BCE_NISA; }
+
+const char *bce_isa_name(size_t i)
+{
+    return i < BCE_NISA ? bce_isa_registry[i].name : NULL;
+}
+
+const bce_isa *bce_isa_entry(size_t i)
+{
+    return i < BCE_NISA ? &bce_isa_registry[i] : NULL;
+}
+
+static int isa_runnable(size_t i)
+{
+    const bce_isa *e = &bce_isa_registry[i];
+    return e->runnable && e->runnable();
+}
+
+/* registry row of this name, or -1 */
+static long isa_index(const char *name)
+{
+    for (size_t i = 0; i < BCE_NISA; i++)
+        if (!strcmp(name, bce_isa_registry[i].name)) return (long)i;
+    return -1;
+}
+
+/* ---- the resolved tables -------------------------------------------------- */
+
+static bce_kernels bce_resolved[BCE_NISA];
+static _Atomic int bce_resolved_state[BCE_NISA];  /* 0 none, 1 building, 2 ready */
+
+/* Row i's kernels, each missing one taken from the nearest row before it
+ * that has one. */
+static void resolve(size_t i, bce_kernels *k)
+{
+    memset(k, 0, sizeof *k);
+    k->name = bce_isa_registry[i].name;
+    for (size_t j = i + 1; j-- > 0;) {
+        const bce_isa *e = &bce_isa_registry[j];
+        if (!e->runnable) continue;               /* not built */
+        if (!k->logits_f64) k->logits_f64 = e->logits_f64;
+        if (!k->probs_f64) k->probs_f64 = e->probs_f64;
+        if (!k->logits_f32) k->logits_f32 = e->logits_f32;
+        if (!k->probs_f32) k->probs_f32 = e->probs_f32;
+        if (!k->lr.block && e->logreg) k->lr = *e->logreg;
+    }
+}
+
+static const bce_kernels *resolved(size_t i)
+{
+    int st = atomic_load_explicit(&bce_resolved_state[i], memory_order_acquire);
+    if (st == 2) return &bce_resolved[i];
+    int zero = 0;
+    if (atomic_compare_exchange_strong_explicit(&bce_resolved_state[i], &zero, 1,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        resolve(i, &bce_resolved[i]);
+        atomic_store_explicit(&bce_resolved_state[i], 2, memory_order_release);
+        return &bce_resolved[i];
+    }
+    while (atomic_load_explicit(&bce_resolved_state[i], memory_order_acquire) != 2)
+        ;   /* another thread is filling it: a few dozen stores */
+    return &bce_resolved[i];
+}
+
+/* ---- the choice ------------------------------------------------------------ */
+
 static _Atomic(const bce_kernels *) bce_active;
 _Static_assert(ATOMIC_POINTER_LOCK_FREE == 2,
                "the kernel table pointer must be a lock-free atomic");
 
-static int known_isa(const char *name)
+static size_t best_isa(void)
 {
-    return !strcmp(name, "scalar") || !strcmp(name, "sse4.1") || !strcmp(name, "avx2");
-}
-
-static const bce_kernels *table_for(const char *name)
-{
-    if (!strcmp(name, "scalar")) return &bce_table_scalar;
-#if BCE_HAVE_AVX2
-    if (!strcmp(name, "avx2") && cpu_has_avx2_fma()) return &bce_table_avx2;
-#endif
-#if BCE_HAVE_SSE41
-    if (!strcmp(name, "sse4.1") && cpu_has_sse41()) return &bce_table_sse41;
-#endif
-    return NULL;
-}
-
-static const bce_kernels *best_table(void)
-{
-#if BCE_HAVE_AVX2
-    if (cpu_has_avx2_fma()) return &bce_table_avx2;
-#endif
-#if BCE_HAVE_SSE41
-    if (cpu_has_sse41()) return &bce_table_sse41;
-#endif
-    return &bce_table_scalar;
+    for (size_t i = BCE_NISA; i-- > 0;)
+        if (isa_runnable(i)) return i;
+    return 0;
 }
 
 /* The first choice: BCE_ISA if set, known and runnable, else the best. */
 static const bce_kernels *initial_table(void)
 {
     const char *env = getenv("BCE_ISA");
-    const bce_kernels *t = NULL;
-    if (env && *env && strcmp(env, "auto") != 0) t = table_for(env);
-    return t ? t : best_table();
+    if (env && *env && strcmp(env, "auto") != 0) {
+        long i = isa_index(env);
+        if (i >= 0 && isa_runnable((size_t)i)) return resolved((size_t)i);
+    }
+    return resolved(best_isa());
 }
 
 /* Each entry point calls this once per call and uses that table for the
@@ -174,23 +258,25 @@ int bce_isa_available(const char *name)
 {
     if (!name) return 0;
     if (!strcmp(name, "auto")) return 1;
-    return table_for(name) != NULL;
+    long i = isa_index(name);
+    return i >= 0 && isa_runnable((size_t)i);
 }
 
 bce_status bce_set_isa(const char *name)
 {
     if (!name) return BCE_E_NULL_POINTER;
-    const bce_kernels *t;
+    size_t i;
     if (!strcmp(name, "auto")) {
-        t = best_table();
+        i = best_isa();
     } else {
-        if (!known_isa(name)) return BCE_E_UNKNOWN_ISA;
-        t = table_for(name);
-        if (!t) return BCE_E_ISA_UNAVAILABLE;
+        long j = isa_index(name);
+        if (j < 0) return BCE_E_UNKNOWN_ISA;
+        if (!isa_runnable((size_t)j)) return BCE_E_ISA_UNAVAILABLE;
+        i = (size_t)j;
     }
     /* one atomic store: a concurrent entry point uses the old or the new
      * table for its whole call (the same bits either way) */
-    atomic_store_explicit(&bce_active, t, memory_order_release);
+    atomic_store_explicit(&bce_active, resolved(i), memory_order_release);
     return BCE_OK;
 }
 

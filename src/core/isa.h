@@ -31,27 +31,54 @@ typedef void (*bce_lr_accum_f32)(const float *x, size_t ldx, size_t k, size_t i0
                                  size_t nb, size_t npf, const double *rh, const double *rl,
                                  double *S, double *Q);
 
-typedef struct bce_kernels {
-    const char *name;              /* "scalar", "sse4.1", "avx2" */
+/* The fused regression's kernels of one ISA (src/logreg/logreg.h). */
+typedef struct bce_lr_kernels {
+    bce_lr_dots_f64 dots_f64;
+    bce_lr_accum_f64 accum_f64;
+    bce_lr_dots_f32 dots_f32;
+    bce_lr_accum_f32 accum_f32;
+    /* the same for BCE_OPT_FAST_ACCUM */
+    bce_lr_dots_f64 dots_fast_f64;
+    bce_lr_accum_f64 accum_fast_f64;
+    bce_lr_dots_f32 dots_fast_f32;
+    bce_lr_accum_f32 accum_fast_f32;
+    /* rows of a block */
+    void (*block)(size_t nb, const double *zh, const double *zl,
+                  const double *y, const bce_kparams *kp, int want_loss,
+                  int want_h, struct bce_lr_row *out);
+    /* BCE_OPT_FAST_ACCUM's rows of a block, plain labels */
+    int (*rows_fast)(size_t nb, const double *zh, const double *th,
+                     const double *y, const double *sw, int want_loss,
+                     double *rh, double *lrow, double *sums);
+} bce_lr_kernels;
+
+/*
+ * One entry of the ISA registry (src/core/isa.c): the only list of ISAs in
+ * libbce.  Tools, verify, bench, fuzz and tests iterate it through
+ * bce_isa_count() / bce_isa_name(i).
+ *   runnable   NULL when this library was built without the ISA (another
+ *              target, or a compiler without its flags); else "can this CPU
+ *              and OS run it?"
+ *   kernels    NULL where the ISA has no kernel of its own: that entry
+ *              point runs the kernel of the best ISA before it in the
+ *              registry that has one (scalar has them all).
+ */
+typedef struct bce_isa {
+    const char *name;              /* as for bce_set_isa and BCE_ISA */
+    const char *target;            /* the machines it exists on */
+    int (*runnable)(void);
     bce_kern_f64 logits_f64, probs_f64;
     bce_kern_f32 logits_f32, probs_f32;
-    bce_lr_dots_f64 lr_dots_f64;
-    bce_lr_accum_f64 lr_accum_f64;
-    bce_lr_dots_f32 lr_dots_f32;
-    bce_lr_accum_f32 lr_accum_f32;
-    /* the same for BCE_OPT_FAST_ACCUM */
-    bce_lr_dots_f64 lr_dots_fast_f64;
-    bce_lr_accum_f64 lr_accum_fast_f64;
-    bce_lr_dots_f32 lr_dots_fast_f32;
-    bce_lr_accum_f32 lr_accum_fast_f32;
-    /* rows of a block (src/logreg/logreg.h) */
-    void (*lr_block)(size_t nb, const double *zh, const double *zl,
-                     const double *y, const bce_kparams *kp, int want_loss,
-                     int want_h, struct bce_lr_row *out);
-    /* BCE_OPT_FAST_ACCUM's rows of a block, plain labels (src/logreg/logreg.h) */
-    int (*lr_rows_fast)(size_t nb, const double *zh, const double *th,
-                        const double *y, const double *sw, int want_loss,
-                        double *rh, double *lrow, double *sums);
+    const bce_lr_kernels *logreg;
+} bce_isa;
+
+/* The kernels an entry point runs: the active ISA's, each missing one
+ * filled from the ISAs before it (src/core/isa.c). */
+typedef struct bce_kernels {
+    const char *name;              /* the ISA's name */
+    bce_kern_f64 logits_f64, probs_f64;
+    bce_kern_f32 logits_f32, probs_f32;
+    bce_lr_kernels lr;
 } bce_kernels;
 
 #define BCE_LR_DECL(isa) BCE_LR_DECL1(isa, ) BCE_LR_DECL1(isa, _fast)
@@ -105,6 +132,17 @@ void bce_probs_f64_sse41(size_t, const double *, const double *, const double *,
                          const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f32_sse41(size_t, const float *, const float *, const float *,
                          const bce_kparams *, float *, float *, bce_acc *);
+#endif
+#if BCE_HAVE_NEON
+/* AArch64 AdvSIMD kernels (src/isa/arm_neon/): 2 lanes, hardware FMA. */
+void bce_logits_f64_neon(size_t, const double *, const double *, const double *,
+                         const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f32_neon(size_t, const float *, const float *, const float *,
+                         const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f64_neon(size_t, const double *, const double *, const double *,
+                        const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f32_neon(size_t, const float *, const float *, const float *,
+                        const bce_kparams *, float *, float *, bce_acc *);
 #endif
 
 #endif

@@ -91,10 +91,10 @@ static double lr_to_f64(bce_dd v) { return v.hi; }
 #define LRSMP bce_logreg_f64_samples
 #define LRN(name) lr_##name##_f64
 #define LR_TO(v) lr_to_f64(v)
-#define LR_DOTS(kt) (kt)->lr_dots_f64
-#define LR_ACCUM(kt) (kt)->lr_accum_f64
-#define LR_DOTS_FAST(kt) (kt)->lr_dots_fast_f64
-#define LR_ACCUM_FAST(kt) (kt)->lr_accum_fast_f64
+#define LR_DOTS(kt) (kt)->lr.dots_f64
+#define LR_ACCUM(kt) (kt)->lr.accum_f64
+#define LR_DOTS_FAST(kt) (kt)->lr.dots_fast_f64
+#define LR_ACCUM_FAST(kt) (kt)->lr.accum_fast_f64
 #include "logreg/logreg_entry_tmpl.h"
 #undef LRT
 #undef LRPB
@@ -120,10 +120,10 @@ static const double *lr_widen(const float *p, double *buf, size_t nb)
 #define LRSMP bce_logreg_f32_samples
 #define LRN(name) lr_##name##_f32
 #define LR_TO(v) bce_dd_to_float(v)
-#define LR_DOTS(kt) (kt)->lr_dots_f32
-#define LR_ACCUM(kt) (kt)->lr_accum_f32
-#define LR_DOTS_FAST(kt) (kt)->lr_dots_fast_f32
-#define LR_ACCUM_FAST(kt) (kt)->lr_accum_fast_f32
+#define LR_DOTS(kt) (kt)->lr.dots_f32
+#define LR_ACCUM(kt) (kt)->lr.accum_f32
+#define LR_DOTS_FAST(kt) (kt)->lr.dots_fast_f32
+#define LR_ACCUM_FAST(kt) (kt)->lr.accum_fast_f32
 #include "logreg/logreg_entry_tmpl.h"
 
 bce_status bce_logreg_f64(const bce_logreg_f64_problem *pb, const double *w,

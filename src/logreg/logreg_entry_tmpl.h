@@ -136,7 +136,7 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     const int want_loss = loss || (smp && smp->loss);
     const int want_acc = gout != NULL;
     /* BCE_OPT_FAST_ACCUM with plain labels: the rows in plain doubles
-     * (kt->lr_rows_fast), block by block where every row qualifies */
+     * (kt->lr.rows_fast), block by block where every row qualifies */
     const int plain_fast = fast && su.kp.plain;
     size_t badi = BCE_NO_INDEX;
 
@@ -187,7 +187,7 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
             const double *yd = LR_AS_F64(pb->y + i0, yb, nb);
             const double *sd = pb->sw ? LR_AS_F64(pb->sw + i0, sb, nb) : NULL;
             double sums[4];
-            if (kt->lr_rows_fast(nb, zh, hvp ? th : NULL, yd, sd, want_loss, rh,
+            if (kt->lr.rows_fast(nb, zh, hvp ? th : NULL, yd, sd, want_loss, rh,
                                  smp && smp->loss ? lb : NULL, sums)) {
                 if (!prescan && sd && o->reduction == BCE_REDUCTION_WEIGHTED_MEAN)
                     for (size_t r = 0; r < nb; r++) su.ws = bce_dd_add_d(su.ws, sd[r]);
@@ -218,7 +218,7 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
             }
             yb[r] = (double)pb->y[i0 + r];
         }
-        kt->lr_block(nb, zh, zl, yb, &su.kp, want_loss, hvp, rows);
+        kt->lr.block(nb, zh, zl, yb, &su.kp, want_loss, hvp, rows);
         for (size_t r = 0; r < nb; r++) {
             const size_t i = i0 + r;
             const bce_lr_row *row = rows + r;

@@ -58,8 +58,6 @@ static const char help_help[] =
     "exhaustive-merge, vectors, compare, help, version), or the command\n"
     "overview.\n";
 
-static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
-
 static int cmd_isa(int argc, char **argv)
 {
     if (argc > 1) {
@@ -72,10 +70,12 @@ static int cmd_isa(int argc, char **argv)
         return BCE_EXIT_USAGE;
     }
     const char *active = bce_active_isa();
-    for (size_t i = 0; i < sizeof isa_names / sizeof isa_names[0]; i++) {
-        int avail = bce_isa_available(isa_names[i]);
-        int is_active = active != NULL && strcmp(active, isa_names[i]) == 0;
-        printf("%-7s %s%s\n", isa_names[i],
+    /* every ISA libbce knows (its registry), runnable here or not */
+    for (size_t i = 0; i < bce_isa_count(); i++) {
+        const char *name = bce_isa_name(i);
+        int avail = bce_isa_available(name);
+        int is_active = active != NULL && strcmp(active, name) == 0;
+        printf("%-7s %s%s\n", name,
                avail ? "available" : "unavailable",
                is_active ? " active" : "");
     }

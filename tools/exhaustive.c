@@ -45,7 +45,6 @@
 #define CHECKPOINT_SECONDS 10.0
 #define SENTINEL 0x1.5p-3f         /* never a result of a rejected call */
 
-static const char *const isa_names[EX_NISA] = {"scalar", "sse4.1", "avx2"};
 static const char *const form_names[2] = {"logits", "probs"};
 static const char *const output_names[2] = {"loss", "grad"};
 
@@ -373,7 +372,7 @@ static const char exhaustive_help[] =
     "\n"
     "  --form F        logits, probs or both (default both)\n"
     "  --label Y       0, 1 or both (default both)\n"
-    "  --isa NAME      scalar, sse4.1, avx2 or all (default all available)\n"
+    "  --isa NAME      an ISA `bce isa` lists, or all (default all available)\n"
     "  --range A:B     bit patterns A <= x < B (decimal or 0x hex; B may be\n"
     "                  4294967296 = 0x100000000)\n"
     "  --shard I/N     the I-th of N equal parts of the range (0 <= I < N)\n"
@@ -511,20 +510,20 @@ static int parse_args(int argc, char **argv, ex_args *a)
     }
     a->cfg.isas = 0;
     if (!strcmp(isa, "all")) {
-        for (int k = 0; k < EX_NISA; k++)
-            if (bce_isa_available(isa_names[k]))
+        for (int k = 0; k < ex_isa_count(); k++)
+            if (bce_isa_available(ex_isa_name(k)))
                 a->cfg.isas |= 1u << k;
     } else {
         int known = 0;
-        for (int k = 0; k < EX_NISA; k++)
-            if (!strcmp(isa, isa_names[k])) {
+        for (int k = 0; k < ex_isa_count(); k++)
+            if (!strcmp(isa, ex_isa_name(k))) {
                 known = 1;
                 if (!bce_isa_available(isa))
                     return usage_error("ISA not available on this machine:", isa);
                 a->cfg.isas = 1u << k;
             }
         if (!known)
-            return usage_error("--isa: expected scalar, sse4.1, avx2 or all, got", isa);
+            return usage_error("--isa: expected an ISA `bce isa` lists or all, got", isa);
     }
     if (a->threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -598,7 +597,7 @@ static void summary_table(FILE *out, const ex_stats *s, const ex_config *c)
                         continue;
                     fprintf(out, "%-7s %-6s %-5d %-4s %12" PRIu64 " %10" PRIu64
                             " %12.9f 0x%08" PRIx32 " (%a)\n",
-                            isa_names[k], form_names[f], y, output_names[o], e->checked,
+                            ex_isa_name(k), form_names[f], y, output_names[o], e->checked,
                             e->bad, e->max_ulp, e->worst, (double)f_of(e->worst));
                 }
     uint64_t rc = 0, rb = 0, nc = 0, nb = 0;
@@ -712,8 +711,8 @@ int bce_tool_exhaustive(int argc, char **argv)
     for (int k = isa0; k < EX_NISA && !io_error && !stopped; k++) {
         if (!(a.cfg.isas >> k & 1))
             continue;
-        if (bce_set_isa(isa_names[k]) != BCE_OK) {
-            fprintf(stderr, "bce exhaustive: cannot select ISA %s\n", isa_names[k]);
+        if (bce_set_isa(ex_isa_name(k)) != BCE_OK) {
+            fprintf(stderr, "bce exhaustive: cannot select ISA %s\n", ex_isa_name(k));
             free(st);
             free(ws);
             return BCE_EXIT_USAGE;
@@ -723,7 +722,7 @@ int bce_tool_exhaustive(int argc, char **argv)
                 continue;
             uint64_t start = (k == isa0 && f == form0) ? next0 : a.cfg.lo;
             char what[32];
-            snprintf(what, sizeof what, "%s %s", isa_names[k], form_names[f]);
+            snprintf(what, sizeof what, "%s %s", ex_isa_name(k), form_names[f]);
             for (uint64_t e = start; e < a.cfg.hi && !stopped;) {
                 uint64_t end = a.cfg.hi - e < EPOCH ? a.cfg.hi : e + EPOCH;
                 job j;

@@ -13,7 +13,23 @@
 #include "exhaustive_json.h"
 #include "tool.h"
 
-static const char *const isa_names[EX_NISA] = {"scalar", "sse4.1", "avx2"};
+int ex_isa_count(void)
+{
+    size_t n = bce_isa_count();
+    return n < EX_NISA ? (int)n : EX_NISA;
+}
+
+const char *ex_isa_name(int k)
+{
+    const char *n = k >= 0 && k < ex_isa_count() ? bce_isa_name((size_t)k) : NULL;
+    return n ? n : "-";
+}
+
+/* the names of rows 0 .. EX_NISA - 1 */
+static void isa_names_fill(const char *names[EX_NISA])
+{
+    for (int k = 0; k < EX_NISA; k++) names[k] = ex_isa_name(k);
+}
 static const char *const form_names[2] = {"logits", "probs"};
 static const char *const output_names[2] = {"loss", "grad"};
 static const char *const kind_names[4] = {"misrounded", "status", "rejection",
@@ -138,7 +154,7 @@ void ex_print_failures(FILE *out, const ex_stats *s)
         const ex_failure *f = &s->fail[i];
         fprintf(out, "  %s %s y=%d %s %s: x = 0x%08" PRIx32 " (%a) got %a expected %a"
                 " (%.3g ulp) status %s\n",
-                isa_names[f->isa], form_names[f->form], f->label, output_names[f->output],
+                ex_isa_name(f->isa), form_names[f->form], f->label, output_names[f->output],
                 kind_names[f->kind], f->x, (double)f_of(f->x), (double)f->got,
                 (double)f->want, f->ulp, bce_status_name((bce_status)f->status));
     }
@@ -175,6 +191,8 @@ void ex_json_write(FILE *f, const ex_summary *s)
     fprintf(f, "  \"libbce\": \"%s\",\n", bce_version());
     list(f, "forms", s->cfg.forms, form_names, 2);
     list(f, "labels", s->cfg.labels, labels, 2);
+    const char *isa_names[EX_NISA];
+    isa_names_fill(isa_names);
     list(f, "isas", s->cfg.isas, isa_names, EX_NISA);
     fputs("  \"ranges\": [", f);
     for (int r = 0; r < s->nranges; r++)
@@ -216,7 +234,7 @@ void ex_json_write(FILE *f, const ex_summary *s)
                         continue;
                     fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
                             "\"output\": \"%s\", \"checked\": %" PRIu64 ", \"misrounded\": %"
-                            PRIu64 ", \"max_ulp\": ", first ? "" : ",\n", isa_names[k],
+                            PRIu64 ", \"max_ulp\": ", first ? "" : ",\n", ex_isa_name(k),
                             form_names[fo], y, output_names[o], c->checked, c->bad);
                     num(f, c->max_ulp);
                     fprintf(f, ", \"worst_input\": \"0x%08" PRIx32 "\"}", c->worst);
@@ -234,7 +252,7 @@ void ex_json_write(FILE *f, const ex_summary *s)
                         continue;
                     fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
                             "\"input\": \"%s\", \"status\": \"%s\", \"checked\": %" PRIu64
-                            ", \"failed\": %" PRIu64 "}", first ? "" : ",\n", isa_names[k],
+                            ", \"failed\": %" PRIu64 "}", first ? "" : ",\n", ex_isa_name(k),
                             form_names[fo], y, rej_names[p],
                             bce_status_name(p ? BCE_E_PROB_RANGE
                                             : fo == 0 ? BCE_E_NAN_LOGIT : BCE_E_NAN_PROB),
@@ -252,7 +270,7 @@ void ex_json_write(FILE *f, const ex_summary *s)
                     continue;
                 fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
                         "\"checked\": %" PRIu64 ", \"failed\": %" PRIu64 "}",
-                        first ? "" : ",\n", isa_names[k], form_names[fo], y, c->checked,
+                        first ? "" : ",\n", ex_isa_name(k), form_names[fo], y, c->checked,
                         c->bad);
                 first = 0;
             }
@@ -264,7 +282,7 @@ void ex_json_write(FILE *f, const ex_summary *s)
                 "\"output\": \"%s\", \"kind\": \"%s\", \"input\": \"0x%08" PRIx32 "\", "
                 "\"input_value\": \"%a\", \"got\": \"0x%08" PRIx32 "\", \"got_value\": \"%a\", "
                 "\"expected\": \"0x%08" PRIx32 "\", \"expected_value\": \"%a\", \"ulp\": ",
-                i ? ",\n" : "", isa_names[x->isa], form_names[x->form], x->label,
+                i ? ",\n" : "", ex_isa_name(x->isa), form_names[x->form], x->label,
                 output_names[x->output], kind_names[x->kind], x->x, (double)f_of(x->x),
                 bits_of(x->got), (double)x->got, bits_of(x->want), (double)x->want);
         num(f, x->ulp);
@@ -461,6 +479,8 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
             }
             if (jstr(&r, line, "isa", ib, sizeof ib) || jstr(&r, line, "form", fb, sizeof fb))
                 break;
+            const char *isa_names[EX_NISA];
+            isa_names_fill(isa_names);
             int k = lookup(&r, ib, isa_names, EX_NISA, "isa");
             int fo = lookup(&r, fb, form_names, 2, "form");
             int y = (int)ju64(&r, line, "label");
@@ -528,6 +548,8 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
         } else if (jfind(line, "labels")) {
             s->cfg.labels = jmask(&r, line, "labels", labels, 2);
         } else if (jfind(line, "isas")) {
+            const char *isa_names[EX_NISA];
+            isa_names_fill(isa_names);
             s->cfg.isas = jmask(&r, line, "isas", isa_names, EX_NISA);
         } else if (jfind(line, "ranges")) {
             const char *p = jfind(line, "ranges");

@@ -10,7 +10,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define EX_NISA 3
+/* The ISAs are the registry's (bce_isa_count / bce_isa_name): bit k of
+ * ex_config.isas and the statistics' first index are row k.  EX_NISA is
+ * the capacity; ex_isa_count() = min(bce_isa_count(), EX_NISA). */
+#define EX_NISA 8
+int ex_isa_count(void);
+const char *ex_isa_name(int k);      /* "-" past the registry */
 #define EX_ALL (UINT64_C(1) << 32)
 #define EX_MAX_FAILURES 100
 #define EX_MAX_RANGES 4096
@@ -18,7 +23,7 @@
 typedef struct ex_config {
     unsigned forms;     /* bit 0 logits, bit 1 probs */
     unsigned labels;    /* bit 0 y = 0, bit 1 y = 1 */
-    unsigned isas;      /* bit k: isa k (scalar, sse4.1, avx2) */
+    unsigned isas;      /* bit k: isa k (bce_isa_name(k)) */
     uint64_t lo, hi;    /* bit patterns [lo, hi) */
 } ex_config;
 

@@ -24,8 +24,9 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
 #define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     VEL(logits_fast)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif
-#if defined(VDD_FMA) && defined(STOREVF) && VW == 4
-/* the float outputs' table-free level 1 (level0/f32_tmpl.h, simd/loop_f32_tmpl.h):
+#if defined(VDD_FMA) && defined(STOREVF) && defined(VF32_M256)
+/* the float outputs' table-free level 1 (level0/f32_tmpl.h, simd/loop_f32_tmpl.h;
+ * ISAs whose header defines VF32_M256: these macros are AVX2 code):
  * its domain is |z| <= 600 (z = 0 included; NaN is not) */
 #define VF32V_A(z, y, wl, wg, soft, T) VEL(logits_f32v_a1)((z), (y), (wl), (wg), (T))
 #define VF32V_A2(wl, wg, soft, T) VEL(logits_f32v_a2)((wl), (wg), (T))

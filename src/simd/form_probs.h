@@ -23,8 +23,9 @@ static inline VI vprobs_fast(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *Lef
 #define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     vprobs_fast((x), (y), (kp), (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif
-#if defined(VDD_FMA) && defined(STOREVF) && VW == 4
-/* the float outputs' table-free level 1 (level0/f32_tmpl.h, simd/loop_f32_tmpl.h):
+#if defined(VDD_FMA) && defined(STOREVF) && defined(VF32_M256)
+/* the float outputs' table-free level 1 (level0/f32_tmpl.h, simd/loop_f32_tmpl.h;
+ * ISAs whose header defines VF32_M256: these macros are AVX2 code):
  * its domain is 0 <= p <= 1 (NaN is not); hard-label groups take the
  * one-log variant */
 #define VF32V_A(p, y, wl, wg, soft, T) VEL(probs_f32v_a1)((p), (y), (wl), (wg), (soft), (T))

@@ -9,7 +9,13 @@
  *   VALL(m)        are all lanes of mask m set?
  *   VLOOKUP(tab, idx, col), VLOOKUP1(tab, idx)  per-lane table loads, written
  *                  out lane by lane (a loop over lanes compiles to slower code)
- *   VDD_FMA(a,b,c) optional: the ISA's fused multiply-add
+ *   VDD_FMA(a,b,c) optional: the ISA's fused multiply-add (opens the
+ *                  double-only level 0: level0/logits_tmpl.h, probs_tmpl.h)
+ *   VLOOKUP2(tab, idx, c0, c1)  optional: two columns of 3-double rows
+ *   VF32_M256      optional: the ISA has AVX2's 8-float vocabulary, in which
+ *                  the float outputs' level 1 loop (simd/loop_f32_tmpl.h) and
+ *                  the forms' VF32* macros are written; with VDD_FMA, it
+ *                  pulls in level0/f32_tmpl.h for the f32 kernels
  * Table lookups are one scalar load per lane (no gathers).
  */
 
@@ -110,9 +116,11 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #endif
 #include "level0/logits_tmpl.h"
 #include "level0/probs_tmpl.h"
+#ifdef VF32_M256
 /* the float outputs' table-free level 1 */
 #include "level0/f32_coef.h"
 #include "level0/f32_tmpl.h"
+#endif
 #include "logreg/logreg_l1_tmpl.h"
 
 /* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact

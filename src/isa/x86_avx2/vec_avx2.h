@@ -44,6 +44,8 @@ static inline void v4_lookup2(const double (*tab)[3], v4i idx, v4d *c0, v4d *c1)
 }
 #define VLOOKUP2(tab, idx, c0, c1) v4_lookup2((tab), (idx), (c0), (c1))
 #define VDD_FMA(a, b, c) ((v4d)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
+/* the float outputs' level 1 loop (simd/loop_f32_tmpl.h) is AVX2 code */
+#define VF32_M256 1
 /* a where s's sign bit is set, else b (the f32 level 1, level0/f32_tmpl.h) */
 #define EL_SIGNSEL(s, a, b) ((v4d)_mm256_blendv_pd((__m256d)(b), (__m256d)(a), (__m256d)(s)))
 #include "simd/lanes_tmpl.h"

@@ -1,0 +1,17 @@
+/*
+ * logits_f64.c (AArch64 AdvSIMD) -- the logits f64 kernel on 2 lanes.
+ * Same algorithm, statements and bounds as src/isa/scalar/logits_f64.c (see
+ * there and docs/ACCURACY.md); bit-identical results (tests/test_isa.c,
+ * tests/isa_bits.c).
+ */
+#include "isa/arm_neon/vec_neon.h"
+
+#define PFX(name) neon_logits_f64_##name
+#include "level1/form_logits_f64.h"
+#include "level1/sample_tmpl.h"
+
+#define LOADV(p) n2_load_f64(p)
+#define STOREV(p, v) n2_store_f64((p), (v))
+#define KERNEL_NAME bce_logits_f64_neon
+#include "simd/form_logits.h"
+#include "simd/loop_tmpl.h"

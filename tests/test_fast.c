@@ -1,5 +1,5 @@
 /*
- * test_fast.c -- the double-only fast level 1 of the AVX2 logits kernels
+ * test_fast.c -- level 0, the double-only level of the AVX2 logits kernels
  * (src/level0/logits_tmpl.h) against MPFR, before any rounding:
  *   - exp_lean: relative error <= 2^-67 (its budget, 2^-67.5 by hand);
  *   - log_1to2: relative error <= 2^-65 on D = 1 + e, Dh in [1, 2];
@@ -510,8 +510,8 @@ Test(fast, probs_f32v_soft)
     run_probs_f32v(1, 25);
 }
 
-/* The kernels with the fast path against the scalar kernel, bit for bit,
- * for calls with one output only (loss or gradient NULL: the fast path's
+/* The kernels with level 0 against the scalar kernel, bit for bit,
+ * for calls with one output only (loss or gradient NULL: level 0's
  * want_loss / want_grad variants), both forms and types, hard and soft
  * labels, with cold lanes (|z| > 600, p = 1, y tiny) mixed in.
  * (tests/test_isa.c covers calls with both outputs.) */

@@ -157,8 +157,7 @@ static inline EL_V EL_FN(atanh2_11)(EL_V s)
  */
 /* in three stages, so that the kernel loop can run each over a block of
  * groups (short dependency chains: the out-of-order window then overlaps
- * many groups; measured 2.8 ns/element in one pass, 1.9 in two, 1.8 in
- * these three): stage A1 the exponential, T[2] = e; A2 the division,
+ * many groups, which pays for the buffer; docs/PERFORMANCE.md): stage A1 the exponential, T[2] = e; A2 the division,
  * T[0] = s, T[1] = s0; B the rest. */
 static inline void EL_FN(logits_f32v_a1)(EL_V z, EL_V y, int want_loss, int want_grad,
                                          EL_V *T)

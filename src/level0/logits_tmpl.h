@@ -38,7 +38,7 @@
 
 
 /*
- * The double-only level 1 of one group of lanes (domain: top of file).
+ * Level 0 of the logits form on one group of lanes (domain: top of file).
  * Outputs, each an unnormalised (hi, lo) and absolute error bounds:
  *   *Lv, *Lef   the loss and the bound of this path's error
  *   *Led        a bound of the double-double path's loss error

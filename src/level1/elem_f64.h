@@ -1,5 +1,5 @@
 /*
- * level1/elem_f64.h -- the level-1 ("fast path") elementary functions of libbce, in
+ * level1/elem_f64.h -- the level-1 elementary functions of libbce, in
  * double-double, written once and shared by every scalar kernel.  The SIMD
  * kernels implement the same statements lane-wise, so they give the same bits.
  *

@@ -11,7 +11,8 @@
 #include <immintrin.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/elem_f64.h"
+#include "level1/dd.h"
+#include "tables/tables.h"
 
 typedef double v4d __attribute__((vector_size(32)));
 typedef int64_t v4i __attribute__((vector_size(32)));

@@ -33,6 +33,31 @@ typedef struct lr_setup {
     bce_dd ws;            /* sum of the sample weights checked so far */
 } lr_setup;
 
+/* The state of one pass (logreg/logreg_entry_tmpl.h, LRN(core)): the call's
+ * flags, the scratch arrays and the running totals. */
+typedef struct lr_pass {
+    const bce_kernels *kt;
+    size_t kpad, B;          /* k rounded up to 8; rows per block */
+    int icpt, hvp, fast, want_loss, want_acc, plain_fast, prescan;
+    double *buf;             /* the scratch space, one allocation */
+    bce_lr_row *rows;        /* the block's level-1 results */
+    double *wf, *vf;         /* w and v features (without the intercept) */
+    double *S, *Q;           /* per-feature Sum2 accumulators (kpad each) */
+    double *Th, *Tl;         /* per-feature double-double totals */
+    double *zh, *zl, *th, *tl, *rh, *rl, *yb, *sb, *lb;   /* B rows each */
+    double w0, v0;           /* the intercepts of w and v (0 without) */
+    bce_dd lsum, g0;         /* loss and intercept totals */
+    int lspecial;            /* a non-finite loss term was seen ... */
+    double lspec;            /* ... and their sum */
+    size_t badi;             /* error_index of a row error */
+} lr_pass;
+
+/* The running sums of one block of rows: loss and intercept, Sum2 (s + q). */
+typedef struct lr_block {
+    size_t i0, nb;           /* first row, rows */
+    double ls, lq, gs0, gq0;
+} lr_block;
+
 static int lr_scaled(const lr_setup *su) { return su->norm.hi != 1.0 || su->norm.lo != 0.0; }
 
 static bce_status lr_fail(const bce_options *o, bce_status st, size_t idx)
@@ -76,12 +101,6 @@ static inline bce_dd lr_div(bce_dd a, bce_dd b)
     r = (r + a.lo) - q1 * b.lo;
     return bce_fast_two_sum(q1, r / b.hi);
 }
-
-#undef bce_dd_mul_d
-#define bce_dd_mul_d lr_mul_d
-#define bce_dd_mul lr_mul
-#define bce_dd_div_safe lr_div
-#define bce_two_prod lr_prod
 
 static double lr_to_f64(bce_dd v) { return v.hi; }
 

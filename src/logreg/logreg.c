@@ -16,9 +16,14 @@
  *   |g^ - g| <= u |g| + sum_i |x~_ij| s_i/norm (e1 (N s0 + C)_i + h_i dz_i)
  *               + gamma_256^2 sum_i |rho_i x~_ij| / norm + (tiny absolute terms)
  * with e1 the level-1 error and dz_i the Dot2 error of z_i.
- * Products and quotients here use fma(), so they are exact (or correctly
- * bounded) over the whole double range, not only the splitting range of
- * level1/dd.h, and give the same bits on every ISA.
+ * Products here use fma() (lr_prod, lr_mul_d, lr_mul), so they are exact
+ * (or correctly bounded) over the whole double range, not only the
+ * splitting range of level1/dd.h, and give the same bits on every ISA.
+ * The division by the norm is the per-sample entry points' one
+ * (bce_reduce_div, core/reduce.c; baseline code, so the same bits on every
+ * ISA too): its quotient beyond 2^900 is formed scaled; below 2^-969 its
+ * correction loses bits, an absolute error of a few 2^-1074, within the
+ * bound's tiny absolute terms.
  */
 #include <math.h>
 #include <stdint.h>
@@ -89,17 +94,6 @@ static inline bce_dd lr_mul(bce_dd a, bce_dd b)
     bce_dd p = lr_prod(a.hi, b.hi);
     if (!finite_d(p.hi)) return bce_dd_make(p.hi, 0.0);
     return bce_fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
-}
-
-/* a / b, b > 0: q1 = a.hi / b.hi, the remainder a - q1 b exactly by fma,
- * one correction; relative error <= 4u^2 when nothing underflows. */
-static inline bce_dd lr_div(bce_dd a, bce_dd b)
-{
-    double q1 = a.hi / b.hi;
-    if (!finite_d(q1) || q1 == 0.0) return bce_dd_make(q1, 0.0);
-    double r = fma(-q1, b.hi, a.hi);           /* exact */
-    r = (r + a.lo) - q1 * b.lo;
-    return bce_fast_two_sum(q1, r / b.hi);
 }
 
 static double lr_to_f64(bce_dd v) { return v.hi; }

@@ -224,7 +224,7 @@ static int LRN(block_fast)(const LRPB *pb, const bce_options *o, const LRSMP *sm
         if (smp->loss) smp->loss[i] = LR_TO(bce_dd_make(ps->lb[r], 0.0));
         if (smp->r) {
             bce_dd rho = bce_dd_make(ps->rh[r], 0.0);
-            smp->r[i] = LR_TO(lr_scaled(su) ? lr_div(rho, su->norm) : rho);
+            smp->r[i] = LR_TO(lr_scaled(su) ? bce_reduce_div(rho, su->norm) : rho);
         }
     }
     bk->ls = sums[0]; bk->lq = sums[1]; bk->gs0 = sums[2]; bk->gq0 = sums[3];
@@ -309,7 +309,7 @@ static void LRN(block_rows)(const LRPB *pb, const LRSMP *smp, const lr_setup *su
         if (smp && smp->z) smp->z[i] = LR_TO(bce_dd_make(ps->zh[r], ps->zl[r]));
         bce_dd rho = pb->sw ? lr_mul_d(row->G, s) : row->G;
         if (smp && smp->r)
-            smp->r[i] = LR_TO(lr_scaled(su) ? lr_div(rho, su->norm) : rho);
+            smp->r[i] = LR_TO(lr_scaled(su) ? bce_reduce_div(rho, su->norm) : rho);
         if (ps->hvp) rho = LRN(hv_rho)(pb, ps, row, i, r, s);
         ps->rh[r] = rho.hi;
         ps->rl[r] = rho.lo;
@@ -362,7 +362,7 @@ static LRT LRN(finish_loss)(const LRPB *pb, const lr_setup *su, const lr_pass *p
     const double l2 = pb->l2;
     bce_dd tot;
     if (ps->lspecial) tot = bce_dd_make(ps->lsum.hi + ps->lspec, 0.0);
-    else tot = lr_scaled(su) ? lr_div(ps->lsum, su->norm) : ps->lsum;
+    else tot = lr_scaled(su) ? bce_reduce_div(ps->lsum, su->norm) : ps->lsum;
     if (l2 != 0.0 && finite_d(tot.hi)) {
         bce_dd sq = bce_dd_make(0.0, 0.0);
         for (size_t j = 0; j < pb->k; j++)
@@ -375,18 +375,21 @@ static LRT LRN(finish_loss)(const LRPB *pb, const lr_setup *su, const lr_pass *p
 }
 
 /* The gradient (or Hv): each total divided by the norm, plus l2 w_j (or
- * l2 v_j; the intercept is not penalised), rounded once. */
+ * l2 v_j; the intercept is not penalised), rounded once.  A total or a
+ * quotient beyond DBL_MAX (a norm below 1 can take a finite total there)
+ * is that infinity (or NaN) plus the l2 term in plain doubles: the
+ * double-double sum of an infinity is NaN. */
 static void LRN(finish_grad)(const LRPB *pb, const lr_setup *su, const lr_pass *ps,
                              LRT *gout)
 {
     const int scaled = lr_scaled(su), icpt = ps->icpt;
     const double l2 = pb->l2;
     const double *pv = ps->hvp ? ps->vf : ps->wf;
-    if (icpt) gout[0] = LR_TO(scaled ? lr_div(ps->g0, su->norm) : ps->g0);
+    if (icpt) gout[0] = LR_TO(scaled ? bce_reduce_div(ps->g0, su->norm) : ps->g0);
     for (size_t j = 0; j < pb->k; j++) {
         bce_dd g = bce_dd_make(ps->Th[j], ps->Tl[j]);
+        if (scaled) g = bce_reduce_div(g, su->norm);
         if (!finite_d(g.hi)) { gout[icpt + j] = (LRT)(g.hi + l2 * pv[j]); continue; }
-        if (scaled) g = lr_div(g, su->norm);
         if (l2 != 0.0) {
             bce_dd p = lr_prod(l2, pv[j]);
             g = finite_d(p.hi) ? bce_dd_add(g, p) : bce_dd_make(g.hi + p.hi, 0.0);

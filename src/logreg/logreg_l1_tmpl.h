@@ -81,7 +81,7 @@ static inline void EL_FN(lr_fast)(EL_V zh, EL_V zl, EL_V y, int want_loss,
     const EL_M pos = zh > 0.0;
     EL_DD Lv, Gv;
     EL_V e1, e2, e3, e4;
-    (void)EL_FN(logits_fast)(zh, y, want_loss, 1, &Lv, &e1, &e2, &Gv, &e3, &e4);
+    (void)EL_FN(logits_l0)(zh, y, want_loss, 1, &Lv, &e1, &e2, &Gv, &e3, &e4);
     Gv = EL_DDFN(two_sum)(Gv.hi, Gv.lo);                /* normalised, exact */
     /* C = beta (z > 0) or alpha, exact double-double */
     EL_DD C;
@@ -107,7 +107,7 @@ static inline void EL_FN(lr_fast)(EL_V zh, EL_V zl, EL_V y, int want_loss,
         /* s0 itself: the hard label on z's side (C = 0) */
         EL_DD G2, L2;
         EL_V f1, f2, f3, f4;
-        (void)EL_FN(logits_fast)(zh, EL_SEL(pos, EL_SPLAT(1.0), EL_SPLAT(0.0)), 0, 1,
+        (void)EL_FN(logits_l0)(zh, EL_SEL(pos, EL_SPLAT(1.0), EL_SPLAT(0.0)), 0, 1,
                                  &L2, &f1, &f2, &G2, &f3, &f4);
         G2 = EL_DDFN(two_sum)(G2.hi, G2.lo);
         const EL_DD s0d = EL_FN(sel_dd)(pos, EL_DDFN(dd_neg)(G2), G2);

@@ -11,7 +11,8 @@
 #include <immintrin.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/elem_f64.h"
+#include "level1/dd.h"
+#include "tables/tables.h"
 
 typedef double v4d __attribute__((vector_size(32)));
 typedef int64_t v4i __attribute__((vector_size(32)));
@@ -32,7 +33,7 @@ static inline int v4_all(v4i m) { return _mm256_movemask_pd((__m256d)m) == 0xf; 
     ((v4d){ (tab)[(idx)[0]][col], (tab)[(idx)[1]][col], (tab)[(idx)[2]][col], (tab)[(idx)[3]][col] })
 #define VLOOKUP1(tab, idx) ((v4d){ (tab)[(idx)[0]], (tab)[(idx)[1]], (tab)[(idx)[2]], (tab)[(idx)[3]] })
 /* (tab)[idx][0] and (tab)[idx][1] per lane, for rows of 3 doubles: one
- * 16-byte load per lane and a 4x2 transpose (the fast level 1's tables) */
+ * 16-byte load per lane and a 4x2 transpose (level 0's tables) */
 static inline void v4_lookup2(const double (*tab)[3], v4i idx, v4d *c0, v4d *c1)
 {
     __m128d r0 = _mm_loadu_pd(tab[idx[0]]), r1 = _mm_loadu_pd(tab[idx[1]]);

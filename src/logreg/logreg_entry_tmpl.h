@@ -26,6 +26,9 @@
 #error "logreg_entry_tmpl.h: define LRT, LRPB, LRSMP, LRN, LR_TO, LR_AS_F64, LR_DOTS, LR_ACCUM, LR_DOTS_FAST and LR_ACCUM_FAST before including"
 #endif
 
+/* Validation before any row: pointers, sizes (X addressable), the problem
+ * (m > 0, ldx, l2), the options and the parameters w (and v) finite, in
+ * that order; then the kernel parameter block in su. */
 static bce_status LRN(validate)(const LRPB *pb, const LRT *w, const LRT *v,
                                 const bce_options *o, lr_setup *su)
 {

@@ -3,8 +3,9 @@
  * to baselines compiled into this program, all in one run, single thread.
  *
  * Timed, for each size n (default 4096, in cache, and 10^7, in memory):
- *   - libbce: for every ISA in {scalar, sse4.1, avx2} with
- *     bce_isa_available(name), each of bce_logits_f64, bce_logits_f32,
+ *   - libbce: for every ISA of the library's registry (bce_isa_name(i),
+ *     i < bce_isa_count()) with bce_isa_available(name), each of
+ *     bce_logits_f64, bce_logits_f32,
  *     bce_probs_f64, bce_probs_f32, loss AND gradient, reduction NONE,
  *     on hard labels {0,1} and on uniform soft labels in [0,1];
  *   - libm loop (the baseline of the ratios), the textbook formula
@@ -319,8 +320,9 @@ static void data_free(data_t *d)
 /* ------------------------------------------------------------------ */
 /* Output.                                                             */
 
-static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
-#define N_ISA 3
+/* the ISAs: the library's registry, in its order */
+#define N_ISA ((int)bce_isa_count())
+#define ISA_NAME(i) bce_isa_name((size_t)(i))
 
 static const char *type_name(int t) { return t == T_F64 ? "f64" : "f32"; }
 static const char *label_name(int l) { return l == LAB_HARD ? "hard" : "soft"; }
@@ -393,15 +395,15 @@ static void print_json(const result_t *r, size_t nr, const size_t *sizes,
     printf(",\n  \"isas_available\": [");
     int first = 1;
     for (int i = 0; i < N_ISA; i++)
-        if (bce_isa_available(isa_names[i])) {
-            printf("%s\"%s\"", first ? "" : ", ", isa_names[i]);
+        if (bce_isa_available(ISA_NAME(i))) {
+            printf("%s\"%s\"", first ? "" : ", ", ISA_NAME(i));
             first = 0;
         }
     printf("],\n  \"isas_unavailable\": [");
     first = 1;
     for (int i = 0; i < N_ISA; i++)
-        if (!bce_isa_available(isa_names[i])) {
-            printf("%s\"%s\"", first ? "" : ", ", isa_names[i]);
+        if (!bce_isa_available(ISA_NAME(i))) {
+            printf("%s\"%s\"", first ? "" : ", ", ISA_NAME(i));
             first = 0;
         }
     printf("],\n  \"sizes\": [");
@@ -440,11 +442,11 @@ static void print_table(const result_t *r, size_t nr, const size_t *sizes,
     printf("           target: %s\n", target_note());
     printf("ISAs:      available:");
     for (int i = 0; i < N_ISA; i++)
-        if (bce_isa_available(isa_names[i])) printf(" %s", isa_names[i]);
+        if (bce_isa_available(ISA_NAME(i))) printf(" %s", ISA_NAME(i));
     printf("; not available:");
     int none = 1;
     for (int i = 0; i < N_ISA; i++)
-        if (!bce_isa_available(isa_names[i])) { printf(" %s", isa_names[i]); none = 0; }
+        if (!bce_isa_available(ISA_NAME(i))) { printf(" %s", ISA_NAME(i)); none = 0; }
     if (none) printf(" (none)");
     printf("\n");
     printf("figures:   ns per element, %s of %d samples after a warm-up; "
@@ -573,7 +575,8 @@ int main(int argc, char **argv)
     cpu_model(cpu, sizeof cpu);
 
     /* the case list: baselines, then libbce per ISA, per entry point */
-    case_t cases[8 + N_ISA * 8];
+    case_t *cases = malloc((8 + (size_t)N_ISA * 8) * sizeof *cases);
+    if (!cases) { fprintf(stderr, "bce-bench: out of memory\n"); return 2; }
     size_t ncases = 0;
     for (int t = 0; t < 2; t++)
         for (int l = 0; l < 2; l++) {
@@ -588,14 +591,14 @@ int main(int argc, char **argv)
             cases[ncases++] = c;
         }
     for (int k = 0; k < N_ISA; k++) {
-        if (!bce_isa_available(isa_names[k])) continue;
+        if (!bce_isa_available(ISA_NAME(k))) continue;
         for (int probs = 0; probs < 2; probs++)
             for (int t = 0; t < 2; t++)
                 for (int l = 0; l < 2; l++) {
                     static const char *const entries[2][2] = {
                         {"bce_logits_f64", "bce_logits_f32"},
                         {"bce_probs_f64", "bce_probs_f32"}};
-                    case_t c = {K_LIBBCE, isa_names[k], entries[probs][t],
+                    case_t c = {K_LIBBCE, ISA_NAME(k), entries[probs][t],
                                 t ? T_F32 : T_F64, probs, l};
                     cases[ncases++] = c;
                 }
@@ -603,7 +606,7 @@ int main(int argc, char **argv)
 
     size_t nres = ncases * nsizes;
     result_t *res = calloc(nres, sizeof *res);
-    if (!res) { fprintf(stderr, "bce-bench: out of memory\n"); return 2; }
+    if (!res) { fprintf(stderr, "bce-bench: out of memory\n"); free(cases); return 2; }
     size_t nr = 0;
     int status = 0;
 
@@ -614,6 +617,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "bce-bench: out of memory for n = %zu\n", sizes[si]);
             data_free(&d);
             free(res);
+            free(cases);
             return 2;
         }
         size_t first = nr;
@@ -656,5 +660,6 @@ int main(int argc, char **argv)
         else print_table(res, nr, sizes, nsizes, reps, cpu);
     }
     free(res);
+    free(cases);
     return status;
 }

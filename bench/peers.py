@@ -98,9 +98,18 @@ def load_libbce(path, isa):
     lib.bce_set_isa.restype = ctypes.c_int
     st = lib.bce_set_isa(isa.encode())
     if st != 0:
-        raise SystemExit("peers.py: bce_set_isa(%s): %s"
-                         % (isa, lib.bce_strerror(st).decode()))
+        raise SystemExit("peers.py: bce_set_isa(%s): %s (libbce knows: %s, auto)"
+                         % (isa, lib.bce_strerror(st).decode(),
+                            ", ".join(libbce_isas(lib))))
     return lib
+
+
+def libbce_isas(lib):
+    """The ISA names of the library's registry (bce_isa_count/bce_isa_name)."""
+    lib.bce_isa_count.restype = ctypes.c_size_t
+    lib.bce_isa_name.argtypes = [ctypes.c_size_t]
+    lib.bce_isa_name.restype = ctypes.c_char_p
+    return [lib.bce_isa_name(i).decode() for i in range(lib.bce_isa_count())]
 
 
 def timed(fn, reps):
@@ -125,7 +134,8 @@ def main():
     ap.add_argument("--types", default="f64,f32")
     ap.add_argument("--labels", default="hard,soft")
     ap.add_argument("--isa", default="auto",
-                    help="libbce ISA: auto|scalar|sse4.1|avx2")
+                    help="libbce ISA: auto or one of the library's "
+                    "(`bce isa` lists them; default auto)")
     ap.add_argument("--json", action="store_true",
                     help="JSON on stdout instead of the table")
     a = ap.parse_args()

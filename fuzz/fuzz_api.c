@@ -136,21 +136,54 @@ static void check_status_texts(fz_reader *r)
     }
 }
 
+/* The registry: bce_isa_count() >= 1 names, "scalar" first, unique, none
+ * NULL, empty or "auto", NULL past the end; and bce_isa_name(probe). */
+static void check_registry(size_t probe)
+{
+    const size_t n = bce_isa_count();
+    if (n < 1) fz_fail("bce_isa_count() = 0");
+    if (!bce_isa_name(0) || strcmp(bce_isa_name(0), "scalar") != 0)
+        fz_fail("bce_isa_name(0) is not \"scalar\"");
+    for (size_t i = 0; i < n; i++) {
+        const char *a = bce_isa_name(i);
+        if (!a || !*a) fz_fail("bce_isa_name(%zu) NULL or empty", i);
+        if (!strcmp(a, "auto")) fz_fail("bce_isa_name(%zu) is \"auto\"", i);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(a, bce_isa_name(j))) fz_fail("ISA %s listed twice", a);
+    }
+    if (bce_isa_name(n) != NULL) fz_fail("bce_isa_name(count) not NULL");
+    const char *nm = bce_isa_name(probe);
+    if ((probe < n) != (nm != NULL))
+        fz_fail("bce_isa_name(%zu) = %s", probe, nm ? nm : "NULL");
+}
+
+/* Is name one bce_set_isa knows: a registry name or "auto"? */
+static int known_isa(const char *name)
+{
+    if (!strcmp(name, "auto")) return 1;
+    for (size_t i = 0; i < bce_isa_count(); i++)
+        if (!strcmp(name, bce_isa_name(i))) return 1;
+    return 0;
+}
+
 static void check_isa(fz_reader *r)
 {
-    static const char *known[] = { "scalar", "sse4.1", "avx2", "auto" };
     char name[17];
     uint8_t len = fz_u8(r);
+    /* the registry, probed at an index near its end or far past it (no
+     * input bytes of its own: the corpus keeps its meaning) */
+    check_registry(len < 192 ? len % (bce_isa_count() + 2) : SIZE_MAX - (len - 192u));
     if (len < 128) {
-        snprintf(name, sizeof name, "%s", known[len % 4]);
+        /* a known name: the registry's, or "auto" (index count) */
+        size_t k = len % (bce_isa_count() + 1);
+        snprintf(name, sizeof name, "%s", k < bce_isa_count() ? bce_isa_name(k) : "auto");
     } else {
         size_t k = len % sizeof name;
         for (size_t i = 0; i + 1 < sizeof name && i < k; i++) name[i] = (char)fz_u8(r);
         name[k < sizeof name ? k : sizeof name - 1] = '\0';
     }
     const char *before = bce_active_isa();
-    int isknown = 0;
-    for (int i = 0; i < 4; i++) isknown |= !strcmp(name, known[i]);
+    int isknown = known_isa(name);
     int avail = bce_isa_available(name);
     if (!isknown && avail) fz_fail("bce_isa_available(\"%s\") for an unknown name", name);
     bce_status st = bce_set_isa(name);
@@ -163,6 +196,7 @@ static void check_isa(fz_reader *r)
         fz_fail("failed bce_set_isa(\"%s\") changed the ISA %s -> %s", name, before, after);
     if (st == BCE_OK && strcmp(name, "auto") != 0 && strcmp(name, after) != 0)
         fz_fail("bce_set_isa(\"%s\") then bce_active_isa() = %s", name, after);
+    if (isknown && !strcmp(name, "auto") && !avail) fz_fail("\"auto\" not available");
     if (bce_set_isa(NULL) != BCE_E_NULL_POINTER) fz_fail("bce_set_isa(NULL)");
     if (bce_isa_available(NULL)) fz_fail("bce_isa_available(NULL)");
 }

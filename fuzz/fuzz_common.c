@@ -97,13 +97,14 @@ int fz_no_detours(void)
  * to a vector ISA only once (see there). */
 int fz_isas(const char **names, int max)
 {
-    static const char *all[] = { "scalar", "sse4.1", "avx2" };
-    static const char *have[3];
+    static const char *have[FZ_MAX_ISA];
     static int nhave = -1;
     if (nhave < 0) {
+        if (bce_isa_count() > FZ_MAX_ISA)
+            fz_fail("libbce knows %zu ISAs, FZ_MAX_ISA is %d", bce_isa_count(), FZ_MAX_ISA);
         nhave = 0;
-        for (int i = 0; i < 3; i++)
-            if (bce_isa_available(all[i])) have[nhave++] = all[i];
+        for (size_t i = 0; i < bce_isa_count(); i++)
+            if (bce_isa_available(bce_isa_name(i))) have[nhave++] = bce_isa_name(i);
     }
     int k = 0;
     for (int i = 0; i < nhave && k < max; i++) names[k++] = have[i];
@@ -112,8 +113,8 @@ int fz_isas(const char **names, int max)
 
 int fz_isa_plan(const char **names, int max)
 {
-    const char *all[3];
-    const int n = fz_isas(all, 3);
+    const char *all[FZ_MAX_ISA];
+    const int n = fz_isas(all, FZ_MAX_ISA);
     const char *cur = bce_active_isa();
     int k = 0, ci = -1;
     for (int i = 0; i < n; i++)

@@ -105,8 +105,12 @@ void fz_stat(int decided);
  * fuzz-known-* tests replay fuzz/known/ so, and expect failures). */
 int fz_no_detours(void);
 
-/* The ISAs this build and CPU can run, "scalar" first (asked once per
- * process: CPUID is slow on virtual machines). */
+/* Room for the ISAs of fz_isas / fz_isa_plan: at least the library's
+ * registry (bce_isa_count(); fz_isas aborts if it has more). */
+#define FZ_MAX_ISA 16
+
+/* The ISAs this build and CPU can run, in the registry's order ("scalar"
+ * first; asked once per process: CPUID is slow on virtual machines). */
 int fz_isas(const char **names, int max);
 
 /* The same ISAs in the order one input should run them: the active ISA

@@ -333,8 +333,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t model_idx;
     bce_status want = fz_model_status(n, xd, yd, wdp, &o, FZ_LOGITS, 0, 0,
                                       sizeof(FZ_T), &model_idx);
-    const char *isas[3];
-    const int nisa = fz_isa_plan(isas, 3);
+    const char *isas[FZ_MAX_ISA];
+    const int nisa = fz_isa_plan(isas, FZ_MAX_ISA);
     fz_use_isa(isas[0]);
     bce_status st = call(n, x, y, wp, &o, want_loss, want_grad, &ref, oo);
     if (st != want) {
@@ -359,10 +359,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * scalar, which is among them).  In place (dz == z) on one ISA per
      * input, picked by the offsets' bits: every ISA over the inputs, one
      * library call more per input instead of three. */
-    const char *all_isas[3];
+    const char *all_isas[FZ_MAX_ISA];
     const char *inplace_isa = NULL;
     {
-        const int na = fz_isas(all_isas, 3);
+        const int na = fz_isas(all_isas, FZ_MAX_ISA);
         inplace_isa = all_isas[(xo + oo) % (size_t)na];
     }
     for (int k = 0; k < nisa; k++) {

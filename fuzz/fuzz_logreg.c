@@ -237,8 +237,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bce_status want = f32 ? bcev_logreg_ref_f32(&q, wfp, vfp, &o, &R)
                           : bcev_logreg_ref_f64(&p, wp, vp, &o, &R);
 
-    const char *isas[3];
-    const int nisa = fz_isas(isas, 3);
+    const char *isas[FZ_MAX_ISA];
+    const int nisa = fz_isas(isas, FZ_MAX_ISA);
     bce_set_isa("scalar");
     bce_status st_hv, st = run(f32, &p, &q, wp, wfp, vp, vfp, &o, &ref, &st_hv);
     if (want != BCE_OK) {

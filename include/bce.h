@@ -262,6 +262,9 @@ BCE_API bce_status bce_set_isa(const char *name);
 BCE_API const char *bce_active_isa(void);
 /* Is this ISA compiled in and runnable here?  (name as for bce_set_isa) */
 BCE_API int bce_isa_available(const char *name);
+/* Is this ISA compiled into this library, runnable on this CPU or not?
+ * (0 for a name libbce does not know; "auto" is 1) */
+BCE_API int bce_isa_compiled(const char *name);
 /* How many ISAs libbce knows (runnable here or not), and the name of the
  * i-th (NULL for i >= bce_isa_count()): iterate these to test every ISA. */
 BCE_API size_t bce_isa_count(void);

@@ -74,21 +74,80 @@ Test(isa, selection)
     cr_assert_eq(bce_set_isa(""), BCE_E_UNKNOWN_ISA);
     cr_assert_str_eq(bce_active_isa(), "scalar", "failed set changed ISA");
     cr_assert(!bce_isa_available("bogus"));
-    for (size_t i = 0; i < 3; i++) {
-        bce_status st = bce_set_isa(all_isas[i]);
-        if (bce_isa_available(all_isas[i])) {
-            cr_assert_eq(st, BCE_OK, "%s", all_isas[i]);
-            cr_assert_str_eq(bce_active_isa(), all_isas[i]);
+    for (size_t i = 0; i < bce_isa_count(); i++) {
+        const char *name = bce_isa_name(i);
+        bce_status st = bce_set_isa(name);
+        if (bce_isa_available(name)) {
+            cr_assert_eq(st, BCE_OK, "%s", name);
+            cr_assert_str_eq(bce_active_isa(), name);
         } else {
             cr_assert_eq(bce_set_isa("scalar"), BCE_OK);
-            cr_assert_eq(bce_set_isa(all_isas[i]), BCE_E_ISA_UNAVAILABLE,
-                         "%s", all_isas[i]);
+            cr_assert_eq(bce_set_isa(name), BCE_E_ISA_UNAVAILABLE, "%s", name);
             cr_assert_str_eq(bce_active_isa(), "scalar");
         }
     }
     cr_assert_eq(bce_set_isa("auto"), BCE_OK);
     cr_assert_not_null(bce_active_isa());
     cr_assert(bce_isa_available(bce_active_isa()));
+}
+
+/* The registry: bce_isa_count() names, the baseline "scalar" first, unique,
+ * NULL past the end; every name is one bce_set_isa knows (OK or
+ * BCE_E_ISA_UNAVAILABLE, as bce_isa_available says, and unavailable ones
+ * change nothing); "auto" is always available. */
+Test(isa, registry)
+{
+    const size_t n = bce_isa_count();
+    cr_assert_geq(n, 1);
+    cr_assert_not_null(bce_isa_name(0));
+    cr_assert_str_eq(bce_isa_name(0), "scalar");
+    cr_assert_null(bce_isa_name(n));
+    cr_assert_null(bce_isa_name(n + 1));
+    cr_assert_null(bce_isa_name((size_t)-1));
+    for (size_t i = 0; i < n; i++) {
+        const char *a = bce_isa_name(i);
+        cr_assert_not_null(a, "bce_isa_name(%zu)", i);
+        cr_assert(a[0] != '\0', "bce_isa_name(%zu) is empty", i);
+        cr_assert(strcmp(a, "auto") != 0, "bce_isa_name(%zu) is \"auto\"", i);
+        for (size_t j = 0; j < i; j++)
+            cr_assert(strcmp(a, bce_isa_name(j)) != 0, "ISA %s listed twice (%zu, %zu)",
+                      a, j, i);
+        /* the same pointer on every call: callers may keep it */
+        cr_assert_eq(bce_isa_name(i), a);
+    }
+    cr_assert(bce_isa_available("scalar"));
+    cr_assert(bce_isa_compiled("scalar"));
+    cr_assert(bce_isa_available("auto"));
+    cr_assert(bce_isa_compiled("auto"));
+    cr_assert(!bce_isa_compiled("bogus"));
+    cr_assert(!bce_isa_compiled(NULL));
+    cr_assert(!bce_isa_available(NULL));
+    size_t tested = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = bce_isa_name(i);
+        int avail = bce_isa_available(name);
+        cr_assert(!avail || bce_isa_compiled(name), "%s available but not compiled", name);
+        cr_assert_eq(bce_set_isa("scalar"), BCE_OK);
+        bce_status st = bce_set_isa(name);
+        cr_assert_eq(st, avail ? BCE_OK : BCE_E_ISA_UNAVAILABLE, "bce_set_isa(\"%s\"): %s",
+                     name, bce_status_name(st));
+        cr_assert_str_eq(bce_active_isa(), avail ? name : "scalar");
+        if (avail)
+            tested++;
+        else
+            fprintf(stderr, "[SKIP] ISA %s: %s (only BCE_E_ISA_UNAVAILABLE checked)\n",
+                    name, bce_isa_compiled(name) ? "not runnable on this CPU"
+                                                 : "not built into this library");
+    }
+    cr_assert_geq(tested, 1);
+    cr_assert_eq(bce_set_isa("auto"), BCE_OK);
+    cr_assert(bce_isa_available(bce_active_isa()));
+    /* auto picks the best runnable: the last available row of the registry */
+    const char *best = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (bce_isa_available(bce_isa_name(i)))
+            best = bce_isa_name(i);
+    cr_assert_str_eq(bce_active_isa(), best);
 }
 
 /* ====================================================================== */
@@ -488,7 +547,7 @@ static const limit_case prob_limits[] = {
 
 Test(semantics, exact_limits)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     for (size_t j = 0; j < ni; j++) {
         use_isa(isas[j]);
@@ -510,7 +569,7 @@ Test(semantics, exact_limits)
 
 Test(semantics, zeros_and_subnormals)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     double x[256], y[256];
     for (size_t j = 0; j < ni; j++) {
@@ -577,7 +636,7 @@ static const config configs[] = {
 
 Test(semantics, options_against_reference)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     double x[N_RANDOM], y[N_RANDOM], w[N_RANDOM];
     int bad = 0;
@@ -611,7 +670,7 @@ Test(semantics, options_against_reference)
  * hardest case of the soft-label gradient. */
 Test(semantics, soft_label_cancellation)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     enum { N = 48 };
     double z[N], y[N];
@@ -720,7 +779,7 @@ Test(semantics, null_opt_and_optional_outputs)
 /* dz == z (dp == p) is allowed: same results as separate buffers. */
 Test(semantics, gradient_in_place)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     double x[N_SMALL], y[N_SMALL], w[N_SMALL], l1[N_SMALL], g1[N_SMALL];
     for (size_t j = 0; j < ni; j++) {
@@ -753,7 +812,7 @@ Test(semantics, gradient_in_place)
 
 Test(semantics, nan_propagation)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     double x[N_SMALL], y[N_SMALL], w[N_SMALL];
     double l1[N_SMALL], g1[N_SMALL], l2[N_SMALL], g2[N_SMALL];
@@ -868,7 +927,7 @@ static int run_placed(const kind *k, const bce_options *o, int weighted,
 
 Test(semantics, independent_of_n_position_alignment)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     double px[POOL], py[POOL], pw[POOL], sl[POOL], sg[POOL];
     int bad = 0;
@@ -899,7 +958,7 @@ Test(semantics, independent_of_n_position_alignment)
 /* The SUM gradient is the per-sample gradient (denominator 1). */
 Test(semantics, sum_gradient_is_per_sample_gradient)
 {
-    const char *isas[3];
+    const char *isas[TEST_MAX_ISA];
     size_t ni = available_isas(isas);
     double x[MAX_N], y[MAX_N], w[MAX_N], l[MAX_N], g1[MAX_N], g2[MAX_N];
     for (size_t j = 0; j < ni; j++) {

@@ -65,9 +65,10 @@ diff <(cells "$tmp/whole.json" | grep -v failures_total) \
     bad "merged shards differ from the unsharded run: $(head -n 4 "$tmp/d")"
 "$BCE" exhaustive-merge "$tmp/s0.json" "$tmp/s0.json" >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'overlap' "$tmp/err" && ok || bad "overlapping shards accepted"
-sed '7s/.*/  "ranges": [[0, 4294967296x],/' "$tmp/s0.json" >"$tmp/bad.json"
+rl=$(grep -n '^  "ranges":' "$tmp/s0.json" | cut -d: -f1)
+sed "${rl}s/.*/  \"ranges\": [[0, 4294967296x],/" "$tmp/s0.json" >"$tmp/bad.json"
 "$BCE" exhaustive-merge "$tmp/bad.json" >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q 'bad.json:7: ' "$tmp/err" && ok ||
+[ $? -eq 2 ] && grep -q "bad.json:$rl: " "$tmp/err" && ok ||
     bad "malformed summary: $(cat "$tmp/err")"
 
 # --- checkpoint: an interrupted run resumes to the same result -------------------

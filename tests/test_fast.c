@@ -1,9 +1,9 @@
 /*
- * test_fast.c -- the double-only fast level 1 of the AVX2 logits kernels
+ * test_fast.c -- level 0, the double-only level of the AVX2 logits kernels
  * (src/level0/logits_tmpl.h) against MPFR, before any rounding:
  *   - exp_lean: relative error <= 2^-67 (its budget, 2^-67.5 by hand);
  *   - log_1to2: relative error <= 2^-65 on D = 1 + e, Dh in [1, 2];
- *   - logits_fast: every result's attached bound (Lef, Gef) holds, for hard
+ *   - logits_l0: every result's attached bound (Lef, Gef) holds, for hard
  *     and soft labels; the relative maxima are printed (docs/ACCURACY.md).
  * The rounding tests of simd/loop_tmpl.h rely on exactly these bounds.
  * This file is compiled with -mavx2 -mfma (tests/meson.build); the suite
@@ -15,6 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "isa/x86_avx2/vec_avx2.h"
+#include "level1/logits_hot_tmpl.h"
+#include "level1/probs_hot_tmpl.h"
+#include "level0/elem_tmpl.h"
+#include "level0/logits_tmpl.h"
+#include "level0/probs_tmpl.h"
+#include "level0/f32_coef.h"
+#include "level0/f32_tmpl.h"
+#include "logreg/logreg_l1_tmpl.h"
 #include "bce_verify.h"
 #include "test_env.h"
 
@@ -161,7 +169,7 @@ static void run_logits(int soft, uint64_t seed)
         }
         v4dd Lv, Gv;
         v4d Lef, Led, Gef, Ged;
-        (void)v4_el_logits_fast(z, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        (void)v4_el_logits_l0(z, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
         for (int l = 0; l < 4; l++) {
             exact_logits(z[l], y[l], L, G);
             if (!within(Lv.hi[l], Lv.lo[l], Lef[l], L) && sl.viol++ < 5)
@@ -351,7 +359,7 @@ static double rand_prob(void)
     return p;
 }
 
-Test(fast, log_fast)
+Test(fast, log_l0)
 {
     if (!have_avx2()) { cr_skip_test("no AVX2"); }
     long n = bce_test_samples(400000);
@@ -366,7 +374,7 @@ Test(fast, log_fast)
             if (rnd64() & 1) { xh[l] = p; xl[l] = 0.0; }
             else { double q = 1.0 - p; xh[l] = q; xl[l] = (1.0 - q) - p; }  /* 1 - p exactly */
         }
-        v4dd r = v4_el_log_fast(xh, xl);
+        v4dd r = v4_el_log_l0(xh, xl);
         for (int l = 0; l < 4; l++) {
             mpfr_set_d(ex, xh[l], MPFR_RNDN);
             mpfr_add_d(ex, ex, xl[l], MPFR_RNDN);
@@ -374,9 +382,9 @@ Test(fast, log_fast)
             note(&st, relerr(r.hi[l], r.lo[l], 0, ex), xh[l], xl[l]);
         }
     }
-    printf("fast log_fast: max rel err %.3g (2^%.2f) at xh=%a xl=%a (%ld samples)\n",
+    printf("fast log_l0: max rel err %.3g (2^%.2f) at xh=%a xl=%a (%ld samples)\n",
            st.maxrel, __builtin_log2(st.maxrel), st.x, st.y, st.n);
-    cr_expect(st.maxrel <= 0x1p-65, "log_fast rel err %g > 2^-65", st.maxrel);
+    cr_expect(st.maxrel <= 0x1p-65, "log_l0 rel err %g > 2^-65", st.maxrel);
     mpfr_clear(ex);
 }
 
@@ -396,8 +404,8 @@ static void run_probs(int soft, uint64_t seed)
         }
         v4dd Lv, Gv;
         v4d Lef, Led, Gef, Ged;
-        if (soft) v4_el_probs_fast_soft(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
-        else v4_el_probs_fast_hard(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        if (soft) v4_el_probs_l0_soft(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        else v4_el_probs_l0_hard(p, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
         for (int l = 0; l < 4; l++) {
             bcev_sample smp = { p[l], y[l], 1.0 };
             bcev_exact(BCEV_PROBS, &smp, NULL, 1.0, PREC, L, G);
@@ -502,8 +510,8 @@ Test(fast, probs_f32v_soft)
     run_probs_f32v(1, 25);
 }
 
-/* The kernels with the fast path against the scalar kernel, bit for bit,
- * for calls with one output only (loss or gradient NULL: the fast path's
+/* The kernels with level 0 against the scalar kernel, bit for bit,
+ * for calls with one output only (loss or gradient NULL: level 0's
  * want_loss / want_grad variants), both forms and types, hard and soft
  * labels, with cold lanes (|z| > 600, p = 1, y tiny) mixed in.
  * (tests/test_isa.c covers calls with both outputs.) */
@@ -524,7 +532,8 @@ static void one_output_case(int probs, int f32, int which, long n)
         if (probs && !(xf[i] > 0.0f)) xf[i] = 0x1p-126f;
         yf[i] = (float)y[i];
     }
-    const char *isa[2] = { "scalar", "avx2" };
+    /* the baseline (registry row 0, scalar) against the ISA under test */
+    const char *isa[2] = { bce_isa_name(0), "avx2" };
     for (int s = 0; s < 2; s++) {
         cr_assert_eq(bce_set_isa(isa[s]), BCE_OK);
         bce_status st;

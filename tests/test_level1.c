@@ -1,5 +1,5 @@
 /*
- * test_level1.c -- the level-1 (fast path) results against MPFR, before the
+ * test_level1.c -- the level-1 results against MPFR, before the
  * final rounding: every result's attached error bound (bce_res.err) must
  * hold, and the relative errors must stay below BCE_EPS_LOSS / BCE_EPS_SIG.
  * The maxima are printed (docs/ACCURACY.md quotes them).

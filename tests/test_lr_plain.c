@@ -14,7 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "level1/elem_f64.h"
 #include "isa/x86_avx2/vec_avx2.h"
+#include "level1/logits_hot_tmpl.h"
+#include "level0/elem_tmpl.h"
+#include "level0/logits_tmpl.h"
+#include "logreg/logreg_l1_tmpl.h"
 #include "bce_verify.h"
 #include "test_env.h"
 

@@ -30,11 +30,22 @@
 #include <string.h>
 #include "bce.h"
 #include "bce_verify.h"
+#include "isa_list.h"
 
 #define PREC 2400
 #define MAXN 8
 
-static const char *const isas[] = {"scalar", "sse4.1", "avx2"};
+/* The registry's ISAs runnable here, taken once per test (isa_list.h: the
+ * others are reported as skipped). */
+static const char *isas[TEST_MAX_ISA];
+static size_t n_isas;
+
+static size_t isa_count(void)
+{
+    if (n_isas == 0)
+        n_isas = test_runnable_isas(isas);
+    return n_isas;
+}
 
 typedef struct tally { long n, bad; } tally;
 
@@ -96,8 +107,8 @@ static void check_b(tally *T, bcev_form f, bcev_type t, double x, double y, doub
     bcev_sample s = {x, y, w};
     bcev_exact(f, &s, o, den, PREC, el, eg);
     double wl = bcev_round_to(t, el), wg = bcev_round_to(t, eg);
-    for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
-        if (bce_set_isa(isas[k]) != BCE_OK) continue;
+    for (size_t k = 0; k < isa_count(); k++) {
+        cr_assert_eq(bce_set_isa(isas[k]), BCE_OK, "%s", isas[k]);
         double L[3] = {0}, G[3] = {0};
         cr_assert_eq(call(f, t, 3, X, Y, Wp, o, L, G), BCE_OK);
         T->n++;
@@ -369,8 +380,8 @@ Test(option_cancel, weighted_mean_frame_with_zero_weight)
     const double w[3] = {0x1p64, 0.0, 0x1p64};
     bce_options o;
     opts(&o, 1.0, 0.0, BCE_REDUCTION_WEIGHTED_MEAN);
-    for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
-        if (bce_set_isa(isas[k]) != BCE_OK) continue;
+    for (size_t k = 0; k < isa_count(); k++) {
+        cr_assert_eq(bce_set_isa(isas[k]), BCE_OK, "%s", isas[k]);
         double L, G[3];
         cr_assert_eq(bce_probs_f64(3, p, y, w, &o, &L, G), BCE_OK);
         mpfr_t el, eg;
@@ -396,8 +407,8 @@ Test(option_cancel, f64_loss_beyond_dbl_max_weighted)
     opts(&o, 0x1.fffffffffffffp+63, 0x1.ffffffffffffep-1, BCE_REDUCTION_NONE);
     for (size_t iz = 0; iz < 3; iz++)
         for (size_t iw = 0; iw < 3; iw++)
-            for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
-                if (bce_set_isa(isas[k]) != BCE_OK) continue;
+            for (size_t k = 0; k < isa_count(); k++) {
+                cr_assert_eq(bce_set_isa(isas[k]), BCE_OK, "%s", isas[k]);
                 double x = zs[iz], y = 0x1.fffffffffffffp-901, w = ws[iw], L, G;
                 cr_assert_eq(bce_logits_f64(1, &x, &y, &w, &o, &L, &G), BCE_OK);
                 mpfr_t el, eg;
@@ -452,8 +463,8 @@ Test(option_cancel, mean_tiny_terms_beside_infinite_z)
     double w[4] = {1.0, 0x1.ffffffffffff9p-25, 0.0, 0.0};
     static const bce_reduction rs[] = {BCE_REDUCTION_MEAN, BCE_REDUCTION_WEIGHTED_MEAN};
     for (int ir = 0; ir < 2; ir++)
-        for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
-            if (bce_set_isa(isas[k]) != BCE_OK) continue;
+        for (size_t k = 0; k < isa_count(); k++) {
+            cr_assert_eq(bce_set_isa(isas[k]), BCE_OK, "%s", isas[k]);
             bce_options o;
             opts(&o, 1.0, 0.0, rs[ir]);
             double L;
@@ -485,8 +496,8 @@ Test(option_cancel, tiny_gradient_in_weight_frame)
         y[3] = j == 0 ? 0x1.f0000000308p-1020
                       : ldexp(1.0 + (double)(s >> 12) * 0x1p-52, -1000 - (int)(s % 70));
         for (int r = 0; r < 2; r++)
-            for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
-                if (bce_set_isa(isas[k]) != BCE_OK) continue;
+            for (size_t k = 0; k < isa_count(); k++) {
+                cr_assert_eq(bce_set_isa(isas[k]), BCE_OK, "%s", isas[k]);
                 bce_options o;
                 opts(&o, 1.0, 0.0, r ? BCE_REDUCTION_WEIGHTED_MEAN : BCE_REDUCTION_MEAN);
                 o.flags |= BCE_OPT_LOG_CLAMP;

@@ -33,18 +33,25 @@ static const char main_help[] =
     "  --version, -V   print the version\n"
     "\n"
     "exit status: 0 success, 1 verification failure, 2 usage or input error.\n"
-    "environment: BCE_ISA=scalar|sse4.1|avx2 picks the kernels (default: best\n"
-    "             the CPU runs).\n";
+    "environment: BCE_ISA=NAME picks the kernels, NAME one of\n"
+    "             @ISAS@ (default: the best the CPU runs).\n";
 
 static const char isa_help[] =
-    "usage: bce isa\n"
+    "usage: bce isa [--json]\n"
     "\n"
-    "List the instruction sets libbce knows, whether each is compiled in and\n"
-    "runnable on this CPU, and which one is active (the best available, or\n"
-    "the one named by the BCE_ISA environment variable).  Output, one line\n"
-    "per ISA:\n"
-    "  NAME available|unavailable [active]\n"
-    "then a last line \"active: NAME\".\n";
+    "List every instruction set libbce knows (@ISAS@), in the\n"
+    "library's order from the baseline to the best, with its status here,\n"
+    "and the active one (the best available, or the one named by the\n"
+    "BCE_ISA environment variable).  Output, one line per ISA:\n"
+    "  NAME STATUS [active]\n"
+    "STATUS: \"available\", \"not runnable on this CPU\" (compiled in, but\n"
+    "this CPU or OS lacks it) or \"not built into this library\" (another\n"
+    "target, or a compiler without its flags); then a last line\n"
+    "\"active: NAME\".\n"
+    "\n"
+    "  --json   the same as one JSON object:\n"
+    "           {\"active\": NAME, \"isas\": [{\"name\": NAME, \"built\": B,\n"
+    "            \"available\": B, \"active\": B}, ...]}\n";
 
 static const char version_help[] =
     "usage: bce --version\n"
@@ -60,26 +67,48 @@ static const char help_help[] =
 
 static int cmd_isa(int argc, char **argv)
 {
-    if (argc > 1) {
-        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-            fputs(isa_help, stdout);
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(bce_tool_help(isa_help), stdout);
             return BCE_EXIT_OK;
         }
+        if (strcmp(argv[i], "--json") == 0 && !json) {
+            json = 1;
+            continue;
+        }
         fprintf(stderr, "bce isa: unexpected argument '%s'\n"
-                        "try 'bce help isa'\n", bce_tool_esc(argv[1], BCE_TOOL_ESC_NAME));
+                        "try 'bce help isa'\n", bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
         return BCE_EXIT_USAGE;
     }
     const char *active = bce_active_isa();
-    /* every ISA libbce knows (its registry), runnable here or not */
-    for (size_t i = 0; i < bce_isa_count(); i++) {
+    const size_t n = bce_isa_count();
+    int width = 7;
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(bce_isa_name(i)) > width)
+            width = (int)strlen(bce_isa_name(i));
+    if (json)
+        printf("{\"active\": \"%s\", \"isas\": [", active != NULL ? active : "");
+    for (size_t i = 0; i < n; i++) {
         const char *name = bce_isa_name(i);
+        int built = bce_isa_compiled(name);
         int avail = bce_isa_available(name);
         int is_active = active != NULL && strcmp(active, name) == 0;
-        printf("%-7s %s%s\n", name,
-               avail ? "available" : "unavailable",
+        if (json) {
+            printf("%s\n  {\"name\": \"%s\", \"built\": %s, \"available\": %s, "
+                   "\"active\": %s}", i ? "," : "", name, built ? "true" : "false",
+                   avail ? "true" : "false", is_active ? "true" : "false");
+            continue;
+        }
+        printf("%-*s %s%s\n", width, name,
+               avail ? "available" : built ? "not runnable on this CPU"
+                                           : "not built into this library",
                is_active ? " active" : "");
     }
-    printf("active: %s\n", active != NULL ? active : "(none)");
+    if (json)
+        printf("\n]}\n");
+    else
+        printf("active: %s\n", active != NULL ? active : "(none)");
     return BCE_EXIT_OK;
 }
 
@@ -97,7 +126,7 @@ static int run_verify(int argc, char **argv)
 static int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(main_help, stdout);
+        fputs(bce_tool_help(main_help), stdout);
         return BCE_EXIT_OK;
     }
     const char *c = argv[1];
@@ -110,7 +139,7 @@ static int cmd_help(int argc, char **argv)
     } else if (strcmp(c, "gradcheck") == 0) {
         fputs(bce_tool_gradcheck_help(), stdout);
     } else if (strcmp(c, "isa") == 0) {
-        fputs(isa_help, stdout);
+        fputs(bce_tool_help(isa_help), stdout);
     } else if (strcmp(c, "exhaustive") == 0) {
         fputs(bce_tool_exhaustive_help(), stdout);
     } else if (strcmp(c, "exhaustive-merge") == 0) {
@@ -149,13 +178,13 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(main_help, stderr);
+        fputs(bce_tool_help(main_help), stderr);
         return BCE_EXIT_USAGE;
     }
     const char *c = argv[1];
     int status;
     if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0) {
-        fputs(main_help, stdout);
+        fputs(bce_tool_help(main_help), stdout);
         status = BCE_EXIT_OK;
     } else if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0 ||
                strcmp(c, "version") == 0) {

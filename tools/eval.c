@@ -55,8 +55,8 @@ static const char eval_help[] =
     "  --clamp               probs only: clamp each log at -100 (PyTorch\n"
     "                        BCELoss); a clamped term has zero derivative\n"
     "  --propagate-nan       a NaN x gives NaN outputs instead of an error\n"
-    "  --isa NAME            scalar, sse4.1, avx2 or auto (default: BCE_ISA\n"
-    "                        or the best the CPU runs)\n"
+    "  --isa NAME            one of @ISAS@, auto\n"
+    "                        (default: BCE_ISA or the best the CPU runs)\n"
     "  --decimal             print %.17g (f64) / %.9g (f32) instead of %a\n"
     "  --help, -h            this text\n"
     "\n"
@@ -76,7 +76,7 @@ static const char eval_help[] =
     "  0x1.62e42fefa39efp-1 -0x1p-1\n"
     "  0x1.4p+5 0x1p+0\n";
 
-const char *bce_tool_eval_help(void) { return eval_help; }
+const char *bce_tool_eval_help(void) { return bce_tool_help(eval_help); }
 
 struct eval_args {
     int f32, probs, weights, decimal;
@@ -349,7 +349,7 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
         const char *arg = argv[i], *v = NULL;
         double d;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(eval_help, stdout);
+            fputs(bce_tool_eval_help(), stdout);
             return -1;
         } else if (strcmp(arg, "--weights") == 0) {
             a->weights = 1;

@@ -255,11 +255,11 @@ static void run_chunk(const job *j, ex_stats *st, uint64_t first, uint32_t n)
         for (size_t i = 0; i < nv; i++)
             ys[i] = (float)y;
         bce_status s = call(form, nv, xs, ys, NULL, lo, gr);
-        ex_cell *cl = &st->cell[isa][form][y][0], *cg = &st->cell[isa][form][y][1];
+        ex_cell *cl = &st->isa[isa].cell[form][y][0], *cg = &st->isa[isa].cell[form][y][1];
         if (s != BCE_OK) {
             for (int k = 0; k < 2; k++) {
-                st->cell[isa][form][y][k].checked += nv;
-                st->cell[isa][form][y][k].bad += nv;
+                st->isa[isa].cell[form][y][k].checked += nv;
+                st->isa[isa].cell[form][y][k].bad += nv;
             }
             add_failure(st, isa, form, y, 0, EX_STATUS, bits_of(xs[0]), NAN,
                         want[y][0][0], INFINITY, (int)s);
@@ -297,7 +297,7 @@ static void run_chunk(const job *j, ex_stats *st, uint64_t first, uint32_t n)
         for (int li = 0; li < j->nlabels; li++) {
             int y = j->labels[li];
             float yy = (float)y;
-            ex_rcell *rc = &st->rej[isa][form][y][pass];
+            ex_rcell *rc = &st->isa[isa].rej[form][y][pass];
             for (size_t i = 0; i < m; i++) {
                 size_t idx = 12345;
                 bce_options o = {0};
@@ -323,7 +323,7 @@ static void run_chunk(const job *j, ex_stats *st, uint64_t first, uint32_t n)
         bce_options o = {0};
         o.flags = BCE_OPT_PROPAGATE_NAN;
         bce_status s = call(form, nn, nans, ys, &o, lo, gr);
-        ex_rcell *rc = &st->nanprop[isa][form][y];
+        ex_rcell *rc = &st->isa[isa].nanprop[form][y];
         for (size_t i = 0; i < nn; i++) {
             rc->checked++;
             if (s != BCE_OK || !isnan(lo[i]) || !isnan(gr[i])) {
@@ -372,7 +372,8 @@ static const char exhaustive_help[] =
     "\n"
     "  --form F        logits, probs or both (default both)\n"
     "  --label Y       0, 1 or both (default both)\n"
-    "  --isa NAME      an ISA `bce isa` lists, or all (default all available)\n"
+    "  --isa NAME      one of @ISAS@, or all (default: all\n"
+    "                  available here)\n"
     "  --range A:B     bit patterns A <= x < B (decimal or 0x hex; B may be\n"
     "                  4294967296 = 0x100000000)\n"
     "  --shard I/N     the I-th of N equal parts of the range (0 <= I < N)\n"
@@ -402,7 +403,7 @@ static const char merge_help[] =
     "exit status: 0 complete coverage and no failure, 1 a failure or\n"
     "incomplete coverage, 2 usage error or a malformed summary.\n";
 
-const char *bce_tool_exhaustive_help(void) { return exhaustive_help; }
+const char *bce_tool_exhaustive_help(void) { return bce_tool_help(exhaustive_help); }
 const char *bce_tool_exhaustive_merge_help(void) { return merge_help; }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -444,7 +445,7 @@ static int parse_args(int argc, char **argv, ex_args *a)
         const char *o = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            fputs(exhaustive_help, stdout);
+            fputs(bce_tool_exhaustive_help(), stdout);
             return -1;
         } else if (!strcmp(o, "--quiet")) {
             a->quiet = 1;
@@ -509,21 +510,30 @@ static int parse_args(int argc, char **argv, ex_args *a)
         a->cfg.hi = hi;
     }
     a->cfg.isas = 0;
+    const size_t nisa = bce_isa_count();
+    if (nisa > EX_MAX_ISA)
+        return usage_error("libbce knows more ISAs than this tool can run", NULL);
     if (!strcmp(isa, "all")) {
-        for (int k = 0; k < ex_isa_count(); k++)
-            if (bce_isa_available(ex_isa_name(k)))
-                a->cfg.isas |= 1u << k;
+        for (size_t k = 0; k < nisa; k++)
+            if (bce_isa_available(bce_isa_name(k)))
+                a->cfg.isas |= UINT64_C(1) << k;
     } else {
         int known = 0;
-        for (int k = 0; k < ex_isa_count(); k++)
-            if (!strcmp(isa, ex_isa_name(k))) {
+        for (size_t k = 0; k < nisa; k++)
+            if (!strcmp(isa, bce_isa_name(k))) {
                 known = 1;
                 if (!bce_isa_available(isa))
-                    return usage_error("ISA not available on this machine:", isa);
-                a->cfg.isas = 1u << k;
+                    return usage_error(bce_isa_compiled(isa)
+                                       ? "ISA not runnable on this CPU:"
+                                       : "ISA not built into this libbce:", isa);
+                a->cfg.isas = UINT64_C(1) << k;
             }
-        if (!known)
-            return usage_error("--isa: expected an ISA `bce isa` lists or all, got", isa);
+        if (!known) {
+            fprintf(stderr, "bce exhaustive: --isa: expected one of %s, or all, got '%s'\n"
+                    "try 'bce help exhaustive'\n", bce_tool_isa_list(),
+                    bce_tool_esc(isa, BCE_TOOL_ESC_NAME));
+            return BCE_EXIT_USAGE;
+        }
     }
     if (a->threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -536,10 +546,10 @@ static int parse_args(int argc, char **argv, ex_args *a)
 /* progress                                                            */
 
 /* Index of the highest bit set (the last ISA or form of a run). */
-static int last_isa(unsigned mask)
+static int last_bit(uint64_t mask)
 {
     int k = -1;
-    for (int i = 0; i < EX_NISA; i++)
+    for (int i = 0; i < 64; i++)
         if (mask >> i & 1)
             k = i;
     return k;
@@ -588,33 +598,46 @@ static void summary_table(FILE *out, const ex_stats *s, const ex_config *c)
 {
     fprintf(out, "%-7s %-6s %-5s %-4s %12s %10s %12s %s\n", "isa", "form", "label",
             "out", "checked", "misrounded", "max_ulp", "worst input");
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < s->nisa; k++)
         for (int f = 0; f < 2; f++)
             for (int y = 0; y < 2; y++)
                 for (int o = 0; o < 2; o++) {
-                    const ex_cell *e = &s->cell[k][f][y][o];
+                    const ex_cell *e = &s->isa[k].cell[f][y][o];
                     if (!(c->isas >> k & 1) || !(c->forms >> f & 1) || !(c->labels >> y & 1))
                         continue;
                     fprintf(out, "%-7s %-6s %-5d %-4s %12" PRIu64 " %10" PRIu64
                             " %12.9f 0x%08" PRIx32 " (%a)\n",
-                            ex_isa_name(k), form_names[f], y, output_names[o], e->checked,
+                            bce_isa_name(k), form_names[f], y, output_names[o], e->checked,
                             e->bad, e->max_ulp, e->worst, (double)f_of(e->worst));
                 }
     uint64_t rc = 0, rb = 0, nc = 0, nb = 0;
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < s->nisa; k++)
         for (int f = 0; f < 2; f++)
             for (int y = 0; y < 2; y++) {
                 for (int p = 0; p < 2; p++) {
-                    rc += s->rej[k][f][y][p].checked;
-                    rb += s->rej[k][f][y][p].bad;
+                    rc += s->isa[k].rej[f][y][p].checked;
+                    rb += s->isa[k].rej[f][y][p].bad;
                 }
-                nc += s->nanprop[k][f][y].checked;
-                nb += s->nanprop[k][f][y].bad;
+                nc += s->isa[k].nanprop[f][y].checked;
+                nb += s->isa[k].nanprop[f][y].bad;
             }
     fprintf(out, "rejected inputs checked %" PRIu64 ", wrong %" PRIu64
             "; NaN propagation checked %" PRIu64 ", wrong %" PRIu64 "\n", rc, rb, nc, nb);
     fprintf(out, "MPFR calls (undecided by the filter, exact limits): %" PRIu64 "\n",
             s->mpfr_calls);
+}
+
+/* Frees the run's statistics; returns status. */
+static int release(int status, ex_stats *st, worker *ws, unsigned nt, ex_summary *sum)
+{
+    if (st)
+        ex_stats_free(st);
+    free(st);
+    for (unsigned t = 0; ws && t < nt; t++)
+        ex_stats_free(&ws[t].st);
+    free(ws);
+    ex_stats_free(&sum->stats);
+    return status;
 }
 
 int bce_tool_exhaustive(int argc, char **argv)
@@ -626,14 +649,16 @@ int bce_tool_exhaustive(int argc, char **argv)
     if (r > 0)
         return r;
 
+    /* statistics: one entry per registry ISA (ex_stats_init) */
     ex_stats *st = calloc(1, sizeof *st);
     worker *ws = calloc(a.threads, sizeof *ws);
-    if (!st || !ws) {
-        fprintf(stderr, "bce exhaustive: out of memory\n");
-        return BCE_EXIT_USAGE;
-    }
-    ex_summary sum;
+    static ex_summary sum;
     memset(&sum, 0, sizeof sum);
+    int mem_ok = st && ws && ex_stats_init(st) == 0 && ex_stats_init(&sum.stats) == 0;
+    for (unsigned t = 0; mem_ok && t < a.threads; t++)
+        mem_ok = ex_stats_init(&ws[t].st) == 0;
+    if (!mem_ok)
+        return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
     sum.cfg = a.cfg;
     sum.nranges = 1;
     sum.ranges[0][0] = a.cfg.lo;
@@ -645,13 +670,12 @@ int bce_tool_exhaustive(int argc, char **argv)
     if (a.checkpoint) {
         FILE *cf = fopen(a.checkpoint, "r");
         if (cf) {
-            ex_summary old;
+            static ex_summary old;
             int pr = ex_json_read(cf, a.checkpoint, &old);
             fclose(cf);
             if (pr != 0) {
-                free(st);
-                free(ws);
-                return BCE_EXIT_USAGE;
+                ex_stats_free(&old.stats);
+                return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
             }
             if (old.cfg.forms != a.cfg.forms || old.cfg.labels != a.cfg.labels ||
                 old.cfg.isas != a.cfg.isas || old.nranges != 1 ||
@@ -659,11 +683,11 @@ int bce_tool_exhaustive(int argc, char **argv)
                 fprintf(stderr, "bce exhaustive: checkpoint %s is for another run "
                         "(form/label/isa/range differ)\n",
                         bce_tool_esc(a.checkpoint, BCE_TOOL_ESC_NAME));
-                free(st);
-                free(ws);
-                return BCE_EXIT_USAGE;
+                ex_stats_free(&old.stats);
+                return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
             }
-            *st = old.stats;
+            ex_stats_copy(st, &old.stats);
+            ex_stats_free(&old.stats);
             isa0 = old.resume_isa;
             form0 = old.resume_form;
             next0 = old.resume_next;
@@ -674,19 +698,17 @@ int bce_tool_exhaustive(int argc, char **argv)
                         bce_tool_esc(a.checkpoint, BCE_TOOL_ESC_NAME),
                         old.complete ? "already complete" : "partial");
             if (old.complete)
-                isa0 = EX_NISA;
+                isa0 = (int)st->nisa;
         } else if (errno != ENOENT) {
             bce_tool_io_error("exhaustive", bce_tool_esc(a.checkpoint, BCE_TOOL_ESC_NAME),
                               "cannot open", errno);
-            free(st);
-            free(ws);
-            return BCE_EXIT_USAGE;
+            return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
         }
     }
 
     /* total work, for the progress bar */
     uint64_t len = a.cfg.hi - a.cfg.lo, total = 0, done = 0;
-    for (int k = 0; k < EX_NISA; k++)
+    for (int k = 0; k < (int)st->nisa; k++)
         for (int f = 0; f < 2; f++)
             if ((a.cfg.isas >> k & 1) && (a.cfg.forms >> f & 1)) {
                 total += len;
@@ -699,30 +721,26 @@ int bce_tool_exhaustive(int argc, char **argv)
     if (a.hard && !(hard_file = fopen(a.hard, "a"))) {
         bce_tool_io_error("exhaustive", bce_tool_esc(a.hard, BCE_TOOL_ESC_NAME),
                           "cannot open", errno);
-        free(st);
-        free(ws);
-        return BCE_EXIT_USAGE;
+        return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
     }
     const char *saved_isa = bce_active_isa();
     double t0 = now_wall(), c0 = now_cpu(), last_ckpt = t0;
     uint64_t done_at_start = done;
     int io_error = 0, stopped = 0;
     uint64_t epochs = 0;
-    for (int k = isa0; k < EX_NISA && !io_error && !stopped; k++) {
+    for (int k = isa0; k < (int)st->nisa && !io_error && !stopped; k++) {
         if (!(a.cfg.isas >> k & 1))
             continue;
-        if (bce_set_isa(ex_isa_name(k)) != BCE_OK) {
-            fprintf(stderr, "bce exhaustive: cannot select ISA %s\n", ex_isa_name(k));
-            free(st);
-            free(ws);
-            return BCE_EXIT_USAGE;
+        if (bce_set_isa(bce_isa_name((size_t)k)) != BCE_OK) {
+            fprintf(stderr, "bce exhaustive: cannot select ISA %s\n", bce_isa_name((size_t)k));
+            return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
         }
         for (int f = k == isa0 ? form0 : 0; f < 2 && !io_error && !stopped; f++) {
             if (!(a.cfg.forms >> f & 1))
                 continue;
             uint64_t start = (k == isa0 && f == form0) ? next0 : a.cfg.lo;
             char what[32];
-            snprintf(what, sizeof what, "%s %s", ex_isa_name(k), form_names[f]);
+            snprintf(what, sizeof what, "%s %s", bce_isa_name((size_t)k), form_names[f]);
             for (uint64_t e = start; e < a.cfg.hi && !stopped;) {
                 uint64_t end = a.cfg.hi - e < EPOCH ? a.cfg.hi : e + EPOCH;
                 job j;
@@ -736,7 +754,7 @@ int bce_tool_exhaustive(int argc, char **argv)
                 atomic_init(&j.cursor, e);
                 unsigned nt = a.threads;
                 for (unsigned t = 0; t < nt; t++) {
-                    memset(&ws[t].st, 0, sizeof ws[t].st);
+                    ex_stats_clear(&ws[t].st);
                     ws[t].j = &j;
                     if (pthread_create(&ws[t].tid, NULL, work, &ws[t]) != 0) {
                         fprintf(stderr, "bce exhaustive: cannot create a thread\n");
@@ -753,12 +771,12 @@ int bce_tool_exhaustive(int argc, char **argv)
                 double rate = (double)(done - done_at_start) / (t - t0 + 1e-9);
                 progress(&a, done, total, rate, what, 0);
                 stopped = a.max_epochs && ++epochs >= a.max_epochs &&
-                          (e < a.cfg.hi || k < last_isa(a.cfg.isas) ||
-                           f < last_isa(a.cfg.forms));
+                          (e < a.cfg.hi || k < last_bit(a.cfg.isas) ||
+                           f < last_bit(a.cfg.forms));
                 if (a.checkpoint && (t - last_ckpt >= CHECKPOINT_SECONDS || e >= a.cfg.hi ||
                                      stopped)) {
                     /* resume point: the next (isa, form, index) to run */
-                    sum.stats = *st;
+                    ex_stats_copy(&sum.stats, st);
                     sum.complete = 0;
                     sum.resume_isa = k;
                     sum.resume_form = f;
@@ -780,24 +798,20 @@ int bce_tool_exhaustive(int argc, char **argv)
     }
     hard_file = NULL;
     if (io_error) {
-        free(st);
-        free(ws);
-        return BCE_EXIT_USAGE;
+        return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
     }
     if (stopped) {
         progress(&a, done, total, 0.0, "stopped", 1);
         fprintf(stderr, "bce exhaustive: stopped after %" PRIu64 " epochs (--max-epochs)%s\n",
                 epochs, a.checkpoint ? "; run the same command to resume" : "");
-        free(st);
-        free(ws);
-        return 3;
+        return release(3, st, ws, a.threads, &sum);
     }
     progress(&a, done, total, (double)(done - done_at_start) / (now_wall() - t0 + 1e-9),
              "done", 1);
 
-    sum.stats = *st;
+    ex_stats_copy(&sum.stats, st);
     sum.complete = 1;
-    sum.resume_isa = EX_NISA;
+    sum.resume_isa = (int)st->nisa;
     sum.resume_form = 0;
     sum.resume_next = a.cfg.hi;
     sum.wall_seconds = wall_before + now_wall() - t0;
@@ -822,11 +836,8 @@ int bce_tool_exhaustive(int argc, char **argv)
             " wrong rejections/NaN results\n", bad ? "FAIL" : "PASS",
             ex_stats_outputs(&sum.stats), ex_stats_misrounded(&sum.stats),
             bad - ex_stats_misrounded(&sum.stats));
-    free(st);
-    free(ws);
-    if (io_error)
-        return BCE_EXIT_USAGE;
-    return bad ? BCE_EXIT_FAIL : BCE_EXIT_OK;
+    return release(io_error ? BCE_EXIT_USAGE : bad ? BCE_EXIT_FAIL : BCE_EXIT_OK, st, ws,
+                   a.threads, &sum);
 }
 
 /* ------------------------------------------------------------------ */
@@ -865,8 +876,10 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
         return BCE_EXIT_USAGE;
     }
     ex_summary *m = calloc(1, sizeof *m), *s = calloc(1, sizeof *s);
-    if (!m || !s) {
+    if (!m || !s || ex_stats_init(&m->stats) != 0) {
         fprintf(stderr, "bce exhaustive-merge: out of memory\n");
+        free(m);
+        free(s);
         return BCE_EXIT_USAGE;
     }
     int status = BCE_EXIT_OK, incomplete = 0;
@@ -878,6 +891,7 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
             status = BCE_EXIT_USAGE;
             break;
         }
+        ex_stats_free(&s->stats);          /* the previous summary's */
         int pr = ex_json_read(f, argv[i], s);
         fclose(f);
         if (pr) {
@@ -935,12 +949,14 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
         m->nranges = w;
     }
     if (status != BCE_EXIT_OK) {
+        ex_stats_free(&m->stats);
+        ex_stats_free(&s->stats);
         free(m);
         free(s);
         return status;
     }
     m->complete = !incomplete;
-    m->resume_isa = EX_NISA;
+    m->resume_isa = (int)m->stats.nisa;
     m->cfg.lo = m->ranges[0][0];
     m->cfg.hi = m->ranges[m->nranges - 1][1];
     ex_stats_sort_failures(&m->stats);
@@ -966,6 +982,8 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
             bad || !full || incomplete ? "FAIL" : "PASS", ex_stats_outputs(&m->stats),
             ex_stats_misrounded(&m->stats), bad - ex_stats_misrounded(&m->stats),
             full ? "" : ", coverage incomplete");
+    ex_stats_free(&m->stats);
+    ex_stats_free(&s->stats);
     free(m);
     free(s);
     if (status != BCE_EXIT_OK)

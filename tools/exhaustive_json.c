@@ -13,23 +13,6 @@
 #include "exhaustive_json.h"
 #include "tool.h"
 
-int ex_isa_count(void)
-{
-    size_t n = bce_isa_count();
-    return n < EX_NISA ? (int)n : EX_NISA;
-}
-
-const char *ex_isa_name(int k)
-{
-    const char *n = k >= 0 && k < ex_isa_count() ? bce_isa_name((size_t)k) : NULL;
-    return n ? n : "-";
-}
-
-/* the names of rows 0 .. EX_NISA - 1 */
-static void isa_names_fill(const char *names[EX_NISA])
-{
-    for (int k = 0; k < EX_NISA; k++) names[k] = ex_isa_name(k);
-}
 static const char *const form_names[2] = {"logits", "probs"};
 static const char *const output_names[2] = {"loss", "grad"};
 static const char *const kind_names[4] = {"misrounded", "status", "rejection",
@@ -67,14 +50,60 @@ static int cmp_fail(const void *pa, const void *pb)
     return 0;
 }
 
+int ex_stats_init(ex_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    size_t n = bce_isa_count();
+    if (n > EX_MAX_ISA) {
+        fprintf(stderr, "bce exhaustive: libbce knows %zu ISAs, this tool at most %d\n", n,
+                EX_MAX_ISA);
+        return -1;
+    }
+    s->isa = calloc(n, sizeof *s->isa);
+    if (!s->isa) {
+        fprintf(stderr, "bce exhaustive: out of memory\n");
+        return -1;
+    }
+    s->nisa = n;
+    return 0;
+}
+
+void ex_stats_free(ex_stats *s)
+{
+    free(s->isa);
+    s->isa = NULL;
+    s->nisa = 0;
+}
+
+void ex_stats_clear(ex_stats *s)
+{
+    ex_isa_stats *isa = s->isa;
+    size_t n = s->nisa;
+    memset(s, 0, sizeof *s);
+    memset(isa, 0, n * sizeof *isa);
+    s->isa = isa;
+    s->nisa = n;
+}
+
+void ex_stats_copy(ex_stats *into, const ex_stats *from)
+{
+    ex_isa_stats *isa = into->isa;
+    size_t n = into->nisa;
+    *into = *from;
+    into->isa = isa;
+    into->nisa = n;
+    memset(isa, 0, n * sizeof *isa);
+    memcpy(isa, from->isa, (n < from->nisa ? n : from->nisa) * sizeof *isa);
+}
+
 void ex_stats_merge(ex_stats *into, const ex_stats *from)
 {
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < into->nisa && k < from->nisa; k++)
         for (int f = 0; f < 2; f++)
             for (int y = 0; y < 2; y++) {
                 for (int o = 0; o < 2; o++) {
-                    ex_cell *a = &into->cell[k][f][y][o];
-                    const ex_cell *b = &from->cell[k][f][y][o];
+                    ex_cell *a = &into->isa[k].cell[f][y][o];
+                    const ex_cell *b = &from->isa[k].cell[f][y][o];
                     if (b->checked > 0 &&
                         (a->checked == 0 || b->max_ulp > a->max_ulp ||
                          (b->max_ulp == a->max_ulp && b->worst < a->worst))) {
@@ -83,11 +112,11 @@ void ex_stats_merge(ex_stats *into, const ex_stats *from)
                     }
                     a->checked += b->checked;
                     a->bad += b->bad;
-                    into->rej[k][f][y][o].checked += from->rej[k][f][y][o].checked;
-                    into->rej[k][f][y][o].bad += from->rej[k][f][y][o].bad;
+                    into->isa[k].rej[f][y][o].checked += from->isa[k].rej[f][y][o].checked;
+                    into->isa[k].rej[f][y][o].bad += from->isa[k].rej[f][y][o].bad;
                 }
-                into->nanprop[k][f][y].checked += from->nanprop[k][f][y].checked;
-                into->nanprop[k][f][y].bad += from->nanprop[k][f][y].bad;
+                into->isa[k].nanprop[f][y].checked += from->isa[k].nanprop[f][y].checked;
+                into->isa[k].nanprop[f][y].bad += from->isa[k].nanprop[f][y].bad;
             }
     into->inputs += from->inputs;
     into->mpfr_calls += from->mpfr_calls;
@@ -114,33 +143,33 @@ void ex_stats_sort_failures(ex_stats *s)
 uint64_t ex_stats_outputs(const ex_stats *s)
 {
     uint64_t n = 0;
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < s->nisa; k++)
         for (int f = 0; f < 2; f++)
             for (int y = 0; y < 2; y++)
                 for (int o = 0; o < 2; o++)
-                    n += s->cell[k][f][y][o].checked;
+                    n += s->isa[k].cell[f][y][o].checked;
     return n;
 }
 
 uint64_t ex_stats_misrounded(const ex_stats *s)
 {
     uint64_t n = 0;
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < s->nisa; k++)
         for (int f = 0; f < 2; f++)
             for (int y = 0; y < 2; y++)
                 for (int o = 0; o < 2; o++)
-                    n += s->cell[k][f][y][o].bad;
+                    n += s->isa[k].cell[f][y][o].bad;
     return n;
 }
 
 uint64_t ex_stats_bad(const ex_stats *s)
 {
     uint64_t n = ex_stats_misrounded(s);
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < s->nisa; k++)
         for (int f = 0; f < 2; f++)
             for (int y = 0; y < 2; y++) {
-                n += s->rej[k][f][y][0].bad + s->rej[k][f][y][1].bad;
-                n += s->nanprop[k][f][y].bad;
+                n += s->isa[k].rej[f][y][0].bad + s->isa[k].rej[f][y][1].bad;
+                n += s->isa[k].nanprop[f][y].bad;
             }
     return n;
 }
@@ -154,7 +183,7 @@ void ex_print_failures(FILE *out, const ex_stats *s)
         const ex_failure *f = &s->fail[i];
         fprintf(out, "  %s %s y=%d %s %s: x = 0x%08" PRIx32 " (%a) got %a expected %a"
                 " (%.3g ulp) status %s\n",
-                ex_isa_name(f->isa), form_names[f->form], f->label, output_names[f->output],
+                bce_isa_name((size_t)f->isa), form_names[f->form], f->label, output_names[f->output],
                 kind_names[f->kind], f->x, (double)f_of(f->x), (double)f->got,
                 (double)f->want, f->ulp, bce_status_name((bce_status)f->status));
     }
@@ -163,17 +192,21 @@ void ex_print_failures(FILE *out, const ex_stats *s)
 /* ------------------------------------------------------------------ */
 /* writer                                                              */
 
-static void list(FILE *f, const char *key, unsigned mask, const char *const *names, int n)
+static void list(FILE *f, const char *key, uint64_t mask, const char *(*name)(size_t),
+                 size_t n)
 {
     fprintf(f, "  \"%s\": \"", key);
     int first = 1;
-    for (int i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         if (mask >> i & 1) {
-            fprintf(f, "%s%s", first ? "" : ",", names[i]);
+            fprintf(f, "%s%s", first ? "" : ",", name(i));
             first = 0;
         }
     fputs("\",\n", f);
 }
+
+static const char *form_name(size_t i) { return form_names[i]; }
+static const char *label_name(size_t i) { return i ? "1" : "0"; }
 
 static void num(FILE *f, double v)
 {
@@ -185,35 +218,37 @@ static void num(FILE *f, double v)
 
 void ex_json_write(FILE *f, const ex_summary *s)
 {
-    static const char *const labels[2] = {"0", "1"};
     const ex_stats *st = &s->stats;
     fputs("{\n  \"tool\": \"bce exhaustive\",\n", f);
+    fprintf(f, "  \"format\": %d,\n", EX_JSON_FORMAT);
     fprintf(f, "  \"libbce\": \"%s\",\n", bce_version());
-    list(f, "forms", s->cfg.forms, form_names, 2);
-    list(f, "labels", s->cfg.labels, labels, 2);
-    const char *isa_names[EX_NISA];
-    isa_names_fill(isa_names);
-    list(f, "isas", s->cfg.isas, isa_names, EX_NISA);
+    list(f, "forms", s->cfg.forms, form_name, 2);
+    list(f, "labels", s->cfg.labels, label_name, 2);
+    list(f, "isas", s->cfg.isas, bce_isa_name, st->nisa);
     fputs("  \"ranges\": [", f);
     for (int r = 0; r < s->nranges; r++)
         fprintf(f, "%s[%" PRIu64 ", %" PRIu64 "]", r ? ", " : "", s->ranges[r][0],
                 s->ranges[r][1]);
     fputs("],\n", f);
     fprintf(f, "  \"complete\": %s,\n", s->complete ? "true" : "false");
-    fprintf(f, "  \"resume\": {\"isa\": %d, \"form\": %d, \"next\": %" PRIu64 "},\n",
-            s->resume_isa, s->resume_form, s->resume_next);
+    if (s->complete || s->resume_isa < 0 || (size_t)s->resume_isa >= st->nisa)
+        fputs("  \"resume\": null,\n", f);
+    else
+        fprintf(f, "  \"resume\": {\"isa\": \"%s\", \"form\": \"%s\", \"next\": %" PRIu64
+                "},\n", bce_isa_name((size_t)s->resume_isa), form_names[s->resume_form & 1],
+                s->resume_next);
     fputs("  \"wall_seconds\": ", f);
     num(f, s->wall_seconds);
     fputs(",\n  \"cpu_seconds\": ", f);
     num(f, s->cpu_seconds);
     fputs(",\n", f);
     double maxu = 0.0;
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < st->nisa; k++)
         for (int fo = 0; fo < 2; fo++)
             for (int y = 0; y < 2; y++)
                 for (int o = 0; o < 2; o++)
-                    if (st->cell[k][fo][y][o].max_ulp > maxu)
-                        maxu = st->cell[k][fo][y][o].max_ulp;
+                    if (st->isa[k].cell[fo][y][o].max_ulp > maxu)
+                        maxu = st->isa[k].cell[fo][y][o].max_ulp;
     fprintf(f, "  \"inputs_checked\": %" PRIu64 ",\n", st->inputs);
     fprintf(f, "  \"outputs_checked\": %" PRIu64 ",\n", ex_stats_outputs(st));
     fprintf(f, "  \"misrounded\": %" PRIu64 ",\n", ex_stats_misrounded(st));
@@ -224,17 +259,17 @@ void ex_json_write(FILE *f, const ex_summary *s)
     fprintf(f, ",\n  \"mpfr_calls\": %" PRIu64 ",\n", st->mpfr_calls);
     fputs("  \"cells\": [\n", f);
     int first = 1;
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < st->nisa; k++)
         for (int fo = 0; fo < 2; fo++)
             for (int y = 0; y < 2; y++)
                 for (int o = 0; o < 2; o++) {
-                    const ex_cell *c = &st->cell[k][fo][y][o];
+                    const ex_cell *c = &st->isa[k].cell[fo][y][o];
                     if (!(s->cfg.isas >> k & 1) || !(s->cfg.forms >> fo & 1) ||
                         !(s->cfg.labels >> y & 1))
                         continue;
                     fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
                             "\"output\": \"%s\", \"checked\": %" PRIu64 ", \"misrounded\": %"
-                            PRIu64 ", \"max_ulp\": ", first ? "" : ",\n", ex_isa_name(k),
+                            PRIu64 ", \"max_ulp\": ", first ? "" : ",\n", bce_isa_name(k),
                             form_names[fo], y, output_names[o], c->checked, c->bad);
                     num(f, c->max_ulp);
                     fprintf(f, ", \"worst_input\": \"0x%08" PRIx32 "\"}", c->worst);
@@ -242,17 +277,17 @@ void ex_json_write(FILE *f, const ex_summary *s)
                 }
     fputs("\n  ],\n  \"rejections\": [\n", f);
     first = 1;
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < st->nisa; k++)
         for (int fo = 0; fo < 2; fo++)
             for (int y = 0; y < 2; y++)
                 for (int p = 0; p < 2; p++) {
-                    const ex_rcell *c = &st->rej[k][fo][y][p];
+                    const ex_rcell *c = &st->isa[k].rej[fo][y][p];
                     if (!(s->cfg.isas >> k & 1) || !(s->cfg.forms >> fo & 1) ||
                         !(s->cfg.labels >> y & 1) || (p == 1 && fo == 0))
                         continue;
                     fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
                             "\"input\": \"%s\", \"status\": \"%s\", \"checked\": %" PRIu64
-                            ", \"failed\": %" PRIu64 "}", first ? "" : ",\n", ex_isa_name(k),
+                            ", \"failed\": %" PRIu64 "}", first ? "" : ",\n", bce_isa_name(k),
                             form_names[fo], y, rej_names[p],
                             bce_status_name(p ? BCE_E_PROB_RANGE
                                             : fo == 0 ? BCE_E_NAN_LOGIT : BCE_E_NAN_PROB),
@@ -261,16 +296,16 @@ void ex_json_write(FILE *f, const ex_summary *s)
                 }
     fputs("\n  ],\n  \"nan_propagation\": [\n", f);
     first = 1;
-    for (int k = 0; k < EX_NISA; k++)
+    for (size_t k = 0; k < st->nisa; k++)
         for (int fo = 0; fo < 2; fo++)
             for (int y = 0; y < 2; y++) {
-                const ex_rcell *c = &st->nanprop[k][fo][y];
+                const ex_rcell *c = &st->isa[k].nanprop[fo][y];
                 if (!(s->cfg.isas >> k & 1) || !(s->cfg.forms >> fo & 1) ||
                     !(s->cfg.labels >> y & 1))
                     continue;
                 fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
                         "\"checked\": %" PRIu64 ", \"failed\": %" PRIu64 "}",
-                        first ? "" : ",\n", ex_isa_name(k), form_names[fo], y, c->checked,
+                        first ? "" : ",\n", bce_isa_name(k), form_names[fo], y, c->checked,
                         c->bad);
                 first = 0;
             }
@@ -282,7 +317,7 @@ void ex_json_write(FILE *f, const ex_summary *s)
                 "\"output\": \"%s\", \"kind\": \"%s\", \"input\": \"0x%08" PRIx32 "\", "
                 "\"input_value\": \"%a\", \"got\": \"0x%08" PRIx32 "\", \"got_value\": \"%a\", "
                 "\"expected\": \"0x%08" PRIx32 "\", \"expected_value\": \"%a\", \"ulp\": ",
-                i ? ",\n" : "", ex_isa_name(x->isa), form_names[x->form], x->label,
+                i ? ",\n" : "", bce_isa_name((size_t)x->isa), form_names[x->form], x->label,
                 output_names[x->output], kind_names[x->kind], x->x, (double)f_of(x->x),
                 bits_of(x->got), (double)x->got, bits_of(x->want), (double)x->want);
         num(f, x->ulp);
@@ -419,6 +454,30 @@ static int lookup(rd *r, const char *v, const char *const *names, int n, const c
     return 0;
 }
 
+/* The registry row of an ISA named in a summary. */
+static int isa_lookup(rd *r, const char *v)
+{
+    for (size_t i = 0; i < bce_isa_count(); i++)
+        if (!strcmp(v, bce_isa_name(i)))
+            return (int)i;
+    char m[256];
+    snprintf(m, sizeof m, "ISA '%s' unknown to this libbce (it knows %s)",
+             bce_tool_esc(v, BCE_TOOL_ESC_TOKEN), bce_tool_isa_list());
+    rd_error(r, m);
+    return 0;
+}
+
+static uint64_t jisas(rd *r, const char *line)
+{
+    char buf[256];
+    if (jstr(r, line, "isas", buf, sizeof buf))
+        return 0;
+    uint64_t m = 0;
+    for (char *t = strtok(buf, ","); t; t = strtok(NULL, ","))
+        m |= UINT64_C(1) << isa_lookup(r, t);
+    return m;
+}
+
 static unsigned jmask(rd *r, const char *line, const char *key, const char *const *names,
                       int n)
 {
@@ -459,7 +518,10 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
 {
     static const char *const labels[2] = {"0", "1"};
     memset(s, 0, sizeof *s);
+    if (ex_stats_init(&s->stats))
+        return -1;
     rd r = {name, 0, 0};
+    int format = 1, resume_null = 0;
     char line[4096];
     enum { TOP, CELLS, REJ, NAN_, FAIL } sec = TOP;
     int seen_tool = 0, seen_ranges = 0, seen_complete = 0;
@@ -479,9 +541,7 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
             }
             if (jstr(&r, line, "isa", ib, sizeof ib) || jstr(&r, line, "form", fb, sizeof fb))
                 break;
-            const char *isa_names[EX_NISA];
-            isa_names_fill(isa_names);
-            int k = lookup(&r, ib, isa_names, EX_NISA, "isa");
+            int k = isa_lookup(&r, ib);
             int fo = lookup(&r, fb, form_names, 2, "form");
             int y = (int)ju64(&r, line, "label");
             if (y > 1)
@@ -492,7 +552,7 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
                 if (jstr(&r, line, "output", ob, sizeof ob))
                     break;
                 int o = lookup(&r, ob, output_names, 2, "output");
-                ex_cell *c = &s->stats.cell[k][fo][y][o];
+                ex_cell *c = &s->stats.isa[k].cell[fo][y][o];
                 c->checked = ju64(&r, line, "checked");
                 c->bad = ju64(&r, line, "misrounded");
                 c->max_ulp = jnum(&r, line, "max_ulp");
@@ -502,11 +562,11 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
                 if (jstr(&r, line, "input", pb, sizeof pb))
                     break;
                 int p = lookup(&r, pb, rej_names, 2, "input class");
-                s->stats.rej[k][fo][y][p].checked = ju64(&r, line, "checked");
-                s->stats.rej[k][fo][y][p].bad = ju64(&r, line, "failed");
+                s->stats.isa[k].rej[fo][y][p].checked = ju64(&r, line, "checked");
+                s->stats.isa[k].rej[fo][y][p].bad = ju64(&r, line, "failed");
             } else if (sec == NAN_) {
-                s->stats.nanprop[k][fo][y].checked = ju64(&r, line, "checked");
-                s->stats.nanprop[k][fo][y].bad = ju64(&r, line, "failed");
+                s->stats.isa[k].nanprop[fo][y].checked = ju64(&r, line, "checked");
+                s->stats.isa[k].nanprop[fo][y].bad = ju64(&r, line, "failed");
             } else {
                 char kb[24];
                 if (s->stats.nfail >= EX_MAX_FAILURES) {
@@ -548,9 +608,16 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
         } else if (jfind(line, "labels")) {
             s->cfg.labels = jmask(&r, line, "labels", labels, 2);
         } else if (jfind(line, "isas")) {
-            const char *isa_names[EX_NISA];
-            isa_names_fill(isa_names);
-            s->cfg.isas = jmask(&r, line, "isas", isa_names, EX_NISA);
+            s->cfg.isas = jisas(&r, line);
+        } else if (jfind(line, "format")) {
+            uint64_t v = ju64(&r, line, "format");
+            if (!r.err && (v < 2 || v > EX_JSON_FORMAT)) {
+                char m[160];
+                snprintf(m, sizeof m, "summary format %" PRIu64 " (this bce reads 1 to %d)",
+                         v, EX_JSON_FORMAT);
+                rd_error(&r, m);
+            }
+            format = (int)v;
         } else if (jfind(line, "ranges")) {
             const char *p = jfind(line, "ranges");
             seen_ranges = 1;
@@ -587,11 +654,21 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
             else if (strncmp(p, "false", 5))
                 rd_error(&r, "\"complete\" must be true or false");
         } else if (jfind(line, "resume")) {
-            s->resume_isa = (int)ju64(&r, line, "isa");
-            s->resume_form = (int)ju64(&r, line, "form");
-            s->resume_next = ju64(&r, line, "next");
-            if (s->resume_isa > EX_NISA || s->resume_form > 1 || s->resume_next > EX_ALL)
-                rd_error(&r, "resume point out of range");
+            if (format == 1) {
+                /* an ISA number in format 1's fixed list: used only if the
+                 * run is partial, refused then (below) */
+            } else if (!strncmp(jfind(line, "resume"), "null", 4)) {
+                resume_null = 1;
+            } else {
+                char rb[32], fb[16];
+                if (jstr(&r, line, "isa", rb, sizeof rb) || jstr(&r, line, "form", fb, sizeof fb))
+                    break;
+                s->resume_isa = isa_lookup(&r, rb);
+                s->resume_form = lookup(&r, fb, form_names, 2, "form");
+                s->resume_next = ju64(&r, line, "next");
+                if (s->resume_next > EX_ALL)
+                    rd_error(&r, "resume point out of range");
+            }
         } else if (jfind(line, "wall_seconds")) {
             s->wall_seconds = jnum(&r, line, "wall_seconds");
         } else if (jfind(line, "cpu_seconds")) {
@@ -616,9 +693,24 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
         r.line++;
         rd_error(&r, "incomplete summary (tool, forms, labels, isas, ranges, complete)");
     }
+    if (!r.err && format == 1 && !s->complete) {
+        r.line = 0;
+        rd_error(&r, "a partial checkpoint of summary format 1 (the resume point numbers "
+                 "the ISA in a list of older bce versions): finish it with the bce that "
+                 "wrote it, or remove it to start the run again");
+    }
+    if (!r.err && format >= 2 && !s->complete && resume_null) {
+        r.line = 0;
+        rd_error(&r, "a partial run without a resume point");
+    }
     if (!r.err) {
         s->cfg.lo = s->ranges[0][0];
         s->cfg.hi = s->ranges[s->nranges - 1][1];
+        if (s->complete) {
+            s->resume_isa = (int)s->stats.nisa;
+            s->resume_form = 0;
+            s->resume_next = s->cfg.hi;
+        }
     }
     return r.err ? -1 : 0;
 }

@@ -3,6 +3,17 @@
  * form (summary, checkpoint and input of `bce exhaustive-merge`).  The
  * writer puts every array element on one line; the reader reads exactly
  * that layout back and names the file and line of anything else.
+ *
+ * ISAs: in memory, ISA k is the library's registry row k (bce_isa_name(k));
+ * the statistics hold one entry per registry ISA (bce_isa_count()).  In the
+ * JSON every ISA is named, never numbered, so a summary means the same to a
+ * library whose registry differs (another target, a newer libbce).
+ *
+ * JSON format ("format"): 2 names the ISA of the resume point ("resume":
+ * {"isa": NAME, "form": NAME, "next": N} while a run is partial, null once
+ * complete).  Format 1 (no "format" key, before the registry) numbered it
+ * in a fixed ISA list: its complete summaries are read (the resume point
+ * is not needed), its partial checkpoints are refused with a message.
  */
 #ifndef BCE_TOOL_EXHAUSTIVE_JSON_H
 #define BCE_TOOL_EXHAUSTIVE_JSON_H
@@ -10,12 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The ISAs are the registry's (bce_isa_count / bce_isa_name): bit k of
- * ex_config.isas and the statistics' first index are row k.  EX_NISA is
- * the capacity; ex_isa_count() = min(bce_isa_count(), EX_NISA). */
-#define EX_NISA 8
-int ex_isa_count(void);
-const char *ex_isa_name(int k);      /* "-" past the registry */
+#define EX_JSON_FORMAT 2
+#define EX_MAX_ISA 64          /* registry rows a run can name (ex_config.isas) */
 #define EX_ALL (UINT64_C(1) << 32)
 #define EX_MAX_FAILURES 100
 #define EX_MAX_RANGES 4096
@@ -23,7 +30,7 @@ const char *ex_isa_name(int k);      /* "-" past the registry */
 typedef struct ex_config {
     unsigned forms;     /* bit 0 logits, bit 1 probs */
     unsigned labels;    /* bit 0 y = 0, bit 1 y = 1 */
-    unsigned isas;      /* bit k: isa k (bce_isa_name(k)) */
+    uint64_t isas;      /* bit k: registry ISA k (bce_isa_name(k)) */
     uint64_t lo, hi;    /* bit patterns [lo, hi) */
 } ex_config;
 
@@ -54,10 +61,16 @@ typedef struct ex_failure {
     int status;
 } ex_failure;
 
+/* The counts of one ISA. */
+typedef struct ex_isa_stats {
+    ex_cell cell[2][2][2];              /* form, label, output */
+    ex_rcell rej[2][2][2];              /* form, label, NaN | range */
+    ex_rcell nanprop[2][2];             /* form, label */
+} ex_isa_stats;
+
 typedef struct ex_stats {
-    ex_cell cell[EX_NISA][2][2][2];     /* isa, form, label, output */
-    ex_rcell rej[EX_NISA][2][2][2];     /* isa, form, label, NaN | range */
-    ex_rcell nanprop[EX_NISA][2][2];    /* isa, form, label */
+    size_t nisa;                        /* bce_isa_count() */
+    ex_isa_stats *isa;                  /* [nisa], registry order */
     uint64_t inputs, mpfr_calls, failures_total;
     int nfail;
     ex_failure fail[EX_MAX_FAILURES];
@@ -68,12 +81,18 @@ typedef struct ex_summary {
     int nranges;
     uint64_t ranges[EX_MAX_RANGES][2];
     int complete;
-    int resume_isa, resume_form;
+    int resume_isa, resume_form;    /* resume_isa == nisa: nothing left */
     uint64_t resume_next;
     double wall_seconds, cpu_seconds;
     ex_stats stats;
 } ex_summary;
 
+/* Zeroed statistics with one entry per registry ISA: 0, or -1 with a
+ * message (out of memory, or more ISAs than EX_MAX_ISA). */
+int ex_stats_init(ex_stats *s);
+void ex_stats_free(ex_stats *s);
+void ex_stats_clear(ex_stats *s);                        /* zero, keep storage */
+void ex_stats_copy(ex_stats *into, const ex_stats *from); /* both initialised */
 void ex_stats_merge(ex_stats *into, const ex_stats *from);
 /* Failures in (isa, form, input, label, output) order, first 100 kept. */
 void ex_stats_sort_failures(ex_stats *s);
@@ -85,7 +104,8 @@ void ex_print_failures(FILE *out, const ex_stats *s);
 void ex_json_write(FILE *f, const ex_summary *s);
 /* Atomically (temporary file + rename); 0 or -1 with a message. */
 int ex_json_write_file(const char *path, const ex_summary *s);
-/* 0, or -1 with "bce exhaustive: FILE:LINE: ..." on stderr. */
+/* 0, or -1 with "bce exhaustive: FILE:LINE: ..." on stderr.  Initialises
+ * s->stats (ex_stats_init) in either case: free it with ex_stats_free. */
 int ex_json_read(FILE *f, const char *name, ex_summary *s);
 
 #endif

@@ -42,7 +42,7 @@ static const char gradcheck_help[] =
     "  --reduction R         sum, mean or weighted-mean (default mean)\n"
     "  --pos-weight P        PyTorch pos_weight P >= 0\n"
     "  --smoothing A         label smoothing A in [0,1]\n"
-    "  --isa NAME            scalar, sse4.1, avx2 or auto\n"
+    "  --isa NAME            one of @ISAS@, auto\n"
     "checks:\n"
     "  --mode M              fd, directional, hvp, mpfr or all (default all);\n"
     "                        may be repeated\n"
@@ -89,7 +89,7 @@ static const char gradcheck_help[] =
     "  bce gradcheck --n 5000 --k 32 --l2 0.01\n"
     "  bce gradcheck --csv data.csv --label-column y --mode fd --json\n";
 
-const char *bce_tool_gradcheck_help(void) { return gradcheck_help; }
+const char *bce_tool_gradcheck_help(void) { return bce_tool_help(gradcheck_help); }
 
 enum { M_FD = 1, M_DIR = 2, M_HVP = 4, M_MPFR = 8, M_ALL = 15 };
 
@@ -572,7 +572,7 @@ int bce_tool_gradcheck(int argc, char **argv)
     gc_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc < 0) {
-        fputs(gradcheck_help, stdout);
+        fputs(bce_tool_gradcheck_help(), stdout);
         return BCE_EXIT_OK;
     }
     if (rc != 0)

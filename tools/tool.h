@@ -22,6 +22,12 @@ const char *bce_tool_eval_help(void);
 int bce_tool_gradcheck(int argc, char **argv);
 const char *bce_tool_gradcheck_help(void);
 
+/* The library's ISA names, "scalar, ..." in registry order
+ * (bce_isa_name; isa_list.c), and a help text with every "@ISAS@" replaced
+ * by that list.  Never NULL. */
+const char *bce_tool_isa_list(void);
+const char *bce_tool_help(const char *tmpl);
+
 /* Parse a whole string as a double (strtod: decimal or C99 hex, inf, nan).
  * Returns 0 on success, -1 if it is not exactly one number or overflows. */
 int bce_tool_parse_double(const char *s, double *out);

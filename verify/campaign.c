@@ -40,8 +40,6 @@ static const char *const config_names[C_COUNT] = {
     "hard", "soft", "weights", "pos_weight", "smoothing", "clamp", "mean", "wc",
 };
 
-static const char *const isa_names[] = {"scalar", "sse4.1", "avx2"};
-
 /* The option grid: one option set per configuration (no per-block
  * variation, so a row names its options). */
 typedef enum wmode { W_NONE, W_MIN, W_MAX, W_ENDS } wmode;
@@ -254,7 +252,28 @@ typedef struct bufs {
     mpfr_t *eL, *eG;            /* exact values of a block */
 } bufs;
 
-#define MAX_ISA 3
+/* "scalar, ..." : the library's ISAs (its registry, bce_isa_name). */
+static const char *isa_list(void)
+{
+    static char buf[512];
+    buf[0] = '\0';
+    for (size_t k = 0; k < bce_isa_count(); k++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, sizeof buf - used, "%s%s", k ? ", " : "", bce_isa_name(k));
+    }
+    return buf;
+}
+
+/* The loss and gradient rows of each of nisa ISAs: rl[k], rl[nisa + k]. */
+static row **isa_rows(int nisa)
+{
+    row **r = malloc(2 * (size_t)nisa * sizeof *r + 1);
+    if (!r) {
+        fprintf(stderr, "bce verify: out of memory\n");
+        exit(2);
+    }
+    return r;
+}
 
 /*
  * Runs one (kernel, config, regime) cell on every selected ISA.  The MPFR
@@ -266,7 +285,7 @@ static void run_cell(const args *a, report *rep, int nisa, const char *const *is
                      const bcev_wc *wc, bufs *b)
 {
     const char *kn = kernel_name(f, t);
-    row *rl[MAX_ISA], *rg[MAX_ISA];
+    row **rl = isa_rows(nisa), **rg = rl + nisa;
     for (int k = 0; k < nisa; k++) {
         rl[k] = add_row(rep, isas[k], kn, "loss", bcev_regime_name(reg), config_names[c]);
         rg[k] = add_row(rep, isas[k], kn, "grad", bcev_regime_name(reg), config_names[c]);
@@ -335,6 +354,7 @@ static void run_cell(const args *a, report *rep, int nisa, const char *const *is
     for (int k = 0; k < nisa; k++)
         if (rl[k]->failures || rg[k]->failures)
             rep->fail = 1;
+    free(rl);
 }
 
 /* ------------------------------------------------------------------ */
@@ -420,7 +440,7 @@ static void run_grid_cell(const args *a, report *rep, int nisa, const char *cons
 {
     const gconfig *g = &gconfigs[gi];
     const char *kn = kernel_name(f, t);
-    row *rl[MAX_ISA], *rg[MAX_ISA];
+    row **rl = isa_rows(nisa), **rg = rl + nisa;
     for (int k = 0; k < nisa; k++) {
         rl[k] = add_row(rep, isas[k], kn, "loss", gregime_name(reg), g->name);
         rg[k] = add_row(rep, isas[k], kn, "grad", gregime_name(reg), g->name);
@@ -494,6 +514,7 @@ static void run_grid_cell(const args *a, report *rep, int nisa, const char *cons
     for (int k = 0; k < nisa; k++)
         if (rl[k]->failures || rg[k]->failures)
             rep->fail = 1;
+    free(rl);
 }
 
 /* ------------------------------------------------------------------ */
@@ -732,7 +753,7 @@ static void usage(FILE *out)
         "                    stdout); without FILE or with '-': JSON on stdout\n"
         "                    instead of the table\n"
         "  --seed S          seed of the generators (default %" PRIu64 ")\n"
-        "  --isa NAME        only this ISA (scalar, sse4.1, avx2)\n"
+        "  --isa NAME        only this ISA, one of %s\n"
         "  --kernel LIST     only these kernels (comma-separated names)\n"
         "  --config LIST     only these configurations, of either pass\n"
         "  --regime LIST     only these regimes, of either pass\n"
@@ -742,7 +763,7 @@ static void usage(FILE *out)
         "Samples are deterministic functions of (seed, cell, index).\n"
         "Exit status: 0 every bound met, 1 a bound exceeded, 2 usage error.\n",
         DEFAULT_SAMPLES, MEAN_BLOCK, DEFAULT_GRID_SAMPLES, (uint64_t)DEFAULT_SEED,
-        bcev_wc_default_dir());
+        isa_list(), bcev_wc_default_dir());
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -841,14 +862,17 @@ static int parse_args(int argc, char **argv, args *a)
     }
     if (a->isa) {
         int known = 0;
-        for (size_t k = 0; k < sizeof isa_names / sizeof *isa_names; k++)
-            known |= strcmp(a->isa, isa_names[k]) == 0;
+        for (size_t k = 0; k < bce_isa_count(); k++)
+            known |= strcmp(a->isa, bce_isa_name(k)) == 0;
         if (!known) {
-            fprintf(stderr, "bce verify: unknown ISA '%s' (scalar, sse4.1, avx2)\n", a->isa);
+            fprintf(stderr, "bce verify: unknown ISA '%s' (libbce knows %s)\n", a->isa,
+                    isa_list());
             return -1;
         }
         if (!bce_isa_available(a->isa)) {
-            fprintf(stderr, "bce verify: ISA '%s' is not available here\n", a->isa);
+            fprintf(stderr, "bce verify: ISA '%s' is %s\n", a->isa,
+                    bce_isa_compiled(a->isa) ? "not runnable on this CPU"
+                                             : "not built into this libbce");
             return -1;
         }
     }
@@ -900,11 +924,18 @@ int bcev_verify_main(int argc, char **argv)
         mpfr_init2(b.eG[i], EXACT_PREC);
     }
     const char *saved = bce_active_isa();
-    const char *isas[MAX_ISA];
+    /* the registry's ISAs runnable here (or --isa's) */
+    const char **isas = malloc((bce_isa_count() + 1) * sizeof *isas);
+    if (!isas) {
+        fprintf(stderr, "bce verify: out of memory\n");
+        return 2;
+    }
     int nisa = 0;
-    for (size_t k = 0; k < sizeof isa_names / sizeof *isa_names; k++)
-        if ((!a.isa || strcmp(a.isa, isa_names[k]) == 0) && bce_isa_available(isa_names[k]))
-            isas[nisa++] = isa_names[k];
+    for (size_t k = 0; k < bce_isa_count(); k++) {
+        const char *name = bce_isa_name(k);
+        if ((!a.isa || strcmp(a.isa, name) == 0) && bce_isa_available(name))
+            isas[nisa++] = name;
+    }
     report rep = {NULL, NULL, 0};
     progress pg = {!a.quiet, isatty(2), 0.0};
     double t0 = now();
@@ -968,6 +999,7 @@ int bcev_verify_main(int argc, char **argv)
         }
     }
     bce_set_isa(saved);
+    free(isas);
     double secs = now() - t0;
     int status = rep.fail ? 1 : 0;
     if (!rep.head) {

@@ -3,7 +3,7 @@
  * logistic function in triple-double arithmetic (src/accurate/td.h), with a
  * proven relative error below 2^-148 (see each file's header for the
  * derivation and the exact figure).  libc only: no libm, no fma(), no MPFR.
- * Used when the fast path's Ziv rounding test fails.  Internal: hidden
+ * Used when level 1's rounding test (Ziv's) fails.  Internal: hidden
  * visibility (the library is built with gnu_symbol_visibility 'hidden').
  *
  * Scaled results: a value is returned as 2^E * v, v = v.h + v.m + v.l a

@@ -47,10 +47,7 @@
  *   x < -2^30: E = INT_MIN, v = 1 ("below anything": callers use +0);
  *   x > 2^30: E = INT_MAX, v = 1; NaN: E = 0, v = NaN.
  *
- * Measured (tests/test_td.c, MPFR 400 bits, 1.05e5 inputs: random x in
- *   [-2^31, 0] log-uniform incl. subnormals, [-750, 0], x next to k ln2/128
- *   for k up to 2^38, directed -708.39, -745.13, -2^30, ...):
- *   max relative error 2^-155.55 at x = -0x1.5257bdd6c416p+3.
+ * Measured maxima (tests/test_td.c against MPFR): docs/ACCURACY.md, level 2.
  */
 #include <limits.h>
 #include <stdint.h>

@@ -62,11 +62,7 @@
  *     log_of_sum(y0, D): 2^-149.0.
  *
  * Proven: every function here <= 2^-149.0 relative (stated as 2^-148.9).
- * Measured (tests/test_td.c, MPFR 400 bits, 1e5 random inputs each plus
- *   directed ones):
- *   bce_td_log          2^-156.36 at x = 0x1.00fffffffffffp+0
- *   bce_td_log1p        2^-156.30 at u = 0x1.fffffffffffffp-9
- *   bce_td_log1p_scaled 2^-156.30 at E = -9, v = 0x1.fffffffffffffp+0
+ * Measured maxima (tests/test_td.c against MPFR): docs/ACCURACY.md, level 2.
  */
 #include <limits.h>
 #include <stdint.h>

@@ -59,131 +59,196 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
     kp->reduce = opt->reduction != BCE_REDUCTION_NONE;
 }
 
+/* The element types of the entry points: the arrays are read through
+ * load() (a float widened to double is exact, and the scan's comparisons
+ * with 0 and 1 give the same answers on either). */
+enum elem { ELEM_F64, ELEM_F32 };
+
+static inline __attribute__((always_inline)) double
+load(const void *p, size_t i, enum elem t)
+{
+    return t == ELEM_F32 ? (double)((const float *)p)[i] : ((const double *)p)[i];
+}
+
 /* Scan the elements; first offender wins.  Also sums the weights and, for
  * the means, the bounds B and G (finish_prepare).
  *
  * Calls without weights whose reduction is NONE or SUM need neither: they
  * only need to know that every element is valid.  They take a branch-free
  * check per chunk of SCAN_CHUNK elements (SSE2 below: about 0.15 ns per
- * element instead of about 1.8 for the loop below, measured with
+ * element instead of about 1.8 for the loop of scan_elements, measured with
  * bce-bench-pair on AVX2 logits f32 with and without the check, n = 4096);
- * a chunk that holds an offender is scanned again by
- * the loop below, which names the first one.  The check accepts exactly
- * the elements the loop accepts: x not NaN (or NaN with PROPAGATE_NAN),
- * for probabilities 0 <= x <= 1, and 0 <= y <= 1 (false for NaN). */
+ * a chunk that holds an offender is scanned again by scan_elements, which
+ * names the first one.  The check accepts exactly the elements the loop
+ * accepts: x not NaN (or NaN with PROPAGATE_NAN), for probabilities
+ * 0 <= x <= 1, and 0 <= y <= 1 (false for NaN). */
 #define SCAN_CHUNK 512   /* 8 KiB of f64 x and y: still in L1 for the rescan */
 
-/* The chunk check: nonzero iff some element of x[0..m), y[0..m) is not
- * accepted (rules above).  The plain loop (the generic code and the tail)
- * is not vectorised by the compilers (NaN-aware comparisons); on x86-64 the
- * body runs on SSE2 (baseline) with the negated predicates, which are true
- * for NaN: bad y <=> !(y >= 0) | !(y <= 1). */
-#define SCAN_ONE(T, xi, yi)                                                     \
-    ((!(yi >= (T)0) | !(yi <= (T)1)) | (!prop & (xi != xi))                     \
-     | (probs & (xi == xi) & (!(xi >= (T)0) | !(xi <= (T)1))))
+/* One element of the chunk check: nonzero iff (x, y) is not accepted.  The
+ * negated predicates are true for NaN: bad y <=> !(y >= 0) | !(y <= 1).
+ * (Not vectorised by the compilers: NaN-aware comparisons; the SSE2 chunk
+ * checks below use it for their tails only.) */
+static inline int elem_rejected(double xi, double yi, int probs, int prop)
+{
+    return (!(yi >= 0.0) | !(yi <= 1.0)) | (!prop & (xi != xi))
+         | (probs & (xi == xi) & (!(xi >= 0.0) | !(xi <= 1.0)));
+}
+
+/* The chunk checks: nonzero iff some element of x[0..m), y[0..m) is not
+ * accepted (elem_rejected).  On x86-64 the bodies run on SSE2 (baseline)
+ * with the negated predicates, 2 doubles or 4 floats per step. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* V: the SSE2 type, S: the intrinsics' suffix (pd, ps), L: lanes */
-#define DEFINE_CHUNK_SSE2(NAME, T, V, S, L)                                     \
-static int NAME(const T *x, const T *y, size_t m, int probs, int prop)         \
-{                                                                              \
-    const V zero = _mm_setzero_##S(), one = _mm_set1_##S(1);                   \
-    const V nanbad = prop ? zero : _mm_castsi128_##S(_mm_set1_epi32(-1));      \
-    V acc = zero;                                                              \
-    size_t i = 0;                                                              \
-    for (; i + L <= m; i += L) {                                               \
-        V a = _mm_loadu_##S(x + i), b = _mm_loadu_##S(y + i);                  \
-        acc = _mm_or_##S(acc, _mm_or_##S(_mm_cmpnge_##S(b, zero), _mm_cmpnle_##S(b, one))); \
-        acc = _mm_or_##S(acc, _mm_and_##S(nanbad, _mm_cmpunord_##S(a, a)));   \
-        if (probs)                                                             \
-            acc = _mm_or_##S(acc, _mm_and_##S(_mm_cmpord_##S(a, a),            \
-                         _mm_or_##S(_mm_cmpnge_##S(a, zero), _mm_cmpnle_##S(a, one)))); \
-    }                                                                          \
-    int off = _mm_movemask_##S(acc) != 0;                                      \
-    for (; i < m; i++) off |= SCAN_ONE(T, x[i], y[i]);                         \
-    return off;                                                                \
+static int scan_chunk_f64(const double *x, const double *y, size_t m, int probs, int prop)
+{
+    const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1);
+    const __m128d nanbad = prop ? zero : _mm_castsi128_pd(_mm_set1_epi32(-1));
+    __m128d acc = zero;
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+        __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(y + i);
+        acc = _mm_or_pd(acc, _mm_or_pd(_mm_cmpnge_pd(b, zero), _mm_cmpnle_pd(b, one)));
+        acc = _mm_or_pd(acc, _mm_and_pd(nanbad, _mm_cmpunord_pd(a, a)));
+        if (probs)
+            acc = _mm_or_pd(acc, _mm_and_pd(_mm_cmpord_pd(a, a),
+                            _mm_or_pd(_mm_cmpnge_pd(a, zero), _mm_cmpnle_pd(a, one))));
+    }
+    int off = _mm_movemask_pd(acc) != 0;
+    for (; i < m; i++) off |= elem_rejected(x[i], y[i], probs, prop);
+    return off;
 }
-DEFINE_CHUNK_SSE2(scan_f64_chunk, double, __m128d, pd, 2)
-DEFINE_CHUNK_SSE2(scan_f32_chunk, float, __m128, ps, 4)
+
+static int scan_chunk_f32(const float *x, const float *y, size_t m, int probs, int prop)
+{
+    const __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1);
+    const __m128 nanbad = prop ? zero : _mm_castsi128_ps(_mm_set1_epi32(-1));
+    __m128 acc = zero;
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+        __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(y + i);
+        acc = _mm_or_ps(acc, _mm_or_ps(_mm_cmpnge_ps(b, zero), _mm_cmpnle_ps(b, one)));
+        acc = _mm_or_ps(acc, _mm_and_ps(nanbad, _mm_cmpunord_ps(a, a)));
+        if (probs)
+            acc = _mm_or_ps(acc, _mm_and_ps(_mm_cmpord_ps(a, a),
+                            _mm_or_ps(_mm_cmpnge_ps(a, zero), _mm_cmpnle_ps(a, one))));
+    }
+    int off = _mm_movemask_ps(acc) != 0;
+    for (; i < m; i++) off |= elem_rejected(x[i], y[i], probs, prop);
+    return off;
+}
 #else
-#define DEFINE_CHUNK(NAME, T)                                                   \
-static int NAME(const T *x, const T *y, size_t m, int probs, int prop)         \
-{                                                                              \
-    int off = 0;                                                               \
-    for (size_t i = 0; i < m; i++) off |= SCAN_ONE(T, x[i], y[i]);            \
-    return off;                                                                \
+static int scan_chunk_f64(const double *x, const double *y, size_t m, int probs, int prop)
+{
+    int off = 0;
+    for (size_t i = 0; i < m; i++) off |= elem_rejected(x[i], y[i], probs, prop);
+    return off;
 }
-DEFINE_CHUNK(scan_f64_chunk, double)
-DEFINE_CHUNK(scan_f32_chunk, float)
+
+static int scan_chunk_f32(const float *x, const float *y, size_t m, int probs, int prop)
+{
+    int off = 0;
+    for (size_t i = 0; i < m; i++) off |= elem_rejected(x[i], y[i], probs, prop);
+    return off;
+}
 #endif
 
-
-#define DEFINE_SCAN(NAME, T)                                                    \
-static bce_status NAME(size_t n, const T *x, const T *y, const T *w,           \
-                       enum form f, unsigned flags, int need_bounds,           \
-                       size_t *bad, bce_dd *wsum)                              \
-{                                                                              \
-    const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;                     \
-    size_t i0 = 0;                                                             \
-    if (!w && !need_bounds) {                                                  \
-        for (; i0 < n; i0 += SCAN_CHUNK) {                                     \
-            const size_t e = n - i0 < SCAN_CHUNK ? n : i0 + SCAN_CHUNK;        \
-            int off = NAME##_chunk(x + i0, y + i0, e - i0, f == FORM_PROBS, prop); \
-            if (off) break;      /* the loop below names the offender */      \
-        }                                                                      \
-        if (i0 > n) i0 = n;                                                    \
-    }                                                                          \
-    bce_dd s = bce_dd_make(0.0, 0.0);                                          \
-    bce_dd sb = s, ss = s;   /* sums of w 2^-600 and w 2^600 */                \
-    double bnd = 0.0;        /* >= sum w L / (P + 1) (loose)  */               \
-    double gmx = 0.0;        /* >= max w |g| / (P + 1) (loose) */              \
-    for (size_t i = i0; i < n; i++) {                                          \
-        double xi = x[i], yi = y[i];                                           \
-        if (xi != xi) {                                                        \
-            if (!prop) { *bad = i;                                             \
-                return f == FORM_LOGITS ? BCE_E_NAN_LOGIT : BCE_E_NAN_PROB; }  \
-        } else if (f == FORM_PROBS && !(xi >= 0.0 && xi <= 1.0)) {             \
-            *bad = i; return BCE_E_PROB_RANGE;                                 \
-        }                                                                      \
-        if (yi != yi) { *bad = i; return BCE_E_NAN_LABEL; }                    \
-        /* (an infinite z has an exact loss, +inf or 0: +inf makes the     \
-         * result inf anyway, so it adds nothing here; its inf bound once  \
-         * sent MEAN into the 2^-600 frame, which drops terms below        \
-         * 2^-474: a mean of 2^-919 became 0, fuzz finding logits_f64) */  \
-        const double Lb = f == FORM_LOGITS ? (xi - xi == 0.0 ? bce_fabs(xi) + 1.0 : 0.0) \
-                                           : 746.0;                            \
-        /* p = 0 or 1: an exact limit or a clamped (finite) gradient */      \
-        const double Gb = f == FORM_LOGITS || !(xi > 0.0 && xi < 1.0) ? 2.0   \
-                        : 2.0 / (xi < 0.5 ? xi : 1.0 - xi);                    \
-        if (!(yi >= 0.0 && yi <= 1.0)) { *bad = i; return BCE_E_LABEL_RANGE; } \
-        if (w) {                                                               \
-            double wi = w[i];                                                  \
-            if (wi != wi) { *bad = i; return BCE_E_NAN_WEIGHT; }               \
-            if (!(wi == 0.0 || (wi >= BCE_WEIGHT_MIN && wi <= BCE_WEIGHT_MAX))) { *bad = i; return BCE_E_WEIGHT_RANGE; } \
-            s = bce_dd_add_d(s, wi);                                           \
-            sb = bce_dd_add_d(sb, wi * 0x1p-600);                              \
-            ss = bce_dd_add_d(ss, wi * 0x1p600);                               \
-            if (wi > 0.0) bnd += wi * Lb;                                      \
-            /* (w = 0 skipped: 0 * Gb is NaN for a subnormal p, and a NaN  \
-             * maximum was overwritten by the next element: p = 2^-985,     \
-             * w = 2^64, WEIGHTED_MEAN gave -inf, bce verify's grid) */      \
-            if (wi > 0.0 && !(wi * Gb <= gmx)) gmx = wi * Gb;                  \
-        } else {                                                               \
-            bnd += Lb;                                                         \
-            if (!(Gb <= gmx)) gmx = Gb;                                        \
-        }                                                                      \
-    }                                                                          \
-    if (!w) {                                                                  \
-        s = bce_dd_make((double)n, 0.0);                                       \
-        sb = bce_dd_make((double)n * 0x1p-600, 0.0);                           \
-        ss = bce_dd_make((double)n * 0x1p600, 0.0);                            \
-    }                                                                          \
-    wsum[0] = s; wsum[1] = sb; wsum[2] = ss;                                   \
-    wsum[3] = bce_dd_make(bnd, gmx);                                           \
-    return BCE_OK;                                                             \
+/* The index of the first chunk that holds an offender (n when none does):
+ * scan_elements starts there. */
+static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
+                          int probs, int prop)
+{
+    size_t i0 = 0;
+    for (; i0 < n; i0 += SCAN_CHUNK) {
+        const size_t m = n - i0 < SCAN_CHUNK ? n - i0 : SCAN_CHUNK;
+        const int off = t == ELEM_F32
+            ? scan_chunk_f32((const float *)x + i0, (const float *)y + i0, m, probs, prop)
+            : scan_chunk_f64((const double *)x + i0, (const double *)y + i0, m, probs, prop);
+        if (off) return i0;
+    }
+    return n;
 }
-DEFINE_SCAN(scan_f64, double)
-DEFINE_SCAN(scan_f32, float)
+
+/* The validation of elements i0..n-1 in index order (x, then y, then w:
+ * the first offender is *bad), summing the weights and the bounds B and G
+ * (see finish_prepare) into wsum.  Always inlined into scan_f64 and
+ * scan_f32, so that the loads are specialised per type. */
+static inline __attribute__((always_inline)) bce_status
+scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
+              enum elem t, enum form f, int prop, size_t *bad, bce_dd *wsum)
+{
+    bce_dd s = bce_dd_make(0.0, 0.0);
+    bce_dd sb = s, ss = s;   /* sums of w 2^-600 and w 2^600 */
+    double bnd = 0.0;        /* >= sum w L / (P + 1) (loose)  */
+    double gmx = 0.0;        /* >= max w |g| / (P + 1) (loose) */
+    for (size_t i = i0; i < n; i++) {
+        double xi = load(x, i, t), yi = load(y, i, t);
+        if (xi != xi) {
+            if (!prop) { *bad = i;
+                return f == FORM_LOGITS ? BCE_E_NAN_LOGIT : BCE_E_NAN_PROB; }
+        } else if (f == FORM_PROBS && !(xi >= 0.0 && xi <= 1.0)) {
+            *bad = i; return BCE_E_PROB_RANGE;
+        }
+        if (yi != yi) { *bad = i; return BCE_E_NAN_LABEL; }
+        /* B: an infinite z has an exact loss (+inf, which makes the result
+         * inf anyway, or 0), so it adds nothing: an inf bound would send
+         * MEAN into the 2^-600 frame, which drops terms below 2^-474. */
+        const double Lb = f == FORM_LOGITS ? (xi - xi == 0.0 ? bce_fabs(xi) + 1.0 : 0.0)
+                                           : 746.0;
+        /* p = 0 or 1: an exact limit or a clamped (finite) gradient */
+        const double Gb = f == FORM_LOGITS || !(xi > 0.0 && xi < 1.0) ? 2.0
+                        : 2.0 / (xi < 0.5 ? xi : 1.0 - xi);
+        if (!(yi >= 0.0 && yi <= 1.0)) { *bad = i; return BCE_E_LABEL_RANGE; }
+        if (w) {
+            double wi = load(w, i, t);
+            if (wi != wi) { *bad = i; return BCE_E_NAN_WEIGHT; }
+            if (!(wi == 0.0 || (wi >= BCE_WEIGHT_MIN && wi <= BCE_WEIGHT_MAX))) { *bad = i; return BCE_E_WEIGHT_RANGE; }
+            s = bce_dd_add_d(s, wi);
+            sb = bce_dd_add_d(sb, wi * 0x1p-600);
+            ss = bce_dd_add_d(ss, wi * 0x1p600);
+            if (wi > 0.0) bnd += wi * Lb;
+            /* G: w = 0 is skipped (0 * Gb is NaN for a subnormal p, and a
+             * NaN maximum would be overwritten by the next element) */
+            if (wi > 0.0 && !(wi * Gb <= gmx)) gmx = wi * Gb;
+        } else {
+            bnd += Lb;
+            if (!(Gb <= gmx)) gmx = Gb;
+        }
+    }
+    if (!w) {
+        s = bce_dd_make((double)n, 0.0);
+        sb = bce_dd_make((double)n * 0x1p-600, 0.0);
+        ss = bce_dd_make((double)n * 0x1p600, 0.0);
+    }
+    wsum[0] = s; wsum[1] = sb; wsum[2] = ss;
+    wsum[3] = bce_dd_make(bnd, gmx);
+    return BCE_OK;
+}
+
+/* The scan of a call: the chunk checks first when neither the weights nor
+ * the bounds are needed, then the element loop from the first chunk that
+ * holds an offender (from 0 otherwise). */
+static inline __attribute__((always_inline)) bce_status
+scan(size_t n, const void *x, const void *y, const void *w, enum elem t,
+     enum form f, unsigned flags, int need_bounds, size_t *bad, bce_dd *wsum)
+{
+    const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;
+    const size_t i0 = !w && !need_bounds ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop) : 0;
+    return scan_elements(i0, n, x, y, w, t, f, prop, bad, wsum);
+}
+
+static bce_status scan_f64(size_t n, const double *x, const double *y, const double *w,
+                           enum form f, unsigned flags, int need_bounds,
+                           size_t *bad, bce_dd *wsum)
+{
+    return scan(n, x, y, w, ELEM_F64, f, flags, need_bounds, bad, wsum);
+}
+
+static bce_status scan_f32(size_t n, const float *x, const float *y, const float *w,
+                           enum form f, unsigned flags, int need_bounds,
+                           size_t *bad, bce_dd *wsum)
+{
+    return scan(n, x, y, w, ELEM_F32, f, flags, need_bounds, bad, wsum);
+}
 
 /* Common front end: returns BCE_OK and fills kp, or an error. */
 static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
@@ -202,40 +267,40 @@ static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
     return BCE_OK;
 }
 
-/* Divisor of the reduction: 1, n, or sum w (double-double).  wsum: the sums
- * of w, w 2^-600 and w 2^600, and a bound B >= sum w L / (P + 1) (L <=
- * (P + 1)(|z| + 1) from logits, <= 746 (P + 1) from p in (0,1)).  A MEAN
- * or WEIGHTED_MEAN whose weights sum beyond 2^900, whose B (P + 1) or
- * max w |g| (<= w (P + 1) (1 from logits, 2/min(p, 1-p) from p)) exceeds
- * 2^1000 (fuzz: p = 2^-884, P = w = 2^64, MEAN gave -inf) (w L, their sum and w g may overflow while the means do
- * not; fuzz finding: z = 2^128, w = 2^900 gave a mean of +inf) and a
- * WEIGHTED_MEAN whose
- * sum of weights is outside [2^-900, 2^900] (1/sum w would overflow or lose
- * its accuracy) work with w 2^E (kp->wscale_e = E) and divide by the sum of
- * those; the sums differ from the scaled sum w 2^E only by the terms below
- * 2^-1074 (w < 2^-474 beside a sum > 2^900), negligible.  Fuzz findings:
- * w = {DBL_MAX, 1} (NaN gradient), w = {DBL_MAX, DBL_MAX} (NaN mean),
- * n = 1, w = 2^-1040 (NaN gradient). */
+/* The frames of a MEAN or WEIGHTED_MEAN, and the divisor of the reduction
+ * (1, n or sum w: bce_reduce_norm, core/reduce.c).  wsum: the sums of w,
+ * w 2^-600 and w 2^600, and the scan's bounds (B, G) with B >= sum w L /
+ * (P + 1) (L <= (P + 1)(|z| + 1) from logits, <= 746 (P + 1) from p in
+ * (0,1)) and G >= max w |g| / (P + 1) (|g| <= P + 1 from logits, 2 (P + 1)
+ * / min(p, 1-p) from p).
+ * Rules: w L, their sum and w g may overflow while the means do not.  So a
+ * MEAN or WEIGHTED_MEAN whose weights sum beyond 2^900, or whose B (P + 1)
+ * (the loss) or G (P + 1) (the gradient) exceeds 2^1000, works with w 2^E,
+ * E = -600 (kp->lscale_e for the loss, kp->wscale_e for the gradient,
+ * chosen separately: the 2^-600 frame loses the terms below 2^-474, so a
+ * loss that cannot overflow keeps its tiny terms although its gradient
+ * needs the frame); a WEIGHTED_MEAN whose sum of weights is below 2^-900
+ * (1/sum w would overflow or lose its accuracy) works with w 2^600.  It
+ * then divides by the sum of the scaled weights (wsum[1] or wsum[2]): those
+ * differ from the scaled sum w 2^E only by the terms below 2^-1074 (w <
+ * 2^-474 beside a sum > 2^900), negligible. */
 static bce_status finish_prepare(size_t n, const bce_options *opt,
                                  const bce_dd *wsum, bce_kparams *kp,
                                  bce_dd *denom)
 {
-    *denom = bce_dd_make(1.0, 0.0);
-    bce_dd gden = *denom;      /* the gradient's divisor */
-    /* the loss and the gradient take the w 2^-600 frame separately: the
-     * frame loses terms below 2^-474, so a problem whose loss cannot
-     * overflow keeps its tiny loss terms although its gradient needs it */
+    bce_dd norm;
+    bce_status st = bce_reduce_norm(opt->reduction, n, wsum[0], &norm);
+    if (st != BCE_OK) return fail(opt, st, BCE_NO_INDEX);
+    *denom = norm;
+    bce_dd gden = norm;        /* the gradient's divisor */
     const int wbig = !(wsum[0].hi <= 0x1p900);
     const int lbig = wbig || !(wsum[3].hi * (kp->pos_weight + 1.0) <= 0x1p1000);
     const int gbig = wbig || !(wsum[3].lo * (kp->pos_weight + 1.0) <= 0x1p1000);
     if (opt->reduction == BCE_REDUCTION_MEAN) {
-        *denom = gden = bce_dd_make((double)n, 0.0);
         if (lbig) kp->lscale_e = -600;
         if (gbig) kp->wscale_e = -600;
         kp->mean_e = 1;
     } else if (opt->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
-        if (wsum[0].hi == 0.0) return fail(opt, BCE_E_ZERO_WEIGHT_SUM, BCE_NO_INDEX);
-        *denom = gden = wsum[0];
         if (wsum[0].hi < 0x1p-900) {
             kp->wscale_e = kp->lscale_e = 600;
             *denom = gden = wsum[2];
@@ -252,6 +317,8 @@ static bce_status finish_prepare(size_t n, const bce_options *opt,
     return BCE_OK;
 }
 
+/* The reduced loss: the accumulated sum divided by denom (bce_reduce_div),
+ * in the frame the sum was taken in. */
 static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
 {
     if (acc->nan) return bce_dd_make(__builtin_nan(""), 0.0);
@@ -261,7 +328,7 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
         if (bce_fabs(acc->s.hi) < 0x1p-700 && !kp->lscale_e) {
             /* the whole sum is small: divide in the 2^600 frame, round once */
             bce_dd T = bce_dd_add(bce_dd_ldexp(acc->s, 600), acc->t);
-            bce_dd q = bce_dd_div_safe(T, denom);
+            bce_dd q = bce_reduce_div(T, denom);
             return bce_dd_make(bce_round_scaled(q, 600), 0.0);
         }
         /* else the tiny part is below 2^-100 of the rest (n < 2^90) */
@@ -271,42 +338,79 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
         return reduced(&a2, denom, kp);
     }
     if (acc->s.hi == 0.0) return acc->s;
-    bce_dd q = bce_dd_div_safe(acc->s, denom);
+    bce_dd q = bce_reduce_div(acc->s, denom);
     if (kp->mean_e && kp->lscale_e) /* the sum was of w L 2^E: q 2^-E, rounded once */
         q = bce_dd_make(bce_round_scaled(q, kp->lscale_e), 0.0);
     return q;
 }
 
-#define DEFINE_ENTRY(NAME, T, SCAN, FORM, KFIELD, TOFT)                         \
-bce_status NAME(size_t n, const T *x, const T *y, const T *w,                  \
-                const bce_options *opt, T *loss, T *grad)                      \
-{                                                                              \
-    static const bce_options defaults;                                         \
-    const bce_options *o = opt ? opt : &defaults;                              \
-    bce_kparams kp;                                                            \
-    bce_status st = prepare(n, x, y, sizeof(T), o, FORM, loss != NULL,         \
-                            grad != NULL, &kp);                                \
-    if (st != BCE_OK) return st;                                               \
-    size_t bad = BCE_NO_INDEX;                                                 \
-    bce_dd wsum[4];                                                            \
-    const int need_bounds = o->reduction == BCE_REDUCTION_MEAN ||              \
-                            o->reduction == BCE_REDUCTION_WEIGHTED_MEAN;       \
-    st = SCAN(n, x, y, w, FORM, o->flags, need_bounds, &bad, wsum);            \
-    if (st != BCE_OK) return fail(o, st, bad);                                 \
-    bce_dd denom;                                                              \
-    st = finish_prepare(n, o, wsum, &kp, &denom);                              \
-    if (st != BCE_OK) return st;                                               \
-    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0 };      \
-    if (n > 0 && (loss || grad))                                               \
-        bce_kernels_active()->KFIELD(n, x, y, w, &kp, kp.reduce ? NULL : loss, \
-                                     grad, &acc);                              \
-    if (loss && kp.reduce) *loss = TOFT(reduced(&acc, denom, &kp));            \
-    return BCE_OK;                                                             \
+/* The kernel of the active ISA for (type, form), through its typed field. */
+static void run_kernel(size_t n, const void *x, const void *y, const void *w,
+                       enum elem t, enum form f, const bce_kparams *kp,
+                       void *loss, void *grad, bce_acc *acc)
+{
+    const bce_kernels *kt = bce_kernels_active();
+    if (t == ELEM_F32)
+        (f == FORM_LOGITS ? kt->logits_f32 : kt->probs_f32)(n, x, y, w, kp, loss, grad, acc);
+    else
+        (f == FORM_LOGITS ? kt->logits_f64 : kt->probs_f64)(n, x, y, w, kp, loss, grad, acc);
 }
 
-static double dd_to_f64(bce_dd v) { return v.hi; }
+/* The work of every entry point, for element type t and form f: the front
+ * end (prepare), the scan (first offender wins; nothing is written on
+ * error), the frames and divisor (finish_prepare), the kernel, and the
+ * reduced loss rounded once to the type. */
+static bce_status run_entry(size_t n, const void *x, const void *y, const void *w,
+                            const bce_options *opt, void *loss, void *grad,
+                            enum elem t, enum form f)
+{
+    static const bce_options defaults;
+    const bce_options *o = opt ? opt : &defaults;
+    const size_t esize = t == ELEM_F32 ? sizeof(float) : sizeof(double);
+    bce_kparams kp;
+    bce_status st = prepare(n, x, y, esize, o, f, loss != NULL, grad != NULL, &kp);
+    if (st != BCE_OK) return st;
+    size_t bad = BCE_NO_INDEX;
+    bce_dd wsum[4];
+    const int need_bounds = o->reduction == BCE_REDUCTION_MEAN ||
+                            o->reduction == BCE_REDUCTION_WEIGHTED_MEAN;
+    st = t == ELEM_F32 ? scan_f32(n, x, y, w, f, o->flags, need_bounds, &bad, wsum)
+                       : scan_f64(n, x, y, w, f, o->flags, need_bounds, &bad, wsum);
+    if (st != BCE_OK) return fail(o, st, bad);
+    bce_dd denom;
+    st = finish_prepare(n, o, wsum, &kp, &denom);
+    if (st != BCE_OK) return st;
+    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0 };
+    if (n > 0 && (loss || grad))
+        run_kernel(n, x, y, w, t, f, &kp, kp.reduce ? NULL : loss, grad, &acc);
+    if (loss && kp.reduce) {
+        const bce_dd r = reduced(&acc, denom, &kp);
+        if (t == ELEM_F32) *(float *)loss = bce_dd_to_float(r);
+        else *(double *)loss = r.hi;
+    }
+    return BCE_OK;
+}
 
-DEFINE_ENTRY(bce_logits_f64, double, scan_f64, FORM_LOGITS, logits_f64, dd_to_f64)
-DEFINE_ENTRY(bce_probs_f64, double, scan_f64, FORM_PROBS, probs_f64, dd_to_f64)
-DEFINE_ENTRY(bce_logits_f32, float, scan_f32, FORM_LOGITS, logits_f32, bce_dd_to_float)
-DEFINE_ENTRY(bce_probs_f32, float, scan_f32, FORM_PROBS, probs_f32, bce_dd_to_float)
+bce_status bce_logits_f64(size_t n, const double *x, const double *y, const double *w,
+                          const bce_options *opt, double *loss, double *grad)
+{
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F64, FORM_LOGITS);
+}
+
+bce_status bce_probs_f64(size_t n, const double *x, const double *y, const double *w,
+                         const bce_options *opt, double *loss, double *grad)
+{
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F64, FORM_PROBS);
+}
+
+bce_status bce_logits_f32(size_t n, const float *x, const float *y, const float *w,
+                          const bce_options *opt, float *loss, float *grad)
+{
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F32, FORM_LOGITS);
+}
+
+bce_status bce_probs_f32(size_t n, const float *x, const float *y, const float *w,
+                         const bce_options *opt, float *loss, float *grad)
+{
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F32, FORM_PROBS);
+}

@@ -130,87 +130,37 @@ void bce_slow_logits(double z, double y, const bce_kparams *kp, int which,
 void bce_slow_probs(double p, double y, const bce_kparams *kp, int which,
                     bce_res *out);
 
-/* Multiply a result by a double-double factor (weight, 1/n, 1/sum w). */
+/* The rare cases of bce_res_scale: a result in a scaled frame, a factor or
+ * a product outside [2^-900, 2^900], inf or NaN (core/frame.c: one function
+ * per frame rule, and why each exists). */
+void bce_res_scale_framed(bce_res *r, bce_dd f);
+
+/* Multiply a result by a double-double factor (weight, 1/n, 1/sum w).
+ * Called per element by the kernels' finishing code (level1/sample_tmpl.h)
+ * when there are weights or a reduction factor, so the common case stays
+ * inline: r unscaled, |v| and |f| <= 2^900 and 2^-900 <= |v f| <= 2^900,
+ * where the exact products of bce_dd_mul are in range (level1/dd.h) and no
+ * frame rule applies (core/frame.c takes every other case, with the same
+ * statements for this one: rule 7). */
 static inline void bce_res_scale(bce_res *r, bce_dd f)
 {
-    double af = f.hi < 0 ? -f.hi : f.hi;
-    if (r->scale > 0 && r->v.hi - r->v.hi == 0.0 &&
-        (r->v.hi > 0x1p600 || r->v.hi < -0x1p600)) {
-        /* a large v in a scaled frame (a huge loss in the w 2^-600 frame
-         * of core/api.c): fold scale into v first (exact: v > 2^600).  Fuzz
-         * finding: z = DBL_MAX, w = 2^84, WEIGHTED_MEAN gave +inf. */
-        int k = ((int)(bce_asuint64(r->v.hi) >> 52) & 0x7ff) - 1023 - 600;
-        if (k > r->scale) k = r->scale;
-        double s = bce_pow2i(-k);
-        r->v = bce_dd_make(r->v.hi * s, r->v.lo * s);
-        r->err *= s;
-        r->scale -= k;
-    }
-    if (r->scale > 0 && af >= 2.0 && af - af == 0.0 &&
-        !((bce_fabs(r->v.hi) * 0x1p-200) * af <= 0x1p700)) {
-        /* a scaled value (v 2^-scale, v up to ~2^600) times a large factor
-         * (a weight up to DBL_MAX): v f would overflow although the value
-         * does not.  Move 2^k of the factor into the scale first (exact:
-         * f 2^-k >= 1).  Fuzz finding: z = 0, y = 1, w = 2^900 gave NaN.
-         * Only when v f does exceed 2^900: moving it otherwise made a tiny
-         * v times 1/sum w (2^594 in the 2^-600 frame) underflow, its low
-         * part and its error bound lost, and a subnormal gradient was
-         * rounded the wrong way (campaign finding probs_f64: p = 1
-         * clamped, y = 0x1.f0000000308p-1020, WEIGHTED_MEAN of 33). */
-        int k = ((int)(bce_asuint64(af) >> 52) & 0x7ff) - 1023;  /* af >= 2: normal */
-        if (k > r->scale) k = r->scale;
-        if (k > 1022) k = 1022;                 /* bce_pow2i(-k) normal */
-        double s = bce_pow2i(-k);
-        f = bce_dd_make(f.hi * s, f.lo * s);
-        af *= s;
-        r->scale -= k;
-    } else if (af < 0x1p300 && af > 0.0 && r->scale >= -1400 && r->scale <= 1400 &&
-               r->v.hi != 0.0 && r->v.hi - r->v.hi == 0.0 &&
-               bce_fabs(r->v.hi) * af < 0x1p-900) {
-        /* a tiny product (a subnormal weight, say): form it scaled by 2^600
-         * so that the exact products below stay above 2^-969, where the FMA
-         * and Dekker's product give the same bits (level1/dd.h).  Fuzz finding: z =
-         * 2^-60, y = 1/2 + 6 ulp, w = 2^-1034 gave -0 on avx2, +0 on scalar. */
-        /* 2^1200 when v f 2^600 is still below 2^-900 (a tiny v times a
-         * tiny weight, f <= 2^-200 so that f 2^1200 <= 2^1000).  Fuzz
-         * finding: p = 1 (clamped), y = 2^-900, w = 2^-900 gave a zero
-         * gradient instead of -2^-1000. */
-        const int k = (bce_fabs(r->v.hi) * af * 0x1p600 < 0x1p-900 && af <= 0x1p-200 &&
-                       r->scale <= 800) ? 1200 : 600;
-        f = bce_dd_make(f.hi * 0x1p600, f.lo * 0x1p600);
-        if (k == 1200) f = bce_dd_make(f.hi * 0x1p600, f.lo * 0x1p600);
-        af = bce_fabs(f.hi);
-        r->scale += k;
-    }
-    if (r->v.hi - r->v.hi != 0.0) { /* inf (or NaN): no double-double */
-        r->v = bce_dd_make(r->v.hi * f.hi, 0.0);
-        return;
-    }
-    double av = r->v.hi < 0 ? -r->v.hi : r->v.hi;
-    /* |v f| 2^-200 (rounded; 0 for tiny products, inf for huge ones) */
-    const double est = (av * 0x1p-200) * af;
-    if (est > 0x1p1000) { /* product > 2^1200: overflow */
-        r->v = bce_dd_make(r->v.hi * f.hi, 0.0); r->err = 0.0;
-        return;
-    }
-    if (av > 0x1p900 || af > 0x1p900 || est > 0x1p700) {
-        /* keep the exact products inside the splitting range (level1/dd.h): scale
-         * the larger factor down, multiply, scale back (overflow -> inf).
-         * est > 2^700 (|v f| > 2^900 with both factors <= 2^900) added
-         * after a fuzz finding: z = -2^726, y = 1, w = 2^794 gave a NaN
-         * loss instead of +inf. */
-        bce_dd a = r->v, b = f;
-        if (av >= af) a = bce_dd_make(a.hi * 0x1p-200, a.lo * 0x1p-200);
-        else b = bce_dd_make(b.hi * 0x1p-200, b.lo * 0x1p-200);
-        bce_dd t = bce_dd_mul(a, b);
-        r->v = bce_dd_make(t.hi * 0x1p200, t.lo * 0x1p200);
-        if (r->v.hi - r->v.hi != 0.0) { r->v.lo = 0.0; r->err = 0.0; return; }
-    } else {
+    const double av = bce_fabs(r->v.hi), af = bce_fabs(f.hi), p = av * af;
+    if (r->scale == 0 && av <= 0x1p900 && af <= 0x1p900 &&
+        p >= 0x1p-900 && p <= 0x1p900) {
         r->v = bce_dd_mul(r->v, f);
+        r->err = r->err * af * (1 + 0x1p-50) + bce_fabs(r->v.hi) * 0x1p-103;
+        return;
     }
-    r->err = r->err * af * (1 + 0x1p-50)
-           + (r->v.hi < 0 ? -r->v.hi : r->v.hi) * 0x1p-103;
+    bce_res_scale_framed(r, f);
 }
+
+/* The reduction's divisor (core/reduce.c), shared by the per-sample entry
+ * points (core/api.c) and the fused regression (logreg/logreg.c):
+ * bce_reduce_norm sets *norm to 1 (NONE, SUM), n (MEAN) or wsum
+ * (WEIGHTED_MEAN; BCE_E_ZERO_WEIGHT_SUM when wsum is 0); bce_reduce_div
+ * divides a double-double sum by it. */
+bce_status bce_reduce_norm(bce_reduction reduction, size_t n, bce_dd wsum, bce_dd *norm);
+bce_dd bce_reduce_div(bce_dd sum, bce_dd norm);
 
 /* v + sgn eps, eps > 0 infinitesimal, as a double-double whose rounding to
  * double or float (also after exact scalings: a weight, a power of two) is
@@ -355,7 +305,7 @@ static inline void bce_acc_add(bce_acc *acc, const bce_res *r)
     if (r->scale != 0) v = bce_dd_make(bce_round_scaled(r->v, r->scale), 0.0);
     acc->s = bce_dd_add(acc->s, v);
     /* terms >= 0: a sum beyond DBL_MAX is +inf (the overflowed TwoSum's
-     * error term is NaN; fuzz finding: SUM of z = +-DBL_MAX gave NaN) */
+     * error term is NaN) */
     if (acc->s.hi - acc->s.hi != 0.0) acc->inf = 1;
 }
 

@@ -262,6 +262,14 @@ int bce_isa_available(const char *name)
     return i >= 0 && isa_runnable((size_t)i);
 }
 
+int bce_isa_compiled(const char *name)
+{
+    if (!name) return 0;
+    if (!strcmp(name, "auto")) return 1;
+    long i = isa_index(name);
+    return i >= 0 && bce_isa_registry[i].runnable != NULL;
+}
+
 bce_status bce_set_isa(const char *name)
 {
     if (!name) return BCE_E_NULL_POINTER;

@@ -31,11 +31,9 @@ void bce_label(double y, const bce_kparams *kp, bce_lab *lab)
         /* y' = y (1-a) + a/2 and 1 - y' = (1-y)(1-a) + a/2, each a sum of
          * two non-negative terms (1 - y and 1 - a exact double-doubles):
          * relative error <= 2u^2 + 2u^2 (y') and 4u^2 + 2u^2 (1 - y') plus
-         * O(u^3), u = 2^-53, i.e. below 2^-103.4.  (1 - y' was 1 - yp, which
-         * cancels: yp's error, up to 2^-105 y', became relative to 1 - y',
-         * up to 2^-53 for y just below 1 and a small a; fuzz finding
-         * fuzz/corpus/logreg/regress-smooth-beta-cancel, a fused gradient
-         * near 2^-411 beyond the a-priori bound.) */
+         * O(u^3), u = 2^-53, i.e. below 2^-103.4.  (Not 1 - y', which
+         * cancels for y just below 1 and a small a: y''s error, up to
+         * 2^-105 y', would become relative to 1 - y', up to 2^-53.) */
         yp = bce_dd_add_d(bce_dd_mul_d(kp->one_minus_a, y), kp->half_a);
         omy = bce_dd_add_d(bce_dd_mul(bce_two_sum(1.0, -y), kp->one_minus_a), kp->half_a);
     } else {
@@ -48,7 +46,7 @@ void bce_label(double y, const bce_kparams *kp, bce_lab *lab)
     lab->exact = 0;
     /* tiny y' (or a tiny alpha = P y' from a tiny pos_weight): recompute
      * alpha from the scaled label; a/2 scaled as a 2^599, since a/2 itself
-     * underflows for a = 2^-1074 (fuzz: probs_f64 tiny-smoothing input) */
+     * underflows for a = 2^-1074 */
     if (yp.hi < 0x1p-900 || lab->alpha.hi < 0x1p-900)
         lab->alpha_s = alpha_of(y * 0x1p600, kp->smooth * 0x1p599, kp);
     else

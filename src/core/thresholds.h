@@ -75,19 +75,19 @@
     X(Y_SIMD_HOT_MIN, 0x1p-900, Y, "src/simd/form_probs.h", "((y == 0.0) | (y >= 0x1p-900))") \
     X(Y_ALPHA_S_TINY, 0x1p-300, M, "src/core/internal.h", "if (lab->alpha_s.hi < 0x1p-300)") \
     /* magnitudes of intermediates and results */ \
-    X(M_SCALE_BIG, 0x1p900, M, "src/core/internal.h", "if (av > 0x1p900 || af > 0x1p900 || est > 0x1p700) {") \
-    X(M_SCALE_EST, 0x1p700, M, "src/core/internal.h", "|| est > 0x1p700) {") \
-    X(M_SCALE_OVF, 0x1p1000, M, "src/core/internal.h", "if (est > 0x1p1000) {") \
-    X(M_SCALE_V_BIG, 0x1p600, M, "src/core/internal.h", "(r->v.hi > 0x1p600 || r->v.hi < -0x1p600)") \
+    X(M_SCALE_BIG, 0x1p900, M, "src/core/frame.c", "if (av > 0x1p900 || af > 0x1p900 || est > 0x1p700) {") \
+    X(M_SCALE_EST, 0x1p700, M, "src/core/frame.c", "|| est > 0x1p700) {") \
+    X(M_SCALE_OVF, 0x1p1000, M, "src/core/frame.c", "if (est > 0x1p1000) {") \
+    X(M_SCALE_V_BIG, 0x1p600, M, "src/core/frame.c", "(r->v.hi > 0x1p600 || r->v.hi < -0x1p600)") \
     X(M_DIV_BIG, 0x1p900, M, "src/level1/dd.h", "if (q > 0x1p900 || q < -0x1p900) {") \
     X(M_SLOW_X_TINY, 0x1p-600, M, "src/accurate/slow.c", "if (ax > 0x1p-600) {") \
     X(M_DEEP_LOSS_BIG, 0x1p420, M, "src/level1/logits.c", "* 0x1p-600) > 0x1p420)") \
     X(M_SLOW_G_BIG, 0x1p900, M, "src/accurate/slow.c", "if (ldexp(bce_fabs(gd.hi), F) > 0x1p900) return;") \
     X(M_TINY_P_BIG, 0x1p1000, M, "src/level1/probs.c", "/ pp > 0x1p1000;") \
     X(M_ROUND_NORMAL, 0x1p-1022, M, "src/core/round.c", ">= 0x1p-1022)") \
-    X(M_SCALE_TINY_FACTOR, 0x1p300, M, "src/core/internal.h", "} else if (af < 0x1p300 && af > 0.0") \
-    X(M_SCALE_TINY_PRODUCT, 0x1p-900, M, "src/core/internal.h", "bce_fabs(r->v.hi) * af < 0x1p-900) {") \
-    X(M_SCALE_TINY_1200, 0x1p-200, M, "src/core/internal.h", "&& af <= 0x1p-200 &&") \
+    X(M_SCALE_TINY_FACTOR, 0x1p300, M, "src/core/frame.c", "return af < 0x1p300 && af > 0.0") \
+    X(M_SCALE_TINY_PRODUCT, 0x1p-900, M, "src/core/frame.c", "bce_fabs(r->v.hi) * af < 0x1p-900;") \
+    X(M_SCALE_TINY_1200, 0x1p-200, M, "src/core/frame.c", "&& *af <= 0x1p-200 &&") \
     /* sum of the weights (MEAN, WEIGHTED_MEAN) */ \
     X(M_WSUM_BIG, 0x1p900, M, "src/core/api.c", "const int wbig = !(wsum[0].hi <= 0x1p900);") \
     X(M_WSUM_LOSS_BOUND, 0x1p1000, M, "src/core/api.c", "!(wsum[3].hi * (kp->pos_weight + 1.0) <= 0x1p1000)") \

@@ -3,7 +3,7 @@
  * outputs (AVX2+FMA f32 kernels), written once for lane types with a fused
  * multiply-add (EL_FMA); instantiated by simd/lanes_tmpl.h.  Plain doubles
  * throughout, about 2^-43 relative: a float needs far less than the 2^-60
- * of the double outputs, because the caller (simd/loop_f32_tmpl.h) keeps a
+ * of the double outputs, because the caller (isa/x86_avx2/loop_f32.h) keeps a
  * result only when a rounding test proves it is the correctly rounded
  * float -- which is what every other path (the double-double level 1 and
  * its slow path) returns too, so every ISA gives the same bits.  With a
@@ -30,6 +30,9 @@
  * where s's sign bit is set, else b (default: by EL_SEL).
  * No include guard: once per instantiation.
  */
+#if !defined(EL_V) || !defined(EL_I) || !defined(EL_FN) || !defined(EL_FMA)
+#error "level0/f32_tmpl.h: define EL_V, EL_I, EL_FN, EL_FMA before including it (contract above)"
+#endif
 #ifndef EL_SIGNSEL
 #define EL_SIGNSEL(s, a, b) EL_SEL(EL_ASI(s) < 0, (a), (b))
 #endif
@@ -154,8 +157,7 @@ static inline EL_V EL_FN(atanh2_11)(EL_V s)
  */
 /* in three stages, so that the kernel loop can run each over a block of
  * groups (short dependency chains: the out-of-order window then overlaps
- * many groups; measured 2.8 ns/element in one pass, 1.9 in two, 1.8 in
- * these three): stage A1 the exponential, T[2] = e; A2 the division,
+ * many groups, which pays for the buffer; docs/PERFORMANCE.md): stage A1 the exponential, T[2] = e; A2 the division,
  * T[0] = s, T[1] = s0; B the rest. */
 static inline void EL_FN(logits_f32v_a1)(EL_V z, EL_V y, int want_loss, int want_grad,
                                          EL_V *T)

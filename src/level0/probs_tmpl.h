@@ -1,8 +1,7 @@
 /*
- * level0/probs_tmpl.h -- the double-only ("fast") level 1 of the
- * probability form for hard labels (y = 0 or 1), for lane types with a
- * fused multiply-add (EL_FMA); instantiated by the AVX2+FMA kernels
- * (simd/lanes_tmpl.h).  As for level0/logits_tmpl.h, the callers' rounding
+ * level0/probs_tmpl.h -- level 0 (the double-only level) of the
+ * probability form, for lane types with a fused multiply-add (EL_FMA);
+ * instantiated by the kernels of ISAs with a hardware FMA.  As for level0/logits_tmpl.h, the callers' rounding
  * tests (simd/loop_tmpl.h) keep a result only where it provably equals the
  * double-double path's (level1/probs_hot_tmpl.h), so every ISA gives the same bits.
  *
@@ -15,18 +14,23 @@
  *
  * Proven (hand budgets below; not machine-checked) / Measured
  * (tests/test_fast.c against MPFR; docs/ACCURACY.md):
- *   log_fast: |hi + lo - log x| <= 2^-65 |log x|
+ *   log_l0: |hi + lo - log x| <= 2^-65 |log x|
  *   loss:     Lef = 1.0625 |L| 2^-65
  *   gradient: Gef = |g| 2^-100
- * Needs level1/elem_tmpl.h's macros, EL_M, EL_SEL, EL_ABS, EL_FMA and
- * EL_FN(lookup2) (level0/logits_tmpl.h, included first).
+ * Needs an instantiation of level1/elem_tmpl.h and level0/elem_tmpl.h (their
+ * macros stay defined, EL_FMA included).
  * No include guard: included once per instantiation.
  */
+#if !defined(EL_V) || !defined(EL_DD) || !defined(EL_DDFN) || \
+    !defined(EL_FN) || !defined(EL_FMA)
+#error "level0/probs_tmpl.h: define EL_V, EL_DD, EL_DDFN, EL_FN, EL_FMA before including it (contract above)"
+#endif
+
 
 /*
  * log(xh + xl), xh in [2^-1000, 1], |xl| <= ulp(xh)/2, x <= 1: ln3's
  * reduction (level1/elem_f64.h) with log_1to2's double-only tail
- * (level0/logits_tmpl.h): x = 2^k m, k in [-1000, 0], c = bce_log_c[i],
+ * (level0/elem_tmpl.h): x = 2^k m, k in [-1000, 0], c = bce_log_c[i],
  * r = c m - 1 as rh + rl (exact when c = 1, else within 2^-102), log1p(r) =
  * (rh - rh^2/2 exactly) + [rl - rh rl - q2.lo/2 + rh^3 P(rh)];
  * log x = (k ln2_hi + (-log c).hi: Fast2Sum, exact: |k ln2_hi| >= 0.69 >
@@ -34,7 +38,7 @@
  * |log x| >= 2^-9.5 where c != 1 (c = 1 covers x in [1 - 2^-9, 1]).
  * Budget: as log_1to2, 2^-65 relative (k ln2_lo: |k| 2^-97 < 2^-87 |log x|).
  */
-static inline EL_DD EL_FN(log_fast)(EL_V xh, EL_V xl)
+static inline EL_DD EL_FN(log_l0)(EL_V xh, EL_V xl)
 {
     EL_I tmp = EL_ASI(xh) - (int64_t)BCE_LOG_OFF;
     EL_I i = EL_SRL(tmp, 44) & (BCE_LOG_N - 1);
@@ -53,10 +57,10 @@ static inline EL_DD EL_FN(log_fast)(EL_V xh, EL_V xl)
 
 /*
  * Hard labels (the caller checks y = 0 or 1 on every lane).  Outputs as in
- * logits_fast: values (hi, lo), this path's bounds *Lef, *Gef and the dd
+ * logits_l0: values (hi, lo), this path's bounds *Lef, *Gef and the dd
  * path's bounds *Led (BCE_EPS_LOSS |L|), *Ged (2^-100 |g|), with margins.
  * Budgets (u = 2^-53):
- *   L = -(hi + lo) of log_fast: Lef = 1.0625 |L| 2^-65 (2^-65 and the
+ *   L = -(hi + lo) of log_l0: Lef = 1.0625 |L| 2^-65 (2^-65 and the
  *     roundings of lo, <= u |lo| <= 2^-104 |L|).
  *   g = s / x, s = -1 (y = 1) or 1: inv = RN(1/xh), e1 = 1 - inv xh (FMA,
  *     exact: inv is the rounded quotient), e = RN(e1 - inv xl) (|e| <=
@@ -64,7 +68,7 @@ static inline EL_DD EL_FN(log_fast)(EL_V xh, EL_V xl)
  *     + ...), the dropped e^2 <= 2^-104 and RN(inv e) <= 2^-105 |g|:
  *     Gef = |g| 2^-100 (with margin).
  */
-static inline void EL_FN(probs_fast_hard)(EL_V p, EL_V y, int want_loss, int want_grad,
+static inline void EL_FN(probs_l0_hard)(EL_V p, EL_V y, int want_loss, int want_grad,
                                           EL_DD *Lv, EL_V *Lef, EL_V *Led,
                                           EL_DD *Gv, EL_V *Gef, EL_V *Ged)
 {
@@ -75,7 +79,7 @@ static inline void EL_FN(probs_fast_hard)(EL_V p, EL_V y, int want_loss, int wan
     EL_V xh = EL_SEL(y1, p, qh);
     EL_V xl = EL_SEL(y1, EL_SPLAT(0.0), ql);
     if (want_loss) {
-        EL_DD lg = EL_FN(log_fast)(xh, xl);
+        EL_DD lg = EL_FN(log_l0)(xh, xl);
         Lv->hi = -lg.hi;
         Lv->lo = -lg.lo;
         *Lef = EL_ABS(lg.hi) * 0x1.1p-65;
@@ -96,7 +100,7 @@ static inline void EL_FN(probs_fast_hard)(EL_V p, EL_V y, int want_loss, int wan
  * Any plain label y in {0} or [2^-900, 1] (the hot lanes).  Two logs:
  *   L = y (-log p) + (1 - y) (-log(1 - p)),  1 - y = bh + bl exact: a sum of
  *     two non-negative terms; products by exact FMA products, the small
- *     cross terms (<= 2u |term|) rounded: Lef = 1.0625 2^-65 |L| (log_fast's
+ *     cross terms (<= 2u |term|) rounded: Lef = 1.0625 2^-65 |L| (log_l0's
  *     2^-65 and <= 2^-102 |L| of roundings).
  *   g = (p - y) / (p (1 - p)): num = p - y exact (TwoSum: the cancellation
  *     costs nothing), den = p (qh + ql) = dh + dl (FMA product; p ql
@@ -106,7 +110,7 @@ static inline void EL_FN(probs_fast_hard)(EL_V p, EL_V y, int want_loss, int wan
  *     order <= 2^-103 |g|: Gef = 2^-99 |g| (with margin).  p == y gives +0
  *     exactly, as the dd path.
  */
-static inline void EL_FN(probs_fast_soft)(EL_V p, EL_V y, int want_loss, int want_grad,
+static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_grad,
                                           EL_DD *Lv, EL_V *Lef, EL_V *Led,
                                           EL_DD *Gv, EL_V *Gef, EL_V *Ged)
 {
@@ -116,8 +120,8 @@ static inline void EL_FN(probs_fast_soft)(EL_V p, EL_V y, int want_loss, int wan
     if (want_loss) {
         EL_V bh = one - y;
         EL_V bl = (one - bh) - y;                      /* 1 - y exact */
-        EL_DD lp = EL_FN(log_fast)(p, EL_SPLAT(0.0));
-        EL_DD lq = EL_FN(log_fast)(qh, ql);
+        EL_DD lp = EL_FN(log_l0)(p, EL_SPLAT(0.0));
+        EL_DD lq = EL_FN(log_l0)(qh, ql);
         /* L = -(y lp + (bh + bl) lq), both products <= 0 */
         EL_V ph = y * lp.hi;
         EL_V pe = EL_FMA(y, lp.hi, -ph);               /* exact */

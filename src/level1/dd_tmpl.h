@@ -14,6 +14,9 @@
  * Proven exact: two_sum, fast_two_sum, two_prod (proofs/coq/BceEFT.v).
  * No include guard: included once per instantiation.
  */
+#if !defined(DD_V) || !defined(DD_T) || !defined(DD_MAKE) || !defined(DD_FN)
+#error "level1/dd_tmpl.h: define DD_V, DD_T, DD_MAKE, DD_FN before including it (contract above)"
+#endif
 
 static inline DD_T DD_FN(two_sum)(DD_V a, DD_V b)
 {

@@ -1,5 +1,5 @@
 /*
- * level1/elem_f64.h -- the level-1 ("fast path") elementary functions of libbce, in
+ * level1/elem_f64.h -- the level-1 elementary functions of libbce, in
  * double-double, written once and shared by every scalar kernel.  The SIMD
  * kernels implement the same statements lane-wise, so they give the same bits.
  *
@@ -71,10 +71,11 @@
 #include "level1/elem_tmpl.h"
 #include "level1/logits_hot_tmpl.h"
 #include "level1/probs_hot_tmpl.h"
-/* the double-only fast level 1, for the fused logistic regression's rows:
- * fma() is correctly rounded (hardware or glibc's software), so the scalar
- * rows give the AVX2 rows' bits */
+/* level 0 (the double-only level), for the fused logistic regression's
+ * rows: fma() is correctly rounded (hardware or glibc's software), so the
+ * scalar rows give the AVX2 rows' bits */
 #define EL_FMA(a, b, c) __builtin_fma((a), (b), (c))
+#include "level0/elem_tmpl.h"
 #include "level0/logits_tmpl.h"
 #include "logreg/logreg_l1_tmpl.h"
 #undef EL_FMA

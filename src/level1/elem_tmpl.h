@@ -18,12 +18,32 @@
  *                       (one scalar load per lane: no gathers)
  *   EL_LOOKUP1(tab, idx)  (tab)[idx] per lane
  *   EL_SPLAT(c)         a double constant in every lane
+ *   EL_M                the mask type of a comparison of EL_V (int for double)
+ *   EL_SEL(m, a, b)     lane-wise m ? a : b
+ *   EL_ABS(x)           |x|
  *   EL_SCALAR           (scalar only) include the tiny-argument branch;
  *                       the SIMD callers never pass x < 2^-1000 to ln3.
  * Proven: proofs/gappa/exp_scaled.g, ln3_near1.g, ln3_far.g mirror these
  * statements one for one (bounds: src/level1/elem_f64.h).
  * No include guard: included once per instantiation.
  */
+#if !defined(EL_V) || !defined(EL_I) || !defined(EL_DD) || \
+    !defined(EL_DDFN) || !defined(EL_FN) || !defined(EL_ASI) || \
+    !defined(EL_ASD) || !defined(EL_I2D) || !defined(EL_SRA) || \
+    !defined(EL_SRL) || !defined(EL_LOOKUP) || !defined(EL_LOOKUP1) || \
+    !defined(EL_SPLAT) || !defined(EL_M) || !defined(EL_SEL) || \
+    !defined(EL_ABS)
+#error "level1/elem_tmpl.h: define EL_V, EL_I, EL_DD, EL_DDFN, EL_FN, EL_ASI, EL_ASD, EL_I2D, EL_SRA, EL_SRL, EL_LOOKUP, EL_LOOKUP1, EL_SPLAT, EL_M, EL_SEL, EL_ABS before including it (contract above)"
+#endif
+
+/* lane-wise m ? a : b of double-doubles */
+static inline EL_DD EL_FN(sel_dd)(EL_M m, EL_DD a, EL_DD b)
+{
+    EL_DD r;
+    r.hi = EL_SEL(m, a.hi, b.hi);
+    r.lo = EL_SEL(m, a.lo, b.lo);
+    return r;
+}
 
 /* e^x = 2^E (hi + lo), x in [-1000, 0].  E as int64 lanes. */
 static inline EL_DD EL_FN(exp_scaled)(EL_V x, EL_I *E)

@@ -63,8 +63,8 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
          * +-0 (the rounding of +-2^E B) */
         if (ctiny && Cs.hi != 0.0 && bce_fabs(t) <= 0x1p900) {
             /* a tiny C: C t kept in the 2^600 frame, so that a subnormal
-             * product is rounded once, after any weight (fuzz finding
-             * logits_f64: y = 2^-1074, z = -2^30, w = 2^38) */
+             * product is rounded once, after any weight (a weight can
+             * bring it back above the subnormal range) */
             r->v = bce_dd_mul_d(Cs, t);       /* |Cs t| <= 2^-300 2^900 */
             r->scale = 600;
             r->err = bce_fabs(r->v.hi) * (labrel + 0x1p-103);
@@ -73,9 +73,7 @@ static void deep_combine(bce_dd C, bce_dd (*Cscaled)(const bce_lab *, int, int),
         if (!ctiny && bce_fabs(t) > 0x1p900 && C.hi * (bce_fabs(t) * 0x1p-600) > 0x1p420) {
             /* C t near or beyond DBL_MAX (C = P y' up to 2^64): kept as
              * C t 2^-600 (scale -600), so that a weight or 1/n can bring
-             * it back (fuzz finding logits_f64: z = -0x1.4p+1009, P = 2^64,
-             * a = 1 - 2^-52, w = 2^-60 gave inf for 5.49e304,
-             * fuzz/corpus/logits_f64/regress-found-pw-z-overflow-weighted) */
+             * it back to a finite result */
             r->v = bce_dd_mul_d(C, t * 0x1p-600);
             r->scale = -600;
             r->err = bce_fabs(r->v.hi) * (labrel + 0x1p-103);
@@ -153,8 +151,8 @@ void bce_logits_sample(double z, const bce_lab *lab, int want_loss,
             G->scale = 0; G->err = bce_fabs(C.hi) * labrel;
             if (!pos && lab->alpha_s.hi < 0x1p-300 && lab->alpha_s.hi > 0.0) {
                 /* a tiny alpha (it may have underflowed to 0): -alpha
-                 * from its scaled copy, in the 2^600 frame (fuzz finding
-                 * logits_f64: z = -inf, smoothing 2^-1074) */
+                 * from its scaled copy, in the 2^600 frame (a = 2^-1074 makes
+                 * alpha = a/2 underflow to 0) */
                 G->v = bce_dd_neg(lab->alpha_s);
                 G->scale = 600;
                 G->err = lab->alpha_s.hi * labrel;

@@ -4,22 +4,15 @@
  * (algorithm and error bounds: src/level1/logits.c).  The scalar kernel
  * and the SIMD kernels both run these statements, so they give the same bits.
  *
- * Besides level1/elem_tmpl.h's macros the includer defines:
- *   EL_M            the mask type of a comparison of EL_V (int for double)
- *   EL_SEL(m, a, b) lane-wise m ? a : b
- *   EL_ABS(x)       |x|
+ * Needs an instantiation of level1/elem_tmpl.h (its macros stay defined).
  * Proven: see src/level1/logits.c (proofs/gappa/exp_scaled.g, ln3_*.g,
  * loss_combine.g; proofs/coq/BceDerivation.v).
  * No include guard: included once per instantiation.
  */
-
-static inline EL_DD EL_FN(sel_dd)(EL_M m, EL_DD a, EL_DD b)
-{
-    EL_DD r;
-    r.hi = EL_SEL(m, a.hi, b.hi);
-    r.lo = EL_SEL(m, a.lo, b.lo);
-    return r;
-}
+#if !defined(EL_V) || !defined(EL_DD) || !defined(EL_DDFN) || \
+    !defined(EL_FN) || !defined(EL_M) || !defined(EL_SEL)
+#error "level1/logits_hot_tmpl.h: define EL_V, EL_DD, EL_DDFN, EL_FN, EL_M, EL_SEL before including it (contract above)"
+#endif
 
 /* az = |z|, pos = (z > 0), m and E from exp_scaled(-az), C = beta where
  * z > 0 else alpha, N = alpha + beta, labrel = 0 for exact labels. */

@@ -5,11 +5,15 @@
  * no log clamp, 2^-800 <= p < 1, and y = 0 or y >= 2^-900 (no scaled frame
  * needed).  The scalar kernel takes this path for such samples and the SIMD
  * kernels for such lanes, so they give the same bits.
- * Needs the macros of level1/elem_tmpl.h and level1/logits_hot_tmpl.h (EL_M, EL_SEL,
- * EL_ABS, EL_FN(sel_dd)).  No include guard.
+ * Needs an instantiation of level1/elem_tmpl.h (its macros stay defined).
+ * No include guard.
  * Proven: the derivative in proofs/coq/BceDerivation.v (dLp_dp); the logs in
  * proofs/gappa/ln3_*.g.
  */
+#if !defined(EL_V) || !defined(EL_DD) || !defined(EL_DDFN) || \
+    !defined(EL_FN) || !defined(EL_M) || !defined(EL_SEL)
+#error "level1/probs_hot_tmpl.h: define EL_V, EL_DD, EL_DDFN, EL_FN, EL_M, EL_SEL before including it (contract above)"
+#endif
 
 static inline void EL_FN(probs_normal)(EL_V p, EL_V y, int want_loss, int want_grad,
                                        EL_DD *Lv, EL_V *Lerr, EL_DD *Gv, EL_V *Gerr)

@@ -14,12 +14,15 @@
  *   ROUND(r)      final rounding to FT
  *   GRAD_RESOLVE(x, y, w, kp, r)  (optional) the correct rounding of a
  *                 gradient that the slow path leaves undecided
- *   KERNEL_NAME   (optional) defines the scalar loop kernel of that name
  *
  * Order of work per sample: read x, y, w (so dz may alias z), evaluate,
  * test the result against its error bound (slow path when the test fails),
  * apply the weight and the reduction's gradient factor, round once.
  */
+#if !defined(PFX) || !defined(FT) || !defined(SAMPLE) || !defined(SLOW) || \
+    !defined(GRAD_OK) || !defined(LOSS_OK) || !defined(ROUND)
+#error "level1/sample_tmpl.h: define PFX, FT, SAMPLE, SLOW, GRAD_OK, LOSS_OK, ROUND before including it (contract above)"
+#endif
 
 /* Apply the weight (and for a gradient the reduction's factor) to r.  With
  * E = kp->wscale_e (gradient) or kp->lscale_e (loss) != 0 the weight is
@@ -104,11 +107,3 @@ static inline void PFX(one)(size_t i, const FT *x, const FT *y, const FT *w,
     PFX(finish)(i, xi, yi, wi, w != NULL, kp, L, G, loss, grad, acc);
 }
 
-#ifdef KERNEL_NAME
-void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
-                 const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
-{
-    for (size_t i = 0; i < n; i++)
-        PFX(one)(i, x, y, w, kp, loss, grad, acc);
-}
-#endif

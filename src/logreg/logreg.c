@@ -16,9 +16,14 @@
  *   |g^ - g| <= u |g| + sum_i |x~_ij| s_i/norm (e1 (N s0 + C)_i + h_i dz_i)
  *               + gamma_256^2 sum_i |rho_i x~_ij| / norm + (tiny absolute terms)
  * with e1 the level-1 error and dz_i the Dot2 error of z_i.
- * Products and quotients here use fma(), so they are exact (or correctly
- * bounded) over the whole double range, not only the splitting range of
- * level1/dd.h, and give the same bits on every ISA.
+ * Products here use fma() (lr_prod, lr_mul_d, lr_mul), so they are exact
+ * (or correctly bounded) over the whole double range, not only the
+ * splitting range of level1/dd.h, and give the same bits on every ISA.
+ * The division by the norm is the per-sample entry points' one
+ * (bce_reduce_div, core/reduce.c; baseline code, so the same bits on every
+ * ISA too): its quotient beyond 2^900 is formed scaled; below 2^-969 its
+ * correction loses bits, an absolute error of a few 2^-1074, within the
+ * bound's tiny absolute terms.
  */
 #include <math.h>
 #include <stdint.h>
@@ -32,6 +37,31 @@ typedef struct lr_setup {
     size_t m;             /* parameters: k + fit_intercept */
     bce_dd ws;            /* sum of the sample weights checked so far */
 } lr_setup;
+
+/* The state of one pass (logreg/logreg_entry_tmpl.h, LRN(core)): the call's
+ * flags, the scratch arrays and the running totals. */
+typedef struct lr_pass {
+    const bce_kernels *kt;
+    size_t kpad, B;          /* k rounded up to 8; rows per block */
+    int icpt, hvp, fast, want_loss, want_acc, plain_fast, prescan;
+    double *buf;             /* the scratch space, one allocation */
+    bce_lr_row *rows;        /* the block's level-1 results */
+    double *wf, *vf;         /* w and v features (without the intercept) */
+    double *S, *Q;           /* per-feature Sum2 accumulators (kpad each) */
+    double *Th, *Tl;         /* per-feature double-double totals */
+    double *zh, *zl, *th, *tl, *rh, *rl, *yb, *sb, *lb;   /* B rows each */
+    double w0, v0;           /* the intercepts of w and v (0 without) */
+    bce_dd lsum, g0;         /* loss and intercept totals */
+    int lspecial;            /* a non-finite loss term was seen ... */
+    double lspec;            /* ... and their sum */
+    size_t badi;             /* error_index of a row error */
+} lr_pass;
+
+/* The running sums of one block of rows: loss and intercept, Sum2 (s + q). */
+typedef struct lr_block {
+    size_t i0, nb;           /* first row, rows */
+    double ls, lq, gs0, gq0;
+} lr_block;
 
 static int lr_scaled(const lr_setup *su) { return su->norm.hi != 1.0 || su->norm.lo != 0.0; }
 
@@ -65,23 +95,6 @@ static inline bce_dd lr_mul(bce_dd a, bce_dd b)
     if (!finite_d(p.hi)) return bce_dd_make(p.hi, 0.0);
     return bce_fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
 }
-
-/* a / b, b > 0: q1 = a.hi / b.hi, the remainder a - q1 b exactly by fma,
- * one correction; relative error <= 4u^2 when nothing underflows. */
-static inline bce_dd lr_div(bce_dd a, bce_dd b)
-{
-    double q1 = a.hi / b.hi;
-    if (!finite_d(q1) || q1 == 0.0) return bce_dd_make(q1, 0.0);
-    double r = fma(-q1, b.hi, a.hi);           /* exact */
-    r = (r + a.lo) - q1 * b.lo;
-    return bce_fast_two_sum(q1, r / b.hi);
-}
-
-#undef bce_dd_mul_d
-#define bce_dd_mul_d lr_mul_d
-#define bce_dd_mul lr_mul
-#define bce_dd_div_safe lr_div
-#define bce_two_prod lr_prod
 
 static double lr_to_f64(bce_dd v) { return v.hi; }
 

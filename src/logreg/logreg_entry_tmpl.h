@@ -2,13 +2,33 @@
  * logreg/logreg_entry_tmpl.h -- validation and the one pass of the fused logistic
  * regression, for one data type (src/logreg/logreg.c instantiates it for double
  * and float).  The includer defines:
- *   LRT            the data type        LRPB, LRSMP  problem / samples types
- *   LRN(name)      names of the functions defined here
- *   LR_TO(dd)      a double-double rounded to LRT
- *   LR_DOTS, LR_ACCUM  the kernel-table fields of the feature loops
+ *   LRT                the data type (double or float)
+ *   LRPB, LRSMP        the problem and samples types of LRT (include/bce.h)
+ *   LRN(name)          names of the functions defined here (lr_name_f64, ...)
+ *   LR_TO(dd)          a double-double rounded once to LRT
+ *   LR_AS_F64(p, buf, nb)  nb values of LRT at p as doubles (p itself for
+ *                      double; widened into buf for float)
+ *   LR_DOTS(kt), LR_ACCUM(kt)            the kernel table's feature loops
+ *   LR_DOTS_FAST(kt), LR_ACCUM_FAST(kt)  the same for BCE_OPT_FAST_ACCUM
+ * and, before including, the type-independent helpers of logreg.c (lr_setup,
+ * lr_pass, lr_block, lr_fail, finite_d, lr_prod, lr_mul_d, lr_mul, ...).
  * No include guard: included once per type.
+ *
+ * The pass, LRN(core): validate, set up (scratch, parameters), then per
+ * block of rows: the dot products, the rows (the fast plain-double rows
+ * when they take the whole block, else the checked general rows), the
+ * block's fold into the totals; finally the loss and the gradient (or Hv)
+ * divided by the norm, plus the L2 term, each rounded once.
  */
+#if !defined(LRT) || !defined(LRPB) || !defined(LRSMP) || !defined(LRN) || \
+    !defined(LR_TO) || !defined(LR_AS_F64) || !defined(LR_DOTS) || \
+    !defined(LR_ACCUM) || !defined(LR_DOTS_FAST) || !defined(LR_ACCUM_FAST)
+#error "logreg_entry_tmpl.h: define LRT, LRPB, LRSMP, LRN, LR_TO, LR_AS_F64, LR_DOTS, LR_ACCUM, LR_DOTS_FAST and LR_ACCUM_FAST before including"
+#endif
 
+/* Validation before any row: pointers, sizes (X addressable), the problem
+ * (m > 0, ldx, l2), the options and the parameters w (and v) finite, in
+ * that order; then the kernel parameter block in su. */
 static bce_status LRN(validate)(const LRPB *pb, const LRT *w, const LRT *v,
                                 const bce_options *o, lr_setup *su)
 {
@@ -69,18 +89,12 @@ static bce_status LRN(check_row)(const LRPB *pb, size_t i, lr_setup *su)
     return BCE_OK;
 }
 
-/* The reduction's norm, once every row is checked. */
+/* The reduction's norm, once every row is checked (bce_reduce_norm: the
+ * same divisor as the per-sample entry points). */
 static bce_status LRN(norm)(const LRPB *pb, const bce_options *o, lr_setup *su)
 {
     bce_dd ws = pb->sw ? su->ws : bce_dd_make((double)pb->n, 0.0);
-    su->norm = bce_dd_make(1.0, 0.0);
-    if (o->reduction == BCE_REDUCTION_MEAN)
-        su->norm = bce_dd_make((double)pb->n, 0.0);
-    else if (o->reduction == BCE_REDUCTION_WEIGHTED_MEAN) {
-        if (ws.hi == 0.0) return BCE_E_ZERO_WEIGHT_SUM;
-        su->norm = ws;
-    }
-    return BCE_OK;
+    return bce_reduce_norm(o->reduction, pb->n, ws, &su->norm);
 }
 
 /* Every row checked before the pass (used when per-sample outputs are
@@ -113,6 +127,280 @@ static double LRN(dot_big)(const LRT *r, size_t k, const double *w, double w0)
     return LRN(dot_big_scaled)(r, k, w, w0) * 0x1p600 * 0x1p600;
 }
 
+/* Setup of the pass: the flags of the call, the scratch space (w and v
+ * features, the per-feature accumulators S, Q and totals Th, Tl, the row
+ * arrays of a block, the rows' level-1 results) and the parameters as
+ * doubles.  BCE_E_OUT_OF_MEMORY when the scratch cannot be had. */
+static bce_status LRN(setup)(const LRPB *pb, const LRT *w, const LRT *v,
+                             const bce_options *o, LRT *loss, LRT *gout,
+                             const LRSMP *smp, const lr_setup *su, lr_pass *ps)
+{
+    const size_t k = pb->k;
+    ps->kt = bce_kernels_active();
+    ps->kpad = (k + 7) / 8 * 8;
+    ps->B = bce_lr_block_rows(k);
+    ps->icpt = pb->fit_intercept != 0;
+    ps->hvp = v != NULL;
+    ps->fast = (o->flags & BCE_OPT_FAST_ACCUM) != 0;
+    ps->want_loss = loss || (smp && smp->loss);
+    ps->want_acc = gout != NULL;
+    /* BCE_OPT_FAST_ACCUM with plain labels: the rows in plain doubles
+     * (kt->lr.rows_fast), block by block where every row qualifies */
+    ps->plain_fast = ps->fast && su->kp.plain;
+    /* Rows are checked in the pass (a non-finite feature shows as a
+     * non-finite z), unless per-sample outputs are written during it. */
+    ps->prescan = smp && (smp->z || smp->loss || smp->r);
+    ps->badi = BCE_NO_INDEX;
+
+    const size_t kpad = ps->kpad, B = ps->B;
+    ps->buf = calloc(7 * kpad + 9 * B + 8, sizeof(double));
+    ps->rows = malloc(B * sizeof *ps->rows);
+    if (!ps->buf || !ps->rows) {
+        free(ps->buf); free(ps->rows);
+        ps->buf = NULL; ps->rows = NULL;
+        return BCE_E_OUT_OF_MEMORY;
+    }
+    ps->wf = ps->buf; ps->vf = ps->wf + kpad; ps->S = ps->vf + kpad; ps->Q = ps->S + kpad;
+    ps->Th = ps->Q + kpad; ps->Tl = ps->Th + kpad;
+    ps->zh = ps->Tl + kpad; ps->zl = ps->zh + B; ps->th = ps->zl + B; ps->tl = ps->th + B;
+    ps->rh = ps->tl + B; ps->rl = ps->rh + B; ps->yb = ps->rl + B; ps->sb = ps->yb + B;
+    ps->lb = ps->sb + B;
+    for (size_t j = 0; j < k; j++) {
+        ps->wf[j] = w[ps->icpt + j];
+        if (ps->hvp) ps->vf[j] = v[ps->icpt + j];
+    }
+    ps->w0 = ps->icpt ? (double)w[0] : 0.0;
+    ps->v0 = ps->icpt && ps->hvp ? (double)v[0] : 0.0;
+    ps->lsum = bce_dd_make(0.0, 0.0);
+    ps->g0 = bce_dd_make(0.0, 0.0);
+    ps->lspecial = 0;
+    ps->lspec = 0.0;
+    return BCE_OK;
+}
+
+/* z = w0 + x.w (and t = v0 + x.v) of the block's rows, as double-doubles
+ * (zh + zl, th + tl): the ISA's Dot2 loops, or the intercept when k = 0.
+ * Also prefetches the labels (and weights) of the block after the next:
+ * they are read in bursts that the hardware prefetcher misses. */
+static void LRN(block_dots)(const LRPB *pb, lr_pass *ps, size_t i0, size_t nb)
+{
+    const size_t n = pb->n, k = pb->k, B = ps->B;
+    if (k > 0)
+        (ps->fast ? LR_DOTS_FAST(ps->kt) : LR_DOTS(ps->kt))(pb->x, pb->ldx, k, ps->wf,
+                    ps->hvp ? ps->vf : NULL, ps->w0, ps->v0, i0, nb,
+                    ps->zh, ps->zl, ps->th, ps->tl);
+    else
+        for (size_t r = 0; r < nb; r++) {
+            ps->zh[r] = ps->w0; ps->th[r] = ps->v0; ps->zl[r] = ps->tl[r] = 0.0;
+        }
+    if (i0 + 2 * nb < n) {
+        const size_t nn = n - i0 - 2 * nb < B ? n - i0 - 2 * nb : B;
+        const char *py = (const char *)(pb->y + i0 + 2 * nb);
+        for (size_t off = 0; off < nn * sizeof(LRT); off += 64) {
+            __builtin_prefetch(py + off, 0, 3);
+            if (pb->sw) __builtin_prefetch((const char *)(pb->sw + i0 + 2 * nb) + off, 0, 3);
+        }
+    }
+}
+
+/* The fast-accumulation rows (BCE_OPT_FAST_ACCUM, plain labels): the
+ * whole block in plain doubles by kt->lr.rows_fast, which takes it only
+ * when every row qualifies (returns 0 and writes nothing otherwise: the
+ * general rows then run and report any error).  Sets the block's sums and
+ * writes the per-sample outputs (rows checked before the pass, norm known). */
+static int LRN(block_fast)(const LRPB *pb, const bce_options *o, const LRSMP *smp,
+                           lr_setup *su, lr_pass *ps, lr_block *bk)
+{
+    const size_t i0 = bk->i0, nb = bk->nb;
+    /* labels and weights as doubles (f64 data: in place) */
+    const double *yd = LR_AS_F64(pb->y + i0, ps->yb, nb);
+    const double *sd = pb->sw ? LR_AS_F64(pb->sw + i0, ps->sb, nb) : NULL;
+    double sums[4];
+    if (!ps->kt->lr.rows_fast(nb, ps->zh, ps->hvp ? ps->th : NULL, yd, sd, ps->want_loss,
+                              ps->rh, smp && smp->loss ? ps->lb : NULL, sums))
+        return 0;
+    if (!ps->prescan && sd && o->reduction == BCE_REDUCTION_WEIGHTED_MEAN)
+        for (size_t r = 0; r < nb; r++) su->ws = bce_dd_add_d(su->ws, sd[r]);
+    for (size_t r = 0; ps->prescan && r < nb; r++) {
+        const size_t i = i0 + r;
+        if (smp->z) smp->z[i] = LR_TO(bce_dd_make(ps->zh[r], 0.0));
+        if (smp->loss) smp->loss[i] = LR_TO(bce_dd_make(ps->lb[r], 0.0));
+        if (smp->r) {
+            bce_dd rho = bce_dd_make(ps->rh[r], 0.0);
+            smp->r[i] = LR_TO(lr_scaled(su) ? bce_reduce_div(rho, su->norm) : rho);
+        }
+    }
+    bk->ls = sums[0]; bk->lq = sums[1]; bk->gs0 = sums[2]; bk->gq0 = sums[3];
+    return 1;
+}
+
+/* Before the general rows: a non-finite z is either a non-finite feature
+ * (BCE_E_NONFINITE_FEATURE at its offset) or a dot product beyond DBL_MAX
+ * (recomputed in the 2^1200 frame, LRN(dot_big)); without the prescan each
+ * row's label and weight are checked here, in index order.  Fills the
+ * block's labels as doubles.  On error sets ps->badi. */
+static bce_status LRN(block_check)(const LRPB *pb, lr_setup *su, lr_pass *ps,
+                                   size_t i0, size_t nb)
+{
+    const size_t k = pb->k;
+    for (size_t r = 0; r < nb; r++) {
+        if (!finite_d(ps->zh[r])) {
+            size_t bad = k > 0 ? LRN(bad_feature)(pb, i0 + r) : BCE_NO_INDEX;
+            if (bad != BCE_NO_INDEX) { ps->badi = bad; return BCE_E_NONFINITE_FEATURE; }
+            ps->zh[r] = LRN(dot_big)(pb->x + (i0 + r) * pb->ldx, k, ps->wf, ps->w0);
+            ps->zl[r] = 0.0;
+        }
+        bce_status st;
+        if (!ps->prescan && (st = LRN(check_row)(pb, i0 + r, su)) != BCE_OK) {
+            ps->badi = i0 + r;
+            return st;
+        }
+        ps->yb[r] = (double)pb->y[i0 + r];
+    }
+    return BCE_OK;
+}
+
+/* rho = s h t for the Hessian-vector product at row i (t = th + tl):
+ * 0 when h = 0 (t finite), a double-double product, or for t beyond
+ * DBL_MAX h t s formed in t's 2^1200 frame and scaled back (inf only if
+ * the product overflows). */
+static bce_dd LRN(hv_rho)(const LRPB *pb, const lr_pass *ps, const bce_lr_row *row,
+                          size_t i, size_t r, double s)
+{
+    const size_t k = pb->k;
+    bce_dd t = bce_dd_make(ps->th[r], ps->tl[r]);
+    bce_dd rho;
+    if (row->H.hi == 0.0) {
+        rho = bce_dd_make(0.0, 0.0);        /* h t = 0, t finite */
+    } else if (finite_d(t.hi)) {
+        rho = lr_mul(row->H, t);
+        if (pb->sw) rho = lr_mul_d(rho, s);
+    } else {
+        double ts = LRN(dot_big_scaled)(k > 0 ? pb->x + i * pb->ldx : NULL, k, ps->vf, ps->v0);
+        double p = row->H.hi * ts * s;
+        rho = bce_dd_make(p * 0x1p600 * 0x1p600, 0.0);
+    }
+    if (!finite_d(rho.hi)) rho.lo = 0.0;
+    return rho;
+}
+
+/* The general rows: level 1 of every row of the block (kt->lr.block),
+ * then per row the weighted loss into the block's Sum2 (non-finite ones
+ * aside in lspec), rho_i = s_i G_i (or s_i h_i t_i) into rh, rl and the
+ * intercept's Sum2, and the per-sample outputs. */
+static void LRN(block_rows)(const LRPB *pb, const LRSMP *smp, const lr_setup *su,
+                            lr_pass *ps, lr_block *bk)
+{
+    const size_t i0 = bk->i0, nb = bk->nb;
+    ps->kt->lr.block(nb, ps->zh, ps->zl, ps->yb, &su->kp, ps->want_loss, ps->hvp, ps->rows);
+    for (size_t r = 0; r < nb; r++) {
+        const size_t i = i0 + r;
+        const bce_lr_row *row = ps->rows + r;
+        const double s = pb->sw ? (double)pb->sw[i] : 1.0;
+        if (ps->want_loss) {
+            bce_dd L = row->L;
+            if (pb->sw)
+                L = finite_d(L.hi) ? lr_mul_d(L, s) : bce_dd_make(L.hi * s, 0.0);
+            if (!finite_d(L.hi)) { ps->lspecial = 1; ps->lspec += L.hi; }
+            else {
+                bce_dd t = bce_two_sum(bk->ls, L.hi);
+                bk->ls = t.hi;
+                bk->lq = bk->lq + (t.lo + L.lo);
+            }
+            if (smp && smp->loss) smp->loss[i] = LR_TO(L);
+        }
+        if (smp && smp->z) smp->z[i] = LR_TO(bce_dd_make(ps->zh[r], ps->zl[r]));
+        bce_dd rho = pb->sw ? lr_mul_d(row->G, s) : row->G;
+        if (smp && smp->r)
+            smp->r[i] = LR_TO(lr_scaled(su) ? bce_reduce_div(rho, su->norm) : rho);
+        if (ps->hvp) rho = LRN(hv_rho)(pb, ps, row, i, r, s);
+        ps->rh[r] = rho.hi;
+        ps->rl[r] = rho.lo;
+        if (ps->icpt) {
+            bce_dd t = bce_two_sum(bk->gs0, rho.hi);
+            bk->gs0 = t.hi;
+            bk->gq0 = bk->gq0 + (t.lo + rho.lo);
+        }
+    }
+}
+
+/* After a block: its loss and intercept sums into the double-double totals
+ * (non-finite ones aside), rho x_ij into the per-feature Sum2 accumulators
+ * S, Q (the ISA's loop), and those into the totals Th, Tl every BCE_LR_FOLD
+ * rows and at the end. */
+static void LRN(block_fold)(const LRPB *pb, lr_pass *ps, const lr_block *bk)
+{
+    const size_t n = pb->n, k = pb->k, i0 = bk->i0, nb = bk->nb;
+    if (ps->want_loss && finite_d(bk->ls) && finite_d(bk->lq))
+        ps->lsum = bce_dd_add(ps->lsum, bce_two_sum(bk->ls, bk->lq));
+    else if (ps->want_loss) { ps->lspecial = 1; ps->lspec += bk->ls + bk->lq; }
+    if (ps->icpt) {
+        bce_dd t = bce_two_sum(bk->gs0, bk->gq0);
+        ps->g0 = finite_d(t.hi) && finite_d(ps->g0.hi) ? bce_dd_add(ps->g0, t)
+                 : bce_dd_make(ps->g0.hi + bk->gs0 + bk->gq0, 0.0);
+    }
+    if (!ps->want_acc || k == 0) return;
+    double *S = ps->S, *Q = ps->Q, *Th = ps->Th, *Tl = ps->Tl;
+    const size_t after = n - i0 - nb;     /* rows after this block */
+    (ps->fast ? LR_ACCUM_FAST(ps->kt) : LR_ACCUM(ps->kt))(pb->x, pb->ldx, k, i0, nb,
+            after < nb ? after : nb, ps->rh, ps->rl, S, Q);
+    if ((i0 + nb) % BCE_LR_FOLD == 0 || i0 + nb == n) {
+        for (size_t j = 0; j < k; j++) {
+            bce_dd t = bce_two_sum(S[j], Q[j]);
+            if (!finite_d(t.hi) || !finite_d(Th[j]))
+                Th[j] = Th[j] + S[j] + Q[j], Tl[j] = 0.0;
+            else {
+                bce_dd u = bce_dd_add(bce_dd_make(Th[j], Tl[j]), t);
+                Th[j] = u.hi; Tl[j] = u.lo;
+            }
+            S[j] = Q[j] = 0.0;
+        }
+    }
+}
+
+/* The loss: the total divided by the norm (a non-finite sum as it is),
+ * plus l2/2 |w|^2 (without the intercept), rounded once. */
+static LRT LRN(finish_loss)(const LRPB *pb, const lr_setup *su, const lr_pass *ps)
+{
+    const double l2 = pb->l2;
+    bce_dd tot;
+    if (ps->lspecial) tot = bce_dd_make(ps->lsum.hi + ps->lspec, 0.0);
+    else tot = lr_scaled(su) ? bce_reduce_div(ps->lsum, su->norm) : ps->lsum;
+    if (l2 != 0.0 && finite_d(tot.hi)) {
+        bce_dd sq = bce_dd_make(0.0, 0.0);
+        for (size_t j = 0; j < pb->k; j++)
+            sq = bce_dd_add(sq, lr_prod(ps->wf[j], ps->wf[j]));
+        bce_dd reg = lr_mul_d(sq, l2);
+        reg = bce_dd_make(reg.hi * 0.5, reg.lo * 0.5);
+        tot = finite_d(reg.hi) ? bce_dd_add(tot, reg) : bce_dd_make(tot.hi + reg.hi, 0.0);
+    }
+    return LR_TO(tot);
+}
+
+/* The gradient (or Hv): each total divided by the norm, plus l2 w_j (or
+ * l2 v_j; the intercept is not penalised), rounded once.  A total or a
+ * quotient beyond DBL_MAX (a norm below 1 can take a finite total there)
+ * is that infinity (or NaN) plus the l2 term in plain doubles: the
+ * double-double sum of an infinity is NaN. */
+static void LRN(finish_grad)(const LRPB *pb, const lr_setup *su, const lr_pass *ps,
+                             LRT *gout)
+{
+    const int scaled = lr_scaled(su), icpt = ps->icpt;
+    const double l2 = pb->l2;
+    const double *pv = ps->hvp ? ps->vf : ps->wf;
+    if (icpt) gout[0] = LR_TO(scaled ? bce_reduce_div(ps->g0, su->norm) : ps->g0);
+    for (size_t j = 0; j < pb->k; j++) {
+        bce_dd g = bce_dd_make(ps->Th[j], ps->Tl[j]);
+        if (scaled) g = bce_reduce_div(g, su->norm);
+        if (!finite_d(g.hi)) { gout[icpt + j] = (LRT)(g.hi + l2 * pv[j]); continue; }
+        if (l2 != 0.0) {
+            bce_dd p = lr_prod(l2, pv[j]);
+            g = finite_d(p.hi) ? bce_dd_add(g, p) : bce_dd_make(g.hi + p.hi, 0.0);
+        }
+        gout[icpt + j] = LR_TO(g);
+    }
+}
+
 /* The pass: loss, gradient (v == NULL) or Hessian-vector product. */
 static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
                             const bce_options *opt, LRT *loss, LRT *gout,
@@ -123,208 +411,32 @@ static bce_status LRN(core)(const LRPB *pb, const LRT *w, const LRT *v,
     lr_setup su;
     bce_status st = LRN(validate)(pb, w, v, o, &su);
     if (st != BCE_OK) return st;
-    /* Rows are checked in the pass (a non-finite feature shows as a
-     * non-finite z), unless per-sample outputs are written during it. */
-    const int prescan = smp && (smp->z || smp->loss || smp->r);
-    if (prescan && (st = LRN(scan_rows)(pb, o, &su)) != BCE_OK) return st;
-
-    const bce_kernels *kt = bce_kernels_active();
-    const size_t n = pb->n, k = pb->k, m = su.m, ldx = pb->ldx;
-    const size_t kpad = (k + 7) / 8 * 8, B = bce_lr_block_rows(k);
-    const int icpt = pb->fit_intercept != 0, hvp = v != NULL;
-    const int fast = (o->flags & BCE_OPT_FAST_ACCUM) != 0;
-    const int want_loss = loss || (smp && smp->loss);
-    const int want_acc = gout != NULL;
-    /* BCE_OPT_FAST_ACCUM with plain labels: the rows in plain doubles
-     * (kt->lr.rows_fast), block by block where every row qualifies */
-    const int plain_fast = fast && su.kp.plain;
-    size_t badi = BCE_NO_INDEX;
-
-    /* scratch: w and v features, S, Q, the totals (hi, lo), 7 row arrays,
-     * the rows' level-1 results */
-    double *buf = calloc(7 * kpad + 9 * B + 8, sizeof(double));
-    bce_lr_row *rows = malloc(B * sizeof *rows);
-    if (!buf || !rows) {
-        free(buf); free(rows);
+    if (smp && (smp->z || smp->loss || smp->r) &&
+        (st = LRN(scan_rows)(pb, o, &su)) != BCE_OK)
+        return st;
+    lr_pass ps;
+    if (LRN(setup)(pb, w, v, o, loss, gout, smp, &su, &ps) != BCE_OK)
         return lr_fail(o, BCE_E_OUT_OF_MEMORY, BCE_NO_INDEX);
-    }
-    double *wf = buf, *vf = wf + kpad, *S = vf + kpad, *Q = S + kpad;
-    double *Th = Q + kpad, *Tl = Th + kpad;
-    double *zh = Tl + kpad, *zl = zh + B, *th = zl + B, *tl = th + B;
-    double *rh = tl + B, *rl = rh + B, *yb = rl + B, *sb = yb + B, *lb = sb + B;
-    for (size_t j = 0; j < k; j++) {
-        wf[j] = w[icpt + j];
-        if (hvp) vf[j] = v[icpt + j];
-    }
-    const double w0 = icpt ? (double)w[0] : 0.0;
-    const double v0 = icpt && hvp ? (double)v[0] : 0.0;
 
-    /* the loss and the intercept: Sum2 within a block, folded into
-     * double-double totals after each block */
-    bce_dd lsum = bce_dd_make(0.0, 0.0), g0 = bce_dd_make(0.0, 0.0);
-    int lspecial = 0;
-    double lspec = 0.0;
-    for (size_t i0 = 0; i0 < n; i0 += B) {
-        const size_t nb = n - i0 < B ? n - i0 : B;
-        if (k > 0)
-            (fast ? LR_DOTS_FAST(kt) : LR_DOTS(kt))(pb->x, ldx, k, wf,
-                        hvp ? vf : NULL, w0, v0, i0, nb, zh, zl, th, tl);
-        else
-            for (size_t r = 0; r < nb; r++) { zh[r] = w0; th[r] = v0; zl[r] = tl[r] = 0.0; }
-        double ls = 0.0, lq = 0.0, gs0 = 0.0, gq0 = 0.0;
-        /* the next block's labels (and weights) stream in meanwhile (they
-         * are read in bursts that the hardware prefetcher misses) */
-        if (i0 + 2 * nb < n) {
-            const size_t nn = n - i0 - 2 * nb < B ? n - i0 - 2 * nb : B;
-            const char *py = (const char *)(pb->y + i0 + 2 * nb);
-            for (size_t off = 0; off < nn * sizeof(LRT); off += 64) {
-                __builtin_prefetch(py + off, 0, 3);
-                if (pb->sw) __builtin_prefetch((const char *)(pb->sw + i0 + 2 * nb) + off, 0, 3);
-            }
+    for (size_t i0 = 0; i0 < pb->n && st == BCE_OK; i0 += ps.B) {
+        lr_block bk = { i0, pb->n - i0 < ps.B ? pb->n - i0 : ps.B, 0.0, 0.0, 0.0, 0.0 };
+        LRN(block_dots)(pb, &ps, bk.i0, bk.nb);
+        if (!(ps.plain_fast && LRN(block_fast)(pb, o, smp, &su, &ps, &bk))) {
+            st = LRN(block_check)(pb, &su, &ps, bk.i0, bk.nb);
+            if (st != BCE_OK) break;
+            LRN(block_rows)(pb, smp, &su, &ps, &bk);
         }
-        if (plain_fast) {
-            /* labels and weights as doubles (f64 data: in place) */
-            const double *yd = LR_AS_F64(pb->y + i0, yb, nb);
-            const double *sd = pb->sw ? LR_AS_F64(pb->sw + i0, sb, nb) : NULL;
-            double sums[4];
-            if (kt->lr.rows_fast(nb, zh, hvp ? th : NULL, yd, sd, want_loss, rh,
-                                 smp && smp->loss ? lb : NULL, sums)) {
-                if (!prescan && sd && o->reduction == BCE_REDUCTION_WEIGHTED_MEAN)
-                    for (size_t r = 0; r < nb; r++) su.ws = bce_dd_add_d(su.ws, sd[r]);
-                /* per-sample outputs (rows checked before the pass, norm known) */
-                for (size_t r = 0; prescan && r < nb; r++) {
-                    const size_t i = i0 + r;
-                    if (smp->z) smp->z[i] = LR_TO(bce_dd_make(zh[r], 0.0));
-                    if (smp->loss) smp->loss[i] = LR_TO(bce_dd_make(lb[r], 0.0));
-                    if (smp->r) {
-                        bce_dd rho = bce_dd_make(rh[r], 0.0);
-                        smp->r[i] = LR_TO(lr_scaled(&su) ? bce_dd_div_safe(rho, su.norm) : rho);
-                    }
-                }
-                ls = sums[0]; lq = sums[1]; gs0 = sums[2]; gq0 = sums[3];
-                goto block_done;
-            }
-        }
-        for (size_t r = 0; r < nb; r++) {
-            if (!finite_d(zh[r])) {
-                size_t bad = k > 0 ? LRN(bad_feature)(pb, i0 + r) : BCE_NO_INDEX;
-                if (bad != BCE_NO_INDEX) { st = BCE_E_NONFINITE_FEATURE; badi = bad; goto out; }
-                zh[r] = LRN(dot_big)(pb->x + (i0 + r) * ldx, k, wf, w0);
-                zl[r] = 0.0;
-            }
-            if (!prescan && (st = LRN(check_row)(pb, i0 + r, &su)) != BCE_OK) {
-                badi = i0 + r;
-                goto out;
-            }
-            yb[r] = (double)pb->y[i0 + r];
-        }
-        kt->lr.block(nb, zh, zl, yb, &su.kp, want_loss, hvp, rows);
-        for (size_t r = 0; r < nb; r++) {
-            const size_t i = i0 + r;
-            const bce_lr_row *row = rows + r;
-            const double s = pb->sw ? (double)pb->sw[i] : 1.0;
-            if (want_loss) {
-                bce_dd L = row->L;
-                if (pb->sw)
-                    L = finite_d(L.hi) ? bce_dd_mul_d(L, s) : bce_dd_make(L.hi * s, 0.0);
-                if (!finite_d(L.hi)) { lspecial = 1; lspec += L.hi; }
-                else {
-                    bce_dd t = bce_two_sum(ls, L.hi);
-                    ls = t.hi;
-                    lq = lq + (t.lo + L.lo);
-                }
-                if (smp && smp->loss) smp->loss[i] = LR_TO(L);
-            }
-            if (smp && smp->z) smp->z[i] = LR_TO(bce_dd_make(zh[r], zl[r]));
-            bce_dd rho = pb->sw ? bce_dd_mul_d(row->G, s) : row->G;
-            if (smp && smp->r)
-                smp->r[i] = LR_TO(lr_scaled(&su) ? bce_dd_div_safe(rho, su.norm) : rho);
-            if (hvp) {
-                bce_dd t = bce_dd_make(th[r], tl[r]);
-                if (row->H.hi == 0.0) {
-                    rho = bce_dd_make(0.0, 0.0);        /* h t = 0, t finite */
-                } else if (finite_d(t.hi)) {
-                    rho = bce_dd_mul(row->H, t);
-                    if (pb->sw) rho = bce_dd_mul_d(rho, s);
-                } else {
-                    /* t beyond DBL_MAX: h t (s) formed in t's 2^1200 frame,
-                     * then scaled back (inf only if the product overflows) */
-                    double ts = LRN(dot_big_scaled)(k > 0 ? pb->x + i * ldx : NULL, k, vf, v0);
-                    double p = row->H.hi * ts * s;
-                    rho = bce_dd_make(p * 0x1p600 * 0x1p600, 0.0);
-                }
-                if (!finite_d(rho.hi)) rho.lo = 0.0;
-            }
-            rh[r] = rho.hi;
-            rl[r] = rho.lo;
-            if (icpt) {
-                bce_dd t = bce_two_sum(gs0, rho.hi);
-                gs0 = t.hi;
-                gq0 = gq0 + (t.lo + rho.lo);
-            }
-        }
-    block_done:
-        if (want_loss && finite_d(ls) && finite_d(lq))
-            lsum = bce_dd_add(lsum, bce_two_sum(ls, lq));
-        else if (want_loss) { lspecial = 1; lspec += ls + lq; }
-        if (icpt) {
-            bce_dd t = bce_two_sum(gs0, gq0);
-            g0 = finite_d(t.hi) && finite_d(g0.hi) ? bce_dd_add(g0, t)
-                                                  : bce_dd_make(g0.hi + gs0 + gq0, 0.0);
-        }
-        if (want_acc && k > 0) {
-            const size_t after = n - i0 - nb;     /* rows after this block */
-            (fast ? LR_ACCUM_FAST(kt) : LR_ACCUM(kt))(pb->x, ldx, k, i0, nb,
-                after < nb ? after : nb, rh, rl, S, Q);
-            if ((i0 + nb) % BCE_LR_FOLD == 0 || i0 + nb == n) {
-                for (size_t j = 0; j < k; j++) {
-                    bce_dd t = bce_two_sum(S[j], Q[j]);
-                    if (!finite_d(t.hi) || !finite_d(Th[j]))
-                        Th[j] = Th[j] + S[j] + Q[j], Tl[j] = 0.0;
-                    else {
-                        bce_dd u = bce_dd_add(bce_dd_make(Th[j], Tl[j]), t);
-                        Th[j] = u.hi; Tl[j] = u.lo;
-                    }
-                    S[j] = Q[j] = 0.0;
-                }
-            }
-        }
+        LRN(block_fold)(pb, &ps, &bk);
     }
-
-    if (!prescan && (st = LRN(norm)(pb, o, &su)) != BCE_OK) goto out;
-    const int scaled = lr_scaled(&su);
-    const double l2 = pb->l2;
-    if (loss) {
-        bce_dd tot;
-        if (lspecial) tot = bce_dd_make(lsum.hi + lspec, 0.0);
-        else tot = scaled ? bce_dd_div_safe(lsum, su.norm) : lsum;
-        if (l2 != 0.0 && finite_d(tot.hi)) {
-            bce_dd sq = bce_dd_make(0.0, 0.0);
-            for (size_t j = 0; j < k; j++)
-                sq = bce_dd_add(sq, bce_two_prod(wf[j], wf[j]));
-            bce_dd reg = bce_dd_mul_d(sq, l2);
-            reg = bce_dd_make(reg.hi * 0.5, reg.lo * 0.5);
-            tot = finite_d(reg.hi) ? bce_dd_add(tot, reg) : bce_dd_make(tot.hi + reg.hi, 0.0);
-        }
-        *loss = LR_TO(tot);
+    if (st == BCE_OK && !ps.prescan) {
+        st = LRN(norm)(pb, o, &su);
+        ps.badi = BCE_NO_INDEX;
     }
-    if (gout) {
-        const double *pv = hvp ? vf : wf;
-        if (icpt) gout[0] = LR_TO(scaled ? bce_dd_div_safe(g0, su.norm) : g0);
-        for (size_t j = 0; j < k; j++) {
-            bce_dd g = bce_dd_make(Th[j], Tl[j]);
-            if (!finite_d(g.hi)) { gout[icpt + j] = (LRT)(g.hi + l2 * pv[j]); continue; }
-            if (scaled) g = bce_dd_div_safe(g, su.norm);
-            if (l2 != 0.0) {
-                bce_dd p = bce_two_prod(l2, pv[j]);
-                g = finite_d(p.hi) ? bce_dd_add(g, p) : bce_dd_make(g.hi + p.hi, 0.0);
-            }
-            gout[icpt + j] = LR_TO(g);
-        }
+    if (st == BCE_OK) {
+        if (loss) *loss = LRN(finish_loss)(pb, &su, &ps);
+        if (gout) LRN(finish_grad)(pb, &su, &ps, gout);
     }
-    (void)m;
-out:
-    free(buf);
-    free(rows);
-    return st == BCE_OK ? BCE_OK : lr_fail(o, st, badi);
+    free(ps.buf);
+    free(ps.rows);
+    return st == BCE_OK ? BCE_OK : lr_fail(o, st, ps.badi);
 }

@@ -4,8 +4,22 @@
  * type (the scalar code in src/logreg/logreg_level1.c and the SIMD blocks run these
  * statements, so they give the same bits).  Algorithm and bounds:
  * src/logreg/logreg_level1.c.  Uses level1/elem_tmpl.h and level1/logits_hot_tmpl.h's functions.
+ * Instantiated by level1/elem_f64.h (scalar) and isa/x86_avx2/logreg_l1.c (lanes),
+ * after those two templates, with their lane vocabulary:
+ *   EL_V, EL_I, EL_M   the lane types (double, integer, mask)
+ *   EL_DD              the double-double of EL_V; EL_DDFN(name) its operations
+ *   EL_FN(name)        names of the functions defined here (and the
+ *                      elem_tmpl.h / logits_hot_tmpl.h ones they call)
+ *   EL_SPLAT(c), EL_SEL(m, a, b), EL_ABS(x), EL_ASI(v), EL_ASD(i)
+ *   EL_FMA(a, b, c)    optional: a fused multiply-add; lr_fast and
+ *                      lr_plain are defined only with it
  * No include guard: included once per instantiation.
  */
+#if !defined(EL_V) || !defined(EL_I) || !defined(EL_M) || !defined(EL_DD) || \
+    !defined(EL_DDFN) || !defined(EL_FN) || !defined(EL_SPLAT) || !defined(EL_SEL) || \
+    !defined(EL_ABS) || !defined(EL_ASI) || !defined(EL_ASD)
+#error "logreg_l1_tmpl.h: define EL_V, EL_I, EL_M, EL_DD, EL_DDFN, EL_FN, EL_SPLAT, EL_SEL, EL_ABS, EL_ASI and EL_ASD (and optionally EL_FMA) before including"
+#endif
 
 /* L (if want_loss), G and H (if want_h) at z = zh + zl, for the label
  * coefficients alpha, beta, N (exact: plain labels, labrel = 0). */
@@ -67,7 +81,7 @@ static inline void EL_FN(lr_fast)(EL_V zh, EL_V zl, EL_V y, int want_loss,
     const EL_M pos = zh > 0.0;
     EL_DD Lv, Gv;
     EL_V e1, e2, e3, e4;
-    (void)EL_FN(logits_fast)(zh, y, want_loss, 1, &Lv, &e1, &e2, &Gv, &e3, &e4);
+    (void)EL_FN(logits_l0)(zh, y, want_loss, 1, &Lv, &e1, &e2, &Gv, &e3, &e4);
     Gv = EL_DDFN(two_sum)(Gv.hi, Gv.lo);                /* normalised, exact */
     /* C = beta (z > 0) or alpha, exact double-double */
     EL_DD C;
@@ -93,7 +107,7 @@ static inline void EL_FN(lr_fast)(EL_V zh, EL_V zl, EL_V y, int want_loss,
         /* s0 itself: the hard label on z's side (C = 0) */
         EL_DD G2, L2;
         EL_V f1, f2, f3, f4;
-        (void)EL_FN(logits_fast)(zh, EL_SEL(pos, EL_SPLAT(1.0), EL_SPLAT(0.0)), 0, 1,
+        (void)EL_FN(logits_l0)(zh, EL_SEL(pos, EL_SPLAT(1.0), EL_SPLAT(0.0)), 0, 1,
                                  &L2, &f1, &f2, &G2, &f3, &f4);
         G2 = EL_DDFN(two_sum)(G2.hi, G2.lo);
         const EL_DD s0d = EL_FN(sel_dd)(pos, EL_DDFN(dd_neg)(G2), G2);

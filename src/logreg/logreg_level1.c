@@ -46,7 +46,7 @@ static double down(double v, int S)
 
 /* A framed value in real units: still a double-double when it is not tiny
  * (|z| < 2^-900 gives G ~ 1/2 in the 2^600 frame: rounding it to a double
- * cost up to 0.5 ulp per row, fuzz finding logreg k = 0, z = 0), rounded
+ * would cost up to 0.5 ulp per row), rounded
  * once to a double below 2^-968 (relative error u, absolute < 2^-1021:
  * the 2^-1020 term of the fused bound). */
 static bce_dd unscale(bce_dd v, int S)

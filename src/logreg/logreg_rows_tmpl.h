@@ -17,11 +17,16 @@
  *          double-double: the same Sum2 recursion per feature, with the
  *          rho_lo x_ij product rounded once (error <= u |rho_lo x_ij|).
  *
- * The includer defines LR_T (double or float: the data type), LR_FN(name),
- * v4d (4 doubles), LR_LOAD4(p) (4 LR_T from p, unaligned, as v4d) and
- * LR_FMA4(a, b, c) (a b + c rounded once, per lane).
+ * The includer defines LR_T (double or float: the data type), LR_FN(name)
+ * (names of the functions defined here), the type v4d (4 doubles, a GCC
+ * vector), LR_LOAD4(p) (4 LR_T from p, unaligned, as v4d) and
+ * LR_FMA4(a, b, c) (a b + c rounded once, per lane), and includes
+ * <string.h> and core/isa.h first.
  * No include guard: included once per instantiation.
  */
+#if !defined(LR_T) || !defined(LR_FN) || !defined(LR_LOAD4) || !defined(LR_FMA4)
+#error "logreg_rows_tmpl.h: define LR_T, LR_FN, LR_LOAD4 and LR_FMA4 (and typedef v4d) before including"
+#endif
 
 static inline void LR_FN(two_sum4)(v4d a, v4d b, v4d *s, v4d *e)
 {

@@ -1,5 +1,10 @@
 /* simd/form_logits.h -- the logits form's definitions for simd/loop_tmpl.h
- * (included by every ISA's logits kernel files after its lane type). */
+ * (included by every ISA's logits kernel units after its lane type and
+ * level1/logits_hot_tmpl.h; with WITH_LEVEL0 defined, after
+ * level0/logits_tmpl.h too). */
+#if !defined(VD) || !defined(VEL) || !defined(EL_ABS)
+#error "simd/form_logits.h: include an ISA header (simd/lanes_tmpl.h) and level1/logits_hot_tmpl.h first"
+#endif
 /* the logits form's vector path: plain labels, 2^-900 <= |z| <= 600
  * (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */
 #define VUSABLE(kp) ((kp)->plain)
@@ -19,22 +24,8 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
                        kp->want_loss, kp->want_grad, Lv, Lerr, Gv, Gerr);
 }
 #define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) veval((x), (y), (kp), (Lv), (Lerr), (Gv), (Gerr))
-#ifdef VDD_FMA
-/* the double-only fast level 1 (level0/logits_tmpl.h) for these lanes */
-#define VFAST(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
-    VEL(logits_fast)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
-#endif
-#if defined(VDD_FMA) && defined(STOREVF) && defined(VF32_M256)
-/* the float outputs' table-free level 1 (level0/f32_tmpl.h, simd/loop_f32_tmpl.h;
- * ISAs whose header defines VF32_M256: these macros are AVX2 code):
- * its domain is |z| <= 600 (z = 0 included; NaN is not) */
-#define VF32V_A(z, y, wl, wg, soft, T) VEL(logits_f32v_a1)((z), (y), (wl), (wg), (T))
-#define VF32V_A2(wl, wg, soft, T) VEL(logits_f32v_a2)((wl), (wg), (T))
-#define VF32SOFT8(zf, yf) 0
-#define VF32A_IN(zf) _mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)))
-#define VF32V_B(z, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
-    VEL(logits_f32v_b)((z), (y), (wl), (wg), (T), (Llo), (Lhi), (Glo), (Ghi))
-#define VF32HOT8(zf, yf) \
-    _mm256_cmp_ps(_mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))), \
-                  _mm256_set1_ps(600.0f), _CMP_LE_OQ)
+#ifdef WITH_LEVEL0
+/* level 0, the double-only level (level0/logits_tmpl.h), for these lanes */
+#define VLEVEL0(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
+    VEL(logits_l0)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif

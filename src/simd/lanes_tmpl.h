@@ -1,7 +1,10 @@
 /*
- * simd/lanes_tmpl.h -- instantiates the generic level-1 code (level1/dd_tmpl.h,
- * level1/elem_tmpl.h, level1/logits_hot_tmpl.h) for one SIMD lane type, with GCC vector
- * extensions.  The ISA header (isa/<isa>/vec_<isa>.h) defines first:
+ * simd/lanes_tmpl.h -- makes a SIMD lane type a level-1 lane type: the
+ * double-double operations (level1/dd_tmpl.h), the elementary functions
+ * (level1/elem_tmpl.h), the lane-wise rounding tests and the EL_* macros
+ * the forms' templates (level1/logits_hot_tmpl.h and the others) need, written with GCC
+ * vector extensions.  A kernel unit then includes the forms' templates it
+ * uses.  The ISA header (isa/<isa>/vec_<isa>.h) defines first:
  *   VW             lanes
  *   VD, VI, VU     vectors of VW double / int64 / uint64
  *   VDD            struct { VD hi, lo; }
@@ -9,15 +12,14 @@
  *   VALL(m)        are all lanes of mask m set?
  *   VLOOKUP(tab, idx, col), VLOOKUP1(tab, idx)  per-lane table loads, written
  *                  out lane by lane (a loop over lanes compiles to slower code)
- *   VDD_FMA(a,b,c) optional: the ISA's fused multiply-add (opens the
- *                  double-only level 0: level0/logits_tmpl.h, probs_tmpl.h)
- *   VLOOKUP2(tab, idx, c0, c1)  optional: two columns of 3-double rows
- *   VF32_M256      optional: the ISA has AVX2's 8-float vocabulary, in which
- *                  the float outputs' level 1 loop (simd/loop_f32_tmpl.h) and
- *                  the forms' VF32* macros are written; with VDD_FMA, it
- *                  pulls in level0/f32_tmpl.h for the f32 kernels
+ *   VDD_FMA(a,b,c) optional: the ISA's fused multiply-add
  * Table lookups are one scalar load per lane (no gathers).
  */
+#if !defined(VW) || !defined(VD) || !defined(VI) || !defined(VU) || \
+    !defined(VDD) || !defined(VFN) || !defined(VEL) || !defined(VALL) || \
+    !defined(VLOOKUP) || !defined(VLOOKUP1)
+#error "simd/lanes_tmpl.h: define VW, VD, VI, VU, VDD, VFN, VEL, VALL, VLOOKUP, VLOOKUP1 before including it (contract above)"
+#endif
 
 static inline VDD VFN(make)(VD h, VD l) { VDD r; r.hi = h; r.lo = l; return r; }
 static inline VD VFN(splat)(double c) { VD z = { 0 }; return z + c; }
@@ -103,27 +105,15 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
 #define EL_SEL(m, a, b) ((VD)(((m) & (VI)(a)) | (~(m) & (VI)(b))))
 #define EL_ABS(x) ((VD)((VI)(x) & 0x7fffffffffffffffLL))
 #include "level1/elem_tmpl.h"
-#include "level1/logits_hot_tmpl.h"
-#include "level1/probs_hot_tmpl.h"
-#ifndef VDD_FMA
-#include "logreg/logreg_l1_tmpl.h"
-#endif
 #ifdef VDD_FMA
-/* the double-only fast level 1 (needs a hardware FMA) */
+/* level 0, the double-only level, needs a hardware FMA: its templates
+ * (level0/) are included by the kernel units that use them */
 #define EL_FMA(a, b, c) VDD_FMA((a), (b), (c))
 #ifdef VLOOKUP2
 #define EL_LOOKUP2(tab, idx, c0, c1) VLOOKUP2((tab), (idx), (c0), (c1))
 #endif
-#include "level0/logits_tmpl.h"
-#include "level0/probs_tmpl.h"
-#ifdef VF32_M256
-/* the float outputs' table-free level 1 */
-#include "level0/f32_coef.h"
-#include "level0/f32_tmpl.h"
-#endif
-#include "logreg/logreg_l1_tmpl.h"
 
-/* f64 rounding test of a fast result v = hi + lo (any |lo|) whose exact
+/* f64 rounding test of a level-0 result v = hi + lo (any |lo|) whose exact
  * value and the dd path's value both lie within err of hi + lo: do all
  * values in [hi + lo - err, hi + lo + err] round to one double?  With
  * e = err (1 + 2^-50) + |lo| 2^-52, RN(lo -+ e) moves at least err, and RN
@@ -134,5 +124,4 @@ static inline VI VFN(f64_safe)(VDD v, VD err)
     VD e = err * (1 + 0x1p-50) + EL_ABS(v.lo) * 0x1p-52;
     return (v.hi + (v.lo - e)) == (v.hi + (v.lo + e));
 }
-
 #endif

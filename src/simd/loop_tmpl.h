@@ -1,18 +1,23 @@
 /*
  * simd/loop_tmpl.h -- the SIMD kernel loop, for either form and f64 or f32 (FT),
- * for any vector width.  The includer defines VW (lanes), VD/VI/VDD (vector
- * types), VFN(name), VEL(name), VSPLAT(c), VALL(mask), LOADV(p), for f64
- * STOREV(p, v), for f32 STOREVF(p, v) (v rounded to float), and for the form:
+ * for any vector width: defines PFX(loop), which the kernel unit's exported
+ * kernel calls.  The includer has included simd/lanes_tmpl.h (through its
+ * ISA header), level1/sample_tmpl.h (PFX, FT, the per-sample code) and the
+ * form's simd/form_*.h, and defines LOADV(p), and for f64 STOREV(p, v), for
+ * f32 STOREVF(p, v) (v rounded to float).  The form defines:
  *   VUSABLE(kp)        may this call take the vector path at all?
  *   VHOT(x, y)         lane mask: the lanes the vector path computes
  *   VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr)  the level-1 evaluation on them (a
- *                      *_hot_tmpl.h function: the scalar kernel's statements)
- * Optionally (AVX2+FMA kernels) VFAST: the double-only fast level 1
- * (simd/form_logits.h, simd/form_probs.h; level0/logits_tmpl.h,
- * level0/probs_tmpl.h); for the f32 kernels VF32V_A / VF32V_B, the
- * float outputs' table-free level 1 and its loop (simd/loop_f32_tmpl.h).
+ *                      level1/..._hot_tmpl.h function: the scalar kernel's
+ *                      statements)
+ *   VLEVEL0            optionally (ISAs with an FMA whose kernel unit asks
+ *                      for it with WITH_LEVEL0): level 0, the double-only
+ *                      level (level0/logits_tmpl.h, level0/probs_tmpl.h)
+ * Optionally (the AVX2 f32 kernels) VF32V_A: the float outputs' level 0,
+ * whose loop PFX(f32v_run) the kernel unit defines after this file
+ * (isa/x86_avx2/loop_f32.h).
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
- * gradient factor first try the fast level 1 on every group: a group whose
+ * gradient factor first try level 0 on every group: a group whose
  * lanes are all hot and pass its rounding tests (results provably those of
  * the dd path and its finishing code) is stored on the vectors.  Otherwise,
  * and for the other calls, the dd level 1 runs on the hot lanes (the scalar
@@ -22,16 +27,21 @@
  * or cold) and the tail go through the scalar per-sample code.  So results
  * and reductions are bit-identical to the scalar kernel's.
  */
-#if defined(BCE_FAST_STATS) && !defined(BCE_FAST_STATS_DEFINED)
-#define BCE_FAST_STATS_DEFINED
+#if !defined(PFX) || !defined(FT) || !defined(VW) || !defined(LOADV) || \
+    !defined(VUSABLE) || !defined(VHOT) || !defined(VEVAL) || \
+    (!defined(STOREV) && !defined(STOREVF))
+#error "simd/loop_tmpl.h: include an ISA header, level1/sample_tmpl.h and a simd/form_*.h, and define LOADV and STOREV or STOREVF, before including it (contract above)"
+#endif
+#if defined(BCE_LEVEL0_STATS) && !defined(BCE_LEVEL0_STATS_DEFINED)
+#define BCE_LEVEL0_STATS_DEFINED
 #include <stdio.h>
-/* development counters: fast groups that fell back / passed */
-__attribute__((weak)) long bce_fast_stats[2];
-__attribute__((destructor)) static void bce_fast_stats_print(void)
+/* development counters: level-0 groups that fell back / passed */
+__attribute__((weak)) long bce_level0_stats[2];
+__attribute__((destructor)) static void bce_level0_stats_print(void)
 {
-    if (bce_fast_stats[0] + bce_fast_stats[1])
-        fprintf(stderr, "fast path: %ld groups fell back, %ld passed\n",
-                bce_fast_stats[0], bce_fast_stats[1]);
+    if (bce_level0_stats[0] + bce_level0_stats[1])
+        fprintf(stderr, "level 0: %ld groups fell back, %ld passed\n",
+                bce_level0_stats[0], bce_level0_stats[1]);
 }
 #endif
 /* The f64 gradient's rounding test on the vectors: the scalar GRAD_OK's
@@ -40,19 +50,19 @@ __attribute__((destructor)) static void bce_fast_stats_print(void)
 #ifndef VGRAD_OK64
 #define VGRAD_OK64(G, e) ((e) * 0x1p55 <= EL_ABS((G).hi))
 #endif
-/* (f64 outputs; the AVX2 f32 kernels take simd/loop_f32_tmpl.h instead) */
-#if defined(VFAST) && defined(STOREV)
-#define HAVE_VFAST 1
-/* The fast level 1 on one group (no weights, reduction or factor): the
+/* (f64 outputs; the AVX2 f32 kernels take isa/x86_avx2/loop_f32.h instead) */
+#if defined(VLEVEL0) && defined(STOREV)
+#define HAVE_LEVEL0 1
+/* Level 0 on one group (no weights, reduction or factor): the
  * lanes whose results are proven to be the dd path's (its value and the
  * exact one both within the tested interval), and those results. */
-static inline VI PFX(vfast)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
+static inline VI PFX(level0)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
 {
     const VD zero = VSPLAT(0.0);
     VI ok = VSPLAT(1.0) > zero;
     VDD fL = VFN(make)(zero, zero), fG = fL;
     VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
-    ok &= VFAST(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
+    ok &= VLEVEL0(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
     if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);
     if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);
     *Lo = fL.hi + fL.lo;
@@ -62,10 +72,10 @@ static inline VI PFX(vfast)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
 #endif
 
 /* Group h of the iteration at i where some lane is not hot or fails the
- * fast path's test: lane by lane, in index order, the fast result (fok),
+ * level 0's test: lane by lane, in index order, the level-0 result (fok),
  * the scalar per-sample code (not hot), or the dd path on the vectors
  * (computed once, if a lane needs it) finished by the scalar finishing
- * code.  (fok may be set on a lane that is not hot: the f32 fast path
+ * code.  (fok may be set on a lane that is not hot: the f32 level 0
  * also takes z = 0.) */
 __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
                                     VD fL, VD fG, const FT *x, const FT *y,
@@ -99,16 +109,20 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
 }
 
 #ifdef VF32V_A
-#include "simd/loop_f32_tmpl.h"
+/* the float outputs' level 0 (defined after this file by the kernel unit) */
+static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
+                            const bce_kparams *kp, float *loss, float *grad,
+                            bce_acc *acc);
 #endif
 
-void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
-                 const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+/* The kernel: n samples, every lane's result the scalar kernel's. */
+static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
+                             const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
 #ifdef VF32V_A
     /* f32 outputs without weights, reduction or factor: the table-free
-     * level 1 on 8 floats at a time (simd/loop_f32_tmpl.h) */
+     * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
     if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
         i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
 #endif
@@ -117,8 +131,8 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
 #endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
-#ifdef HAVE_VFAST
-        const int fast = !w && !kp->has_gscale && !kp->reduce;
+#ifdef HAVE_LEVEL0
+        const int level0 = !w && !kp->has_gscale && !kp->reduce;
 #endif
         /* NG independent groups per iteration: the dependency chains are
          * long, two groups interleave well */
@@ -142,17 +156,17 @@ void KERNEL_NAME(size_t n, const FT *x, const FT *y, const FT *w,
                     yv[h] = EL_SEL(hot[h], yv[h], half);
                 }
             }
-#ifdef HAVE_VFAST
-            if (fast) {
-                /* the fast level 1 on every group; a group whose lanes are
+#ifdef HAVE_LEVEL0
+            if (level0) {
+                /* level 0 on every group; a group whose lanes are
                  * all hot and pass is stored on the vectors */
                 VD fL[NG], fG[NG];
                 VI fok[NG];
                 for (int h = 0; h < NG; h++)
-                    fok[h] = PFX(vfast)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
+                    fok[h] = PFX(level0)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
                 for (int h = 0; h < NG; h++) {
-#ifdef BCE_FAST_STATS
-                    bce_fast_stats[VALL(fok[h])]++;
+#ifdef BCE_LEVEL0_STATS
+                    bce_level0_stats[VALL(fok[h])]++;
 #endif
                     if (VALL(fok[h])) {
                         if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);

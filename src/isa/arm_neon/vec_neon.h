@@ -4,11 +4,10 @@
  * (src/meson.build builds them when the host is aarch64).  The level-1
  * statements are the scalar kernels' (simd/lanes_tmpl.h); exact products use
  * the hardware FMA (FMLA), which gives the same exact error terms as the
- * scalar Dekker product: the same bits.  The FMA also opens the double-only
- * fast level 1 (src/level0/logits_tmpl.h, probs_tmpl.h) to these kernels;
- * the float outputs' table-free level 1 (simd/loop_f32_tmpl.h) is written
- * in AVX2's 8-float vocabulary and is not used here (VF32_M256 unset): the
- * f32 kernels take the double-double level 1 and its float rounding test.
+ * scalar Dekker product: the same bits.  The FMA also opens level 0 (the
+ * double-only level, src/level0) to the f64 kernel units; the float
+ * outputs' level 0 loop (isa/x86_avx2/loop_f32.h) is AVX2 code and is not
+ * used here: the f32 units take level 1 and its float rounding test.
  */
 #ifndef BCE_VEC_NEON_H
 #define BCE_VEC_NEON_H
@@ -16,7 +15,8 @@
 #include <arm_neon.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/elem_f64.h"
+#include "level1/dd.h"
+#include "tables/tables.h"
 
 typedef double n2d __attribute__((vector_size(16)));
 typedef int64_t n2i __attribute__((vector_size(16)));

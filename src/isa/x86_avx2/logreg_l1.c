@@ -4,7 +4,11 @@
  * are in the normal range with plain labels, the scalar code (same statements, same
  * bits) for the others.
  */
-#include "isa/x86_avx2/vec_avx2.h"
+#include "isa/x86_avx2/vec_avx2.h"      /* the lanes: 4 doubles, FMA */
+#include "level1/logits_hot_tmpl.h"     /* level 1 of the logits form on them */
+#include "level0/elem_tmpl.h"           /* level 0 (double-only): its functions */
+#include "level0/logits_tmpl.h"         /* level 0 of the logits form */
+#include "logreg/logreg_l1_tmpl.h"      /* the regression's rows on them */
 #include "logreg/logreg.h"
 
 void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,

@@ -1,16 +1,45 @@
 /*
- * probs_f32.c (AVX2+FMA) -- the probs f32 kernel, 4 samples widened to
- * double lanes.  Same algorithm, statements and bounds as
- * src/isa/scalar/probs_f32.c; bit-identical results (tests/test_isa.c).
+ * isa/x86_avx2/probs_f32.c -- the probability kernel, f32, on
+ * 4 lanes (AVX2+FMA): the algorithm every ISA shares (src/level1, src/level0,
+ * src/simd/loop_tmpl.h) instantiated on this ISA's lanes (f32 samples are
+ * widened exactly to double lanes).
+ * Calls without weights, reduction or factor: the float outputs' level 0
+ * on 8 floats at a time first (isa/x86_avx2/loop_f32.h).
+ * Results are the scalar kernel's bits (tests/test_isa.c,
+ * tests/isa_bits.c); bounds: src/isa/scalar/probs_f32.c, docs/ACCURACY.md.
  */
-#include "isa/x86_avx2/vec_avx2.h"
+#include "isa/x86_avx2/vec_avx2.h"      /* the lanes: 4 doubles, FMA */
+#include "level1/probs_hot_tmpl.h"      /* level 1 of the probs form on them */
+#include "level0/f32_coef.h"
+#include "level0/f32_tmpl.h"            /* the float outputs' level 0 (f32v) */
 
 #define PFX(name) avx2_probs_f32_##name
-#include "level1/form_probs_f32.h"
-#include "level1/sample_tmpl.h"
+#include "level1/form_probs_f32.h"      /* the probs form in f32 */
+#include "level1/sample_tmpl.h"         /* the per-sample code (tails, cold lanes) */
 
 #define LOADV(p) v4_load_f32(p)
 #define STOREVF(p, v) v4_store_f32((p), (v))
-#define KERNEL_NAME bce_probs_f32_avx2
-#include "simd/form_probs.h"
-#include "simd/loop_tmpl.h"
+#include "simd/form_probs.h"            /* the hot lanes and their level-1 evaluation */
+
+/* the float outputs' level 0 (level0/f32_tmpl.h, isa/x86_avx2/loop_f32.h):
+ * its domain is 0 <= p <= 1 (NaN is not); hard-label groups take the
+ * one-log variant */
+#define VF32V_A(p, y, wl, wg, soft, T) VEL(probs_f32v_a1)((p), (y), (wl), (wg), (soft), (T))
+#define VF32V_A2(wl, wg, soft, T) VEL(probs_f32v_a2)((wl), (wg), (soft), (T))
+#define VF32V_B(p, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
+    VEL(probs_f32v_b)((p), (y), (wl), (wg), (soft), (T), (Llo), (Lhi), (Glo), (Ghi))
+#define VF32HOT8(pf, yf) \
+    _mm256_and_ps(_mm256_cmp_ps((pf), _mm256_setzero_ps(), _CMP_GE_OQ), \
+                  _mm256_cmp_ps((pf), _mm256_set1_ps(1.0f), _CMP_LE_OQ))
+#define VF32A_IN(pf) (pf)
+#define VF32SOFT8(pf, yf) \
+    (_mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps((yf), _mm256_setzero_ps(), _CMP_EQ_OQ), \
+                                     _mm256_cmp_ps((yf), _mm256_set1_ps(1.0f), _CMP_EQ_OQ))) != 0xff)
+#include "simd/loop_tmpl.h"             /* the vector loop: avx2_probs_f32_loop */
+#include "isa/x86_avx2/loop_f32.h"      /* its loop: avx2_probs_f32_f32v_run */
+
+void bce_probs_f32_avx2(size_t n, const float *x, const float *y, const float *w,
+                        const bce_kparams *kp, float *loss, float *grad, bce_acc *acc)
+{
+    avx2_probs_f32_loop(n, x, y, w, kp, loss, grad, acc);
+}

@@ -1,16 +1,28 @@
 /*
- * probs_f64.c (AVX2+FMA) -- the probs f64 kernel on 4 lanes.
- * Same algorithm, statements and bounds as src/isa/scalar/probs_f64.c (see
- * there and docs/ACCURACY.md); bit-identical results (tests/test_isa.c).
+ * isa/x86_avx2/probs_f64.c -- the probability kernel, f64, on
+ * 4 lanes (AVX2+FMA): the algorithm every ISA shares (src/level1, src/level0,
+ * src/simd/loop_tmpl.h) instantiated on this ISA's lanes.
+ * Level 0 (double-only, FMA) first, then level 1 on lanes it cannot decide.
+ * Results are the scalar kernel's bits (tests/test_isa.c,
+ * tests/isa_bits.c); bounds: src/isa/scalar/probs_f64.c, docs/ACCURACY.md.
  */
-#include "isa/x86_avx2/vec_avx2.h"
+#include "isa/x86_avx2/vec_avx2.h"      /* the lanes: 4 doubles, FMA */
+#include "level1/probs_hot_tmpl.h"      /* level 1 of the probs form on them */
+#include "level0/elem_tmpl.h"           /* level 0 (double-only): its functions */
+#include "level0/probs_tmpl.h"          /* level 0 of the probs form */
+#define WITH_LEVEL0 1
 
 #define PFX(name) avx2_probs_f64_##name
-#include "level1/form_probs_f64.h"
-#include "level1/sample_tmpl.h"
+#include "level1/form_probs_f64.h"      /* the probs form in f64 */
+#include "level1/sample_tmpl.h"         /* the per-sample code (tails, cold lanes) */
 
 #define LOADV(p) v4_load_f64(p)
 #define STOREV(p, v) v4_store_f64((p), (v))
-#define KERNEL_NAME bce_probs_f64_avx2
-#include "simd/form_probs.h"
-#include "simd/loop_tmpl.h"
+#include "simd/form_probs.h"            /* the hot lanes and their level-1 evaluation */
+#include "simd/loop_tmpl.h"             /* the vector loop: avx2_probs_f64_loop */
+
+void bce_probs_f64_avx2(size_t n, const double *x, const double *y, const double *w,
+                        const bce_kparams *kp, double *loss, double *grad, bce_acc *acc)
+{
+    avx2_probs_f64_loop(n, x, y, w, kp, loss, grad, acc);
+}

@@ -11,7 +11,8 @@
 #include <immintrin.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/elem_f64.h"
+#include "level1/dd.h"
+#include "tables/tables.h"
 
 typedef double v4d __attribute__((vector_size(32)));
 typedef int64_t v4i __attribute__((vector_size(32)));
@@ -32,7 +33,7 @@ static inline int v4_all(v4i m) { return _mm256_movemask_pd((__m256d)m) == 0xf; 
     ((v4d){ (tab)[(idx)[0]][col], (tab)[(idx)[1]][col], (tab)[(idx)[2]][col], (tab)[(idx)[3]][col] })
 #define VLOOKUP1(tab, idx) ((v4d){ (tab)[(idx)[0]], (tab)[(idx)[1]], (tab)[(idx)[2]], (tab)[(idx)[3]] })
 /* (tab)[idx][0] and (tab)[idx][1] per lane, for rows of 3 doubles: one
- * 16-byte load per lane and a 4x2 transpose (the fast level 1's tables) */
+ * 16-byte load per lane and a 4x2 transpose (level 0's tables) */
 static inline void v4_lookup2(const double (*tab)[3], v4i idx, v4d *c0, v4d *c1)
 {
     __m128d r0 = _mm_loadu_pd(tab[idx[0]]), r1 = _mm_loadu_pd(tab[idx[1]]);
@@ -44,8 +45,6 @@ static inline void v4_lookup2(const double (*tab)[3], v4i idx, v4d *c0, v4d *c1)
 }
 #define VLOOKUP2(tab, idx, c0, c1) v4_lookup2((tab), (idx), (c0), (c1))
 #define VDD_FMA(a, b, c) ((v4d)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
-/* the float outputs' level 1 loop (simd/loop_f32_tmpl.h) is AVX2 code */
-#define VF32_M256 1
 /* a where s's sign bit is set, else b (the f32 level 1, level0/f32_tmpl.h) */
 #define EL_SIGNSEL(s, a, b) ((v4d)_mm256_blendv_pd((__m256d)(b), (__m256d)(a), (__m256d)(s)))
 #include "simd/lanes_tmpl.h"

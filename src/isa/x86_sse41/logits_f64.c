@@ -1,16 +1,24 @@
 /*
- * logits_f64.c (SSE4.1) -- the logits f64 kernel on 2 lanes.
- * Same algorithm, statements and bounds as src/isa/scalar/logits_f64.c (see
- * there and docs/ACCURACY.md); bit-identical results (tests/test_isa.c).
+ * isa/x86_sse41/logits_f64.c -- the logits kernel, f64, on
+ * 2 lanes (SSE4.1, no FMA): the algorithm every ISA shares (src/level1, src/level0,
+ * src/simd/loop_tmpl.h) instantiated on this ISA's lanes.
+ * Results are the scalar kernel's bits (tests/test_isa.c,
+ * tests/isa_bits.c); bounds: src/isa/scalar/logits_f64.c, docs/ACCURACY.md.
  */
-#include "isa/x86_sse41/vec_sse41.h"
+#include "isa/x86_sse41/vec_sse41.h"    /* the lanes: 2 doubles, no FMA */
+#include "level1/logits_hot_tmpl.h"     /* level 1 of the logits form on them */
 
 #define PFX(name) sse41_logits_f64_##name
-#include "level1/form_logits_f64.h"
-#include "level1/sample_tmpl.h"
+#include "level1/form_logits_f64.h"     /* the logits form in f64 */
+#include "level1/sample_tmpl.h"         /* the per-sample code (tails, cold lanes) */
 
 #define LOADV(p) v2_load_f64(p)
 #define STOREV(p, v) v2_store_f64((p), (v))
-#define KERNEL_NAME bce_logits_f64_sse41
-#include "simd/form_logits.h"
-#include "simd/loop_tmpl.h"
+#include "simd/form_logits.h"           /* the hot lanes and their level-1 evaluation */
+#include "simd/loop_tmpl.h"             /* the vector loop: sse41_logits_f64_loop */
+
+void bce_logits_f64_sse41(size_t n, const double *x, const double *y, const double *w,
+                          const bce_kparams *kp, double *loss, double *grad, bce_acc *acc)
+{
+    sse41_logits_f64_loop(n, x, y, w, kp, loss, grad, acc);
+}

@@ -10,7 +10,8 @@
 #include <smmintrin.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/elem_f64.h"
+#include "level1/dd.h"
+#include "tables/tables.h"
 
 typedef double v2d __attribute__((vector_size(16)));
 typedef int64_t v2i __attribute__((vector_size(16)));

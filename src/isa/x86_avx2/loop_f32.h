@@ -1,5 +1,5 @@
 /*
- * simd/loop_f32_tmpl.h -- the AVX2 f32 kernels' loop for calls without weights,
+ * isa/x86_avx2/loop_f32.h -- the AVX2 f32 kernels' loop for calls without weights,
  * reduction or gradient factor: 8 floats per group, the form's table-free
  * level 1 (level0/f32_tmpl.h) on two halves of 4 double lanes, in
  * stages, each stage over a block of F32V_BG groups (the intermediate

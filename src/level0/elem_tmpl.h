@@ -1,0 +1,157 @@
+/*
+ * level0/elem_tmpl.h -- the elementary functions of level 0 (the
+ * double-only level of lane types with a fused multiply-add, EL_FMA):
+ * written once for every such lane type, used by level0/logits_tmpl.h,
+ * level0/probs_tmpl.h and the fused regression's rows.
+ *
+ *   lookup2(tab, idx)   columns 0 and 1 of 3-double table rows, per lane
+ *   exp_lean(x, &E)     e^x = 2^E (h + l), rel. error <= 2^-67
+ *   log_tail, log_1to2  log D for D in [1, 2], rel. error <= 2^-65
+ * (budgets at each function; by hand, not machine-checked; measured by
+ * tests/test_fast.c against MPFR.)
+ *
+ * Needs an instantiation of level1/elem_tmpl.h (its macros stay defined)
+ * and EL_FMA(a, b, c), fused a*b + c (one rounding); optionally
+ * EL_LOOKUP2(tab, idx, c0, c1), the ISA's two-column table load.
+ * No include guard: included once per instantiation.
+ */
+#if !defined(EL_V) || !defined(EL_I) || !defined(EL_DD) || \
+    !defined(EL_DDFN) || !defined(EL_FN) || !defined(EL_FMA)
+#error "level0/elem_tmpl.h: define EL_V, EL_I, EL_DD, EL_DDFN, EL_FN, EL_FMA before including it (contract above)"
+#endif
+
+/* columns 0 and 1 of a table of 3-double rows, per lane */
+static inline void EL_FN(lookup2)(const double (*tab)[3], EL_I idx, EL_V *c0, EL_V *c1)
+{
+#ifdef EL_LOOKUP2
+    EL_LOOKUP2(tab, idx, c0, c1);
+#else
+    *c0 = EL_LOOKUP(tab, idx, 0);
+    *c1 = EL_LOOKUP(tab, idx, 1);
+#endif
+}
+
+/*
+ * e^x = 2^E (h + l), x in [-600, -2^-900] (unnormalised: |l| < 2^-16 h).
+ * k = round(x 128/ln2) (FMA with the 1.5 2^52 shift), |k| < 2^17.
+ * r1 = x - k L1 exact (L1 has 35 bits: k L1 exact; the FMA's subtraction is
+ * exact as in level1/elem_f64.h).  ph = RN(k L2): |k L2| < 2^-26, error <= 2^-79;
+ * the dropped k L3 < 2^-81.  rh = RN(r1 - ph), rl = RN(RN(r1 - rh) - ph):
+ * exact (Fast2Sum) when |r1| >= |ph|, otherwise |r| < 2^-25 and the two
+ * roundings cost <= 2^-77: |rh + rl - r| <= 2^-75.8, |rh| <= ln2/256 (1+2^-40).
+ * e^r - 1 - rh ~ plo = rl + rh rl + rh^2 Q(rh), Q Taylor 1/2 ... 1/720:
+ *   truncation <= r^7/5040 <= 2^-71.9; Q's last FMA and rh^2 <= 2^-71 each;
+ *   plo's FMA <= 2^-71; total |plo - (e^r - 1 - rh)| <= 2^-69.2.
+ * T = th + tm (table, 2^-105 rel.).  h = th + a.hi, a = th rh exact (FMA),
+ * Fast2Sum exact; l = sh.lo + a.lo + th plo + tm (1 + rh): roundings
+ * <= 2^-70 + 2^-70.  Total <= 2^-68.2 + 2^-69 <= 2^-67.6 abs on T e^r >= 0.997:
+ *   EPS_E = 2^-67.5 (budget), stated 2^-67.
+ */
+static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
+{
+    const double shift = 0x1.8p52;
+    EL_V kd = EL_FMA(x, EL_SPLAT(bce_exp_invln2n), EL_SPLAT(shift));
+    EL_I k = EL_ASI(kd) - (int64_t)0x4338000000000000;
+    kd = kd - shift;
+    EL_V r1 = EL_FMA(-kd, EL_SPLAT(bce_exp_ln2n[0]), x);          /* exact */
+    EL_V ph = kd * bce_exp_ln2n[1];
+    EL_V rh = r1 - ph;
+    EL_V rl = (r1 - rh) - ph;
+    EL_V q = EL_FMA(rh, EL_SPLAT(1.0 / 720), EL_SPLAT(1.0 / 120));
+    q = EL_FMA(rh, q, EL_SPLAT(1.0 / 24));
+    q = EL_FMA(rh, q, EL_SPLAT(1.0 / 6));
+    q = EL_FMA(rh, q, EL_SPLAT(0.5));
+    EL_V rh2 = rh * rh;
+    EL_V plo = EL_FMA(rh2, q, EL_FMA(rh, rl, rl));
+    EL_I j = k & 127;
+    *E = EL_SRA(k, 7);
+    EL_V th, tm;
+    EL_FN(lookup2)(bce_exp_tab, j, &th, &tm);
+    EL_V ah = th * rh;
+    EL_V al = EL_FMA(th, rh, -ah);                                 /* exact */
+    EL_V sh = th + ah;
+    EL_V sl = (th - sh) + ah;                          /* exact: th >= |ah| */
+    EL_V l = (sl + al) + EL_FMA(th, plo, EL_FMA(tm, rh, tm));
+    EL_DD r;
+    r.hi = sh;
+    r.lo = l;
+    return r;
+}
+
+/*
+ * The common end of log_1to2 and log_l0 (level0/probs_tmpl.h): log of
+ * 2^k (1 + r)/c for r = rh + rl (|r| <= 2^-8) and table index i (c =
+ * bce_log_c[i], -log c = bce_log_tab[i][0] + [1]):
+ * log1p(r) = (rh - rh^2/2 exactly: FMA product, Fast2Sum since |rh| >=
+ * rh^2/2) + [rl - rh rl - q2.lo/2 + rh^3 P(rh)], P Taylor 1/3 .. 1/9, then
+ * k ln2_hi + (-log c).hi (Fast2Sum, exact), + h.hi (TwoSum, exact), + the
+ * low parts.  Budgets: in the callers' comments.
+ */
+static inline EL_DD EL_FN(log_tail)(EL_V rh, EL_V rl, EL_I k, EL_I i)
+{
+    EL_V q2h = rh * rh;
+    EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
+    EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
+    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
+    EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
+    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
+    EL_V kd = EL_I2D(k);
+    EL_V A = kd * bce_ln2[0];                          /* exact */
+    EL_V t0, t1;
+    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
+    EL_V Bh = A + t0;
+    EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
+    EL_DD C = EL_DDFN(two_sum)(Bh, hh);
+    EL_V lo = (Bl + C.lo) + ((hl + small) + EL_FMA(kd, EL_SPLAT(bce_ln2[1]), t1));
+    EL_DD r;
+    r.hi = C.hi;
+    r.lo = lo;
+    return r;
+}
+
+/*
+ * log D for D = Dh + Dl + Du, Dh in [1, 2], |Dl| <= 2^-52, |Du| <= 2^-53
+ * (D = 1 + e here: Dh + Dl = 1 + eh exactly, Du = el; kept apart so that a
+ * tiny e keeps its relative accuracy: then Dh = 1, Dl = eh, Du = el).
+ * Same tables and reduction as ln3 (level1/elem_f64.h): D = 2^k m, k in {0, 1},
+ * c = bce_log_c[i] (c = 1 on the intervals next to 1), r = c m - 1:
+ *   p = c mh exactly (FMA), rh0 = p.hi - 1 exact (Sterbenz), then
+ *   rs = RN(p.lo + c ml) (error <= 2^-104; exact when c = 1), rh + rl =
+ *   rh0 + rs by Fast2Sum: exact when |rh0| >= |rs| (always when c = 1: rh0
+ *   is a multiple of 2^-52 or 0); otherwise |r| < 2^-50 and the error is
+ *   <= 2^-102; then rl += c mu (two roundings <= 2^-105 |r| + 2^-106 |mu|).
+ * log1p(r) = (rh - rh^2/2 exactly: FMA product, Fast2Sum since
+ *   |rh| >= rh^2/2) + [rl - rh rl - q2.lo/2 + rh^3 P(rh)], P Taylor 1/3 ..
+ *   1/9: truncation <= r^10/10 < 2^-75 |r|; the bracket is < 2^-16.5 |r|
+ *   and its roundings <= 2^-68 |r|.
+ * log D = k ln2_hi + (-log c).hi   (Fast2Sum: exact; |k ln2_hi| >= |log c|
+ *          when k = 1, and k = 0 gives (-log c).hi exactly)
+ *       + h.hi                     (TwoSum: exact)
+ *       + [lows]                   (roundings <= 2^-104 + 3 u |lows|)
+ * Relative error: where c = 1 (k = 0: D < 1 + 2^-8) every term is relative
+ * to r ~ log D: <= 2^-68 + 2^-75 + 2^-100 -> 2^-67.9; elsewhere
+ * log D >= 2^-9.5 and the absolute errors (2^-102 in r, 2^-68 2^-8 in the
+ * bracket, table 2^-106, lows 2^-104) give <= 2^-66.  Budget: 2^-65.
+ */
+static inline EL_DD EL_FN(log_1to2)(EL_V Dh, EL_V Dl, EL_V Du)
+{
+    EL_I tmp = EL_ASI(Dh) - (int64_t)BCE_LOG_OFF;
+    EL_I i = EL_SRL(tmp, 44) & (BCE_LOG_N - 1);
+    EL_I k = EL_SRL(tmp, 52);                          /* 0 or 1: Dh >= 1 */
+    EL_V sc = EL_ASD((1023 - k) << 52);                /* 2^-k, exact */
+    EL_V mh = Dh * sc, ml = Dl * sc, mu = Du * sc;
+    EL_V c = EL_LOOKUP1(bce_log_c, i);
+    EL_V ph = c * mh;
+    EL_V pl = EL_FMA(c, mh, -ph);                      /* exact */
+    EL_V rh0 = ph - 1.0;                               /* exact (Sterbenz) */
+    EL_V rs = EL_FMA(c, ml, pl);
+    EL_V rh = rh0 + rs;
+    EL_V rl = ((rh0 - rh) + rs) + c * mu;
+    return EL_FN(log_tail)(rh, rl, k, i);
+}
+

@@ -195,6 +195,40 @@ Test(logreg_api, intercept_only_matches_per_sample_api)
               "grad %a vs sum of dz %a", g, s);
 }
 
+/* An accumulation that overflows: the exact gradient and Hv lie beyond the
+ * type's range, so the results are infinities of their exact sign, never
+ * NaN.  One row, x = 2^1000 (f32: 2^100), z = x w = -1, y = 1, P = 2^64,
+ * sw = 2^-64 under WEIGHTED_MEAN (sw / sum sw = 1), l2 = 0.01:
+ *   grad = -P sigma(-1) x + l2 w      ~ -2^63.5 2^1000  -> -inf
+ *   Hv   = P sigma(1) sigma(-1) x (x v) + l2 v,  v = 1  -> +inf
+ * Before, the compensated sums' error terms (inf - inf = NaN) were added
+ * to the overflowed sums: grad and Hv were NaN (grad: with l2 != 0). */
+Test(logreg_api, overflowing_accumulation_is_infinite)
+{
+    for (int fast = 0; fast < 2; fast++) {
+        bce_options o = { .reduction = BCE_REDUCTION_WEIGHTED_MEAN,
+                          .flags = BCE_OPT_POS_WEIGHT | (fast ? BCE_OPT_FAST_ACCUM : 0u),
+                          .pos_weight = 0x1p64 };
+        double x[1] = { 0x1p1000 }, y[1] = { 1 }, sw[1] = { 0x1p-64 };
+        double w[1] = { -0x1p-1000 }, v[1] = { 1 }, loss, g, hv;
+        bce_logreg_f64_problem p = { 1, 1, x, 1, y, sw, 0, 0.01 };
+        cr_assert_eq(bce_logreg_f64(&p, w, &o, &loss, &g, NULL), BCE_OK);
+        cr_expect(isinf(g) && g < 0, "f64 fast=%d: grad %a, expected -inf", fast, g);
+        cr_expect(isfinite(loss) && loss > 0, "f64 fast=%d: loss %a", fast, loss);
+        cr_assert_eq(bce_logreg_hvp_f64(&p, w, v, &o, &hv), BCE_OK);
+        cr_expect(isinf(hv) && hv > 0, "f64 fast=%d: Hv %a, expected +inf", fast, hv);
+
+        float xf[1] = { 0x1p100f }, yf[1] = { 1 }, swf[1] = { 0x1p-64f };
+        float wf[1] = { -0x1p-100f }, vf[1] = { 1 }, lf, gf, hf;
+        bce_logreg_f32_problem q = { 1, 1, xf, 1, yf, swf, 0, 0.01 };
+        cr_assert_eq(bce_logreg_f32(&q, wf, &o, &lf, &gf, NULL), BCE_OK);
+        cr_expect(isinf(gf) && gf < 0, "f32 fast=%d: grad %a, expected -inf", fast, (double)gf);
+        cr_expect(isfinite(lf) && lf > 0, "f32 fast=%d: loss %a", fast, (double)lf);
+        cr_assert_eq(bce_logreg_hvp_f32(&q, wf, vf, &o, &hf), BCE_OK);
+        cr_expect(isinf(hf) && hf > 0, "f32 fast=%d: Hv %a, expected +inf", fast, (double)hf);
+    }
+}
+
 /* ---- every ISA gives the scalar bits --------------------------------------- */
 
 /* The registry's ISAs other than scalar that run here, taken once per test

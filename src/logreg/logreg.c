@@ -73,6 +73,12 @@ static bce_status lr_fail(const bce_options *o, bce_status st, size_t idx)
 
 static int finite_d(double v) { return v - v == 0.0; }
 
+/* A compensated sum s + q (Sum2 / Dot2: s the rounded sum, q its error
+ * terms) where something overflowed: once s is infinite, q holds the
+ * errors of inf - inf (NaN), not of the sum, and the total is s.  (The
+ * inputs are validated: a NaN here comes only from an overflow.) */
+static double lr_overflowed_sum(double s, double q) { return finite_d(s) ? s + q : s; }
+
 /* Exact product a b = p + e (fma), barring underflow of e. */
 static inline bce_dd lr_prod(double a, double b)
 {

@@ -333,11 +333,11 @@ static void LRN(block_fold)(const LRPB *pb, lr_pass *ps, const lr_block *bk)
     const size_t n = pb->n, k = pb->k, i0 = bk->i0, nb = bk->nb;
     if (ps->want_loss && finite_d(bk->ls) && finite_d(bk->lq))
         ps->lsum = bce_dd_add(ps->lsum, bce_two_sum(bk->ls, bk->lq));
-    else if (ps->want_loss) { ps->lspecial = 1; ps->lspec += bk->ls + bk->lq; }
+    else if (ps->want_loss) { ps->lspecial = 1; ps->lspec += lr_overflowed_sum(bk->ls, bk->lq); }
     if (ps->icpt) {
         bce_dd t = bce_two_sum(bk->gs0, bk->gq0);
         ps->g0 = finite_d(t.hi) && finite_d(ps->g0.hi) ? bce_dd_add(ps->g0, t)
-                 : bce_dd_make(ps->g0.hi + bk->gs0 + bk->gq0, 0.0);
+                 : bce_dd_make(ps->g0.hi + lr_overflowed_sum(bk->gs0, bk->gq0), 0.0);
     }
     if (!ps->want_acc || k == 0) return;
     double *S = ps->S, *Q = ps->Q, *Th = ps->Th, *Tl = ps->Tl;
@@ -348,7 +348,7 @@ static void LRN(block_fold)(const LRPB *pb, lr_pass *ps, const lr_block *bk)
         for (size_t j = 0; j < k; j++) {
             bce_dd t = bce_two_sum(S[j], Q[j]);
             if (!finite_d(t.hi) || !finite_d(Th[j]))
-                Th[j] = Th[j] + S[j] + Q[j], Tl[j] = 0.0;
+                Th[j] = Th[j] + lr_overflowed_sum(S[j], Q[j]), Tl[j] = 0.0;
             else {
                 bce_dd u = bce_dd_add(bce_dd_make(Th[j], Tl[j]), t);
                 Th[j] = u.hi; Tl[j] = u.lo;

@@ -40,7 +40,7 @@ static inline int n2_all(n2i m)
 #define VLOOKUP(tab, idx, col) ((n2d){ (tab)[(idx)[0]][col], (tab)[(idx)[1]][col] })
 #define VLOOKUP1(tab, idx) ((n2d){ (tab)[(idx)[0]], (tab)[(idx)[1]] })
 /* (tab)[idx][0] and (tab)[idx][1] per lane, for rows of 3 doubles: one
- * 16-byte load per lane and a 2x2 transpose (the fast level 1's tables) */
+ * 16-byte load per lane and a 2x2 transpose (level 0's tables) */
 static inline void n2_lookup2(const double (*tab)[3], n2i idx, n2d *c0, n2d *c1)
 {
     float64x2_t r0 = vld1q_f64(tab[idx[0]]), r1 = vld1q_f64(tab[idx[1]]);

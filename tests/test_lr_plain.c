@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "level1/elem_f64.h"
+#include "logreg/logreg_l1_scalar.h"
 #include "isa/x86_avx2/vec_avx2.h"
 #include "level1/logits_hot_tmpl.h"
 #include "level0/elem_tmpl.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <mpfr.h>
 #include "tables/tables.h"
-#include "level1/dd.h"
+#include "core/dd.h"
 
 static void check_split(const double t[3], mpfr_t v, const char *what, int i)
 {

@@ -1,4 +1,4 @@
-(* BceEFT.v -- the error-free transformations of src/level1/dd_tmpl.h in binary64
+(* BceEFT.v -- the error-free transformations of src/core/dd_tmpl.h in binary64
    with round-to-nearest-even (Flocq's FLT format, emin = -1074, 53 bits),
    written statement by statement as the C code, and proven exact:
 
@@ -13,7 +13,7 @@
    bce_el_exp_scaled (x - k L1) and bce_el_ln3 (p.hi - 1).
 
    Flocq's FLT format has no overflow: the theorems hold for finite results
-   (the kernels keep operands below 2^995, src/level1/dd.h).  The proofs/gappa
+   (the kernels keep operands below 2^995, src/core/dd.h).  The proofs/gappa
    scripts write these operations as their exact specifications. *)
 
 From Flocq Require Import Core Sterbenz Mult_error Pff2Flocq.
@@ -35,7 +35,7 @@ Proof.
   destruct (Z.even x); reflexivity.
 Qed.
 
-(* ---- level1/dd_tmpl.h: two_sum ---- *)
+(* ---- core/dd_tmpl.h: two_sum ---- *)
 Definition two_sum_s (a b : R) : R := RN (a + b).
 Definition two_sum_e (a b : R) : R :=
   let s := RN (a + b) in
@@ -52,7 +52,7 @@ Proof.
   - exact choice_sym_even.
 Qed.
 
-(* ---- level1/dd_tmpl.h: fast_two_sum ---- *)
+(* ---- core/dd_tmpl.h: fast_two_sum ---- *)
 Definition fast_two_sum_s (a b : R) : R := RN (a + b).
 Definition fast_two_sum_e (a b : R) : R := RN (b - RN (RN (a + b) - a)).
 
@@ -69,7 +69,7 @@ Proof.
   - exact choice_sym_even.
 Qed.
 
-(* ---- level1/dd_tmpl.h: two_prod with a fused multiply-add ---- *)
+(* ---- core/dd_tmpl.h: two_prod with a fused multiply-add ---- *)
 Definition two_prod_p (a b : R) : R := RN (a * b).
 Definition two_prod_e_fma (a b : R) : R := RN (a * b - RN (a * b)).
 
@@ -87,7 +87,7 @@ Proof.
     now apply generic_format_opp.
 Qed.
 
-(* ---- level1/dd_tmpl.h: two_prod without FMA (Veltkamp split by 2^27 + 1, Dekker) ---- *)
+(* ---- core/dd_tmpl.h: two_prod without FMA (Veltkamp split by 2^27 + 1, Dekker) ---- *)
 Definition split_hi (a : R) : R :=
   let ta := RN (134217729 * a) in RN (ta - RN (ta - a)).
 Definition split_lo (a : R) : R := RN (a - split_hi a).

@@ -18,7 +18,7 @@
  *                             Always exact, any order, subnormals included;
  *                             only overflow (|a+b| near DBL_MAX) breaks it.
  *   bce_td_fast_two_sum(a,b): same, requires a = 0 or exponent(a) >= exponent(b).
- *   (the transforms are src/level1/dd.h's; Dekker's split:)  a = hi + lo exactly, hi
+ *   (the transforms are src/core/dd.h's; Dekker's split:)  a = hi + lo exactly, hi
  *                             with <= 26 bits, |lo| <= 2^-27 |a|.
  *                             VALID RANGE |a| <= 2^995 (C a must not overflow).
  *   bce_td_two_prod(a,b):     Dekker: p + e = a b exactly, p = RN(ab), |e| <= u|p|,
@@ -50,12 +50,12 @@
 
 #include <stdint.h>
 #include <string.h>
-#include "level1/dd.h"
+#include "core/dd.h"
 
 typedef struct { double h, m, l; } bce_td;
 
 /* Bit access, powers of two and the error-free transforms are those of
- * src/level1/dd.h (one implementation for both levels). */
+ * src/core/dd.h (one implementation for both levels). */
 static inline uint64_t bce_td_asu64(double x) { return bce_asuint64(x); }
 static inline double bce_td_asdbl(uint64_t u) { return bce_asdouble(u); }
 
@@ -89,7 +89,7 @@ static inline void bce_td_fast_two_sum(double a, double b, double *s, double *e)
     *s = r.hi; *e = r.lo;
 }
 
-/* Exact under the conditions above; level1/dd.h uses the hardware FMA when the
+/* Exact under the conditions above; core/dd.h uses the hardware FMA when the
  * translation unit is compiled with it, Dekker's product otherwise: the
  * same exact result. */
 static inline void bce_td_two_prod(double a, double b, double *p, double *e)

@@ -9,7 +9,7 @@
  * v 2^-scale with an error bound err in v's units (core/internal.h,
  * bce_res); the product must keep v's relative accuracy and give the same
  * bits on every ISA.  The exact products of bce_dd_mul do so only inside
- * the splitting range of level1/dd.h (operands <= 2^995, products >=
+ * the splitting range of core/dd.h (operands <= 2^995, products >=
  * 2^-969: there the FMA and Dekker's product agree), so the rules below
  * move powers of two between v, f and the scale (all exact) until the
  * product is there, or give its exact limit (inf, NaN).  In order:

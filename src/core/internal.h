@@ -8,7 +8,7 @@
 
 #include "bce.h"
 #include <math.h>
-#include "level1/dd.h"
+#include "core/dd.h"
 
 /*
  * Label coefficients of one sample (the weight w_i is applied afterwards):
@@ -139,7 +139,7 @@ void bce_res_scale_framed(bce_res *r, bce_dd f);
  * Called per element by the kernels' finishing code (level1/sample_tmpl.h)
  * when there are weights or a reduction factor, so the common case stays
  * inline: r unscaled, |v| and |f| <= 2^900 and 2^-900 <= |v f| <= 2^900,
- * where the exact products of bce_dd_mul are in range (level1/dd.h) and no
+ * where the exact products of bce_dd_mul are in range (core/dd.h) and no
  * frame rule applies (core/frame.c takes every other case, with the same
  * statements for this one: rule 7). */
 static inline void bce_res_scale(bce_res *r, bce_dd f)

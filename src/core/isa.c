@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/isa.h"
-#include "logreg/logreg.h"
 #if BCE_HAVE_AVX2 || BCE_HAVE_SSE41
 #include <cpuid.h>
 #endif

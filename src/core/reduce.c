@@ -20,7 +20,7 @@ bce_status bce_reduce_norm(bce_reduction reduction, size_t n, bce_dd wsum, bce_d
     return BCE_OK;
 }
 
-/* sum / norm, norm > 0, relative error <= 15u^2 (level1/dd.h, bce_dd_div)
+/* sum / norm, norm > 0, relative error <= 15u^2 (core/dd.h, bce_dd_div)
  * while the exact products stay in the splitting range.  Overflow: a
  * quotient beyond 2^900 is formed from sum 2^-200 and scaled back, so that
  * the products stay in range and an overflow gives the correctly signed

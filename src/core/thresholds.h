@@ -79,7 +79,7 @@
     X(M_SCALE_EST, 0x1p700, M, "src/core/frame.c", "|| est > 0x1p700) {") \
     X(M_SCALE_OVF, 0x1p1000, M, "src/core/frame.c", "if (est > 0x1p1000) {") \
     X(M_SCALE_V_BIG, 0x1p600, M, "src/core/frame.c", "(r->v.hi > 0x1p600 || r->v.hi < -0x1p600)") \
-    X(M_DIV_BIG, 0x1p900, M, "src/level1/dd.h", "if (q > 0x1p900 || q < -0x1p900) {") \
+    X(M_DIV_BIG, 0x1p900, M, "src/core/dd.h", "if (q > 0x1p900 || q < -0x1p900) {") \
     X(M_SLOW_X_TINY, 0x1p-600, M, "src/accurate/slow.c", "if (ax > 0x1p-600) {") \
     X(M_DEEP_LOSS_BIG, 0x1p420, M, "src/level1/logits.c", "* 0x1p-600) > 0x1p420)") \
     X(M_SLOW_G_BIG, 0x1p900, M, "src/accurate/slow.c", "if (ldexp(bce_fabs(gd.hi), F) > 0x1p900) return;") \

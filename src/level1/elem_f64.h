@@ -41,7 +41,7 @@
 #ifndef BCE_ELEM_F64_H
 #define BCE_ELEM_F64_H
 
-#include "level1/dd.h"
+#include "core/dd.h"
 #include "tables/tables.h"
 #include "core/internal.h"
 
@@ -50,52 +50,12 @@
                                   result >= 2^-1074 (callers use E = BCE_E_TINY) */
 #define BCE_E_TINY (-100000)
 
-/* The scalar instantiation of level1/elem_tmpl.h. */
-#define EL_SCALAR 1
-#define EL_V double
-#define EL_I int64_t
-#define EL_DD bce_dd
-#define EL_DDFN(name) bce_##name
-#define EL_FN(name) bce_el_##name
-#define EL_ASI(v) ((int64_t)bce_asuint64(v))
-#define EL_ASD(i) bce_asdouble((uint64_t)(i))
-#define EL_I2D(i) ((double)(i))
-#define EL_SRA(i, n) ((i) >> (n))
-#define EL_SRL(i, n) ((int64_t)((uint64_t)(i) >> (n)))
-#define EL_LOOKUP(tab, idx, col) ((tab)[idx][col])
-#define EL_LOOKUP1(tab, idx) ((tab)[idx])
-#define EL_SPLAT(c) (c)
-#define EL_M int
-#define EL_SEL(m, a, b) ((m) ? (a) : (b))
-#define EL_ABS(x) ((x) < 0 ? -(x) : (x))
+/* The scalar instantiation of the level-1 templates. */
+#include "level1/lanes_scalar.h"
 #include "level1/elem_tmpl.h"
 #include "level1/logits_hot_tmpl.h"
 #include "level1/probs_hot_tmpl.h"
-/* level 0 (the double-only level), for the fused logistic regression's
- * rows: fma() is correctly rounded (hardware or glibc's software), so the
- * scalar rows give the AVX2 rows' bits */
-#define EL_FMA(a, b, c) __builtin_fma((a), (b), (c))
-#include "level0/elem_tmpl.h"
-#include "level0/logits_tmpl.h"
-#include "logreg/logreg_l1_tmpl.h"
-#undef EL_FMA
-#undef EL_M
-#undef EL_SEL
-#undef EL_ABS
-#undef EL_SCALAR
-#undef EL_V
-#undef EL_I
-#undef EL_DD
-#undef EL_DDFN
-#undef EL_FN
-#undef EL_ASI
-#undef EL_ASD
-#undef EL_I2D
-#undef EL_SRA
-#undef EL_SRL
-#undef EL_LOOKUP
-#undef EL_LOOKUP1
-#undef EL_SPLAT
+#include "level1/lanes_scalar_end.h"
 
 static inline bce_dd bce_exp_scaled(double x, int *E)
 {

@@ -4,10 +4,10 @@
  * kernels instantiate it for double, the SIMD kernels for their vectors:
  * the same statements in the same order, so the same bits.
  *
- * The includer defines (besides an instantiation of level1/dd_tmpl.h):
+ * The includer defines (besides an instantiation of core/dd_tmpl.h):
  *   EL_V, EL_I          lane types: doubles, and int64 of the same width
  *   EL_DD, EL_DDMAKE    the double-double type of EL_V and its constructor
- *   EL_DDFN(name)       the level1/dd_tmpl.h function `name` for EL_V
+ *   EL_DDFN(name)       the core/dd_tmpl.h function `name` for EL_V
  *   EL_FN(name)         the name of the function defined here
  *   EL_ASI(v), EL_ASD(i)  bit reinterpretation double <-> int64 lanes
  *   EL_I2D(i)           int64 lanes to double lanes (|i| < 2^51 here: exact)

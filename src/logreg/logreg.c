@@ -18,7 +18,7 @@
  * with e1 the level-1 error and dz_i the Dot2 error of z_i.
  * Products here use fma() (lr_prod, lr_mul_d, lr_mul), so they are exact
  * (or correctly bounded) over the whole double range, not only the
- * splitting range of level1/dd.h, and give the same bits on every ISA.
+ * splitting range of core/dd.h, and give the same bits on every ISA.
  * The division by the norm is the per-sample entry points' one
  * (bce_reduce_div, core/reduce.c; baseline code, so the same bits on every
  * ISA too): its quotient beyond 2^900 is formed scaled; below 2^-969 its

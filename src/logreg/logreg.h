@@ -31,15 +31,8 @@ static inline size_t bce_lr_block_rows(size_t k)
  * stays gamma_256^2-sized whatever n is. */
 #define BCE_LR_FOLD 256
 
-/* Rows nb of a block: labels y (as doubles), z = zh + zl. */
-void bce_lr_block_scalar(size_t nb, const double *zh, const double *zl,
-                         const double *y, const bce_kparams *kp, int want_loss,
-                         int want_h, bce_lr_row *out);
-#if BCE_HAVE_AVX2
-void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
-                       const double *y, const bce_kparams *kp, int want_loss,
-                       int want_h, bce_lr_row *out);
-#endif
+/* bce_lr_block_<isa> (declared in core/isa.h): rows nb of a block, labels
+ * y (as doubles), z = zh + zl. */
 
 /*
  * BCE_OPT_FAST_ACCUM's rows of a block in plain doubles (the fast mode's
@@ -54,14 +47,7 @@ void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
  * lanes folded by bce_lr_fold_lanes; the same order on every ISA.
  */
 #define BCE_LR_PLAIN_ZMAX 600.0  /* e^-600 >= 2^-866: lr_plain's e stays normal */
-int bce_lr_rows_fast_scalar(size_t nb, const double *zh, const double *th,
-                            const double *y, const double *sw, int want_loss,
-                            double *rh, double *lrow, double *sums);
-#if BCE_HAVE_AVX2
-int bce_lr_rows_fast_avx2(size_t nb, const double *zh, const double *th,
-                          const double *y, const double *sw, int want_loss,
-                          double *rh, double *lrow, double *sums);
-#endif
+/* (bce_lr_rows_fast_<isa>, declared in core/isa.h) */
 
 /* Can the fast rows take row (z, y, s, t)?  (NaN fails every test.) */
 static inline int bce_lr_plain_ok(double z, double y, double s, double t)

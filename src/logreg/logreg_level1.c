@@ -25,7 +25,7 @@
  */
 #include "core/internal.h"
 #include "logreg/logreg.h"
-#include "level1/elem_f64.h"
+#include "logreg/logreg_l1_scalar.h"
 
 /* Every other z (tails beyond 600, |z| < 2^-900, infinities): level 1 of
  * bce_logits_sample, scaled frames included, then the same Taylor step. */

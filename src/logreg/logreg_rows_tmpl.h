@@ -18,7 +18,9 @@
  *          rho_lo x_ij product rounded once (error <= u |rho_lo x_ij|).
  *
  * The includer defines LR_T (double or float: the data type), LR_FN(name)
- * (names of the functions defined here), the type v4d (4 doubles, a GCC
+ * (names of the static functions defined here: LR_FN(dots), LR_FN(accum),
+ * LR_FN(dots_fast), LR_FN(accum_fast), which the unit's exported kernels
+ * bce_lr_<loop>_<type>_<isa> call), the type v4d (4 doubles, a GCC
  * vector), LR_LOAD4(p) (4 LR_T from p, unaligned, as v4d) and
  * LR_FMA4(a, b, c) (a b + c rounded once, per lane), and includes
  * <string.h> and core/isa.h first.
@@ -154,7 +156,7 @@ static inline void LR_FN(row2)(const LR_T *r, size_t k, size_t kf, const double 
     if (v) LR_FN(half)(q0, q1, d0, d1, q, d);
 }
 
-void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
+static void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
                  const double *v, double w0, double v0, size_t i0, size_t nb,
                  double *zh, double *zl, double *th, double *tl)
 {
@@ -200,7 +202,7 @@ void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
  * rounded up to a multiple of 8 values; the padding lanes stay 0).  Four
  * rows share each load and store of S and Q; the order of the additions
  * into each S_j is still row by row.  A zero rho adds exact zeros. */
-void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
+static void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                   const double *rh, const double *rl, double *S, double *Q)
 {
     size_t i = 0;
@@ -248,7 +250,7 @@ void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, siz
  * feature for the accumulation, folded every BCE_LR_FOLD rows by the
  * caller).  Bounds: |z^ - z| <= gamma_{ceil(k/16)+3} sum_j |x~_ij w_j|;
  * |S^_j - S_j| <= gamma_{BCE_LR_FOLD} sum_i |rho_i x_ij| per fold. */
-void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *w,
+static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *w,
                       const double *v, double w0, double v0, size_t i0,
                       size_t nb, double *zh, double *zl, double *th, double *tl)
 {
@@ -293,7 +295,7 @@ void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *w,
 #undef LR_FMA16
 }
 
-void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
+static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                        const double *rh, const double *rl, double *S, double *Q)
 {
     (void)rl; (void)Q;

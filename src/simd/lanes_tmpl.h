@@ -1,6 +1,6 @@
 /*
  * simd/lanes_tmpl.h -- makes a SIMD lane type a level-1 lane type: the
- * double-double operations (level1/dd_tmpl.h), the elementary functions
+ * double-double operations (core/dd_tmpl.h), the elementary functions
  * (level1/elem_tmpl.h), the lane-wise rounding tests and the EL_* macros
  * the forms' templates (level1/logits_hot_tmpl.h and the others) need, written with GCC
  * vector extensions.  A kernel unit then includes the forms' templates it
@@ -8,7 +8,7 @@
  *   VW             lanes
  *   VD, VI, VU     vectors of VW double / int64 / uint64
  *   VDD            struct { VD hi, lo; }
- *   VFN(name), VEL(name)  names of the level1/dd_tmpl.h / elem functions
+ *   VFN(name), VEL(name)  names of the core/dd_tmpl.h / elem functions
  *   VALL(m)        are all lanes of mask m set?
  *   VLOOKUP(tab, idx, col), VLOOKUP1(tab, idx)  per-lane table loads, written
  *                  out lane by lane (a loop over lanes compiles to slower code)
@@ -32,7 +32,7 @@ static inline VD VFN(splat)(double c) { VD z = { 0 }; return z + c; }
 #ifdef VDD_FMA
 #define DD_FMA(a, b, c) VDD_FMA((a), (b), (c))
 #endif
-#include "level1/dd_tmpl.h"
+#include "core/dd_tmpl.h"
 #undef DD_V
 #undef DD_T
 #undef DD_MAKE

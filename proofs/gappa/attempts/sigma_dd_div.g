@@ -1,5 +1,5 @@
 # ATTEMPT, not run by the suite (see proofs/README.md, "What is not proven"):
-# bce_dd_div(e, D) for sigma(-|z|) = e/(1+e), every statement of level1/dd_tmpl.h.
+# bce_dd_div(e, D) for sigma(-|z|) = e/(1+e), every statement of core/dd_tmpl.h.
 # Gappa proves |Rr - (a - b q1)| <= 2^-100 |a| but does not close the
 # relative bound of q1 + q2 against a/b within minutes.
 @rnd = float<ieee_64, ne>;

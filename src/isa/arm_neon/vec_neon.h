@@ -15,7 +15,7 @@
 #include <arm_neon.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/dd.h"
+#include "core/dd.h"
 #include "tables/tables.h"
 
 typedef double n2d __attribute__((vector_size(16)));

@@ -11,7 +11,7 @@
 #include <immintrin.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/dd.h"
+#include "core/dd.h"
 #include "tables/tables.h"
 
 typedef double v4d __attribute__((vector_size(32)));

@@ -10,7 +10,7 @@
 #include <smmintrin.h>
 #include <string.h>
 #include "core/isa.h"
-#include "level1/dd.h"
+#include "core/dd.h"
 #include "tables/tables.h"
 
 typedef double v2d __attribute__((vector_size(16)));

@@ -1,5 +1,5 @@
 /*
- * level1/dd.h -- double-double building blocks shared by every kernel.
+ * core/dd.h -- double-double building blocks shared by every kernel.
  *
  * Error-free transformations (exact, barring overflow/underflow):
  *   bce_two_sum(a,b)      s + e = a + b                       (Knuth, 6 flops)
@@ -50,7 +50,7 @@ static inline double bce_pow2i(int e) { return bce_asdouble((uint64_t)(e + 1023)
 #if defined(__FMA__)
 #define DD_FMA(a, b, c) __builtin_fma((a), (b), (c))
 #endif
-#include "level1/dd_tmpl.h"
+#include "core/dd_tmpl.h"
 #undef DD_V
 #undef DD_T
 #undef DD_MAKE

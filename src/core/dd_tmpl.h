@@ -1,9 +1,9 @@
 /*
- * level1/dd_tmpl.h -- the double-double operations, written once and instantiated
- * per lane type: src/level1/dd.h for double (the scalar kernels), the SIMD kernels
+ * core/dd_tmpl.h -- the double-double operations, written once and instantiated
+ * per lane type: src/core/dd.h for double (the scalar kernels), the SIMD kernels
  * for their vector types.  The same statements in the same order on every
  * type, so every ISA computes the same bits (error-free transformations give
- * the same exact result with or without FMA).  Error bounds: src/level1/dd.h.
+ * the same exact result with or without FMA).  Error bounds: src/core/dd.h.
  *
  * The includer defines:
  *   DD_V          the lane type (double, or a GCC vector of doubles)
@@ -15,7 +15,7 @@
  * No include guard: included once per instantiation.
  */
 #if !defined(DD_V) || !defined(DD_T) || !defined(DD_MAKE) || !defined(DD_FN)
-#error "level1/dd_tmpl.h: define DD_V, DD_T, DD_MAKE, DD_FN before including it (contract above)"
+#error "core/dd_tmpl.h: define DD_V, DD_T, DD_MAKE, DD_FN before including it (contract above)"
 #endif
 
 static inline DD_T DD_FN(two_sum)(DD_V a, DD_V b)

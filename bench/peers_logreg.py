@@ -41,7 +41,8 @@ class Options(ctypes.Structure):
     _fields_ = [("reduction", ctypes.c_int), ("flags", ctypes.c_uint),
                 ("pos_weight", ctypes.c_double),
                 ("label_smoothing", ctypes.c_double),
-                ("error_index", ctypes.POINTER(ctypes.c_size_t))]
+                ("error_index", ctypes.POINTER(ctypes.c_size_t)),
+                ("reserved", ctypes.c_uint64 * 6)]  # must be zero
 
 
 class Problem(ctypes.Structure):

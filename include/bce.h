@@ -129,6 +129,13 @@ typedef struct bce_options {
     double pos_weight;         /* P: 0 or in [BCE_POS_WEIGHT_MIN, _MAX]; used iff BCE_OPT_POS_WEIGHT */
     double label_smoothing;    /* a: 0 (none) or in [BCE_SMOOTHING_MIN, 1]    */
     size_t *error_index;       /* optional: receives the first offending index */
+    /* Reserved for future options (an output type, a thread count, ...),
+     * appended here so that the struct's layout and size stay stable for
+     * callers and plug-ins compiled against this header.  Must be zero:
+     * any nonzero element is BCE_E_BAD_OPTION.  A zero-initialised struct
+     * (`bce_options o = {0}`, or designated initialisers naming only the
+     * fields above) leaves them zero and keeps meaning the defaults. */
+    uint64_t reserved[6];
 } bce_options;
 
 /*

@@ -248,6 +248,11 @@ Test(errors, bad_options)
         {{.label_smoothing = 0x1.0000000000001p0}, "smoothing 1+ulp"},
         {{.label_smoothing = NAN}, "smoothing NaN"},
         {{.label_smoothing = INFINITY}, "smoothing inf"},
+        /* reserved fields (future options) must be zero */
+        {{.reserved = {1}}, "reserved[0] = 1"},
+        {{.reserved[5] = 0x8000000000000000u}, "reserved[5] = 2^63"},
+        {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 2, .reserved[3] = 1},
+         "reserved[3] with valid options"},
     };
     FOR_EACH_KIND(k) {
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

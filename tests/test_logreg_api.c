@@ -104,6 +104,7 @@ Test(logreg_api, pointers_problem_options)
     expect(&p, W, V, (bce_options){ .reduction = 7 }, BCE_E_BAD_OPTION, BCE_NO_INDEX, "reduction 7");
     expect(&p, W, V, (bce_options){ .flags = 0x100 }, BCE_E_BAD_OPTION, BCE_NO_INDEX, "flag 0x100");
     expect(&p, W, V, (bce_options){ .label_smoothing = 1.5 }, BCE_E_BAD_OPTION, BCE_NO_INDEX, "smoothing 1.5");
+    expect(&p, W, V, (bce_options){ .reserved[2] = 1 }, BCE_E_BAD_OPTION, BCE_NO_INDEX, "reserved field nonzero");
     p.n = 0;
     expect(&p, W, V, (bce_options){ .reduction = BCE_REDUCTION_MEAN }, BCE_E_EMPTY_MEAN, BCE_NO_INDEX, "mean of 0");
     p = prob();

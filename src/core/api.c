@@ -35,6 +35,8 @@ bce_status bce_check_options(const bce_options *o, int logits_form)
         return BCE_E_BAD_OPTION;
     if ((o->flags & BCE_OPT_LOG_CLAMP) && logits_form)
         return BCE_E_BAD_OPTION;
+    for (size_t i = 0; i < sizeof o->reserved / sizeof o->reserved[0]; i++)
+        if (o->reserved[i] != 0) return BCE_E_BAD_OPTION; /* future options */
     return BCE_OK;
 }
 

@@ -42,6 +42,13 @@ static const char eval_help[] =
     "text after '#' following the numbers is a comment.  Fields are separated\n"
     "by blanks (spaces or tabs).\n"
     "\n"
+    "A header comment before the first sample, as `bce check` writes it\n"
+    "(the batch protocol of docs/PORTING.md), sets the options it names:\n"
+    "  # bce-check 1 type=f64|f32 form=logits|probs pos_weight=P\n"
+    "    label_smoothing=A clamp=0|1 weights=0|1 reduction=R\n"
+    "An option given on the command line that the header contradicts is an\n"
+    "error naming the header's line; an unknown key or version too.\n"
+    "\n"
     "options:\n"
     "  --type f64|f32        precision of inputs, computation and outputs\n"
     "                        (default f64); f32 results are printed as the\n"
@@ -55,6 +62,9 @@ static const char eval_help[] =
     "  --clamp               probs only: clamp each log at -100 (PyTorch\n"
     "                        BCELoss); a clamped term has zero derivative\n"
     "  --propagate-nan       a NaN x gives NaN outputs instead of an error\n"
+    "  --reduction R         none (default), sum, mean or weighted-mean: print\n"
+    "                        one line \"loss\" (the reduced loss), then one\n"
+    "                        line \"grad\" per sample (dLoss/dx_i)\n"
     "  --isa NAME            one of @ISAS@, auto\n"
     "                        (default: BCE_ISA or the best the CPU runs)\n"
     "  --decimal             print %.17g (f64) / %.9g (f32) instead of %a\n"
@@ -78,8 +88,13 @@ static const char eval_help[] =
 
 const char *bce_tool_eval_help(void) { return bce_tool_help(eval_help); }
 
+/* Options given on the command line (a header line must not contradict them). */
+enum { GIVEN_TYPE = 1, GIVEN_FORM = 2, GIVEN_PW = 4, GIVEN_SMOOTH = 8,
+       GIVEN_CLAMP = 16, GIVEN_WEIGHTS = 32, GIVEN_REDUCTION = 64 };
+
 struct eval_args {
     int f32, probs, weights, decimal;
+    unsigned given;     /* GIVEN_* */
     const char *isa, *file;
     const char *name;   /* the input in messages: path (escaped) or <stdin> */
     bce_options opt;
@@ -202,7 +217,104 @@ static int parse_line(const char *s, int f32, int want, double v[3],
     return count;
 }
 
-static int read_input(FILE *in, const struct eval_args *a,
+static int reduction_from_name(const char *v)
+{
+    static const char *const names[] = {"none", "sum", "mean", "weighted-mean"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(v, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/*
+ * The header "# bce-check 1 key=value ..." (CONVENTIONS.md, the batch
+ * protocol): set every option it names; an option the command line gave
+ * with another value is an error.  Returns 0, or -1 with a message in err.
+ */
+static int parse_header(char *line, struct eval_args *a, char *err,
+                        size_t errsize)
+{
+    char *save = NULL, *t = strtok_r(line, " \t\r\n", &save); /* "#" */
+    t = strtok_r(NULL, " \t\r\n", &save);                     /* "bce-check" */
+    t = strtok_r(NULL, " \t\r\n", &save);
+    if (t == NULL || strcmp(t, "1") != 0) {
+        snprintf(err, errsize, "bce-check header: protocol version '%s' "
+                 "not supported (this bce eval speaks 1)", t ? token(t) : "");
+        return -1;
+    }
+    while ((t = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
+        char *eq = strchr(t, '=');
+        if (eq == NULL) {
+            snprintf(err, errsize, "bce-check header: expected key=value, "
+                     "not '%s'", token(t));
+            return -1;
+        }
+        *eq = '\0';
+        const char *k = t, *v = eq + 1;
+        double d;
+        int conflict = 0, bad = 0;
+        if (strcmp(k, "type") == 0) {
+            int f32 = strcmp(v, "f32") == 0;
+            bad = !f32 && strcmp(v, "f64") != 0;
+            conflict = !bad && (a->given & GIVEN_TYPE) && f32 != a->f32;
+            a->f32 = f32;
+        } else if (strcmp(k, "form") == 0) {
+            int probs = strcmp(v, "probs") == 0;
+            bad = !probs && strcmp(v, "logits") != 0;
+            conflict = !bad && (a->given & GIVEN_FORM) && probs != a->probs;
+            a->probs = probs;
+        } else if (strcmp(k, "pos_weight") == 0) {
+            bad = bce_tool_parse_double(v, &d) != 0 || !(d >= 0) || isinf(d);
+            double cur = (a->opt.flags & BCE_OPT_POS_WEIGHT) ? a->opt.pos_weight : 1.0;
+            conflict = !bad && (a->given & GIVEN_PW) && d != cur;
+            if (!bad && !(a->given & GIVEN_PW) && d != 1.0) {
+                a->opt.flags |= BCE_OPT_POS_WEIGHT;
+                a->opt.pos_weight = d;
+            }
+        } else if (strcmp(k, "label_smoothing") == 0) {
+            bad = bce_tool_parse_double(v, &d) != 0 || !(d >= 0 && d <= 1);
+            conflict = !bad && (a->given & GIVEN_SMOOTH) && d != a->opt.label_smoothing;
+            if (!bad)
+                a->opt.label_smoothing = d;
+        } else if (strcmp(k, "clamp") == 0 || strcmp(k, "weights") == 0) {
+            int on = strcmp(v, "1") == 0, is_clamp = k[0] == 'c';
+            bad = !on && strcmp(v, "0") != 0;
+            if (is_clamp) {
+                int cur = (a->opt.flags & BCE_OPT_LOG_CLAMP) != 0;
+                conflict = !bad && (a->given & GIVEN_CLAMP) && on != cur;
+                if (!bad)
+                    a->opt.flags = on ? a->opt.flags | BCE_OPT_LOG_CLAMP
+                                      : a->opt.flags & ~(unsigned)BCE_OPT_LOG_CLAMP;
+            } else {
+                conflict = !bad && (a->given & GIVEN_WEIGHTS) && on != a->weights;
+                a->weights = on;
+            }
+        } else if (strcmp(k, "reduction") == 0) {
+            int r = reduction_from_name(v);
+            bad = r < 0;
+            conflict = !bad && (a->given & GIVEN_REDUCTION) &&
+                       (bce_reduction)r != a->opt.reduction;
+            if (!bad)
+                a->opt.reduction = (bce_reduction)r;
+        } else {
+            snprintf(err, errsize, "bce-check header: unknown key '%s'", token(k));
+            return -1;
+        }
+        if (bad || conflict) {
+            snprintf(err, errsize, "bce-check header: %s=%s %s", token(k),
+                     token(v), bad ? "is not a valid value"
+                                   : "contradicts the command line");
+            return -1;
+        }
+    }
+    if ((a->opt.flags & BCE_OPT_LOG_CLAMP) && !a->probs) {
+        snprintf(err, errsize, "bce-check header: clamp=1 applies to form=probs only");
+        return -1;
+    }
+    return 0;
+}
+
+static int read_input(FILE *in, struct eval_args *a,
                       struct samples *s)
 {
     char *buf = NULL;
@@ -218,7 +330,11 @@ static int read_input(FILE *in, const struct eval_args *a,
         if ((size_t)len != strlen(buf)) {
             snprintf(err, sizeof err, "NUL byte in line");
             got = -1;
+        } else if (s->n == 0 && strncmp(buf, "# bce-check", 11) == 0 &&
+                   (buf[11] == ' ' || buf[11] == '\t')) {
+            got = parse_header(buf, a, err, sizeof err) == 0 ? 0 : -1;
         } else {
+            want = a->weights ? 3 : 2; /* a header may have set --weights */
             got = parse_line(buf, a->f32, want, v, err, sizeof err);
         }
         if (got < 0) {
@@ -282,6 +398,55 @@ static bce_status eval_batch(const struct eval_args *a, struct samples *s,
     return BCE_OK;
 }
 
+/* A reduction: one call over every sample; the reduced loss goes to
+ * *loss, the gradients overwrite y. */
+static int compute_reduced(struct eval_args *a, struct samples *s, double *loss)
+{
+    size_t n = s->n;
+    bce_status st;
+    a->error_index = BCE_NO_INDEX;
+    double *g = malloc((n ? n : 1) * sizeof *g);
+    float *f = malloc((n ? 4 * n : 4) * sizeof *f);
+    if (g == NULL || f == NULL) {
+        free(g);
+        free(f);
+        fprintf(stderr, "bce eval: out of memory\n");
+        return BCE_EXIT_USAGE;
+    }
+    const double *w = a->weights ? s->w : NULL;
+    if (!a->f32) {
+        st = a->probs ? bce_probs_f64(n, s->x, s->y, w, &a->opt, loss, g)
+                      : bce_logits_f64(n, s->x, s->y, w, &a->opt, loss, g);
+    } else {
+        float *xf = f, *yf = f + n, *wf = f + 2 * n, *gf = f + 3 * n, lf = 0;
+        for (size_t i = 0; i < n; i++) {
+            xf[i] = (float)s->x[i]; /* exact: parsed with strtof */
+            yf[i] = (float)s->y[i];
+            wf[i] = (float)s->w[i];
+        }
+        st = a->probs ? bce_probs_f32(n, xf, yf, a->weights ? wf : NULL, &a->opt, &lf, gf)
+                      : bce_logits_f32(n, xf, yf, a->weights ? wf : NULL, &a->opt, &lf, gf);
+        *loss = lf;
+        for (size_t i = 0; i < n && st == BCE_OK; i++)
+            g[i] = gf[i];
+    }
+    if (st == BCE_OK && n > 0)
+        memcpy(s->y, g, n * sizeof *g);
+    free(g);
+    free(f);
+    if (st != BCE_OK) {
+        size_t i = a->error_index;
+        if (i != BCE_NO_INDEX && i < n)
+            fprintf(stderr, "bce eval: %s: line %zu: %s (%s)\n", a->name,
+                    s->line[i], bce_strerror(st), bce_status_name(st));
+        else
+            fprintf(stderr, "bce eval: %s (%s)\n", bce_strerror(st),
+                    bce_status_name(st));
+        return BCE_EXIT_USAGE;
+    }
+    return BCE_EXIT_OK;
+}
+
 static int compute(struct eval_args *a, struct samples *s)
 {
     size_t b = 0;
@@ -304,11 +469,19 @@ static int compute(struct eval_args *a, struct samples *s)
     return BCE_EXIT_OK;
 }
 
-static void print_results(const struct eval_args *a, const struct samples *s)
+static void print_results(const struct eval_args *a, const struct samples *s,
+                          double loss)
 {
     const char *fmt = !a->decimal ? "%a %a\n"
                       : a->f32    ? "%.9g %.9g\n"
                                   : "%.17g %.17g\n";
+    if (a->opt.reduction != BCE_REDUCTION_NONE) {
+        const char *f1 = !a->decimal ? "%a\n" : a->f32 ? "%.9g\n" : "%.17g\n";
+        printf(f1, loss);
+        for (size_t i = 0; i < s->n; i++)
+            printf(f1, s->y[i]);
+        return;
+    }
     for (size_t i = 0; i < s->n; i++)
         printf(fmt, s->x[i], s->y[i]);
 }
@@ -353,8 +526,17 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
             return -1;
         } else if (strcmp(arg, "--weights") == 0) {
             a->weights = 1;
+            a->given |= GIVEN_WEIGHTS;
         } else if (strcmp(arg, "--clamp") == 0) {
             a->opt.flags |= BCE_OPT_LOG_CLAMP;
+            a->given |= GIVEN_CLAMP;
+        } else if (opt_value(argc, argv, &i, "--reduction", &v)) {
+            int r = v ? reduction_from_name(v) : -1;
+            if (r < 0)
+                return usage("--reduction wants none, sum, mean or "
+                             "weighted-mean, not '%s'", v ? v : "");
+            a->opt.reduction = (bce_reduction)r;
+            a->given |= GIVEN_REDUCTION;
         } else if (strcmp(arg, "--propagate-nan") == 0) {
             a->opt.flags |= BCE_OPT_PROPAGATE_NAN;
         } else if (strcmp(arg, "--decimal") == 0) {
@@ -363,11 +545,13 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
             if (v == NULL || (strcmp(v, "f64") && strcmp(v, "f32")))
                 return usage("--type wants f64 or f32, not '%s'", v ? v : "");
             a->f32 = strcmp(v, "f32") == 0;
+            a->given |= GIVEN_TYPE;
         } else if (opt_value(argc, argv, &i, "--form", &v)) {
             if (v == NULL || (strcmp(v, "logits") && strcmp(v, "probs")))
                 return usage("--form wants logits or probs, not '%s'",
                              v ? v : "");
             a->probs = strcmp(v, "probs") == 0;
+            a->given |= GIVEN_FORM;
         } else if (opt_value(argc, argv, &i, "--isa", &v)) {
             if (v == NULL)
                 return usage("%s wants a value", "--isa");
@@ -379,12 +563,14 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
                              "not '%s'", v ? v : "");
             a->opt.flags |= BCE_OPT_POS_WEIGHT;
             a->opt.pos_weight = d;
+            a->given |= GIVEN_PW;
         } else if (opt_value(argc, argv, &i, "--smoothing", &v)) {
             if (v == NULL || bce_tool_parse_double(v, &d) != 0 ||
                 !(d >= 0 && d <= 1))
                 return usage("--smoothing wants a number in [0,1], not '%s'",
                              v ? v : "");
             a->opt.label_smoothing = d;
+            a->given |= GIVEN_SMOOTH;
         } else if (strcmp(arg, "-") == 0 || arg[0] != '-') {
             if (a->file != NULL)
                 return usage("only one input file, not also '%s'", arg);
@@ -432,10 +618,12 @@ int bce_tool_eval(int argc, char **argv)
     int status = read_input(in, &a, &s);
     if (in != stdin)
         fclose(in);
+    double loss = 0;
     if (status == BCE_EXIT_OK)
-        status = compute(&a, &s);
+        status = a.opt.reduction != BCE_REDUCTION_NONE ? compute_reduced(&a, &s, &loss)
+                                                       : compute(&a, &s);
     if (status == BCE_EXIT_OK)
-        print_results(&a, &s);
+        print_results(&a, &s, loss);
     samples_free(&s);
     return status;
 }

@@ -27,6 +27,7 @@ static const char main_help[] =
     "  exhaustive-merge  merge the JSON summaries of exhaustive shards\n"
     "  vectors   write the golden test vectors for ports (CSV)\n"
     "  compare   measure a port's outputs against the golden vectors\n"
+    "  check     judge a port (a process or a C symbol) against the oracle\n"
     "  help CMD  help on one command\n"
     "\n"
     "  --help, -h      this text\n"
@@ -62,7 +63,7 @@ static const char help_help[] =
     "usage: bce help [COMMAND]\n"
     "\n"
     "Print help on COMMAND (eval, verify, gradcheck, isa, exhaustive,\n"
-    "exhaustive-merge, vectors, compare, help, version), or the command\n"
+    "exhaustive-merge, vectors, compare, check, help, version), or the command\n"
     "overview.\n";
 
 static int cmd_isa(int argc, char **argv)
@@ -148,6 +149,8 @@ static int cmd_help(int argc, char **argv)
         fputs(bce_tool_vectors_help(), stdout);
     } else if (strcmp(c, "compare") == 0) {
         fputs(bce_tool_compare_help(), stdout);
+    } else if (strcmp(c, "check") == 0) {
+        fputs(bce_tool_check_help(), stdout);
     } else if (strcmp(c, "help") == 0) {
         fputs(help_help, stdout);
     } else if (strcmp(c, "version") == 0 || strcmp(c, "--version") == 0) {
@@ -207,6 +210,8 @@ int main(int argc, char **argv)
         status = bce_tool_vectors(argc - 1, argv + 1);
     } else if (strcmp(c, "compare") == 0) {
         status = bce_tool_compare(argc - 1, argv + 1);
+    } else if (strcmp(c, "check") == 0) {
+        status = bce_tool_check(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "bce: unknown command '%s'\n"
                         "try 'bce --help'\n", bce_tool_esc(c, BCE_TOOL_ESC_NAME));

@@ -53,6 +53,30 @@ const char *bce_tool_compare_help(void);
  * input bytes, then "...".  The result lives in a rotating thread-local
  * buffer (8 per thread): use it within the message that needs it.
  */
+#include <stddef.h>
+/*
+ * Sharding (shard.c; CONVENTIONS.md): `--shard I/N` (arg, or NULL when not
+ * given), else GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, else Slurm's
+ * SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT.
+ * count == 0: no shard.  from_env: taken from the environment (print it on
+ * the first line and record it in the JSON).  Returns 0, or -1 with a
+ * message in err.  bce_tool_shard_range: the I-th of N equal parts of
+ * [lo, hi) (the whole range without a shard).
+ */
+#include <stdint.h>
+typedef struct bce_tool_shard {
+    int index, count, from_env;
+    char source[64];    /* "--shard" or the environment variables' names */
+} bce_tool_shard;
+int bce_tool_shard_get(const char *arg, bce_tool_shard *sh, char *err,
+                       size_t errsize);
+void bce_tool_shard_range(const bce_tool_shard *sh, uint64_t lo, uint64_t hi,
+                          uint64_t *slo, uint64_t *shi);
+
+/* `bce check` (check.c). */
+int bce_tool_check(int argc, char **argv);
+const char *bce_tool_check_help(void);
+
 #define BCE_TOOL_STDIN_NAME "<stdin>"
 #define BCE_TOOL_ESC_TOKEN 40   /* bytes of a token or field echoed         */
 #define BCE_TOOL_ESC_NAME 200   /* bytes of a path or argument echoed (max) */

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# test_check.sh BCE LIBBCE_SO SRCDIR -- `bce check`: libbce passes both ways
+# (`bce eval` as a process IUT, its four symbols through --lib), a textbook
+# port fails with its tail rows named, a dying / hanging / short IUT is an
+# IUT error (exit 2) naming the configuration and the line, 10^6 lines do
+# not deadlock, and 4 parallel shards of an --exhaustive range merge to the
+# unsharded result.  Registered as the meson test `test_check`.
+# shellcheck disable=SC2015
+set -uo pipefail
+
+BCE=${1:?usage: test_check.sh path/to/bce path/to/libbce.so srcdir}
+LIB=${2:?}
+SRC=${3:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# st WANT ARGS...: run `bce check ARGS`, stdout/stderr in $tmp/out, $tmp/err
+st() {
+    local want=$1
+    shift
+    "$BCE" check --quiet "$@" >"$tmp/out" 2>"$tmp/err"
+    local got=$?
+    if [ "$got" -eq "$want" ]; then ok; else
+        bad "bce check $*: exit $got, expected $want"
+        tail -5 "$tmp/out" | sed 's/^/  out: /'
+        sed 's/^/  err: /' "$tmp/err" | head -5
+    fi
+}
+has() { # FILE REGEX WHAT
+    if grep -Eq -- "$2" "$1"; then ok; else bad "$3: no /$2/ in $1"; head -5 "$1" | sed 's/^/  /'; fi
+}
+
+# 1. libbce passes as a process IUT (bce eval honours the header) ...
+for t in f64 f32; do
+    for f in logits probs; do
+        st 0 --type $t --form $f --samples 300 -- "$BCE" eval
+        has "$tmp/out" '^PASS' "eval $t $f"
+        has "$tmp/out" 'reduction=weighted-mean' "eval $t $f: reductions checked"
+        # ... and through --lib
+        st 0 --type $t --form $f --samples 300 --lib "$LIB" --symbol bce_${f}_$t
+        has "$tmp/out" '^PASS' "lib $t $f"
+    done
+done
+# explicit options, both forms and types at once, JSON and JUnit
+st 0 --type all --form all --pos-weight 2 --smoothing 0.1 --weights \
+   --reduction mean --samples 200 --max-ulp 0.5 --json "$tmp/ok.json" \
+   --junit "$tmp/ok.xml" -- "$BCE" eval
+has "$tmp/ok.json" '^\{"tool": "bce check", "libbce": "[^"]+", "schema": 1,' "JSON header"
+has "$tmp/ok.json" '"pass": true' "JSON pass"
+has "$tmp/ok.xml" '<testcase classname="type=f32 form=probs[^"]*" name="soft_cancel">' "JUnit testcase"
+# a bound under 0.5 ulp is not met by a correctly rounded libbce
+st 1 --options default --samples 100 --max-ulp 0 -- "$BCE" eval
+
+# 2. the textbook port fails, its tail rows named with expected values
+if command -v python3 >/dev/null; then
+    st 1 --options default --samples 200 --json "$tmp/tb.json" --junit "$tmp/tb.xml" \
+       -- python3 "$SRC/tests/textbook_iut.py"
+    has "$tmp/out" '^  tail_pos .* FAIL' "textbook: tail_pos fails"
+    has "$tmp/out" '^  tail_neg .* FAIL' "textbook: tail_neg fails"
+    has "$tmp/out" '^FAIL: ' "textbook: verdict"
+    has "$tmp/tb.json" '"regime": "tail_pos", "output": "loss", "x": "0x[^"]*", "y": "0x1p\+0", .*"expected": "0x1\.[^"]*p-[0-9]+", "got": "0x0p\+0"' \
+        "textbook: a failing tail row with its expected value"
+    has "$tmp/tb.json" '"pass": false' "textbook JSON"
+    has "$tmp/tb.xml" '<failure message=' "textbook JUnit failure"
+else
+    echo "SKIP: python3 not found (textbook port)"
+fi
+
+# 3. IUT errors: exit 2, the configuration and the line named
+st 2 --options default -- sh -c 'exit 3'
+has "$tmp/err" "configuration 'type=f64 form=logits .*reduction=none': exited with status 3" "dying IUT"
+has "$tmp/err" "input line 2 unanswered" "dying IUT: line"
+st 2 --options default -- sh -c 'kill -9 $$'
+has "$tmp/err" "killed by signal 9" "killed IUT"
+st 2 --options default -- sh -c 'cat >/dev/null; echo 0 0; echo 1 1'
+has "$tmp/err" "too few answers: 2 of 7000; input line 4 \(x=" "short IUT"
+st 2 --options default -- sh -c 'cat >/dev/null; echo 0 zero'
+has "$tmp/err" "answer line 1 \(input line 2\): expected two numbers" "malformed answer"
+start=$(date +%s)
+st 2 --options default --timeout 2 -- sleep 30
+has "$tmp/err" "type=f64 form=logits.*timed out after 2 s .* input line 2 unanswered" "hanging IUT"
+[ $(($(date +%s) - start)) -lt 10 ] && ok || bad "hanging IUT not stopped in time"
+st 2 --options default -- "$tmp/does-not-exist"
+st 2 --lib "$LIB" --symbol no_such_symbol
+st 2 --options default --type all --lib "$LIB" --symbol bce_logits_f64
+st 2 --exhaustive -- "$BCE" eval          # no range
+st 2 --pos-weight -1 -- "$BCE" eval
+
+# 4. 10^6 lines through one bce eval process: no deadlock
+st 0 --options default --samples 142858 --timeout 50 -- "$BCE" eval
+has "$tmp/out" '^PASS: 2000012 outputs' "10^6 lines"
+
+# 5. 4 shards of an --exhaustive range, as parallel processes, merge to the
+#    unsharded run (z in [32, 40): the tail; 2^19 bit patterns, both labels)
+R=0x42000000:0x42080000
+common=(--quiet --exhaustive --range $R --type f32 --options default --seed 7)
+"$BCE" check "${common[@]}" --json "$tmp/full.json" --lib "$LIB" --symbol bce_logits_f32 >/dev/null 2>&1 \
+    && ok || bad "unsharded exhaustive run"
+pids=()
+for i in 0 1 2; do
+    "$BCE" check "${common[@]}" --shard $i/4 --json "$tmp/s$i.json" \
+        --lib "$LIB" --symbol bce_logits_f32 >/dev/null 2>&1 &
+    pids+=($!)
+done
+# the last shard from the environment, as a Slurm array task
+SLURM_ARRAY_TASK_ID=13 SLURM_ARRAY_TASK_MIN=10 SLURM_ARRAY_TASK_COUNT=4 \
+    "$BCE" check "${common[@]}" --json "$tmp/s3.json" --lib "$LIB" \
+    --symbol bce_logits_f32 >"$tmp/s3.out" 2>&1 &
+pids+=($!)
+for p in "${pids[@]}"; do wait "$p" && ok || bad "shard process $p"; done
+has "$tmp/s3.out" '^shard 3/4 from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT' "env shard on the first line"
+has "$tmp/s3.json" '"shard": \{"index": 3, "count": 4, "source": "SLURM' "env shard in the JSON"
+"$BCE" check --merge "$tmp/s2.json" "$tmp/s0.json" "$tmp/s3.json" "$tmp/s1.json" \
+    --json "$tmp/merged.json" >"$tmp/out" 2>"$tmp/err" && ok || bad "merge: $(cat "$tmp/err")"
+if cmp -s "$tmp/merged.json" "$tmp/full.json"; then ok; else
+    bad "merged shards differ from the unsharded run"
+    diff "$tmp/merged.json" "$tmp/full.json" | head -10
+fi
+has "$tmp/full.json" '"regime": "exhaustive", "count": 1048576' "exhaustive count"
+# a gap between shards is refused
+"$BCE" check --merge "$tmp/s0.json" "$tmp/s2.json" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "merge of non-contiguous shards accepted"
+# the textbook port is caught in the exhaustive tail too (a JSON per shard)
+if command -v python3 >/dev/null; then
+    st 1 --exhaustive --range 0x42000000:0x42000400 --type f32 --options default \
+       -- python3 "$SRC/tests/textbook_iut.py"
+    has "$tmp/out" '^  exhaustive .* FAIL' "textbook exhaustive"
+fi
+
+echo "test_check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -131,5 +131,16 @@ if command -v python3 >/dev/null; then
     has "$tmp/out" '^  exhaustive .* FAIL' "textbook exhaustive"
 fi
 
+# 6. `bce exhaustive` takes its shard from the environment too (shard.c)
+GTEST_SHARD_INDEX=1 GTEST_TOTAL_SHARDS=4 "$BCE" exhaustive --quiet \
+    --range 0x3f800000:0x3f800400 --isa scalar --json "$tmp/ex1.json" >"$tmp/out" 2>&1 \
+    && ok || bad "bce exhaustive with GTEST_SHARD_INDEX"
+if [ "$(head -1 "$tmp/out")" = "shard 1/4 from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS: range [1065353472, 1065353728)" ]
+then ok; else bad "exhaustive env shard line: $(head -1 "$tmp/out")"; fi
+has "$tmp/ex1.json" '"shard": \{"index": 1, "count": 4, "source": "GTEST' "exhaustive env shard in the JSON"
+has "$tmp/ex1.json" '"ranges": \[\[1065353472, 1065353728\]\]' "exhaustive env shard range"
+GTEST_SHARD_INDEX=4 GTEST_TOTAL_SHARDS=4 "$BCE" exhaustive --quiet --range 0:1024 >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "GTEST_SHARD_INDEX out of range accepted"
+
 echo "test_check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

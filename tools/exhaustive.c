@@ -376,7 +376,10 @@ static const char exhaustive_help[] =
     "                  available here)\n"
     "  --range A:B     bit patterns A <= x < B (decimal or 0x hex; B may be\n"
     "                  4294967296 = 0x100000000)\n"
-    "  --shard I/N     the I-th of N equal parts of the range (0 <= I < N)\n"
+    "  --shard I/N     the I-th of N equal parts of the range (0 <= I < N);\n"
+    "                  without it, GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS or\n"
+    "                  Slurm's SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of\n"
+    "                  SLURM_ARRAY_TASK_COUNT (printed first, in the JSON)\n"
     "  --threads T     worker threads (default: online CPUs)\n"
     "  --checkpoint F  save progress to F every 10 s; resume from F if it\n"
     "                  exists (same form/label/isa/range, else an error)\n"
@@ -423,6 +426,7 @@ typedef struct ex_args {
     uint64_t max_epochs;            /* 0: no limit */
     const char *checkpoint, *json, *hard;
     int quiet;
+    bce_tool_shard shard;           /* --shard or the environment (shard.c) */
 } ex_args;
 
 static int usage_error(const char *msg, const char *arg)
@@ -439,7 +443,7 @@ static int parse_args(int argc, char **argv, ex_args *a)
     a->cfg.labels = 3;
     a->cfg.lo = 0;
     a->cfg.hi = EX_ALL;
-    int shard_i = -1, shard_n = 0;
+    const char *shard = NULL;
     const char *isa = "all";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
@@ -479,9 +483,7 @@ static int parse_args(int argc, char **argv, ex_args *a)
                 a->cfg.hi > EX_ALL || a->cfg.lo >= a->cfg.hi)
                 return usage_error("--range: need 0 <= A < B <= 2^32, got", v);
         } else if (!strcmp(o, "--shard")) {
-            if (sscanf(v, "%d/%d", &shard_i, &shard_n) != 2 || shard_n < 1 ||
-                shard_i < 0 || shard_i >= shard_n)
-                return usage_error("--shard: expected I/N with 0 <= I < N, got", v);
+            shard = v;
         } else if (!strcmp(o, "--threads")) {
             uint64_t t;
             if (parse_u64(v, &t) || t < 1 || t > 256)
@@ -500,10 +502,12 @@ static int parse_args(int argc, char **argv, ex_args *a)
             return usage_error("unknown option", o);
         }
     }
-    if (shard_n > 0) {
-        uint64_t len = a->cfg.hi - a->cfg.lo;
-        uint64_t lo = a->cfg.lo + len * (uint64_t)shard_i / (uint64_t)shard_n;
-        uint64_t hi = a->cfg.lo + len * (uint64_t)(shard_i + 1) / (uint64_t)shard_n;
+    char serr[256];
+    if (bce_tool_shard_get(shard, &a->shard, serr, sizeof serr) != 0)
+        return usage_error(serr, NULL);
+    if (a->shard.count > 0) {
+        uint64_t lo, hi;
+        bce_tool_shard_range(&a->shard, a->cfg.lo, a->cfg.hi, &lo, &hi);
         if (lo >= hi)
             return usage_error("--shard: empty shard of the range", NULL);
         a->cfg.lo = lo;
@@ -660,6 +664,12 @@ int bce_tool_exhaustive(int argc, char **argv)
     if (!mem_ok)
         return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
     sum.cfg = a.cfg;
+    sum.shard = a.shard;
+    if (a.shard.from_env)   /* CONVENTIONS.md: on the first line */
+        fprintf(a.json && !strcmp(a.json, "-") ? stderr : stdout,
+                "shard %d/%d from %s: range [%llu, %llu)\n", a.shard.index,
+                a.shard.count, a.shard.source, (unsigned long long)a.cfg.lo,
+                (unsigned long long)a.cfg.hi);
     sum.nranges = 1;
     sum.ranges[0][0] = a.cfg.lo;
     sum.ranges[0][1] = a.cfg.hi;

@@ -230,6 +230,11 @@ void ex_json_write(FILE *f, const ex_summary *s)
         fprintf(f, "%s[%" PRIu64 ", %" PRIu64 "]", r ? ", " : "", s->ranges[r][0],
                 s->ranges[r][1]);
     fputs("],\n", f);
+    if (s->shard.count > 0)
+        fprintf(f, "  \"shard\": {\"index\": %d, \"count\": %d, \"source\": \"%s\"},\n",
+                s->shard.index, s->shard.count, s->shard.source);
+    else
+        fputs("  \"shard\": null,\n", f);
     fprintf(f, "  \"complete\": %s,\n", s->complete ? "true" : "false");
     if (s->complete || s->resume_isa < 0 || (size_t)s->resume_isa >= st->nisa)
         fputs("  \"resume\": null,\n", f);

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tool.h"
+
 #define EX_JSON_FORMAT 2
 #define EX_MAX_ISA 64          /* registry rows a run can name (ex_config.isas) */
 #define EX_ALL (UINT64_C(1) << 32)
@@ -85,6 +87,8 @@ typedef struct ex_summary {
     uint64_t resume_next;
     double wall_seconds, cpu_seconds;
     ex_stats stats;
+    bce_tool_shard shard;   /* written as "shard" (count 0: null); the
+                               reader ignores it (a merge has none) */
 } ex_summary;
 
 /* Zeroed statistics with one entry per registry ISA: 0, or -1 with a

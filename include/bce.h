@@ -134,7 +134,9 @@ typedef struct bce_options {
      * callers and plug-ins compiled against this header.  Must be zero:
      * any nonzero element is BCE_E_BAD_OPTION.  A zero-initialised struct
      * (`bce_options o = {0}`, or designated initialisers naming only the
-     * fields above) leaves them zero and keeps meaning the defaults. */
+     * fields above) leaves them zero and keeps meaning the defaults; use
+     * designated initialisers (a positional one draws -Wextra's
+     * missing-field-initializers). */
     uint64_t reserved[6];
 } bce_options;
 

@@ -538,10 +538,11 @@ static int ref_grad(const double *w, double *out, void *ctx)
 }
 
 static const bce_options opt_cases[] = {
-    {BCE_REDUCTION_MEAN, 0, 0.0, 0.0, NULL},
-    {BCE_REDUCTION_SUM, BCE_OPT_POS_WEIGHT, 3.0, 0.0, NULL},
-    {BCE_REDUCTION_WEIGHTED_MEAN, 0, 0.0, 0.1, NULL},
-    {BCE_REDUCTION_NONE, BCE_OPT_POS_WEIGHT, 0.5, 0.05, NULL},
+    {.reduction = BCE_REDUCTION_MEAN},
+    {.reduction = BCE_REDUCTION_SUM, .flags = BCE_OPT_POS_WEIGHT, .pos_weight = 3.0},
+    {.reduction = BCE_REDUCTION_WEIGHTED_MEAN, .label_smoothing = 0.1},
+    {.reduction = BCE_REDUCTION_NONE, .flags = BCE_OPT_POS_WEIGHT,
+     .pos_weight = 0.5, .label_smoothing = 0.05},
 };
 #define NCASES (sizeof opt_cases / sizeof opt_cases[0])
 
@@ -753,7 +754,7 @@ Test(logreg_ref, validation)
     bcev_logreg_ref r;
     cr_assert_eq(bcev_logreg_ref_init(&r, 2, 3, 0, 0, 0), 0);
     size_t idx = 0;
-    bce_options o = {BCE_REDUCTION_MEAN, 0, 0, 0, &idx};
+    bce_options o = {.reduction = BCE_REDUCTION_MEAN, .error_index = &idx};
     bce_logreg_f64_problem pb = {2, 2, x, 2, y, NULL, 1, 0.0};
     cr_assert_eq(bcev_logreg_ref_f64(&pb, w, NULL, &o, &r), BCE_OK);
     y[1] = 1.5;

@@ -112,7 +112,7 @@ static bce_status fail(const bce_options *opt, bce_status st, size_t idx)
  * (features, label, weight); parameters (w, v) are checked by the callers. */
 static bce_status validate(const view *v, const bce_options *opt)
 {
-    bce_options def = {BCE_REDUCTION_NONE, 0, 0.0, 0.0, NULL};
+    bce_options def = {.reduction = BCE_REDUCTION_NONE}; /* reserved: zero */
     const bce_options *o = opt != NULL ? opt : &def;
     int xnull = v->f32 ? v->xf == NULL : v->xd == NULL;
     int ynull = v->f32 ? v->yf == NULL : v->yd == NULL;
@@ -131,6 +131,9 @@ static bce_status validate(const view *v, const bce_options *opt)
         || !(o->label_smoothing == 0.0 || (o->label_smoothing >= BCE_SMOOTHING_MIN
                                            && o->label_smoothing <= 1.0)))
         return fail(opt, BCE_E_BAD_OPTION, BCE_NO_INDEX);
+    for (size_t i = 0; i < sizeof o->reserved / sizeof o->reserved[0]; i++)
+        if (o->reserved[i] != 0)    /* future options: must be zero */
+            return fail(opt, BCE_E_BAD_OPTION, BCE_NO_INDEX);
     if (o->reduction == BCE_REDUCTION_MEAN && v->n == 0)
         return fail(opt, BCE_E_EMPTY_MEAN, BCE_NO_INDEX);
     double wsum = 0.0;

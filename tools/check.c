@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,6 +101,8 @@ static const char check_help[] =
     "  --json FILE             summary and every failing row ('-' = stdout)\n"
     "  --junit FILE            JUnit XML: one testcase per regime and\n"
     "                          configuration\n"
+    "  --threads T             threads judging the answers (default: the\n"
+    "                          online CPUs; the result does not depend on T)\n"
     "  --quiet                 no progress on stderr\n"
     "\n"
     "exit status: 0 pass, 1 an output exceeded its bound, 2 usage error or\n"
@@ -156,6 +159,16 @@ typedef struct ck_fail {
     double x, y, w, expected, got, ulp;
 } ck_fail;
 
+/* What judging a run of rows adds up: per regime of one configuration,
+ * the failing rows in order.  One per thread, merged in row order. */
+typedef struct ck_sink {
+    int cfg;
+    ck_stat stat[CK_NREG];
+    ck_fail *fails;
+    size_t nfail, capfail;
+    uint64_t fail_total, rows, decided, mpfr;
+} ck_sink;
+
 typedef struct ck_args {
     int types, forms;           /* bit 0 f64/logits, bit 1 f32/probs */
     uint64_t samples, seed, batch;
@@ -164,6 +177,7 @@ typedef struct ck_args {
     bce_options xopt;
     int xweights;
     int exhaustive, labels, quiet;
+    unsigned threads;
     uint64_t lo, hi;            /* the range after sharding */
     uint64_t full_lo, full_hi;  /* before */
     bce_tool_shard shard;
@@ -377,26 +391,44 @@ static void ck_expected_reduced(ck_ctx *k, double got, double bound, ck_verdict 
     k->mpfr++;
 }
 
-static void record(ck_run *R, int ci, int reg, int out, double x, double y,
+static void sink_fail(ck_sink *S, const ck_fail *f)
+{
+    if (S->nfail >= CK_MAX_FAIL_KEPT)
+        return;
+    if (S->nfail == S->capfail) {
+        size_t cap = S->capfail ? 2 * S->capfail : 256;
+        ck_fail *p = realloc(S->fails, cap * sizeof *p);
+        if (p == NULL)
+            return;
+        S->fails = p;
+        S->capfail = cap;
+    }
+    S->fails[S->nfail++] = *f;
+}
+
+/* dst then src, as if src's rows came after dst's (ties keep dst's worst). */
+static void stat_merge(ck_stat *d, const ck_stat *s)
+{
+    d->count += s->count;
+    for (int o = 0; o < 2; o++) {
+        d->fail[o] += s->fail[o];
+        if (s->worst[o].set && (!d->worst[o].set || s->max_ulp[o] > d->max_ulp[o] ||
+                                (isnan(s->max_ulp[o]) && !isnan(d->max_ulp[o])))) {
+            d->worst[o] = s->worst[o];
+            d->max_ulp[o] = s->max_ulp[o];
+        }
+    }
+}
+
+static void record(ck_sink *S, int reg, int out, double x, double y,
                    double w, const ck_verdict *v, double got, ck_ctx *k, size_t row)
 {
-    ck_stat *st = &R->stat[ci][reg];
+    ck_stat *st = &S->stat[reg];
     if (!v->pass) {
         st->fail[out]++;
-        R->fail_total++;
-        if (R->nfail < CK_MAX_FAIL_KEPT) {
-            if (R->nfail == R->capfail) {
-                size_t cap = R->capfail ? 2 * R->capfail : 256;
-                ck_fail *p = realloc(R->fails, cap * sizeof *p);
-                if (p != NULL) {
-                    R->fails = p;
-                    R->capfail = cap;
-                }
-            }
-            if (R->nfail < R->capfail)
-                R->fails[R->nfail++] = (ck_fail){ci, reg, out, x, y, w,
-                                                 v->expected, got, v->ulp};
-        }
+        S->fail_total++;
+        ck_fail f = {S->cfg, reg, out, x, y, w, v->expected, got, v->ulp};
+        sink_fail(S, &f);
     }
     /* the worst row: strictly greater, so the first in the run's order
      * wins a tie (shards merge to the same) */
@@ -726,12 +758,20 @@ static int run_lib(ck_run *R, const ck_cfg *c, ck_batch *b)
 /* ------------------------------------------------------------------ */
 /* One batch: run the IUT, judge every output. */
 
-static int judge_batch(ck_run *R, int ci, ck_batch *b)
+typedef struct ck_job {
+    ck_run *R;
+    int ci;
+    const ck_batch *b;
+    size_t lo, hi;
+    ck_sink sink;
+} ck_job;
+
+/* Judge rows [lo, hi) of a batch into the job's sink. */
+static void *judge_rows(void *arg)
 {
-    const ck_cfg *c = &R->cfg[ci];
-    int r = R->a->lib ? run_lib(R, c, b) : run_process(R, c, b);
-    if (r != 0)
-        return r;
+    ck_job *J = arg;
+    const ck_cfg *c = &J->R->cfg[J->ci];
+    const ck_batch *b = J->b;
     ck_ctx k;
     memset(&k, 0, sizeof k);
     k.c = c;
@@ -741,27 +781,86 @@ static int judge_batch(ck_run *R, int ci, ck_batch *b)
     mpfr_init2(k.dmp, 64);
     bcev_denominator(b->n, w, &c->opt, k.dmp);
     const int reduced = c->opt.reduction != BCE_REDUCTION_NONE;
-    for (size_t i = 0; i < b->n; i++) {
+    ck_sink *S = &J->sink;
+    S->cfg = J->ci;
+    for (size_t i = J->lo; i < J->hi; i++) {
         double got[2] = {reduced ? 0 : b->loss[i], b->grad[i]};
         ck_verdict v[2];
-        ck_expected_row(&k, i, got, R->a->bound, v);
-        ck_stat *st = &R->stat[ci][b->reg[i]];
-        st->count++;
+        ck_expected_row(&k, i, got, J->R->a->bound, v);
+        S->stat[b->reg[i]].count++;
         double wi = c->weights ? b->w[i] : 1.0;
         for (int o = reduced ? 1 : 0; o < 2; o++)
-            record(R, ci, b->reg[i], o, b->x[i], b->y[i], wi, &v[o], got[o], &k, i);
-        R->rows += reduced ? 1 : 2;
+            record(S, b->reg[i], o, b->x[i], b->y[i], wi, &v[o], got[o], &k, i);
+        S->rows += reduced ? 1 : 2;
     }
-    if (reduced) {
+    if (reduced && J->hi == b->n) {   /* the last job: the reduced loss */
         ck_verdict v;
-        ck_expected_reduced(&k, b->loss[0], R->a->bound[0], &v);
-        R->stat[ci][CK_RED_REGIME].count++;
-        record(R, ci, CK_RED_REGIME, 0, NAN, NAN, NAN, &v, b->loss[0], NULL, (size_t)-1);
-        R->rows++;
+        ck_expected_reduced(&k, b->loss[0], J->R->a->bound[0], &v);
+        S->stat[CK_RED_REGIME].count++;
+        record(S, CK_RED_REGIME, 0, NAN, NAN, NAN, &v, b->loss[0], NULL, (size_t)-1);
+        S->rows++;
     }
-    R->decided += k.decided;
-    R->mpfr += k.mpfr;
+    S->decided = k.decided;
+    S->mpfr = k.mpfr;
     mpfr_clear(k.dmp);
+    mpfr_free_cache();
+    return NULL;
+}
+
+#define CK_MAX_THREADS 256
+
+static int judge_batch(ck_run *R, int ci, ck_batch *b)
+{
+    const ck_cfg *c = &R->cfg[ci];
+    int r = R->a->lib ? run_lib(R, c, b) : run_process(R, c, b);
+    if (r != 0)
+        return r;
+    static ck_job jobs[CK_MAX_THREADS];
+    pthread_t tid[CK_MAX_THREADS];
+    unsigned nt = R->a->threads;
+    if (b->n < 8192 * (size_t)nt)
+        nt = (unsigned)(b->n / 8192) + 1;
+    if (nt > R->a->threads) nt = R->a->threads;
+    if (nt < 1) nt = 1;
+    for (unsigned t = 0; t < nt; t++) {
+        memset(&jobs[t], 0, sizeof jobs[t]);
+        jobs[t].R = R;
+        jobs[t].ci = ci;
+        jobs[t].b = b;
+        jobs[t].lo = b->n * t / nt;
+        jobs[t].hi = b->n * (t + 1) / nt;
+    }
+    unsigned started = 1;
+    for (unsigned t = 1; t < nt; t++, started++)
+        if (pthread_create(&tid[t], NULL, judge_rows, &jobs[t]) != 0)
+            break;
+    for (unsigned t = started; t < nt; t++)   /* no thread: here */
+        judge_rows(&jobs[t]);
+    judge_rows(&jobs[0]);
+    for (unsigned t = 1; t < started; t++)
+        pthread_join(tid[t], NULL);
+    /* merge in row order: the same result for any thread count */
+    for (unsigned t = 0; t < nt; t++) {
+        ck_sink *S = &jobs[t].sink;
+        for (int g = 0; g < CK_NREG; g++)
+            stat_merge(&R->stat[ci][g], &S->stat[g]);
+        for (size_t i = 0; i < S->nfail; i++) {
+            if (R->nfail >= CK_MAX_FAIL_KEPT) break;
+            if (R->nfail == R->capfail) {
+                size_t cap = R->capfail ? 2 * R->capfail : 256;
+                ck_fail *p = realloc(R->fails, cap * sizeof *p);
+                if (p == NULL) break;
+                R->fails = p;
+                R->capfail = cap;
+            }
+            R->fails[R->nfail++] = S->fails[i];
+        }
+        R->fail_total += S->fail_total;
+        R->rows += S->rows;
+        R->decided += S->decided;
+        R->mpfr += S->mpfr;
+        free(S->fails);
+    }
     return 0;
 }
 
@@ -1481,6 +1580,10 @@ int bce_tool_check(int argc, char **argv)
     A.labels = 3;
     A.bound[0] = A.bound[1] = 1.0;
     A.timeout = 600;
+    {
+        long nc = sysconf(_SC_NPROCESSORS_ONLN);
+        A.threads = nc < 1 ? 1 : nc > CK_MAX_THREADS ? CK_MAX_THREADS : (unsigned)nc;
+    }
     A.full_lo = 0;
     A.full_hi = UINT64_C(1) << 32;
     const char *shard = NULL;
@@ -1575,6 +1678,11 @@ int bce_tool_check(int argc, char **argv)
         } else if (!strcmp(o, "--timeout")) {
             if (bce_tool_parse_double(v, &A.timeout) || !(A.timeout > 0))
                 return usage("--timeout: expected seconds > 0, got", v);
+        } else if (!strcmp(o, "--threads")) {
+            uint64_t t;
+            if (parse_u64(v, &t) || t < 1 || t > CK_MAX_THREADS)
+                return usage("--threads: expected 1..256, got", v);
+            A.threads = (unsigned)t;
         } else if (!strcmp(o, "--json")) {
             A.json = v;
         } else if (!strcmp(o, "--junit")) {

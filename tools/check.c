@@ -1311,10 +1311,13 @@ static int mg_read(mg_file *m)
     m->n = 0;
     while ((len = getline(&buf, &size, f)) >= 0) {
         if (m->n == cap) {
+            char **p = realloc(m->lines, (cap ? 2 * cap : 64) * sizeof *m->lines);
+            if (p == NULL) break;
+            m->lines = p;
             cap = cap ? 2 * cap : 64;
-            m->lines = realloc(m->lines, cap * sizeof *m->lines);
         }
-        m->lines[m->n++] = strdup(buf);
+        if ((m->lines[m->n] = strdup(buf)) == NULL) break;
+        m->n++;
     }
     free(buf);
     fclose(f);
@@ -1384,14 +1387,30 @@ static int mg_group(const char *line, ck_run *R, int *ci, int *reg)
     return 0;
 }
 
+static int merge_files(mg_file *m, int nfiles, const char *json, const char *junit);
+
 static int run_merge(int nfiles, char **paths, const char *json, const char *junit)
 {
     mg_file *m = calloc((size_t)nfiles, sizeof *m);
-    for (int i = 0; i < nfiles; i++) {
+    int r = m == NULL ? BCE_EXIT_USAGE : 0;
+    for (int i = 0; i < nfiles && r == 0; i++) {
         m[i].path = paths[i];
         if (mg_read(&m[i]) != 0)
-            return BCE_EXIT_USAGE;
+            r = BCE_EXIT_USAGE;
     }
+    if (r == 0)
+        r = merge_files(m, nfiles, json, junit);
+    for (int i = 0; m != NULL && i < nfiles; i++) {
+        for (size_t k = 0; k < m[i].n; k++)
+            free(m[i].lines[k]);
+        free(m[i].lines);
+    }
+    free(m);
+    return r;
+}
+
+static int merge_files(mg_file *m, int nfiles, const char *json, const char *junit)
+{
     qsort(m, (size_t)nfiles, sizeof *m, mg_cmp);
     for (int i = 1; i < nfiles; i++)
         if (m[i].lo != m[i - 1].hi) {
@@ -1708,7 +1727,10 @@ int bce_tool_check(int argc, char **argv)
         }
         if (json == NULL) json = A.json;
         if (junit == NULL) junit = A.junit;
-        if (nf < 1) return usage("--merge: expected JSON summaries", NULL);
+        if (nf < 1) {
+            free(list);
+            return usage("--merge: expected JSON summaries", NULL);
+        }
         int r = run_merge(nf, list, json, junit);
         free(list);
         return r;
@@ -1735,6 +1757,7 @@ int bce_tool_check(int argc, char **argv)
             fprintf(stderr, "bce check: --symbol %s: not found in %s\n",
                     bce_tool_esc(A.symbol, BCE_TOOL_ESC_NAME),
                     bce_tool_esc(A.lib, BCE_TOOL_ESC_NAME));
+            dlclose(R.libh);
             return BCE_EXIT_USAGE;
         }
         snprintf(A.iut, sizeof A.iut, "--lib %s --symbol %s", A.lib, A.symbol);

@@ -86,6 +86,9 @@ static const char check_help[] =
     "                          default (no options)\n"
     "  --pos-weight P --smoothing A --clamp --weights --reduction R\n"
     "                          one configuration instead\n"
+    "                          (under a reduction, rows with an infinite or\n"
+    "                          huge loss, |z| > 2^10 or p in {0,1} unclamped,\n"
+    "                          are left out: the reduced loss stays finite)\n"
     "  --exhaustive --range A:B  every binary32 bit pattern of x in [A, B)\n"
     "                          (NaN and, for probs, x outside [0,1] skipped)\n"
     "  --label 0|1|both        labels of --exhaustive (default both)\n"
@@ -958,11 +961,23 @@ static int run_regimes(ck_run *R)
             size_t m = bcev_regime_fill((bcev_regime)r, c->form, c->type,
                                         BCEV_LABELS_ANY, a->seed, 0, per,
                                         &wc[c->form][c->type], b.x + b.n, b.y + b.n);
+            const int reduced = c->opt.reduction != BCE_REDUCTION_NONE;
+            size_t kept = 0;
             for (size_t i = 0; i < m; i++) {
-                b.reg[b.n + i] = (unsigned char)r;
-                b.w[b.n + i] = c->weights ? draw_weight(a->seed, b.n + i, c->type) : 1.0;
+                double x = b.x[b.n + i];
+                /* a reduction: rows whose loss is infinite (p = 0 or 1
+                 * unclamped) or huge (|z| > 2^10) are left out, so that the
+                 * reduced loss stays finite and tells something */
+                if (reduced && (c->form == BCEV_LOGITS ? !(fabs(x) <= 1024.0)
+                                : !(c->opt.flags & BCE_OPT_LOG_CLAMP) && !(x > 0 && x < 1)))
+                    continue;
+                b.x[b.n + kept] = x;
+                b.y[b.n + kept] = b.y[b.n + i];
+                b.reg[b.n + kept] = (unsigned char)r;
+                b.w[b.n + kept] = c->weights ? draw_weight(a->seed, b.n + kept, c->type) : 1.0;
+                kept++;
             }
-            b.n += m;
+            b.n += kept;
         }
         /* a weighted mean needs a nonzero sum */
         if (c->weights && b.n > 0) {

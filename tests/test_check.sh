@@ -34,6 +34,23 @@ has() { # FILE REGEX WHAT
     if grep -Eq -- "$2" "$1"; then ok; else bad "$3: no /$2/ in $1"; head -5 "$1" | sed 's/^/  /'; fi
 }
 
+# 0. bce eval honours the bce-check header and --reduction
+printf '# bce-check 1 type=f32 form=probs pos_weight=2 label_smoothing=0.1 clamp=1 weights=1 reduction=mean\n0.5 1 2\n0.25 0 1\n' \
+    | "$BCE" eval >"$tmp/h1" 2>&1 && ok || bad "eval with a header"
+printf '0.5 1 2\n0.25 0 1\n' | "$BCE" eval --type f32 --form probs --pos-weight 2 \
+    --smoothing 0.1 --clamp --weights --reduction mean >"$tmp/h2" 2>&1 && ok || bad "eval options"
+cmp -s "$tmp/h1" "$tmp/h2" && ok || bad "header and options differ: $(cat "$tmp/h1")"
+[ "$(wc -l <"$tmp/h1")" -eq 3 ] && ok || bad "a reduction: one loss line and 2 grad lines"
+printf '\n# bce-check 1 type=f32 form=logits\n0 1\n' | "$BCE" eval --type f64 >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && ok || bad "a header contradicting --type accepted"
+has "$tmp/err" 'line 2: bce-check header: type=f32 contradicts the command line' "header conflict message"
+printf '# bce-check 2 type=f64\n0 1\n' | "$BCE" eval >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && ok || bad "header version 2 accepted"
+printf '# bce-check 1 colour=blue\n0 1\n' | "$BCE" eval >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && ok || bad "unknown header key accepted"
+printf '0 1\n1 0\n' | "$BCE" eval --reduction sum >"$tmp/out" && ok || bad "eval --reduction sum"
+[ "$(head -1 "$tmp/out")" = "0x1.00d2017b666ap+1" ] && ok || bad "reduced sum: $(head -1 "$tmp/out")"
+
 # 1. libbce passes as a process IUT (bce eval honours the header) ...
 for t in f64 f32; do
     for f in logits probs; do

@@ -11,6 +11,7 @@ set -uo pipefail
 BCE=${1:?usage: test_check.sh path/to/bce path/to/libbce.so srcdir}
 LIB=${2:?}
 SRC=${3:?}
+PORT=${4:-}   # tests/textbook_port.c built as a shared module
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
@@ -85,6 +86,18 @@ if command -v python3 >/dev/null; then
     has "$tmp/tb.xml" '<failure message=' "textbook JUnit failure"
 else
     echo "SKIP: python3 not found (textbook port)"
+fi
+
+# the naive C port through --lib fails in the tails too
+if [ -n "$PORT" ]; then
+    st 1 --options default --samples 200 --json "$tmp/tbc.json" --lib "$PORT" \
+       --symbol textbook_logits_f64
+    has "$tmp/out" '^  tail_neg .* FAIL' "C textbook: tail_neg fails"
+    has "$tmp/tbc.json" '"regime": "tail_neg", "output": "(loss|grad)", "x": "-0x[^"]*", .*"expected": "-?0x1\.' \
+        "C textbook: a failing tail row with its expected value"
+    # a port returning an error status is an IUT error
+    st 2 --options all --samples 10 --lib "$PORT" --symbol textbook_logits_f64
+    has "$tmp/err" "configuration 'type=f64 form=logits pos_weight=0x1.cp\+1 .*textbook_logits_f64 returned status 3 \(BCE_E_BAD_OPTION\)" "port status"
 fi
 
 # 3. IUT errors: exit 2, the configuration and the line named

@@ -8,7 +8,7 @@
 #      FAILED"), and replaying the crash file must fail again;
 #   2. libbce itself as the port (no BCE_PORT_LIB: the linked entry point;
 #      each of the four), a bounded seeded run must find NOTHING.
-# Budget: about 50 s on 2 cores (BCE_PORT_SELFTEST_RUNS, default 20000 runs
+# Budget: 20-30 s on 2 cores (BCE_PORT_SELFTEST_RUNS, default 20000 runs
 # per libbce entry point, each capped at BCE_PORT_SELFTEST_SECS = 10 s).
 # Prints the finding messages, the executions to the first finding and the
 # exec/s.  Exit 0 when all hold, 1 otherwise.

@@ -600,6 +600,17 @@ Test(convention, invalid_samples)
                       bcev_convention_name(c), i);
         }
     }
+    /* NaN with BCE_OPT_PROPAGATE_NAN: NaN is the answer, not an error */
+    bce_options o;
+    memset(&o, 0, sizeof o);
+    o.flags = BCE_OPT_PROPAGATE_NAN;
+    bcev_sample sn = {NAN, 1.0, 1.0};
+    for (int c = 0; c < BCEV_CONV_COUNT; c++) {
+        bcev_form f = c == BCEV_CONV_OPTAX ? BCEV_LOGITS : BCEV_PROBS;
+        int r = bcev_convention_exact(c, f, BCEV_F64, &sn, &o, 1.0, 128, L, g);
+        cr_expect(r == 0 && mpfr_nan_p(L) && mpfr_nan_p(g), "%s NaN propagated: %d",
+                  bcev_convention_name(c), r);
+    }
     mpfr_clears(L, g, (mpfr_ptr)0);
 }
 

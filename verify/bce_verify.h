@@ -236,8 +236,10 @@ int bcev_convention_clip(bcev_convention c, bcev_form form, bcev_type type,
 
 /* Exact per-sample loss w L and gradient w g / denom of the convention, as
  * bcev_exact_mp (rounded to odd at prec bits; loss or grad may be NULL);
- * type selects the dtype constants.  Returns 0, or -1 with NaN outputs for
- * an unsupported configuration or an invalid sample.
+ * type selects the dtype constants.  Returns 0 (NaN outputs for a NaN x
+ * with BCE_OPT_PROPAGATE_NAN), or -1 with NaN outputs for an unsupported
+ * configuration or an invalid sample (as bcev_ref: p outside [0,1], label,
+ * weight or option out of range, NaN x without BCE_OPT_PROPAGATE_NAN).
  * BCEV_CONV_LIBBCE gives exactly bcev_exact_mp's values. */
 int bcev_convention_exact_mp(bcev_convention c, bcev_form form, bcev_type type,
                              const bcev_sample *s, const bce_options *opt,

@@ -193,6 +193,20 @@ static int sample_valid(bcev_form form, const bcev_sample *s, const bce_options 
     return r == 0;
 }
 
+/* NaN x with BCE_OPT_PROPAGATE_NAN and otherwise valid: NaN is the answer. */
+static int nan_propagated(const bcev_sample *s, const bce_options *o)
+{
+    if (!isnan(s->x) || !(o->flags & BCE_OPT_PROPAGATE_NAN))
+        return 0;
+    bcev_sample t = *s;
+    t.x = 0.5;
+    mpfr_t a, b;
+    mpfr_inits2(53, a, b, (mpfr_ptr)0);
+    int r = bcev_label_coefs(t.y, t.w, o, a, b);
+    mpfr_clears(a, b, (mpfr_ptr)0);
+    return r == 0;
+}
+
 int bcev_convention_exact_mp(bcev_convention c, bcev_form form, bcev_type type,
                              const bcev_sample *s, const bce_options *opt,
                              const mpfr_t denom, mpfr_prec_t prec,
@@ -212,11 +226,13 @@ int bcev_convention_exact_mp(bcev_convention c, bcev_form form, bcev_type type,
         /* torch, keras and optax logits: libbce's function (the options a
          * convention lacks are rejected above). */
         bcev_exact_mp(form, s, &o, denom, prec, loss, grad);
+        if (nan_propagated(s, &o))
+            return 0;
         return (loss && mpfr_nan_p(loss)) || (grad && mpfr_nan_p(grad)) ? -1 : 0;
     }
     if (!sample_valid(form, s, &o)) {
         bcev_exact_mp(form, s, &o, denom, prec, loss, grad);   /* NaN */
-        return -1;
+        return nan_propagated(s, &o) ? 0 : -1;
     }
     double p = s->x;
 

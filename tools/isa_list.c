@@ -32,8 +32,14 @@ const char *bce_tool_isa_list(void)
     return list;
 }
 
+/* The expanded help texts, one per template, kept (reachable, so that a
+ * leak checker sees no leak) for the life of the tool. */
+static struct { const char *tmpl; char *text; } help_cache[32];
+
 const char *bce_tool_help(const char *tmpl)
 {
+    for (size_t i = 0; i < sizeof help_cache / sizeof help_cache[0]; i++)
+        if (help_cache[i].tmpl == tmpl) return help_cache[i].text;
     const char *names = bce_tool_isa_list();
     size_t marks = 0;
     for (const char *p = tmpl; (p = strstr(p, ISA_MARK)); p += strlen(ISA_MARK))
@@ -56,5 +62,11 @@ const char *bce_tool_help(const char *tmpl)
         p = m + strlen(ISA_MARK);
     }
     *w = '\0';
-    return out;                        /* not freed: printed once, then exit */
+    for (size_t i = 0; i < sizeof help_cache / sizeof help_cache[0]; i++)
+        if (!help_cache[i].tmpl) {
+            help_cache[i].tmpl = tmpl;
+            help_cache[i].text = out;
+            return out;
+        }
+    return out;        /* (more than 32 templates: not kept; there are 6) */
 }

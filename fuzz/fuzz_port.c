@@ -452,24 +452,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (which == 0 ? xd : which == 1 ? yd : wd)[i] = v;
     }
     const double *wdp = has_w ? wd : NULL;
-    /* Known libbce defect (fuzz/known/port/mean-zhuge-tiny-term, found by
-     * this target on libbce itself): in a MEAN / WEIGHTED_MEAN of logits, a
-     * term w P |z| above about 2^1000 moves the sum to a scaled frame where
-     * the other terms below about 2^-900 are lost (the reduced loss is 0
-     * instead of 2^-968).  fuzz_elem.h steers around the same family from
-     * 2^1020 on.  Only when the port is libbce itself (no BCE_PORT_LIB),
-     * and not with FZ_NO_DETOURS=1: keep w |z| max(P, 1) <= 2^940 there. */
-    if (!P.lib && !fz_no_detours() && logits && o.reduction >= BCE_REDUCTION_MEAN) {
-        const double Pm = (o.flags & BCE_OPT_POS_WEIGHT) && o.pos_weight > 1.0 ? o.pos_weight : 1.0;
-        for (size_t i = 0; i < n; i++)
-            if (isfinite(xd[i]) && fabs(xd[i]) * Pm * (wd[i] > 1.0 ? wd[i] : 1.0) > 0x1p940) {
-                int e;
-                const double m = frexp(xd[i], &e);
-                xd[i] = ldexp(m, e % 800);
-                if (f32) xd[i] = (float)xd[i];
-            }
-    }
-
     /* the documented validation: checked (BCE_PORT_CHECK_STATUS=1) or
      * avoided (an input libbce rejects is not given to the port) */
     size_t model_idx;

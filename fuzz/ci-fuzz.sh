@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fuzz/ci-fuzz.sh build|run TARGET SECONDS -- the bounded fuzzing of .ci/run.
-#   build            fuzz/oss-fuzz-build.sh with clang,
+#   build            fuzz/oss-fuzz/build.sh (-> fuzz/oss-fuzz-build.sh) with clang,
 #                    -fsanitize=fuzzer,address,undefined
 #                    -fno-sanitize-recover=all into build-fuzz/out
 #   run T SECONDS    libFuzzer on target T, one process, seeded, a fixed
@@ -15,13 +15,18 @@ B=$ROOT/build-fuzz
 case ${1:-} in
 build)
     rm -rf "$B"
-    CC=clang \
-    # -ffile-prefix-map: no checkout path in the debug information either
-    # (oss-fuzz-build.sh compiles with relative paths), so that checkouts at
-    # other paths build the same bytes (reproducible runs, see run below)
-    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link -ffile-prefix-map=$ROOT=." \
-    LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT="$B/out" WORK="$B/work" \
-        "$ROOT/fuzz/oss-fuzz-build.sh"
+    mkdir -p "$B/src"
+    # OSS-Fuzz's build script (fuzz/oss-fuzz/build.sh -> oss-fuzz-build.sh),
+    # run from the checkout under the variables the OSS-Fuzz builder sets
+    # ($SRC has no libbce/ here: the script then builds the current
+    # directory).  -ffile-prefix-map: no checkout path in the debug
+    # information either (oss-fuzz-build.sh compiles with relative paths),
+    # so that checkouts at other paths build the same bytes (reproducible
+    # runs, see run below).
+    (cd "$ROOT" && env CC=clang \
+        CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link -ffile-prefix-map=$ROOT=." \
+        LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT="$B/out" WORK="$B/work" SRC="$B/src" \
+        fuzz/oss-fuzz/build.sh)
     ;;
 run)
     t=$2 secs=$3
@@ -37,8 +42,12 @@ run)
     # order of the names' hashes, whose seed differs between filesystems, and
     # libFuzzer's size sort keeps that order among equal sizes.)
     seeds=$B/seeds-$t.txt
-    (cd "$ROOT/fuzz/corpus/$t" && LC_ALL=C ls -1) |
-        sed "s|^|../fuzz/corpus/$t/|" | paste -sd, - >"$seeds"
+    # the port target (docs/FUZZING.md) reads logits_f64's layout: its seeds
+    # and dictionary (libbce itself as the port; BCE_PORT_* are not passed)
+    src=$t
+    [ "$t" = port ] && src=logits_f64
+    (cd "$ROOT/fuzz/corpus/$src" && LC_ALL=C ls -1) |
+        sed "s|^|../fuzz/corpus/$src/|" | paste -sd, - >"$seeds"
     # CI runs are seeded (BCE_FUZZ_SEED, default 1) and single-process, and
     # reproducible: the same seed list, seed and binary explore the same
     # inputs (two runs give the same corpus, file for file, also in clones
@@ -79,7 +88,7 @@ run)
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         $noaslr nice -n 10 "./out/$t" -seed="${BCE_FUZZ_SEED:-1}" -runs="$runs" \
         -max_total_time="$secs" -reload=0 -seed_inputs=@"seeds-$t.txt" \
-        -dict="../fuzz/$t.dict" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
+        -dict="../fuzz/$src.dict" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="findings/$t-" -print_final_stats=1 \
         "corpus-$t") >"$B/$t.log" 2>&1
     rc=$?

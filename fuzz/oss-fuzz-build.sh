@@ -5,13 +5,15 @@
 #   $LIB_FUZZING_ENGINE    link flags of the engine (-fsanitize=fuzzer)
 #   $OUT                   where the targets and their files go
 #   $WORK                  scratch (default $OUT/../work)
-# Writes, for each target T (logits_f64 logits_f32 probs_f64 probs_f32 api,
-# and logreg when fuzz/fuzz_logreg.c exists): $OUT/T, $OUT/T.dict,
+# Writes, for each target T (logits_f64 logits_f32 probs_f64 probs_f32 api
+# port, and logreg when fuzz/fuzz_logreg.c exists): $OUT/T, $OUT/T.dict,
 # $OUT/T.options, $OUT/T_seed_corpus.zip.
 # Needs meson, ninja, python3 and MPFR/GMP (libmpfr-dev libgmp-dev: the
 # targets compare with libbce-verify's MPFR reference).  MPFR and GMP are
-# linked as they are installed (not instrumented): fine for ASan and UBSan
-# and libFuzzer, not for MSan.
+# linked as they are installed (not instrumented; statically when their .a
+# are there, so that the targets run where they are not): fine for ASan and
+# UBSan and libFuzzer, not for MSan.  The OSS-Fuzz / ClusterFuzzLite build
+# scripts (fuzz/oss-fuzz/build.sh, .clusterfuzzlite/build.sh) run this.
 # Defaults (no variables set): clang, ASan+UBSan+libFuzzer, OUT=build-fuzz/out.
 set -euo pipefail
 
@@ -25,7 +27,7 @@ mkdir -p "$OUT" "$WORK"
 OUT=$(cd "$OUT" && pwd)
 WORK=$(cd "$WORK" && pwd)
 
-targets="logits_f64 logits_f32 probs_f64 probs_f32 api"
+targets="logits_f64 logits_f32 probs_f64 probs_f32 api port"
 [ -f "$ROOT/fuzz/fuzz_logreg.c" ] && targets="$targets logreg"
 
 # 1. libbce and libbce-verify, static, with $CC $CFLAGS (LDFLAGS too, so
@@ -81,14 +83,26 @@ if [ "${BCE_FUZZ_VERIFY_COVERAGE:-0}" != 1 ]; then
 fi
 # shellcheck disable=SC2086  # flag lists are meant to split
 $CC $tflags $inc -c fuzz/fuzz_common.c -o "$WORK/fuzz_common.o"
+# MPFR and GMP linked statically when their archives are installed: the
+# OSS-Fuzz / ClusterFuzzLite runner image, where the targets run, has
+# neither shared library (BCE_FUZZ_DYNAMIC_MPFR=1 links them as before)
+mplibs="-lmpfr -lgmp"
+if [ "${BCE_FUZZ_DYNAMIC_MPFR:-0}" != 1 ] &&
+    [ -f "$($CC -print-file-name=libmpfr.a)" ] && [ -f "$($CC -print-file-name=libgmp.a)" ]; then
+    mplibs="-Wl,-Bstatic -lmpfr -lgmp -Wl,-Bdynamic"
+fi
 for t in $targets; do
+    # the port target (fuzz/fuzz_port.c: a port dlopened from $BCE_PORT_LIB,
+    # libbce's bce_logits_f64 without it) decodes the elementwise targets'
+    # layout: logits_f64's seeds and dictionary
+    case $t in port) seeds=logits_f64 ;; *) seeds=$t ;; esac
     # shellcheck disable=SC2086  # flag lists are meant to split
     $CC $tflags $inc "fuzz/fuzz_$t.c" "$WORK/fuzz_common.o" \
         "$verify_lib" "$WORK/meson/src/libbce.a" \
-        $LIB_FUZZING_ENGINE -lmpfr -lgmp -lm -o "$OUT/$t"
-    cp "$ROOT/fuzz/$t.dict" "$OUT/$t.dict"
+        $LIB_FUZZING_ENGINE $mplibs -lm -ldl -o "$OUT/$t"
+    cp "$ROOT/fuzz/$seeds.dict" "$OUT/$t.dict"
     printf '[libfuzzer]\ndict = %s.dict\nmax_len = 2048\n' "$t" >"$OUT/$t.options"
     rm -f "$OUT/${t}_seed_corpus.zip"
-    (cd "$ROOT/fuzz/corpus/$t" && python3 -m zipfile -c "$OUT/${t}_seed_corpus.zip" .)
+    (cd "$ROOT/fuzz/corpus/$seeds" && python3 -m zipfile -c "$OUT/${t}_seed_corpus.zip" .)
     echo "built $OUT/$t"
 done

@@ -639,6 +639,42 @@ static const config configs[] = {
 
 #define N_RANDOM 40
 
+/* A MEAN or WEIGHTED_MEAN of logits where a huge |z| sits on its label's
+ * side (y = 1, z > 0; or y = 0, z < 0; or z < 0 with pos_weight 0): that
+ * term's loss is tiny or 0, so the reduction needs no scaled frame, and the
+ * other tiny terms must survive.  The scan's loss bound counted such a z as
+ * a loss of |z|, chose the 2^-600 frame, and the mean of {~0, 2^-904} was 0
+ * (found by fuzz/fuzz_port.c on libbce itself:
+ * fuzz/corpus/logits_f64/regress-port-mean-zhuge-tiny-term). */
+Test(semantics, huge_logit_on_its_labels_side_keeps_tiny_terms)
+{
+    const char *isas[TEST_MAX_ISA];
+    size_t ni = available_isas(isas);
+    for (size_t j = 0; j < ni; j++) {
+        use_isa(isas[j]);
+        FOR_EACH_KIND(k) {
+            if (k->form != BCEV_LOGITS) continue;
+            const int f32 = k->type == BCEV_F32;
+            const double huge = f32 ? 0x1.4cccccp+127 : 0x1.4cccccccccccdp+1000;
+            const double far = f32 ? 95.0 : 626.0;   /* loss e^-far: tiny, normal */
+            const double x[] = { huge, far, -huge, -far, 0.25 * huge, far };
+            const double y[] = { 1, 1, 0, 0, 1, 1 };
+            const double w[] = { 1, 2, 0x1p-3, 1, 0x1p20, 0x1p-20 };
+            for (int red = BCE_REDUCTION_MEAN; red <= BCE_REDUCTION_WEIGHTED_MEAN; red++) {
+                bce_options o = { .reduction = (bce_reduction)red };
+                cr_expect_eq(check_ref(k, 6, x, y, red == BCE_REDUCTION_MEAN ? NULL : w,
+                                       &o, "huge z on its label's side"), 0);
+                /* pos_weight 0: a huge negative z with y = 1 has loss 0 */
+                bce_options p0 = { .reduction = (bce_reduction)red,
+                                   .flags = BCE_OPT_POS_WEIGHT, .pos_weight = 0.0 };
+                const double y1[] = { 1, 0 }, x1[] = { -huge, -far };
+                cr_expect_eq(check_ref(k, 2, x1, y1, red == BCE_REDUCTION_MEAN ? NULL : w,
+                                       &p0, "huge -z, pos_weight 0"), 0);
+            }
+        }
+    }
+}
+
 Test(semantics, options_against_reference)
 {
     const char *isas[TEST_MAX_ISA];

@@ -199,6 +199,76 @@ double bcev_bound(bcev_form form, bcev_type type, bcev_output out,
 int bcev_check(bcev_type type, double got, const mpfr_t exact, double bound,
                double *ulps);
 
+/* ---------------------------------------------------------------- */
+/* Peer conventions (convention.c): the exact value of a peer library's
+ * definition of the loss and gradient, for `bce check --convention`.
+ * docs/PORTING.md "Conventions of peer libraries" is the specification
+ * (sources read, versions, constants, where a clip makes the gradient 0). */
+
+typedef enum bcev_convention {
+    BCEV_CONV_LIBBCE = 0,   /* bcev_exact_mp itself                          */
+    BCEV_CONV_TORCH,        /* BCEWithLogitsLoss / BCELoss (-100 clamp, grad
+                               w (p-y) / max(p(1-p), (float)1e-12))          */
+    BCEV_CONV_KERAS,        /* keras 3 BinaryCrossentropy: p clipped to
+                               [1e-7, 1-1e-7] in the dtype, label smoothing */
+    BCEV_CONV_OPTAX,        /* optax.sigmoid_binary_cross_entropy (logits)   */
+    BCEV_CONV_SKLEARN,      /* sklearn.metrics.log_loss: p clipped to
+                               [dtype eps, 1 - dtype eps], weighted mean     */
+    BCEV_CONV_COUNT
+} bcev_convention;
+
+/* "libbce", "torch", "keras", "optax", "sklearn" (also "pytorch",
+ * "scikit-learn"): 0 and *c set, -1 unknown. */
+int bcev_convention_parse(const char *name, bcev_convention *c);
+const char *bcev_convention_name(bcev_convention c);
+
+/* 0 when the convention defines this form with these options (reduction
+ * included); else -1 and *why (if why != NULL) a static message, e.g.
+ * optax has no probability form, sklearn no logits form, torch no label
+ * smoothing.  opt may be NULL (defaults). */
+int bcev_convention_supports(bcev_convention c, bcev_form form,
+                             const bce_options *opt, const char **why);
+
+/* 1 when the convention clips p (keras, sklearn; probabilities) to
+ * [*lo, *hi], the bounds as the library has them in `type`; 0 otherwise. */
+int bcev_convention_clip(bcev_convention c, bcev_form form, bcev_type type,
+                         double *lo, double *hi);
+
+/* Exact per-sample loss w L and gradient w g / denom of the convention, as
+ * bcev_exact_mp (rounded to odd at prec bits; loss or grad may be NULL);
+ * type selects the dtype constants.  Returns 0 (NaN outputs for a NaN x
+ * with BCE_OPT_PROPAGATE_NAN), or -1 with NaN outputs for an unsupported
+ * configuration or an invalid sample (as bcev_ref: p outside [0,1], label,
+ * weight or option out of range, NaN x without BCE_OPT_PROPAGATE_NAN).
+ * BCEV_CONV_LIBBCE gives exactly bcev_exact_mp's values. */
+int bcev_convention_exact_mp(bcev_convention c, bcev_form form, bcev_type type,
+                             const bcev_sample *s, const bce_options *opt,
+                             const mpfr_t denom, mpfr_prec_t prec,
+                             mpfr_t loss, mpfr_t grad);
+int bcev_convention_exact(bcev_convention c, bcev_form form, bcev_type type,
+                          const bcev_sample *s, const bce_options *opt,
+                          double denom, mpfr_prec_t prec, mpfr_t loss, mpfr_t grad);
+/* Correctly rounded (to type) values of bcev_convention_exact_mp; NULL
+ * outputs allowed. */
+int bcev_convention_ref(bcev_convention c, bcev_form form, bcev_type type,
+                        const bcev_sample *s, const bce_options *opt,
+                        const mpfr_t denom, double *loss, double *grad);
+
+/* The count the convention's reduction divides by (the gradient of
+ * element i is bcev_convention_exact_mp with this denom): 1 (none, sum),
+ * n (mean), sum w (weighted mean; n without weights).  -1 (NaN) when
+ * unsupported. */
+int bcev_convention_denominator(bcev_convention c, bcev_form form, size_t n,
+                                const double *w, const bce_options *opt, mpfr_t out);
+
+/* The exact reduced loss sum_i w_i L_i / D of the convention to prec bits
+ * (as bcev_exact_reduced).  Returns as bcev_exact_reduced; -1 (NaN) when
+ * unsupported. */
+int bcev_convention_exact_reduced(bcev_convention c, bcev_form form, bcev_type type,
+                                  size_t n, const double *x, const double *y,
+                                  const double *w, const bce_options *opt,
+                                  mpfr_prec_t prec, mpfr_t loss);
+
 #ifdef __cplusplus
 }
 #endif

@@ -170,13 +170,23 @@ static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
     return n;
 }
 
+/* The coefficient c of the loss bound's |z| term (scan_elements), relative
+ * to P + 1: beta = 1 - y' <= 1 - y + a for z > 0, alpha / (P + 1) =
+ * P y' / (P + 1) <= min(P, 1) (y + a) otherwise; at most 1. */
+static inline double label_side(double z, double y, double a, double pmin1)
+{
+    const double c = z > 0.0 ? (1.0 - y) + a : pmin1 * (y + a);
+    return c < 1.0 ? c : 1.0;
+}
+
 /* The validation of elements i0..n-1 in index order (x, then y, then w:
  * the first offender is *bad), summing the weights and the bounds B and G
  * (see finish_prepare) into wsum.  Always inlined into scan_f64 and
  * scan_f32, so that the loads are specialised per type. */
 static inline __attribute__((always_inline)) bce_status
 scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
-              enum elem t, enum form f, int prop, size_t *bad, bce_dd *wsum)
+              enum elem t, enum form f, int prop, double smooth, double pmin1,
+              size_t *bad, bce_dd *wsum)
 {
     bce_dd s = bce_dd_make(0.0, 0.0);
     bce_dd sb = s, ss = s;   /* sums of w 2^-600 and w 2^600 */
@@ -191,11 +201,16 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
             *bad = i; return BCE_E_PROB_RANGE;
         }
         if (yi != yi) { *bad = i; return BCE_E_NAN_LABEL; }
-        /* B: an infinite z has an exact loss (+inf, which makes the result
-         * inf anyway, or 0), so it adds nothing: an inf bound would send
-         * MEAN into the 2^-600 frame, which drops terms below 2^-474. */
-        const double Lb = f == FORM_LOGITS ? (xi - xi == 0.0 ? bce_fabs(xi) + 1.0 : 0.0)
-                                           : 746.0;
+        /* B: L = C |z| + N log1p(e^-|z|) <= (P + 1) (c |z| + 1), where
+         * C = beta = 1 - y' (z > 0) or alpha = P y' (z <= 0) and c is
+         * label_side's bound of C / (P + 1).  A
+         * huge z on its label's side has a tiny loss and must not count as
+         * huge: a bound beyond 2^1000 sends MEAN into the 2^-600 frame,
+         * which drops terms below 2^-474.  An infinite z has an exact loss
+         * (+inf, which makes the result inf anyway, or 0): it adds nothing. */
+        const double Lb = f == FORM_PROBS ? 746.0
+                        : xi - xi != 0.0 ? 0.0
+                        : label_side(xi, yi, smooth, pmin1) * bce_fabs(xi) + 1.0;
         /* p = 0 or 1: an exact limit or a clamped (finite) gradient */
         const double Gb = f == FORM_LOGITS || !(xi > 0.0 && xi < 1.0) ? 2.0
                         : 2.0 / (xi < 0.5 ? xi : 1.0 - xi);
@@ -231,25 +246,26 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
  * holds an offender (from 0 otherwise). */
 static inline __attribute__((always_inline)) bce_status
 scan(size_t n, const void *x, const void *y, const void *w, enum elem t,
-     enum form f, unsigned flags, int need_bounds, size_t *bad, bce_dd *wsum)
+     enum form f, unsigned flags, double smooth, double pmin1, int need_bounds,
+     size_t *bad, bce_dd *wsum)
 {
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;
     const size_t i0 = !w && !need_bounds ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop) : 0;
-    return scan_elements(i0, n, x, y, w, t, f, prop, bad, wsum);
+    return scan_elements(i0, n, x, y, w, t, f, prop, smooth, pmin1, bad, wsum);
 }
 
 static bce_status scan_f64(size_t n, const double *x, const double *y, const double *w,
-                           enum form f, unsigned flags, int need_bounds,
-                           size_t *bad, bce_dd *wsum)
+                           enum form f, unsigned flags, double smooth, double pmin1,
+                           int need_bounds, size_t *bad, bce_dd *wsum)
 {
-    return scan(n, x, y, w, ELEM_F64, f, flags, need_bounds, bad, wsum);
+    return scan(n, x, y, w, ELEM_F64, f, flags, smooth, pmin1, need_bounds, bad, wsum);
 }
 
 static bce_status scan_f32(size_t n, const float *x, const float *y, const float *w,
-                           enum form f, unsigned flags, int need_bounds,
-                           size_t *bad, bce_dd *wsum)
+                           enum form f, unsigned flags, double smooth, double pmin1,
+                           int need_bounds, size_t *bad, bce_dd *wsum)
 {
-    return scan(n, x, y, w, ELEM_F32, f, flags, need_bounds, bad, wsum);
+    return scan(n, x, y, w, ELEM_F32, f, flags, smooth, pmin1, need_bounds, bad, wsum);
 }
 
 /* Common front end: returns BCE_OK and fills kp, or an error. */
@@ -376,8 +392,11 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
     bce_dd wsum[4];
     const int need_bounds = o->reduction == BCE_REDUCTION_MEAN ||
                             o->reduction == BCE_REDUCTION_WEIGHTED_MEAN;
-    st = t == ELEM_F32 ? scan_f32(n, x, y, w, f, o->flags, need_bounds, &bad, wsum)
-                       : scan_f64(n, x, y, w, f, o->flags, need_bounds, &bad, wsum);
+    /* min(P, 1) for the loss bound (P = 1 without BCE_OPT_POS_WEIGHT) */
+    const double pmin1 = kp.pos_weight < 1.0 ? kp.pos_weight : 1.0;
+    st = t == ELEM_F32
+        ? scan_f32(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, &bad, wsum)
+        : scan_f64(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, &bad, wsum);
     if (st != BCE_OK) return fail(o, st, bad);
     bce_dd denom;
     st = finish_prepare(n, o, wsum, &kp, &denom);

@@ -172,5 +172,25 @@ has "$tmp/ex1.json" '"ranges": \[\[1065353472, 1065353728\]\]' "exhaustive env s
 GTEST_SHARD_INDEX=4 GTEST_TOTAL_SHARDS=4 "$BCE" exhaustive --quiet --range 0:1024 >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "GTEST_SHARD_INDEX out of range accepted"
 
+# 7. --convention: the expected values follow a peer library's definition
+# (verify/convention.c, docs/PORTING.md).  PyTorch's BCEWithLogitsLoss is
+# libbce's logits loss without smoothing: libbce passes (configurations
+# torch lacks, e.g. smoothing, are skipped with a message).  PyTorch's
+# BCELoss backward is (p - y) / max(p (1 - p), 1e-12), not libbce's
+# derivative: libbce's probability gradient fails there, named in the JSON.
+st 0 --convention torch --samples 300 --options all --type f64 --form logits \
+    --lib "$LIB" --symbol bce_logits_f64
+st 0 --convention torch --samples 300 --options all --type f64 --form logits \
+    --lib "$LIB" --symbol bce_logits_f64 --json "$tmp/torch_logits.json"
+has "$tmp/torch_logits.json" '"convention": "torch"' "convention in the JSON"
+"$BCE" check --convention torch --samples 300 --options all --type f64 --form logits \
+    --lib "$LIB" --symbol bce_logits_f64 >/dev/null 2>"$tmp/err"
+has "$tmp/err" 'skipping f64 logits: torch has no label smoothing' "skipped configuration named"
+st 1 --convention torch --samples 300 --type f64 --form probs \
+    --lib "$LIB" --symbol bce_probs_f64 --json "$tmp/torch_probs.json"
+has "$tmp/torch_probs.json" '"output": "grad"' "torch probs: failing gradient rows"
+st 2 --convention optax --form probs --lib "$LIB" --symbol bce_probs_f64
+st 2 --convention nosuch --lib "$LIB" --symbol bce_logits_f64
+
 echo "test_check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

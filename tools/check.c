@@ -97,6 +97,11 @@ static const char check_help[] =
     "                          (SLURM_ARRAY_TASK_ID - _MIN of _COUNT)\n"
     "  --batch N               rows per IUT batch of --exhaustive (2^20)\n"
     "judgement and report:\n"
+    "  --convention NAME       whose definition the expected values follow:\n"
+    "                          libbce (default), torch, keras, optax, sklearn\n"
+    "                          (docs/PORTING.md, 'Conventions of peer\n"
+    "                          libraries'); configurations the peer does not\n"
+    "                          define are skipped, with a message\n"
     "  --max-ulp X             bound of both outputs (default 1; 0.5 means\n"
     "                          correct rounding)\n"
     "  --max-ulp-loss X, --max-ulp-grad X   one output's bound\n"
@@ -120,6 +125,7 @@ const char *bce_tool_check_help(void) { return check_help; }
 typedef struct ck_cfg {
     bcev_type type;
     bcev_form form;
+    bcev_convention conv;   /* whose definition the expected values follow */
     bce_options opt;
     int weights;
     char name[200];
@@ -186,13 +192,14 @@ typedef struct ck_args {
     bce_tool_shard shard;
     double bound[2];
     double timeout;
+    bcev_convention conv;       /* --convention (default libbce) */
     char **cmd;                 /* process IUT */
     char iut[512];              /* its description */
 } ck_args;
 
 typedef struct ck_run {
     ck_args *a;
-    int ncfg;
+    int ncfg, nskipped;
     ck_cfg cfg[CK_MAX_CFG];
     ck_stat stat[CK_MAX_CFG][CK_NREG];
     ck_fail *fails;
@@ -315,7 +322,10 @@ static void exact_row(ck_ctx *k, size_t i, int out, mpfr_t v)
 {
     const ck_batch *b = k->b;
     bcev_sample s = {b->x[i], b->y[i], k->c->weights ? b->w[i] : 1.0};
-    if (out == 0)
+    if (k->c->conv != BCEV_CONV_LIBBCE)
+        bcev_convention_exact_mp(k->c->conv, k->c->form, k->c->type, &s, &k->c->opt,
+                                 k->dmp, CK_PREC, out == 0 ? v : NULL, out == 0 ? NULL : v);
+    else if (out == 0)
         bcev_exact_mp(k->c->form, &s, &k->c->opt, k->dmp, CK_PREC, v, NULL);
     else
         bcev_exact_mp(k->c->form, &s, &k->c->opt, k->dmp, CK_PREC, NULL, v);
@@ -337,8 +347,11 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
     const int reduced = c->opt.reduction != BCE_REDUCTION_NONE;
     bcev_sample s = {b->x[i], b->y[i], c->weights ? b->w[i] : 1.0};
     bcev_ff_val fv[2];
-    int ok = bcev_ff_sample(c->form, &s, &c->opt, &k->den,
-                            reduced ? NULL : &fv[0], &fv[1]);
+    /* the fast filter encloses libbce's definition: a peer convention's
+     * rows go to MPFR */
+    const int lib = c->conv == BCEV_CONV_LIBBCE;
+    int ok = lib && bcev_ff_sample(c->form, &s, &c->opt, &k->den,
+                                   reduced ? NULL : &fv[0], &fv[1]);
     for (int o = reduced ? 1 : 0; o < 2; o++) {
         if (ok && bcev_ff_check(c->type, got[o], &fv[o], bound[o])) {
             long double m = fv[o].mid + fv[o].lo;
@@ -348,7 +361,7 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
             k->decided++;
             continue;
         }
-        if (o == 1) {
+        if (o == 1 && lib) {
             bcev_ff_val fine;
             if (bcev_ff_grad_fine(c->form, &s, &c->opt, &k->den, &fine) &&
                 bcev_ff_check(c->type, got[1], &fine, bound[1])) {
@@ -377,7 +390,8 @@ static void ck_expected_reduced(ck_ctx *k, double got, double bound, ck_verdict 
     const ck_batch *b = k->b;
     bcev_ff_val f;
     const double *w = c->weights ? b->w : NULL;
-    if (bcev_ff_reduced(c->form, b->n, b->x, b->y, w, &c->opt, &f) &&
+    if (c->conv == BCEV_CONV_LIBBCE &&
+        bcev_ff_reduced(c->form, b->n, b->x, b->y, w, &c->opt, &f) &&
         bcev_ff_check(c->type, got, &f, bound)) {
         v->pass = 1;
         v->ulp = ulp_est(c->type, got, f.mid + f.lo);
@@ -387,7 +401,11 @@ static void ck_expected_reduced(ck_ctx *k, double got, double bound, ck_verdict 
     }
     mpfr_t e;
     mpfr_init2(e, CK_PREC);
-    bcev_exact_reduced(c->form, b->n, b->x, b->y, w, &c->opt, NAN, CK_PREC, e);
+    if (c->conv != BCEV_CONV_LIBBCE)
+        bcev_convention_exact_reduced(c->conv, c->form, c->type, b->n, b->x, b->y, w,
+                                      &c->opt, CK_PREC, e);
+    else
+        bcev_exact_reduced(c->form, b->n, b->x, b->y, w, &c->opt, NAN, CK_PREC, e);
     v->pass = bcev_check(c->type, got, e, bound, &v->ulp);
     v->expected = bcev_round_to(c->type, e);
     mpfr_clear(e);
@@ -782,7 +800,10 @@ static void *judge_rows(void *arg)
     const double *w = c->weights ? b->w : NULL;
     bcev_ff_denominator(b->n, w, &c->opt, &k.den);
     mpfr_init2(k.dmp, 64);
-    bcev_denominator(b->n, w, &c->opt, k.dmp);
+    if (c->conv != BCEV_CONV_LIBBCE)
+        bcev_convention_denominator(c->conv, c->form, b->n, w, &c->opt, k.dmp);
+    else
+        bcev_denominator(b->n, w, &c->opt, k.dmp);
     const int reduced = c->opt.reduction != BCE_REDUCTION_NONE;
     ck_sink *S = &J->sink;
     S->cfg = J->ci;
@@ -881,6 +902,7 @@ static void add_cfg(ck_run *R, bcev_type t, bcev_form f, double pw, double a,
     memset(c, 0, sizeof *c);
     c->type = t;
     c->form = f;
+    c->conv = R->a->conv;
     if (!isnan(pw)) {
         c->opt.flags |= BCE_OPT_POS_WEIGHT;
         c->opt.pos_weight = pw;
@@ -889,6 +911,18 @@ static void add_cfg(ck_run *R, bcev_type t, bcev_form f, double pw, double a,
     if (clamp) c->opt.flags |= BCE_OPT_LOG_CLAMP;
     c->opt.reduction = red;
     c->weights = weights;
+    const char *why = NULL;
+    if (c->conv != BCEV_CONV_LIBBCE &&
+        bcev_convention_supports(c->conv, f, &c->opt, &why) != 0) {
+        /* a configuration the peer library does not define: not checked */
+        R->ncfg--;
+        R->nskipped++;
+        if (!R->a->quiet)
+            fprintf(stderr, "bce check: --convention %s: skipping %s %s: %s\n",
+                    bcev_convention_name(c->conv), t == BCEV_F32 ? "f32" : "f64",
+                    f == BCEV_PROBS ? "probs" : "logits", why ? why : "not defined");
+        return;
+    }
     cfg_name(c);
 }
 
@@ -1114,6 +1148,7 @@ static void json_write(ck_run *R, FILE *out)
         if ((unsigned char)*p >= 0x20) fputc(*p, out);
     }
     fprintf(out, "\",\n");
+    fprintf(out, "\"convention\": \"%s\",\n", bcev_convention_name(a->conv));
     fprintf(out, "\"mode\": \"%s\", \"seed\": %llu, \"samples\": %llu, \"labels\": %d,\n",
             a->exhaustive ? "exhaustive" : "regimes", (unsigned long long)a->seed,
             (unsigned long long)a->samples, a->labels);
@@ -1702,6 +1737,9 @@ int bce_tool_check(int argc, char **argv)
             else return usage("--label: expected 0, 1 or both, got", v);
         } else if (!strcmp(o, "--shard")) {
             shard = v;
+        } else if (!strcmp(o, "--convention")) {
+            if (bcev_convention_parse(v, &A.conv) != 0)
+                return usage("--convention: expected libbce, torch, keras, optax or sklearn, got", v);
         } else if (!strcmp(o, "--max-ulp")) {
             if (parse_bound(v, &d)) return usage("--max-ulp: expected a number >= 0, got", v);
             A.bound[0] = A.bound[1] = d;
@@ -1806,7 +1844,8 @@ int bce_tool_check(int argc, char **argv)
     R.a = &A;
     make_configs(&R);
     if (R.ncfg == 0)
-        return usage("no configuration to check", NULL);
+        return usage(R.nskipped ? "no configuration to check: the convention defines none of those asked for"
+                                : "no configuration to check", NULL);
     R.t0 = R.tlast = now();
     int ret = A.exhaustive ? run_exhaustive(&R) : run_regimes(&R);
     if (!A.quiet && isatty(2)) progress(&R, 1);

@@ -192,5 +192,54 @@ has "$tmp/torch_probs.json" '"output": "grad"' "torch probs: failing gradient ro
 st 2 --convention optax --form probs --lib "$LIB" --symbol bce_probs_f64
 st 2 --convention nosuch --lib "$LIB" --symbol bce_logits_f64
 
+# 8. The worked examples of docs/PORTING.md ("Worked examples with `bce
+# check`"), with the commands written there (from the source tree).
+BCE_ABS=$(cd "$(dirname "$BCE")" && pwd)/$(basename "$BCE")
+PY=""
+for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import numpy' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -n "$PY" ]; then
+    (cd "$SRC" && "$BCE_ABS" check --options default --samples 200 --type f64 --form logits \
+        -- "$PY" docs/porting/check_numpy_tf.py) >"$tmp/np.out" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] && ok || bad "worked example 3 (numpy, TF's formula): exit $rc, expected 1"
+    has "$tmp/np.out" '^  tail_pos +200 rows  FAIL' "example 3: the positive tail fails"
+    has "$tmp/np.out" '^  soft_cancel +200 rows  FAIL' "example 3: soft labels fail"
+    has "$tmp/np.out" 'expected -0x1\.[0-9a-f]+p-[0-9]+ got 0x0p\+0' "example 3: a tail gradient 0, expected named"
+    has "$tmp/np.out" 'expected inf got nan' "example 3: inf - inf named"
+else
+    echo "SKIP: worked example 3 (no python3 with numpy here: apt-get install python3-numpy)"
+fi
+if cc -O2 -shared -fPIC -I"$SRC/include" "$SRC/docs/porting/port_naive.c" \
+        -o "$tmp/libport_naive.so" -lm 2>"$tmp/cc.err"; then
+    ok
+    "$BCE" check --options default --samples 200 --type f64 --form logits \
+        --lib "$tmp/libport_naive.so" --symbol tf_logits_f64 >"$tmp/c.out" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] && ok || bad "worked example 4 (C, --lib): exit $rc, expected 1"
+    has "$tmp/c.out" '^  tail_pos +200 rows  FAIL' "example 4: the positive tail fails"
+    "$BCE" check --samples 200 --type f64 --form logits \
+        --lib "$tmp/libport_naive.so" --symbol tf_logits_f64 >"$tmp/c2.out" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] && ok || bad "worked example 4, --options all: exit $rc, expected 1"
+else
+    bad "worked example 4: cc failed: $(head -3 "$tmp/cc.err")"
+fi
+TPY=""
+for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import torch' 2>/dev/null; then TPY=$p; break; fi
+done
+if [ -n "$TPY" ]; then
+    # the protocol must work (exit 0 or 1, never 2); the verdict is printed
+    (cd "$SRC" && "$BCE_ABS" check --convention torch --options default --samples 200 \
+        --type f64 --form logits -- "$TPY" docs/porting/check_torch.py) >"$tmp/t.out" 2>&1
+    rc=$?
+    [ $rc -le 1 ] && ok || bad "worked example 5 (PyTorch): exit $rc"
+    tail -n 1 "$tmp/t.out"
+else
+    echo "SKIP: worked example 5 (python3-torch is not installed)"
+fi
+
 echo "test_check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

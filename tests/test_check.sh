@@ -231,11 +231,14 @@ for p in /usr/bin/python3 python3; do
     if "$p" -c 'import torch' 2>/dev/null; then TPY=$p; break; fi
 done
 if [ -n "$TPY" ]; then
-    # the protocol must work (exit 0 or 1, never 2); the verdict is printed
+    # PyTorch's gradient sigma(z) - y is 0 in the positive tail (every
+    # version): the harness must fail it there and name the expected value
     (cd "$SRC" && "$BCE_ABS" check --convention torch --options default --samples 200 \
         --type f64 --form logits -- "$TPY" docs/porting/check_torch.py) >"$tmp/t.out" 2>&1
     rc=$?
-    [ $rc -le 1 ] && ok || bad "worked example 5 (PyTorch): exit $rc"
+    [ $rc -eq 1 ] && ok || bad "worked example 5 (PyTorch): exit $rc, expected 1"
+    has "$tmp/t.out" '^  tail_pos +200 rows  FAIL' "example 5: the positive tail fails"
+    has "$tmp/t.out" 'grad: .*expected -0x1\.[0-9a-f]+p-[0-9]+ got 0x0p\+0' "example 5: a tail gradient 0, expected named"
     tail -n 1 "$tmp/t.out"
 else
     echo "SKIP: worked example 5 (python3-torch is not installed)"

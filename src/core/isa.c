@@ -182,14 +182,14 @@ static bce_kernels bce_resolved[BCE_NISA];
 static _Atomic int bce_resolved_state[BCE_NISA];  /* 0 none, 1 building, 2 ready */
 
 /* Row i's kernels, each missing one taken from the nearest row before it
- * that has one. */
+ * that has one and runs here (scalar always does). */
 static void resolve(size_t i, bce_kernels *k)
 {
     memset(k, 0, sizeof *k);
     k->name = bce_isa_registry[i].name;
     for (size_t j = i + 1; j-- > 0;) {
         const bce_isa *e = &bce_isa_registry[j];
-        if (!e->runnable) continue;               /* not built */
+        if (!e->runnable || !e->runnable()) continue;   /* not built, or not here */
         if (!k->logits_f64) k->logits_f64 = e->logits_f64;
         if (!k->probs_f64) k->probs_f64 = e->probs_f64;
         if (!k->logits_f32) k->logits_f32 = e->logits_f32;

@@ -35,7 +35,7 @@
  *                         loss_null, grad_null (the port then always gets
  *                         both output pointers).
  *   BCE_PORT_STRICT       1: no cancellation allowance (see
- *                         within_cancellation_bound below).
+ *                         fz_within_cancellation_bound, fuzz_oracle.h).
  *   FZ_STATS=1            at exit: how many outputs the filter decided.
  *
  * The input layout is that of the elementwise targets (fuzz_elem.h: cfg,
@@ -58,6 +58,7 @@
 #include "bce_verify.h"
 #include "fast_filter.h"
 #include "fuzz_common.h"
+#include "fuzz_oracle.h"
 
 #define FZ_PREC 128
 #define FZ_CAP (FZ_NMAX + 16)
@@ -284,70 +285,6 @@ static void dump_inputs(size_t n, const double *x, const double *y, const double
     }
 }
 
-static bcev_config_kind config_kind(const bce_options *o, int has_w, double y)
-{
-    if (o->reduction != BCE_REDUCTION_NONE) return BCEV_CFG_REDUCED;
-    if (has_w || o->flags & (BCE_OPT_POS_WEIGHT | BCE_OPT_LOG_CLAMP) ||
-        o->label_smoothing != 0.0)
-        return BCEV_CFG_OPTIONS;
-    return (y == 0.0 || y == 1.0) ? BCEV_CFG_HARD : BCEV_CFG_SOFT;
-}
-
-static int product_is_dd(double a, double b)
-{
-    if (a == 0.0 || b == 0.0) return 1;
-    int e1, e2;
-    const uint64_t m1 = (uint64_t)ldexp(frexp(fabs(a), &e1), 53);
-    const uint64_t m2 = (uint64_t)ldexp(frexp(fabs(b), &e2), 53);
-    return (e1 - 53 + __builtin_ctzll(m1)) + (e2 - 53 + __builtin_ctzll(m2)) >= -1074;
-}
-
-/* The documented allowance of docs/ACCURACY.md, "Options (pos_weight,
- * smoothing)" (the same test as fuzz_elem.h's, with the type and form
- * taken at run time): with pos_weight or smoothing the label coefficients
- * alpha = P y', beta = 1 - y' are not exact in floating point, and a
- * gradient that cancels below 2^-90 of its terms T is judged by
- * 2^-100 T' + 2 ulps instead of the ulp bound.  A port is held to what
- * libbce itself promises there; BCE_PORT_STRICT=1 turns it off. */
-static int within_cancellation_bound(double got, const mpfr_t exact, double x, double y,
-                                     double w, const bce_options *o, const mpfr_t den)
-{
-    if (P.strict) return 0;
-    if (!(o->flags & BCE_OPT_POS_WEIGHT) && o->label_smoothing == 0.0) return 0;
-    if (isnan(got) || !mpfr_number_p(exact) || isinf(x)) return 0;
-    const double Pd = (o->flags & BCE_OPT_POS_WEIGHT) ? o->pos_weight : 1.0;
-    const int smooth = o->label_smoothing != 0.0;
-    const int al_err = smooth || !product_is_dd(Pd, y), be_err = smooth;
-    if (!al_err && !be_err) return 0;
-    const long double a = o->label_smoothing, Pl = Pd;
-    const long double yp = (long double)y * (1 - a) + a / 2;
-    const long double al = Pl * yp, be = 1 - yp;
-    long double ta, tb;
-    if (P.logits) {
-        const long double e = expl(-fabsl((long double)x));
-        const long double sn = x > 0 ? e / (1 + e) : 1 / (1 + e);
-        const long double sp = x > 0 ? 1 / (1 + e) : e / (1 + e);
-        ta = al * sn;
-        tb = be * sp;
-    } else {
-        if (x <= 0.0 || x >= 1.0) return 0;
-        ta = al / x;
-        tb = be / (1 - (long double)x);
-    }
-    const long double scale = w / mpfr_get_ld(den, MPFR_RNDN);
-    const long double T = (ta + tb) * scale;
-    const long double Te = ((al_err ? ta : 0) + (be_err ? tb : 0)) * scale;
-    if (!(fabsl(mpfr_get_ld(exact, MPFR_RNDN)) < T * 0x1p-90L)) return 0;
-    mpfr_t d;
-    mpfr_init2(d, FZ_PREC);
-    mpfr_set_d(d, got, MPFR_RNDN);
-    mpfr_sub(d, d, exact, MPFR_RNDN);
-    const long double err = fabsl(mpfr_get_ld(d, MPFR_RNDN));
-    mpfr_clear(d);
-    const long double ulp2 = P.f32 ? 0x1p-22L : 0x1p-51L;
-    const long double q2 = P.f32 ? 0x1p-148L : 0x1p-1073L;
-    return err <= Te * 0x1p-100L + fabsl((long double)got) * ulp2 + q2;
-}
 
 /* the finding: inputs, which output, expected (RN of the exact value and
  * the exact value), got, ulps, bound */
@@ -498,7 +435,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const int chk_l = want_loss && o.reduction == BCE_REDUCTION_NONE;
     for (size_t i = 0; i < n && (chk_l || want_grad); i++) {
         bcev_sample s = { xd[i], yd[i], wdp ? wdp[i] : 1.0 };
-        const bcev_config_kind kind = config_kind(&o, has_w, yd[i]);
+        const bcev_config_kind kind = fz_config_kind(&o, has_w, yd[i]);
         const double bl = bound_of(BCEV_LOSS, kind), bg = bound_of(BCEV_GRAD, kind);
         bcev_ff_val fl, fg;
         int dl = !chk_l, dg = !want_grad;
@@ -519,7 +456,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!dl && !bcev_check(type, gl[i], el, bl, &ul))
             finding(n, xd, yd, wdp, &o, want_loss, want_grad, "loss", i, gl[i], el, ul, bl);
         if (!dg && !bcev_check(type, gg[i], eg, bg, &ug) &&
-            !within_cancellation_bound(gg[i], eg, xd[i], yd[i], s.w, &o, den))
+            !(!P.strict && fz_within_cancellation_bound(P.logits, P.f32, gg[i], eg, xd[i], yd[i], s.w, &o, den)))
             finding(n, xd, yd, wdp, &o, want_loss, want_grad, "grad", i, gg[i], eg, ug, bg);
     }
     if (want_loss && o.reduction != BCE_REDUCTION_NONE) {

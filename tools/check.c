@@ -1135,6 +1135,43 @@ static void text_report(ck_run *R, FILE *out)
             (unsigned long long)R->mpfr, dt, (double)R->rows / 2 / (dt + 1e-9));
 }
 
+/* The "groups" array of the JSON summary: one element per configuration
+ * and regime that has rows (json_write and the merge write the same). */
+static void json_groups(FILE *out, const ck_run *R, int ncfg)
+{
+    char b1[64], b2[64], b3[64], b4[64], b5[64], b6[64];
+    fprintf(out, "],\n\"groups\": [\n");
+    int first = 1;
+    for (int ci = 0; ci < ncfg; ci++)
+        for (int r = 0; r < CK_NREG; r++) {
+            const ck_stat *s = &R->stat[ci][r];
+            if (!stat_used(s)) continue;
+            fprintf(out, "%s", first ? "" : ",\n");
+            first = 0;
+            fprintf(out, "  {\"config\": %d, \"regime\": \"%s\", \"count\": %llu, "
+                    "\"failing\": [%llu, %llu]", ci, regime_name(r),
+                    (unsigned long long)s->count, (unsigned long long)s->fail[0],
+                    (unsigned long long)s->fail[1]);
+            for (int o = 0; o < 2; o++) {
+                const ck_worst *w = &s->worst[o];
+                if (!w->set) {
+                    fprintf(out, ", \"%s\": null", o ? "grad" : "loss");
+                    continue;
+                }
+                fmt_ulp(b1, sizeof b1, s->max_ulp[o]);
+                fmt_num(b2, sizeof b2, w->x);
+                fmt_num(b3, sizeof b3, w->y);
+                fmt_num(b4, sizeof b4, w->w);
+                fmt_num(b5, sizeof b5, w->expected);
+                fmt_num(b6, sizeof b6, w->got);
+                fprintf(out, ", \"%s\": {\"max_ulp\": %s, \"x\": %s, \"y\": %s, "
+                        "\"w\": %s, \"expected\": %s, \"got\": %s}",
+                        o ? "grad" : "loss", b1, b2, b3, b4, b5, b6);
+            }
+            fprintf(out, "}");
+        }
+}
+
 /* The JSON summary: one element per line (--merge reads that layout). */
 static void json_write(ck_run *R, FILE *out)
 {
@@ -1175,36 +1212,7 @@ static void json_write(ck_run *R, FILE *out)
                 (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, c->weights,
                 red_name(c->opt.reduction), ci + 1 < R->ncfg ? "," : "");
     }
-    fprintf(out, "],\n\"groups\": [\n");
-    int first = 1;
-    for (int ci = 0; ci < R->ncfg; ci++)
-        for (int r = 0; r < CK_NREG; r++) {
-            const ck_stat *s = &R->stat[ci][r];
-            if (!stat_used(s)) continue;
-            fprintf(out, "%s", first ? "" : ",\n");
-            first = 0;
-            fprintf(out, "  {\"config\": %d, \"regime\": \"%s\", \"count\": %llu, "
-                    "\"failing\": [%llu, %llu]", ci, regime_name(r),
-                    (unsigned long long)s->count, (unsigned long long)s->fail[0],
-                    (unsigned long long)s->fail[1]);
-            for (int o = 0; o < 2; o++) {
-                const ck_worst *w = &s->worst[o];
-                if (!w->set) {
-                    fprintf(out, ", \"%s\": null", o ? "grad" : "loss");
-                    continue;
-                }
-                fmt_ulp(b1, sizeof b1, s->max_ulp[o]);
-                fmt_num(b2, sizeof b2, w->x);
-                fmt_num(b3, sizeof b3, w->y);
-                fmt_num(b4, sizeof b4, w->w);
-                fmt_num(b5, sizeof b5, w->expected);
-                fmt_num(b6, sizeof b6, w->got);
-                fprintf(out, ", \"%s\": {\"max_ulp\": %s, \"x\": %s, \"y\": %s, "
-                        "\"w\": %s, \"expected\": %s, \"got\": %s}",
-                        o ? "grad" : "loss", b1, b2, b3, b4, b5, b6);
-            }
-            fprintf(out, "}");
-        }
+    json_groups(out, R, R->ncfg);
     fprintf(out, "\n],\n\"failing_total\": %llu,\n\"failing_rows\": [\n",
             (unsigned long long)R->fail_total);
     for (size_t i = 0; i < R->nfail; i++) {
@@ -1542,37 +1550,7 @@ static int merge_files(mg_file *m, int nfiles, const char *json, const char *jun
         for (size_t i = cfg0; i < cfg1; i++)
             fputs(m[0].lines[i], out);
         /* groups through json_write's format */
-        fprintf(out, "],\n\"groups\": [\n");
-        int first = 1;
-        char b1[64], b2[64], b3[64], b4[64], b5[64], b6[64];
-        for (int ci = 0; ci < ncfg; ci++)
-            for (int r = 0; r < CK_NREG; r++) {
-                const ck_stat *s = &R.stat[ci][r];
-                if (!stat_used(s)) continue;
-                fprintf(out, "%s", first ? "" : ",\n");
-                first = 0;
-                fprintf(out, "  {\"config\": %d, \"regime\": \"%s\", \"count\": %llu, "
-                        "\"failing\": [%llu, %llu]", ci, regime_name(r),
-                        (unsigned long long)s->count, (unsigned long long)s->fail[0],
-                        (unsigned long long)s->fail[1]);
-                for (int o = 0; o < 2; o++) {
-                    const ck_worst *w = &s->worst[o];
-                    if (!w->set) {
-                        fprintf(out, ", \"%s\": null", o ? "grad" : "loss");
-                        continue;
-                    }
-                    fmt_ulp(b1, sizeof b1, s->max_ulp[o]);
-                    fmt_num(b2, sizeof b2, w->x);
-                    fmt_num(b3, sizeof b3, w->y);
-                    fmt_num(b4, sizeof b4, w->w);
-                    fmt_num(b5, sizeof b5, w->expected);
-                    fmt_num(b6, sizeof b6, w->got);
-                    fprintf(out, ", \"%s\": {\"max_ulp\": %s, \"x\": %s, \"y\": %s, "
-                            "\"w\": %s, \"expected\": %s, \"got\": %s}",
-                            o ? "grad" : "loss", b1, b2, b3, b4, b5, b6);
-                }
-                fprintf(out, "}");
-            }
+        json_groups(out, &R, ncfg);
         fprintf(out, "\n],\n\"failing_total\": %llu,\n\"failing_rows\": [\n",
                 (unsigned long long)total);
         /* failing rows: configuration-major, shards in range order */

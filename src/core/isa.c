@@ -87,28 +87,6 @@ static int cpu_has_avx2_fma(void) { return (cpu_features() & 2) != 0; }
 static int cpu_has_sse41(void) { return (cpu_features() & 4) != 0; }
 #endif
 
-/* ---- the fused regression's kernels -------------------------------------- */
-
-static const bce_lr_kernels bce_lr_kernels_scalar = {
-    .dots_f64 = bce_lr_dots_f64_scalar,           .accum_f64 = bce_lr_accum_f64_scalar,
-    .dots_f32 = bce_lr_dots_f32_scalar,           .accum_f32 = bce_lr_accum_f32_scalar,
-    .dots_fast_f64 = bce_lr_dots_fast_f64_scalar, .accum_fast_f64 = bce_lr_accum_fast_f64_scalar,
-    .dots_fast_f32 = bce_lr_dots_fast_f32_scalar, .accum_fast_f32 = bce_lr_accum_fast_f32_scalar,
-    .block = bce_lr_block_scalar,
-    .rows_fast = bce_lr_rows_fast_scalar,
-};
-
-#if BCE_HAVE_AVX2
-static const bce_lr_kernels bce_lr_kernels_avx2 = {
-    .dots_f64 = bce_lr_dots_f64_avx2,             .accum_f64 = bce_lr_accum_f64_avx2,
-    .dots_f32 = bce_lr_dots_f32_avx2,             .accum_f32 = bce_lr_accum_f32_avx2,
-    .dots_fast_f64 = bce_lr_dots_fast_f64_avx2,   .accum_fast_f64 = bce_lr_accum_fast_f64_avx2,
-    .dots_fast_f32 = bce_lr_dots_fast_f32_avx2,   .accum_fast_f32 = bce_lr_accum_fast_f32_avx2,
-    .block = bce_lr_block_avx2,
-    .rows_fast = bce_lr_rows_fast_avx2,
-};
-#endif
-
 /* ---- the registry -------------------------------------------------------- */
 
 static const bce_isa bce_isa_registry[] = {

@@ -81,50 +81,21 @@ typedef struct bce_kernels {
     bce_lr_kernels lr;
 } bce_kernels;
 
-/* The fused regression's kernels (src/isa/<isa>/logreg_rows.c: the feature
- * loops; src/logreg/logreg_level1.c, src/isa/x86_avx2/logreg_l1.c: the rows
- * of a block; their contracts: src/logreg/logreg.h). */
-void bce_lr_dots_f64_scalar(const double *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_f64_scalar(const double *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
-void bce_lr_dots_fast_f64_scalar(const double *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_fast_f64_scalar(const double *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
-void bce_lr_dots_f32_scalar(const float *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_f32_scalar(const float *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
-void bce_lr_dots_fast_f32_scalar(const float *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_fast_f32_scalar(const float *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
+/* The fused regression's kernels of each ISA that has its own
+ * (src/isa/<isa>/logreg_rows.c: the feature loops; the rows of a block:
+ * src/logreg/logreg_level1.c, src/isa/x86_avx2/logreg_l1.c; contracts:
+ * src/logreg/logreg.h). */
 void bce_lr_block_scalar(size_t nb, const double *zh, const double *zl, const double *y,
     const bce_kparams *kp, int want_loss, int want_h, struct bce_lr_row *out);
 int bce_lr_rows_fast_scalar(size_t nb, const double *zh, const double *th, const double *y,
     const double *sw, int want_loss, double *rh, double *lrow, double *sums);
+extern const bce_lr_kernels bce_lr_kernels_scalar;
 #if BCE_HAVE_AVX2
-void bce_lr_dots_f64_avx2(const double *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_f64_avx2(const double *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
-void bce_lr_dots_fast_f64_avx2(const double *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_fast_f64_avx2(const double *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
-void bce_lr_dots_f32_avx2(const float *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_f32_avx2(const float *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
-void bce_lr_dots_fast_f32_avx2(const float *, size_t, size_t, const double *, const double *,
-    double, double, size_t, size_t, double *, double *, double *, double *);
-void bce_lr_accum_fast_f32_avx2(const float *, size_t, size_t, size_t, size_t, size_t,
-    const double *, const double *, double *, double *);
 void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl, const double *y,
     const bce_kparams *kp, int want_loss, int want_h, struct bce_lr_row *out);
 int bce_lr_rows_fast_avx2(size_t nb, const double *zh, const double *th, const double *y,
     const double *sw, int want_loss, double *rh, double *lrow, double *sums);
+extern const bce_lr_kernels bce_lr_kernels_avx2;
 #endif
 
 /* The table in use (core/isa.c): chosen once, on first use. */

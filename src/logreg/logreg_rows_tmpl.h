@@ -19,8 +19,8 @@
  *
  * The includer defines LR_T (double or float: the data type), LR_FN(name)
  * (names of the static functions defined here: LR_FN(dots), LR_FN(accum),
- * LR_FN(dots_fast), LR_FN(accum_fast), which the unit's exported kernels
- * bce_lr_<loop>_<type>_<isa> call), the type v4d (4 doubles, a GCC
+ * LR_FN(dots_fast), LR_FN(accum_fast), which the unit's table
+ * bce_lr_kernels_<isa> holds), the type v4d (4 doubles, a GCC
  * vector), LR_LOAD4(p) (4 LR_T from p, unaligned, as v4d) and
  * LR_FMA4(a, b, c) (a b + c rounded once, per lane), and includes
  * <string.h> and core/isa.h first.

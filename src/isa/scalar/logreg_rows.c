@@ -42,55 +42,13 @@ static inline v4d lr_load4_f32(const float *p)
 #define LR_LOAD4(p) lr_load4_f32(p)
 #include "logreg/logreg_rows_tmpl.h"
 
-/* The exported feature loops (src/core/isa.h; the registry's lr kernels). */
-void bce_lr_dots_f64_scalar(const double *x, size_t ldx, size_t k, const double *w,
-                            const double *v, double w0, double v0, size_t i0, size_t nb,
-                            double *zh, double *zl, double *th, double *tl)
-{
-    scalar_lr_f64_dots(x, ldx, k, w, v, w0, v0, i0, nb, zh, zl, th, tl);
-}
-
-void bce_lr_accum_f64_scalar(const double *x, size_t ldx, size_t k, size_t i0, size_t nb,
-                             size_t npf, const double *rh, const double *rl, double *S, double *Q)
-{
-    scalar_lr_f64_accum(x, ldx, k, i0, nb, npf, rh, rl, S, Q);
-}
-
-void bce_lr_dots_fast_f64_scalar(const double *x, size_t ldx, size_t k, const double *w,
-                                 const double *v, double w0, double v0, size_t i0, size_t nb,
-                                 double *zh, double *zl, double *th, double *tl)
-{
-    scalar_lr_f64_dots_fast(x, ldx, k, w, v, w0, v0, i0, nb, zh, zl, th, tl);
-}
-
-void bce_lr_accum_fast_f64_scalar(const double *x, size_t ldx, size_t k, size_t i0, size_t nb,
-                                  size_t npf, const double *rh, const double *rl, double *S, double *Q)
-{
-    scalar_lr_f64_accum_fast(x, ldx, k, i0, nb, npf, rh, rl, S, Q);
-}
-
-void bce_lr_dots_f32_scalar(const float *x, size_t ldx, size_t k, const double *w,
-                            const double *v, double w0, double v0, size_t i0, size_t nb,
-                            double *zh, double *zl, double *th, double *tl)
-{
-    scalar_lr_f32_dots(x, ldx, k, w, v, w0, v0, i0, nb, zh, zl, th, tl);
-}
-
-void bce_lr_accum_f32_scalar(const float *x, size_t ldx, size_t k, size_t i0, size_t nb,
-                             size_t npf, const double *rh, const double *rl, double *S, double *Q)
-{
-    scalar_lr_f32_accum(x, ldx, k, i0, nb, npf, rh, rl, S, Q);
-}
-
-void bce_lr_dots_fast_f32_scalar(const float *x, size_t ldx, size_t k, const double *w,
-                                 const double *v, double w0, double v0, size_t i0, size_t nb,
-                                 double *zh, double *zl, double *th, double *tl)
-{
-    scalar_lr_f32_dots_fast(x, ldx, k, w, v, w0, v0, i0, nb, zh, zl, th, tl);
-}
-
-void bce_lr_accum_fast_f32_scalar(const float *x, size_t ldx, size_t k, size_t i0, size_t nb,
-                                  size_t npf, const double *rh, const double *rl, double *S, double *Q)
-{
-    scalar_lr_f32_accum_fast(x, ldx, k, i0, nb, npf, rh, rl, S, Q);
-}
+/* This ISA's kernels of the fused regression (the registry's row,
+ * src/core/isa.c): the feature loops above, and the rows of a block. */
+const bce_lr_kernels bce_lr_kernels_scalar = {
+    .dots_f64 = scalar_lr_f64_dots,             .accum_f64 = scalar_lr_f64_accum,
+    .dots_f32 = scalar_lr_f32_dots,             .accum_f32 = scalar_lr_f32_accum,
+    .dots_fast_f64 = scalar_lr_f64_dots_fast,   .accum_fast_f64 = scalar_lr_f64_accum_fast,
+    .dots_fast_f32 = scalar_lr_f32_dots_fast,   .accum_fast_f32 = scalar_lr_f32_accum_fast,
+    .block = bce_lr_block_scalar,
+    .rows_fast = bce_lr_rows_fast_scalar,
+};

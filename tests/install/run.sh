@@ -112,4 +112,41 @@ tool_eval() {
 check "bce tool installed" test -x "$bce"
 check "bce --version" tool_version
 check "bce eval" tool_eval
+
+# The install rpath ($ORIGIN/../<libdir>, meson.build): the tool runs from
+# the install with no LD_LIBRARY_PATH, loads the installed libbce-verify and
+# libbce (not a copy elsewhere on the system), and still runs when the whole
+# prefix is moved.
+no_ldpath() { env -u LD_LIBRARY_PATH "$@"; }
+tool_no_ldpath() {
+    no_ldpath "$bce" --version &&
+        no_ldpath "$bce" isa | grep -q '^active: ' &&
+        test "$(printf '0 1\n' | no_ldpath "$bce" eval)" = \
+            "$(head -n 1 "$here/expected.txt")"
+}
+resolved() { # BINARY SONAME: the real path ldd resolves SONAME to
+    local p
+    p=$(no_ldpath ldd "$1" | awk -v s="$2" '$1 == s && $2 == "=>" { print $3 }')
+    [ -n "$p" ] && readlink -f "$p"
+}
+tool_loads_installed_libs() {
+    local so
+    for so in libbce-verify.so.0 libbce.so.0; do
+        echo "$so => $(resolved "$bce" "$so")"
+        test "$(resolved "$bce" "$so")" = "$(readlink -f "$libdir/$so")" || return
+    done
+}
+moved=$tmp/moved/somewhere/else
+tool_relocated() {
+    mkdir -p "$moved" && cp -a "$root/." "$moved/" || return
+    local b=$moved/${bce#"$root"/} so
+    for so in libbce-verify.so.0 libbce.so.0; do
+        echo "$so => $(resolved "$b" "$so")"
+        case $(resolved "$b" "$so") in "$moved"/*) ;; *) return 1 ;; esac
+    done
+    no_ldpath "$b" --version && no_ldpath "$b" isa | grep -q '^active: '
+}
+check "bce --version, isa, eval with no LD_LIBRARY_PATH (install rpath)" tool_no_ldpath
+check "bce loads the installed libbce-verify and libbce" tool_loads_installed_libs
+check "bce runs from a moved prefix (relative rpath)" tool_relocated
 finish

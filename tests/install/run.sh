@@ -149,4 +149,31 @@ tool_relocated() {
 check "bce --version, isa, eval with no LD_LIBRARY_PATH (install rpath)" tool_no_ldpath
 check "bce loads the installed libbce-verify and libbce" tool_loads_installed_libs
 check "bce runs from a moved prefix (relative rpath)" tool_relocated
+
+# Man pages (tools/man: from the help text, native builds): bce(1) and one
+# bce-CMD(1) per command of `bce --help`; each renders with groff without a
+# warning and has NAME, SYNOPSIS and DESCRIPTION, naming the command.
+mandir=$root/share/man/man1
+man_cmds=$(no_ldpath "$bce" --help |
+    sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' | grep -vx help)
+render() { # PAGE TITLE: render PAGE, check its sections
+    local out
+    out=$(groff -man -Tutf8 -ww "$1" 2>"$tmp/groff.err") || return
+    [ ! -s "$tmp/groff.err" ] || { cat "$tmp/groff.err"; return 1; }
+    out=$(sed 's/.\x08//g' <<<"$out")     # no overstrike
+    grep -q "^NAME" <<<"$out" && grep -q "^SYNOPSIS" <<<"$out" &&
+        grep -q "^DESCRIPTION" <<<"$out" &&
+        grep -Eq "^ +$2 - [a-z]" <<<"$out" || { echo "$out" | head -n 20; return 1; }
+}
+if command -v groff >/dev/null; then
+    check "man: bce --help lists commands ($(echo $man_cmds))" test -n "$man_cmds"
+    check "man: bce.1 installed and renders" render "$mandir/bce.1" bce
+    for c in $man_cmds; do
+        check "man: bce-$c.1 installed and renders" render "$mandir/bce-$c.1" "bce-$c"
+    done
+    check "man: man -l shows bce-eval's synopsis" \
+        sh -c "! command -v man >/dev/null || MANWIDTH=80 man -l '$mandir/bce-eval.1' | grep -q 'bce eval \[options\]'"
+else
+    echo "SKIP: install: man pages not rendered (no groff: apt-get install groff-base)"
+fi
 finish

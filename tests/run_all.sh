@@ -3,7 +3,8 @@
 #   1. meson test -C BUILD_DIR --print-errorlogs   (Criterion suites, CLI)
 #   2. tests/install/run.sh BUILD_DIR              (install + pkg-config use)
 #   3. tests/subproject/run.sh                     (libbce as a subproject)
-#   4. tests/cmake_consumer/run.sh BUILD_DIR       (find_package(bce CONFIG))
+#   4. tests/readme/run.sh BUILD_DIR               (README's commands as written)
+#   5. tests/cmake_consumer/run.sh BUILD_DIR       (find_package(bce CONFIG))
 # --meson-only runs step 1 only (e.g. for a sanitizer build).
 # Prints a "PASS: name" / "FAIL: name" line per test and check, then
 # "N passed, M failed"; exits non-zero if anything failed.  When TALLY is
@@ -55,6 +56,8 @@ fi
 if [ "$meson_only" -eq 0 ]; then
     "$here/install/run.sh" "$build" | tee -a "$results"
     "$here/subproject/run.sh" | tee -a "$results"
+    # README.md's commands as written (its Quick start, API example, install)
+    "$here/readme/run.sh" "$build" | tee -a "$results"
     # libbce's CMake package from a CMake project (SKIP without cmake)
     "$here/cmake_consumer/run.sh" "$build" | tee -a "$results"
 fi

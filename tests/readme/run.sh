@@ -135,6 +135,8 @@ quickstart() {
     (cd "$work" && run_chain "$qs")
 }
 check "Quick start: each command run or stood in for" quickstart
+# the API example's first build line needs the install
+check "Quick start installs (meson install -C build)" test -d "$dest"
 [ -d "$dest" ] || finish
 
 # --- the API example -------------------------------------------------------------

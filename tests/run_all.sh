@@ -5,6 +5,7 @@
 #   3. tests/subproject/run.sh                     (libbce as a subproject)
 #   4. tests/readme/run.sh BUILD_DIR               (README's commands as written)
 #   5. tests/cmake_consumer/run.sh BUILD_DIR       (find_package(bce CONFIG))
+#   6. tests/ci_templates/run.sh BUILD_DIR         (docs/ci/ templates run)
 # --meson-only runs step 1 only (e.g. for a sanitizer build).
 # Prints a "PASS: name" / "FAIL: name" line per test and check, then
 # "N passed, M failed"; exits non-zero if anything failed.  When TALLY is
@@ -60,6 +61,9 @@ if [ "$meson_only" -eq 0 ]; then
     "$here/readme/run.sh" "$build" | tee -a "$results"
     # libbce's CMake package from a CMake project (SKIP without cmake)
     "$here/cmake_consumer/run.sh" "$build" | tee -a "$results"
+    # docs/ci/'s GitHub and GitLab templates, their commands run (SKIP
+    # without PyYAML)
+    "$here/ci_templates/run.sh" "$build" | tee -a "$results"
 fi
 
 echo

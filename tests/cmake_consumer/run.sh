@@ -9,6 +9,7 @@
 # Prints "PASS: cmake: name" / "FAIL: cmake: name" per check and a totals
 # line; exits non-zero if a check failed.  Without cmake it prints one
 # "SKIP: cmake: ..." line and exits 0 (.ci/run installs cmake).
+# shellcheck disable=SC2317
 set -uo pipefail
 
 build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
@@ -48,8 +49,10 @@ check "bceConfig.cmake installed" test -n "$cfg"
 [ -n "$cfg" ] || finish
 cfgdir=$(dirname "$cfg")
 check "bceConfigVersion.cmake installed" test -f "$cfgdir/bceConfigVersion.cmake"
+libdir=$(meson introspect --buildoptions "$build" |
+    python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "libdir"][0])')
 case $cfgdir in
-    */lib/*cmake/bce | */lib/cmake/bce) prefix=${cfgdir%/lib/*} ;;
+    */"$libdir"/cmake/bce) prefix=${cfgdir%/"$libdir"/cmake/bce} ;;
     *) prefix= ;;
 esac
 check "installed under <prefix>/<libdir>/cmake/bce" test -n "$prefix" -a -f "$prefix/include/bce.h"

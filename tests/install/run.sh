@@ -166,7 +166,7 @@ render() { # PAGE TITLE: render PAGE, check its sections
         grep -Eq "^ +$2 - [a-z]" <<<"$out" || { echo "$out" | head -n 20; return 1; }
 }
 if command -v groff >/dev/null; then
-    check "man: bce --help lists commands ($(echo $man_cmds))" test -n "$man_cmds"
+    check "man: bce --help lists commands ($(tr "\n" " " <<<"$man_cmds"))" test -n "$man_cmds"
     check "man: bce.1 installed and renders" render "$mandir/bce.1" bce
     for c in $man_cmds; do
         check "man: bce-$c.1 installed and renders" render "$mandir/bce-$c.1" "bce-$c"

@@ -185,6 +185,7 @@ PY
     cat "$tmp/session.sh"
     (cd "$tmp" && installed bash -eo pipefail "$tmp/session.sh")
 }
+# shellcheck disable=SC2016
 check "bce eval: the session as written" session '`bce eval`'
 
 # --- Installing and using it from another project ----------------------------------

@@ -14,12 +14,16 @@
 #     and from the build tree (bce-uninstalled.pc, no environment), each
 #     output compared with the block the README shows;
 #   - "`bce eval`": each `$ command` line run, its output compared;
+#   - "Instruction sets": the `$ bce isa` example names the ISAs `bce isa`
+#     prints, in order (their statuses depend on the machine);
 #   - "Installing and using it from another project": the shared, static
 #     and bce-verify cc lines (app.c = the API example, check.c =
 #     tests/install/verify_consumer.c), and the CMake snippet inside a
 #     minimal project (cmake_minimum_required + project), when cmake exists.
+# Not run: the test command (tests/run_all.sh build runs this), the
+# `bce gradcheck` session (its lines are elided), the campaigns (hours), the
+# meson subproject snippet (tests/subproject/ builds the same).
 # The commands run in a temporary directory where `build` links BUILD_DIR.
-# The test command itself (tests/run_all.sh build) is what runs this.
 # Prints "PASS: readme: name" / "FAIL: readme: name" and a totals line.
 # shellcheck disable=SC2317
 set -uo pipefail
@@ -187,6 +191,17 @@ PY
 }
 # shellcheck disable=SC2016
 check "bce eval: the session as written" session '`bce eval`'
+
+# `bce isa`'s example (statuses and the active ISA depend on the machine):
+# the same ISA names in the same order as the installed `bce isa` prints
+isa_names() {
+    local text
+    text=$(block "Instruction sets" "" 1) || return
+    grep -qx '\$ bce isa' <<<"$text" || { echo "no '\$ bce isa' line"; return 1; }
+    diff -u <(sed -n '/^\$ bce isa$/,$p' <<<"$text" | sed '1d;/^active:/d' | awk '{print $1}') \
+            <(installed bce isa | sed '/^active:/d' | awk '{print $1}')
+}
+check "bce isa: the example lists the registry's ISAs in order" isa_names
 
 # --- Installing and using it from another project ----------------------------------
 inst="Installing and using it from another project"

@@ -1,0 +1,361 @@
+"""libbce.check: the port checker of `bce check` (tools/check.c) for a Python
+callable.  The same rows (bcev_regime_fill through bcev_py_check_rows), the
+same configurations, the same judgement (the fast filter, then MPFR; bound
+0.5 = correct rounding) and the same report."""
+import ctypes
+import math
+
+import numpy as np
+
+from . import _lib, oracle
+from ._kernels import _as_array, make_options
+
+__all__ = ["check", "CheckResult", "IUTError", "configurations", "REGIMES"]
+
+REGIMES = ("random", "tail_pos", "tail_neg", "thresholds", "soft_cancel", "special", "wc")
+REDUCED = "reduced"
+
+
+class IUTError(RuntimeError):
+    """The callable under test gave an unusable answer (wrong count of values,
+    not a (loss, grad) pair).  The message names the configuration."""
+
+
+def _cfg(pos_weight=None, label_smoothing=0.0, clamp=False, weights=False,
+         reduction="none"):
+    return dict(pos_weight=pos_weight, label_smoothing=label_smoothing, clamp=clamp,
+                weights=weights, reduction=reduction)
+
+
+def configurations(form="logits", options="all"):
+    """The configurations `bce check --options all|default` runs, in its order
+    (tools/check.c, make_configs); pos_weight None = no pos_weight."""
+    if options == "default":
+        return [_cfg()]
+    if options != "all":
+        raise ValueError("options must be 'all', 'default', a dict or a list of dicts")
+    probs = form == "probs"
+    out = [_cfg(), _cfg(pos_weight=3.5), _cfg(pos_weight=0.0),
+           _cfg(pos_weight=2.0 ** -64), _cfg(pos_weight=2.0 ** 64),
+           _cfg(label_smoothing=0.1), _cfg(label_smoothing=1.0)]
+    if probs:
+        out.append(_cfg(clamp=True))
+    out += [_cfg(weights=True),
+            _cfg(pos_weight=0.25, label_smoothing=0.2, clamp=probs, weights=True),
+            _cfg(reduction="sum"), _cfg(reduction="mean"),
+            _cfg(weights=True, reduction="weighted-mean"),
+            _cfg(pos_weight=2.0, label_smoothing=0.1, weights=True, reduction="mean")]
+    return out
+
+
+def _hex(v):
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    # C's %a: 0x1.8p+1, 0x1p+0, 0x0p+0 (Python's float.hex pads with zeros)
+    h = v.hex()
+    m, e = h.split("p")
+    if "." in m:
+        m = m.rstrip("0").rstrip(".")
+    return m + "p" + e
+
+
+def _cfg_name(dt, form, c):
+    P = 1.0 if c["pos_weight"] is None else c["pos_weight"]
+    return ("type=%s form=%s pos_weight=%s label_smoothing=%s clamp=%d weights=%d "
+            "reduction=%s" % ("f32" if dt == np.float32 else "f64", form, _hex(P),
+                              _hex(c["label_smoothing"]), 1 if c["clamp"] else 0,
+                              1 if c["weights"] else 0, c["reduction"]))
+
+
+class Group:
+    """One regime x output of one configuration."""
+
+    def __init__(self, config, regime, output, rows, bound):
+        self.config, self.regime, self.output = config, regime, output
+        self.rows, self.bound = rows, bound
+        self.failing = 0
+        self.max_ulp = 0.0
+        self.worst = None      # dict x, y, w, expected, got, ulp
+
+    @property
+    def passed(self):
+        return self.failing == 0
+
+    def __repr__(self):
+        return ("Group(%s %s %s: %d rows, max %.3g ulp, %d failing)" %
+                (self.config, self.regime, self.output, self.rows, self.max_ulp,
+                 self.failing))
+
+
+class Failure:
+    __slots__ = ("config", "regime", "output", "x", "y", "w", "expected", "got", "ulp")
+
+    def __init__(self, **kw):
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+    def __repr__(self):
+        return ("Failure(%s [%s] %s x=%s y=%s w=%s expected %s got %s (%.3g ulp))" %
+                (self.config, self.regime, self.output, _hex(self.x), _hex(self.y),
+                 _hex(self.w), _hex(self.expected), _hex(self.got), self.ulp))
+
+
+class CheckResult:
+    """What libbce.check found.  True when every output met its bound.
+
+    configs: the configuration names; groups: Group per configuration,
+    regime and output (loss, grad, or 'reduced loss' in regime 'reduced');
+    failures: every failing output (Failure); outputs: how many were judged;
+    skipped: configurations the convention does not define, with the reason.
+    str(result) is `bce check`'s text report; assert_ok() raises
+    AssertionError with it."""
+
+    def __init__(self, name):
+        self.name = name
+        self.configs, self.groups, self.failures, self.skipped = [], [], [], []
+        self.outputs = 0
+
+    @property
+    def ok(self):
+        return not self.failures
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        return "<CheckResult %s: %s>" % (self.name, self.summary())
+
+    def summary(self):
+        return ("%s: %d outputs judged, %d failing" %
+                ("PASS" if self.ok else "FAIL", self.outputs, len(self.failures)))
+
+    def report(self, max_failures=20):
+        lines = []
+        for cfg in self.configs:
+            lines.append("configuration " + cfg)
+            gs = [g for g in self.groups if g.config == cfg]
+            seen = []
+            for g in gs:
+                if g.regime not in seen:
+                    seen.append(g.regime)
+            for r in seen:
+                rg = [g for g in gs if g.regime == r]
+                ok = all(g.passed for g in rg)
+                lines.append("  %-12s %9d rows  %s" % (r, rg[0].rows, "pass" if ok else "FAIL"))
+                for g in rg:
+                    wst = g.worst or {}
+                    s = "    %s: max %.3g ulp (bound %g), %d failing" % (
+                        g.output, g.max_ulp, g.bound, g.failing)
+                    if g.regime != REDUCED and wst:
+                        s += "; worst x=%s y=%s w=%s" % (_hex(wst["x"]), _hex(wst["y"]),
+                                                         _hex(wst["w"]))
+                    if wst:
+                        s += ": expected %s got %s" % (_hex(wst["expected"]),
+                                                       _hex(wst["got"]))
+                    lines.append(s)
+        for why in self.skipped:
+            lines.append("skipped: " + why)
+        if self.failures:
+            lines.append("failing rows (first %d of %d; result.failures has them all):" %
+                         (min(max_failures, len(self.failures)), len(self.failures)))
+            for f in self.failures[:max_failures]:
+                lines.append("  [%s] %s x=%s y=%s w=%s expected %s got %s (%.3g ulp)" % (
+                    f.regime, f.output, _hex(f.x), _hex(f.y), _hex(f.w), _hex(f.expected),
+                    _hex(f.got), f.ulp))
+        lines.append(self.summary() + " (%s)" % self.name)
+        return "\n".join(lines)
+
+    __str__ = report
+
+    def assert_ok(self):
+        """Raise AssertionError with the report unless every output passed."""
+        if not self.ok:
+            raise AssertionError("libbce.check failed:\n" + self.report())
+        return self
+
+
+def _call(fn, x, y, w, c, cname):
+    kw = {}
+    if c["pos_weight"] is not None:
+        kw["pos_weight"] = c["pos_weight"]
+    if c["label_smoothing"] != 0:
+        kw["label_smoothing"] = c["label_smoothing"]
+    if c["clamp"]:
+        kw["clamp"] = True
+    if c["reduction"] != "none":
+        kw["reduction"] = c["reduction"]
+    args = (x, y) if w is None else (x, y, w)
+    try:
+        res = fn(*args, **kw)
+    except Exception as e:
+        if hasattr(e, "add_note"):
+            e.add_note("libbce.check: configuration %s" % cname)
+        raise
+    try:
+        loss, grad = res
+    except (TypeError, ValueError):
+        raise IUTError("configuration %s: the callable returned %r, not a pair "
+                       "(loss, grad)" % (cname, type(res))) from None
+    return loss, grad
+
+
+def _got(a, dt, want, what, cname):
+    try:
+        g = _as_array(a, what).astype(np.float64)
+    except Exception as e:
+        raise IUTError("configuration %s: %s: not numbers: %s" % (cname, what, e)) from None
+    g = g.reshape(-1)
+    if g.size != want:
+        raise IUTError("configuration %s: %s has %d values, %d expected" %
+                       (cname, what, g.size, want))
+    # as `bce check` reads an answer: in the type under test (strtof for f32)
+    return g.astype(dt).astype(np.float64)
+
+
+def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
+          reductions=None, samples=1000, seed=1, max_ulp=1.0, max_ulp_loss=None,
+          max_ulp_grad=None, convention="libbce", wc_dir=None, name=None):
+    """Judge fn(x, y[, w], **options) -> (loss, grad) as `bce check` judges a port.
+
+    fn gets numpy arrays of `dtype` (x = z for form='logits', p for 'probs'),
+    w only in the configurations with weights, and as keywords only the
+    options that differ from the defaults: pos_weight, label_smoothing,
+    clamp=True, reduction ('sum', 'mean', 'weighted-mean').  It returns
+    array-likes (numpy, torch, jax...): loss with one value per row (or one
+    value under a reduction) and grad with one per row.
+
+    options: 'all' (the configurations of `bce check`'s default), 'default'
+    (no options), a dict of options (keys as above plus weights=True) or a
+    list of such dicts.  regimes / reductions: keep only these (names).
+    samples: rows per regime (`--samples`), seed: `--seed`.  max_ulp (both
+    outputs; 0.5 = must be correctly rounded), max_ulp_loss, max_ulp_grad:
+    bounds in ulps of the exact value.  convention: whose definition is
+    exact ('libbce', 'torch', 'keras', 'optax', 'sklearn'; configurations
+    the peer does not define are skipped and listed in result.skipped).
+    Returns a CheckResult (true when every output met its bound).
+    """
+    dt = np.dtype(dtype)
+    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise TypeError("libbce.check: dtype must be float64 or float32")
+    f = oracle._form_id(form)
+    conv = oracle.convention_id(convention)
+    if isinstance(options, dict):
+        cfgs = [_cfg(**options)]
+    elif isinstance(options, (list, tuple)):
+        cfgs = [_cfg(**o) for o in options]
+    else:
+        cfgs = configurations(form, options)
+    if reductions is not None:
+        reductions = [reductions] if isinstance(reductions, str) else list(reductions)
+        cfgs = [c for c in cfgs if c["reduction"] in reductions]
+    if regimes is not None:
+        regimes = [regimes] if isinstance(regimes, str) else list(regimes)
+        for r in regimes:
+            if r not in REGIMES:
+                raise ValueError("libbce.check: unknown regime %r (%s)" % (r, ", ".join(REGIMES)))
+    bounds = (max_ulp if max_ulp_loss is None else max_ulp_loss,
+              max_ulp if max_ulp_grad is None else max_ulp_grad)
+    v = _lib.verify()
+    t = 0 if dt == np.float64 else 1
+    result = CheckResult(name or getattr(fn, "__qualname__", repr(fn)))
+    cap = samples * len(REGIMES)
+    for c in cfgs:
+        if c.get("clamp") and form != "probs":
+            continue
+        o = make_options(pos_weight=1.0 if c["pos_weight"] is None else c["pos_weight"],
+                         label_smoothing=c["label_smoothing"], clamp=c["clamp"],
+                         reduction=c["reduction"])
+        if c["pos_weight"] is not None:
+            o.flags |= _lib.OPT_POS_WEIGHT
+            o.pos_weight = c["pos_weight"]
+        cname = _cfg_name(dt, form, c)
+        why = ctypes.c_char_p()
+        if v.bcev_py_supports(conv, f, ctypes.byref(o), ctypes.byref(why)) != 0:
+            result.skipped.append("%s: %s" % (cname, why.value.decode()))
+            continue
+        x = np.empty(max(cap, 1))
+        y = np.empty(max(cap, 1))
+        w = np.empty(max(cap, 1)) if c["weights"] else None
+        reg = np.empty(max(cap, 1), dtype=np.uint8)
+        n = v.bcev_py_check_rows(f, t, ctypes.byref(o), 1 if c["weights"] else 0, seed,
+                                 samples, None if wc_dir is None else str(wc_dir).encode(),
+                                 _lib.ptr(x), _lib.ptr(y), _lib.ptr(w),
+                                 _lib.ptr(reg, ctypes.POINTER(ctypes.c_ubyte)))
+        if n == _lib.NO_INDEX:
+            raise RuntimeError("libbce.check: cannot read the worst cases (wc files) of %s"
+                               % (wc_dir or v.bcev_wc_default_dir().decode()))
+        x, y, reg = x[:n], y[:n], reg[:n]
+        if w is not None:
+            w = w[:n]
+        if regimes is not None:
+            keep = np.isin(reg, [REGIMES.index(r) for r in regimes])
+            x, y, reg = x[keep], y[keep], reg[keep]
+            if w is not None:
+                w = np.ascontiguousarray(w[keep])
+                if w.size and not np.any(w != 0):
+                    w[0] = 1.0
+            x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
+        n = x.size
+        result.configs.append(cname)
+        reduced = c["reduction"] != "none"
+        xin, yin = x.astype(dt), y.astype(dt)
+        win = None if w is None else w.astype(dt)
+        loss, grad = _call(fn, xin, yin, win, c, cname)
+        gl = _got(loss, dt, 1 if reduced else n, "loss", cname)
+        gg = _got(grad, dt, n, "grad", cname)
+        res = oracle.judge(f, dt, conv, x, y, w, o, gl, gg, bounds[0], bounds[1])
+        wv = np.ones(n) if w is None else w
+        # per regime and output, in the order of REGIMES
+        worst_rows = []
+        outs = [("grad", gg)] if reduced else [("loss", gl), ("grad", gg)]
+        for r in range(len(REGIMES)):
+            idx = np.nonzero(reg == r)[0]
+            if idx.size == 0:
+                continue
+            for oname, got in outs:
+                g = Group(cname, REGIMES[r], oname, int(idx.size), bounds[oname == "grad"])
+                u = res["ulp_" + oname][idx]
+                p = res["pass_" + oname][idx]
+                g.failing = int(np.count_nonzero(p == 0))
+                nanu = np.isnan(u)
+                k = int(np.argmax(nanu)) if nanu.any() else int(np.argmax(u))
+                i = int(idx[k])
+                g.max_ulp = float(u[k])
+                g.worst = dict(x=x[i], y=y[i], w=wv[i], expected=res["exp_" + oname][i],
+                               got=got[i], ulp=float(u[k]))
+                worst_rows.append((g, oname, i))
+                result.groups.append(g)
+                for j in idx[p == 0]:
+                    result.failures.append(Failure(
+                        config=cname, regime=REGIMES[r], output=oname, x=float(x[j]),
+                        y=float(y[j]), w=float(wv[j]), expected=float(res["exp_" + oname][j]),
+                        got=float(got[j]), ulp=float(res["ulp_" + oname][j])))
+            result.outputs += int(idx.size) * len(outs)
+        # the worst rows again by MPFR alone: exact expected values and ulps
+        if worst_rows:
+            sel = np.zeros(n, dtype=np.uint8)
+            for _, _, i in worst_rows:
+                sel[i] = 1
+            ex = oracle.judge(f, dt, conv, x, y, w, o, None if reduced else gl, gg,
+                              bounds[0], bounds[1], use_filter=False, select=sel)
+            for g, oname, i in worst_rows:
+                g.worst["expected"] = float(ex["exp_" + oname][i])
+        if reduced:
+            g = Group(cname, REDUCED, "reduced loss", 1, bounds[0])
+            ok = bool(res["pass_loss"][0])
+            g.failing = 0 if ok else 1
+            g.max_ulp = float(res["ulp_loss"][0])
+            g.worst = dict(x=math.nan, y=math.nan, w=math.nan,
+                           expected=float(res["exp_loss"][0]), got=float(gl[0]),
+                           ulp=g.max_ulp)
+            result.groups.append(g)
+            result.outputs += 1
+            if not ok:
+                result.failures.append(Failure(
+                    config=cname, regime=REDUCED, output="reduced loss", x=math.nan,
+                    y=math.nan, w=math.nan, expected=g.worst["expected"], got=float(gl[0]),
+                    ulp=g.max_ulp))
+    return result

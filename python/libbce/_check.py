@@ -231,7 +231,8 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
     (no options), a dict of options (keys as above plus weights=True) or a
     list of such dicts.  regimes / reductions: keep only these (names).
     samples: rows per regime (`--samples`), seed: `--seed`.  max_ulp (both
-    outputs; 0.5 = must be correctly rounded), max_ulp_loss, max_ulp_grad:
+    outputs; 0.5 = must be correctly rounded; 'libbce': libbce's own bounds,
+    libbce.oracle.bound, per configuration), max_ulp_loss, max_ulp_grad:
     bounds in ulps of the exact value.  convention: whose definition is
     exact ('libbce', 'torch', 'keras', 'optax', 'sklearn'; configurations
     the peer does not define are skipped and listed in result.skipped).
@@ -256,8 +257,16 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
         for r in regimes:
             if r not in REGIMES:
                 raise ValueError("libbce.check: unknown regime %r (%s)" % (r, ", ".join(REGIMES)))
-    bounds = (max_ulp if max_ulp_loss is None else max_ulp_loss,
-              max_ulp if max_ulp_grad is None else max_ulp_grad)
+    def _bounds(c):
+        if max_ulp == "libbce":   # libbce's own bounds (bcev_bound) per configuration
+            kind = ("reduced" if c["reduction"] != "none" else
+                    "options" if (c["pos_weight"] is not None or c["label_smoothing"] or
+                                  c["clamp"] or c["weights"]) else "soft")
+            b = [oracle.bound(form, dt, out, kind) for out in ("loss", "grad")]
+        else:
+            b = [float(max_ulp)] * 2
+        return (b[0] if max_ulp_loss is None else float(max_ulp_loss),
+                b[1] if max_ulp_grad is None else float(max_ulp_grad))
     v = _lib.verify()
     t = 0 if dt == np.float64 else 1
     result = CheckResult(name or getattr(fn, "__qualname__", repr(fn)))
@@ -272,6 +281,7 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
             o.flags |= _lib.OPT_POS_WEIGHT
             o.pos_weight = c["pos_weight"]
         cname = _cfg_name(dt, form, c)
+        bounds = _bounds(c)
         why = ctypes.c_char_p()
         if v.bcev_py_supports(conv, f, ctypes.byref(o), ctypes.byref(why)) != 0:
             result.skipped.append("%s: %s" % (cname, why.value.decode()))

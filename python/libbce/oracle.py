@@ -18,7 +18,28 @@ import numpy as np
 from . import _lib
 from ._kernels import Error, make_options, prepare
 
-__all__ = ["logits", "probs", "ulp_error", "convention_id"]
+__all__ = ["logits", "probs", "ulp_error", "bound", "convention_id"]
+
+KINDS = {"hard": 0, "soft": 1, "options": 2, "reduced": 3}
+
+
+def bound(form="logits", dtype=np.float64, output="loss", kind="hard"):
+    """libbce's own bound in ulps of the exact value (bcev_bound, the table of
+    docs/ACCURACY.md): kind 'hard' (no options, y in {0,1}), 'soft' (no
+    options), 'options' (weights, pos_weight, smoothing or clamp), 'reduced'
+    (a reduction).  0.5 means: must be the correctly rounded value."""
+    dt = np.dtype(dtype)
+    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise TypeError("libbce: dtype must be float64 or float32")
+    if output not in ("loss", "grad"):
+        raise ValueError("libbce: output must be 'loss' or 'grad'")
+    if kind not in KINDS:
+        raise ValueError("libbce: kind must be one of %s" % ", ".join(KINDS))
+    v = _lib.verify()
+    v.bcev_bound.restype = ctypes.c_double
+    v.bcev_bound.argtypes = [ctypes.c_int] * 4
+    return v.bcev_bound(_form_id(form), 0 if dt == np.float64 else 1,
+                        0 if output == "loss" else 1, KINDS[kind])
 
 FORMS = {"logits": 0, "probs": 1}
 

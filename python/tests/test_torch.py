@@ -39,3 +39,15 @@ def test_torch_options_and_float32():
     assert result.skipped and result.configs
     assert any("reduction=mean" in c for c in result.configs)
     assert not result
+
+
+def test_python_md_torch_example_as_written(source_root):
+    """docs/PYTHON.md's PyTorch block, run exactly as written."""
+    import os
+    import re
+    text = open(os.path.join(source_root, "docs", "PYTHON.md")).read()
+    sec = text[text.index("### PyTorch"):]
+    code = re.search(r"```python\n(.*?)```", sec, re.S).group(1)
+    ns = {"np": np, "libbce": libbce, "torch": torch}
+    exec(compile(code, "docs/PYTHON.md (PyTorch)", "exec"), ns)
+    assert not ns["result"]

@@ -68,7 +68,6 @@ def _supports(conv, form, o):
 def _validate(form, xf, yf, wf, dt, o):
     """libbce's own validation (the oracle's inputs are the kernels' inputs):
     raises Error with the status and the first offending index."""
-    from . import _kernels  # noqa: F401
     ei = ctypes.c_size_t(_lib.NO_INDEX)
     v = _lib.Options.from_buffer_copy(o)
     v.error_index = ctypes.pointer(ei)

@@ -1,11 +1,9 @@
 """The kernels through the package: against the MPFR oracle and libbce's
 bounds, dtypes, shapes, reductions, options and errors."""
-import ctypes
 
 import numpy as np
 import pytest
 
-import libbce
 
 
 def _inputs(rng, n=2000):

@@ -5,7 +5,6 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-import libbce
 
 
 def test_closed_forms(libbce):

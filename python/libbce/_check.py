@@ -170,6 +170,47 @@ class CheckResult:
 
     __str__ = report
 
+    def to_dict(self):
+        """The result in the shape of `bce check --json` (schema 1: configs,
+        groups with failing [loss, grad] and the worst row per output,
+        failing_rows), numbers as C99 hex strings and ulps as numbers (or
+        "inf"/"nan"), with "tool": "libbce.check".  json.dump() writes it."""
+        from . import __version__
+
+        def ulp(v):
+            return "inf" if v == math.inf else "nan" if v != v else float(v)
+
+        def worst(g):
+            w = g.worst or {}
+            d = {"max_ulp": ulp(g.max_ulp), "expected": _hex(w.get("expected", math.nan)),
+                 "got": _hex(w.get("got", math.nan))}
+            if g.regime != REDUCED:
+                d.update(x=_hex(w["x"]), y=_hex(w["y"]), w=_hex(w["w"]))
+            return d
+        groups = []
+        for ci, cfg in enumerate(self.configs):
+            seen = []
+            for g in self.groups:
+                if g.config == cfg and g.regime not in seen:
+                    seen.append(g.regime)
+            for r in seen:
+                gs = {g.output: g for g in self.groups if g.config == cfg and g.regime == r}
+                lo = gs.get("loss") or gs.get("reduced loss")
+                gr = gs.get("grad")
+                groups.append({"config": ci, "regime": r, "count": (lo or gr).rows,
+                               "failing": [lo.failing if lo else 0, gr.failing if gr else 0],
+                               "loss": worst(lo) if lo else None,
+                               "grad": worst(gr) if gr else None})
+        rows = [{"config": self.configs.index(f.config), "regime": f.regime,
+                 "output": "loss" if f.output == "reduced loss" else f.output,
+                 "x": _hex(f.x), "y": _hex(f.y), "w": _hex(f.w),
+                 "expected": _hex(f.expected), "got": _hex(f.got), "ulp": ulp(f.ulp)}
+                for f in self.failures]
+        return {"tool": "libbce.check", "libbce": __version__, "schema": 1,
+                "iut": self.name, "pass": self.ok, "configs": list(self.configs),
+                "skipped": list(self.skipped), "groups": groups,
+                "failing_total": len(self.failures), "failing_rows": rows}
+
     def assert_ok(self):
         """Raise AssertionError with the report unless every output passed."""
         if not self.ok:

@@ -62,6 +62,21 @@ def test_tensorflow_formula_fails_in_the_positive_tail():
     assert ref[0] == f.expected
 
 
+def test_to_dict_is_bce_checks_json_shape():
+    def tf_mean(z, y, reduction="none"):
+        loss, grad = tf_logits(z, y)
+        return (loss, grad) if reduction == "none" else (loss.mean(), grad / z.size)
+    r = libbce.check(tf_mean, options=[{}, dict(reduction="mean")], samples=50)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["tool"] == "libbce.check" and d["schema"] == 1 and d["pass"] is False
+    assert d["failing_total"] == len(r.failures) == len(d["failing_rows"])
+    red = [g for g in d["groups"] if g["regime"] == "reduced"]
+    assert len(red) == 1 and red[0]["grad"] is None and "x" not in red[0]["loss"]
+    g = [g for g in d["groups"] if g["regime"] == "tail_pos" and g["config"] == 0][0]
+    assert g["failing"][1] == 50 and g["grad"]["got"] == "0x0p+0"
+    assert float.fromhex(g["grad"]["x"]) > 0
+
+
 def test_filters_regimes_reductions_bounds():
     r = libbce.check(tf_logits, options="default", regimes=["tail_neg"], samples=100)
     assert {g.regime for g in r.groups} == {"tail_neg"}

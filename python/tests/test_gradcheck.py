@@ -143,3 +143,28 @@ def test_torch_autograd_gradient():
         loss.backward()
         return loss.detach(), wt.grad
     libbce.check_logreg(fn, X, y).assert_ok()
+
+
+def test_check_logreg_float32_with_the_unit_roundoff_of_float32():
+    X, y = problem()
+    X, y = X.astype(np.float32), y.astype(np.float32)
+    n = X.shape[0]
+
+    def f32(w):
+        w = w.astype(np.float32)
+        z = w[0] + X @ w[1:]
+        r = (1 / (1 + np.exp(-z)) - y) / np.float32(n)
+        return np.mean(np.logaddexp(0, z) - y * z), np.concatenate([[r.sum()], X.T @ r])
+    r = libbce.check_logreg(f32, X, y, dtype=np.float32)
+    r.assert_ok()
+    assert r.max_ratio > 0.01          # float32 errors, measured against 2^-24
+
+    def off(w):
+        loss, g = f32(w)
+        g = g.copy()
+        g[3] *= 1.001                  # 0.1%: thousands of float32 conditionings
+        return loss, g
+    r = libbce.check_logreg(off, X, y, dtype=np.float32)
+    assert not r and all(p["worst"] == "x3" for p in r.points)
+    # the same float32 answers judged as float64 fail: u = 2^-53 there
+    assert not libbce.check_logreg(f32, X, y)

@@ -79,6 +79,19 @@ int bcev_py_judge(int form, int type, int conv, size_t n, const double *x,
                   double *exp_loss, double *exp_grad,
                   unsigned char *pass_loss, unsigned char *pass_grad);
 
+/*
+ * The exact values themselves, as decimal text: output 0 (loss: n values,
+ * or the reduced loss under a reduction) or 1 (grad: n values) of
+ * convention conv, each written with `digits` significant digits (1..1000;
+ * the exact value at digits * 3.33 + 64 bits, then rounded to nearest
+ * decimal) into buf + i * stride, NUL-terminated ("inf", "-inf", "nan";
+ * stride >= digits + 16).  type selects a convention's dtype constants.
+ * Returns 0, or -1 for an unsupported configuration or bad arguments.
+ */
+int bcev_py_exact_str(int form, int type, int conv, size_t n, const double *x,
+                      const double *y, const double *w, const bce_options *opt,
+                      int output, int digits, char *buf, size_t stride);
+
 /* 0 when convention conv defines this form and options, else -1 and *why
  * (a static message; why may be NULL). */
 int bcev_py_supports(int conv, int form, const bce_options *opt,

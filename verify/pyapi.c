@@ -6,6 +6,7 @@
  * bce_verify.h / bce_gradcheck.h and the fast filter; no new mathematics.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -313,4 +314,58 @@ int bcev_py_logreg_ref(int type, size_t n, size_t k, const double *x,
     bcev_logreg_ref_free(&r);
     mpfr_free_cache();
     return (int)st;
+}
+
+static void put_str(char *dst, size_t stride, const mpfr_t v, int digits)
+{
+    if (mpfr_nan_p(v))
+        snprintf(dst, stride, "nan");
+    else if (mpfr_zero_p(v))
+        snprintf(dst, stride, mpfr_signbit(v) ? "-0" : "0");
+    else if (mpfr_inf_p(v))
+        snprintf(dst, stride, mpfr_sgn(v) > 0 ? "inf" : "-inf");
+    else
+        mpfr_snprintf(dst, stride, "%.*RNe", digits - 1, v);
+}
+
+int bcev_py_exact_str(int form, int type, int conv, size_t n, const double *x,
+                      const double *y, const double *w, const bce_options *opt,
+                      int output, int digits, char *buf, size_t stride)
+{
+    static const bce_options none;
+    if (opt == NULL)
+        opt = &none;
+    if (digits < 1 || digits > 1000 || stride < (size_t)digits + 16 || buf == NULL ||
+        (output != 0 && output != 1) || bcev_py_supports(conv, form, opt, NULL) != 0)
+        return -1;
+    bcev_form f = (bcev_form)form;
+    bcev_type t = (bcev_type)type;
+    bcev_convention c = (bcev_convention)conv;
+    mpfr_prec_t prec = (mpfr_prec_t)(digits * 3.33) + 64;
+    const int reduced = opt->reduction != BCE_REDUCTION_NONE;
+    mpfr_t d, e;
+    mpfr_init2(d, 64);
+    mpfr_init2(e, prec);
+    if (output == 0 && reduced) {
+        if (c == BCEV_CONV_LIBBCE)
+            bcev_exact_reduced(f, n, x, y, w, opt, NAN, prec, e);
+        else
+            bcev_convention_exact_reduced(c, f, t, n, x, y, w, opt, prec, e);
+        put_str(buf, stride, e, digits);
+    } else {
+        denominator(c, f, n, w, opt, d);
+        for (size_t i = 0; i < n; i++) {
+            bcev_sample s = {x[i], y[i], w ? w[i] : 1.0};
+            if (c == BCEV_CONV_LIBBCE)
+                bcev_exact_mp(f, &s, opt, d, prec, output == 0 ? e : NULL,
+                              output == 0 ? NULL : e);
+            else
+                bcev_convention_exact_mp(c, f, t, &s, opt, d, prec, output == 0 ? e : NULL,
+                                         output == 0 ? NULL : e);
+            put_str(buf + i * stride, stride, e, digits);
+        }
+    }
+    mpfr_clears(d, e, (mpfr_ptr)0);
+    mpfr_free_cache();
+    return 0;
 }

@@ -118,6 +118,10 @@ def verify():
     v.bcev_py_judge.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, _sz, _dp, _dp,
                                 _dp, _opt, u8p, _dp, _dp, ctypes.c_double, ctypes.c_double,
                                 ctypes.c_int, _dp, _dp, _dp, _dp, u8p, u8p]
+    v.bcev_py_exact_str.restype = ctypes.c_int
+    v.bcev_py_exact_str.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, _sz, _dp, _dp,
+                                    _dp, _opt, ctypes.c_int, ctypes.c_int, ctypes.c_char_p,
+                                    _sz]
     v.bcev_py_supports.restype = ctypes.c_int
     v.bcev_py_supports.argtypes = [ctypes.c_int, ctypes.c_int, _opt,
                                    ctypes.POINTER(ctypes.c_char_p)]

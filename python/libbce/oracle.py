@@ -18,7 +18,7 @@ import numpy as np
 from . import _lib
 from ._kernels import Error, make_options, prepare
 
-__all__ = ["logits", "probs", "ulp_error", "bound", "convention_id"]
+__all__ = ["logits", "probs", "exact", "ulp_error", "bound", "convention_id"]
 
 KINDS = {"hard": 0, "soft": 1, "options": 2, "reduced": 3}
 
@@ -189,3 +189,41 @@ def ulp_error(got, x, y, w=None, *, form="logits", output="loss", pos_weight=1.0
     if reduced and output == "loss":
         return float(u[0])
     return u.reshape(shape)
+
+
+def exact(x, y, w=None, *, form="logits", output="loss", digits=30, pos_weight=1.0,
+          label_smoothing=0.0, clamp=False, reduction="none", propagate_nan=False,
+          dtype=None, convention="libbce"):
+    """The exact real values themselves, as decimal.Decimal with `digits`
+    significant digits (default 30, as the vectors' loss_exact column):
+    an object array of x's shape (output 'loss' or 'grad'), or one Decimal
+    for a reduced loss.  The inputs are taken in their dtype (float32 values
+    exactly); the values are not rounded to it."""
+    import decimal
+    if output not in ("loss", "grad"):
+        raise ValueError("libbce: output must be 'loss' or 'grad', not %r" % (output,))
+    digits = int(digits)
+    if not 1 <= digits <= 1000:
+        raise ValueError("libbce: digits must be in 1..1000")
+    options = dict(pos_weight=pos_weight, label_smoothing=label_smoothing, clamp=clamp,
+                   reduction=reduction, propagate_nan=propagate_nan)
+    f, dt, shape, x64, y64, w64, o, conv, reduced = _setup(form, x, y, w, options, dtype,
+                                                          convention)
+    one = reduced and output == "loss"
+    count = 1 if one else x64.size
+    stride = digits + 32
+    buf = ctypes.create_string_buffer(max(count, 1) * stride)
+    r = _lib.verify().bcev_py_exact_str(f, 0 if dt == np.float64 else 1, conv, x64.size,
+                                        _lib.ptr(x64), _lib.ptr(y64), _lib.ptr(w64),
+                                        ctypes.byref(o), 0 if output == "loss" else 1,
+                                        digits, buf, stride)
+    if r != 0:
+        raise ValueError("libbce: oracle.exact: bad arguments")
+    raw = buf.raw
+    vals = [decimal.Decimal(raw[i * stride:(i + 1) * stride].split(b"\0", 1)[0].decode())
+            for i in range(count)]
+    if one:
+        return vals[0]
+    out = np.empty(count, dtype=object)
+    out[:] = vals
+    return out.reshape(shape)

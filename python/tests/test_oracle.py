@@ -67,3 +67,25 @@ def test_bounds(libbce):
     assert libbce.oracle.bound("logits", np.float64, "loss", "hard") == 1.0
     assert libbce.oracle.bound("probs", np.float64, "grad", "options") == 0.5
     assert libbce.oracle.bound("logits", np.float64, "grad", "reduced") == 2.0
+
+
+def test_exact_values(libbce):
+    import decimal
+    z = np.array([0.0, 40.0, np.inf])
+    y = np.array([1.0, 1.0, 1.0])
+    e = libbce.oracle.exact(z, y, digits=40)
+    assert e.shape == (3,) and all(isinstance(v, decimal.Decimal) for v in e)
+    with decimal.localcontext() as c:
+        c.prec = 60
+        assert abs(e[0] - decimal.Decimal(2).ln()) < decimal.Decimal("1e-39")
+        # softplus(-40) = log1p(e^-40)
+        t = decimal.Decimal(-40).exp()
+        assert abs(e[1] - (t - t * t / 2 + t ** 3 / 3)) < decimal.Decimal("1e-56")
+    assert e[2] == 0
+    g = libbce.oracle.exact(z, y, output="grad")
+    assert g[0] == decimal.Decimal("-0.5")
+    # the correctly rounded value is the exact value rounded
+    loss, _ = libbce.oracle.logits(z, y)
+    assert [float(v) for v in e] == list(loss)
+    r = libbce.oracle.exact(z[:2], y[:2], reduction="mean")
+    assert isinstance(r, decimal.Decimal) and abs(float(r) - (e[0] + e[1]) / 2) < 1e-16

@@ -88,4 +88,4 @@ def test_exact_values(libbce):
     loss, _ = libbce.oracle.logits(z, y)
     assert [float(v) for v in e] == list(loss)
     r = libbce.oracle.exact(z[:2], y[:2], reduction="mean")
-    assert isinstance(r, decimal.Decimal) and abs(float(r) - (e[0] + e[1]) / 2) < 1e-16
+    assert isinstance(r, decimal.Decimal) and abs(float(r) - float((e[0] + e[1]) / 2)) < 1e-16

@@ -20,13 +20,13 @@ from ._kernels import Error, logits, probs
 from . import oracle
 from .oracle import ulp_error
 from ._check import check, CheckResult, IUTError, configurations, REGIMES
-from ._gradcheck import gradcheck, GradcheckResult, check_logreg, LogregCheckResult, logreg_exact
+from ._gradcheck import gradcheck, hvpcheck, GradcheckResult, check_logreg, LogregCheckResult, logreg_exact
 
 __version__ = _lib.lib.bce_version().decode()
 version = __version__
 
 __all__ = ["Error", "logits", "probs", "oracle", "ulp_error", "check", "CheckResult",
-           "IUTError", "configurations", "REGIMES", "gradcheck", "GradcheckResult",
+           "IUTError", "configurations", "REGIMES", "gradcheck", "hvpcheck", "GradcheckResult",
            "check_logreg", "LogregCheckResult", "logreg_exact", "isa", "isas", "set_isa",
            "__version__", "library_paths"]
 

@@ -168,3 +168,39 @@ def test_check_logreg_float32_with_the_unit_roundoff_of_float32():
     assert not r and all(p["worst"] == "x3" for p in r.points)
     # the same float32 answers judged as float64 fail: u = 2^-53 there
     assert not libbce.check_logreg(f32, X, y)
+
+
+def test_check_logreg_reports_both_verdicts():
+    X, y = problem()
+    n = X.shape[0]
+    good = textbook(X, y)
+    r = libbce.check_logreg(good, X, y)
+    assert all(p["exact_ok"] and p["fd"].ok for p in r.points)
+    assert "finite differences of fn's loss: PASS" in str(r)
+
+    def loss_not_divided(w):     # the gradient is right, its loss is not
+        loss, g = good(w)
+        return loss * n, g
+    r = libbce.check_logreg(loss_not_divided, X, y)
+    assert not r
+    assert all(p["exact_ok"] and not p["fd"].ok for p in r.points)
+    assert "exact gradient: pass" in str(r) and "finite differences of fn's loss: FAIL" in str(r)
+    assert libbce.check_logreg(loss_not_divided, X, y, fd=False)
+
+
+def test_hvpcheck():
+    X, y = problem(k=4)
+    n = X.shape[0]
+    Xt = np.hstack([np.ones((n, 1)), X])
+    good = textbook(X, y)
+
+    def hvp(w, v):
+        s = 1 / (1 + np.exp(-(Xt @ w)))
+        return Xt.T @ (s * (1 - s) * (Xt @ v)) / n
+    rng = np.random.default_rng(5)
+    w, v = rng.standard_normal(5), rng.standard_normal(5)
+    r = libbce.hvpcheck(lambda w: good(w)[1], hvp, w, v)
+    r.assert_ok()
+    assert r.mode == "hv" and r.count == 5 and np.allclose(r.fd, hvp(w, v), rtol=1e-8)
+    bad = libbce.hvpcheck(lambda w: good(w)[1], lambda w, v: hvp(w, v) * (1 + 1e-4), w, v)
+    assert not bad

@@ -45,6 +45,11 @@ size_t bcev_py_check_rows(int form, int type, const bce_options *opt,
                           const char *wcdir, double *x, double *y, double *w,
                           unsigned char *reg);
 
+/* The weights `bce check` draws for the rows of indices index[0..n-1]
+ * (draw_weight: in --exhaustive mode the index is the bit pattern of x). */
+void bcev_py_weights(int type, uint64_t seed, size_t n, const uint64_t *index,
+                     double *w);
+
 /*
  * Correctly rounded reference values of convention conv: loss (n values,
  * or loss[0] = the reduced loss under a reduction; NULL: not computed) and

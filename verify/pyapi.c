@@ -35,6 +35,13 @@ static double draw_weight(uint64_t seed, uint64_t i, bcev_type t)
     return t == BCEV_F32 ? (double)(float)w : w;
 }
 
+void bcev_py_weights(int type, uint64_t seed, size_t n, const uint64_t *index,
+                     double *w)
+{
+    for (size_t i = 0; i < n; i++)
+        w[i] = draw_weight(seed, index[i], (bcev_type)type);
+}
+
 size_t bcev_py_check_rows(int form, int type, const bce_options *opt,
                           int weights, uint64_t seed, size_t per,
                           const char *wcdir, double *x, double *y, double *w,

@@ -256,9 +256,112 @@ def _got(a, dt, want, what, cname):
     return g.astype(dt).astype(np.float64)
 
 
+def _merge(result, index, g):
+    """Add group g (one batch) into the result's group of the same key: rows
+    and failures add up, the worst row is the first of the largest ulp error
+    (a NaN error beats any number), as in `bce check`.  Returns True when g's
+    worst row became the group's."""
+    key = (g.config, g.regime, g.output)
+    old = index.get(key)
+    if old is None:
+        index[key] = g
+        result.groups.append(g)
+        return True
+    old.rows += g.rows
+    old.failing += g.failing
+    if g.max_ulp > old.max_ulp or (g.max_ulp != g.max_ulp and old.max_ulp == old.max_ulp):
+        old.max_ulp, old.worst = g.max_ulp, g.worst
+        return True
+    return False
+
+
+def _judge_batch(result, index, fn, c, cname, bounds, f, dt, conv, o, x, y, w, reg, regnames):
+    n = x.size
+    reduced = c["reduction"] != "none"
+    xin, yin = x.astype(dt), y.astype(dt)
+    win = None if w is None else w.astype(dt)
+    loss, grad = _call(fn, xin, yin, win, c, cname)
+    gl = _got(loss, dt, 1 if reduced else n, "loss", cname)
+    gg = _got(grad, dt, n, "grad", cname)
+    res = oracle.judge(f, dt, conv, x, y, w, o, gl, gg, bounds[0], bounds[1])
+    wv = np.ones(n) if w is None else w
+    # per regime and output, in the order of the regimes
+    worst_rows = []
+    outs = [("grad", gg)] if reduced else [("loss", gl), ("grad", gg)]
+    for r in range(len(regnames)):
+        idx = np.nonzero(reg == r)[0]
+        if idx.size == 0:
+            continue
+        for oname, got in outs:
+            g = Group(cname, regnames[r], oname, int(idx.size), bounds[oname == "grad"])
+            u = res["ulp_" + oname][idx]
+            p = res["pass_" + oname][idx]
+            g.failing = int(np.count_nonzero(p == 0))
+            nanu = np.isnan(u)
+            k = int(np.argmax(nanu)) if nanu.any() else int(np.argmax(u))
+            i = int(idx[k])
+            g.max_ulp = float(u[k])
+            g.worst = dict(x=x[i], y=y[i], w=wv[i], expected=res["exp_" + oname][i],
+                           got=got[i], ulp=float(u[k]))
+            if _merge(result, index, g):
+                worst_rows.append((g.worst, oname, i))
+            for j in idx[p == 0]:
+                result.failures.append(Failure(
+                    config=cname, regime=regnames[r], output=oname, x=float(x[j]),
+                    y=float(y[j]), w=float(wv[j]), expected=float(res["exp_" + oname][j]),
+                    got=float(got[j]), ulp=float(res["ulp_" + oname][j])))
+        result.outputs += int(idx.size) * len(outs)
+    # the worst rows again by MPFR alone: exact expected values
+    if worst_rows:
+        sel = np.zeros(n, dtype=np.uint8)
+        for _, _, i in worst_rows:
+            sel[i] = 1
+        ex = oracle.judge(f, dt, conv, x, y, w, o, None if reduced else gl, gg,
+                          bounds[0], bounds[1], use_filter=False, select=sel)
+        for wst, oname, i in worst_rows:
+            wst["expected"] = float(ex["exp_" + oname][i])
+    if reduced:
+        g = Group(cname, REDUCED, "reduced loss", 1, bounds[0])
+        ok = bool(res["pass_loss"][0])
+        g.failing = 0 if ok else 1
+        g.max_ulp = float(res["ulp_loss"][0])
+        g.worst = dict(x=math.nan, y=math.nan, w=math.nan,
+                       expected=float(res["exp_loss"][0]), got=float(gl[0]), ulp=g.max_ulp)
+        _merge(result, index, g)
+        result.outputs += 1
+        if not ok:
+            result.failures.append(Failure(
+                config=cname, regime=REDUCED, output="reduced loss", x=math.nan,
+                y=math.nan, w=math.nan, expected=g.worst["expected"], got=float(gl[0]),
+                ulp=g.max_ulp))
+
+
+_LABELS = {"0": (0.0,), "1": (1.0,), "both": (0.0, 1.0)}
+
+
+def _exhaustive_batches(form, lo, hi, labels, batch):
+    """Rows of `bce check --exhaustive`: every binary32 bit pattern of x in
+    [lo, hi) (NaN and, for probs, x outside [0,1] skipped), each with the
+    labels in order; with the bit pattern of each row (its weight's index)."""
+    per = max(1, batch // len(labels))
+    bits = lo
+    while bits < hi:
+        end = min(hi, bits + per)
+        b = np.arange(bits, end, dtype=np.uint64)
+        xf = b.astype(np.uint32).view(np.float32)
+        keep = ~np.isnan(xf)
+        if form == "probs":
+            keep &= (xf >= 0) & (xf <= 1)
+        b, xf = b[keep], xf[keep]
+        yield (np.repeat(xf.astype(np.float64), len(labels)),
+               np.tile(np.array(labels), b.size), np.repeat(b, len(labels)))
+        bits = end
+
+
 def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
           reductions=None, samples=1000, seed=1, max_ulp=1.0, max_ulp_loss=None,
-          max_ulp_grad=None, convention="libbce", wc_dir=None, name=None):
+          max_ulp_grad=None, convention="libbce", wc_dir=None, name=None,
+          exhaustive=None, labels="both", batch=1 << 20):
     """Judge fn(x, y[, w], **options) -> (loss, grad) as `bce check` judges a port.
 
     fn gets numpy arrays of `dtype` (x = z for form='logits', p for 'probs'),
@@ -277,6 +380,10 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
     bounds in ulps of the exact value.  convention: whose definition is
     exact ('libbce', 'torch', 'keras', 'optax', 'sklearn'; configurations
     the peer does not define are skipped and listed in result.skipped).
+    exhaustive=(A, B): instead of the regimes, every binary32 bit pattern of
+    x in [A, B) with labels '0', '1' or 'both' (`--exhaustive --range A:B
+    --label`; per-sample configurations only), fn called per batch of about
+    `batch` rows; regime 'exhaustive'.
     Returns a CheckResult (true when every output met its bound).
     """
     dt = np.dtype(dtype)
@@ -298,6 +405,14 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
         for r in regimes:
             if r not in REGIMES:
                 raise ValueError("libbce.check: unknown regime %r (%s)" % (r, ", ".join(REGIMES)))
+    if exhaustive is not None:
+        lo, hi = (int(exhaustive[0]), int(exhaustive[1]))
+        if not 0 <= lo <= hi <= 1 << 32:
+            raise ValueError("libbce.check: exhaustive=(A, B) with 0 <= A <= B <= 2^32")
+        if labels not in _LABELS:
+            raise ValueError("libbce.check: labels must be '0', '1' or 'both'")
+        cfgs = [c for c in cfgs if c["reduction"] == "none"]
+
     def _bounds(c):
         if max_ulp == "libbce":   # libbce's own bounds (bcev_bound) per configuration
             kind = ("reduced" if c["reduction"] != "none" else
@@ -311,6 +426,7 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
     v = _lib.verify()
     t = 0 if dt == np.float64 else 1
     result = CheckResult(name or getattr(fn, "__qualname__", repr(fn)))
+    index = {}
     cap = samples * len(REGIMES)
     for c in cfgs:
         if c.get("clamp") and form != "probs":
@@ -326,6 +442,18 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
         why = ctypes.c_char_p()
         if v.bcev_py_supports(conv, f, ctypes.byref(o), ctypes.byref(why)) != 0:
             result.skipped.append("%s: %s" % (cname, why.value.decode()))
+            continue
+        result.configs.append(cname)
+        if exhaustive is not None:
+            for x, y, bits in _exhaustive_batches(form, lo, hi, _LABELS[labels], batch):
+                w = None
+                if c["weights"]:
+                    w = np.empty(x.size)
+                    v.bcev_py_weights(t, seed, x.size, _lib.ptr(bits, ctypes.POINTER(
+                        ctypes.c_uint64)), _lib.ptr(w))
+                _judge_batch(result, index, fn, c, cname, bounds, f, dt, conv, o, x,
+                             np.ascontiguousarray(y), w, np.zeros(x.size, dtype=np.uint8),
+                             ("exhaustive",))
             continue
         x = np.empty(max(cap, 1))
         y = np.empty(max(cap, 1))
@@ -349,64 +477,6 @@ def check(fn, form="logits", dtype=np.float64, *, options="all", regimes=None,
                 if w.size and not np.any(w != 0):
                     w[0] = 1.0
             x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
-        n = x.size
-        result.configs.append(cname)
-        reduced = c["reduction"] != "none"
-        xin, yin = x.astype(dt), y.astype(dt)
-        win = None if w is None else w.astype(dt)
-        loss, grad = _call(fn, xin, yin, win, c, cname)
-        gl = _got(loss, dt, 1 if reduced else n, "loss", cname)
-        gg = _got(grad, dt, n, "grad", cname)
-        res = oracle.judge(f, dt, conv, x, y, w, o, gl, gg, bounds[0], bounds[1])
-        wv = np.ones(n) if w is None else w
-        # per regime and output, in the order of REGIMES
-        worst_rows = []
-        outs = [("grad", gg)] if reduced else [("loss", gl), ("grad", gg)]
-        for r in range(len(REGIMES)):
-            idx = np.nonzero(reg == r)[0]
-            if idx.size == 0:
-                continue
-            for oname, got in outs:
-                g = Group(cname, REGIMES[r], oname, int(idx.size), bounds[oname == "grad"])
-                u = res["ulp_" + oname][idx]
-                p = res["pass_" + oname][idx]
-                g.failing = int(np.count_nonzero(p == 0))
-                nanu = np.isnan(u)
-                k = int(np.argmax(nanu)) if nanu.any() else int(np.argmax(u))
-                i = int(idx[k])
-                g.max_ulp = float(u[k])
-                g.worst = dict(x=x[i], y=y[i], w=wv[i], expected=res["exp_" + oname][i],
-                               got=got[i], ulp=float(u[k]))
-                worst_rows.append((g, oname, i))
-                result.groups.append(g)
-                for j in idx[p == 0]:
-                    result.failures.append(Failure(
-                        config=cname, regime=REGIMES[r], output=oname, x=float(x[j]),
-                        y=float(y[j]), w=float(wv[j]), expected=float(res["exp_" + oname][j]),
-                        got=float(got[j]), ulp=float(res["ulp_" + oname][j])))
-            result.outputs += int(idx.size) * len(outs)
-        # the worst rows again by MPFR alone: exact expected values and ulps
-        if worst_rows:
-            sel = np.zeros(n, dtype=np.uint8)
-            for _, _, i in worst_rows:
-                sel[i] = 1
-            ex = oracle.judge(f, dt, conv, x, y, w, o, None if reduced else gl, gg,
-                              bounds[0], bounds[1], use_filter=False, select=sel)
-            for g, oname, i in worst_rows:
-                g.worst["expected"] = float(ex["exp_" + oname][i])
-        if reduced:
-            g = Group(cname, REDUCED, "reduced loss", 1, bounds[0])
-            ok = bool(res["pass_loss"][0])
-            g.failing = 0 if ok else 1
-            g.max_ulp = float(res["ulp_loss"][0])
-            g.worst = dict(x=math.nan, y=math.nan, w=math.nan,
-                           expected=float(res["exp_loss"][0]), got=float(gl[0]),
-                           ulp=g.max_ulp)
-            result.groups.append(g)
-            result.outputs += 1
-            if not ok:
-                result.failures.append(Failure(
-                    config=cname, regime=REDUCED, output="reduced loss", x=math.nan,
-                    y=math.nan, w=math.nan, expected=g.worst["expected"], got=float(gl[0]),
-                    ulp=g.max_ulp))
+        _judge_batch(result, index, fn, c, cname, bounds, f, dt, conv, o, x, y, w, reg,
+                     REGIMES)
     return result

@@ -111,6 +111,9 @@ def verify():
     v.bcev_py_check_rows.argtypes = [ctypes.c_int, ctypes.c_int, _opt, ctypes.c_int,
                                      ctypes.c_uint64, _sz, ctypes.c_char_p,
                                      _dp, _dp, _dp, u8p]
+    v.bcev_py_weights.restype = None
+    v.bcev_py_weights.argtypes = [ctypes.c_int, ctypes.c_uint64, _sz,
+                                  ctypes.POINTER(ctypes.c_uint64), _dp]
     v.bcev_py_ref.restype = ctypes.c_int
     v.bcev_py_ref.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, _sz, _dp, _dp,
                               _dp, _opt, _dp, _dp, ctypes.POINTER(_sz)]

@@ -171,3 +171,26 @@ def test_same_figures_as_bce_check_lib(tmp_path, form, dtype):
     r = libbce.check(libbce_logits if form == "logits" else libbce_probs, form, dtype,
                      samples=60)
     _same_figures(d, r)
+
+
+def test_exhaustive_range(tmp_path):
+    # z in [20, 20.03) in binary32, both labels: TensorFlow's formula in float32
+    # loses the positive tail's gradient (sigma(z) - 1 rounds to a float ulp)
+    lo, hi = 0x41A00000, 0x41A04000
+    r = libbce.check(tf_logits, "logits", np.float32, options="default",
+                     exhaustive=(lo, hi), labels="1", batch=1 << 16)
+    g = {x.output: x for x in r.groups}
+    assert not r and g["grad"].regime == "exhaustive" and g["grad"].rows == hi - lo
+    assert g["grad"].failing > 0
+    so = os.environ.get("LIBBCE_TEST_LIBBCE_SO")
+    if not so:
+        pytest.skip("LIBBCE_TEST_LIBBCE_SO not set")
+    # libbce itself over a range, every per-sample configuration: bce check's figures
+    lo, hi = 0x3F7FC000, 0x3F800400
+    d = _bce_json(["--exhaustive", "--range", "%#x:%#x" % (lo, hi), "--label", "both",
+                   "--type", "f32", "--form", "logits", "--lib", so, "--symbol",
+                   "bce_logits_f32"], tmp_path)
+    r = libbce.check(libbce_logits, "logits", np.float32, exhaustive=(lo, hi),
+                     labels="both", batch=1 << 13)
+    assert r and len(r.configs) == 9
+    _same_figures(d, r)

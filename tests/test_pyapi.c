@@ -43,6 +43,21 @@ int main(void)
     }
     CHECK(any);
 
+    /* the weights by index: without a reduction no row is left out, so row i
+     * has the weight of index i */
+    {
+        bce_options none = {.reduction = BCE_REDUCTION_NONE};
+        size_t m = bcev_py_check_rows(BCEV_PROBS, BCEV_F32, &none, 1, 7, PER, NULL, e, e2,
+                                      u, reg);
+        uint64_t *idx = malloc(m * sizeof *idx);
+        if (!idx) return 2;
+        for (size_t i = 0; i < m; i++) idx[i] = i;
+        bcev_py_weights(BCEV_F32, 7, m, idx, l);
+        for (size_t i = 0; i < m; i++)
+            CHECK(l[i] == u[i] || (i == 0 && u[0] == 1.0));
+        free(idx);
+    }
+
     /* the reference: per element bcev_ref's values, reduced loss bcev_ref_reduced's */
     size_t bad = 0;
     CHECK(bcev_py_ref(BCEV_LOGITS, BCEV_F64, BCEV_CONV_LIBBCE, n, x, y, w, &o, l, g, &bad) == 0);

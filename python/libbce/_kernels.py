@@ -55,8 +55,10 @@ def _dtype_of(arrays, dtype):
             raise TypeError("libbce: dtype must be float64 or float32, not %s" % d)
         return d
     found = {}
-    for name, a in arrays:
+    for name, a, weak in arrays:
         if a is None:
+            continue
+        if a.dtype.kind == "f" and weak:   # Python numbers and lists adopt the type
             continue
         if a.dtype.kind == "f":
             if a.dtype not in _FLOATS:
@@ -71,6 +73,11 @@ def _dtype_of(arrays, dtype):
                         "float32; convert explicitly or pass dtype=" %
                         ", ".join("%s is %s" % (n, d) for d, n in found.items()))
     return next(iter(found)) if found else np.dtype(np.float64)
+
+
+def _weak(obj):
+    """Python numbers, lists and tuples: no dtype of their own."""
+    return not hasattr(obj, "dtype") and not hasattr(obj, "__array__")
 
 
 def _convert(a, name, dt, shape):
@@ -96,7 +103,7 @@ def prepare(x, y, w=None, dtype=None, xname="z"):
     xa = _as_array(x, xname)
     ya = _as_array(y, "y")
     wa = None if w is None else _as_array(w, "w")
-    dt = _dtype_of([(xname, xa), ("y", ya), ("w", wa)], dtype)
+    dt = _dtype_of([(xname, xa, _weak(x)), ("y", ya, _weak(y)), ("w", wa, _weak(w))], dtype)
     shape = xa.shape
     xf = _convert(xa, xname, dt, shape)
     yf = _convert(ya, "y", dt, shape)

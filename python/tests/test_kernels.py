@@ -119,6 +119,10 @@ def test_dtype_rule(libbce):
     assert loss.dtype == np.float64
     loss, _ = libbce.logits([0, 1], [0, 1])
     assert loss.dtype == np.float64
+    loss, _ = libbce.logits(z32, 0.5)              # a Python float adopts float32
+    assert loss.dtype == np.float32
+    loss, _ = libbce.logits([0.5, 1.5, 2.5], np.ones(3, dtype=np.float32))
+    assert loss.dtype == np.float32
 
 
 def test_errors(libbce):

@@ -27,7 +27,11 @@ class Error(ValueError):
             msg += " (index %d)" % self.index
         if what:
             msg = "%s: %s" % (what, msg)
+        self._what = what
         super().__init__(msg)
+
+    def __reduce__(self):   # picklable (multiprocessing, pytest-xdist)
+        return (type(self), (self.code, self.index, self._what))
 
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))

@@ -154,6 +154,9 @@ def test_errors(libbce):
     assert e.value.status == "BCE_E_ZERO_WEIGHT_SUM"
     with pytest.raises(ValueError, match="reduction"):
         libbce.logits(np.zeros(2), np.ones(2), reduction="avg")
+    import pickle
+    e2 = pickle.loads(pickle.dumps(e.value))
+    assert (e2.status, e2.index, str(e2)) == (e.value.status, e.value.index, str(e.value))
     # NaN propagation on request
     loss, grad = libbce.logits(z, np.ones(4), propagate_nan=True)
     assert np.isnan(loss[2]) and np.isnan(grad[2]) and not np.isnan(loss[3])

@@ -147,9 +147,14 @@ static int samples_push(struct samples *s, const double v[3], size_t line)
 
 int bce_tool_parse_double(const char *s, double *out)
 {
+    return bce_tool_parse_number(s, 0, out);
+}
+
+int bce_tool_parse_number(const char *s, int f32, double *out)
+{
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = f32 ? (double)strtof(s, &end) : strtod(s, &end);
     if (end == s || *end != '\0' || isspace((unsigned char)*s))
         return -1;
     if (errno == ERANGE && isinf(v))

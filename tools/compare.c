@@ -410,13 +410,6 @@ int bce_tool_compare(int argc, char **argv)
     }
     for (int i = 0; i < NVCOLS; i++)
         vi[i] = find_col(&v, vcols[i]);
-    for (int i = 0; i < 4; i++)
-        if ((ri[i] = find_col(&r, vcols[i + 1])) < 0) {
-            fprintf(stderr, "bce compare: %s:%d: header lacks column '%s' (need x, y, "
-                            "loss, grad)\n", r.name, r.line, vcols[i + 1]);
-            status = BCE_EXIT_USAGE;
-            goto done;
-        }
     if (type < 0) {
         const char *b = strrchr(files[0], '/');
         b = b ? b + 1 : files[0];
@@ -429,6 +422,13 @@ int bce_tool_compare(int argc, char **argv)
             goto done;
         }
     }
+    for (int i = 0; i < 4; i++)
+        if ((ri[i] = find_col(&r, vcols[i + 1])) < 0) {
+            fprintf(stderr, "bce compare: %s:%d: header lacks column '%s' (need x, y, "
+                            "loss, grad)\n", r.name, r.line, vcols[i + 1]);
+            status = BCE_EXIT_USAGE;
+            goto done;
+        }
     const int f32 = type == BCEV_F32;
 
     for (;;) {

@@ -27,8 +27,23 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 files="logits_f64 logits_f32 probs_f64 probs_f32"
 
 # --- 1. regeneration ------------------------------------------------------------
-if "$BCE" vectors --out "$tmp/v" >"$tmp/gen.out" 2>&1; then ok; else
+if "$BCE" vectors --out "$tmp/v" --json "$tmp/vec.json" >"$tmp/gen.out" 2>&1; then ok; else
     bad "bce vectors failed: $(cat "$tmp/gen.out")"; fi
+# --json FILE: the files written, their rows by regime (schema header)
+/usr/bin/python3 - "$tmp/vec.json" "$tmp/v" <<'PY' && ok || bad "vectors --json fields"
+import json, sys, collections
+d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["tool"] == "bce vectors"
+assert d["schema"] == 1 and d["out"] == sys.argv[2] and len(d["files"]) == 4
+for f in d["files"]:
+    rows = open(f["path"]).read().splitlines()[1:]
+    assert f["rows"] == len(rows) == sum(f["regimes"].values()), f
+    assert f["path"].endswith("/%s_%s.csv" % (f["form"], f["type"]))
+    assert collections.Counter(r.split(",")[0] for r in rows) == collections.Counter(
+        {k: v for k, v in f["regimes"].items() if v}), f
+PY
+"$BCE" vectors --out "$tmp/v" --json >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF -- "'--json -'" "$tmp/err" && ok || bad "vectors bare --json: $(cat "$tmp/err")"
 for f in $files; do
     if cmp -s "$tmp/v/$f.csv" "$SRC/data/vectors/$f.csv"; then ok; else
         bad "data/vectors/$f.csv differs from 'bce vectors' output:"

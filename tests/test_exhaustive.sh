@@ -36,6 +36,38 @@ want=$(( (2 * 131072 + 2 * 65537) * 2 * n ))
 grep -q '"input": "range", "status": "BCE_E_PROB_RANGE", "checked": 65535, "failed": 0' \
     "$tmp/a.json" && ok || bad "slice: p > 1 rejections not counted"
 
+# the shared schema header on the first line; fields as data
+head -n 1 "$tmp/a.json" | grep -q '^{"tool": "bce exhaustive", "libbce": "[^"]*", "schema": 3,$' &&
+    ok || bad "summary header: $(head -n 1 "$tmp/a.json")"
+/usr/bin/python3 - "$tmp/a.json" <<'PY' && ok || bad "exhaustive --json fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["schema"] == 3
+assert d["complete"] is True and d["ranges"] == [[0x3f7f0000, 0x3f810000]]
+assert d["outputs_checked"] == sum(c["checked"] for c in d["cells"])
+assert d["misrounded"] == 0 and all(c["misrounded"] == 0 for c in d["cells"])
+PY
+# a summary of format 2 (before the shared header) is still read
+sed '1s/.*/{\n  "tool": "bce exhaustive",\n  "format": 2,\n  "libbce": "0.1.0",/' \
+    "$tmp/a.json" >"$tmp/a2.json"
+"$BCE" exhaustive-merge --json "$tmp/a2m.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && diff <(cells "$tmp/a.json") <(cells "$tmp/a2m.json") >/dev/null && ok ||
+    bad "a format-2 summary: $(cat "$tmp/err")"
+# --json - : the summary alone on stdout; the bare --json names the fix
+"$BCE" exhaustive --quiet --range 0x3f800000:0x3f800100 --isa scalar --json - \
+    >"$tmp/o.json" 2>"$tmp/err"
+/usr/bin/python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["tool"] == "bce exhaustive"' \
+    "$tmp/o.json" && grep -q '^PASS' "$tmp/err" && ok || bad "exhaustive --json -: $(head -c 100 "$tmp/o.json")"
+for c in exhaustive exhaustive-merge; do
+    "$BCE" $c --json >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -qF -- "'--json -'" "$tmp/err" && ok || bad "$c bare --json: $(cat "$tmp/err")"
+done
+# progress when stderr is not a terminal: plain lines from the start, no \r
+"$BCE" exhaustive --threads 2 --range 0x3f800000:0x3f810000 --isa scalar >/dev/null 2>"$tmp/err"
+head -n 1 "$tmp/err" | grep -Eq '^bce exhaustive: 0/[0-9]+ inputs, 0.0%, 0 s' &&
+    tail -n 1 "$tmp/err" | grep -Eq '^bce exhaustive: ([0-9]+)/\1 inputs, 100.0%' &&
+    ! grep -q $'\r' "$tmp/err" && ok || bad "exhaustive progress: $(cat -A "$tmp/err")"
+
 # --- infinities, NaNs, negative values, -0 ------------------------------------------
 ex --range 0x7f7ffff0:0x80000010 --json "$tmp/b.json" >"$tmp/out" 2>&1
 rc=$?

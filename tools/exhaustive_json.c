@@ -11,6 +11,7 @@
 
 #include "bce.h"
 #include "exhaustive_json.h"
+#include "bcev_cli.h"
 #include "tool.h"
 
 static const char *const form_names[2] = {"logits", "probs"};
@@ -219,9 +220,7 @@ static void num(FILE *f, double v)
 void ex_json_write(FILE *f, const ex_summary *s)
 {
     const ex_stats *st = &s->stats;
-    fputs("{\n  \"tool\": \"bce exhaustive\",\n", f);
-    fprintf(f, "  \"format\": %d,\n", EX_JSON_FORMAT);
-    fprintf(f, "  \"libbce\": \"%s\",\n", bce_version());
+    bcev_json_header(f, "exhaustive", EX_JSON_FORMAT);
     list(f, "forms", s->cfg.forms, form_name, 2);
     list(f, "labels", s->cfg.labels, label_name, 2);
     list(f, "isas", s->cfg.isas, bce_isa_name, st->nisa);
@@ -608,6 +607,16 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
             if (jstr(&r, line, "tool", t, sizeof t) == 0 && strcmp(t, "bce exhaustive"))
                 rd_error(&r, "not a `bce exhaustive` summary");
             seen_tool = 1;
+            if (!r.err && jfind(line, "schema")) {     /* the header of schema 3 */
+                uint64_t v = ju64(&r, line, "schema");
+                if (!r.err && (v < 3 || v > EX_JSON_FORMAT)) {
+                    char m[160];
+                    snprintf(m, sizeof m, "summary schema %" PRIu64 " (this bce reads 1 "
+                             "to %d)", v, EX_JSON_FORMAT);
+                    rd_error(&r, m);
+                }
+                format = (int)v;
+            }
         } else if (jfind(line, "forms")) {
             s->cfg.forms = jmask(&r, line, "forms", form_names, 2);
         } else if (jfind(line, "labels")) {

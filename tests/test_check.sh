@@ -70,6 +70,21 @@ st 0 --type all --form all --pos-weight 2 --smoothing 0.1 --weights \
 has "$tmp/ok.json" '^\{"tool": "bce check", "libbce": "[^"]+", "schema": 1,' "JSON header"
 has "$tmp/ok.json" '"pass": true' "JSON pass"
 has "$tmp/ok.xml" '<testcase classname="type=f32 form=probs[^"]*" name="soft_cancel">' "JUnit testcase"
+/usr/bin/python3 - "$tmp/ok.json" <<'PY' && ok || bad "check --json fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["schema"] == 1
+assert d["pass"] is True and d["failing_total"] == 0 and len(d["configs"]) == 4
+assert all(g["failing"] == [0, 0] for g in d["groups"])
+PY
+# the bare --json names the fix; progress off a terminal: plain lines, no \r
+"$BCE" check --samples 100 --json -- "$BCE" eval >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF -- "'--json -'" "$tmp/err" && ok || bad "check bare --json: $(cat "$tmp/err")"
+"$BCE" check --options default --samples 100 --type f64 --form logits -- "$BCE" eval \
+    >/dev/null 2>"$tmp/err"
+head -n 1 "$tmp/err" | grep -Eq '^bce check: 0/1 configurations, 0.0%, 0 s' &&
+    tail -n 1 "$tmp/err" | grep -Eq '^bce check: 1/1 configurations, 100.0%' &&
+    ! grep -q $'\r' "$tmp/err" && ok || bad "check progress: $(cat -A "$tmp/err")"
 # a bound under 0.5 ulp is not met by a correctly rounded libbce
 st 1 --options default --samples 100 --max-ulp 0 -- "$BCE" eval
 

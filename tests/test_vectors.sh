@@ -53,11 +53,12 @@ done
 V=$SRC/data/vectors
 
 # results of libbce itself, through `bce eval`: x,y,loss,grad
-libbce_results() { # FILE -> stdout
+libbce_results() { # FILE [EVAL_OPTION...] -> stdout
     local f=$1 form=${1%_*} type=${1#*_}
+    shift
     echo "x,y,loss,grad"
     tail -n +2 "$V/$f.csv" | cut -d, -f2,3 >"$tmp/xy"
-    tr , ' ' <"$tmp/xy" | "$BCE" eval --form "$form" --type "$type" |
+    tr , ' ' <"$tmp/xy" | "$BCE" eval "$@" --form "$form" --type "$type" |
         tr ' ' , | paste -d, "$tmp/xy" -
 }
 
@@ -74,15 +75,8 @@ done
 # decimals that read back to the same float (%.9g, and the shortest
 # round-trip spelling a Python or JavaScript port prints, e.g. 0.6931472)
 # are the same numbers and pass
-libbce_results_dec() { # FILE -> stdout, decimal (%.9g / %.17g)
-    local f=$1 form=${1%_*} type=${1#*_}
-    echo "x,y,loss,grad"
-    tail -n +2 "$V/$f.csv" | cut -d, -f2,3 >"$tmp/xy"
-    tr , ' ' <"$tmp/xy" | "$BCE" eval --decimal --form "$form" --type "$type" |
-        tr ' ' , | paste -d, "$tmp/xy" -
-}
 for f in logits_f32 probs_f32; do
-    libbce_results_dec "$f" >"$tmp/dec_$f.csv"
+    libbce_results "$f" --decimal >"$tmp/dec_$f.csv"
     "$BCE" compare "$V/$f.csv" "$tmp/dec_$f.csv" >"$tmp/out" 2>&1
     rc=$?
     [ $rc -eq 0 ] && grep -q '^PASS: ' "$tmp/out" && ok ||

@@ -234,6 +234,8 @@ static void print_report(FILE *out, const group *g, int ng, const failing *fl, i
                 bcev_fmt_hex(b[3], 64, fl[i].got), fl[i].ulp);
 }
 
+static const char *const row_keys[] = {"x", "y", "expected", "got"};
+
 static void write_json(FILE *f, const char *vpath, const char *rpath, int f32,
                        const group *g, int ng, const failing *fl, int nfl, int outputs)
 {
@@ -252,13 +254,8 @@ static void write_json(FILE *f, const char *vpath, const char *rpath, int f32,
         fprintf(f, ", \"rows\": %d, \"over\": %d, \"max_ulp\": ", g[k].rows, g[k].over);
         bcev_json_num(f, g[k].max_ulp);
         fputs(", \"worst\": {", f);
-        bcev_json_value(f, "x", g[k].wx, f32);
-        fputs(", ", f);
-        bcev_json_value(f, "y", g[k].wy, f32);
-        fputs(", ", f);
-        bcev_json_value(f, "expected", g[k].wexp, f32);
-        fputs(", ", f);
-        bcev_json_value(f, "got", g[k].wgot, f32);
+        bcev_json_values(f, f32, 4, row_keys,
+                         (const double[]){g[k].wx, g[k].wy, g[k].wexp, g[k].wgot});
         fputs("}}", f);
     }
     fputs("\n],\n\"failing\": [", f);
@@ -268,13 +265,8 @@ static void write_json(FILE *f, const char *vpath, const char *rpath, int f32,
         fprintf(f, ", \"output\": \"%s\", \"bound\": ", out_name(fl[i].output));
         bcev_json_num(f, fl[i].bound);
         fputs(", ", f);
-        bcev_json_value(f, "x", fl[i].x, f32);
-        fputs(", ", f);
-        bcev_json_value(f, "y", fl[i].y, f32);
-        fputs(", ", f);
-        bcev_json_value(f, "expected", fl[i].expected, f32);
-        fputs(", ", f);
-        bcev_json_value(f, "got", fl[i].got, f32);
+        bcev_json_values(f, f32, 4, row_keys,
+                         (const double[]){fl[i].x, fl[i].y, fl[i].expected, fl[i].got});
         fputs(", \"ulp\": ", f);
         bcev_json_num(f, fl[i].ulp);
         fputc('}', f);

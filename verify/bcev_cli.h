@@ -46,6 +46,8 @@ void bcev_json_str(FILE *f, const char *s);
 void bcev_json_num(FILE *f, double v);
 /* "KEY": "HEX", "KEY_dec": DEC (f32: DEC is %.9g). */
 void bcev_json_value(FILE *f, const char *key, double v, int f32);
+/* n of them separated by ", ": "K0": .., "K0_dec": .., "K1": ... */
+void bcev_json_values(FILE *f, int f32, int n, const char *const *keys, const double *v);
 /* The hex float text of v ("%a"; "inf", "-inf", "nan"), and the decimal
  * text (%.17g / %.9g; the same spellings), into buf. */
 const char *bcev_fmt_hex(char *buf, size_t n, double v);

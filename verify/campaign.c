@@ -766,6 +766,7 @@ static void print_json(const report *rep, const args *a, double secs, int nisa,
                 k[i].failing_rows ? "false" : "true");
     }
     fputs("\n],\n\"results\": [", out);
+    static const char *const xyw[] = {"x", "y", "w"};
     int first = 1;
     for (const row *r = rep->head; r; r = r->next) {
         if (r->samples == 0 && !r->lib_error)
@@ -778,22 +779,14 @@ static void print_json(const report *rep, const args *a, double secs, int nisa,
                 r->samples, r->failures);
         bcev_json_num(out, r->max_ulp < 0 ? 0.0 : r->max_ulp);
         fputs(", ", out);
-        bcev_json_value(out, "x", r->x, f32);
-        fputs(", ", out);
-        bcev_json_value(out, "y", r->y, f32);
-        fputs(", ", out);
-        bcev_json_value(out, "w", r->w, f32);
+        bcev_json_values(out, f32, 3, xyw, (const double[]){r->x, r->y, r->w});
         fputs(", \"bound\": ", out);
         bcev_json_num(out, r->bound);
         fprintf(out, ", \"pass\": %s, \"not_correctly_rounded\": %" PRIu64,
                 r->failures ? "false" : "true", r->not_cr);
         if (r->not_cr) {
             fputs(", \"first_not_cr\": {", out);
-            bcev_json_value(out, "x", r->ncx, f32);
-            fputs(", ", out);
-            bcev_json_value(out, "y", r->ncy, f32);
-            fputs(", ", out);
-            bcev_json_value(out, "w", r->ncw, f32);
+            bcev_json_values(out, f32, 3, xyw, (const double[]){r->ncx, r->ncy, r->ncw});
             fputc('}', out);
         }
         /* the options of the worst sample (the original configurations

@@ -138,6 +138,15 @@ void bcev_json_value(FILE *f, const char *key, double v, int f32)
         fprintf(f, "\"%s\": \"%s\", \"%s_dec\": \"%s\"", key, h, key, d);
 }
 
+void bcev_json_values(FILE *f, int f32, int n, const char *const *keys, const double *v)
+{
+    for (int i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", f);
+        bcev_json_value(f, keys[i], v[i], f32);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* progress                                                            */
 

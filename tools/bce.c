@@ -34,6 +34,11 @@ static const char main_help[] =
     "  --help, -h      this text\n"
     "  --version, -V   print the version\n"
     "\n"
+    "Every command but gradcheck takes --json FILE: its data as JSON into\n"
+    "FILE ('-' = standard output), opening with {\"tool\": \"bce CMD\",\n"
+    "\"libbce\": VERSION, \"schema\": N, ...}.  Long commands show progress on\n"
+    "standard error: a bar on a terminal, else a line every 5 s.\n"
+    "\n"
     "exit status: 0 success, 1 verification failure, 2 usage or input error.\n"
     "environment: BCE_ISA=NAME picks the kernels, NAME one of\n"
     "             @ISAS@ (default: the best the CPU runs).\n";

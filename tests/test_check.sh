@@ -76,6 +76,13 @@ d = json.load(open(sys.argv[1]))
 assert list(d)[:3] == ["tool", "libbce", "schema"] and d["schema"] == 1
 assert d["pass"] is True and d["failing_total"] == 0 and len(d["configs"]) == 4
 assert all(g["failing"] == [0, 0] for g in d["groups"])
+assert all(c["pos_weight"] == "0x1p+1" and c["pos_weight_dec"] == 2 for c in d["configs"])
+for g in d["groups"]:
+    for o in ("loss", "grad"):
+        if g[o]:
+            h, v = g[o]["got"], g[o]["got_dec"]     # non-finite: the same word
+            assert h == v if isinstance(v, str) else \
+                float.fromhex(h) == v or abs(float.fromhex(h) / v - 1) < 2**-23, g
 PY
 # the bare --json names the fix; progress off a terminal: plain lines, no \r
 "$BCE" check --samples 100 --json -- "$BCE" eval >/dev/null 2>"$tmp/err"
@@ -95,7 +102,7 @@ if command -v python3 >/dev/null; then
     has "$tmp/out" '^  tail_pos .* FAIL' "textbook: tail_pos fails"
     has "$tmp/out" '^  tail_neg .* FAIL' "textbook: tail_neg fails"
     has "$tmp/out" '^FAIL: ' "textbook: verdict"
-    has "$tmp/tb.json" '"regime": "tail_pos", "output": "loss", "x": "0x[^"]*", "y": "0x1p\+0", .*"expected": "0x1\.[^"]*p-[0-9]+", "got": "0x0p\+0"' \
+    has "$tmp/tb.json" '"regime": "tail_pos", "output": "loss", "x": "0x[^"]*", "x_dec": [^,]*, "y": "0x1p\+0", .*"expected": "0x1\.[^"]*p-[0-9]+", "expected_dec": [^,]*, "got": "0x0p\+0", "got_dec": 0,' \
         "textbook: a failing tail row with its expected value"
     has "$tmp/tb.json" '"pass": false' "textbook JSON"
     has "$tmp/tb.xml" '<failure message=' "textbook JUnit failure"

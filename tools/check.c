@@ -1076,19 +1076,6 @@ static int run_exhaustive(ck_run *R)
 /* ------------------------------------------------------------------ */
 /* Reports */
 
-static void fmt_num(char *buf, size_t size, double v)
-{
-    if (isnan(v)) snprintf(buf, size, "\"nan\"");
-    else snprintf(buf, size, "\"%a\"", v);
-}
-
-static void fmt_ulp(char *buf, size_t size, double v)
-{
-    if (isinf(v)) snprintf(buf, size, "\"inf\"");
-    else if (isnan(v)) snprintf(buf, size, "\"nan\"");
-    else snprintf(buf, size, "%.17g", v);
-}
-
 static int stat_used(const ck_stat *s) { return s->count > 0; }
 static int stat_pass(const ck_stat *s) { return s->fail[0] == 0 && s->fail[1] == 0; }
 
@@ -1137,9 +1124,11 @@ static void text_report(ck_run *R, FILE *out)
 
 /* The "groups" array of the JSON summary: one element per configuration
  * and regime that has rows (json_write and the merge write the same). */
+static const char *const row_keys[] = {"x", "y", "w", "expected", "got"};
+static const char *const opt_keys[] = {"pos_weight", "label_smoothing"};
+
 static void json_groups(FILE *out, const ck_run *R, int ncfg)
 {
-    char b1[64], b2[64], b3[64], b4[64], b5[64], b6[64];
     fprintf(out, "],\n\"groups\": [\n");
     int first = 1;
     for (int ci = 0; ci < ncfg; ci++)
@@ -1158,15 +1147,12 @@ static void json_groups(FILE *out, const ck_run *R, int ncfg)
                     fprintf(out, ", \"%s\": null", o ? "grad" : "loss");
                     continue;
                 }
-                fmt_ulp(b1, sizeof b1, s->max_ulp[o]);
-                fmt_num(b2, sizeof b2, w->x);
-                fmt_num(b3, sizeof b3, w->y);
-                fmt_num(b4, sizeof b4, w->w);
-                fmt_num(b5, sizeof b5, w->expected);
-                fmt_num(b6, sizeof b6, w->got);
-                fprintf(out, ", \"%s\": {\"max_ulp\": %s, \"x\": %s, \"y\": %s, "
-                        "\"w\": %s, \"expected\": %s, \"got\": %s}",
-                        o ? "grad" : "loss", b1, b2, b3, b4, b5, b6);
+                fprintf(out, ", \"%s\": {\"max_ulp\": ", o ? "grad" : "loss");
+                bcev_json_num(out, s->max_ulp[o]);
+                fputs(", ", out);
+                bcev_json_values(out, R->cfg[ci].type == BCEV_F32, 5, row_keys,
+                                 (const double[]){w->x, w->y, w->w, w->expected, w->got});
+                fputc('}', out);
             }
             fprintf(out, "}");
         }
@@ -1176,7 +1162,6 @@ static void json_groups(FILE *out, const ck_run *R, int ncfg)
 static void json_write(ck_run *R, FILE *out)
 {
     const ck_args *a = R->a;
-    char b1[64], b2[64], b3[64], b4[64], b5[64], b6[64];
     bcev_json_header(out, "check", CHECK_SCHEMA);
     fprintf(out, "\"iut\": ");
     bcev_json_str(out, a->iut);
@@ -1185,9 +1170,11 @@ static void json_write(ck_run *R, FILE *out)
     fprintf(out, "\"mode\": \"%s\", \"seed\": %llu, \"samples\": %llu, \"labels\": %d,\n",
             a->exhaustive ? "exhaustive" : "regimes", (unsigned long long)a->seed,
             (unsigned long long)a->samples, a->labels);
-    fmt_ulp(b1, sizeof b1, a->bound[0]);
-    fmt_ulp(b2, sizeof b2, a->bound[1]);
-    fprintf(out, "\"max_ulp\": {\"loss\": %s, \"grad\": %s},\n", b1, b2);
+    fputs("\"max_ulp\": {\"loss\": ", out);
+    bcev_json_num(out, a->bound[0]);
+    fputs(", \"grad\": ", out);
+    bcev_json_num(out, a->bound[1]);
+    fputs("},\n", out);
     fprintf(out, "\"range\": [%llu, %llu],\n", (unsigned long long)a->lo,
             (unsigned long long)a->hi);
     if (a->shard.count > 0)
@@ -1200,11 +1187,11 @@ static void json_write(ck_run *R, FILE *out)
     for (int ci = 0; ci < R->ncfg; ci++) {
         const ck_cfg *c = &R->cfg[ci];
         double P = (c->opt.flags & BCE_OPT_POS_WEIGHT) ? c->opt.pos_weight : 1.0;
-        fprintf(out, "  {\"config\": %d, \"type\": \"%s\", \"form\": \"%s\", "
-                "\"pos_weight\": \"%a\", \"label_smoothing\": \"%a\", \"clamp\": %d, "
-                "\"weights\": %d, \"reduction\": \"%s\"}%s\n", ci,
+        fprintf(out, "  {\"config\": %d, \"type\": \"%s\", \"form\": \"%s\", ", ci,
                 c->type == BCEV_F32 ? "f32" : "f64",
-                c->form == BCEV_PROBS ? "probs" : "logits", P, c->opt.label_smoothing,
+                c->form == BCEV_PROBS ? "probs" : "logits");
+        bcev_json_values(out, 0, 2, opt_keys, (const double[]){P, c->opt.label_smoothing});
+        fprintf(out, ", \"clamp\": %d, \"weights\": %d, \"reduction\": \"%s\"}%s\n",
                 (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, c->weights,
                 red_name(c->opt.reduction), ci + 1 < R->ncfg ? "," : "");
     }
@@ -1215,22 +1202,20 @@ static void json_write(ck_run *R, FILE *out)
         const ck_fail *f = &R->fails[i];
         const ck_cfg *c = &R->cfg[f->cfg];
         double P = (c->opt.flags & BCE_OPT_POS_WEIGHT) ? c->opt.pos_weight : 1.0;
-        fmt_num(b1, sizeof b1, f->x);
-        fmt_num(b2, sizeof b2, f->y);
-        fmt_num(b3, sizeof b3, f->w);
-        fmt_num(b4, sizeof b4, f->expected);
-        fmt_num(b5, sizeof b5, f->got);
-        fmt_ulp(b6, sizeof b6, f->ulp);
-        fprintf(out, "  {\"config\": %d, \"regime\": \"%s\", \"output\": \"%s\", "
-                "\"x\": %s, \"y\": %s, \"w\": %s, \"options\": {\"type\": \"%s\", "
-                "\"form\": \"%s\", \"pos_weight\": \"%a\", \"label_smoothing\": \"%a\", "
-                "\"clamp\": %d, \"reduction\": \"%s\"}, \"expected\": %s, \"got\": %s, "
-                "\"ulp\": %s}%s\n", f->cfg, regime_name(f->regime),
-                f->regime == CK_RED_REGIME ? "reduced_loss" : f->output ? "grad" : "loss",
-                b1, b2, b3, c->type == BCEV_F32 ? "f32" : "f64",
-                c->form == BCEV_PROBS ? "probs" : "logits", P, c->opt.label_smoothing,
-                (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, red_name(c->opt.reduction),
-                b4, b5, b6, i + 1 < R->nfail ? "," : "");
+        const int f32 = c->type == BCEV_F32;
+        fprintf(out, "  {\"config\": %d, \"regime\": \"%s\", \"output\": \"%s\", ",
+                f->cfg, regime_name(f->regime),
+                f->regime == CK_RED_REGIME ? "reduced_loss" : f->output ? "grad" : "loss");
+        bcev_json_values(out, f32, 3, row_keys, (const double[]){f->x, f->y, f->w});
+        fprintf(out, ", \"options\": {\"type\": \"%s\", \"form\": \"%s\", ",
+                f32 ? "f32" : "f64", c->form == BCEV_PROBS ? "probs" : "logits");
+        bcev_json_values(out, 0, 2, opt_keys, (const double[]){P, c->opt.label_smoothing});
+        fprintf(out, ", \"clamp\": %d, \"reduction\": \"%s\"}, ",
+                (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, red_name(c->opt.reduction));
+        bcev_json_values(out, f32, 2, row_keys + 3, (const double[]){f->expected, f->got});
+        fputs(", \"ulp\": ", out);
+        bcev_json_num(out, f->ulp);
+        fprintf(out, "}%s\n", i + 1 < R->nfail ? "," : "");
     }
     fprintf(out, "]}\n");
 }
@@ -1487,8 +1472,12 @@ static int merge_files(mg_file *m, int nfiles, const char *json, const char *jun
     /* groups, failing rows */
     int ncfg = (int)(cfg1 - cfg0 - 1);
     R.ncfg = ncfg;
-    for (int ci = 0; ci < ncfg && ci < CK_MAX_CFG; ci++)
+    for (int ci = 0; ci < ncfg && ci < CK_MAX_CFG; ci++) {
         snprintf(R.cfg[ci].name, sizeof R.cfg[ci].name, "%d", ci);
+        /* the type sets the decimals of the groups' values */
+        R.cfg[ci].type = strstr(m[0].lines[cfg0 + 1 + (size_t)ci], "\"type\": \"f32\"")
+                             ? BCEV_F32 : BCEV_F64;
+    }
     uint64_t total = 0;
     for (int k = 0; k < nfiles; k++) {
         int in_groups = 0;

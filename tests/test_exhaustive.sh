@@ -62,6 +62,24 @@ for c in exhaustive exhaustive-merge; do
     "$BCE" $c --json >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && grep -qF -- "'--json -'" "$tmp/err" && ok || bad "$c bare --json: $(cat "$tmp/err")"
 done
+# a failure listed in a summary (values as hex + decimal, an infinite ulp
+# as "inf") is read back and written again the same
+/usr/bin/python3 - "$tmp/o.json" "$tmp/of.json" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+line = ('    {"isa": "scalar", "form": "logits", "label": 0, "output": "loss", "kind": '
+        '"misrounded", "input": "0x3f800000", "input_value": "0x1p+0", "input_value_dec": 1, '
+        '"got": "0x3f317218", "got_value": "0x1.62e43p-1", "got_value_dec": 0.693147182, '
+        '"expected": "0x3f317217", "expected_value": "0x1.62e42ep-1", '
+        '"expected_value_dec": 0.693147123, "ulp": "inf", "status": "BCE_OK"}')
+s = s.replace('"failures": [\n\n', '"failures": [\n' + line + '\n')
+open(sys.argv[2], "w").write(s.replace('"failures_total": 0', '"failures_total": 1'))
+PY
+"$BCE" exhaustive-merge --json "$tmp/ofm.json" "$tmp/of.json" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q 'got 0x1.62e43p-1 expected 0x1.62e42ep-1 (inf ulp)' "$tmp/out" &&
+    [ "$(grep -c '"expected_value_dec": 0.693147123, "ulp": "inf"' "$tmp/ofm.json")" -eq 1 ] &&
+    ok || bad "a listed failure does not survive a merge: $(grep -A1 '"failures"' "$tmp/ofm.json")"
+
 # progress when stderr is not a terminal: plain lines from the start, no \r
 "$BCE" exhaustive --threads 2 --range 0x3f800000:0x3f810000 --isa scalar >/dev/null 2>"$tmp/err"
 head -n 1 "$tmp/err" | grep -Eq '^bce exhaustive: 0/[0-9]+ inputs, 0.0%, 0 s' &&

@@ -53,6 +53,12 @@ sed '1s/.*/{\n  "tool": "bce exhaustive",\n  "format": 2,\n  "libbce": "0.1.0",/
 "$BCE" exhaustive-merge --json "$tmp/a2m.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && diff <(cells "$tmp/a.json") <(cells "$tmp/a2m.json") >/dev/null && ok ||
     bad "a format-2 summary: $(cat "$tmp/err")"
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["schema"] == 3
+assert d["tool"] == "bce exhaustive" and "format" not in d and d["complete"] is True
+' "$tmp/a2m.json" && ok || bad "exhaustive-merge --json: header"
 # --json - : the summary alone on stdout; the bare --json names the fix
 "$BCE" exhaustive --quiet --range 0x3f800000:0x3f800100 --isa scalar --json - \
     >"$tmp/o.json" 2>"$tmp/err"

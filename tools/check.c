@@ -266,21 +266,6 @@ static void batch_free(ck_batch *b)
     free(b->x); free(b->y); free(b->w); free(b->reg); free(b->loss); free(b->grad);
 }
 
-/* A weight for row i: 1, 0, log-uniform in [2^-20, 2^20], rarely 2^-64 or
- * 2^64: a pure function of (seed, i). */
-static double draw_weight(uint64_t seed, uint64_t i, bcev_type t)
-{
-    bcev_rng r;
-    bcev_rng_seed(&r, seed * 0x9E3779B97F4A7C15u ^ (i + 0x5157u));
-    uint64_t k = bcev_rng_next(&r) % 64;
-    double w;
-    if (k < 12) w = 1.0;
-    else if (k < 16) w = 0.0;
-    else if (k == 16) w = 0x1p-64;
-    else if (k == 17) w = 0x1p64;
-    else w = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 41) - 20);
-    return t == BCEV_F32 ? (double)(float)w : w;
-}
 
 /* ------------------------------------------------------------------ */
 /* The expected value of a row, and the judgement of one output. */
@@ -1007,7 +992,7 @@ static int run_regimes(ck_run *R)
                 b.x[b.n + kept] = x;
                 b.y[b.n + kept] = b.y[b.n + i];
                 b.reg[b.n + kept] = (unsigned char)r;
-                b.w[b.n + kept] = c->weights ? draw_weight(a->seed, b.n + kept, c->type) : 1.0;
+                b.w[b.n + kept] = c->weights ? bcev_check_weight(a->seed, b.n + kept, c->type) : 1.0;
                 kept++;
             }
             b.n += kept;
@@ -1058,7 +1043,7 @@ static int run_exhaustive(ck_run *R)
                     if (!(a->labels >> y & 1)) continue;
                     b.x[b.n] = xf;
                     b.y[b.n] = y;
-                    b.w[b.n] = c->weights ? draw_weight(a->seed, bits - 1, c->type) : 1.0;
+                    b.w[b.n] = c->weights ? bcev_check_weight(a->seed, bits - 1, c->type) : 1.0;
                     b.reg[b.n] = CK_EXH_REGIME;
                     b.n++;
                 }

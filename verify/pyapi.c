@@ -18,28 +18,12 @@
 
 int bcev_py_abi(void) { return BCEV_PY_ABI; }
 
-/* The weight `bce check` draws for row i (tools/check.c, draw_weight):
- * 1, 0, log-uniform in [2^-20, 2^20], rarely 2^-64 or 2^64.  The same
- * function, so that the same seed gives the same rows. */
-static double draw_weight(uint64_t seed, uint64_t i, bcev_type t)
-{
-    bcev_rng r;
-    bcev_rng_seed(&r, seed * 0x9E3779B97F4A7C15u ^ (i + 0x5157u));
-    uint64_t k = bcev_rng_next(&r) % 64;
-    double w;
-    if (k < 12) w = 1.0;
-    else if (k < 16) w = 0.0;
-    else if (k == 16) w = 0x1p-64;
-    else if (k == 17) w = 0x1p64;
-    else w = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 41) - 20);
-    return t == BCEV_F32 ? (double)(float)w : w;
-}
 
 void bcev_py_weights(int type, uint64_t seed, size_t n, const uint64_t *index,
                      double *w)
 {
     for (size_t i = 0; i < n; i++)
-        w[i] = draw_weight(seed, index[i], (bcev_type)type);
+        w[i] = bcev_check_weight(seed, index[i], (bcev_type)type);
 }
 
 size_t bcev_py_check_rows(int form, int type, const bce_options *opt,
@@ -71,7 +55,7 @@ size_t bcev_py_check_rows(int form, int type, const bce_options *opt,
             y[n + kept] = y[n + i];
             reg[n + kept] = (unsigned char)r;
             if (weights)
-                w[n + kept] = draw_weight(seed, n + kept, t);
+                w[n + kept] = bcev_check_weight(seed, n + kept, t);
             kept++;
         }
         n += kept;

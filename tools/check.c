@@ -285,25 +285,6 @@ typedef struct ck_verdict {
     double expected;   /* RN(exact) in the type (exact when not passing) */
 } ck_verdict;
 
-static double ulp_est(bcev_type t, double got, long double v)
-{
-    if (isnan(got) || isnan((double)v))
-        return isnan(got) && isnan((double)v) ? 0.0 : INFINITY;
-    if ((long double)got == v)
-        return 0.0;
-    if (isinf(got) || isinf((double)v))
-        return INFINITY;
-    int p = t == BCEV_F32 ? 24 : 53, emin = t == BCEV_F32 ? -126 : -1022;
-    int e = v != 0 ? ilogbl(v) : emin;
-    if (e < emin) e = emin;
-    return (double)(fabsl((long double)got - v) / ldexpl(1.0L, e - p + 1));
-}
-
-static double round_type(bcev_type t, long double v)
-{
-    return t == BCEV_F32 ? (double)(float)v : (double)v;
-}
-
 /* Exact value of output `out` of row i by MPFR; RN to the type in *exp. */
 static void exact_row(ck_ctx *k, size_t i, int out, mpfr_t v)
 {
@@ -343,8 +324,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
         if (ok && bcev_ff_check(c->type, got[o], &fv[o], bound[o])) {
             long double m = fv[o].mid + fv[o].lo;
             v[o].pass = 1;
-            v[o].ulp = ulp_est(c->type, got[o], m);
-            v[o].expected = round_type(c->type, m);
+            v[o].ulp = bcev_ff_ulp(c->type, got[o], m);
+            v[o].expected = bcev_ff_round(c->type, m);
             k->decided++;
             continue;
         }
@@ -354,8 +335,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
                 bcev_ff_check(c->type, got[1], &fine, bound[1])) {
                 long double m = fine.mid + fine.lo;
                 v[1].pass = 1;
-                v[1].ulp = ulp_est(c->type, got[1], m);
-                v[1].expected = round_type(c->type, m);
+                v[1].ulp = bcev_ff_ulp(c->type, got[1], m);
+                v[1].expected = bcev_ff_round(c->type, m);
                 k->decided++;
                 continue;
             }
@@ -381,8 +362,8 @@ static void ck_expected_reduced(ck_ctx *k, double got, double bound, ck_verdict 
         bcev_ff_reduced(c->form, b->n, b->x, b->y, w, &c->opt, &f) &&
         bcev_ff_check(c->type, got, &f, bound)) {
         v->pass = 1;
-        v->ulp = ulp_est(c->type, got, f.mid + f.lo);
-        v->expected = round_type(c->type, f.mid + f.lo);
+        v->ulp = bcev_ff_ulp(c->type, got, f.mid + f.lo);
+        v->expected = bcev_ff_round(c->type, f.mid + f.lo);
         k->decided++;
         return;
     }

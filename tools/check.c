@@ -266,21 +266,6 @@ static void batch_free(ck_batch *b)
     free(b->x); free(b->y); free(b->w); free(b->reg); free(b->loss); free(b->grad);
 }
 
-/* A weight for row i: 1, 0, log-uniform in [2^-20, 2^20], rarely 2^-64 or
- * 2^64: a pure function of (seed, i). */
-static double draw_weight(uint64_t seed, uint64_t i, bcev_type t)
-{
-    bcev_rng r;
-    bcev_rng_seed(&r, seed * 0x9E3779B97F4A7C15u ^ (i + 0x5157u));
-    uint64_t k = bcev_rng_next(&r) % 64;
-    double w;
-    if (k < 12) w = 1.0;
-    else if (k < 16) w = 0.0;
-    else if (k == 16) w = 0x1p-64;
-    else if (k == 17) w = 0x1p64;
-    else w = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 41) - 20);
-    return t == BCEV_F32 ? (double)(float)w : w;
-}
 
 /* ------------------------------------------------------------------ */
 /* The expected value of a row, and the judgement of one output. */
@@ -299,25 +284,6 @@ typedef struct ck_verdict {
                           about 2^-50 when the filter decided) */
     double expected;   /* RN(exact) in the type (exact when not passing) */
 } ck_verdict;
-
-static double ulp_est(bcev_type t, double got, long double v)
-{
-    if (isnan(got) || isnan((double)v))
-        return isnan(got) && isnan((double)v) ? 0.0 : INFINITY;
-    if ((long double)got == v)
-        return 0.0;
-    if (isinf(got) || isinf((double)v))
-        return INFINITY;
-    int p = t == BCEV_F32 ? 24 : 53, emin = t == BCEV_F32 ? -126 : -1022;
-    int e = v != 0 ? ilogbl(v) : emin;
-    if (e < emin) e = emin;
-    return (double)(fabsl((long double)got - v) / ldexpl(1.0L, e - p + 1));
-}
-
-static double round_type(bcev_type t, long double v)
-{
-    return t == BCEV_F32 ? (double)(float)v : (double)v;
-}
 
 /* Exact value of output `out` of row i by MPFR; RN to the type in *exp. */
 static void exact_row(ck_ctx *k, size_t i, int out, mpfr_t v)
@@ -358,8 +324,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
         if (ok && bcev_ff_check(c->type, got[o], &fv[o], bound[o])) {
             long double m = fv[o].mid + fv[o].lo;
             v[o].pass = 1;
-            v[o].ulp = ulp_est(c->type, got[o], m);
-            v[o].expected = round_type(c->type, m);
+            v[o].ulp = bcev_ff_ulp(c->type, got[o], m);
+            v[o].expected = bcev_ff_round(c->type, m);
             k->decided++;
             continue;
         }
@@ -369,8 +335,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
                 bcev_ff_check(c->type, got[1], &fine, bound[1])) {
                 long double m = fine.mid + fine.lo;
                 v[1].pass = 1;
-                v[1].ulp = ulp_est(c->type, got[1], m);
-                v[1].expected = round_type(c->type, m);
+                v[1].ulp = bcev_ff_ulp(c->type, got[1], m);
+                v[1].expected = bcev_ff_round(c->type, m);
                 k->decided++;
                 continue;
             }
@@ -396,8 +362,8 @@ static void ck_expected_reduced(ck_ctx *k, double got, double bound, ck_verdict 
         bcev_ff_reduced(c->form, b->n, b->x, b->y, w, &c->opt, &f) &&
         bcev_ff_check(c->type, got, &f, bound)) {
         v->pass = 1;
-        v->ulp = ulp_est(c->type, got, f.mid + f.lo);
-        v->expected = round_type(c->type, f.mid + f.lo);
+        v->ulp = bcev_ff_ulp(c->type, got, f.mid + f.lo);
+        v->expected = bcev_ff_round(c->type, f.mid + f.lo);
         k->decided++;
         return;
     }
@@ -1007,7 +973,7 @@ static int run_regimes(ck_run *R)
                 b.x[b.n + kept] = x;
                 b.y[b.n + kept] = b.y[b.n + i];
                 b.reg[b.n + kept] = (unsigned char)r;
-                b.w[b.n + kept] = c->weights ? draw_weight(a->seed, b.n + kept, c->type) : 1.0;
+                b.w[b.n + kept] = c->weights ? bcev_check_weight(a->seed, b.n + kept, c->type) : 1.0;
                 kept++;
             }
             b.n += kept;
@@ -1058,7 +1024,7 @@ static int run_exhaustive(ck_run *R)
                     if (!(a->labels >> y & 1)) continue;
                     b.x[b.n] = xf;
                     b.y[b.n] = y;
-                    b.w[b.n] = c->weights ? draw_weight(a->seed, bits - 1, c->type) : 1.0;
+                    b.w[b.n] = c->weights ? bcev_check_weight(a->seed, bits - 1, c->type) : 1.0;
                     b.reg[b.n] = CK_EXH_REGIME;
                     b.n++;
                 }

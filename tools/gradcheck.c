@@ -99,8 +99,9 @@ static const char *const gradcheck_help_parts[] = {
     ,
     "checks:\n"
     "  --mode M              exact, fd, directional, hvp, mpfr or all\n"
-    "                        (default all; --battery: exact, fd, directional,\n"
-    "                        hvp; --type f32: exact, fd); may be repeated\n"
+    "                        (default: all for libbce itself; exact, fd,\n"
+    "                        directional, hvp for an IUT or --battery; exact,\n"
+    "                        fd for --type f32); may be repeated\n"
     "      exact        every coordinate against the exact gradient (MPFR):\n"
     "                   error in ulps and cond-ratio = error / (u C_j),\n"
     "                   C_j = sum_i |r_i x~_ij| / norm + l2 |w_j| (the\n"
@@ -112,7 +113,8 @@ static const char *const gradcheck_help_parts[] = {
     "      hvp          Hv against d/dt grad(w + t v), v random\n"
     "      mpfr         the exact loss at --prec bits, step 2^-80 |w_j|: a\n"
     "                   finite-difference gradient to ~45 digits; the\n"
-    "                   gradient must be within 2^-52 |g_j| + 2^-60 S_j\n"
+    "                   gradient must meet libbce's own bound, within\n"
+    "                   2^-52 |g_j| + 2^-60 S_j\n"
     "                   (S_j: condition sums of the MPFR reference,\n"
     "                   grad_sig + grad_zcond + grad_cond) + the FD estimate\n"
     "  --max-cond X          bound of the exact mode's cond-ratio (default 64)\n"
@@ -396,7 +398,8 @@ static int parse_args(int argc, char **argv, gc_args *a)
     }
     if (!explicit_modes)
         a->modes = a->type == BCEV_F32 ? (M_EXACT | M_FD)
-                   : a->battery ? (M_EXACT | M_FD | M_DIR | M_HVP) : M_ALL;
+                   : a->battery || a->cmd || a->lib ? (M_EXACT | M_FD | M_DIR | M_HVP)
+                   : M_ALL;
     if (a->type == BCEV_F32 && (a->modes & (M_DIR | M_HVP))) {
         if (a->modes != M_ALL)
             return usage("--type f32: the directional and hvp modes are not available "
@@ -865,7 +868,7 @@ static int sub_gradient(const gc_iut *I0, const gc_problem *P, size_t nrows,
     gc_iut I = *I0;
     gc_problem Q = *P;
     Q.n = nrows;
-    snprintf(Q.name, sizeof Q.name, "%.40s (first %zu rows)", P->name, nrows);
+    snprintf(Q.name, sizeof Q.name, "%.24s (first %zu rows)", P->name, nrows);
     int rc = gc_iut_begin(&I, &Q);
     if (rc == 0)
         rc = gc_iut_eval(&I, w, NULL, g, NULL, NULL, "mpfr mode, the base point");

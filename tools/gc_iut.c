@@ -225,10 +225,12 @@ static int finite_or_error(gc_iut *I, const char *kw, const double *x, size_t cn
                            const char *why)
 {
     for (size_t j = 0; j < cnt; j++)
-        if (!isfinite(x[j]))
-            return cnt == 1 ? iut_error(I, why, "%s is %g", kw, x[j])
-                            : iut_error(I, why, "%s coordinate %zu (%s) is %g", kw, j,
-                                        I->P->coord[j], x[j]);
+        if (!isfinite(x[j])) {
+            const char *v = isnan(x[j]) ? "NaN" : x[j] > 0 ? "+inf" : "-inf";
+            return cnt == 1 ? iut_error(I, why, "%s is %s", kw, v)
+                            : iut_error(I, why, "%s coordinate %zu (%s) is %s", kw, j,
+                                        I->P->coord[j], v);
+        }
     return 0;
 }
 
@@ -291,6 +293,11 @@ int gc_iut_eval(gc_iut *I, const double *w, double *loss, double *grad,
                 r = read_answer(I, "loss", 1, &l, why);
             if (r == 0)
                 r = read_answer(I, "grad", m, g, why);
+            /* every number answered must be finite, wanted or not */
+            if (r == 0)
+                r = finite_or_error(I, "loss", &l, 1, why);
+            if (r == 0)
+                r = finite_or_error(I, "grad", g, m, why);
             if (r == 0) {
                 memcpy(I->lastw, w, m * sizeof *w);
                 I->have_lastw = 1;

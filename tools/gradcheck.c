@@ -877,7 +877,7 @@ static int sub_gradient(const gc_iut *I0, const gc_problem *P, size_t nrows,
 }
 
 static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
-                       gc_outcome *o, FILE *out)
+                       gc_outcome *o, FILE *out, size_t np, int first)
 {
     gc_data d;
     memset(&d, 0, sizeof d);
@@ -997,6 +997,9 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
         data_free(&d);
         return rc;
     }
+    if (first)                 /* once the data are known to be good */
+        fprintf(out, "bce gradcheck: IUT %s, type %s, %zu problem%s\n", I->label,
+                a->type == BCEV_F32 ? "f32" : "f64", np, np > 1 ? "s" : "");
     if (a->battery)
         fprintf(out, "bce gradcheck: problem '%s': ", P->name);
     else
@@ -1465,12 +1468,10 @@ int bce_tool_gradcheck(int argc, char **argv)
             dlclose(libh);
         return oom();
     }
-    fprintf(out, "bce gradcheck: IUT %s, type %s, %zu problem%s\n", label,
-            a.type == BCEV_F32 ? "f32" : "f64", np, np > 1 ? "s" : "");
     int failed = 0, err = 0;
     size_t done = 0;
     for (size_t p = 0; p < np; p++) {
-        rc = run_problem(&a, &specs[p], &I, &oc[p], out);
+        rc = run_problem(&a, &specs[p], &I, &oc[p], out, np, p == 0);
         if (rc == BCE_EXIT_USAGE) {
             outcome_free(&oc[p]);
             err = 1;

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# tests/run_all.sh [--meson-only] BUILD_DIR -- every test of libbce:
-#   1. meson test -C BUILD_DIR --print-errorlogs   (Criterion suites, CLI)
+# tests/run_all.sh [--meson-only] [--slow] BUILD_DIR -- the tests of libbce:
+#   1. meson test -C BUILD_DIR --print-errorlogs --no-suite slow
+#      (Criterion suites, CLI, proofs; no single test over 60 s here)
 #   2. tests/install/run.sh BUILD_DIR              (install + pkg-config use)
 #   3. tests/subproject/run.sh                     (libbce as a subproject)
-# --meson-only runs step 1 only (e.g. for a sanitizer build).
+# --meson-only runs step 1 only (e.g. for a sanitizer build).  --slow adds
+# the `slow` suite to step 1: the long statistical runs (10^7-sample
+# reductions against MPFR, minutes each); .ci/run runs it in a stage of its
+# own, and with --slow in the sanitizer build.
 # Prints a "PASS: name" / "FAIL: name" line per test and check, then
 # "N passed, M failed"; exits non-zero if anything failed.  When TALLY is
 # set, the PASS/FAIL lines are also appended to that file (.ci/run sums
@@ -11,11 +15,17 @@
 set -uo pipefail
 
 meson_only=0
-if [ "${1:-}" = "--meson-only" ]; then
-    meson_only=1
-    shift
-fi
-build=${1:?usage: tests/run_all.sh [--meson-only] BUILD_DIR}
+slow=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --meson-only) meson_only=1; shift ;;
+        --slow) slow=1; shift ;;
+        *) break ;;
+    esac
+done
+build=${1:?usage: tests/run_all.sh [--meson-only] [--slow] BUILD_DIR}
+suite_args="--no-suite slow"
+[ "$slow" -eq 1 ] && suite_args=
 here=$(cd "$(dirname "$0")" && pwd)
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -25,7 +35,7 @@ trap 'rm -f "$results"' EXIT
 log=$build/meson-logs/testlog.json
 rm -f "$log"
 # shellcheck disable=SC2086
-meson test -C "$build" --print-errorlogs ${MESON_TEST_ARGS:-}
+meson test -C "$build" --print-errorlogs $suite_args ${MESON_TEST_ARGS:-}
 meson_status=$?
 if [ -f "$log" ]; then
     python3 - "$log" >>"$results" <<'EOF'

@@ -263,14 +263,14 @@ static int eval_lib(gc_iut *I, const double *w, double *loss, double *grad,
                 hv[j] = fh[j];
         }
     }
-    if (r != 0)
+    if (r != 0) {
+        /* libbce's shim returns a bce_status: name it */
+        int shim = P->type == BCEV_F64 ? I->f64 == bcev_logreg_shim_f64
+                                       : I->f32 == bcev_logreg_shim_f32;
         return iut_error(I, why, "%s returned %d%s%s%s", I->label, r,
-                         I->f64 == bcev_logreg_shim_f64 || I->f32 == bcev_logreg_shim_f32
-                             ? " (" : "",
-                         I->f64 == bcev_logreg_shim_f64 || I->f32 == bcev_logreg_shim_f32
-                             ? bce_status_name((bce_status)r) : "",
-                         I->f64 == bcev_logreg_shim_f64 || I->f32 == bcev_logreg_shim_f32
-                             ? ")" : "");
+                         shim ? " (" : "", shim ? bce_status_name((bce_status)r) : "",
+                         shim ? ")" : "");
+    }
     return 0;
 }
 

@@ -80,7 +80,7 @@ if [ "$PART" = sklearn ]; then
     rc=$?
     [ "$rc" -eq 0 ] && ok || { bad "sklearn battery: exit $rc"; tail -5 "$tmp/out" "$tmp/err"; }
     expect_out '^battery: 9 of 9 problems passed$'
-    grep -E '^(PASS|FAIL) exact|^battery' "$tmp/out"
+    grep -E '^(PASS|FAIL) exact|^battery' "$tmp/out" | sed 's/^/    | /'
     echo "sklearn battery: $((SECONDS - s)) s"
     echo "test_gradcheck_port (sklearn): $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
@@ -164,6 +164,15 @@ expect_err -- '--symbol no_such_symbol: not found'
 run 2 --lib "$VSO"
 expect_err -- '--lib and --symbol go together'
 
+# a CSV through the protocol: coordinates named by their column
+awk 'BEGIN { print "a,b,label"; for (i = 1; i <= 200; i++)
+  printf "%.6f,%.6f,%d\n", sin(i * 1.3), 3 * cos(i * 0.7), (sin(i * 2.1) > 0) }' >"$tmp/d.csv"
+run 0 --csv "$tmp/d.csv" -- "$IUT"
+expect_out "d.csv, label 'label': n=200 k=2"
+expect_out '^  b  '
+run 1 --csv "$tmp/d.csv" --perturb 2:1e-9 --mode exact -- "$IUT"
+expect_out '^FAIL exact: worst 2 \(b\) '
+
 # --- 4. --json FILE and --junit FILE of a battery ----------------------------------
 step "--json, --junit"
 run 1 --battery --perturb 0:1e-3 --json "$tmp/b.json" --junit "$tmp/b.xml" -- "$IUT"
@@ -202,7 +211,7 @@ else
     cr=$(sed -n 's/^PASS exact: .* cond-ratio \([^ ]*\) (max 64).*/\1/p' "$tmp/out")
     echo "  numpy textbook: cond-ratio $cr ($((SECONDS - s)) s)"
     awk -v c="$cr" 'BEGIN { exit !(c >= 1 && c <= 64) }' && ok || bad "numpy cond-ratio $cr not in [1, 64]"
-    grep -E '^(PASS|FAIL)|^  (coordinate|intercept)' "$tmp/out"
+    grep -E '^(PASS|FAIL)|^  (coordinate|intercept)' "$tmp/out" | sed 's/^/    | /'
     step "numpy, intercept gradient not divided by n"
     bce gradcheck -- "$PY" docs/porting/gc_numpy.py --intercept-bug >"$tmp/out" 2>"$tmp/err"
     [ $? -eq 1 ] && ok || bad "numpy intercept bug: exit status 1 expected"
@@ -210,7 +219,7 @@ else
     expect_out '^FAIL fd: worst 0 \(intercept\) '
     expect_out '^  intercept .* FAIL  FAIL$'
     no_out '^  w_[0-9]+ .* FAIL'
-    grep -E '^(PASS|FAIL)|^  (coordinate|intercept)' "$tmp/out"
+    grep -E '^(PASS|FAIL)|^  (coordinate|intercept)' "$tmp/out" | sed 's/^/    | /'
     step "numpy battery"
     s=$SECONDS
     bce gradcheck --battery -- "$PY" docs/porting/gc_numpy.py >"$tmp/out" 2>"$tmp/err"
@@ -234,7 +243,7 @@ bce gradcheck --l2 0.1 --lib "$LIBGC" --symbol l2_intercept_logreg_f64 >"$tmp/ou
 expect_out '^FAIL exact: worst 0 \(intercept\) '
 # its loss is penalised the same way: differences of its own loss agree
 expect_out '^PASS fd: '
-grep -E '^(PASS|FAIL)|^  intercept' "$tmp/out"
+grep -E '^(PASS|FAIL)|^  intercept' "$tmp/out" | sed 's/^/    | /'
 
 echo "test_gradcheck_port: $pass passed, $fail failed ($((SECONDS - t0)) s)"
 [ "$fail" -eq 0 ]

@@ -757,6 +757,7 @@ typedef struct gc_outcome {
     /* per coordinate (m each): the claimed gradient, exact, ulps, ratio,
      * sig-ratio; fd, its estimate, its |claimed - fd| / tol */
     double *claimed, *exact, *ulps, *ratio, *sig, *fd, *fd_err, *fd_q;
+    double *w;                /* the parameter vector checked at           */
     int has_fd;
     int weights;              /* sample weights present                    */
     int pass;
@@ -936,7 +937,7 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     P->smoothing = s->smoothing;
     P->red = s->red;
     P->coord = calloc(m ? m : 1, sizeof *P->coord);
-    o->claimed = malloc(8 * (m ? m : 1) * sizeof *o->claimed);
+    o->claimed = malloc(9 * (m ? m : 1) * sizeof *o->claimed);
     double *sbuf = malloc(8 * (m ? m : 1) * sizeof *sbuf);
     if (P->coord == NULL || o->claimed == NULL || sbuf == NULL) {
         free(sbuf);
@@ -956,6 +957,8 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     o->fd = o->sig + m;
     o->fd_err = o->fd + m;
     o->fd_q = o->fd_err + m;
+    o->w = o->fd_q + m;
+    memcpy(o->w, w, m * sizeof *w);
     double *g = sbuf, *hv = g + m, *theta = hv + m, *gt = theta + m, *vt = gt + m,
            *hvt = vt + m, *fdt = hvt + m, *fdet = fdt + m;
 
@@ -1262,7 +1265,7 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
         for (size_t j = 0; j < P->m; j++) {
             fprintf(f, "%s\n      {\"index\": %zu, \"name\": ", j ? "," : "", j);
             bce_tool_json_str(f, P->coord[j]);
-            fprintf(f, ", \"claimed\": ");
+            fprintf(f, ", \"w\": \"%a\", \"claimed\": ", o->w[j]);
             jnum(f, o->claimed[j]);
             if (o->has_exact) {
                 fprintf(f, ", \"exact\": ");

@@ -123,11 +123,16 @@ int gc_iut_begin(gc_iut *I, const gc_problem *P)
                          bce_tool_esc(I->cmd[0], BCE_TOOL_ESC_NAME), strerror(errno));
     }
     I->running = 1;
-    int r = bce_iut_write(&I->proc, in, len, bce_tool_now() + I->timeout);
+    /* --timeout bounds each megabyte of data: a slow reader of a large
+     * problem is not a dead one */
+    int r = 0;
+    for (size_t off = 0; off < len && r == 0; off += 1 << 20)
+        r = bce_iut_write(&I->proc, in + off, len - off < (1 << 20) ? len - off : 1 << 20,
+                          bce_tool_now() + I->timeout);
     free(in);
     if (r == -2)
-        return iut_error(I, NULL, "timed out after %g s (--timeout) reading the "
-                         "%zu data lines", I->timeout, n);
+        return iut_error(I, NULL, "timed out: %g s (--timeout) without reading "
+                         "a megabyte of its %zu data lines", I->timeout, n);
     if (r != 0) {
         int st;
         char sbuf[96];

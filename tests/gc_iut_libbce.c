@@ -12,6 +12,10 @@
  * answering, a grad line one number short, coordinate J of the gradient
  * NaN, or no answer at all (the harness's timeout).
  */
+#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L   /* getline */
+#endif
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +125,7 @@ int main(int argc, char **argv)
             if (st != BCE_OK)
                 return 4;
             if (req == nanr && (size_t)nanj < m)
-                g[nanj] = 0.0 / 0.0;
+                g[nanj] = NAN;
             printf("loss %a\ngrad", loss);
             for (size_t j = 0; j + (req == shrt) < m; j++)
                 printf(" %a", g[j]);

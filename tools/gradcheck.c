@@ -21,6 +21,7 @@
 #endif
 #include <dlfcn.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
@@ -844,10 +845,11 @@ static int oom(void)
     return BCE_EXIT_USAGE;
 }
 
+/* Round to float (beyond FLT_MAX: an infinity, which validation rejects). */
 static void to_float(double *x, size_t n)
 {
     for (size_t i = 0; x != NULL && i < n; i++)
-        x[i] = (double)(float)x[i];
+        x[i] = fabs(x[i]) > FLT_MAX ? copysign(INFINITY, x[i]) : (double)(float)x[i];
 }
 
 static void add_check(gc_outcome *o, const char *mode, int coords,

@@ -897,7 +897,7 @@ Test(user_logreg, shim_and_judge)
 {
     enum { N = 300, K = 5, M = K + 1 };
     static double x[N * K], y[N], sw[N];
-    double w[M], g[M], g2[M], l, l2v, ex[M], ulps[M], ratio[M], sig[M];
+    double w[M], g[M], g2[M], l, l2v, ex[M], ulps[M], cond[M], ratio[M], sig[M];
     bcev_rng r;
     bcev_rng_seed(&r, 7);
     for (size_t i = 0; i < N; i++) {
@@ -920,12 +920,13 @@ Test(user_logreg, shim_and_judge)
     cr_assert_eq(l, l2v);
     cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
                                    BCE_REDUCTION_WEIGHTED_MEAN, w, g, BCEV_F64, ex,
-                                   ulps, ratio, sig), 0);
+                                   ulps, cond, ratio, sig), 0);
     bcev_logreg_ref ref;
     cr_assert_eq(bcev_logreg_ref_init(&ref, N, M, 256, 0, 0), 0);
     cr_assert_eq(bcev_logreg_ref_f64(&pb, w, NULL, &opt, &ref), BCE_OK);
     for (size_t j = 0; j < M; j++) {
         cr_assert_eq(ex[j], ref.grad[j]);
+        cr_assert_eq(cond[j], ref.grad_cond[j]);
         cr_assert(ulps[j] <= 1.0 && ratio[j] < 1.0, "j=%zu ulps %g ratio %g", j,
                   ulps[j], ratio[j]);
         /* an error of 50 u C_j: a cond-ratio of 50 (within the rounding) */
@@ -934,7 +935,7 @@ Test(user_logreg, shim_and_judge)
     g2[2] = NAN;
     cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
                                    BCE_REDUCTION_WEIGHTED_MEAN, w, g2, BCEV_F64, NULL,
-                                   NULL, ratio, NULL), 0);
+                                   NULL, NULL, ratio, NULL), 0);
     for (size_t j = 0; j < M; j++) {
         if (j == 2)
             cr_assert(isinf(ratio[j]));
@@ -945,13 +946,13 @@ Test(user_logreg, shim_and_judge)
     g2[2] = ref.grad[2];
     cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
                                    BCE_REDUCTION_WEIGHTED_MEAN, w, g2, BCEV_F32, NULL,
-                                   NULL, ratio, NULL), 0);
+                                   NULL, NULL, ratio, NULL), 0);
     cr_assert(ratio[0] > 49 * 0x1p-29 && ratio[0] < 51 * 0x1p-29);
     /* bad data: the library's status */
     y[3] = 2.0;
     cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
                                    BCE_REDUCTION_WEIGHTED_MEAN, w, g, BCEV_F64, NULL,
-                                   NULL, ratio, NULL), (int)BCE_E_LABEL_RANGE);
+                                   NULL, NULL, ratio, NULL), (int)BCE_E_LABEL_RANGE);
     y[3] = 0.0;
     bcev_logreg_ref_free(&ref);
 }

@@ -763,6 +763,7 @@ typedef struct gc_outcome {
      * sig-ratio; fd, its estimate, its |claimed - fd| / tol */
     double *claimed, *exact, *ulps, *ratio, *sig, *fd, *fd_err, *fd_q;
     double *w;                /* the parameter vector checked at           */
+    double *cond;             /* C_j of the exact judgement                */
     int has_fd;
     int weights;              /* sample weights present                    */
     int pass;
@@ -943,7 +944,7 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     P->smoothing = s->smoothing;
     P->red = s->red;
     P->coord = calloc(m ? m : 1, sizeof *P->coord);
-    o->claimed = malloc(9 * (m ? m : 1) * sizeof *o->claimed);
+    o->claimed = malloc(10 * (m ? m : 1) * sizeof *o->claimed);
     double *sbuf = malloc(8 * (m ? m : 1) * sizeof *sbuf);
     if (P->coord == NULL || o->claimed == NULL || sbuf == NULL) {
         free(sbuf);
@@ -964,6 +965,7 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     o->fd_err = o->fd + m;
     o->fd_q = o->fd_err + m;
     o->w = o->fd_q + m;
+    o->cond = o->w + m;
     memcpy(o->w, w, m * sizeof *w);
     double *g = sbuf, *hv = g + m, *theta = hv + m, *gt = theta + m, *vt = gt + m,
            *hvt = vt + m, *fdt = hvt + m, *fdet = fdt + m;
@@ -1027,7 +1029,8 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     if (a->modes & M_EXACT) {
         int jr = bcev_logreg_judge(d.n, d.k, d.x, d.k, d.y, d.sw, s->intercept, s->l2,
                                    s->pos_weight, s->smoothing, (int)s->red, w, g,
-                                   (int)a->type, o->exact, o->ulps, o->ratio, o->sig);
+                                   (int)a->type, o->exact, o->ulps, o->cond, o->ratio,
+                                   o->sig);
         if (jr != 0) {
             gc_iut_end(I, 1);
             free(sbuf);
@@ -1278,6 +1281,8 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
                 jnum(f, o->exact[j]);
                 fprintf(f, ", \"ulps\": ");
                 jnum(f, o->ulps[j]);
+                fprintf(f, ", \"cond\": ");
+                jnum(f, o->cond[j]);
                 fprintf(f, ", \"cond_ratio\": ");
                 jnum(f, o->ratio[j]);
                 fprintf(f, ", \"sig_ratio\": ");

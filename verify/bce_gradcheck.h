@@ -351,8 +351,9 @@ void bcev_logreg_options(double pos_weight, double label_smoothing,
  *   exact[j]     the exact gradient (MPFR, bcev_logreg_ref_f64 at 256 bits)
  *                rounded to the type
  *   ulps[j]      |grad_j - exact_j| in ulps of the exact value (type's ulp)
- *   ratio[j]     |grad_j - exact_j| / (u cond_j), cond_j = sum_i |r_i|
- *                |x~_ij| / norm + l2 |w'_j| (grad_cond): the judged figure,
+ *   cond[j]      C_j = sum_i |r_i| |x~_ij| / norm + l2 |w'_j| (grad_cond of
+ *                bcev_logreg_ref; |exact_j| / C_j small: the terms cancel)
+ *   ratio[j]     |grad_j - exact_j| / (u C_j): the judged figure,
  *                `bce gradcheck --max-cond` bounds it (default 64)
  *   sig_ratio[j] |grad_j - exact_j| / (u (grad_sig_j + grad_zcond_j)):
  *                against the terms of r_i = sigma(z_i) - y_i before they
@@ -365,8 +366,8 @@ int bcev_logreg_judge(size_t n, size_t k, const double *X, size_t ldx,
                       const double *y, const double *sw, int intercept,
                       double l2, double pos_weight, double label_smoothing,
                       int reduction, const double *w, const double *grad,
-                      int type, double *exact, double *ulps, double *ratio,
-                      double *sig_ratio);
+                      int type, double *exact, double *ulps, double *cond,
+                      double *ratio, double *sig_ratio);
 
 #ifdef __cplusplus
 }

@@ -69,8 +69,8 @@ int bcev_logreg_judge(size_t n, size_t k, const double *X, size_t ldx,
                       const double *y, const double *sw, int intercept,
                       double l2, double pos_weight, double label_smoothing,
                       int reduction, const double *w, const double *grad,
-                      int type, double *exact, double *ulps, double *ratio,
-                      double *sig_ratio)
+                      int type, double *exact, double *ulps, double *cond,
+                      double *ratio, double *sig_ratio)
 {
     const size_t m = k + (intercept != 0);
     if (w == NULL || grad == NULL || (type != BCEV_F64 && type != BCEV_F32))
@@ -98,6 +98,8 @@ int bcev_logreg_judge(size_t n, size_t k, const double *X, size_t ldx,
             ulps[j] = isfinite(grad[j])
                           ? bcev_ulp_error((bcev_type)type, grad[j], ref.grad_mp[j])
                           : INFINITY;
+        if (cond)
+            cond[j] = ref.grad_cond[j];
         if (ratio) {
             double c = u * ref.grad_cond[j];
             ratio[j] = err == 0.0 ? 0.0 : c > 0.0 ? err / c : INFINITY;

@@ -57,9 +57,9 @@ run 0 --help && expect_out '^usage: bce gradcheck'
 # --- generated data: every mode passes ---------------------------------------
 run 0
 expect_out '^bce gradcheck: generated data seed=1: n=1000 k=8 \(100 rows with yhat -> 0/1\)'
-for m in exact fd directional hvp mpfr; do expect_out "^PASS $m: worst [0-9]+ "; done
+for m in exact exact-hv fd directional hvp mpfr; do expect_out "^PASS $m: worst [0-9]+ "; done
 expect_out '^result: PASS$'
-[ "$(grep -c '^PASS' "$tmp/out")" -eq 5 ] && ok || bad "5 checks expected"
+[ "$(grep -c '^PASS' "$tmp/out")" -eq 6 ] && ok || bad "6 checks expected"
 run 0 --n 300 --k 3 --no-intercept --l2 0.5 --reduction sum --seed 9
 expect_out ', no intercept, l2=0.5, reduction sum'
 run 0 --n 500 --k 16 --pos-weight 3 --smoothing 0.1 --mode fd --mode hvp

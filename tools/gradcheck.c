@@ -111,6 +111,9 @@ static const char *const gradcheck_help_parts[] = {
     "                   --type f32); fails above --max-cond.  Also shown:\n"
     "                   sig-ratio, the error against the terms of\n"
     "                   r_i = sigma_i - y_i before they cancel (not judged)\n"
+    "                   With hvp, also exact-hv: Hv against the exact one,\n"
+    "                   as a multiple of u times sum_i h_i |x~_i . v| |x~_ij|\n"
+    "                   / norm + l2 |v_j| + the rounding of x~_i . v and z_i\n"
     "      fd           every coordinate: central differences of the IUT's\n"
     "                   loss, Richardson-extrapolated, exact steps\n"
     "      directional  --ndirs random unit directions u: grad . u against\n"
@@ -765,6 +768,10 @@ typedef struct gc_outcome {
     double *w;                /* the parameter vector checked at           */
     double *cond;             /* C_j of the exact judgement                */
     int has_fd;
+    /* the exact judgement of Hv (exact and hvp modes): its worst coordinate */
+    int has_exact_hv;
+    size_t hv_worst, hv_fail;
+    double hv_claimed, hv_exact, hv_ulps, hv_ratio;
     int weights;              /* sample weights present                    */
     int pass;
 } gc_outcome;
@@ -1051,6 +1058,38 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
         print_exact(out, o, a->max_cond);
     }
 
+    /* ... and of Hv, when asked */
+    if ((a->modes & M_EXACT) && (a->modes & M_HVP)) {
+        double *hx = theta, *hu = gt, *hr = vt;      /* scratch: m each */
+        int jr = bcev_logreg_judge_hv(d.n, d.k, d.x, d.k, d.y, d.sw, s->intercept,
+                                      s->l2, s->pos_weight, s->smoothing, (int)s->red,
+                                      w, v, hv, (int)a->type, hx, hu, NULL, hr);
+        if (jr != 0) {
+            gc_iut_end(I, 1);
+            free(sbuf);
+            data_free(&d);
+            fprintf(stderr, "bce gradcheck: problem '%s': the exact Hv: %s\n",
+                    P->name, bce_status_name((bce_status)jr));
+            return BCE_EXIT_USAGE;
+        }
+        o->has_exact_hv = 1;
+        for (size_t j = 0; j < m; j++) {
+            if (!(hr[j] <= a->max_cond))
+                o->hv_fail++;
+            if (!(hr[j] <= hr[o->hv_worst]))
+                o->hv_worst = j;
+        }
+        size_t j = o->hv_worst;
+        o->hv_claimed = hv[j];
+        o->hv_exact = hx[j];
+        o->hv_ulps = hu[j];
+        o->hv_ratio = hr[j];
+        o->pass &= o->hv_fail == 0;
+        fprintf(out, "%s exact-hv: worst %zu (%s) claimed %.17g exact %.17g ulps %.3g "
+                "cond-ratio %.3g (max %g); failed %zu/%zu\n", o->hv_fail ? "FAIL" : "PASS",
+                j, P->coord[j], hv[j], hx[j], hu[j], hr[j], a->max_cond, o->hv_fail, m);
+    }
+
     /* (b) finite differences of the IUT's own loss (and gradient) */
     for (size_t l = 0; l < m; l++) {     /* exact: powers of two */
         theta[l] = w[l] / ps[l];
@@ -1267,6 +1306,23 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
         } else {
             fprintf(f, "null");
         }
+        fprintf(f, ",\n   \"exact_hv\": ");
+        if (o->has_exact_hv) {
+            fprintf(f, "{\"pass\": %s, \"worst\": %zu, \"worst_name\": ",
+                    o->hv_fail ? "false" : "true", o->hv_worst);
+            bce_tool_json_str(f, P->coord[o->hv_worst]);
+            fprintf(f, ", \"claimed\": ");
+            jnum(f, o->hv_claimed);
+            fprintf(f, ", \"exact\": ");
+            jnum(f, o->hv_exact);
+            fprintf(f, ", \"ulps\": ");
+            jnum(f, o->hv_ulps);
+            fprintf(f, ", \"max_cond_ratio\": ");
+            jnum(f, o->hv_ratio);
+            fprintf(f, ", \"n_fail\": %zu, \"count\": %zu}", o->hv_fail, P->m);
+        } else {
+            fprintf(f, "null");
+        }
         fprintf(f, ",\n   \"checks\": [");
         for (int c = 0; c < o->nchecks; c++)
             json_check(f, &o->check[c], c == 0);
@@ -1310,8 +1366,9 @@ static void junit_write(FILE *f, const gc_outcome *oc, size_t np, double max_con
 {
     int tests = 0, failures = 0;
     for (size_t p = 0; p < np; p++) {
-        tests += oc[p].nchecks + oc[p].has_exact;
+        tests += oc[p].nchecks + oc[p].has_exact + oc[p].has_exact_hv;
         failures += oc[p].has_exact && oc[p].ex_fail;
+        failures += oc[p].has_exact_hv && oc[p].hv_fail;
         for (int c = 0; c < oc[p].nchecks; c++)
             failures += !oc[p].check[c].rep.pass;
     }
@@ -1333,6 +1390,20 @@ static void junit_write(FILE *f, const gc_outcome *oc, size_t np, double max_con
                 fprintf(f, "): claimed %a exact %a cond-ratio %.3g</failure>",
                         o->claimed[o->ex_worst], o->exact[o->ex_worst],
                         o->ratio[o->ex_worst]);
+            }
+            fprintf(f, "</testcase>\n");
+        }
+        if (o->has_exact_hv) {
+            fprintf(f, "  <testcase classname=\"");
+            bce_tool_xml_esc(f, o->P.name);
+            fprintf(f, "\" name=\"exact-hv\">");
+            if (o->hv_fail) {
+                fprintf(f, "<failure message=\"%zu of %zu Hv coordinates over cond-ratio "
+                        "%g\">worst coordinate %zu (", o->hv_fail, o->P.m, max_cond,
+                        o->hv_worst);
+                bce_tool_xml_esc(f, o->P.coord[o->hv_worst]);
+                fprintf(f, "): claimed %a exact %a cond-ratio %.3g</failure>",
+                        o->hv_claimed, o->hv_exact, o->hv_ratio);
             }
             fprintf(f, "</testcase>\n");
         }

@@ -369,6 +369,18 @@ int bcev_logreg_judge(size_t n, size_t k, const double *X, size_t ldx,
                       int type, double *exact, double *ulps, double *cond,
                       double *ratio, double *sig_ratio);
 
+/* The same for a claimed Hessian-vector product hv at w along v (m values
+ * each): exact, ulps, cond = hv_cond + hv_dcond + hv_zcond of
+ * bcev_logreg_ref (the terms |h_i (x~_i . v) x~_ij| / norm + l2 |v'_j|,
+ * plus the effect of rounding the dot products x~_i . v and z_i: what a
+ * plain evaluation must incur), ratio = error / (u cond). */
+int bcev_logreg_judge_hv(size_t n, size_t k, const double *X, size_t ldx,
+                         const double *y, const double *sw, int intercept,
+                         double l2, double pos_weight, double label_smoothing,
+                         int reduction, const double *w, const double *v,
+                         const double *hv, int type, double *exact, double *ulps,
+                         double *cond, double *ratio);
+
 #ifdef __cplusplus
 }
 #endif

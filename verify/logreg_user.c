@@ -65,6 +65,74 @@ int bcev_logreg_shim_f32(size_t n, size_t k, const float *X, size_t ldx,
     return (int)st;
 }
 
+/* Per coordinate: the error of got against the MPFR values, in ulps and as
+ * a multiple of u c1 (and of u c2, when c2 and r2 are given). */
+static void judge_coords(size_t m, const double *got, mpfr_t *mp, const double *rounded,
+                         const double *c1, const double *c2, int type, double *exact,
+                         double *ulps, double *cond, double *ratio, double *r2)
+{
+    const double u = type == BCEV_F32 ? 0x1p-24 : 0x1p-53;
+    for (size_t j = 0; j < m; j++) {
+        /* the error against the exact value (rounded up), from the MPFR
+         * value, not from its rounding */
+        double err = isfinite(got[j]) ? bcev_err_mp(got[j], mp[j]) : INFINITY;
+        if (exact)
+            exact[j] = type == BCEV_F32 ? bcev_round_to(BCEV_F32, mp[j]) : rounded[j];
+        if (ulps)
+            ulps[j] = isfinite(got[j]) ? bcev_ulp_error((bcev_type)type, got[j], mp[j])
+                                       : INFINITY;
+        if (cond)
+            cond[j] = c1[j];
+        if (ratio)
+            ratio[j] = err == 0.0 ? 0.0 : u * c1[j] > 0.0 ? err / (u * c1[j]) : INFINITY;
+        if (r2)
+            r2[j] = err == 0.0 ? 0.0 : u * c2[j] > 0.0 ? err / (u * c2[j]) : INFINITY;
+    }
+}
+
+static int judge(size_t n, size_t k, const double *X, size_t ldx, const double *y,
+                 const double *sw, int intercept, double l2, double pos_weight,
+                 double label_smoothing, int reduction, const double *w,
+                 const double *grad, const double *v, const double *hv, int type,
+                 double *exact, double *ulps, double *cond, double *ratio,
+                 double *sig_ratio)
+{
+    const size_t m = k + (intercept != 0);
+    if (w == NULL || (grad == NULL && (v == NULL || hv == NULL))
+        || (type != BCEV_F64 && type != BCEV_F32))
+        return (int)BCE_E_NULL_POINTER;
+    bce_logreg_f64_problem pb = {n, k, X, ldx, y, sw, intercept, l2};
+    bce_options opt;
+    bcev_logreg_options(pos_weight, label_smoothing, reduction, &opt);
+    bcev_logreg_ref ref;
+    if (bcev_logreg_ref_init(&ref, n, m, 256, v != NULL, 0) != 0)
+        return (int)BCE_E_OUT_OF_MEMORY;
+    bce_status st = bcev_logreg_ref_f64(&pb, w, v, &opt, &ref);
+    if (st != BCE_OK) {
+        bcev_logreg_ref_free(&ref);
+        return (int)st;
+    }
+    double *c = malloc(2 * (m ? m : 1) * sizeof *c);
+    if (c == NULL) {
+        bcev_logreg_ref_free(&ref);
+        return (int)BCE_E_OUT_OF_MEMORY;
+    }
+    if (v == NULL) {
+        for (size_t j = 0; j < m; j++)
+            c[j] = ref.grad_sig[j] + ref.grad_zcond[j];
+        judge_coords(m, grad, ref.grad_mp, ref.grad, ref.grad_cond, c, type, exact,
+                     ulps, cond, ratio, sig_ratio);
+    } else {
+        for (size_t j = 0; j < m; j++)
+            c[j] = ref.hv_cond[j] + ref.hv_dcond[j] + ref.hv_zcond[j];
+        judge_coords(m, hv, ref.hv_mp, ref.hv, c, NULL, type, exact, ulps, cond, ratio,
+                     NULL);
+    }
+    free(c);
+    bcev_logreg_ref_free(&ref);
+    return 0;
+}
+
 int bcev_logreg_judge(size_t n, size_t k, const double *X, size_t ldx,
                       const double *y, const double *sw, int intercept,
                       double l2, double pos_weight, double label_smoothing,
@@ -72,43 +140,22 @@ int bcev_logreg_judge(size_t n, size_t k, const double *X, size_t ldx,
                       int type, double *exact, double *ulps, double *cond,
                       double *ratio, double *sig_ratio)
 {
-    const size_t m = k + (intercept != 0);
-    if (w == NULL || grad == NULL || (type != BCEV_F64 && type != BCEV_F32))
+    if (grad == NULL)
         return (int)BCE_E_NULL_POINTER;
-    bce_logreg_f64_problem pb = {n, k, X, ldx, y, sw, intercept, l2};
-    bce_options opt;
-    bcev_logreg_options(pos_weight, label_smoothing, reduction, &opt);
-    bcev_logreg_ref ref;
-    if (bcev_logreg_ref_init(&ref, n, m, 256, 0, 0) != 0)
-        return (int)BCE_E_OUT_OF_MEMORY;
-    bce_status st = bcev_logreg_ref_f64(&pb, w, NULL, &opt, &ref);
-    if (st != BCE_OK) {
-        bcev_logreg_ref_free(&ref);
-        return (int)st;
-    }
-    const double u = type == BCEV_F32 ? 0x1p-24 : 0x1p-53;
-    for (size_t j = 0; j < m; j++) {
-        /* the error against the exact value (rounded up); |g - exact| is
-         * computed from the MPFR gradient, not from its rounding */
-        double err = isfinite(grad[j]) ? bcev_err_mp(grad[j], ref.grad_mp[j]) : INFINITY;
-        if (exact)
-            exact[j] = type == BCEV_F32 ? bcev_round_to(BCEV_F32, ref.grad_mp[j])
-                                        : ref.grad[j];
-        if (ulps)
-            ulps[j] = isfinite(grad[j])
-                          ? bcev_ulp_error((bcev_type)type, grad[j], ref.grad_mp[j])
-                          : INFINITY;
-        if (cond)
-            cond[j] = ref.grad_cond[j];
-        if (ratio) {
-            double c = u * ref.grad_cond[j];
-            ratio[j] = err == 0.0 ? 0.0 : c > 0.0 ? err / c : INFINITY;
-        }
-        if (sig_ratio) {
-            double c = u * (ref.grad_sig[j] + ref.grad_zcond[j]);
-            sig_ratio[j] = err == 0.0 ? 0.0 : c > 0.0 ? err / c : INFINITY;
-        }
-    }
-    bcev_logreg_ref_free(&ref);
-    return 0;
+    return judge(n, k, X, ldx, y, sw, intercept, l2, pos_weight, label_smoothing,
+                 reduction, w, grad, NULL, NULL, type, exact, ulps, cond, ratio,
+                 sig_ratio);
+}
+
+int bcev_logreg_judge_hv(size_t n, size_t k, const double *X, size_t ldx,
+                         const double *y, const double *sw, int intercept,
+                         double l2, double pos_weight, double label_smoothing,
+                         int reduction, const double *w, const double *v,
+                         const double *hv, int type, double *exact, double *ulps,
+                         double *cond, double *ratio)
+{
+    if (v == NULL || hv == NULL)
+        return (int)BCE_E_NULL_POINTER;
+    return judge(n, k, X, ldx, y, sw, intercept, l2, pos_weight, label_smoothing,
+                 reduction, w, NULL, v, hv, type, exact, ulps, cond, ratio, NULL);
 }

@@ -955,4 +955,28 @@ Test(user_logreg, shim_and_judge)
                                    NULL, NULL, ratio, NULL), (int)BCE_E_LABEL_RANGE);
     y[3] = 0.0;
     bcev_logreg_ref_free(&ref);
+
+    /* Hv: the shim's within one unit of its conditioning, an error of 50 u
+     * cond_j a ratio of 50 */
+    double v[M], hv[M], hcond[M];
+    for (size_t j = 0; j < M; j++)
+        v[j] = bcev_rng_unif(&r) - 0.5;
+    cr_assert_eq(bcev_logreg_shim_f64(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, NULL, NULL, v, hv),
+                 0);
+    cr_assert_eq(bcev_logreg_judge_hv(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, v, hv, BCEV_F64,
+                                      ex, ulps, hcond, ratio), 0);
+    for (size_t j = 0; j < M; j++) {
+        cr_assert(ratio[j] < 1.0 && ulps[j] <= 1.0, "j=%zu ratio %g", j, ratio[j]);
+        hv[j] = ex[j] + 50 * 0x1p-53 * hcond[j];
+    }
+    cr_assert_eq(bcev_logreg_judge_hv(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, v, hv, BCEV_F64,
+                                      NULL, NULL, NULL, ratio), 0);
+    for (size_t j = 0; j < M; j++)
+        cr_assert(ratio[j] > 49 && ratio[j] < 51, "j=%zu ratio %g", j, ratio[j]);
+    cr_assert_eq(bcev_logreg_judge_hv(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, NULL, hv, BCEV_F64,
+                                      NULL, NULL, NULL, ratio), (int)BCE_E_NULL_POINTER);
 }

@@ -25,6 +25,10 @@
 
 static char *line;
 static size_t cap;
+/* file-scope, so that they stay reachable at any exit (LeakSanitizer in
+ * the sanitizer build would otherwise turn an exit status into 23) */
+static double *x, *y, *sw, *w, *g, *vv;
+static float *fx, *fy, *fsw, *fw, *fg, *fv;
 
 static int getl(void) { return getline(&line, &cap, stdin) > 0; }
 
@@ -76,12 +80,20 @@ int main(int argc, char **argv)
     }
     opt.label_smoothing = sm;
     size_t m = k + (size_t)icpt;
-    double *x = malloc((n * k + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
-    double *sw = malloc((n + 1) * sizeof *sw), *w = malloc((m + 1) * sizeof *w);
-    double *g = malloc((m + 1) * sizeof *g), *vv = malloc((m + 1) * sizeof *vv);
-    float *fx = malloc((n * k + 1) * sizeof *fx), *fy = malloc((n + 1) * sizeof *fy);
-    float *fsw = malloc((n + 1) * sizeof *fsw), *fw = malloc((m + 1) * sizeof *fw);
-    float *fg = malloc((m + 1) * sizeof *fg), *fv = malloc((m + 1) * sizeof *fv);
+    x = malloc((n * k + 1) * sizeof *x);
+    y = malloc((n + 1) * sizeof *y);
+    sw = malloc((n + 1) * sizeof *sw);
+    w = malloc((m + 1) * sizeof *w);
+    g = malloc((m + 1) * sizeof *g);
+    vv = malloc((m + 1) * sizeof *vv);
+    fx = malloc((n * k + 1) * sizeof *fx);
+    fy = malloc((n + 1) * sizeof *fy);
+    fsw = malloc((n + 1) * sizeof *fsw);
+    fw = malloc((m + 1) * sizeof *fw);
+    fg = malloc((m + 1) * sizeof *fg);
+    fv = malloc((m + 1) * sizeof *fv);
+    if (!x || !y || !sw || !w || !g || !vv || !fx || !fy || !fsw || !fw || !fg || !fv)
+        return 2;
     for (size_t i = 0; i < n; i++) {
         if (!getl())
             return 2;

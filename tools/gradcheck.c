@@ -952,7 +952,7 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     P->red = s->red;
     P->coord = calloc(m ? m : 1, sizeof *P->coord);
     o->claimed = malloc(10 * (m ? m : 1) * sizeof *o->claimed);
-    double *sbuf = malloc(8 * (m ? m : 1) * sizeof *sbuf);
+    double *sbuf = malloc(9 * (m ? m : 1) * sizeof *sbuf);
     if (P->coord == NULL || o->claimed == NULL || sbuf == NULL) {
         free(sbuf);
         data_free(&d);
@@ -1097,15 +1097,7 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
         vt[l] = v[l] / ps[l];
         hvt[l] = hv[l] * ps[l];
     }
-    gc_obj obj = {I, ps, theta, sbuf + 7 * m, m, "fd", P->coord, 0};
-    double *objbuf = malloc((m ? m : 1) * sizeof *objbuf);
-    if (objbuf == NULL) {
-        gc_iut_end(I, 1);
-        free(sbuf);
-        data_free(&d);
-        return oom();
-    }
-    obj.buf = objbuf;
+    gc_obj obj = {I, ps, theta, fdet + m, m, "fd", P->coord, 0};
     bcev_gc_options go;
     bcev_gc_defaults(&go);
     go.rtol = a->rtol;
@@ -1147,7 +1139,6 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     }
     rc = gc_iut_end(I, 0);
     if (rc != 0) {
-        free(objbuf);
         free(sbuf);
         data_free(&d);
         return rc;
@@ -1162,8 +1153,7 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
             gm = fdt;
             rc = sub_gradient(I, P, pm.n, w, gm);
             if (rc != 0) {
-                free(objbuf);
-                free(sbuf);
+                    free(sbuf);
                 data_free(&d);
                 return rc;
             }
@@ -1179,7 +1169,6 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
             bcev_logreg_mpobj_free(mo);
             if (refok)
                 bcev_logreg_ref_free(&ref);
-            free(objbuf);
             free(sbuf);
             data_free(&d);
             return oom();
@@ -1205,14 +1194,12 @@ static int run_problem(const gc_args *a, const gc_spec *s, gc_iut *I,
     }
     print_table(out, o, a->max_cond);
     P->x = P->y = P->sw = NULL;
-    free(objbuf);
     free(sbuf);
     data_free(&d);
     return o->pass ? BCE_EXIT_OK : BCE_EXIT_FAIL;
 
 iut_failed:
     gc_iut_end(I, 1);
-    free(objbuf);
     free(sbuf);
     data_free(&d);
     return BCE_EXIT_USAGE;

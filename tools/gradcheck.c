@@ -1216,6 +1216,13 @@ static void jnum(FILE *f, double v)
         fputs("null", f);
 }
 
+/* , "key": value */
+static void jkey(FILE *f, const char *key, double v)
+{
+    fprintf(f, ", \"%s\": ", key);
+    jnum(f, v);
+}
+
 static void json_check(FILE *f, const gc_check *c, int first)
 {
     const bcev_gc_report *r = &c->rep;
@@ -1224,22 +1231,14 @@ static void json_check(FILE *f, const gc_check *c, int first)
     fprintf(f, ", \"pass\": %s, \"worst\": %zu, \"claimed\": ",
             r->pass ? "true" : "false", r->worst);
     jnum(f, r->claimed);
-    fprintf(f, ", \"fd\": ");
-    jnum(f, r->fd);
-    fprintf(f, ", \"abs_err\": ");
-    jnum(f, r->abs_err);
-    fprintf(f, ", \"rel_err\": ");
-    jnum(f, r->rel_err);
-    fprintf(f, ", \"fd_err\": ");
-    jnum(f, r->fd_err);
-    fprintf(f, ", \"tol\": ");
-    jnum(f, r->tol);
-    fprintf(f, ", \"ratio\": ");
-    jnum(f, r->ratio);
-    fprintf(f, ", \"max_abs_err\": ");
-    jnum(f, r->max_abs_err);
-    fprintf(f, ", \"max_rel_err\": ");
-    jnum(f, r->max_rel_err);
+    jkey(f, "fd", r->fd);
+    jkey(f, "abs_err", r->abs_err);
+    jkey(f, "rel_err", r->rel_err);
+    jkey(f, "fd_err", r->fd_err);
+    jkey(f, "tol", r->tol);
+    jkey(f, "ratio", r->ratio);
+    jkey(f, "max_abs_err", r->max_abs_err);
+    jkey(f, "max_rel_err", r->max_rel_err);
     fprintf(f, ", \"n_fail\": %zu, \"count\": %zu, \"evals\": %zu}", r->n_fail,
             r->count, r->n_evals);
 }
@@ -1255,10 +1254,8 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
             a->type == BCEV_F32 ? "f32" : "f64", (unsigned long long)a->seed,
             a->battery ? "true" : "false");
     jnum(f, a->max_cond);
-    fprintf(f, ", \"rtol\": ");
-    jnum(f, a->rtol);
-    fprintf(f, ", \"atol\": ");
-    jnum(f, a->atol);
+    jkey(f, "rtol", a->rtol);
+    jkey(f, "atol", a->atol);
     fprintf(f, ", \"isa\": \"%s\",\n\"pass\": %s,\n\"problems\": [", bce_active_isa(),
             pass ? "true" : "false");
     for (size_t p = 0; p < np; p++) {
@@ -1278,8 +1275,7 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
         jnum(f, P->l2);
         fprintf(f, ", \"reduction\": \"%s\", \"pos_weight\": ", gc_red_name(P->red));
         jnum(f, P->pos_weight);
-        fprintf(f, ", \"label_smoothing\": ");
-        jnum(f, P->smoothing);
+        jkey(f, "label_smoothing", P->smoothing);
         fprintf(f, ", \"weights\": %d, \"loss\": ", o->weights);
         jnum(f, o->loss);
         fprintf(f, ", \"pass\": %s,\n   \"exact\": ", o->pass ? "true" : "false");
@@ -1287,8 +1283,7 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
             fprintf(f, "{\"pass\": %s, \"worst\": %zu, \"worst_name\": ",
                     o->ex_fail ? "false" : "true", o->ex_worst);
             bce_tool_json_str(f, P->coord[o->ex_worst]);
-            fprintf(f, ", \"max_cond_ratio\": ");
-            jnum(f, o->ex_max_ratio);
+            jkey(f, "max_cond_ratio", o->ex_max_ratio);
             fprintf(f, ", \"n_fail\": %zu, \"count\": %zu}", o->ex_fail, P->m);
         } else {
             fprintf(f, "null");
@@ -1298,14 +1293,10 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
             fprintf(f, "{\"pass\": %s, \"worst\": %zu, \"worst_name\": ",
                     o->hv_fail ? "false" : "true", o->hv_worst);
             bce_tool_json_str(f, P->coord[o->hv_worst]);
-            fprintf(f, ", \"claimed\": ");
-            jnum(f, o->hv_claimed);
-            fprintf(f, ", \"exact\": ");
-            jnum(f, o->hv_exact);
-            fprintf(f, ", \"ulps\": ");
-            jnum(f, o->hv_ulps);
-            fprintf(f, ", \"max_cond_ratio\": ");
-            jnum(f, o->hv_ratio);
+            jkey(f, "claimed", o->hv_claimed);
+            jkey(f, "exact", o->hv_exact);
+            jkey(f, "ulps", o->hv_ulps);
+            jkey(f, "max_cond_ratio", o->hv_ratio);
             fprintf(f, ", \"n_fail\": %zu, \"count\": %zu}", o->hv_fail, P->m);
         } else {
             fprintf(f, "null");
@@ -1320,26 +1311,18 @@ static void json_write(FILE *f, const gc_args *a, const char *iut,
             fprintf(f, ", \"w\": \"%a\", \"claimed\": ", o->w[j]);
             jnum(f, o->claimed[j]);
             if (o->has_exact) {
-                fprintf(f, ", \"exact\": ");
-                jnum(f, o->exact[j]);
-                fprintf(f, ", \"ulps\": ");
-                jnum(f, o->ulps[j]);
-                fprintf(f, ", \"cond\": ");
-                jnum(f, o->cond[j]);
-                fprintf(f, ", \"cond_ratio\": ");
-                jnum(f, o->ratio[j]);
-                fprintf(f, ", \"sig_ratio\": ");
-                jnum(f, o->sig[j]);
+                jkey(f, "exact", o->exact[j]);
+                jkey(f, "ulps", o->ulps[j]);
+                jkey(f, "cond", o->cond[j]);
+                jkey(f, "cond_ratio", o->ratio[j]);
+                jkey(f, "sig_ratio", o->sig[j]);
                 fprintf(f, ", \"exact_pass\": %s", o->ratio[j] <= a->max_cond ? "true"
                                                                                : "false");
             }
             if (o->has_fd) {
-                fprintf(f, ", \"fd\": ");
-                jnum(f, o->fd[j]);
-                fprintf(f, ", \"fd_err\": ");
-                jnum(f, o->fd_err[j]);
-                fprintf(f, ", \"fd_ratio\": ");
-                jnum(f, o->fd_q[j]);
+                jkey(f, "fd", o->fd[j]);
+                jkey(f, "fd_err", o->fd_err[j]);
+                jkey(f, "fd_ratio", o->fd_q[j]);
                 fprintf(f, ", \"fd_pass\": %s", o->fd_q[j] <= 1.0 ? "true" : "false");
             }
             fputc('}', f);

@@ -106,7 +106,7 @@ grep -q '"pass": false' "$tmp/r.json" && ok || bad "--json FILE: pass false expe
 expect_out '^result: FAIL$'
 # the boolean --json of older releases is gone: --json wants a file
 run 2 --json
-expect_err -- '--json needs a value'
+expect_err -- "--json needs a FILE \('-' = standard output\)"
 
 # --- CSV input ---------------------------------------------------------------------
 awk 'BEGIN { print "a, b ,\"c\",label";

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bcev_cli.h"
 #include "gc.h"
 #include "tool.h"
 
@@ -128,7 +129,7 @@ int gc_iut_begin(gc_iut *I, const gc_problem *P)
     int r = 0;
     for (size_t off = 0; off < len && r == 0; off += 1 << 20)
         r = bce_iut_write(&I->proc, in + off, len - off < (1 << 20) ? len - off : 1 << 20,
-                          bce_tool_now() + I->timeout);
+                          bcev_now() + I->timeout);
     free(in);
     if (r == -2)
         return iut_error(I, NULL, "timed out: %g s (--timeout) without reading "
@@ -136,7 +137,7 @@ int gc_iut_begin(gc_iut *I, const gc_problem *P)
     if (r != 0) {
         int st;
         char sbuf[96];
-        bce_iut_finish(&I->proc, bce_tool_now() + 1, &st);
+        bce_iut_finish(&I->proc, bcev_now() + 1, &st);
         I->running = 0;
         return iut_error(I, NULL, "the IUT stopped reading its input (%s) before "
                          "the end of the %zu data lines",
@@ -153,7 +154,7 @@ static int read_answer(gc_iut *I, const char *kw, size_t cnt, double *out,
     char *line;
     int r;
     for (;;) {
-        r = bce_iut_readline(&I->proc, bce_tool_now() + I->timeout, &line);
+        r = bce_iut_readline(&I->proc, bcev_now() + I->timeout, &line);
         if (r != 0)
             break;
         char *q = line;
@@ -169,7 +170,7 @@ static int read_answer(gc_iut *I, const char *kw, size_t cnt, double *out,
     if (r == -1) {
         int st;
         char sbuf[96];
-        bce_iut_finish(&I->proc, bce_tool_now() + 1, &st);
+        bce_iut_finish(&I->proc, bcev_now() + 1, &st);
         I->running = 0;
         return iut_error(I, why, "the IUT closed its output (%s) without its "
                          "'%s' line", bce_iut_status_text(st, sbuf, sizeof sbuf), kw);
@@ -210,14 +211,14 @@ static int send_vec(gc_iut *I, char kw, const double *x, const char *why)
     for (size_t j = 0; j < I->P->m; j++)
         len += (size_t)snprintf(I->req + len, 32, " %a", x[j]);
     I->req[len++] = '\n';
-    int r = bce_iut_write(&I->proc, I->req, len, bce_tool_now() + I->timeout);
+    int r = bce_iut_write(&I->proc, I->req, len, bcev_now() + I->timeout);
     if (r == -2)
         return iut_error(I, why, "timed out after %g s (--timeout) sending the "
                          "request", I->timeout);
     if (r != 0) {
         int st;
         char sbuf[96];
-        bce_iut_finish(&I->proc, bce_tool_now() + 1, &st);
+        bce_iut_finish(&I->proc, bcev_now() + 1, &st);
         I->running = 0;
         return iut_error(I, why, "the IUT is gone (%s): cannot send the '%c' request",
                          bce_iut_status_text(st, sbuf, sizeof sbuf), kw);
@@ -338,7 +339,7 @@ int gc_iut_end(gc_iut *I, int quiet_kill)
             close(I->proc.wfd);
             I->proc.wfd = -1;
         }
-        int killed = bce_iut_finish(&I->proc, bce_tool_now() + (quiet_kill ? 0.2 : 10),
+        int killed = bce_iut_finish(&I->proc, bcev_now() + (quiet_kill ? 0.2 : 10),
                                     &st);
         char sbuf[96];
         if (!quiet_kill && (killed || st != 0))

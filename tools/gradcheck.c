@@ -31,6 +31,7 @@
 
 #include "bce.h"
 #include "bce_gradcheck.h"
+#include "bcev_cli.h"
 #include "csv.h"
 #include "gc.h"
 #include "tool.h"
@@ -290,6 +291,8 @@ static int parse_args(int argc, char **argv, gc_args *a)
             return usage("unexpected argument '%s'", o);
         if (!in_list(flags1, o))
             return usage("unknown option '%s'", o);
+        if (strcmp(o, "--json") == 0 && bcev_json_arg("gradcheck", o, val) == NULL)
+            return BCE_EXIT_USAGE;    /* the bare --json of older releases */
         if (val == NULL)
             return usage("%s needs a value", o);
         i++;
@@ -395,7 +398,7 @@ static int parse_args(int argc, char **argv, gc_args *a)
         } else if (strcmp(o, "--isa") == 0) {
             a->isa = val;
         } else if (strcmp(o, "--json") == 0) {
-            a->json = val;
+            a->json = val;            /* bcev_json_arg checked it above */
         } else if (strcmp(o, "--junit") == 0) {
             a->junit = val;
         } else if (strcmp(o, "--lib") == 0) {
@@ -1208,121 +1211,121 @@ iut_failed:
 /* ------------------------------------------------------------------ */
 /* Reports                                                               */
 
-static void jnum(FILE *f, double v)
+/* The JSON discipline of bcev_cli.h: floating-point values as "KEY" (hex)
+ * and "KEY_dec"; ratios, ulps and counts as numbers. */
+static void jval(FILE *f, const char *key, double v, int f32)
 {
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-    else
-        fputs("null", f);
+    fputs(", ", f);
+    bcev_json_value(f, key, v, f32);
 }
 
-/* , "key": value */
-static void jkey(FILE *f, const char *key, double v)
+static void jnumk(FILE *f, const char *key, double v)
 {
     fprintf(f, ", \"%s\": ", key);
-    jnum(f, v);
+    bcev_json_num(f, v);
 }
 
-static void json_check(FILE *f, const gc_check *c, int first)
+static void json_check(FILE *f, const gc_check *c, int first, int f32)
 {
     const bcev_gc_report *r = &c->rep;
     fprintf(f, "%s\n      {\"mode\": ", first ? "" : ",");
-    bce_tool_json_str(f, c->mode);
-    fprintf(f, ", \"pass\": %s, \"worst\": %zu, \"claimed\": ",
-            r->pass ? "true" : "false", r->worst);
-    jnum(f, r->claimed);
-    jkey(f, "fd", r->fd);
-    jkey(f, "abs_err", r->abs_err);
-    jkey(f, "rel_err", r->rel_err);
-    jkey(f, "fd_err", r->fd_err);
-    jkey(f, "tol", r->tol);
-    jkey(f, "ratio", r->ratio);
-    jkey(f, "max_abs_err", r->max_abs_err);
-    jkey(f, "max_rel_err", r->max_rel_err);
+    bcev_json_str(f, c->mode);
+    fprintf(f, ", \"pass\": %s, \"worst\": %zu", r->pass ? "true" : "false", r->worst);
+    jval(f, "claimed", r->claimed, f32);
+    jval(f, "fd", r->fd, 0);
+    jval(f, "abs_err", r->abs_err, 0);
+    jnumk(f, "rel_err", r->rel_err);
+    jval(f, "fd_err", r->fd_err, 0);
+    jval(f, "tol", r->tol, 0);
+    jnumk(f, "ratio", r->ratio);
+    jval(f, "max_abs_err", r->max_abs_err, 0);
+    jnumk(f, "max_rel_err", r->max_rel_err);
     fprintf(f, ", \"n_fail\": %zu, \"count\": %zu, \"evals\": %zu}", r->n_fail,
             r->count, r->n_evals);
+}
+
+/* One exact judgement's summary (gradient or Hv). */
+static void json_exact(FILE *f, const gc_problem *P, int has, size_t fail, size_t worst,
+                       double claimed, double exact, double ulps, double ratio, int f32)
+{
+    if (!has) {
+        fprintf(f, "null");
+        return;
+    }
+    fprintf(f, "{\"pass\": %s, \"worst\": %zu, \"worst_name\": ", fail ? "false" : "true",
+            worst);
+    bcev_json_str(f, P->coord[worst]);
+    jval(f, "claimed", claimed, f32);
+    jval(f, "exact", exact, f32);
+    jnumk(f, "ulps", ulps);
+    jnumk(f, "max_cond_ratio", ratio);
+    fprintf(f, ", \"n_fail\": %zu, \"count\": %zu}", fail, P->m);
 }
 
 static void json_write(FILE *f, const gc_args *a, const char *iut,
                        const gc_outcome *oc, size_t np, int pass)
 {
-    fprintf(f, "{\"tool\": \"bce gradcheck\", \"libbce\": \"%s\", \"schema\": 1,\n",
-            bce_version());
+    const int f32 = a->type == BCEV_F32;
+    bcev_json_header(f, "gradcheck", 1);
     fprintf(f, "\"iut\": ");
-    bce_tool_json_str(f, iut);
-    fprintf(f, ",\n\"type\": \"%s\", \"seed\": %llu, \"battery\": %s, \"max_cond\": ",
-            a->type == BCEV_F32 ? "f32" : "f64", (unsigned long long)a->seed,
-            a->battery ? "true" : "false");
-    jnum(f, a->max_cond);
-    jkey(f, "rtol", a->rtol);
-    jkey(f, "atol", a->atol);
+    bcev_json_str(f, iut);
+    fprintf(f, ",\n\"type\": \"%s\", \"seed\": %llu, \"battery\": %s",
+            f32 ? "f32" : "f64", (unsigned long long)a->seed, a->battery ? "true" : "false");
+    jnumk(f, "max_cond", a->max_cond);
+    jnumk(f, "rtol", a->rtol);
+    jnumk(f, "atol", a->atol);
     fprintf(f, ", \"isa\": \"%s\",\n\"pass\": %s,\n\"problems\": [", bce_active_isa(),
             pass ? "true" : "false");
     for (size_t p = 0; p < np; p++) {
         const gc_outcome *o = &oc[p];
         const gc_problem *P = &o->P;
         fprintf(f, "%s\n  {\"name\": ", p ? "," : "");
-        bce_tool_json_str(f, P->name);
+        bcev_json_str(f, P->name);
         fprintf(f, ", \"description\": ");
-        bce_tool_json_str(f, o->desc);
+        bcev_json_str(f, o->desc);
         fprintf(f, ",\n   \"source\": \"%s\"", a->csv ? "csv" : "generated");
         if (a->csv) {
             fprintf(f, ", \"file\": ");
-            bce_tool_json_str(f, a->csv);
+            bcev_json_str(f, a->csv);
         }
-        fprintf(f, ", \"n\": %zu, \"k\": %zu, \"m\": %zu, \"intercept\": %s, \"l2\": ",
+        fprintf(f, ", \"n\": %zu, \"k\": %zu, \"m\": %zu, \"intercept\": %s",
                 P->n, P->k, P->m, P->intercept ? "true" : "false");
-        jnum(f, P->l2);
-        fprintf(f, ", \"reduction\": \"%s\", \"pos_weight\": ", gc_red_name(P->red));
-        jnum(f, P->pos_weight);
-        jkey(f, "label_smoothing", P->smoothing);
-        fprintf(f, ", \"weights\": %d, \"loss\": ", o->weights);
-        jnum(f, o->loss);
+        jval(f, "l2", P->l2, 0);
+        fprintf(f, ", \"reduction\": \"%s\"", gc_red_name(P->red));
+        jval(f, "pos_weight", P->pos_weight, 0);
+        jval(f, "label_smoothing", P->smoothing, 0);
+        fprintf(f, ", \"weights\": %d", o->weights);
+        jval(f, "loss", o->loss, f32);
         fprintf(f, ", \"pass\": %s,\n   \"exact\": ", o->pass ? "true" : "false");
-        if (o->has_exact) {
-            fprintf(f, "{\"pass\": %s, \"worst\": %zu, \"worst_name\": ",
-                    o->ex_fail ? "false" : "true", o->ex_worst);
-            bce_tool_json_str(f, P->coord[o->ex_worst]);
-            jkey(f, "max_cond_ratio", o->ex_max_ratio);
-            fprintf(f, ", \"n_fail\": %zu, \"count\": %zu}", o->ex_fail, P->m);
-        } else {
-            fprintf(f, "null");
-        }
+        json_exact(f, P, o->has_exact, o->ex_fail, o->ex_worst,
+                   o->has_exact ? o->claimed[o->ex_worst] : 0.0,
+                   o->has_exact ? o->exact[o->ex_worst] : 0.0,
+                   o->has_exact ? o->ulps[o->ex_worst] : 0.0, o->ex_max_ratio, f32);
         fprintf(f, ",\n   \"exact_hv\": ");
-        if (o->has_exact_hv) {
-            fprintf(f, "{\"pass\": %s, \"worst\": %zu, \"worst_name\": ",
-                    o->hv_fail ? "false" : "true", o->hv_worst);
-            bce_tool_json_str(f, P->coord[o->hv_worst]);
-            jkey(f, "claimed", o->hv_claimed);
-            jkey(f, "exact", o->hv_exact);
-            jkey(f, "ulps", o->hv_ulps);
-            jkey(f, "max_cond_ratio", o->hv_ratio);
-            fprintf(f, ", \"n_fail\": %zu, \"count\": %zu}", o->hv_fail, P->m);
-        } else {
-            fprintf(f, "null");
-        }
+        json_exact(f, P, o->has_exact_hv, o->hv_fail, o->hv_worst, o->hv_claimed,
+                   o->hv_exact, o->hv_ulps, o->hv_ratio, f32);
         fprintf(f, ",\n   \"checks\": [");
         for (int c = 0; c < o->nchecks; c++)
-            json_check(f, &o->check[c], c == 0);
+            json_check(f, &o->check[c], c == 0, f32);
         fprintf(f, "],\n   \"coordinates\": [");
         for (size_t j = 0; j < P->m; j++) {
             fprintf(f, "%s\n      {\"index\": %zu, \"name\": ", j ? "," : "", j);
-            bce_tool_json_str(f, P->coord[j]);
-            fprintf(f, ", \"w\": \"%a\", \"claimed\": ", o->w[j]);
-            jnum(f, o->claimed[j]);
+            bcev_json_str(f, P->coord[j]);
+            jval(f, "w", o->w[j], f32);
+            jval(f, "claimed", o->claimed[j], f32);
             if (o->has_exact) {
-                jkey(f, "exact", o->exact[j]);
-                jkey(f, "ulps", o->ulps[j]);
-                jkey(f, "cond", o->cond[j]);
-                jkey(f, "cond_ratio", o->ratio[j]);
-                jkey(f, "sig_ratio", o->sig[j]);
+                jval(f, "exact", o->exact[j], f32);
+                jnumk(f, "ulps", o->ulps[j]);
+                jval(f, "cond", o->cond[j], 0);
+                jnumk(f, "cond_ratio", o->ratio[j]);
+                jnumk(f, "sig_ratio", o->sig[j]);
                 fprintf(f, ", \"exact_pass\": %s", o->ratio[j] <= a->max_cond ? "true"
                                                                                : "false");
             }
             if (o->has_fd) {
-                jkey(f, "fd", o->fd[j]);
-                jkey(f, "fd_err", o->fd_err[j]);
-                jkey(f, "fd_ratio", o->fd_q[j]);
+                jval(f, "fd", o->fd[j], 0);
+                jval(f, "fd_err", o->fd_err[j], 0);
+                jnumk(f, "fd_ratio", o->fd_q[j]);
                 fprintf(f, ", \"fd_pass\": %s", o->fd_q[j] <= 1.0 ? "true" : "false");
             }
             fputc('}', f);
@@ -1543,21 +1546,21 @@ int bce_tool_gradcheck(int argc, char **argv)
             fprintf(out, "battery: %zu of %zu problems passed\n", np - nf, np);
         fprintf(out, "result: %s\n", failed ? "FAIL" : "PASS");
         if (a.json) {
-            FILE *f = bce_tool_open_out("gradcheck", a.json);
+            FILE *f = bcev_json_open("gradcheck", a.json);
             if (f == NULL)
                 err = 1;
             else {
                 json_write(f, &a, label, oc, np, !failed);
-                err |= bce_tool_close_out("gradcheck", f, a.json) != 0;
+                err |= bcev_json_close("gradcheck", a.json, f) != 0;
             }
         }
         if (a.junit) {
-            FILE *f = bce_tool_open_out("gradcheck", a.junit);
+            FILE *f = bcev_json_open("gradcheck", a.junit);
             if (f == NULL)
                 err = 1;
             else {
                 junit_write(f, oc, np, a.max_cond);
-                err |= bce_tool_close_out("gradcheck", f, a.junit) != 0;
+                err |= bcev_json_close("gradcheck", a.junit, f) != 0;
             }
         }
     }

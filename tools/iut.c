@@ -1,6 +1,6 @@
 /*
- * iut.c -- the child process of an implementation under test and the
- * report files, for `bce check` and `bce gradcheck` (iut.h).
+ * iut.c -- the child process of an implementation under test, for
+ * `bce check` and `bce gradcheck` (iut.h).
  */
 #ifndef _GNU_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -16,15 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bcev_cli.h"
 #include "iut.h"
 #include "tool.h"
-
-double bce_tool_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int bce_iut_spawn(char *const *cmd, const char *tool, bce_iut_proc *p)
 {
@@ -68,7 +62,7 @@ int bce_iut_spawn(char *const *cmd, const char *tool, bce_iut_proc *p)
 static int wait_fd(int fd, short ev, double deadline)
 {
     for (;;) {
-        double left = deadline - bce_tool_now();
+        double left = deadline - bcev_now();
         if (left <= 0)
             return -2;
         struct pollfd f = {fd, ev, 0};
@@ -173,7 +167,7 @@ int bce_iut_finish(bce_iut_proc *p, double deadline, int *status)
             break;
         if (w < 0 && errno != EINTR)
             break;
-        if (bce_tool_now() > deadline) {
+        if (bcev_now() > deadline) {
             kill(p->pid, SIGKILL);
             waitpid(p->pid, &st, 0);
             killed = 1;
@@ -198,28 +192,6 @@ const char *bce_iut_status_text(int status, char *buf, size_t size)
     return buf;
 }
 
-FILE *bce_tool_open_out(const char *cmd, const char *path)
-{
-    if (strcmp(path, "-") == 0)
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        bce_tool_io_error(cmd, bce_tool_input_name(path), "cannot create", errno);
-    return f;
-}
-
-int bce_tool_close_out(const char *cmd, FILE *f, const char *path)
-{
-    if (f == stdout)
-        return fflush(f) == 0 ? 0 : -1;
-    int bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        bce_tool_io_error(cmd, bce_tool_input_name(path), "write error", errno);
-        return -1;
-    }
-    return 0;
-}
-
 void bce_tool_xml_esc(FILE *out, const char *s)
 {
     for (; *s; s++) {
@@ -229,19 +201,4 @@ void bce_tool_xml_esc(FILE *out, const char *s)
         else if (*s == '"') fputs("&quot;", out);
         else fputc(*s, out);
     }
-}
-
-void bce_tool_json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
 }

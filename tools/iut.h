@@ -1,8 +1,9 @@
 /*
  * iut.h -- what `bce check` and `bce gradcheck` share (iut.c): an
  * implementation under test run as a child process with both its standard
- * streams on pipes (non-blocking, every wait bounded by a deadline), and
- * the report files (--json FILE / --junit FILE, '-' = stdout).
+ * streams on pipes (non-blocking, every wait bounded by a deadline on
+ * bcev_now()'s clock), and JUnit's escaping.  (The --json/--junit files
+ * and JSON itself: bcev_cli.h.)
  */
 #ifndef BCE_TOOL_IUT_H
 #define BCE_TOOL_IUT_H
@@ -10,9 +11,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
-
-/* Monotonic seconds. */
-double bce_tool_now(void);
 
 typedef struct bce_iut_proc {
     pid_t pid;
@@ -43,12 +41,7 @@ int bce_iut_finish(bce_iut_proc *p, double deadline, int *status);
 /* "exited with status S" / "killed by signal N (NAME)" into buf. */
 const char *bce_iut_status_text(int status, char *buf, size_t size);
 
-/* Report files: '-' is stdout; errors are reported as "bce CMD: NAME:
- * cannot create/write error: reason".  close returns 0 or -1. */
-FILE *bce_tool_open_out(const char *cmd, const char *path);
-int bce_tool_close_out(const char *cmd, FILE *f, const char *path);
-/* s with XML's five specials escaped / as a JSON string (quotes included). */
+/* s with XML's five specials escaped (JUnit files). */
 void bce_tool_xml_esc(FILE *out, const char *s);
-void bce_tool_json_str(FILE *out, const char *s);
 
 #endif

@@ -386,3 +386,41 @@ def test_check_logreg_libbce_itself_through_its_shim():
     r.assert_ok()
     assert r.max_ratio < 1
     assert all(p["loss_ratio"] <= 0.5 for p in r.points)    # correctly rounded loss
+
+
+def test_porting_from_pytest_example(source_root, tmp_path):
+    """docs/PORTING.md "From pytest: libbce.check_logreg", extracted and run
+    by pytest exactly as written: both of its tests pass."""
+    import os
+    import re
+    import subprocess
+    import sys
+    text = open(os.path.join(source_root, "docs", "PORTING.md")).read()
+    sec = text[text.index("### From pytest: `libbce.check_logreg`"):]
+    code = re.search(r"```python\n(.*?)```", sec, re.S).group(1)
+    f = tmp_path / "test_porting_example.py"
+    f.write_text(code)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(libbce.__file__)))
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        str(f)], capture_output=True, text=True, timeout=120,
+                       cwd=str(tmp_path), env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "2 passed" in r.stdout, r.stdout
+    # the report shown under it is what the example's bug prints
+    ns = {}
+    exec(compile(code, str(f), "exec"), ns)
+
+    def buggy(w):
+        loss, g = ns["my_logreg"](w)
+        g[0] *= len(ns["y"])
+        return loss, g
+    out = str(libbce.check_logreg(buggy, ns["X"], ns["y"])).splitlines()
+    shown = re.search(r"first vector of three\):\n\n```\n(.*?)```", sec, re.S).group(1)
+    shown = shown.splitlines()
+
+    def form(line):    # the figures depend on numpy's sums: compare the rest
+        return re.sub(r"[-+]?[0-9][-+0-9.e]*", "#", line)
+    assert shown[0] == out[0]
+    assert [form(t) for t in shown[1:5] + shown[-1:]] == \
+        [form(t) for t in out[1:5] + out[-1:]], (shown, out)

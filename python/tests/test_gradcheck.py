@@ -70,6 +70,14 @@ def test_check_logreg_l2_on_intercept_and_float32_accumulator():
                             w=np.array([1.0, 0.5, -0.5, 0.25, 0.0]))
     assert not r and r.points[0]["worst"] == "intercept"
 
+    def penalises_intercept_in_both(w):   # the exact derivative of the wrong loss
+        loss, g = penalises_intercept(w)
+        return loss + 0.25 * w[0] ** 2, g
+    r = libbce.check_logreg(penalises_intercept_in_both, X, y, l2=0.5,
+                            w=np.array([1.0, 0.5, -0.5, 0.25, 0.0]))
+    p = r.points[0]
+    assert not r and not p["exact_ok"] and p["worst"] == "intercept" and p["fd"].ok
+
     def f32_accumulator(w):
         loss, g = good(w)
         return loss, g.astype(np.float32).astype(np.float64)

@@ -377,7 +377,6 @@ def test_check_logreg_names_and_refusals():
 def test_check_logreg_libbce_itself_through_its_shim():
     """libbce's own fused regression (the --lib shim bcev_logreg_shim_f64,
     what `bce gradcheck` with no IUT checks) is within one u C_j."""
-    import ctypes
     from libbce import _lib
     X, y = problem()
     n, k = X.shape

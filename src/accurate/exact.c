@@ -31,6 +31,7 @@
 #include <math.h>
 #include <string.h>
 #include "core/internal.h"
+#include "core/half.h"
 
 __extension__ typedef unsigned __int128 u128;   /* 64 x 64 -> 128-bit limb products */
 
@@ -357,7 +358,7 @@ static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd
     return 0;
 }
 
-/* The correct rounding (to double, or to float when f32) of a final
+/* The correct rounding (to double, float, bf16 or f16: fmt) of a final
  * gradient value c g, rational in the inputs (the probs form; the logits
  * form at |z| < 2^-300 up to a term below its roundings; else the rounding
  * of r is returned) (c = w / K, the weight over the
@@ -365,10 +366,24 @@ static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd
  * r (v 2^-scale, within r->err) whose interval holds a rounding boundary:
  * R = the rounding of r, R2 its neighbour on r's side, and the exact sign
  * of c g - (R + R2)/2 picks one (a tie: the even one). */
-static double grad_resolve(int logits, double p, double y, double w, const bce_kparams *kp,
-                           const bce_res *r, int f32)
+/* The neighbour of a 16-bit value R towards +inf (up) or -inf. */
+static double next16(double R, int up, int fmt)
 {
-    double R = f32 ? (double)bce_res_f32(r) : bce_res_f64(r);
+    const uint16_t b = bce_h16_bits(R, fmt);
+    const uint16_t sgn = b & 0x8000u;
+    uint16_t mag = b & 0x7fffu;
+    if (mag == 0) return bce_h16_to_double(up ? 1u : 0x8001u, fmt);
+    const int away = (up != 0) == (sgn == 0);
+    mag = away ? (uint16_t)(mag + 1) : (uint16_t)(mag - 1);
+    return bce_h16_to_double((uint16_t)(sgn | mag), fmt);
+}
+
+/* fmt: 0 double, 1 float, BCE_FMT_BF16 or BCE_FMT_F16 (core/half.h). */
+static double grad_resolve(int logits, double p, double y, double w, const bce_kparams *kp,
+                           const bce_res *r, int fmt)
+{
+    const int f32 = fmt == 1, h16 = fmt == BCE_FMT_BF16 || fmt == BCE_FMT_F16;
+    double R = f32 ? (double)bce_res_f32(r) : h16 ? bce_res_h16(r, fmt) : bce_res_f64(r);
     if (R - R != 0.0 || r->v.hi - r->v.hi != 0.0) return R;
     if (logits ? !(bce_fabs(p) < 0x1p-300) : !(p >= 0.0 && p <= 1.0)) return R;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
@@ -380,6 +395,7 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
     if (side == 0.0) return R;
     double R2;
     if (f32) R2 = (double)nextafterf((float)R, side > 0 ? HUGE_VALF : -HUGE_VALF);
+    else if (h16) R2 = next16(R, side > 0, fmt);
     else R2 = nextafter(R, side > 0 ? HUGE_VAL : -HUGE_VAL);
     if (R2 - R2 != 0.0) return R;
     bce_dd K = bce_dd_make(1.0, 0.0);
@@ -396,6 +412,7 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
     if (s > 0) return hi;
     if (s < 0) return lo;
     /* an exact tie: the one with the even significand */
+    if (h16) return (bce_h16_bits(R, fmt) & 1) ? R2 : R;
     if (f32) {
         float f = (float)R;
         uint32_t u;
@@ -406,13 +423,13 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
 }
 
 double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
-                              const bce_res *r, int f32)
+                              const bce_res *r, int fmt)
 {
-    return grad_resolve(0, p, y, w, kp, r, f32);
+    return grad_resolve(0, p, y, w, kp, r, fmt);
 }
 
 double bce_logits_grad_resolve(double z, double y, double w, const bce_kparams *kp,
-                               const bce_res *r, int f32)
+                               const bce_res *r, int fmt)
 {
-    return grad_resolve(1, z, y, w, kp, r, f32);
+    return grad_resolve(1, z, y, w, kp, r, fmt);
 }

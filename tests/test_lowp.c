@@ -626,3 +626,29 @@ Test(lowp, round16_known)
     }
     mpfr_clear(t);
 }
+
+/* The logits gradient's tail tie under a reduction's divisor: f16 z =
+ * 0x1.c2p+6, y = 0x1.bf4p-4, MEAN over n = 80: (1 - y)/80 is exactly the
+ * f16 midpoint 0x1.6cep-7 and -sigma(-z)/80 decides: 0x1.6ccp-7 (it was
+ * rounded up before accurate/exact.c's tail_cmp). */
+Test(lowp, midpoint_mean_divisor_f16)
+{
+    uint16_t z[80], y[80], G[80];
+    float Gf[80];
+    for (int i = 0; i < 80; i++) {
+        z[i] = bcev_bits16(BCEV_F16, 0x1.c2p+6);
+        y[i] = bcev_bits16(BCEV_F16, 0x1.bf4p-4);
+    }
+    bce_options o = { .reduction = BCE_REDUCTION_MEAN };
+    cr_assert_eq(bce_logits_f16_f16(80, z, y, NULL, &o, NULL, G), BCE_OK);
+    cr_assert_eq(bcev_from_bits16(BCEV_F16, G[0]), 0x1.6ccp-7, "got %a", bcev_from_bits16(BCEV_F16, G[0]));
+    cr_assert_eq(bce_logits_f16(80, z, y, NULL, &o, NULL, Gf), BCE_OK);
+    cr_assert_eq(Gf[0], 0x1.6cep-7f);   /* the float: below the tie by far less than 1/2 ulp32 */
+    for (size_t i = 0; i < bce_isa_count(); i++) {
+        if (!bce_isa_available(bce_isa_name(i))) continue;
+        bce_set_isa(bce_isa_name(i));
+        cr_assert_eq(bce_logits_f16_f16(80, z, y, NULL, &o, NULL, G), BCE_OK);
+        cr_assert_eq(bcev_from_bits16(BCEV_F16, G[79]), 0x1.6ccp-7);
+    }
+    bce_set_isa("auto");
+}

@@ -32,6 +32,8 @@
 #include <string.h>
 #include "core/internal.h"
 #include "core/half.h"
+#include "accurate/accurate.h"
+#include <limits.h>
 
 __extension__ typedef unsigned __int128 u128;   /* 64 x 64 -> 128-bit limb products */
 
@@ -265,20 +267,29 @@ static int poly_round(const xpoly *n, bce_dd *num, int *E)
     return 0;
 }
 
+/* 2 w num - (b1 + b2) den K as a polynomial */
+static int frac_poly(const xpoly *num, const xpoly *den, double w, bce_dd K,
+                     double b1, double b2, xpoly *lhs)
+{
+    xpoly f, b, t, bd, kk;
+    poly_d(&f, 2.0 * w);
+    if (poly_mul(lhs, num, &f)) return -1;
+    poly_d(&b, b1);
+    poly_d(&t, b2);
+    if (t.n) b.m[b.n++] = t.m[0];
+    poly_dd(&kk, K);
+    if (poly_mul(&bd, &b, den) || poly_mul(&t, &bd, &kk) || poly_add(lhs, lhs, &t, -1))
+        return -1;
+    return 0;
+}
+
 /* the sign of w num / (den K) - (b1 + b2)/2 for den, K > 0: that of
  * 2 w num - (b1 + b2) den K, exactly */
 static int frac_sign(const xpoly *num, const xpoly *den, double w, bce_dd K,
                      double b1, double b2, int *sign)
 {
-    xpoly lhs, f, b, t, bd, kk;
-    poly_d(&f, 2.0 * w);
-    if (poly_mul(&lhs, num, &f)) return -1;
-    poly_d(&b, b1);
-    poly_d(&t, b2);
-    if (t.n) b.m[b.n++] = t.m[0];
-    poly_dd(&kk, K);
-    if (poly_mul(&bd, &b, den) || poly_mul(&t, &bd, &kk) || poly_add(&lhs, &lhs, &t, -1))
-        return -1;
+    xpoly lhs;
+    if (frac_poly(num, den, w, K, b1, b2, &lhs)) return -1;
     static const xacc zero;
     xacc P = zero, N = zero;
     poly_eval(&lhs, &P, &N);
@@ -358,6 +369,56 @@ static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd
     return 0;
 }
 
+/* floor(log2 |x|) of a nonzero finite double */
+static int expo(double x)
+{
+    int e;
+    const uint64_t m = split_d(x, &e);
+    return e + 63 - __builtin_clzll(m);
+}
+
+/* The logits form's gradient away from z = 0 (found by the 16-bit outputs:
+ * under MEAN, f16 z = 0x1.c2p+6, y = 0x1.bf4p-4, n = 80 has (1 - y)/n
+ * exactly the f16 midpoint 0x1.6cep-7, and -sigma(-z)/n decides):
+ *   g = C0 + s N sigma(-|z|),  C0 = beta, s = -1 (z > 0);  C0 = -alpha,
+ *   s = +1 (z < 0), N = alpha + beta <= P + 1.
+ * The sign of w g / K - B, B = (b1 + b2)/2: D = 2 w C0 - (b1 + b2) K is
+ * exact (label_polys: every option); D = 0 (w C0 / K is the boundary: the
+ * tiny term decides) or sign(D) = s gives s; otherwise sign(D) when
+ * |D| >= 2^E (D = num 2^E, num in [1, 2]) exceeds the tail term's bound
+ * 2 w (P + 1) e^-|z| < 2^(expo(w) + expo(P + 1) + Ee + 4) (e^-|z| = 2^Ee v,
+ * v < 2); else undecided (-1: the rounding of r stands). */
+static int tail_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd K,
+                    double b1, double b2, int *sign)
+{
+    xpoly al, be, omp, c0, one, D;
+    if (label_polys(0.5, y, kp, &al, &be, &omp)) return -1;
+    if (z > 0) {
+        c0 = be;
+    } else {
+        xpoly zero;
+        poly_d(&zero, 0.0);
+        if (poly_add(&c0, &zero, &al, -1)) return -1;
+    }
+    poly_d(&one, 1.0);
+    if (frac_poly(&c0, &one, w, K, b1, b2, &D)) return -1;
+    bce_dd num;
+    int E;
+    if (poly_round(&D, &num, &E)) return -1;
+    const int sD = num.hi > 0 ? 1 : num.hi < 0 ? -1 : 0;
+    const int s = z > 0 ? -1 : 1;
+    if (z - z != 0.0) { *sign = sD; return 0; }          /* sigma(-|z|) = 0: exact */
+    if (sD == 0 || sD == s) { *sign = s; return 0; }
+    int Ee;
+    bce_td v;
+    bce_td_exp(-bce_fabs(z), &Ee, &v);
+    if (Ee == INT_MIN) { *sign = sD; return 0; }
+    const double P = kp->has_pw ? kp->pos_weight : 1.0;
+    if (w <= 0.0) return -1;
+    if (E > expo(w) + expo(P + 1.0) + Ee + 4) { *sign = sD; return 0; }
+    return -1;
+}
+
 /* The correct rounding (to double, float, bf16 or f16: fmt) of a final
  * gradient value c g, rational in the inputs (the probs form; the logits
  * form at |z| < 2^-300 up to a term below its roundings; else the rounding
@@ -385,7 +446,8 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
     const int f32 = fmt == 1, h16 = fmt == BCE_FMT_BF16 || fmt == BCE_FMT_F16;
     double R = f32 ? (double)bce_res_f32(r) : h16 ? bce_res_h16(r, fmt) : bce_res_f64(r);
     if (R - R != 0.0 || r->v.hi - r->v.hi != 0.0) return R;
-    if (logits ? !(bce_fabs(p) < 0x1p-300) : !(p >= 0.0 && p <= 1.0)) return R;
+    const int tail = logits && !(bce_fabs(p) < 0x1p-300);
+    if (!logits && !(p >= 0.0 && p <= 1.0)) return R;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
     /* r's side of R: sign of v - R 2^scale (exact: R is a rounding of v) */
     bce_dd Rs = bce_dd_ldexp(bce_dd_make(R, 0.0), r->scale);
@@ -405,8 +467,9 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
         if (!kp->mean_e && kp->wscale_e) wf = w * bce_pow2i(kp->wscale_e);
     }
     int s;
-    if (logits ? tinyz_cmp(p, y, kp, wf, K, R, R2, &s)
-               : probs_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
+    if (tail ? tail_cmp(p, y, kp, wf, K, R, R2, &s)
+        : logits ? tinyz_cmp(p, y, kp, wf, K, R, R2, &s)
+                 : probs_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
         return R;
     double lo = R < R2 ? R : R2, hi = R < R2 ? R2 : R;
     if (s > 0) return hi;

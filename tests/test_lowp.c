@@ -242,6 +242,31 @@ static void exhaustive(int fmt, bcev_form form)
         }
     }
     bce_set_isa("auto");
+    /* BCE_LOWP_JSON_DIR=DIR: the summary as DIR/hard-<form>-<type>.json
+     * (data/exhaustive/lowp/, docs/ACCURACY.md) */
+    const char *jd = getenv("BCE_LOWP_JSON_DIR");
+    if (jd && *jd) {
+        char path[4096], isas[256] = "";
+        for (size_t i = 0; i < bce_isa_count(); i++)
+            if (bce_isa_available(bce_isa_name(i))) {
+                if (*isas) strcat(isas, ", ");
+                strcat(isas, "\"");
+                strcat(isas, bce_isa_name(i));
+                strcat(isas, "\"");
+            }
+        snprintf(path, sizeof path, "%s/hard-%s-%s.json", jd, formname(form), fname(fmt));
+        FILE *f = fopen(path, "w");
+        cr_assert(f != NULL, "cannot write %s", path);
+        fprintf(f, "{\"tool\": \"test_lowp exhaustive\", \"libbce\": \"%s\", \"schema\": 1,\n"
+                " \"command\": \"BCE_LOWP_JSON_DIR=%s B/tests/test_lowp --jobs 1 --filter 'lowp/exhaustive_*'\",\n"
+                " \"type\": \"%s\", \"form\": \"%s\", \"label\": \"both\", \"out_types\": [\"f32\", \"%s\"],\n"
+                " \"isas\": [%s], \"inputs\": 65536, \"valid_inputs\": %zu, \"rejected_inputs\": %zu,\n"
+                " \"pairs\": %zu, \"outputs_checked\": %zu, \"misrounded\": {\"f32\": %zu, \"%s\": %zu},\n"
+                " \"mpfr_calls\": %zu, \"seconds_reference\": %.3f, \"seconds_total\": %.3f}\n",
+                bce_version(), jd, fname(fmt), formname(form), fname(fmt), isas, nv, nrej,
+                2 * nv, checked, bad32, fname(fmt), bad16, nmpfr, tref, now() - t0);
+        fclose(f);
+    }
     fprintf(stderr, "exhaustive %s %s y in {0,1}: %zu valid inputs, %zu rejected; %zu outputs "
             "checked (all ISAs, f32 and %s outputs), misrounded: %zu (%s out), %zu (f32 out); "
             "MPFR calls %zu; %.2f s reference, %.2f s total\n",

@@ -677,3 +677,43 @@ Test(lowp, midpoint_mean_divisor_f16)
     }
     bce_set_isa("auto");
 }
+
+/* The library's integer binary32 -> 16-bit rounding (core/half.h, used on
+ * every f32 result of the 16-bit outputs) against bcev_round16 on every
+ * 2^9-th binary32 pattern and around every 16-bit midpoint. */
+#include "core/half.h"
+Test(lowp, f32_to_h16_rounding)
+{
+    mpfr_t t;
+    mpfr_init2(t, 24);
+    for (int fmt = BCEV_BF16; fmt <= BCEV_F16; fmt++) {
+        size_t n = 0;
+        for (uint64_t u = 0; u < 0x7f800000u; u += (u & 0xff) == 0 ? 1 : 0x1ff) {
+            float f;
+            uint32_t a = (uint32_t)u;
+            memcpy(&f, &a, 4);
+            mpfr_set_flt(t, f, MPFR_RNDN);
+            double want = bcev_round16(fmt, t);
+            uint32_t got = bce_f32mag_to_h16(a, fmt);
+            cr_assert_eq(bcev_from_bits16(fmt, (uint16_t)got), want, "%s %a: %a", fname(fmt),
+                         (double)f, bcev_from_bits16(fmt, (uint16_t)got));
+            n++;
+        }
+        for (uint32_t b = 0; b < 0x7c00; b++) {
+            double v = bcev_from_bits16(fmt, (uint16_t)b), v2 = bcev_from_bits16(fmt, (uint16_t)(b + 1));
+            if (isnan(v2) || isinf(v2)) continue;
+            float m = (float)(0.5 * (v + v2));
+            for (int d = -2; d <= 2; d++) {
+                uint32_t a;
+                memcpy(&a, &m, 4);
+                a = (uint32_t)((int64_t)a + d);
+                float f;
+                memcpy(&f, &a, 4);
+                mpfr_set_flt(t, f, MPFR_RNDN);
+                cr_assert_eq(bcev_from_bits16(fmt, (uint16_t)bce_f32mag_to_h16(a, fmt)),
+                             bcev_round16(fmt, t), "%s %a", fname(fmt), (double)f);
+            }
+        }
+    }
+    mpfr_clear(t);
+}

@@ -100,13 +100,6 @@ void bce_lowp_sample(int fmt, int logits, double x, double y, double w, int has_
 
 /* ---- from a binary32 result to 16 bits ---------------------------------- */
 
-static inline double bits_float(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, 4);
-    return (double)f;
-}
-
 /* The 16-bit rounding of the exact value v of a binary32 result f with
  * |f - v| <= 2 ulp32: 1 and *out when every binary32 within a bit
  * distance of 4 of f rounds to the same 16-bit value; 0 otherwise (the
@@ -121,11 +114,10 @@ static inline int from_f32(float f, int fmt, uint16_t *out)
     const uint32_t s = u & 0x80000000u, a = u & 0x7fffffffu;
     if (a >= 0x7f800000u) { *out = bce_h16_bits((double)f, fmt); return 1; }
     const uint32_t lo = a >= 4 ? a - 4 : 0;
-    const uint32_t hi = a + 4 < 0x7f800000u ? a + 4 : 0x7f800000u;
-    const double rl = bce_h16_round(bits_float(lo), fmt);
-    const double rh = bce_h16_round(bits_float(hi), fmt);
+    const uint32_t hi = a + 4 < 0x7f800000u ? a + 4 : 0x7f7fffffu;
+    const uint32_t rl = bce_f32mag_to_h16(lo, fmt), rh = bce_f32mag_to_h16(hi, fmt);
     if (rl != rh) return 0;
-    *out = bce_h16_bits(s ? -rl : rl, fmt);
+    *out = (uint16_t)((s >> 16) | rl);
     return 1;
 }
 

@@ -70,6 +70,28 @@ st 0 --type all --form all --pos-weight 2 --smoothing 0.1 --weights \
 has "$tmp/ok.json" '^\{"tool": "bce check", "libbce": "[^"]+", "schema": 1,' "JSON header"
 has "$tmp/ok.json" '"pass": true' "JSON pass"
 has "$tmp/ok.xml" '<testcase classname="type=f32 form=probs[^"]*" name="soft_cancel">' "JUnit testcase"
+/usr/bin/python3 - "$tmp/ok.json" <<'PY' && ok || bad "check --json fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["schema"] == 1
+assert d["pass"] is True and d["failing_total"] == 0 and len(d["configs"]) == 4
+assert all(g["failing"] == [0, 0] for g in d["groups"])
+assert all(c["pos_weight"] == "0x1p+1" and c["pos_weight_dec"] == 2 for c in d["configs"])
+for g in d["groups"]:
+    for o in ("loss", "grad"):
+        if g[o]:
+            h, v = g[o]["got"], g[o]["got_dec"]     # non-finite: the same word
+            assert h == v if isinstance(v, str) else \
+                float.fromhex(h) == v or abs(float.fromhex(h) / v - 1) < 2**-23, g
+PY
+# the bare --json names the fix; progress off a terminal: plain lines, no \r
+"$BCE" check --samples 100 --json -- "$BCE" eval >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -qF -- "'--json -'" "$tmp/err" && ok || bad "check bare --json: $(cat "$tmp/err")"
+"$BCE" check --options default --samples 100 --type f64 --form logits -- "$BCE" eval \
+    >/dev/null 2>"$tmp/err"
+head -n 1 "$tmp/err" | grep -Eq '^bce check: 0/1 configurations, 0.0%, 0 s' &&
+    tail -n 1 "$tmp/err" | grep -Eq '^bce check: 1/1 configurations, 100.0%' &&
+    ! grep -q $'\r' "$tmp/err" && ok || bad "check progress: $(cat -A "$tmp/err")"
 # a bound under 0.5 ulp is not met by a correctly rounded libbce
 st 1 --options default --samples 100 --max-ulp 0 -- "$BCE" eval
 
@@ -80,7 +102,7 @@ if command -v python3 >/dev/null; then
     has "$tmp/out" '^  tail_pos .* FAIL' "textbook: tail_pos fails"
     has "$tmp/out" '^  tail_neg .* FAIL' "textbook: tail_neg fails"
     has "$tmp/out" '^FAIL: ' "textbook: verdict"
-    has "$tmp/tb.json" '"regime": "tail_pos", "output": "loss", "x": "0x[^"]*", "y": "0x1p\+0", .*"expected": "0x1\.[^"]*p-[0-9]+", "got": "0x0p\+0"' \
+    has "$tmp/tb.json" '"regime": "tail_pos", "output": "loss", "x": "0x[^"]*", "x_dec": [^,]*, "y": "0x1p\+0", .*"expected": "0x1\.[^"]*p-[0-9]+", "expected_dec": [^,]*, "got": "0x0p\+0", "got_dec": 0,' \
         "textbook: a failing tail row with its expected value"
     has "$tmp/tb.json" '"pass": false' "textbook JSON"
     has "$tmp/tb.xml" '<failure message=' "textbook JUnit failure"

@@ -93,13 +93,23 @@ for i in $avail_isas; do
     BCE_ISA=$i "$BCE" isa | grep -qx "active: $i" && ok || bad "BCE_ISA=$i not honoured"
 done
 run 2 '' isa extra
-run 2 '' isa --json --json
-# --json: the same list (names, availability, the active one)
-run 0 '' isa --json
+run 2 '' isa --json - --json -
+# a bare --json (the older boolean) is a usage error naming the fix
+run 2 '' isa --json
+expect_err "'--json -' for standard output"
+# --json FILE: the same list (names, availability, the active one); --json -
+# the JSON alone on stdout
+run 0 '' isa --json "$tmp/isa.json"
+diff <(sed 's/  */ /g' "$tmp/out") <(sed 's/  */ /g' "$tmp/isa.txt") >/dev/null && ok ||
+    bad "isa --json FILE: the text differs"
+run 0 '' isa --json -
+cmp -s "$tmp/out" "$tmp/isa.json" && ok || bad "isa --json - differs from --json FILE"
 if command -v python3 >/dev/null; then
     python3 - "$tmp/out" >"$tmp/isa.json.txt" <<'PY' && ok || bad "isa --json: not valid JSON"
 import json, sys
 d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["tool"] == "bce isa"
+assert d["schema"] == 1
 for e in d["isas"]:
     st = ("available" if e["available"] else
           "not runnable on this CPU" if e["built"] else "not built into this library")
@@ -173,6 +183,44 @@ for isa in $all_isas auto; do
         run 2 '0 1\n' eval --isa "$isa"
     fi
 done
+
+# --- eval --json FILE: inputs, options and results as data --------------------
+run 0 '0 1\n40 0\n-3 0.25\n' eval --json "$tmp/e.json"
+expect_out '0x1.62e42fefa39efp-1 -0x1p-1\n0x1.4p+5 0x1p+0\n0x1.98e070fc0457p-1 -0x1.9edf2f0dbeaefp-3'
+run 0 '0 1\n40 0\n-3 0.25\n' eval --json -
+/usr/bin/python3 - "$tmp/out" "$tmp/e.json" <<'PY' && ok || bad "eval --json (none): fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d == json.load(open(sys.argv[2]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["tool"] == "bce eval"
+assert d["schema"] == 1 and d["type"] == "f64" and d["form"] == "logits"
+assert d["reduction"] == "none" and d["weights"] == 0 and d["n"] == 3 and "loss" not in d
+assert d["pos_weight"] == "0x1p+0" and d["pos_weight_dec"] == 1 and d["input"] == "<stdin>"
+r = d["rows"]
+assert [e["line"] for e in r] == [1, 2, 3]
+assert r[0]["loss"] == "0x1.62e42fefa39efp-1" and r[0]["grad"] == "-0x1p-1"
+assert r[1]["x"] == "0x1.4p+5" and r[1]["x_dec"] == 40 and r[1]["loss_dec"] == 40
+assert r[2]["y_dec"] == 0.25 and float.fromhex(r[2]["grad"]) == r[2]["grad_dec"]
+for e in r:
+    assert float.fromhex(e["loss"]) == e["loss_dec"] and "w" not in e
+PY
+# a reduction: the reduced loss at the top, one grad per row; f32 decimals
+run 0 '0 1 2\n40 0 1\n' eval --type f32 --weights --reduction weighted-mean --json "$tmp/r.json"
+/usr/bin/python3 - "$tmp/r.json" "$tmp/out" <<'PY' && ok || bad "eval --json (reduced, f32): fields"
+import json, struct, sys
+d = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read().split()
+f32 = lambda v: struct.unpack("f", struct.pack("f", v))[0]
+assert d["type"] == "f32" and d["reduction"] == "weighted-mean" and d["weights"] == 1
+assert d["loss"] == text[0] and f32(d["loss_dec"]) == float.fromhex(d["loss"])
+assert [e["grad"] for e in d["rows"]] == text[1:] and d["rows"][0]["w_dec"] == 2
+assert all("loss" not in e for e in d["rows"])
+PY
+# the bare --json is a usage error naming the fix; an input error writes no file
+run 2 '0 1\n' eval --json
+expect_err "'--json -' for standard output"
+run 2 '0 2\n' eval --json "$tmp/bad.json"
+[ ! -e "$tmp/bad.json" ] && ok || bad "eval --json: a file written despite an input error"
 
 # --- eval: input errors ---------------------------------------------------------
 malformed() { # LINE_NO INPUT REGEX [ARGS...]
@@ -288,6 +336,10 @@ expect_err "^bce compare: $tmp/nonexistent_f64.csv: cannot open: No such file or
 run 2 '' compare --type f64 "$tmp" "$tmp/results.csv"
 expect_err "^bce compare: $tmp: read error: Is a directory\$"
 run 2 '' compare "$tmp/results.csv" "$tmp/results.csv"
+expect_err "^bce compare: $tmp/results.csv: not a vectors file"
+printf 'regime,x,y,loss,grad,loss_dec,grad_dec,loss_exact,grad_exact,loss_bound,grad_bound\n' \
+    >"$tmp/vec.csv"
+run 2 '' compare "$tmp/vec.csv" "$tmp/results.csv"
 expect_err "cannot tell f64 from f32 by the name"
 # compare: a garbage field is escaped
 printf '%s\n' 'regime,x,y,loss,grad,loss_exact,grad_exact,loss_bound,grad_bound' \

@@ -36,6 +36,62 @@ want=$(( (2 * 131072 + 2 * 65537) * 2 * n ))
 grep -q '"input": "range", "status": "BCE_E_PROB_RANGE", "checked": 65535, "failed": 0' \
     "$tmp/a.json" && ok || bad "slice: p > 1 rejections not counted"
 
+# the shared schema header on the first line; fields as data
+head -n 1 "$tmp/a.json" | grep -q '^{"tool": "bce exhaustive", "libbce": "[^"]*", "schema": 3,$' &&
+    ok || bad "summary header: $(head -n 1 "$tmp/a.json")"
+/usr/bin/python3 - "$tmp/a.json" <<'PY' && ok || bad "exhaustive --json fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["schema"] == 3
+assert d["complete"] is True and d["ranges"] == [[0x3f7f0000, 0x3f810000]]
+assert d["outputs_checked"] == sum(c["checked"] for c in d["cells"])
+assert d["misrounded"] == 0 and all(c["misrounded"] == 0 for c in d["cells"])
+PY
+# a summary of format 2 (before the shared header) is still read
+sed '1s/.*/{\n  "tool": "bce exhaustive",\n  "format": 2,\n  "libbce": "0.1.0",/' \
+    "$tmp/a.json" >"$tmp/a2.json"
+"$BCE" exhaustive-merge --json "$tmp/a2m.json" "$tmp/a2.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && diff <(cells "$tmp/a.json") <(cells "$tmp/a2m.json") >/dev/null && ok ||
+    bad "a format-2 summary: $(cat "$tmp/err")"
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d)[:3] == ["tool", "libbce", "schema"] and d["schema"] == 3
+assert d["tool"] == "bce exhaustive" and "format" not in d and d["complete"] is True
+' "$tmp/a2m.json" && ok || bad "exhaustive-merge --json: header"
+# --json - : the summary alone on stdout; the bare --json names the fix
+"$BCE" exhaustive --quiet --range 0x3f800000:0x3f800100 --isa scalar --json - \
+    >"$tmp/o.json" 2>"$tmp/err"
+/usr/bin/python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["tool"] == "bce exhaustive"' \
+    "$tmp/o.json" && grep -q '^PASS' "$tmp/err" && ok || bad "exhaustive --json -: $(head -c 100 "$tmp/o.json")"
+for c in exhaustive exhaustive-merge; do
+    "$BCE" $c --json >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -qF -- "'--json -'" "$tmp/err" && ok || bad "$c bare --json: $(cat "$tmp/err")"
+done
+# a failure listed in a summary (values as hex + decimal, an infinite ulp
+# as "inf") is read back and written again the same
+/usr/bin/python3 - "$tmp/o.json" "$tmp/of.json" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+line = ('    {"isa": "scalar", "form": "logits", "label": 0, "output": "loss", "kind": '
+        '"misrounded", "input": "0x3f800000", "input_value": "0x1p+0", "input_value_dec": 1, '
+        '"got": "0x3f317218", "got_value": "0x1.62e43p-1", "got_value_dec": 0.693147182, '
+        '"expected": "0x3f317217", "expected_value": "0x1.62e42ep-1", '
+        '"expected_value_dec": 0.693147123, "ulp": "inf", "status": "BCE_OK"}')
+s = s.replace('"failures": [\n\n', '"failures": [\n' + line + '\n')
+open(sys.argv[2], "w").write(s.replace('"failures_total": 0', '"failures_total": 1'))
+PY
+"$BCE" exhaustive-merge --json "$tmp/ofm.json" "$tmp/of.json" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q 'got 0x1.62e43p-1 expected 0x1.62e42ep-1 (inf ulp)' "$tmp/out" &&
+    [ "$(grep -c '"expected_value_dec": 0.693147123, "ulp": "inf"' "$tmp/ofm.json")" -eq 1 ] &&
+    ok || bad "a listed failure does not survive a merge: $(grep -A1 '"failures"' "$tmp/ofm.json")"
+
+# progress when stderr is not a terminal: plain lines from the start, no \r
+"$BCE" exhaustive --threads 2 --range 0x3f800000:0x3f810000 --isa scalar >/dev/null 2>"$tmp/err"
+head -n 1 "$tmp/err" | grep -Eq '^bce exhaustive: 0/[0-9]+ inputs, 0.0%, 0 s' &&
+    tail -n 1 "$tmp/err" | grep -Eq '^bce exhaustive: ([0-9]+)/\1 inputs, 100.0%' &&
+    ! grep -q $'\r' "$tmp/err" && ok || bad "exhaustive progress: $(cat -A "$tmp/err")"
+
 # --- infinities, NaNs, negative values, -0 ------------------------------------------
 ex --range 0x7f7ffff0:0x80000010 --json "$tmp/b.json" >"$tmp/out" 2>&1
 rc=$?

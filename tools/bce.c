@@ -9,6 +9,7 @@
 
 #include "bce.h"
 #include "bce_verify.h"
+#include "bcev_cli.h"
 #include "tool.h"
 
 static const char main_help[] =
@@ -33,12 +34,17 @@ static const char main_help[] =
     "  --help, -h      this text\n"
     "  --version, -V   print the version\n"
     "\n"
+    "Every command but gradcheck takes --json FILE: its data as JSON into\n"
+    "FILE ('-' = standard output), opening with {\"tool\": \"bce CMD\",\n"
+    "\"libbce\": VERSION, \"schema\": N, ...}.  Long commands show progress on\n"
+    "standard error: a bar on a terminal, else a line every 5 s.\n"
+    "\n"
     "exit status: 0 success, 1 verification failure, 2 usage or input error.\n"
     "environment: BCE_ISA=NAME picks the kernels, NAME one of\n"
     "             @ISAS@ (default: the best the CPU runs).\n";
 
 static const char isa_help[] =
-    "usage: bce isa [--json]\n"
+    "usage: bce isa [--json FILE]\n"
     "\n"
     "List every instruction set libbce knows (@ISAS@), in the\n"
     "library's order from the baseline to the best, with its status here,\n"
@@ -50,9 +56,11 @@ static const char isa_help[] =
     "target, or a compiler without its flags); then a last line\n"
     "\"active: NAME\".\n"
     "\n"
-    "  --json   the same as one JSON object:\n"
-    "           {\"active\": NAME, \"isas\": [{\"name\": NAME, \"built\": B,\n"
-    "            \"available\": B, \"active\": B}, ...]}\n";
+    "  --json FILE  the same as JSON into FILE ('-' = standard output,\n"
+    "               instead of the text):\n"
+    "               {\"tool\": \"bce isa\", \"libbce\": V, \"schema\": 1,\n"
+    "                \"active\": NAME, \"isas\": [{\"name\": NAME, \"built\": B,\n"
+    "                \"available\": B, \"active\": B}, ...]}\n";
 
 static const char version_help[] =
     "usage: bce --version\n"
@@ -66,50 +74,62 @@ static const char help_help[] =
     "exhaustive-merge, vectors, compare, check, help, version), or the command\n"
     "overview.\n";
 
+#define ISA_SCHEMA 1
+
 static int cmd_isa(int argc, char **argv)
 {
-    int json = 0;
+    const char *json = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(bce_tool_help(isa_help), stdout);
             return BCE_EXIT_OK;
         }
         if (strcmp(argv[i], "--json") == 0 && !json) {
-            json = 1;
+            if ((json = bcev_json_arg("isa", argv[i], i + 1 < argc ? argv[i + 1] : NULL))
+                == NULL)
+                return BCE_EXIT_USAGE;
+            i++;
             continue;
         }
         fprintf(stderr, "bce isa: unexpected argument '%s'\n"
                         "try 'bce help isa'\n", bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
         return BCE_EXIT_USAGE;
     }
+    FILE *jf = json ? bcev_json_open("isa", json) : NULL;
+    if (json && !jf)
+        return BCE_EXIT_USAGE;
     const char *active = bce_active_isa();
     const size_t n = bce_isa_count();
     int width = 7;
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(bce_isa_name(i)) > width)
             width = (int)strlen(bce_isa_name(i));
-    if (json)
-        printf("{\"active\": \"%s\", \"isas\": [", active != NULL ? active : "");
+    if (jf) {
+        bcev_json_header(jf, "isa", ISA_SCHEMA);
+        fprintf(jf, "\"active\": \"%s\", \"isas\": [", active != NULL ? active : "");
+    }
     for (size_t i = 0; i < n; i++) {
         const char *name = bce_isa_name(i);
         int built = bce_isa_compiled(name);
         int avail = bce_isa_available(name);
         int is_active = active != NULL && strcmp(active, name) == 0;
-        if (json) {
-            printf("%s\n  {\"name\": \"%s\", \"built\": %s, \"available\": %s, "
-                   "\"active\": %s}", i ? "," : "", name, built ? "true" : "false",
-                   avail ? "true" : "false", is_active ? "true" : "false");
-            continue;
-        }
-        printf("%-*s %s%s\n", width, name,
-               avail ? "available" : built ? "not runnable on this CPU"
-                                           : "not built into this library",
-               is_active ? " active" : "");
+        if (jf)
+            fprintf(jf, "%s\n  {\"name\": \"%s\", \"built\": %s, \"available\": %s, "
+                    "\"active\": %s}", i ? "," : "", name, built ? "true" : "false",
+                    avail ? "true" : "false", is_active ? "true" : "false");
+        if (jf != stdout)
+            printf("%-*s %s%s\n", width, name,
+                   avail ? "available" : built ? "not runnable on this CPU"
+                                               : "not built into this library",
+                   is_active ? " active" : "");
     }
-    if (json)
-        printf("\n]}\n");
-    else
+    if (jf != stdout)
         printf("active: %s\n", active != NULL ? active : "(none)");
+    if (jf) {
+        fprintf(jf, "\n]}\n");
+        if (bcev_json_close("isa", json, jf) != 0)
+            return BCE_EXIT_USAGE;
+    }
     return BCE_EXIT_OK;
 }
 

@@ -40,11 +40,13 @@
 
 #include "bce.h"
 #include "bce_verify.h"
+#include "bcev_cli.h"
 #include "fast_filter.h"
 #include "tool.h"
 
 #define CK_MAX_CFG 64
 #define CK_MAX_FAIL_KEPT 1000000   /* failing rows kept for the JSON */
+#define CHECK_SCHEMA 1
 #define CK_PREC 160                /* MPFR precision of the exact values */
 #define CK_EXH_REGIME BCEV_REG_COUNT /* the "exhaustive" pseudo-regime */
 #define CK_RED_REGIME (BCEV_REG_COUNT + 1) /* the reduced loss */
@@ -264,21 +266,6 @@ static void batch_free(ck_batch *b)
     free(b->x); free(b->y); free(b->w); free(b->reg); free(b->loss); free(b->grad);
 }
 
-/* A weight for row i: 1, 0, log-uniform in [2^-20, 2^20], rarely 2^-64 or
- * 2^64: a pure function of (seed, i). */
-static double draw_weight(uint64_t seed, uint64_t i, bcev_type t)
-{
-    bcev_rng r;
-    bcev_rng_seed(&r, seed * 0x9E3779B97F4A7C15u ^ (i + 0x5157u));
-    uint64_t k = bcev_rng_next(&r) % 64;
-    double w;
-    if (k < 12) w = 1.0;
-    else if (k < 16) w = 0.0;
-    else if (k == 16) w = 0x1p-64;
-    else if (k == 17) w = 0x1p64;
-    else w = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 41) - 20);
-    return t == BCEV_F32 ? (double)(float)w : w;
-}
 
 /* ------------------------------------------------------------------ */
 /* The expected value of a row, and the judgement of one output. */
@@ -297,25 +284,6 @@ typedef struct ck_verdict {
                           about 2^-50 when the filter decided) */
     double expected;   /* RN(exact) in the type (exact when not passing) */
 } ck_verdict;
-
-static double ulp_est(bcev_type t, double got, long double v)
-{
-    if (isnan(got) || isnan((double)v))
-        return isnan(got) && isnan((double)v) ? 0.0 : INFINITY;
-    if ((long double)got == v)
-        return 0.0;
-    if (isinf(got) || isinf((double)v))
-        return INFINITY;
-    int p = t == BCEV_F32 ? 24 : 53, emin = t == BCEV_F32 ? -126 : -1022;
-    int e = v != 0 ? ilogbl(v) : emin;
-    if (e < emin) e = emin;
-    return (double)(fabsl((long double)got - v) / ldexpl(1.0L, e - p + 1));
-}
-
-static double round_type(bcev_type t, long double v)
-{
-    return t == BCEV_F32 ? (double)(float)v : (double)v;
-}
 
 /* Exact value of output `out` of row i by MPFR; RN to the type in *exp. */
 static void exact_row(ck_ctx *k, size_t i, int out, mpfr_t v)
@@ -356,8 +324,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
         if (ok && bcev_ff_check(c->type, got[o], &fv[o], bound[o])) {
             long double m = fv[o].mid + fv[o].lo;
             v[o].pass = 1;
-            v[o].ulp = ulp_est(c->type, got[o], m);
-            v[o].expected = round_type(c->type, m);
+            v[o].ulp = bcev_ff_ulp(c->type, got[o], m);
+            v[o].expected = bcev_ff_round(c->type, m);
             k->decided++;
             continue;
         }
@@ -367,8 +335,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
                 bcev_ff_check(c->type, got[1], &fine, bound[1])) {
                 long double m = fine.mid + fine.lo;
                 v[1].pass = 1;
-                v[1].ulp = ulp_est(c->type, got[1], m);
-                v[1].expected = round_type(c->type, m);
+                v[1].ulp = bcev_ff_ulp(c->type, got[1], m);
+                v[1].expected = bcev_ff_round(c->type, m);
                 k->decided++;
                 continue;
             }
@@ -394,8 +362,8 @@ static void ck_expected_reduced(ck_ctx *k, double got, double bound, ck_verdict 
         bcev_ff_reduced(c->form, b->n, b->x, b->y, w, &c->opt, &f) &&
         bcev_ff_check(c->type, got, &f, bound)) {
         v->pass = 1;
-        v->ulp = ulp_est(c->type, got, f.mid + f.lo);
-        v->expected = round_type(c->type, f.mid + f.lo);
+        v->ulp = bcev_ff_ulp(c->type, got, f.mid + f.lo);
+        v->expected = bcev_ff_round(c->type, f.mid + f.lo);
         k->decided++;
         return;
     }
@@ -472,28 +440,24 @@ static void record(ck_sink *S, int reg, int out, double x, double y,
 /* ------------------------------------------------------------------ */
 /* Progress */
 
+/* Through the shared helper (bcev_cli.h): a bar on a terminal, a line
+ * every few seconds otherwise.  Work: configurations (regimes) or inputs
+ * (--exhaustive). */
+static bcev_progress ck_prog;
+
 static void progress(ck_run *R, int force)
 {
     if (R->a->quiet)
         return;
-    double t = now();
-    int tty = isatty(2);
-    if (!force && t - R->tlast < (tty ? 0.2 : 5.0))
-        return;
-    R->tlast = t;
-    double frac = R->work_total ? (double)R->work_done / (double)R->work_total : 1.0;
-    if (tty) {
-        char bar[31];
-        int k = (int)(frac * 30);
-        for (int i = 0; i < 30; i++) bar[i] = i < k ? '#' : '.';
-        bar[30] = '\0';
-        fprintf(stderr, "\r[%s] %5.1f%% %llu outputs, %.0f/s", bar, 100 * frac,
-                (unsigned long long)R->rows, R->rows / (t - R->t0 + 1e-9));
-        if (force) fputc('\n', stderr);
-    } else {
-        fprintf(stderr, "bce check: %.1f%% done, %llu outputs judged, %.1f s\n",
-                100 * frac, (unsigned long long)R->rows, t - R->t0);
-    }
+    if (ck_prog.cmd == NULL)
+        bcev_progress_start(&ck_prog, "bce check",
+                            R->a->exhaustive ? "inputs" : "configurations", 1);
+    char note[64];
+    snprintf(note, sizeof note, "%llu outputs judged", (unsigned long long)R->rows);
+    if (force)
+        bcev_progress_end(&ck_prog, R->work_done, R->work_total, -1.0, note);
+    else
+        bcev_progress_update(&ck_prog, R->work_done, R->work_total, -1.0, note);
 }
 
 /* ------------------------------------------------------------------ */
@@ -983,6 +947,7 @@ static int run_regimes(ck_run *R)
             }
     size_t per = (size_t)a->samples;
     R->work_total = (uint64_t)R->ncfg;
+    progress(R, 0);                     /* from the start */
     int ret = 0;
     if (batch_reserve(&b, per * BCEV_REG_COUNT + 1) != 0) {
         fprintf(stderr, "bce check: out of memory\n");
@@ -1008,7 +973,7 @@ static int run_regimes(ck_run *R)
                 b.x[b.n + kept] = x;
                 b.y[b.n + kept] = b.y[b.n + i];
                 b.reg[b.n + kept] = (unsigned char)r;
-                b.w[b.n + kept] = c->weights ? draw_weight(a->seed, b.n + kept, c->type) : 1.0;
+                b.w[b.n + kept] = c->weights ? bcev_check_weight(a->seed, b.n + kept, c->type) : 1.0;
                 kept++;
             }
             b.n += kept;
@@ -1041,6 +1006,7 @@ static int run_exhaustive(ck_run *R)
         return BCE_EXIT_USAGE;
     }
     R->work_total = (uint64_t)R->ncfg * (a->hi - a->lo);
+    progress(R, 0);                     /* from the start */
     int ret = 0;
     for (int ci = 0; ci < R->ncfg && ret == 0; ci++) {
         const ck_cfg *c = &R->cfg[ci];
@@ -1058,7 +1024,7 @@ static int run_exhaustive(ck_run *R)
                     if (!(a->labels >> y & 1)) continue;
                     b.x[b.n] = xf;
                     b.y[b.n] = y;
-                    b.w[b.n] = c->weights ? draw_weight(a->seed, bits - 1, c->type) : 1.0;
+                    b.w[b.n] = c->weights ? bcev_check_weight(a->seed, bits - 1, c->type) : 1.0;
                     b.reg[b.n] = CK_EXH_REGIME;
                     b.n++;
                 }
@@ -1075,19 +1041,6 @@ static int run_exhaustive(ck_run *R)
 
 /* ------------------------------------------------------------------ */
 /* Reports */
-
-static void fmt_num(char *buf, size_t size, double v)
-{
-    if (isnan(v)) snprintf(buf, size, "\"nan\"");
-    else snprintf(buf, size, "\"%a\"", v);
-}
-
-static void fmt_ulp(char *buf, size_t size, double v)
-{
-    if (isinf(v)) snprintf(buf, size, "\"inf\"");
-    else if (isnan(v)) snprintf(buf, size, "\"nan\"");
-    else snprintf(buf, size, "%.17g", v);
-}
 
 static int stat_used(const ck_stat *s) { return s->count > 0; }
 static int stat_pass(const ck_stat *s) { return s->fail[0] == 0 && s->fail[1] == 0; }
@@ -1137,9 +1090,11 @@ static void text_report(ck_run *R, FILE *out)
 
 /* The "groups" array of the JSON summary: one element per configuration
  * and regime that has rows (json_write and the merge write the same). */
+static const char *const row_keys[] = {"x", "y", "w", "expected", "got"};
+static const char *const opt_keys[] = {"pos_weight", "label_smoothing"};
+
 static void json_groups(FILE *out, const ck_run *R, int ncfg)
 {
-    char b1[64], b2[64], b3[64], b4[64], b5[64], b6[64];
     fprintf(out, "],\n\"groups\": [\n");
     int first = 1;
     for (int ci = 0; ci < ncfg; ci++)
@@ -1158,15 +1113,12 @@ static void json_groups(FILE *out, const ck_run *R, int ncfg)
                     fprintf(out, ", \"%s\": null", o ? "grad" : "loss");
                     continue;
                 }
-                fmt_ulp(b1, sizeof b1, s->max_ulp[o]);
-                fmt_num(b2, sizeof b2, w->x);
-                fmt_num(b3, sizeof b3, w->y);
-                fmt_num(b4, sizeof b4, w->w);
-                fmt_num(b5, sizeof b5, w->expected);
-                fmt_num(b6, sizeof b6, w->got);
-                fprintf(out, ", \"%s\": {\"max_ulp\": %s, \"x\": %s, \"y\": %s, "
-                        "\"w\": %s, \"expected\": %s, \"got\": %s}",
-                        o ? "grad" : "loss", b1, b2, b3, b4, b5, b6);
+                fprintf(out, ", \"%s\": {\"max_ulp\": ", o ? "grad" : "loss");
+                bcev_json_num(out, s->max_ulp[o]);
+                fputs(", ", out);
+                bcev_json_values(out, R->cfg[ci].type == BCEV_F32, 5, row_keys,
+                                 (const double[]){w->x, w->y, w->w, w->expected, w->got});
+                fputc('}', out);
             }
             fprintf(out, "}");
         }
@@ -1176,22 +1128,19 @@ static void json_groups(FILE *out, const ck_run *R, int ncfg)
 static void json_write(ck_run *R, FILE *out)
 {
     const ck_args *a = R->a;
-    char b1[64], b2[64], b3[64], b4[64], b5[64], b6[64];
-    fprintf(out, "{\"tool\": \"bce check\", \"libbce\": \"%s\", \"schema\": 1,\n",
-            bce_version());
-    fprintf(out, "\"iut\": \"");
-    for (const char *p = a->iut; *p; p++) {
-        if (*p == '"' || *p == '\\') fputc('\\', out);
-        if ((unsigned char)*p >= 0x20) fputc(*p, out);
-    }
-    fprintf(out, "\",\n");
+    bcev_json_header(out, "check", CHECK_SCHEMA);
+    fprintf(out, "\"iut\": ");
+    bcev_json_str(out, a->iut);
+    fprintf(out, ",\n");
     fprintf(out, "\"convention\": \"%s\",\n", bcev_convention_name(a->conv));
     fprintf(out, "\"mode\": \"%s\", \"seed\": %llu, \"samples\": %llu, \"labels\": %d,\n",
             a->exhaustive ? "exhaustive" : "regimes", (unsigned long long)a->seed,
             (unsigned long long)a->samples, a->labels);
-    fmt_ulp(b1, sizeof b1, a->bound[0]);
-    fmt_ulp(b2, sizeof b2, a->bound[1]);
-    fprintf(out, "\"max_ulp\": {\"loss\": %s, \"grad\": %s},\n", b1, b2);
+    fputs("\"max_ulp\": {\"loss\": ", out);
+    bcev_json_num(out, a->bound[0]);
+    fputs(", \"grad\": ", out);
+    bcev_json_num(out, a->bound[1]);
+    fputs("},\n", out);
     fprintf(out, "\"range\": [%llu, %llu],\n", (unsigned long long)a->lo,
             (unsigned long long)a->hi);
     if (a->shard.count > 0)
@@ -1204,11 +1153,11 @@ static void json_write(ck_run *R, FILE *out)
     for (int ci = 0; ci < R->ncfg; ci++) {
         const ck_cfg *c = &R->cfg[ci];
         double P = (c->opt.flags & BCE_OPT_POS_WEIGHT) ? c->opt.pos_weight : 1.0;
-        fprintf(out, "  {\"config\": %d, \"type\": \"%s\", \"form\": \"%s\", "
-                "\"pos_weight\": \"%a\", \"label_smoothing\": \"%a\", \"clamp\": %d, "
-                "\"weights\": %d, \"reduction\": \"%s\"}%s\n", ci,
+        fprintf(out, "  {\"config\": %d, \"type\": \"%s\", \"form\": \"%s\", ", ci,
                 c->type == BCEV_F32 ? "f32" : "f64",
-                c->form == BCEV_PROBS ? "probs" : "logits", P, c->opt.label_smoothing,
+                c->form == BCEV_PROBS ? "probs" : "logits");
+        bcev_json_values(out, 0, 2, opt_keys, (const double[]){P, c->opt.label_smoothing});
+        fprintf(out, ", \"clamp\": %d, \"weights\": %d, \"reduction\": \"%s\"}%s\n",
                 (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, c->weights,
                 red_name(c->opt.reduction), ci + 1 < R->ncfg ? "," : "");
     }
@@ -1219,22 +1168,20 @@ static void json_write(ck_run *R, FILE *out)
         const ck_fail *f = &R->fails[i];
         const ck_cfg *c = &R->cfg[f->cfg];
         double P = (c->opt.flags & BCE_OPT_POS_WEIGHT) ? c->opt.pos_weight : 1.0;
-        fmt_num(b1, sizeof b1, f->x);
-        fmt_num(b2, sizeof b2, f->y);
-        fmt_num(b3, sizeof b3, f->w);
-        fmt_num(b4, sizeof b4, f->expected);
-        fmt_num(b5, sizeof b5, f->got);
-        fmt_ulp(b6, sizeof b6, f->ulp);
-        fprintf(out, "  {\"config\": %d, \"regime\": \"%s\", \"output\": \"%s\", "
-                "\"x\": %s, \"y\": %s, \"w\": %s, \"options\": {\"type\": \"%s\", "
-                "\"form\": \"%s\", \"pos_weight\": \"%a\", \"label_smoothing\": \"%a\", "
-                "\"clamp\": %d, \"reduction\": \"%s\"}, \"expected\": %s, \"got\": %s, "
-                "\"ulp\": %s}%s\n", f->cfg, regime_name(f->regime),
-                f->regime == CK_RED_REGIME ? "reduced_loss" : f->output ? "grad" : "loss",
-                b1, b2, b3, c->type == BCEV_F32 ? "f32" : "f64",
-                c->form == BCEV_PROBS ? "probs" : "logits", P, c->opt.label_smoothing,
-                (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, red_name(c->opt.reduction),
-                b4, b5, b6, i + 1 < R->nfail ? "," : "");
+        const int f32 = c->type == BCEV_F32;
+        fprintf(out, "  {\"config\": %d, \"regime\": \"%s\", \"output\": \"%s\", ",
+                f->cfg, regime_name(f->regime),
+                f->regime == CK_RED_REGIME ? "reduced_loss" : f->output ? "grad" : "loss");
+        bcev_json_values(out, f32, 3, row_keys, (const double[]){f->x, f->y, f->w});
+        fprintf(out, ", \"options\": {\"type\": \"%s\", \"form\": \"%s\", ",
+                f32 ? "f32" : "f64", c->form == BCEV_PROBS ? "probs" : "logits");
+        bcev_json_values(out, 0, 2, opt_keys, (const double[]){P, c->opt.label_smoothing});
+        fprintf(out, ", \"clamp\": %d, \"reduction\": \"%s\"}, ",
+                (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, red_name(c->opt.reduction));
+        bcev_json_values(out, f32, 2, row_keys + 3, (const double[]){f->expected, f->got});
+        fputs(", \"ulp\": ", out);
+        bcev_json_num(out, f->ulp);
+        fprintf(out, "}%s\n", i + 1 < R->nfail ? "," : "");
     }
     fprintf(out, "]}\n");
 }
@@ -1284,27 +1231,8 @@ static void junit_write(ck_run *R, FILE *out)
     fprintf(out, "</testsuite>\n</testsuites>\n");
 }
 
-static FILE *open_out(const char *path)
-{
-    if (strcmp(path, "-") == 0)
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        bce_tool_io_error("check", bce_tool_input_name(path), "cannot create", errno);
-    return f;
-}
-
-static int close_out(FILE *f, const char *path)
-{
-    if (f == stdout)
-        return fflush(f) == 0 ? 0 : -1;
-    int bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        bce_tool_io_error("check", bce_tool_input_name(path), "write error", errno);
-        return -1;
-    }
-    return 0;
-}
+static FILE *open_out(const char *path) { return bcev_json_open("check", path); }
+static int close_out(FILE *f, const char *path) { return bcev_json_close("check", path, f); }
 
 static int write_reports(ck_run *R)
 {
@@ -1510,8 +1438,12 @@ static int merge_files(mg_file *m, int nfiles, const char *json, const char *jun
     /* groups, failing rows */
     int ncfg = (int)(cfg1 - cfg0 - 1);
     R.ncfg = ncfg;
-    for (int ci = 0; ci < ncfg && ci < CK_MAX_CFG; ci++)
+    for (int ci = 0; ci < ncfg && ci < CK_MAX_CFG; ci++) {
         snprintf(R.cfg[ci].name, sizeof R.cfg[ci].name, "%d", ci);
+        /* the type sets the decimals of the groups' values */
+        R.cfg[ci].type = strstr(m[0].lines[cfg0 + 1 + (size_t)ci], "\"type\": \"f32\"")
+                             ? BCEV_F32 : BCEV_F64;
+    }
     uint64_t total = 0;
     for (int k = 0; k < nfiles; k++) {
         int in_groups = 0;
@@ -1651,6 +1583,9 @@ int bce_tool_check(int argc, char **argv)
         if (o[0] != '-')
             return usage("unexpected argument (the IUT's command goes after --):", o);
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if ((!strcmp(o, "--json") || !strcmp(o, "--junit")) &&
+            bcev_json_arg("check", o, v) == NULL)
+            return BCE_EXIT_USAGE;      /* the bare --json: name the fix */
         if (v == NULL)
             return usage("missing value after", o);
         i++;
@@ -1752,9 +1687,18 @@ int bce_tool_check(int argc, char **argv)
         const char *json = NULL, *junit = NULL;
         char **list = calloc((size_t)(argc - i + 1), sizeof *list);
         for (int k = 0; k < argc - i; k++) {
-            if (!strcmp(files[k], "--json") && k + 1 < argc - i) json = files[++k];
-            else if (!strcmp(files[k], "--junit") && k + 1 < argc - i) junit = files[++k];
-            else list[nf++] = files[k];
+            if (!strcmp(files[k], "--json") || !strcmp(files[k], "--junit")) {
+                const char *f = bcev_json_arg("check", files[k],
+                                              k + 1 < argc - i ? files[k + 1] : NULL);
+                if (f == NULL) {
+                    free(list);
+                    return BCE_EXIT_USAGE;
+                }
+                *(files[k][2] == 'j' && files[k][3] == 's' ? &json : &junit) = f;
+                k++;
+            } else {
+                list[nf++] = files[k];
+            }
         }
         if (json == NULL) json = A.json;
         if (junit == NULL) junit = A.junit;
@@ -1826,7 +1770,7 @@ int bce_tool_check(int argc, char **argv)
                                 : "no configuration to check", NULL);
     R.t0 = R.tlast = now();
     int ret = A.exhaustive ? run_exhaustive(&R) : run_regimes(&R);
-    if (!A.quiet && isatty(2)) progress(&R, 1);
+    progress(&R, 1);
     if (ret == 0) {
         text_report(&R, (A.json && !strcmp(A.json, "-")) ? stderr : stdout);
         if (write_reports(&R) != 0)

@@ -5,7 +5,8 @@
  * EVAL_BATCH samples per library call, then printed.  So any error (a
  * malformed line, or a library error such as a label outside [0,1]) prints
  * nothing on standard output, names the offending input line on standard
- * error and exits with status 2.  Memory: about 40 bytes per sample.
+ * error and exits with status 2.  Memory: about 56 bytes per sample.
+ * --json FILE: the inputs and results as JSON (schema EVAL_SCHEMA).
  */
 #ifndef _GNU_SOURCE
 #define _POSIX_C_SOURCE 200809L /* getline */
@@ -19,9 +20,11 @@
 #include <string.h>
 
 #include "bce.h"
+#include "bcev_cli.h"
 #include "tool.h"
 
 #define EVAL_BATCH 4096
+#define EVAL_SCHEMA 1
 
 static const char eval_help[] =
     "usage: bce eval [options] [FILE]\n"
@@ -68,6 +71,17 @@ static const char eval_help[] =
     "  --isa NAME            one of @ISAS@, auto\n"
     "                        (default: BCE_ISA or the best the CPU runs)\n"
     "  --decimal             print %.17g (f64) / %.9g (f32) instead of %a\n"
+    "  --json FILE           the options, and per sample x, y (w), loss and\n"
+    "                        grad, as JSON into FILE ('-' = standard output,\n"
+    "                        instead of the text): {\"tool\": \"bce eval\",\n"
+    "                        \"libbce\": V, \"schema\": 1, \"type\", \"form\",\n"
+    "                        \"pos_weight\", \"label_smoothing\", \"clamp\",\n"
+    "                        \"weights\", \"reduction\", \"isa\", \"n\", with a\n"
+    "                        reduction \"loss\" (the reduced loss), \"rows\":\n"
+    "                        [{\"line\", \"x\", \"y\", [\"w\",] [\"loss\",] \"grad\"}]};\n"
+    "                        each value twice: \"x\": C99 hex string and\n"
+    "                        \"x_dec\": decimal number (\"inf\", \"nan\" as\n"
+    "                        strings)\n"
     "  --help, -h            this text\n"
     "\n"
     "The input is read completely before anything is computed or printed.\n"
@@ -95,7 +109,7 @@ enum { GIVEN_TYPE = 1, GIVEN_FORM = 2, GIVEN_PW = 4, GIVEN_SMOOTH = 8,
 struct eval_args {
     int f32, probs, weights, decimal;
     unsigned given;     /* GIVEN_* */
-    const char *isa, *file;
+    const char *isa, *file, *json;
     const char *name;   /* the input in messages: path (escaped) or <stdin> */
     bce_options opt;
     size_t error_index;
@@ -105,10 +119,13 @@ struct samples {
     size_t n, cap;
     double *x, *y, *w; /* f32 values are stored widened (exactly) */
     size_t *line;
+    double *loss, *grad;   /* results (compute, compute_reduced) */
 };
 
 static void samples_free(struct samples *s)
 {
+    free(s->loss);
+    free(s->grad);
     free(s->x);
     free(s->y);
     free(s->w);
@@ -147,9 +164,14 @@ static int samples_push(struct samples *s, const double v[3], size_t line)
 
 int bce_tool_parse_double(const char *s, double *out)
 {
+    return bce_tool_parse_number(s, 0, out);
+}
+
+int bce_tool_parse_number(const char *s, int f32, double *out)
+{
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
+    double v = f32 ? (double)strtof(s, &end) : strtod(s, &end);
     if (end == s || *end != '\0' || isspace((unsigned char)*s))
         return -1;
     if (errno == ERANGE && isinf(v))
@@ -358,8 +380,8 @@ static int read_input(FILE *in, struct eval_args *a,
     return status;
 }
 
-/* One library call on samples [b, b+m); results overwrite x (loss) and y
- * (grad) of those samples.  Returns the library status. */
+/* One library call on samples [b, b+m); results into s->loss, s->grad.
+ * Returns the library status. */
 static bce_status eval_batch(const struct eval_args *a, struct samples *s,
                              size_t b, size_t m)
 {
@@ -392,14 +414,14 @@ static bce_status eval_batch(const struct eval_args *a, struct samples *s,
         }
     }
     if (m > 0) {
-        memcpy(s->x + b, ld, m * sizeof *ld);
-        memcpy(s->y + b, gd, m * sizeof *gd);
+        memcpy(s->loss + b, ld, m * sizeof *ld);
+        memcpy(s->grad + b, gd, m * sizeof *gd);
     }
     return BCE_OK;
 }
 
 /* A reduction: one call over every sample; the reduced loss goes to
- * *loss, the gradients overwrite y. */
+ * *loss, the gradients to s->grad. */
 static int compute_reduced(struct eval_args *a, struct samples *s, double *loss)
 {
     size_t n = s->n;
@@ -431,7 +453,7 @@ static int compute_reduced(struct eval_args *a, struct samples *s, double *loss)
             g[i] = gf[i];
     }
     if (st == BCE_OK && n > 0)
-        memcpy(s->y, g, n * sizeof *g);
+        memcpy(s->grad, g, n * sizeof *g);
     free(g);
     free(f);
     if (st != BCE_OK) {
@@ -479,11 +501,56 @@ static void print_results(const struct eval_args *a, const struct samples *s,
         const char *f1 = !a->decimal ? "%a\n" : a->f32 ? "%.9g\n" : "%.17g\n";
         printf(f1, loss);
         for (size_t i = 0; i < s->n; i++)
-            printf(f1, s->y[i]);
+            printf(f1, s->grad[i]);
         return;
     }
     for (size_t i = 0; i < s->n; i++)
-        printf(fmt, s->x[i], s->y[i]);
+        printf(fmt, s->loss[i], s->grad[i]);
+}
+
+static void write_json(FILE *f, const struct eval_args *a, const struct samples *s,
+                       double loss)
+{
+    static const char *const red[] = {"none", "sum", "mean", "weighted-mean"};
+    const int reduced = a->opt.reduction != BCE_REDUCTION_NONE;
+    const char *isa = bce_active_isa();
+    bcev_json_header(f, "eval", EVAL_SCHEMA);
+    fputs("\"input\": ", f);
+    bcev_json_str(f, a->name);
+    fprintf(f, ", \"type\": \"%s\", \"form\": \"%s\", ", a->f32 ? "f32" : "f64",
+            a->probs ? "probs" : "logits");
+    bcev_json_value(f, "pos_weight",
+                    (a->opt.flags & BCE_OPT_POS_WEIGHT) ? a->opt.pos_weight : 1.0, 0);
+    fputs(", ", f);
+    bcev_json_value(f, "label_smoothing", a->opt.label_smoothing, 0);
+    fprintf(f, ", \"clamp\": %d, \"weights\": %d, \"reduction\": \"%s\", \"isa\": ",
+            (a->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, a->weights,
+            red[(unsigned)a->opt.reduction & 3u]);
+    bcev_json_str(f, isa ? isa : "");
+    fprintf(f, ",\n\"n\": %zu, ", s->n);
+    if (reduced) {
+        bcev_json_value(f, "loss", loss, a->f32);
+        fputs(", ", f);
+    }
+    fputs("\"rows\": [", f);
+    for (size_t i = 0; i < s->n; i++) {
+        fprintf(f, "%s\n  {\"line\": %zu, ", i ? "," : "", s->line[i]);
+        bcev_json_value(f, "x", s->x[i], a->f32);
+        fputs(", ", f);
+        bcev_json_value(f, "y", s->y[i], a->f32);
+        if (a->weights) {
+            fputs(", ", f);
+            bcev_json_value(f, "w", s->w[i], a->f32);
+        }
+        if (!reduced) {
+            fputs(", ", f);
+            bcev_json_value(f, "loss", s->loss[i], a->f32);
+        }
+        fputs(", ", f);
+        bcev_json_value(f, "grad", s->grad[i], a->f32);
+        fputc('}', f);
+    }
+    fputs("\n]}\n", f);
 }
 
 static int usage(const char *fmt, const char *arg)
@@ -541,6 +608,11 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
             a->opt.flags |= BCE_OPT_PROPAGATE_NAN;
         } else if (strcmp(arg, "--decimal") == 0) {
             a->decimal = 1;
+        } else if (strcmp(arg, "--json") == 0) {
+            a->json = bcev_json_arg("eval", arg, i + 1 < argc ? argv[i + 1] : NULL);
+            if (a->json == NULL)
+                return BCE_EXIT_USAGE;
+            i++;
         } else if (opt_value(argc, argv, &i, "--type", &v)) {
             if (v == NULL || (strcmp(v, "f64") && strcmp(v, "f32")))
                 return usage("--type wants f64 or f32, not '%s'", v ? v : "");
@@ -619,11 +691,29 @@ int bce_tool_eval(int argc, char **argv)
     if (in != stdin)
         fclose(in);
     double loss = 0;
+    if (status == BCE_EXIT_OK) {
+        s.loss = malloc((s.n ? s.n : 1) * sizeof *s.loss);
+        s.grad = malloc((s.n ? s.n : 1) * sizeof *s.grad);
+        if (s.loss == NULL || s.grad == NULL) {
+            fprintf(stderr, "bce eval: out of memory\n");
+            status = BCE_EXIT_USAGE;
+        }
+    }
     if (status == BCE_EXIT_OK)
         status = a.opt.reduction != BCE_REDUCTION_NONE ? compute_reduced(&a, &s, &loss)
                                                        : compute(&a, &s);
-    if (status == BCE_EXIT_OK)
+    /* the JSON file is created only once the results are known (an input
+     * error leaves no file behind) */
+    FILE *jf = NULL;
+    if (status == BCE_EXIT_OK && a.json && (jf = bcev_json_open("eval", a.json)) == NULL)
+        status = BCE_EXIT_USAGE;
+    if (status == BCE_EXIT_OK && jf != stdout)
         print_results(&a, &s, loss);
+    if (jf) {
+        write_json(jf, &a, &s, loss);
+        if (bcev_json_close("eval", a.json, jf) != 0)
+            status = BCE_EXIT_USAGE;
+    }
     samples_free(&s);
     return status;
 }

@@ -38,6 +38,7 @@
 #include "bce_verify.h"
 #include "exhaustive.h"
 #include "exhaustive_json.h"
+#include "bcev_cli.h"
 #include "tool.h"
 
 #define CHUNK 4096u                /* inputs per chunk = per library call */
@@ -383,15 +384,17 @@ static const char exhaustive_help[] =
     "  --threads T     worker threads (default: online CPUs)\n"
     "  --checkpoint F  save progress to F every 10 s; resume from F if it\n"
     "                  exists (same form/label/isa/range, else an error)\n"
-    "  --json FILE     write the JSON summary to FILE ('-' = stdout)\n"
+    "  --json FILE     the JSON summary into FILE (schema 3; '-' = standard\n"
+    "                  output, the text report then goes to standard error)\n"
     "  --max-epochs N  stop after N epochs of 2^20 inputs (checkpoint saved):\n"
     "                  exit 3; run the same command again to resume\n"
     "  --hard FILE     write the outputs the filter could not decide (the\n"
     "                  hardest to round) to FILE: form x y output distance,\n"
     "                  the distance to a rounding boundary in ulps\n"
-    "  --quiet         no progress bar\n"
+    "  --quiet         no progress on standard error\n"
     "\n"
-    "Progress (rate, ETA) goes to stderr, a summary table to stdout.\n"
+    "Progress (rate, ETA) goes to stderr: a bar on a terminal, else a line\n"
+    "every 5 s.  A summary table goes to stdout.\n"
     "exit status: 0 every result correct, 1 a misrounded result or a wrong\n"
     "rejection, 2 usage or I/O error, 3 stopped by --max-epochs.\n"
     "\n"
@@ -403,6 +406,10 @@ static const char merge_help[] =
     "Merge the JSON summaries of `bce exhaustive` shards (same forms, labels\n"
     "and ISAs; disjoint ranges): sums the counts, keeps the worst errors and\n"
     "the first 100 failures, says whether the ranges cover all 2^32 inputs.\n"
+    "\n"
+    "  --json FILE  the merged summary into FILE (the schema of `bce\n"
+    "               exhaustive`; '-' = standard output, the text report then\n"
+    "               goes to standard error)\n"
     "exit status: 0 complete coverage and no failure, 1 a failure or\n"
     "incomplete coverage, 2 usage error or a malformed summary.\n";
 
@@ -454,6 +461,8 @@ static int parse_args(int argc, char **argv, ex_args *a)
         } else if (!strcmp(o, "--quiet")) {
             a->quiet = 1;
             continue;
+        } else if (!strcmp(o, "--json") && bcev_json_arg("exhaustive", o, v) == NULL) {
+            return BCE_EXIT_USAGE;      /* the bare --json: name the fix */
         }
         if (o[0] != '-' || o[1] != '-')
             return usage_error("unexpected argument", o);
@@ -559,40 +568,20 @@ static int last_bit(uint64_t mask)
     return k;
 }
 
-static void fmt_hms(double s, char *buf, size_t n)
-{
-    if (!(s >= 0) || s > 1e7) {
-        snprintf(buf, n, "--:--:--");
-        return;
-    }
-    long t = (long)(s + 0.5);
-    snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-}
+/* Progress through the shared helper (bcev_cli.h): a bar on a terminal,
+ * a line every few seconds otherwise. */
+static bcev_progress prog;
 
 static void progress(const ex_args *a, uint64_t done, uint64_t total, double rate,
                      const char *what, int final)
 {
-    static double last;
-    static int tty = -1;
-    if (a->quiet)
-        return;
-    if (tty < 0)
-        tty = isatty(2);
-    double t = now_wall();
-    if (!final && t - last < (tty ? 0.5 : 60.0))
-        return;
-    last = t;
-    double frac = total ? (double)done / (double)total : 1.0;
-    char bar[31], eta[32];
-    int fill = (int)(frac * 30.0);
-    for (int i = 0; i < 30; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[30] = '\0';
-    fmt_hms(rate > 0 ? (double)(total - done) / rate : -1.0, eta, sizeof eta);
-    fprintf(stderr, "%s[%s] %5.1f%%  %-14s %8.3g inputs/s  ETA %s%s",
-            tty ? "\r" : "", bar, 100.0 * frac, what, rate, eta,
-            tty && !final ? "" : "\n");
-    fflush(stderr);
+    (void)a;
+    char note[64];
+    snprintf(note, sizeof note, "%s, %.3g inputs/s", what, rate);
+    if (final)
+        bcev_progress_end(&prog, done, total, -1.0, note);
+    else
+        bcev_progress_update(&prog, done, total, -1.0, note);
 }
 
 /* ------------------------------------------------------------------ */
@@ -734,6 +723,8 @@ int bce_tool_exhaustive(int argc, char **argv)
         return release(BCE_EXIT_USAGE, st, ws, a.threads, &sum);
     }
     const char *saved_isa = bce_active_isa();
+    bcev_progress_start(&prog, "bce exhaustive", "inputs", !a.quiet);
+    progress(&a, done, total, 0.0, "starting", 0);       /* from the start */
     double t0 = now_wall(), c0 = now_cpu(), last_ckpt = t0;
     uint64_t done_at_start = done;
     int io_error = 0, stopped = 0;
@@ -869,11 +860,10 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
             return BCE_EXIT_OK;
         }
         if (!strcmp(argv[first], "--json")) {
-            if (first + 1 >= argc) {
-                fprintf(stderr, "bce exhaustive-merge: missing value after --json\n");
+            if ((json = bcev_json_arg("exhaustive-merge", argv[first],
+                                      first + 1 < argc ? argv[first + 1] : NULL)) == NULL)
                 return BCE_EXIT_USAGE;
-            }
-            json = argv[++first];
+            first++;
             continue;
         }
         if (!strcmp(argv[first], "--"))

@@ -11,6 +11,7 @@
 
 #include "bce.h"
 #include "exhaustive_json.h"
+#include "bcev_cli.h"
 #include "tool.h"
 
 static const char *const form_names[2] = {"logits", "probs"};
@@ -208,20 +209,12 @@ static void list(FILE *f, const char *key, uint64_t mask, const char *(*name)(si
 static const char *form_name(size_t i) { return form_names[i]; }
 static const char *label_name(size_t i) { return i ? "1" : "0"; }
 
-static void num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-    else
-        fputs("null", f);
-}
+static void num(FILE *f, double v) { bcev_json_num(f, v); }   /* "inf": was null */
 
 void ex_json_write(FILE *f, const ex_summary *s)
 {
     const ex_stats *st = &s->stats;
-    fputs("{\n  \"tool\": \"bce exhaustive\",\n", f);
-    fprintf(f, "  \"format\": %d,\n", EX_JSON_FORMAT);
-    fprintf(f, "  \"libbce\": \"%s\",\n", bce_version());
+    bcev_json_header(f, "exhaustive", EX_JSON_FORMAT);
     list(f, "forms", s->cfg.forms, form_name, 2);
     list(f, "labels", s->cfg.labels, label_name, 2);
     list(f, "isas", s->cfg.isas, bce_isa_name, st->nisa);
@@ -319,12 +312,15 @@ void ex_json_write(FILE *f, const ex_summary *s)
     for (int i = 0; i < st->nfail; i++) {
         const ex_failure *x = &st->fail[i];
         fprintf(f, "%s    {\"isa\": \"%s\", \"form\": \"%s\", \"label\": %d, "
-                "\"output\": \"%s\", \"kind\": \"%s\", \"input\": \"0x%08" PRIx32 "\", "
-                "\"input_value\": \"%a\", \"got\": \"0x%08" PRIx32 "\", \"got_value\": \"%a\", "
-                "\"expected\": \"0x%08" PRIx32 "\", \"expected_value\": \"%a\", \"ulp\": ",
+                "\"output\": \"%s\", \"kind\": \"%s\", \"input\": \"0x%08" PRIx32 "\", ",
                 i ? ",\n" : "", bce_isa_name((size_t)x->isa), form_names[x->form], x->label,
-                output_names[x->output], kind_names[x->kind], x->x, (double)f_of(x->x),
-                bits_of(x->got), (double)x->got, bits_of(x->want), (double)x->want);
+                output_names[x->output], kind_names[x->kind], x->x);
+        bcev_json_value(f, "input_value", (double)f_of(x->x), 1);
+        fprintf(f, ", \"got\": \"0x%08" PRIx32 "\", ", bits_of(x->got));
+        bcev_json_value(f, "got_value", (double)x->got, 1);
+        fprintf(f, ", \"expected\": \"0x%08" PRIx32 "\", ", bits_of(x->want));
+        bcev_json_value(f, "expected_value", (double)x->want, 1);
+        fputs(", \"ulp\": ", f);
         num(f, x->ulp);
         fprintf(f, ", \"status\": \"%s\"}", bce_status_name((bce_status)x->status));
     }
@@ -435,8 +431,10 @@ static uint64_t ju64(rd *r, const char *line, const char *key)
 static double jnum(rd *r, const char *line, const char *key)
 {
     const char *p = jfind(line, key);
-    if (p && strncmp(p, "null", 4) == 0)
-        return INFINITY;
+    if (p && (strncmp(p, "null", 4) == 0 || strncmp(p, "\"inf\"", 5) == 0))
+        return INFINITY;        /* null: format 2's spelling */
+    if (p && strncmp(p, "\"nan\"", 5) == 0)
+        return NAN;
     char *end;
     double v = p ? strtod(p, &end) : 0.0;
     if (!p || end == p) {
@@ -608,6 +606,16 @@ int ex_json_read(FILE *f, const char *name, ex_summary *s)
             if (jstr(&r, line, "tool", t, sizeof t) == 0 && strcmp(t, "bce exhaustive"))
                 rd_error(&r, "not a `bce exhaustive` summary");
             seen_tool = 1;
+            if (!r.err && jfind(line, "schema")) {     /* the header of schema 3 */
+                uint64_t v = ju64(&r, line, "schema");
+                if (!r.err && (v < 3 || v > EX_JSON_FORMAT)) {
+                    char m[160];
+                    snprintf(m, sizeof m, "summary schema %" PRIu64 " (this bce reads 1 "
+                             "to %d)", v, EX_JSON_FORMAT);
+                    rd_error(&r, m);
+                }
+                format = (int)v;
+            }
         } else if (jfind(line, "forms")) {
             s->cfg.forms = jmask(&r, line, "forms", form_names, 2);
         } else if (jfind(line, "labels")) {

@@ -9,11 +9,14 @@
  * JSON every ISA is named, never numbered, so a summary means the same to a
  * library whose registry differs (another target, a newer libbce).
  *
- * JSON format ("format"): 2 names the ISA of the resume point ("resume":
- * {"isa": NAME, "form": NAME, "next": N} while a run is partial, null once
- * complete).  Format 1 (no "format" key, before the registry) numbered it
- * in a fixed ISA list: its complete summaries are read (the resume point
- * is not needed), its partial checkpoints are refused with a message.
+ * JSON format: schema 3 (the header every `bce` JSON shares, bcev_cli.h:
+ * {"tool": "bce exhaustive", "libbce": V, "schema": 3, on the first line)
+ * holds what format 2 ("format": 2, no schema) held: the ISA of the resume
+ * point is named ("resume": {"isa": NAME, "form": NAME, "next": N} while a
+ * run is partial, null once complete).  Both are read.  Format 1 (no
+ * "format" key, before the registry) numbered it in a fixed ISA list: its
+ * complete summaries are read (the resume point is not needed), its
+ * partial checkpoints are refused with a message.
  */
 #ifndef BCE_TOOL_EXHAUSTIVE_JSON_H
 #define BCE_TOOL_EXHAUSTIVE_JSON_H
@@ -23,7 +26,7 @@
 
 #include "tool.h"
 
-#define EX_JSON_FORMAT 2
+#define EX_JSON_FORMAT 3     /* the schema written (format 2 read too) */
 #define EX_MAX_ISA 64          /* registry rows a run can name (ex_config.isas) */
 #define EX_ALL (UINT64_C(1) << 32)
 #define EX_MAX_FAILURES 100

@@ -32,6 +32,15 @@ const char *bce_tool_help(const char *tmpl);
  * Returns 0 on success, -1 if it is not exactly one number or overflows. */
 int bce_tool_parse_double(const char *s, double *out);
 
+/* The same, read as the type's value: strtof when f32 (a decimal names the
+ * float it reads back to, no double rounding), else strtod. */
+int bce_tool_parse_number(const char *s, int f32, double *out);
+
+/* The directory of the golden vectors `bce compare` looks names up in:
+ * BCE_VECTORS_DIR (the install's share/libbce/vectors), or the source
+ * tree's data/vectors when this bce runs from its build tree (compare.c). */
+const char *bce_tool_vectors_dir(void);
+
 /* `bce exhaustive`, `bce exhaustive-merge` (exhaustive.c), `bce vectors`
  * (vectors.c), `bce compare` (compare.c); argv[0] is the command name. */
 int bce_tool_exhaustive(int argc, char **argv);

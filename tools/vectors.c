@@ -26,14 +26,17 @@
 #include <sys/stat.h>
 
 #include "bce_verify.h"
+#include "bcev_cli.h"
 #include "tool.h"
 
 #define SEED UINT64_C(0x676f6c64656e3031)   /* "golden01" */
 #define PER_REGIME 64u
 #define EXACT_PREC 256
+#define VECTORS_SCHEMA 1
+#define NREG (sizeof regimes / sizeof regimes[0])
 
 static const char vectors_help[] =
-    "usage: bce vectors [--out DIR] [--wc DIR]\n"
+    "usage: bce vectors [--out DIR] [--wc DIR] [--json FILE]\n"
     "\n"
     "Write the golden test vectors for ports: DIR/logits_f64.csv,\n"
     "logits_f32.csv, probs_f64.csv, probs_f32.csv (default DIR: .).  Each\n"
@@ -45,7 +48,11 @@ static const char vectors_help[] =
     "Check a port's outputs with `bce compare`; see docs/PORTING.md.\n"
     "\n"
     "  --out DIR   output directory (created if missing)\n"
-    "  --wc DIR    hard-case directory (default: the built-in verify/wc)\n";
+    "  --wc DIR    hard-case directory (default: the built-in verify/wc)\n"
+    "  --json FILE what was written, as JSON into FILE ('-' = standard output,\n"
+    "              instead of the text): {\"tool\": \"bce vectors\", \"libbce\": V,\n"
+    "              \"schema\": 1, \"out\": DIR, \"files\": [{\"path\", \"form\",\n"
+    "              \"type\", \"rows\", \"regimes\": {NAME: ROWS, ...}}]}\n";
 
 const char *bce_tool_vectors_help(void) { return vectors_help; }
 
@@ -79,7 +86,8 @@ static void value_text(bcev_type t, double v, int decimal, char *buf, size_t n)
         snprintf(buf, n, "%a", v);
 }
 
-static int bce_vectors_write(FILE *out, bcev_form form, bcev_type type, const bcev_wc *wc)
+static int bce_vectors_write(FILE *out, bcev_form form, bcev_type type, const bcev_wc *wc,
+                             int per_regime[])
 {
     double x[PER_REGIME * 4], y[PER_REGIME * 4];
     mpfr_t eL, eG, one;
@@ -127,6 +135,7 @@ static int bce_vectors_write(FILE *out, bcev_form form, bcev_type type, const bc
                         bcev_bound(form, type, BCEV_LOSS, k),
                         bcev_bound(form, type, BCEV_GRAD, k));
                 rows++;
+                per_regime[r]++;
             }
         }
     }
@@ -136,11 +145,16 @@ static int bce_vectors_write(FILE *out, bcev_form form, bcev_type type, const bc
 
 int bce_tool_vectors(int argc, char **argv)
 {
-    const char *dir = ".", *wc_dir = NULL;
+    const char *dir = ".", *wc_dir = NULL, *json = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(vectors_help, stdout);
             return BCE_EXIT_OK;
+        } else if (!strcmp(argv[i], "--json")) {
+            if ((json = bcev_json_arg("vectors", argv[i], i + 1 < argc ? argv[i + 1] : NULL))
+                == NULL)
+                return BCE_EXIT_USAGE;
+            i++;
         } else if ((!strcmp(argv[i], "--out") || !strcmp(argv[i], "--wc")) && i + 1 < argc) {
             if (!strcmp(argv[i], "--out"))
                 dir = argv[++i];
@@ -160,6 +174,15 @@ int bce_tool_vectors(int argc, char **argv)
     if (!wc_dir)
         wc_dir = bcev_wc_default_dir();
     static const char *const fn[2] = {"logits", "probs"}, *const tn[2] = {"f64", "f32"};
+    FILE *jf = NULL;
+    if (json) {
+        if ((jf = bcev_json_open("vectors", json)) == NULL)
+            return BCE_EXIT_USAGE;
+        bcev_json_header(jf, "vectors", VECTORS_SCHEMA);
+        fputs("\"out\": ", jf);
+        bcev_json_str(jf, dir);
+        fputs(", \"files\": [", jf);
+    }
     for (int f = 0; f < 2; f++)
         for (int t = 0; t < 2; t++) {
             bcev_wc wc;
@@ -181,7 +204,8 @@ int bce_tool_vectors(int argc, char **argv)
                 return BCE_EXIT_USAGE;
             }
             errno = 0;
-            int rows = bce_vectors_write(out, (bcev_form)f, (bcev_type)t, &wc);
+            int per[NREG] = {0};
+            int rows = bce_vectors_write(out, (bcev_form)f, (bcev_type)t, &wc, per);
             int bad = ferror(out);
             bad |= fclose(out) != 0;
             int e = errno;       /* the failed write's (or fclose's) reason */
@@ -192,8 +216,24 @@ int bce_tool_vectors(int argc, char **argv)
                 free(path);
                 return BCE_EXIT_USAGE;
             }
-            printf("%s: %d rows\n", path, rows);
+            if (jf != stdout)
+                printf("%s: %d rows\n", path, rows);
+            if (jf) {
+                fprintf(jf, "%s\n  {\"path\": ", f + t ? "," : "");
+                bcev_json_str(jf, path);
+                fprintf(jf, ", \"form\": \"%s\", \"type\": \"%s\", \"rows\": %d, "
+                        "\"regimes\": {", fn[f], tn[t], rows);
+                for (size_t r = 0; r < NREG; r++)
+                    fprintf(jf, "%s\"%s\": %d", r ? ", " : "", bcev_regime_name(regimes[r]),
+                            per[r]);
+                fputs("}}", jf);
+            }
             free(path);
         }
+    if (jf) {
+        fputs("\n]}\n", jf);
+        if (bcev_json_close("vectors", json, jf) != 0)
+            return BCE_EXIT_USAGE;
+    }
     return BCE_EXIT_OK;
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "bce_verify.h"
 #include "bcev_internal.h"
+#include "bcev_cli.h"
 
 #define DEFAULT_SAMPLES 50000u     /* per (isa, kernel, config, regime) cell */
 #define DEFAULT_GRID_SAMPLES 2048u /* per cell of the option grid */
@@ -95,7 +96,7 @@ static const gconfig gconfigs[] = {
 
 typedef struct args {
     uint64_t samples, grid_samples, seed;
-    int quiet;
+    int quiet, table;
     const char *json;             /* NULL, "-" (stdout) or a file */
     const char *isa, *wc_dir;
     const char *configs, *regimes, *kernels;   /* comma lists or NULL (all) */
@@ -119,6 +120,27 @@ typedef struct report {
     row *head, *tail;
     int fail;
 } report;
+
+/* ------------------------------------------------------------------ */
+/* progress on stderr (bcev_cli.h): cells done of the run's cells, the    */
+/* fraction by samples                                                   */
+
+typedef struct prog {
+    bcev_progress p;
+    int plan;                     /* counting the work, not running it */
+    uint64_t cells, cells_done, work, work_done;
+    const char *cell;             /* the running cell, for the note */
+} prog;
+
+static void prog_step(prog *g, uint64_t samples)
+{
+    g->work_done += samples;
+    char note[96];
+    snprintf(note, sizeof note, "%s", g->cell ? g->cell : "");
+    bcev_progress_update(&g->p, g->cells_done, g->cells,
+                         g->work ? (double)g->work_done / (double)g->work : 1.0,
+                         g->cell ? note : NULL);
+}
 
 static const char *kernel_name(bcev_form f, bcev_type t)
 {
@@ -280,18 +302,11 @@ static row **isa_rows(int nisa)
  * values (the expensive part) are computed once per block and shared by
  * the ISAs, so more ISAs cost little.
  */
-static void run_cell(const args *a, report *rep, int nisa, const char *const *isas,
-                     bcev_form f, bcev_type t, config c, bcev_regime reg,
-                     const bcev_wc *wc, bufs *b)
+static void run_cell(const args *a, report *rep, prog *pg, int nisa,
+                     const char *const *isas, bcev_form f, bcev_type t, config c,
+                     bcev_regime reg, const bcev_wc *wc, bufs *b)
 {
     const char *kn = kernel_name(f, t);
-    row **rl = isa_rows(nisa), **rg = rl + nisa;
-    for (int k = 0; k < nisa; k++) {
-        rl[k] = add_row(rep, isas[k], kn, "loss", bcev_regime_name(reg), config_names[c]);
-        rg[k] = add_row(rep, isas[k], kn, "grad", bcev_regime_name(reg), config_names[c]);
-    }
-    bcev_labels lab = c == C_HARD ? BCEV_LABELS_HARD
-                    : c == C_SOFT ? BCEV_LABELS_SOFT : BCEV_LABELS_ANY;
     size_t block = c == C_MEAN ? MEAN_BLOCK : BLOCK;
     uint64_t total = a->samples;
     if (c == C_MEAN && total < MEAN_BLOCK)
@@ -300,6 +315,18 @@ static void run_cell(const args *a, report *rep, int nisa, const char *const *is
         total = block;                      /* one reduction per regime */
     if (reg == BCEV_REG_WC && wc->n < total)
         total = wc->n;                      /* each hard input once */
+    if (pg->plan) {
+        pg->cells++;
+        pg->work += total;
+        return;
+    }
+    row **rl = isa_rows(nisa), **rg = rl + nisa;
+    for (int k = 0; k < nisa; k++) {
+        rl[k] = add_row(rep, isas[k], kn, "loss", bcev_regime_name(reg), config_names[c]);
+        rg[k] = add_row(rep, isas[k], kn, "grad", bcev_regime_name(reg), config_names[c]);
+    }
+    bcev_labels lab = c == C_HARD ? BCEV_LABELS_HARD
+                    : c == C_SOFT ? BCEV_LABELS_SOFT : BCEV_LABELS_ANY;
     mpfr_t den, Lr;
     mpfr_inits2(EXACT_PREC, den, Lr, (mpfr_ptr)0);
     uint64_t seed = a->seed ^ ((uint64_t)c << 40);
@@ -349,6 +376,7 @@ static void run_cell(const args *a, report *rep, int nisa, const char *const *is
                        bcev_bound(f, t, BCEV_LOSS, BCEV_CFG_REDUCED), b->x[0], b->y[0], 1.0,
                        &o);
         }
+        prog_step(pg, n);
     }
     mpfr_clears(den, Lr, (mpfr_ptr)0);
     for (int k = 0; k < nisa; k++)
@@ -434,12 +462,17 @@ static uint64_t grid_total(const args *a, bcev_form f, int reg, const bcev_wc *w
     return n;
 }
 
-static void run_grid_cell(const args *a, report *rep, int nisa, const char *const *isas,
-                          bcev_form f, bcev_type t, size_t gi, int reg,
-                          const bcev_wc *wc, bufs *b)
+static void run_grid_cell(const args *a, report *rep, prog *pg, int nisa,
+                          const char *const *isas, bcev_form f, bcev_type t, size_t gi,
+                          int reg, const bcev_wc *wc, bufs *b)
 {
     const gconfig *g = &gconfigs[gi];
     const char *kn = kernel_name(f, t);
+    if (pg->plan) {
+        pg->cells++;
+        pg->work += grid_total(a, f, reg, wc);
+        return;
+    }
     row **rl = isa_rows(nisa), **rg = rl + nisa;
     for (int k = 0; k < nisa; k++) {
         rl[k] = add_row(rep, isas[k], kn, "loss", gregime_name(reg), g->name);
@@ -509,6 +542,7 @@ static void run_grid_cell(const args *a, report *rep, int nisa, const char *cons
                 record(rl[k], t, b->loss[0], Lr, bcev_bound(f, t, BCEV_LOSS, BCEV_CFG_REDUCED),
                        b->x[0], b->y[0], b->w[0], &o);
         }
+        prog_step(pg, n);
     }
     mpfr_clears(den, Lr, (mpfr_ptr)0);
     for (int k = 0; k < nisa; k++)
@@ -590,36 +624,6 @@ static int check_list(const char *opt, const char *list, int (*known)(const char
 }
 
 /* ------------------------------------------------------------------ */
-/* progress on stderr: a line rewritten in place on a terminal, plain   */
-/* lines every few seconds otherwise                                   */
-
-typedef struct progress {
-    int on, tty;
-    double last;
-} progress;
-
-static double now(void);
-
-static void progress_note(progress *p, int force, const char *fmt, ...)
-{
-    if (!p->on)
-        return;
-    double t = now();
-    if (!force && t - p->last < (p->tty ? 0.2 : 5.0))
-        return;
-    p->last = t;
-    va_list ap;
-    va_start(ap, fmt);
-    if (p->tty)
-        fputs("\r\033[K", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    if (!p->tty || force)
-        fputc('\n', stderr);
-    fflush(stderr);
-}
-
-/* ------------------------------------------------------------------ */
 /* output                                                              */
 
 static void print_table(const report *rep, FILE *out)
@@ -655,49 +659,149 @@ static void print_table(const report *rep, FILE *out)
     fprintf(out, "%s\n", rep->fail ? "FAIL: a bound was exceeded" : "PASS: every bound met");
 }
 
-static void json_num(FILE *out, double v)
-{
-    if (isnan(v) || isinf(v))
-        fprintf(out, "null");
-    else
-        fprintf(out, "%.17g", v);
-}
-
 static const char *const reduction_names[] = {"none", "sum", "mean", "weighted-mean"};
 
-static void print_json(const report *rep, const args *a, double secs, FILE *out)
+/* The compact report's classes: one per (kernel, output, bound). */
+typedef struct klass {
+    const char *kernel, *output;
+    double bound, max_ulp;
+    uint64_t rows, samples, failing_rows, failures;
+} klass;
+
+#define MAX_CLASSES 64
+
+static int classes(const report *rep, klass *k)
 {
-    fprintf(out, "{\"tool\":\"bce verify\",\"libbce\":\"%s\",\"schema\":2,"
-                 "\"version\":\"%s\",\"samples\":%" PRIu64 ",\"grid_samples\":%" PRIu64
-                 ",\"seed\":%" PRIu64 ",\"seconds\":%.3f,\"pass\":%s,\"results\":[",
-            bce_version(), bce_version(), a->samples, a->grid_samples, a->seed, secs,
-            rep->fail ? "false" : "true");
+    int n = 0;
+    for (const row *r = rep->head; r; r = r->next) {
+        if (r->samples == 0 && !r->lib_error)
+            continue;
+        int i;
+        for (i = 0; i < n; i++)
+            if (!strcmp(k[i].kernel, r->kernel) && !strcmp(k[i].output, r->output) &&
+                k[i].bound == r->bound)
+                break;
+        if (i == n) {
+            if (n == MAX_CLASSES)
+                continue;
+            k[n] = (klass){r->kernel, r->output, r->bound, 0.0, 0, 0, 0, 0};
+            n++;
+        }
+        k[i].rows++;
+        k[i].samples += r->samples;
+        k[i].failing_rows += r->failures != 0;
+        k[i].failures += r->failures;
+        if (r->max_ulp > k[i].max_ulp || (isnan(r->max_ulp) && !isnan(k[i].max_ulp)))
+            k[i].max_ulp = r->max_ulp;
+    }
+    return n;
+}
+
+/* The default report: rows checked, max ulp against the bound per class,
+ * the failing rows, the verdict. */
+static void print_summary(const report *rep, int nisa, const char *const *isas,
+                          double secs, FILE *out)
+{
+    klass k[MAX_CLASSES];
+    int n = classes(rep, k);
+    uint64_t rows = 0, samples = 0;
+    for (int i = 0; i < n; i++) {
+        rows += k[i].rows;
+        samples += k[i].samples;
+    }
+    fprintf(out, "bce verify: %" PRIu64 " rows (isa x kernel x output x regime x config), "
+            "%" PRIu64 " outputs checked on", rows, samples);
+    for (int i = 0; i < nisa; i++)
+        fprintf(out, "%s %s", i ? "," : "", isas[i]);
+    fprintf(out, " in %.1f s\n", secs);
+    fprintf(out, "%-10s %-4s %5s %5s %11s %10s %s\n", "kernel", "out", "bound", "rows",
+            "outputs", "max_ulp", "result");
+    for (int i = 0; i < n; i++) {
+        fprintf(out, "%-10s %-4s %5.2g %5" PRIu64 " %11" PRIu64 " %10.4g %s", k[i].kernel,
+                k[i].output, k[i].bound, k[i].rows, k[i].samples, k[i].max_ulp,
+                k[i].failing_rows ? "FAIL" : "PASS");
+        if (k[i].failing_rows)
+            fprintf(out, " (%" PRIu64 " rows, %" PRIu64 " outputs over the bound)",
+                    k[i].failing_rows, k[i].failures);
+        fputc('\n', out);
+    }
+    int shown = 0;
+    for (const row *r = rep->head; r; r = r->next) {
+        if (!r->failures)
+            continue;
+        if (!shown++)
+            fprintf(out, "failing rows (--table or --json FILE: every row):\n");
+        fprintf(out, "  %s %s %s %s/%s: max %.4g ulp (bound %.2g), %" PRIu64
+                " over; worst x=%a y=%a w=%a%s%s\n", r->isa, r->kernel, r->output, r->config,
+                r->regime, r->max_ulp, r->bound, r->failures, r->x, r->y, r->w,
+                r->lib_error ? " " : "",
+                r->lib_error ? bce_status_name((bce_status)r->lib_error) : "");
+    }
+    fprintf(out, "%s\n", rep->fail ? "FAIL: a bound was exceeded" : "PASS: every bound met");
+}
+
+#define VERIFY_SCHEMA 3
+
+static void print_json(const report *rep, const args *a, double secs, int nisa,
+                       const char *const *isas, FILE *out)
+{
+    bcev_json_header(out, "verify", VERIFY_SCHEMA);
+    fprintf(out, "\"samples\": %" PRIu64 ", \"grid_samples\": %" PRIu64 ", \"seed\": %"
+            PRIu64 ", \"seconds\": %.3f, \"pass\": %s,\n\"isas\": [", a->samples,
+            a->grid_samples, a->seed, secs, rep->fail ? "false" : "true");
+    for (int i = 0; i < nisa; i++)
+        fprintf(out, "%s\"%s\"", i ? ", " : "", isas[i]);
+    fputs("],\n\"summary\": [", out);
+    klass k[MAX_CLASSES];
+    int n = classes(rep, k);
+    for (int i = 0; i < n; i++) {
+        fprintf(out, "%s\n {\"kernel\": \"%s\", \"output\": \"%s\", \"bound\": ",
+                i ? "," : "", k[i].kernel, k[i].output);
+        bcev_json_num(out, k[i].bound);
+        fprintf(out, ", \"rows\": %" PRIu64 ", \"samples\": %" PRIu64 ", \"max_ulp\": ",
+                k[i].rows, k[i].samples);
+        bcev_json_num(out, k[i].max_ulp);
+        fprintf(out, ", \"failing_rows\": %" PRIu64 ", \"failures\": %" PRIu64
+                ", \"pass\": %s}", k[i].failing_rows, k[i].failures,
+                k[i].failing_rows ? "false" : "true");
+    }
+    fputs("\n],\n\"results\": [", out);
+    static const char *const xyw[] = {"x", "y", "w"};
     int first = 1;
     for (const row *r = rep->head; r; r = r->next) {
         if (r->samples == 0 && !r->lib_error)
             continue;
-        fprintf(out, "%s\n {\"isa\":\"%s\",\"kernel\":\"%s\",\"output\":\"%s\","
-                     "\"regime\":\"%s\",\"config\":\"%s\",\"samples\":%" PRIu64
-                     ",\"failures\":%" PRIu64 ",\"max_ulp\":",
+        int f32 = strstr(r->kernel, "f32") != NULL;
+        fprintf(out, "%s\n {\"isa\": \"%s\", \"kernel\": \"%s\", \"output\": \"%s\", "
+                     "\"regime\": \"%s\", \"config\": \"%s\", \"samples\": %" PRIu64
+                     ", \"failures\": %" PRIu64 ", \"max_ulp\": ",
                 first ? "" : ",", r->isa, r->kernel, r->output, r->regime, r->config,
                 r->samples, r->failures);
-        json_num(out, r->max_ulp < 0 ? 0.0 : r->max_ulp);
-        fprintf(out, ",\"x\":\"%a\",\"y\":\"%a\",\"w\":\"%a\",\"bound\":", r->x, r->y, r->w);
-        json_num(out, r->bound);
-        fprintf(out, ",\"pass\":%s,\"not_correctly_rounded\":%" PRIu64,
+        bcev_json_num(out, r->max_ulp < 0 ? 0.0 : r->max_ulp);
+        fputs(", ", out);
+        bcev_json_values(out, f32, 3, xyw, (const double[]){r->x, r->y, r->w});
+        fputs(", \"bound\": ", out);
+        bcev_json_num(out, r->bound);
+        fprintf(out, ", \"pass\": %s, \"not_correctly_rounded\": %" PRIu64,
                 r->failures ? "false" : "true", r->not_cr);
-        if (r->not_cr)
-            fprintf(out, ",\"first_not_cr\":{\"x\":\"%a\",\"y\":\"%a\",\"w\":\"%a\"}",
-                    r->ncx, r->ncy, r->ncw);
+        if (r->not_cr) {
+            fputs(", \"first_not_cr\": {", out);
+            bcev_json_values(out, f32, 3, xyw, (const double[]){r->ncx, r->ncy, r->ncw});
+            fputc('}', out);
+        }
         /* the options of the worst sample (the original configurations
          * vary pos_weight and smoothing by block) */
-        if (r->pw >= 0)
-            fprintf(out, ",\"pos_weight\":\"%a\"", r->pw);
-        fprintf(out, ",\"label_smoothing\":\"%a\",\"clamp\":%d,\"reduction\":\"%s\"", r->sm,
+        if (r->pw >= 0) {
+            fputs(", ", out);
+            bcev_json_value(out, "pos_weight", r->pw, 0);
+        }
+        fputs(", ", out);
+        bcev_json_value(out, "label_smoothing", r->sm, 0);
+        fprintf(out, ", \"clamp\": %d, \"reduction\": \"%s\"",
                 (r->flags & BCE_OPT_LOG_CLAMP) ? 1 : 0,
                 reduction_names[(unsigned)r->reduction & 3u]);
         if (r->lib_error)
-            fprintf(out, ",\"error\":\"%s\"", bce_status_name((bce_status)r->lib_error));
+            fprintf(out, ", \"error\": \"%s\"", bce_status_name((bce_status)r->lib_error));
         fputc('}', out);
         first = 0;
     }
@@ -707,7 +811,7 @@ static void print_json(const report *rep, const args *a, double secs, FILE *out)
 static void usage(FILE *out)
 {
     fprintf(out,
-        "usage: bce verify [--samples N] [--grid-samples N] [--json [FILE]]\n"
+        "usage: bce verify [--samples N] [--grid-samples N] [--json FILE] [--table]\n"
         "                  [--seed S] [--isa NAME] [--kernel LIST] [--config LIST]\n"
         "                  [--regime LIST] [--wc-dir DIR] [--quiet]\n"
         "\n"
@@ -717,7 +821,11 @@ static void usage(FILE *out)
         "Errors are in ulps of the exact value; the bounds are those of\n"
         "verify/bounds.c (docs/ACCURACY.md).  One row per (isa, kernel, output,\n"
         "regime, config): samples, max ulp, the worst input, bound, PASS/FAIL\n"
-        "with the count over the bound.\n"
+        "with the count over the bound.  Printed by default: a summary, one line\n"
+        "per kernel, output and bound (rows, outputs checked, max ulp, PASS/FAIL),\n"
+        "the failing rows, and PASS or FAIL; --table prints every row.  Progress\n"
+        "on standard error from the start: a bar on a terminal, else a line every\n"
+        "5 s (cells done, %% of the samples, seconds, ETA).\n"
         "\n"
         "Pass 1, --samples per cell: configurations hard, soft, weights,\n"
         "pos_weight (3, 1/4, 10.5, 0 by block), smoothing (0.1, 0.05, 0.3, 1 by\n"
@@ -749,9 +857,10 @@ static void usage(FILE *out)
         "  --samples N       samples per cell of pass 1 (default %u; a MEAN\n"
         "                    reduction uses min(N, %u) samples)\n"
         "  --grid-samples N  samples per cell of the grid (default %u; 0: no grid)\n"
-        "  --json [FILE]     the report as JSON into FILE (the table still goes to\n"
-        "                    stdout); without FILE or with '-': JSON on stdout\n"
-        "                    instead of the table\n"
+        "  --json FILE       the report as JSON into FILE: schema header, the\n"
+        "                    summary and every row ('-' = standard output; the\n"
+        "                    text report then goes to standard error)\n"
+        "  --table           every row, not only the summary\n"
         "  --seed S          seed of the generators (default %" PRIu64 ")\n"
         "  --isa NAME        only this ISA, one of %s\n"
         "  --kernel LIST     only these kernels (comma-separated names)\n"
@@ -785,6 +894,7 @@ static int parse_args(int argc, char **argv, args *a)
     a->grid_samples = DEFAULT_GRID_SAMPLES;
     a->seed = DEFAULT_SEED;
     a->quiet = 0;
+    a->table = 0;
     a->json = NULL;
     a->isa = NULL;
     a->configs = a->regimes = a->kernels = NULL;
@@ -796,14 +906,12 @@ static int parse_args(int argc, char **argv, args *a)
             usage(stdout);
             return 1;
         } else if (strcmp(o, "--json") == 0) {
-            /* --json FILE (conventions), --json - and the older bare --json
-             * (no file follows: the next word is an option or nothing) */
-            if (v && (strcmp(v, "-") == 0 || v[0] != '-')) {
-                a->json = v;
-                i++;
-            } else {
-                a->json = "-";
-            }
+            /* --json FILE (conventions); the bare --json is gone */
+            if ((a->json = bcev_json_arg("verify", o, v)) == NULL)
+                return -1;
+            i++;
+        } else if (strcmp(o, "--table") == 0) {
+            a->table = 1;
         } else if (strcmp(o, "--quiet") == 0) {
             a->quiet = 1;
         } else if (strcmp(o, "--samples") == 0) {
@@ -879,11 +987,64 @@ static int parse_args(int argc, char **argv, args *a)
     return 0;
 }
 
-static double now(void)
+static double now(void) { return bcev_now(); }
+
+/* Every selected cell of both passes, in the report's order (pg->plan:
+ * only count them). */
+static void run_all(const args *a, report *rep, prog *pg, int nisa, const char *const *isas,
+                    bcev_wc wcs[2][2], bufs *b)
 {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    char note[96];
+    for (int f = 0; f < 2; f++) {
+        for (int t = 0; t < 2; t++) {
+            if (!in_list(a->kernels, kernel_name((bcev_form)f, (bcev_type)t)))
+                continue;
+            for (int c = 0; c < C_COUNT; c++) {
+                if (c == C_CLAMP && f == BCEV_LOGITS)
+                    continue;
+                if (!in_list(a->configs, config_names[c]))
+                    continue;
+                for (int r = 0; r < BCEV_REG_COUNT; r++) {
+                    if ((c == C_WC) != (r == BCEV_REG_WC))
+                        continue;
+                    if (c == C_HARD && r == BCEV_REG_SOFT_CANCEL)
+                        continue;
+                    if (!in_list(a->regimes, bcev_regime_name((bcev_regime)r)))
+                        continue;
+                    snprintf(note, sizeof note, "%s %s/%s",
+                             kernel_name((bcev_form)f, (bcev_type)t), config_names[c],
+                             bcev_regime_name((bcev_regime)r));
+                    pg->cell = note;
+                    run_cell(a, rep, pg, nisa, isas, (bcev_form)f, (bcev_type)t, (config)c,
+                             (bcev_regime)r, &wcs[f][t], b);
+                    pg->cells_done += !pg->plan;
+                }
+            }
+        }
+    }
+    for (int f = 0; a->grid_samples && f < 2; f++) {
+        for (int t = 0; t < 2; t++) {
+            if (!in_list(a->kernels, kernel_name((bcev_form)f, (bcev_type)t)))
+                continue;
+            for (size_t g = 0; g < N_GCONFIGS; g++) {
+                if (!in_list(a->configs, gconfigs[g].name))
+                    continue;
+                for (int r = 0; r < GR_COUNT; r++) {
+                    if (!gconfig_applies(&gconfigs[g], (bcev_form)f, r)
+                        || !in_list(a->regimes, gregime_name(r)))
+                        continue;
+                    snprintf(note, sizeof note, "grid %s %s/%s",
+                             kernel_name((bcev_form)f, (bcev_type)t), gconfigs[g].name,
+                             gregime_name(r));
+                    pg->cell = note;
+                    run_grid_cell(a, rep, pg, nisa, isas, (bcev_form)f, (bcev_type)t, g, r,
+                                  &wcs[f][t], b);
+                    pg->cells_done += !pg->plan;
+                }
+            }
+        }
+    }
+    pg->cell = NULL;
 }
 
 int bcev_verify_main(int argc, char **argv)
@@ -892,21 +1053,16 @@ int bcev_verify_main(int argc, char **argv)
     int pr = parse_args(argc, argv, &a);
     if (pr != 0)
         return pr > 0 ? 0 : 2;
-    FILE *jf = NULL;
-    if (a.json && strcmp(a.json, "-") != 0) {
-        jf = fopen(a.json, "w");
-        if (!jf) {
-            fprintf(stderr, "bce verify: cannot write %s: %s\n", a.json, strerror(errno));
-            return 2;
-        }
-    }
+    FILE *jf = NULL;            /* opened first: a bad path fails at once */
+    if (a.json && (jf = bcev_json_open("verify", a.json)) == NULL)
+        return 2;
     bcev_wc wcs[2][2];
     for (int f = 0; f < 2; f++)
         for (int t = 0; t < 2; t++)
             if (bcev_wc_load(a.wc_dir, (bcev_form)f, (bcev_type)t, &wcs[f][t]) != 0) {
                 for (int k = 0; k < 2 * f + t; k++)
                     bcev_wc_free(&wcs[k / 2][k % 2]);
-                if (jf)
+                if (jf && jf != stdout)
                     fclose(jf);
                 return 2;
             }
@@ -937,89 +1093,40 @@ int bcev_verify_main(int argc, char **argv)
             isas[nisa++] = name;
     }
     report rep = {NULL, NULL, 0};
-    progress pg = {!a.quiet, isatty(2), 0.0};
+    prog pg;
+    memset(&pg, 0, sizeof pg);
+    bcev_progress_start(&pg.p, "bce verify", "cells", !a.quiet);
     double t0 = now();
-    for (int f = 0; f < 2; f++) {
-        for (int t = 0; t < 2; t++) {
-            if (!in_list(a.kernels, kernel_name((bcev_form)f, (bcev_type)t)))
-                continue;
-            double t1 = now();
-            int ran = 0;
-            for (int c = 0; c < C_COUNT; c++) {
-                if (c == C_CLAMP && f == BCEV_LOGITS)
-                    continue;
-                if (!in_list(a.configs, config_names[c]))
-                    continue;
-                for (int r = 0; r < BCEV_REG_COUNT; r++) {
-                    if ((c == C_WC) != (r == BCEV_REG_WC))
-                        continue;
-                    if (c == C_HARD && r == BCEV_REG_SOFT_CANCEL)
-                        continue;
-                    if (!in_list(a.regimes, bcev_regime_name((bcev_regime)r)))
-                        continue;
-                    run_cell(&a, &rep, nisa, isas, (bcev_form)f, (bcev_type)t, (config)c,
-                             (bcev_regime)r, &wcs[f][t], &b);
-                    ran = 1;
-                    progress_note(&pg, 0, "bce verify: %s %s/%s done",
-                                  kernel_name((bcev_form)f, (bcev_type)t), config_names[c],
-                                  bcev_regime_name((bcev_regime)r));
-                }
-            }
-            if (ran)
-                progress_note(&pg, 1, "bce verify: %s on %d ISA(s) done in %.1f s%s",
-                              kernel_name((bcev_form)f, (bcev_type)t), nisa, now() - t1,
-                              rep.fail ? " (failures so far)" : "");
-        }
-    }
-    for (int f = 0; a.grid_samples && f < 2; f++) {
-        for (int t = 0; t < 2; t++) {
-            if (!in_list(a.kernels, kernel_name((bcev_form)f, (bcev_type)t)))
-                continue;
-            double t1 = now();
-            int cells = 0;
-            for (size_t g = 0; g < N_GCONFIGS; g++) {
-                if (!in_list(a.configs, gconfigs[g].name))
-                    continue;
-                for (int r = 0; r < GR_COUNT; r++) {
-                    if (!gconfig_applies(&gconfigs[g], (bcev_form)f, r)
-                        || !in_list(a.regimes, gregime_name(r)))
-                        continue;
-                    run_grid_cell(&a, &rep, nisa, isas, (bcev_form)f, (bcev_type)t, g, r,
-                                  &wcs[f][t], &b);
-                    cells++;
-                    progress_note(&pg, 0, "bce verify: grid %s %s/%s done (%d cells)",
-                                  kernel_name((bcev_form)f, (bcev_type)t), gconfigs[g].name,
-                                  gregime_name(r), cells);
-                }
-            }
-            if (cells)
-                progress_note(&pg, 1, "bce verify: grid %s, %d cells on %d ISA(s) done in "
-                              "%.1f s%s", kernel_name((bcev_form)f, (bcev_type)t), cells, nisa,
-                              now() - t1, rep.fail ? " (failures so far)" : "");
-        }
+    pg.plan = 1;                  /* count the cells and samples first */
+    run_all(&a, &rep, &pg, nisa, isas, wcs, &b);
+    pg.plan = 0;
+    if (pg.cells > 0) {
+        bcev_progress_update(&pg.p, 0, pg.cells, 0.0, NULL);   /* from the start */
+        run_all(&a, &rep, &pg, nisa, isas, wcs, &b);
+        bcev_progress_end(&pg.p, pg.cells_done, pg.cells, 1.0,
+                          rep.fail ? "FAIL" : "every bound met");
     }
     bce_set_isa(saved);
-    free(isas);
     double secs = now() - t0;
     int status = rep.fail ? 1 : 0;
     if (!rep.head) {
         fprintf(stderr, "bce verify: the selection (--kernel, --config, --regime) is empty\n");
         status = 2;
     }
-    if (a.json && !jf) {
-        print_json(&rep, &a, secs, stdout);
-    } else {
-        print_table(&rep, stdout);
-        if (jf) {
-            print_json(&rep, &a, secs, jf);
-            if (fclose(jf) != 0) {
-                fprintf(stderr, "bce verify: error writing %s\n", a.json);
-                status = 2;
-            }
-        }
+    /* the text report: stdout, or stderr when the JSON goes to stdout */
+    FILE *text = jf == stdout ? stderr : stdout;
+    if (rep.head) {
+        if (a.table)
+            print_table(&rep, text);
+        else
+            print_summary(&rep, nisa, isas, secs, text);
     }
-    if (!a.quiet)
-        fprintf(stderr, "bce verify: %.1f s\n", secs);
+    if (jf) {
+        print_json(&rep, &a, secs, nisa, isas, jf);
+        if (bcev_json_close("verify", a.json, jf) != 0)
+            status = 2;
+    }
+    free(isas);
     for (row *r = rep.head; r;) {
         row *nx = r->next;
         free(r);

@@ -52,6 +52,14 @@ libdir=$(pkgc --variable=libdir bce)
 check "bce.h installed" test -f "$(pkgc --variable=includedir bce)/bce.h"
 check "bce_verify.h installed" \
     test -f "$(pkgc --variable=includedir bce-verify)/bce_verify.h"
+# The golden vectors, where `bce compare NAME` looks (share/libbce/vectors).
+vectors_installed() {
+    local f
+    for f in logits_f64 logits_f32 probs_f64 probs_f32; do
+        cmp "$here/../../data/vectors/$f.csv" "$root/share/libbce/vectors/$f.csv" || return 1
+    done
+}
+check "golden vectors installed (share/libbce/vectors)" vectors_installed
 check "pkg-config --modversion bce" \
     test "$(pkgc --modversion bce)" = "$(sed -n 's/^#define BCE_VERSION_STRING "\(.*\)"/\1/p' "$here/../../include/bce.h")"
 

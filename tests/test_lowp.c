@@ -26,6 +26,10 @@
  *   double_rounding_detected  the harness would see RN16(RN32(x)): over
  *                 the soft slice, RN16(float output) differs from the
  *                 correct rounding on some inputs.
+ *   validation_and_f32_equivalence  statuses, first offending index and
+ *                 "nothing written" as bce_<form>_f32; float outputs are
+ *                 bce_<form>_f32's bits on the widened inputs.
+ *   round16_known, f32_to_h16_rounding  the rounding functions.
  * Counts are printed (stderr).
  */
 #include <criterion/criterion.h>
@@ -716,4 +720,96 @@ Test(lowp, f32_to_h16_rounding)
         }
     }
     mpfr_clear(t);
+}
+
+/* Validation and "as f32": the 16-bit entry points give the status and
+ * first offending index of bce_<form>_f32 on the same values (widened
+ * exactly), write nothing on error (neither output type), and their float
+ * outputs are bce_<form>_f32's bits; every option set and reduction of
+ * isa_bits' list, inputs with NaN, out-of-range labels/probabilities,
+ * negative, tiny (< 2^-64: bf16 only) and NaN weights planted at random. */
+Test(lowp, validation_and_f32_equivalence)
+{
+    enum { N = 40 };
+    size_t nerr = 0, nok = 0;
+    for (int rep = 0; rep < 4000; rep++) {
+        const int fmt = rep & 1 ? BCEV_F16 : BCEV_BF16;
+        const bcev_form form = rep & 2 ? BCEV_PROBS : BCEV_LOGITS;
+        const size_t n = rnd() % N;
+        uint16_t x[N], y[N], w[N];
+        float xf[N], yf[N], wf[N];
+        for (size_t i = 0; i < n; i++) {
+            x[i] = rnd16(fmt, form == BCEV_PROBS ? 1 : 0);
+            y[i] = rnd16(fmt, 1);
+            w[i] = rnd16(fmt, 2);
+            if (rnd() % 32 == 0) {      /* plant an offender */
+                const uint16_t nan = fmt == BCEV_BF16 ? 0x7fc1 : 0x7e01;
+                switch (rnd() % 6) {
+                case 0: x[i] = nan; break;
+                case 1: y[i] = nan; break;
+                case 2: y[i] = bcev_bits16(fmt, rnd() % 2 ? 1.5 : -0x1p-10); break;
+                case 3: w[i] = bcev_bits16(fmt, -1.0); break;
+                case 4: w[i] = fmt == BCEV_BF16 ? bcev_bits16(fmt, 0x1p-70) : nan; break;
+                default: x[i] = bcev_bits16(fmt, form == BCEV_PROBS ? 2.0 : -INFINITY); break;
+                }
+            }
+            xf[i] = (float)bcev_from_bits16(fmt, x[i]);
+            yf[i] = (float)bcev_from_bits16(fmt, y[i]);
+            wf[i] = (float)bcev_from_bits16(fmt, w[i]);
+        }
+        bce_options o = {0};
+        o.reduction = (bce_reduction)(rnd() % 4);
+        switch (rnd() % 5) {
+        case 1: o.flags = BCE_OPT_POS_WEIGHT; o.pos_weight = 2.5; break;
+        case 2: o.label_smoothing = 0.1; break;
+        case 3: o.flags = BCE_OPT_PROPAGATE_NAN; break;
+        case 4: o.flags = BCE_OPT_LOG_CLAMP; break;   /* logits: BCE_E_BAD_OPTION */
+        default: break;
+        }
+        const int weighted = rnd() % 2;
+        float L32[N + 1], G32[N + 1], Lr[N + 1], Gr[N + 1];
+        uint16_t L16[N + 1], G16[N + 1];
+        memset(L32, 0x5a, sizeof L32); memset(G32, 0x5a, sizeof G32);
+        memset(Lr, 0x5a, sizeof Lr); memset(Gr, 0x5a, sizeof Gr);
+        memset(L16, 0x5a, sizeof L16); memset(G16, 0x5a, sizeof G16);
+        size_t i32 = 777, i16 = 777, ir = 777;
+        o.error_index = &ir;
+        bce_status sr = form == BCEV_LOGITS
+            ? bce_logits_f32(n, xf, yf, weighted ? wf : NULL, &o, Lr, Gr)
+            : bce_probs_f32(n, xf, yf, weighted ? wf : NULL, &o, Lr, Gr);
+        o.error_index = &i32;
+        bce_status s32 = ep32(fmt, form)(n, x, y, weighted ? w : NULL, &o, L32, G32);
+        o.error_index = &i16;
+        bce_status s16 = ep16(fmt, form)(n, x, y, weighted ? w : NULL, &o, L16, G16);
+        cr_assert_eq(s32, sr, "rep %d: status %s, f32 %s", rep, bce_status_name(s32), bce_status_name(sr));
+        cr_assert_eq(s16, sr, "rep %d: status %s, f32 %s", rep, bce_status_name(s16), bce_status_name(sr));
+        if (sr != BCE_OK) {
+            cr_assert_eq(i32, ir);
+            cr_assert_eq(i16, ir);
+            for (size_t i = 0; i <= N; i++) {
+                uint32_t a, b;
+                memcpy(&a, &L32[i], 4); memcpy(&b, &G32[i], 4);
+                cr_assert(a == 0x5a5a5a5au && b == 0x5a5a5a5au, "written on error");
+                cr_assert(L16[i] == 0x5a5a && G16[i] == 0x5a5a, "written on error");
+            }
+            nerr++;
+            continue;
+        }
+        for (size_t i = 0; i <= N; i++) {
+            if (i < (o.reduction ? 1 : n))
+                cr_assert(samef(L32[i], Lr[i]), "rep %d loss[%zu] %a vs f32 %a", rep, i, L32[i], Lr[i]);
+            if (i < n)
+                cr_assert(samef(G32[i], Gr[i]), "rep %d grad[%zu] %a vs f32 %a", rep, i, G32[i], Gr[i]);
+        }
+        /* nothing past the outputs */
+        uint32_t a;
+        memcpy(&a, &L32[o.reduction ? 1 : n], 4);
+        if (o.reduction || n < N) cr_assert_eq(a, 0x5a5a5a5au);
+        cr_assert_eq(G16[n], 0x5a5a);
+        nok++;
+    }
+    fprintf(stderr, "validation: %zu calls rejected (same status and index as f32, nothing "
+            "written), %zu accepted (float outputs = f32 bits)\n", nerr, nok);
+    cr_assert_gt(nerr, 100u);
+    cr_assert_gt(nok, 100u);
 }

@@ -161,6 +161,27 @@ static int scan_chunk_f32(const float *x, const float *y, size_t m, int probs, i
 }
 #endif
 
+/* The 16-bit types' chunk check, on the bit patterns (integer compares the
+ * compilers vectorise): with one = the bits of 1 (0x3f80 bf16, 0x3c00 f16)
+ * and inf = those of +inf (0x7f80, 0x7c00), a value v is NaN iff
+ * (v & 0x7fff) > inf, and in [0, 1] iff v <= one or v == 0x8000 (-0):
+ * every other pattern is negative, above 1 or NaN.  The same answers as
+ * elem_rejected on the widened values. */
+static int scan_chunk_h16(const uint16_t *x, const uint16_t *y, size_t m, int probs,
+                          int prop, uint16_t one, uint16_t inf)
+{
+    unsigned off = 0;
+    const unsigned nanbad = prop ? 0u : 1u, pr = probs ? 1u : 0u;
+    for (size_t i = 0; i < m; i++) {
+        const unsigned a = x[i], b = y[i];
+        const unsigned nan_x = (a & 0x7fffu) > inf;
+        const unsigned out_x = (a > one) & (a != 0x8000u);
+        const unsigned bad_y = (b > one) & (b != 0x8000u);
+        off |= bad_y | (nanbad & nan_x) | (pr & out_x & !nan_x);
+    }
+    return off != 0;
+}
+
 /* The index of the first chunk that holds an offender (n when none does):
  * scan_elements starts there. */
 static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
@@ -171,6 +192,12 @@ static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
         const size_t m = n - i0 < SCAN_CHUNK ? n - i0 : SCAN_CHUNK;
         const int off = t == ELEM_F32
             ? scan_chunk_f32((const float *)x + i0, (const float *)y + i0, m, probs, prop)
+            : t == ELEM_BF16
+            ? scan_chunk_h16((const uint16_t *)x + i0, (const uint16_t *)y + i0, m, probs, prop,
+                             0x3f80u, 0x7f80u)
+            : t == ELEM_F16
+            ? scan_chunk_h16((const uint16_t *)x + i0, (const uint16_t *)y + i0, m, probs, prop,
+                             0x3c00u, 0x7c00u)
             : scan_chunk_f64((const double *)x + i0, (const double *)y + i0, m, probs, prop);
         if (off) return i0;
     }
@@ -257,10 +284,7 @@ scan(size_t n, const void *x, const void *y, const void *w, enum elem t,
      size_t *bad, bce_dd *wsum)
 {
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;
-    /* (the 16-bit types take the element loop: their kernels' conversions
-     * dominate anyway) */
-    const size_t i0 = !w && !need_bounds && (t == ELEM_F64 || t == ELEM_F32)
-                    ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop) : 0;
+    const size_t i0 = !w && !need_bounds ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop) : 0;
     return scan_elements(i0, n, x, y, w, t, f, prop, smooth, pmin1, bad, wsum);
 }
 

@@ -132,21 +132,21 @@ static inline uint16_t bce_h16_bits(double v, int fmt)
 /* RN-even of a finite binary32 magnitude (bits a < 0x7f800000) to the
  * format's magnitude bits, in integer arithmetic (overflow gives the
  * infinity's bits): bf16 is binary32's top half, subnormals included; f16
- * rounds at bit 13 in the normal range and at bit 126 - E below it. */
+ * rounds at bit 13 in the normal range (E >= 113: >= 2^-14; E >= 143:
+ * >= 2^16 overflows) and at bit 126 - E below it (E < 101: < 2^-25, 0). */
 static inline uint32_t bce_f32mag_to_h16(uint32_t a, int fmt)
 {
     if (fmt == BCE_FMT_BF16)
         return (a + 0x7fffu + ((a >> 16) & 1u)) >> 16;
+    /* branch-free (selects), so that loops over it vectorise */
     const uint32_t E = a >> 23;
-    if (E >= 113) {                                   /* >= 2^-14: normal (or overflow) */
-        if (E >= 143) return 0x7c00u;                 /* >= 2^16 */
-        const uint32_t b = a - (112u << 23);
-        const uint32_t r = (b + 0xfffu + ((b >> 13) & 1u)) >> 13;
-        return r > 0x7c00u ? 0x7c00u : r;
-    }
-    if (E < 101) return 0;                            /* < 2^-25 (f32 subnormals too) */
-    const uint32_t m = (a & 0x7fffffu) | 0x800000u, sh = 126u - E;   /* 14 .. 25 */
-    return (m + (1u << (sh - 1)) - 1u + ((m >> sh) & 1u)) >> sh;
+    const uint32_t b = a - (112u << 23);              /* used only when E >= 113 */
+    uint32_t rn = (b + 0xfffu + ((b >> 13) & 1u)) >> 13;
+    rn = rn > 0x7c00u ? 0x7c00u : rn;
+    const uint32_t m = (a & 0x7fffffu) | 0x800000u;
+    const uint32_t sh = E >= 101 ? 126u - E : 31u;    /* 14 .. 25; 31 gives 0 */
+    const uint32_t rs = (m + (1u << (sh - 1)) - 1u + ((m >> sh) & 1u)) >> sh;
+    return E >= 143 ? 0x7c00u : E >= 113 ? rn : E >= 101 ? rs : 0u;
 }
 
 /* A float to the format's bits, rounded once (the float is the value). */

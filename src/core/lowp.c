@@ -100,25 +100,37 @@ void bce_lowp_sample(int fmt, int logits, double x, double y, double w, int has_
 
 /* ---- from a binary32 result to 16 bits ---------------------------------- */
 
-/* The 16-bit rounding of the exact value v of a binary32 result f with
- * |f - v| <= 2 ulp32: 1 and *out when every binary32 within a bit
- * distance of 4 of f rounds to the same 16-bit value; 0 otherwise (the
- * caller recomputes).  NaN and infinities are decided (an infinite f32
- * result means v >= FLT_MAX - 2 ulp32, far beyond both 16-bit overflow
- * thresholds; the f32 kernels return exact infinite limits). */
-static inline int from_f32(float f, int fmt, uint16_t *out)
+/* The 16-bit rounding of the exact values v of m binary32 results f with
+ * |f - v| <= 2 ulp32: out[j] is RN16(v) when every binary32 within a bit
+ * distance of 4 of f rounds to the same 16-bit value, and redo[j] = 0;
+ * otherwise redo[j] = 1 (the caller recomputes).  NaN and infinities are
+ * decided (an infinite f32 result means v >= FLT_MAX - 2 ulp32, far beyond
+ * both 16-bit overflow thresholds; the f32 kernels return exact infinite
+ * limits).  Branch-free per element (the compilers vectorise it). */
+static inline __attribute__((always_inline)) void
+from_f32_body(const float *f, size_t m, int fmt, uint16_t *out, unsigned char *redo)
 {
-    if (f != f) { *out = fmt == BCE_FMT_BF16 ? 0x7fc0u : 0x7e00u; return 1; }
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    const uint32_t s = u & 0x80000000u, a = u & 0x7fffffffu;
-    if (a >= 0x7f800000u) { *out = bce_h16_bits((double)f, fmt); return 1; }
-    const uint32_t lo = a >= 4 ? a - 4 : 0;
-    const uint32_t hi = a + 4 < 0x7f800000u ? a + 4 : 0x7f7fffffu;
-    const uint32_t rl = bce_f32mag_to_h16(lo, fmt), rh = bce_f32mag_to_h16(hi, fmt);
-    if (rl != rh) return 0;
-    *out = (uint16_t)((s >> 16) | rl);
-    return 1;
+    const uint32_t nan16 = fmt == BCE_FMT_BF16 ? 0x7fc0u : 0x7e00u;
+    const uint32_t inf16 = fmt == BCE_FMT_BF16 ? 0x7f80u : 0x7c00u;
+    for (size_t j = 0; j < m; j++) {
+        uint32_t u;
+        memcpy(&u, &f[j], 4);
+        const uint32_t s = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
+        const uint32_t lo = a >= 4 ? a - 4 : 0;
+        const uint32_t hi = a + 4 < 0x7f800000u ? a + 4 : 0x7f7fffffu;
+        const uint32_t rl = bce_f32mag_to_h16(lo, fmt), rh = bce_f32mag_to_h16(hi, fmt);
+        const uint32_t special = a >= 0x7f800000u;
+        const uint32_t r = a > 0x7f800000u ? nan16 : a == 0x7f800000u ? (s | inf16) : (s | rl);
+        out[j] = (uint16_t)r;
+        redo[j] = (unsigned char)((special ^ 1u) & (rl != rh));
+    }
+}
+
+/* one instantiation per format: no format test inside the loop */
+static void from_f32(const float *f, size_t m, int fmt, uint16_t *out, unsigned char *redo)
+{
+    if (fmt == BCE_FMT_BF16) from_f32_body(f, m, BCE_FMT_BF16, out, redo);
+    else from_f32_body(f, m, BCE_FMT_F16, out, redo);
 }
 
 #define LOWP_CHUNK 256
@@ -143,15 +155,13 @@ void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t
         float *go = gradf ? gradf + i0 : want_g16 ? gb : NULL;
         kern(m, xf, yf, w ? wf : NULL, kp, lo, go, acc);
         if (!want_l16 && !want_g16) continue;
+        unsigned char rl[LOWP_CHUNK], rg[LOWP_CHUNK];
+        memset(rl, 0, m);
+        memset(rg, 0, m);
+        if (want_l16) from_f32(lb, m, fmt, loss16 + i0, rl);
+        if (want_g16) from_f32(gb, m, fmt, grad16 + i0, rg);
         for (size_t j = 0; j < m; j++) {
-            int redo_l = 0, redo_g = 0;
-            uint16_t b;
-            if (want_l16) {
-                if (from_f32(lb[j], fmt, &b)) loss16[i0 + j] = b; else redo_l = 1;
-            }
-            if (want_g16) {
-                if (from_f32(gb[j], fmt, &b)) grad16[i0 + j] = b; else redo_g = 1;
-            }
+            const int redo_l = rl[j], redo_g = rg[j];
             if (redo_l || redo_g) {
                 bce_kparams k2 = *kp;
                 k2.want_loss = redo_l;

@@ -440,7 +440,7 @@ static uint16_t rnd16(int fmt, int kind)
 
 static void options(int fmt, bcev_form form)
 {
-    enum { N = 96, CFG = 7 };
+    enum { N = 96, CFG = 9 };
     uint16_t x[N], y[N], w[N];
     float L32[N], G32[N];
     uint16_t L16[N], G16[N];
@@ -461,13 +461,16 @@ static void options(int fmt, bcev_form form)
             case 5: weighted = 1; o.reduction = BCE_REDUCTION_WEIGHTED_MEAN; break;
             case 6: o.flags = form == BCEV_PROBS ? BCE_OPT_LOG_CLAMP : 0;
                     o.reduction = BCE_REDUCTION_MEAN; break;
+            case 7: o.flags = form == BCEV_PROBS ? BCE_OPT_LOG_CLAMP : BCE_OPT_POS_WEIGHT;
+                    o.pos_weight = 0.75; weighted = 1; break;
+            case 8: weighted = 1; o.reduction = BCE_REDUCTION_MEAN; break;
             }
             const size_t n = 1 + rnd() % N;
             for (size_t i = 0; i < n; i++) {
                 x[i] = rnd16(fmt, form == BCEV_PROBS ? 1 : 0);
                 y[i] = rnd16(fmt, 1);
                 w[i] = rnd16(fmt, 2);
-                if (rep % 3 == 0 && form == BCEV_LOGITS && i % 2 == 0) {
+                if (rep % 3 == 0 && i % 2 == 0) {
                     /* soft labels on simple dyadics: midpoints of z(1-y) */
                     static const double sy[] = { 0.25, 0.5, 0.75, 0.375 };
                     y[i] = bcev_bits16(fmt, sy[rnd() % 4]);
@@ -812,4 +815,37 @@ Test(lowp, validation_and_f32_equivalence)
             "written), %zu accepted (float outputs = f32 bits)\n", nerr, nok);
     cr_assert_gt(nerr, 100u);
     cr_assert_gt(nok, 100u);
+}
+
+/* A reduced loss on a midpoint with a representable tail: bf16 z = -254,
+ * y = 3/4: each L = 190.5 + log1p(e^-254) (190.5 a bf16 midpoint, the tail
+ * 2^-366: kept in the double-double's low part); MEAN over 1, 2, 3, 5
+ * samples and SUM over 2 (381 + 2 e^-254: 381 is a bf16 midpoint too) must
+ * round up: 191, 382. */
+Test(lowp, midpoint_reduced_tail_bf16)
+{
+    uint16_t z[5], y[5];
+    for (int i = 0; i < 5; i++) {
+        z[i] = bcev_bits16(BCEV_BF16, -254.0);
+        y[i] = bcev_bits16(BCEV_BF16, 0.75);
+    }
+    static const size_t ns[] = { 1, 2, 3, 5 };
+    for (size_t k = 0; k < 4; k++) {
+        bce_options o = { .reduction = BCE_REDUCTION_MEAN };
+        uint16_t L;
+        cr_assert_eq(bce_logits_bf16_bf16(ns[k], z, y, NULL, &o, &L, NULL), BCE_OK);
+        cr_assert_eq(bcev_from_bits16(BCEV_BF16, L), 191.0, "MEAN n=%zu: %a", ns[k],
+                     bcev_from_bits16(BCEV_BF16, L));
+    }
+    bce_options o = { .reduction = BCE_REDUCTION_SUM };
+    uint16_t L;
+    cr_assert_eq(bce_logits_bf16_bf16(2, z, y, NULL, &o, &L, NULL), BCE_OK);
+    cr_assert_eq(bcev_from_bits16(BCEV_BF16, L), 382.0, "SUM: %a", bcev_from_bits16(BCEV_BF16, L));
+    /* and the reference agrees */
+    double xd[2] = { -254.0, -254.0 }, yd[2] = { 0.75, 0.75 };
+    mpfr_t R;
+    mpfr_init2(R, 256);
+    cr_assert_eq(bcev_exact_reduced(BCEV_LOGITS, 2, xd, yd, NULL, &o, NAN, 256, R), 0);
+    cr_assert_eq(bcev_round16(BCEV_BF16, R), 382.0);
+    mpfr_clear(R);
 }

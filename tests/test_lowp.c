@@ -30,6 +30,9 @@
  *                 "nothing written" as bce_<form>_f32; float outputs are
  *                 bce_<form>_f32's bits on the widened inputs.
  *   round16_known, f32_to_h16_rounding  the rounding functions.
+ *   filter_any_*  the any-label filter (verify/lowp_filter.c): its speed
+ *                 (pairs/s), its decisions against MPFR, and the library
+ *                 against it over every x x 48 labels.
  * Counts are printed (stderr).
  */
 #include <criterion/criterion.h>
@@ -849,3 +852,105 @@ Test(lowp, midpoint_reduced_tail_bf16)
     cr_assert_eq(bcev_round16(BCEV_BF16, R), 382.0);
     mpfr_clear(R);
 }
+
+/* ---- the any-label filter (verify/lowp_filter.c) ------------------------ */
+
+/* Its decided outputs against MPFR (every 61st pair, and every pair it
+ * leaves undecided), the library's 16-bit and float outputs against the
+ * filter / MPFR on every pair, over every x and 48 labels spread over the
+ * label values of the type in [0, 1]; and its speed over every x and 256
+ * labels (what `--label all` needs: about 10^7 pairs/s per core). */
+static void filter_any(int fmt, bcev_form form)
+{
+    static uint16_t xs[65536], ys[65536];
+    static double xd[65536];
+    static float L32[65536], G32[65536];
+    static uint16_t L16[65536], G16[65536];
+    size_t nv = 0;
+    for (uint32_t b = 0; b < 65536; b++) {
+        const double x = bcev_from_bits16(fmt, (uint16_t)b);
+        if (isnan(x) || (form == BCEV_PROBS && !(x >= 0 && x <= 1))) continue;
+        xs[nv] = (uint16_t)b;
+        xd[nv++] = x;
+    }
+    const uint32_t one = one16(fmt);
+    /* speed: every x, 256 labels */
+    double t0 = now();
+    size_t und = 0, pairs = 0;
+    volatile float sink = 0;
+    for (uint32_t k = 0; k < 256; k++) {
+        const double y = bcev_from_bits16(fmt, (uint16_t)(k * one / 255));
+        for (size_t j = 0; j < nv; j++) {
+            float o32[2];
+            double o16[2];
+            int dec[2][2];
+            und += (size_t)bcev_lowp_filter(form, fmt, xd[j], y, o32, o16, dec);
+            sink += o32[0];
+        }
+        pairs += nv;
+    }
+    const double tf = now() - t0;
+    (void)sink;
+    /* correctness: 48 labels */
+    size_t checked = 0, bad16 = 0, bad32 = 0, nmpfr = 0, fbad = 0;
+    for (uint32_t k = 0; k < 48; k++) {
+        const uint16_t yb = (uint16_t)(k * one / 47 + (k % 3 == 1 && k < 47 ? 1 : 0));
+        const double y = bcev_from_bits16(fmt, yb);
+        for (size_t j = 0; j < nv; j++) ys[j] = yb;
+        cr_assert_eq(ep32(fmt, form)(nv, xs, ys, NULL, NULL, L32, G32), BCE_OK);
+        cr_assert_eq(ep16(fmt, form)(nv, xs, ys, NULL, NULL, L16, G16), BCE_OK);
+        for (size_t j = 0; j < nv; j++) {
+            float o32[2];
+            double o16[2];
+            int dec[2][2];
+            bcev_lowp_filter(form, fmt, xd[j], y, o32, o16, dec);
+            const int all = dec[0][0] & dec[0][1] & dec[1][0] & dec[1][1];
+            if (!all || j % 61 == 0) {
+                bcev_sample s = { xd[j], y, 1.0 };
+                mpfr_t Lm, Gm;
+                mpfr_inits2(256, Lm, Gm, (mpfr_ptr)0);
+                bcev_exact(form, &s, NULL, 1.0, 256, Lm, Gm);
+                plus_zero(Lm); plus_zero(Gm);
+                tiny_sign(form, xd[j], 1.0, Gm);
+                const double m16[2] = { bcev_round16(fmt, Lm), bcev_round16(fmt, Gm) };
+                const float m32[2] = { (float)bcev_round_to(BCEV_F32, Lm), (float)bcev_round_to(BCEV_F32, Gm) };
+                mpfr_clears(Lm, Gm, (mpfr_ptr)0);
+                nmpfr++;
+                for (int o = 0; o < 2; o++) {
+                    if (dec[0][o] && !samef(o32[o], m32[o]) && fbad++ < 5)
+                        fprintf(stderr, "filter f32 %s %s x=%a y=%a out %d: %a, MPFR %a\n", formname(form),
+                                fname(fmt), xd[j], y, o, o32[o], m32[o]);
+                    if (dec[1][o] && bcev_bits16(fmt, o16[o]) != bcev_bits16(fmt, m16[o]) && fbad++ < 5)
+                        fprintf(stderr, "filter 16 %s %s x=%a y=%a out %d: %a, MPFR %a\n", formname(form),
+                                fname(fmt), xd[j], y, o, o16[o], m16[o]);
+                    o32[o] = m32[o];
+                    o16[o] = m16[o];
+                }
+            }
+            const float g32[2] = { L32[j], G32[j] };
+            const uint16_t g16[2] = { L16[j], G16[j] };
+            for (int o = 0; o < 2; o++) {
+                checked += 2;
+                if (!same16(g16[o], bcev_bits16(fmt, o16[o]), fmt) && bad16++ < 5)
+                    fprintf(stderr, "any-label %s %s x=%a y=%a out %d: %a, correct %a\n", formname(form),
+                            fname(fmt), xd[j], y, o, bcev_from_bits16(fmt, g16[o]), o16[o]);
+                if (!samef(g32[o], o32[o]) && bad32++ < 5)
+                    fprintf(stderr, "any-label %s %s x=%a y=%a out %d: float %a, correct %a\n",
+                            formname(form), fname(fmt), xd[j], y, o, g32[o], o32[o]);
+            }
+        }
+    }
+    fprintf(stderr, "filter %s %s: %.3g pairs/s on one core (%zu pairs x 256 labels in %.2f s, "
+            "%.2g%% outputs undecided); library vs filter/MPFR over 48 labels: %zu outputs, "
+            "misrounded %zu (16-bit), %zu (f32); filter wrong %zu; MPFR calls %zu\n",
+            formname(form), fname(fmt), (double)pairs / tf, nv, tf, 100.0 * und / (4.0 * pairs),
+            checked, bad16, bad32, fbad, nmpfr);
+    cr_assert_eq(fbad, 0u);
+    cr_assert_eq(bad16, 0u);
+    cr_assert_eq(bad32, 0u);
+}
+
+Test(lowp, filter_any_logits_bf16) { filter_any(BCEV_BF16, BCEV_LOGITS); }
+Test(lowp, filter_any_logits_f16) { filter_any(BCEV_F16, BCEV_LOGITS); }
+Test(lowp, filter_any_probs_bf16) { filter_any(BCEV_BF16, BCEV_PROBS); }
+Test(lowp, filter_any_probs_f16) { filter_any(BCEV_F16, BCEV_PROBS); }

@@ -144,7 +144,7 @@ static inline uint32_t bce_f32mag_to_h16(uint32_t a, int fmt)
     uint32_t rn = (b + 0xfffu + ((b >> 13) & 1u)) >> 13;
     rn = rn > 0x7c00u ? 0x7c00u : rn;
     const uint32_t m = (a & 0x7fffffu) | 0x800000u;
-    const uint32_t sh = E >= 101 ? 126u - E : 31u;    /* 14 .. 25; 31 gives 0 */
+    const uint32_t sh = E >= 101 && E < 113 ? 126u - E : 31u;   /* 14 .. 25; 31 gives 0 */
     const uint32_t rs = (m + (1u << (sh - 1)) - 1u + ((m >> sh) & 1u)) >> sh;
     return E >= 143 ? 0x7c00u : E >= 113 ? rn : E >= 101 ? rs : 0u;
 }

@@ -954,3 +954,22 @@ Test(lowp, filter_any_logits_bf16) { filter_any(BCEV_BF16, BCEV_LOGITS); }
 Test(lowp, filter_any_logits_f16) { filter_any(BCEV_F16, BCEV_LOGITS); }
 Test(lowp, filter_any_probs_bf16) { filter_any(BCEV_BF16, BCEV_PROBS); }
 Test(lowp, filter_any_probs_f16) { filter_any(BCEV_F16, BCEV_PROBS); }
+
+/* dz == z (in place) is allowed for the 16-bit outputs: the same bits as
+ * out of place, over several chunks (n = 1000 > the 256-element chunk). */
+Test(lowp, in_place_gradient)
+{
+    enum { N = 1000 };
+    static uint16_t z[N], y[N], g[N], zi[N];
+    for (int fmt = BCEV_BF16; fmt <= BCEV_F16; fmt++) {
+        for (int i = 0; i < N; i++) {
+            z[i] = rnd16(fmt, 0);
+            y[i] = rnd16(fmt, 1);
+            zi[i] = z[i];
+        }
+        ep16_t f = ep16(fmt, BCEV_LOGITS);
+        cr_assert_eq(f(N, z, y, NULL, NULL, NULL, g), BCE_OK);
+        cr_assert_eq(f(N, zi, y, NULL, NULL, NULL, zi), BCE_OK);
+        cr_assert(memcmp(g, zi, sizeof g) == 0, "%s: in place differs", fname(fmt));
+    }
+}

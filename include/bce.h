@@ -172,6 +172,55 @@ BCE_API bce_status bce_probs_f32(size_t n, const float *p, const float *y,
                                  float *loss, float *dp);
 
 /*
+ * 16-bit inputs: bfloat16 (bf16) and IEEE binary16 (f16), each value stored
+ * as its uint16_t bit pattern (z or p, y and w all in the 16-bit type).
+ * Names: bce_<form>_<input type> has float outputs; bce_<form>_<input
+ * type>_<output type> names its output type, here the input's own
+ * (bce_logits_bf16_bf16: bf16 in, bf16 out).  A later output type would be
+ * one more suffix; no void * anywhere.
+ *   float outputs:  the exact loss and gradient of the 16-bit inputs,
+ *                   rounded once to binary32 -- what a mixed-precision
+ *                   (autocast) loss should return.  They are the f32
+ *                   entry points' results for the inputs widened
+ *                   (exactly) to float, with the f32 bounds of
+ *                   docs/ACCURACY.md.
+ *   16-bit outputs: the same exact values rounded once to the input's
+ *                   type (never a float result rounded again) -- what a
+ *                   bf16/f16 port should return.
+ * Options, reductions, validation (statuses, first offending index,
+ * nothing written on error), NaN and infinities: as bce_logits_f32 /
+ * bce_probs_f32 (a 16-bit NaN is a NaN input; BCE_OPT_PROPAGATE_NAN
+ * writes the type's quiet NaN 0x7fc0 / 0x7e00).  Reduced losses are
+ * accumulated in double-double and rounded once to the output type.
+ * Aliasing: a 16-bit output may be its input (dz == z); float outputs must
+ * not overlap the inputs.
+ */
+BCE_API bce_status bce_logits_bf16(size_t n, const uint16_t *z, const uint16_t *y,
+                                   const uint16_t *w, const bce_options *opt,
+                                   float *loss, float *dz);
+BCE_API bce_status bce_logits_f16(size_t n, const uint16_t *z, const uint16_t *y,
+                                  const uint16_t *w, const bce_options *opt,
+                                  float *loss, float *dz);
+BCE_API bce_status bce_probs_bf16(size_t n, const uint16_t *p, const uint16_t *y,
+                                  const uint16_t *w, const bce_options *opt,
+                                  float *loss, float *dp);
+BCE_API bce_status bce_probs_f16(size_t n, const uint16_t *p, const uint16_t *y,
+                                 const uint16_t *w, const bce_options *opt,
+                                 float *loss, float *dp);
+BCE_API bce_status bce_logits_bf16_bf16(size_t n, const uint16_t *z, const uint16_t *y,
+                                        const uint16_t *w, const bce_options *opt,
+                                        uint16_t *loss, uint16_t *dz);
+BCE_API bce_status bce_logits_f16_f16(size_t n, const uint16_t *z, const uint16_t *y,
+                                      const uint16_t *w, const bce_options *opt,
+                                      uint16_t *loss, uint16_t *dz);
+BCE_API bce_status bce_probs_bf16_bf16(size_t n, const uint16_t *p, const uint16_t *y,
+                                       const uint16_t *w, const bce_options *opt,
+                                       uint16_t *loss, uint16_t *dp);
+BCE_API bce_status bce_probs_f16_f16(size_t n, const uint16_t *p, const uint16_t *y,
+                                     const uint16_t *w, const bce_options *opt,
+                                     uint16_t *loss, uint16_t *dp);
+
+/*
  * Fused logistic regression: loss, gradient and Hessian-vector product over a
  * whole data set, in one pass over X.
  *   z_i = w0 + x_i . w,  L_i = w_i (per-sample loss of bce_logits_*),

@@ -42,6 +42,7 @@
 #include "bce_verify.h"
 #include "bcev_cli.h"
 #include "fast_filter.h"
+#include "iut.h"
 #include "tool.h"
 
 #define CK_MAX_CFG 64
@@ -214,12 +215,7 @@ typedef struct ck_run {
     uint64_t work_done, work_total;
 } ck_run;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#define now bcev_now
 
 static const char *regime_name(int r)
 {
@@ -570,33 +566,15 @@ static int run_process(ck_run *R, const ck_cfg *c, ck_batch *b)
         batch_input_line(c, b, i, in + len, cap - len, &l);
         len += l;
     }
-    int pin[2], pout[2];
-    if (pipe(pin) != 0 || pipe(pout) != 0) {
+    bce_iut_proc proc;
+    if (bce_iut_spawn(a->cmd, "check", &proc) != 0) {
         free(in);
-        return iut_error(c, "pipe: %s", strerror(errno));
+        return iut_error(c, "cannot start the IUT: %s", strerror(errno));
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        free(in);
-        return iut_error(c, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        close(pin[0]); close(pin[1]); close(pout[0]); close(pout[1]);
-        signal(SIGPIPE, SIG_DFL);
-        execvp(a->cmd[0], a->cmd);
-        fprintf(stderr, "bce check: cannot run '%s': %s\n",
-                bce_tool_esc(a->cmd[0], BCE_TOOL_ESC_NAME), strerror(errno));
-        _exit(127);
-    }
-    close(pin[0]);
-    close(pout[1]);
-    fcntl(pin[1], F_SETFL, fcntl(pin[1], F_GETFL) | O_NONBLOCK);
-    fcntl(pout[0], F_SETFL, fcntl(pout[0], F_GETFL) | O_NONBLOCK);
+    pid_t pid = proc.pid;
     size_t ocap = 1 << 16, olen = 0, off = 0;
     char *out = malloc(ocap);
-    int wfd = pin[1], rfd = pout[0], status = 0, timed_out = 0, oom = out == NULL;
+    int wfd = proc.wfd, rfd = proc.rfd, status = 0, timed_out = 0, oom = out == NULL;
     const double deadline = now() + a->timeout;
     while (rfd >= 0 && !oom) {
         struct pollfd fds[2];
@@ -1186,17 +1164,6 @@ static void json_write(ck_run *R, FILE *out)
     fprintf(out, "]}\n");
 }
 
-static void xml_esc(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<') fputs("&lt;", out);
-        else if (*s == '>') fputs("&gt;", out);
-        else if (*s == '&') fputs("&amp;", out);
-        else if (*s == '"') fputs("&quot;", out);
-        else fputc(*s, out);
-    }
-}
-
 static void junit_write(ck_run *R, FILE *out)
 {
     int tests = 0, failures = 0;
@@ -1215,7 +1182,7 @@ static void junit_write(ck_run *R, FILE *out)
             const ck_stat *s = &R->stat[ci][r];
             if (!stat_used(s)) continue;
             fprintf(out, "  <testcase classname=\"");
-            xml_esc(out, R->cfg[ci].name);
+            bce_tool_xml_esc(out, R->cfg[ci].name);
             fprintf(out, "\" name=\"%s\">", regime_name(r));
             if (!stat_pass(s)) {
                 int o = s->fail[0] ? 0 : 1;

@@ -36,6 +36,29 @@ int bce_tool_parse_double(const char *s, double *out);
  * float it reads back to, no double rounding), else strtod. */
 int bce_tool_parse_number(const char *s, int f32, double *out);
 
+/*
+ * Types (lowp.c): --type f64|f32|bf16|f16 and --out-type (f32 or the input's
+ * own type for bf16/f16; the input's type for f64/f32).  16-bit values are
+ * read as double and must be exactly representable in the type (else an
+ * input error naming the line), and written as the hex float of the value.
+ */
+enum { BCE_TOOL_F64 = 0, BCE_TOOL_F32 = 1, BCE_TOOL_BF16 = 2, BCE_TOOL_F16 = 3 };
+int bce_tool_type_from_name(const char *v);          /* -1: not a type */
+const char *bce_tool_type_name(int t);
+int bce_tool_out_type_ok(int type, int out);
+/* 1 when v (a double) is a value of the 16-bit type t (NaN, +-inf included) */
+int bce_tool_is16_exact(int t, double v);
+/* parse s as a double: 0, -1 not a number, -2 not exactly a value of t */
+int bce_tool_read16(const char *s, int t, double *out);
+#include "bce.h"
+#include <stddef.h>
+/* One call of bce_<form>_<t> (out == BCE_TOOL_F32) or bce_<form>_<t>_<t>
+ * on double-held 16-bit values; outputs widened to double (loss: n values,
+ * or one under a reduction). */
+bce_status bce_tool_call16(int probs, int t, int out, size_t n, const double *x,
+                           const double *y, const double *w, const bce_options *opt,
+                           double *loss, double *grad);
+
 /* The directory of the golden vectors `bce compare` looks names up in:
  * BCE_VECTORS_DIR (the install's share/libbce/vectors), or the source
  * tree's data/vectors when this bce runs from its build tree (compare.c). */

@@ -70,6 +70,9 @@ int bce_tool_exhaustive(int argc, char **argv);
 int bce_tool_exhaustive_merge(int argc, char **argv);
 const char *bce_tool_exhaustive_help(void);
 const char *bce_tool_exhaustive_merge_help(void);
+/* `bce exhaustive --type bf16|f16` (exhaustive16.c) */
+int bce_tool_exhaustive16(int argc, char **argv);
+const char *bce_tool_exhaustive16_help(void);
 int bce_tool_vectors(int argc, char **argv);
 const char *bce_tool_vectors_help(void);
 int bce_tool_compare(int argc, char **argv);

@@ -450,7 +450,7 @@ static void report(FILE *o, const ex16 *s, int complete)
 static const char help16[] =
     "usage: bce exhaustive --type bf16|f16 [--out-type f32|bf16|f16]\n"
     "                      [--form logits|probs|both] [--label 0|1|both|all]\n"
-    "                      [--isa NAME|all] [--range A:B] [--shard I/N]\n"
+    "                      [--isa NAME|all|auto] [--range A:B] [--shard I/N]\n"
     "                      [--checkpoint FILE] [--max-inputs N] [--json FILE]\n"
     "                      [--self-test double-round] [--quiet]\n"
     "\n"
@@ -465,7 +465,8 @@ static const char help16[] =
     "(verify/lowp_filter.c); MPFR decides the rest.  Rejected inputs (NaN;\n"
     "p outside [0,1]) are checked one by one.  Default options.\n"
     "\n"
-    "  --isa NAME|all   one ISA, or every one available (default all)\n"
+    "  --isa NAME|all|auto  one ISA, every one available (default all), or\n"
+    "                   the one libbce picks here (auto)\n"
     "  --shard I/N      the I-th of N parts of the range (or the job runner's\n"
     "                   environment, CONVENTIONS.md); one process per core\n"
     "  --checkpoint F   save progress to F every 10 s; resume from F if it\n"
@@ -579,6 +580,8 @@ int bce_tool_exhaustive16(int argc, char **argv)
         for (size_t i = 0; i < bce_isa_count() && s.nisas < 16; i++)
             if (bce_isa_available(bce_isa_name(i))) s.isas[s.nisas++] = (int)i;
     } else {
+        if (!strcmp(isa, "auto") && bce_active_isa() != NULL)
+            isa = bce_active_isa();
         for (size_t i = 0; i < bce_isa_count(); i++)
             if (!strcmp(bce_isa_name(i), isa)) s.isas[s.nisas++] = (int)i;
         if (!s.nisas || !bce_isa_available(isa))

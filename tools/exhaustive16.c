@@ -613,7 +613,7 @@ int bce_tool_exhaustive16(int argc, char **argv)
     bcev_progress pr;
     bcev_progress_start(&pr, "bce exhaustive", "inputs", !s.quiet);
     const uint64_t total = (uint64_t)s.nforms * (s.hi - s.lo);
-    double t0 = bcev_now(), tlast = t0, base = s.seconds;
+    double t0 = bcev_now(), tlast = t0, tck = t0, base = s.seconds;
     uint64_t done_run = 0;
     int stopped = 0;
     for (; s.fi < s.nforms && !stopped; s.fi++, s.next = s.lo) {
@@ -629,7 +629,8 @@ int bce_tool_exhaustive16(int argc, char **argv)
                 snprintf(extra, sizeof extra, "%s, %.3g pairs/s", form_names[s.forms[s.fi]],
                          s.seconds > 0 ? (double)s.pairs / s.seconds : 0.0);
                 bcev_progress_update(&pr, done, total, -1, extra);
-                if (s.checkpoint && t - tlast > 10.0) {
+                if (s.checkpoint && t - tck > 10.0) {
+                    tck = t;
                     uint64_t keep = s.next;
                     s.next++;
                     if (save_checkpoint(&s) != 0)

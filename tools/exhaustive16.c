@@ -72,43 +72,6 @@ static const char *const label_names[4] = {"0", "1", "both", "all"};
 
 static uint16_t one16(int t) { return t == BCE_TOOL_BF16 ? 0x3f80 : 0x3c00; }
 
-/* RN-even of a double to the 16-bit type (the self-test's second rounding) */
-static double rn16(int t, double v)
-{
-    const int p = t == BCE_TOOL_BF16 ? 8 : 11, emin = t == BCE_TOOL_BF16 ? -126 : -14;
-    const double big = t == BCE_TOOL_BF16 ? 0x1p128 : 0x1p16;
-    double a = fabs(v);
-    if (!(a > 0) || isinf(a)) return v;
-    int e;
-    frexp(a, &e);
-    int q = (e - 1 > emin ? e - 1 : emin) - p + 1;
-    double C = ldexp(1.0, q + 52);
-    double r = (a + C) - C;
-    if (r >= big) r = INFINITY;
-    return v < 0 ? -r : r;
-}
-
-/* |got - exact| in ulps of the output type at exact's binade */
-static double ulp_err(int t, int out, double got, const mpfr_t exact)
-{
-    if (out == BCE_TOOL_F32) return bcev_ulp_error(BCEV_F32, got, exact);
-    if (mpfr_nan_p(exact)) return isnan(got) ? 0 : INFINITY;
-    if (isnan(got) || isinf(got) || mpfr_inf_p(exact))
-        return (isinf(got) && mpfr_inf_p(exact) && (got < 0) == (mpfr_sgn(exact) < 0)) ? 0 : INFINITY;
-    const int p = t == BCE_TOOL_BF16 ? 8 : 11, emin = t == BCE_TOOL_BF16 ? -126 : -14;
-    long e = mpfr_zero_p(exact) ? emin : (long)mpfr_get_exp(exact) - 1;
-    if (e < emin) e = emin;
-    mpfr_t d;
-    mpfr_init2(d, 320);
-    mpfr_set_d(d, got, MPFR_RNDN);
-    mpfr_sub(d, d, exact, MPFR_RNDN);
-    mpfr_abs(d, d, MPFR_RNDN);
-    mpfr_mul_2si(d, d, -(e - p + 1), MPFR_RNDN);
-    double r = mpfr_get_d(d, MPFR_RNDU);
-    mpfr_clear(d);
-    return r;
-}
-
 static void add_fail(ex16 *s, int isa, int form, int output, double x, double y,
                      double got, double want, double ulp)
 {
@@ -120,28 +83,10 @@ static void add_fail(ex16 *s, int isa, int form, int output, double x, double y,
     f->x = x; f->y = y; f->got = got; f->want = want; f->ulp = ulp;
 }
 
-/* MPFR: the correctly rounded outputs of (x, y) in the output type;
- * exact values in L, G (256 bits, rounded to odd) for the ulp errors */
 static void reference(const ex16 *s, int form, double x, double y, double out[2],
                       mpfr_t L, mpfr_t G)
 {
-    bcev_sample smp = { x, y, 1.0 };
-    bcev_exact(form ? BCEV_PROBS : BCEV_LOGITS, &smp, NULL, 1.0, 256, L, G);
-    /* an exact zero is +0 (docs/ACCURACY.md) */
-    if (mpfr_zero_p(L)) mpfr_set_zero(L, 1);
-    if (mpfr_zero_p(G)) mpfr_set_zero(G, 1);
-    /* below the reference's 2^-(2^60) cut: the zero of the value's sign
-     * (a logits gradient at |z| >= 2^60 with no term on z's side) */
-    if (!form && mpfr_zero_p(G) && isfinite(x) && fabs(x) >= 0x1p60 &&
-        ((x > 0 && y == 1) || (x < 0 && y == 0)))
-        mpfr_set_zero(G, x > 0 ? -1 : 1);
-    if (s->out == BCE_TOOL_F32) {
-        out[0] = (float)bcev_round_to(BCEV_F32, L);
-        out[1] = (float)bcev_round_to(BCEV_F32, G);
-    } else {
-        out[0] = bcev_round16(s->type, L);
-        out[1] = bcev_round16(s->type, G);
-    }
+    bce_tool_ref16(form, s->type, s->out, x, y, out, L, G);
 }
 
 static int same(double a, double b)
@@ -177,8 +122,8 @@ static int run_lib(const ex16 *s, int form, uint16_t xb, const uint16_t *ys, siz
     if (s->out == BCE_TOOL_F32 || s->self_test) {
         st = ep32(s->type, form)(n, xs, ys, NULL, NULL, l32, g32);
         for (size_t i = 0; i < n && st == BCE_OK; i++) {
-            L[i] = s->self_test ? rn16(s->type, l32[i]) : l32[i];
-            G[i] = s->self_test ? rn16(s->type, g32[i]) : g32[i];
+            L[i] = s->self_test ? bce_tool_rn16(s->type, l32[i]) : l32[i];
+            G[i] = s->self_test ? bce_tool_rn16(s->type, g32[i]) : g32[i];
         }
     } else {
         st = ep16(s->type, form)(n, xs, ys, NULL, NULL, l16, g16);
@@ -284,7 +229,7 @@ static void one_x(ex16 *s, int form, uint16_t xb, const uint16_t *labels, size_t
                     mpfr_t Lm, Gm;
                     mpfr_inits2(256, Lm, Gm, (mpfr_ptr)0);
                     reference(s, form, x, y, r, Lm, Gm);
-                    double u = ulp_err(s->type, s->out, got, o ? Gm : Lm);
+                    double u = bce_tool_ulp16(s->type, s->out, got, o ? Gm : Lm);
                     mpfr_clears(Lm, Gm, (mpfr_ptr)0);
                     add_fail(s, s->isas[i], form, o, x, y, got, r[o], u);
                 }

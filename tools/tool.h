@@ -55,6 +55,21 @@ int bce_tool_read16(const char *s, int t, double *out);
 /* One call of bce_<form>_<t> (out == BCE_TOOL_F32) or bce_<form>_<t>_<t>
  * on double-held 16-bit values; outputs widened to double (loss: n values,
  * or one under a reduction). */
+/* The correctly rounded loss and gradient of one 16-bit sample in out_type
+ * (MPFR at 256 bits rounded to odd, then rounded ONCE: bcev_round16 or
+ * bcev_round_to(BCEV_F32); an exact zero is +0), default options; the
+ * exact values in L, G (initialised by the caller, 256 bits). */
+#include <mpfr.h>
+void bce_tool_ref16(int form, int t, int out_type, double x, double y, double out[2],
+                    mpfr_t L, mpfr_t G);
+/* |got - exact| in ulps of out_type (f32, or the 16-bit type t) at the
+ * exact value's binade (subnormal ulp below the normal range) */
+double bce_tool_ulp16(int t, int out_type, double got, const mpfr_t exact);
+/* RN-even of a double to the 16-bit type t (overflow to inf): the second
+ * rounding of a double-rounding port, for self-tests and the midpoint rows */
+double bce_tool_rn16(int t, double v);
+/* `bce vectors --type bf16|f16` (vectors16.c) */
+int bce_tool_vectors16(int t, const char *dir, const char *json);
 bce_status bce_tool_call16(int probs, int t, int out, size_t n, const double *x,
                            const double *y, const double *w, const bce_options *opt,
                            double *loss, double *grad);

@@ -76,7 +76,9 @@ static const char check_help[] =
     "other --type/--form) and gets the options as a bce_options.\n"
     "\n"
     "inputs:\n"
-    "  --type f64|f32|all      (default f64; --lib: one type)\n"
+    "  --type f64|f32|all      (default f64; --lib: one type); bf16|f16: the\n"
+    "                          16-bit checker, --out-type f32|bf16|f16\n"
+    "                          (bce check --type bf16 --help)\n"
     "  --form logits|probs|all (default logits; --lib: one form)\n"
     "  --samples N             rows per regime (default 1000): random,\n"
     "                          tail_pos, tail_neg, thresholds, soft_cancel,\n"
@@ -1512,6 +1514,11 @@ static int parse_bound(const char *v, double *d)
 
 int bce_tool_check(int argc, char **argv)
 {
+    /* --type bf16|f16 (before --): the 16-bit checker (check16.c) */
+    for (int i = 1; i + 1 < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--type") &&
+            (!strcmp(argv[i + 1], "bf16") || !strcmp(argv[i + 1], "f16")))
+            return bce_tool_check16(argc, argv);
     static ck_args A;
     static ck_run R;
     memset(&A, 0, sizeof A);

@@ -126,6 +126,9 @@ void bce_tool_shard_range(const bce_tool_shard *sh, uint64_t lo, uint64_t hi,
 /* `bce check` (check.c). */
 int bce_tool_check(int argc, char **argv);
 const char *bce_tool_check_help(void);
+/* `bce check --type bf16|f16` (check16.c) */
+int bce_tool_check16(int argc, char **argv);
+const char *bce_tool_check16_help(void);
 
 #define BCE_TOOL_STDIN_NAME "<stdin>"
 #define BCE_TOOL_ESC_TOKEN 40   /* bytes of a token or field echoed         */

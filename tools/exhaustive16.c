@@ -65,6 +65,7 @@ typedef struct ex16 {
     double max_ulp, seconds, seconds_reference;   /* reference: filter + MPFR */
     fail16 fail[EX16_MAXFAIL];
     int nfail;
+    char command[1024];                        /* "bce exhaustive ARGS" */
 } ex16;
 
 static const char *const form_names[2] = {"logits", "probs"};
@@ -315,6 +316,9 @@ static int load_checkpoint(ex16 *s)
 static void write_json(FILE *f, const ex16 *s, int complete)
 {
     bcev_json_header(f, "exhaustive", EX16_SCHEMA);
+    fputs("\"command\": ", f);
+    bcev_json_str(f, s->command);
+    fputs(",\n", f);
     fprintf(f, "\"type\": \"%s\", \"out_type\": \"%s\", \"forms\": [", bce_tool_type_name(s->type),
             bce_tool_type_name(s->out));
     for (int i = 0; i < s->nforms; i++)
@@ -453,6 +457,11 @@ int bce_tool_exhaustive16(int argc, char **argv)
     s.label = 2;
     s.lo = 0; s.hi = 65536;
     const char *isa = "all", *shard_arg = NULL;
+    snprintf(s.command, sizeof s.command, "bce exhaustive");
+    for (int i = 1; i < argc; i++) {
+        size_t l = strlen(s.command);
+        snprintf(s.command + l, sizeof s.command - l, " %s", argv[i]);
+    }
     int out_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

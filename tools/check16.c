@@ -29,16 +29,11 @@
 #endif
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdarg.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "bce.h"
 #include "bce_verify.h"
@@ -221,59 +216,18 @@ static int run_iut(const c16 *s, int form, const rows16 *r, double *got)
         free(in);
         return iut_err(s, form, "cannot start the IUT: %s", strerror(errno));
     }
-    size_t ocap = 1 << 16, olen = 0, off = 0;
-    char *out = malloc(ocap);
-    int wfd = p.wfd, rfd = p.rfd, status = 0, timed_out = 0, oom = out == NULL;
-    const double deadline = bcev_now() + s->timeout;
-    while (rfd >= 0 && !oom) {
-        struct pollfd fds[2];
-        int nf = 0, wi = -1, ri;
-        if (wfd >= 0) { fds[nf] = (struct pollfd){wfd, POLLOUT, 0}; wi = nf++; }
-        fds[nf] = (struct pollfd){rfd, POLLIN, 0};
-        ri = nf++;
-        double left = deadline - bcev_now();
-        if (left <= 0) { timed_out = 1; break; }
-        int pr = poll(fds, (nfds_t)nf, left > 1 ? 1000 : (int)(left * 1000) + 1);
-        if (pr < 0) { if (errno == EINTR) continue; break; }
-        if (wi >= 0 && (fds[wi].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t k = write(wfd, in + off, len - off > (1 << 16) ? (1 << 16) : len - off);
-            if (k > 0) off += (size_t)k;
-            if ((k < 0 && errno != EAGAIN && errno != EINTR) || off == len) { close(wfd); wfd = -1; }
-        }
-        if (fds[ri].revents & (POLLIN | POLLHUP | POLLERR)) {
-            for (;;) {
-                if (olen + 65536 > ocap) {
-                    char *q = realloc(out, 2 * ocap);
-                    if (!q) { oom = 1; break; }
-                    out = q;
-                    ocap *= 2;
-                }
-                ssize_t k = read(rfd, out + olen, ocap - olen - 1);
-                if (k > 0) { olen += (size_t)k; continue; }
-                if (k == 0) { close(rfd); rfd = -1; }
-                break;
-            }
-        }
-    }
-    if (wfd >= 0) close(wfd);
-    if (rfd >= 0) close(rfd);
+    char *out = NULL;
+    size_t olen = 0;
+    int status = 0;
+    const int xr = bce_iut_batch(&p, in, len, bcev_now() + s->timeout, &out, &olen, &status);
+    const int timed_out = xr == -2, oom = xr == -3 || out == NULL;
     free(in);
-    int waited = 0;
-    while (!timed_out && !oom) {
-        pid_t w = waitpid(p.pid, &status, WNOHANG);
-        if (w == p.pid) { waited = 1; break; }
-        if (bcev_now() > deadline) { timed_out = 1; break; }
-        struct timespec ts = {0, 2000000};
-        nanosleep(&ts, NULL);
-    }
-    if (!waited) { kill(p.pid, SIGKILL); waitpid(p.pid, &status, 0); }
     int ret = 0;
     if (oom) ret = iut_err(s, form, "out of memory reading the answers");
     else if (timed_out) ret = iut_err(s, form, "timed out after %g s (--timeout)", s->timeout);
     else if (WIFSIGNALED(status)) ret = iut_err(s, form, "killed by signal %d", WTERMSIG(status));
     else if (WEXITSTATUS(status) != 0) ret = iut_err(s, form, "exited with status %d", WEXITSTATUS(status));
     if (ret) { free(out); return ret; }
-    out[olen] = '\0';
     /* one "loss grad" line per row (blank and # lines skipped) */
     size_t row = 0;
     char *q = out;

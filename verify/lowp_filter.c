@@ -31,9 +31,11 @@
  *   or the overflow threshold), D = A - m computed exactly (checked with
  *   TwoSum) and v - m = D + T: decided when |RN(D + T^)| exceeds eT plus
  *   its rounding; then RN_F(v) is the neighbour on that side.  An exact
- *   midpoint A = m with T != 0 is decided by T's sign (the logits loss
- *   C|z| + log1p(e^-|z|), the gradient's tail) without MPFR; the only
- *   exact ties left (v = m, the rational probs gradient) stay undecided.
+ *   midpoint A = m (D = 0) is decided by the sign of the exact T, known
+ *   from the mathematics when A's TwoSum left no low part (log1p(e^-|z|)
+ *   > 0, -sigma(-z) < 0, tanh(z/2) of z's sign: nonzero for z finite and
+ *   nonzero), however small T is (e^-|z| underflowed); the only exact
+ *   ties left (v = m, the rational probs gradient) stay undecided.
  * Special inputs (x = +-inf, p = 0 or 1, z = 0 with y = 1/2: exact
  * values) are left to the caller (BCEV_X_SPECIAL of exhaustive_filter.c,
  * plus z = 0: undecided here).
@@ -90,7 +92,7 @@ static double boundary(int f, double r1, double r2)
 /* RN_F(v) for v = A + T (|T^ - T| <= eT), sign of v known (neg); 1 when
  * decided (*out, signed), 0 otherwise.  The margins 2^-51 |.| cover the
  * rounding of A + T^ and of the bounds' own sums. */
-static int decide(int f, double A, double Th, double eT, int neg, double *out)
+static int decide(int f, double A, double Th, double eT, int tsign, int neg, double *out)
 {
     const double a = A + Th;
     const double aa = fabs(a);
@@ -111,6 +113,13 @@ static int decide(int f, double A, double Th, double eT, int neg, double *out)
     const double es = eT * (1 + 0x1p-40) + fabs(sres) * 0x1p-51 + 0x1p-1074;
     if (sres > es) { *out = neg ? -r2 : r2; return 1; }
     if (sres < -es) { *out = neg ? -r1 : r1; return 1; }
+    if (D == 0 && tsign) {
+        /* A is the boundary itself: T's sign decides, however small T is
+         * (e^-|z| underflowed: T^ = 0 but T > 0) */
+        const int up = (tsign > 0) != (neg != 0);
+        *out = up ? (neg ? -r2 : r2) : (neg ? -r1 : r1);
+        return 1;
+    }
     return 0;
 }
 
@@ -126,7 +135,7 @@ int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
                      float out32[2], double out16[2], int decided[2][2])
 {
     double A[2], T[2], eT[2];
-    int neg[2], ok[2] = { 1, 1 };
+    int neg[2], ok[2] = { 1, 1 }, ts[2] = { 0, 0 };
     memset(decided, 0, 4 * sizeof(int));
     if (form == BCEV_LOGITS) {
         if (!isfinite(x) || x == 0) return 4;
@@ -140,6 +149,7 @@ int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
         double al;
         A[0] = two_sum(x > 0 ? x : 0.0, x > 0 ? -y * x : y * t, &al);
         T[0] = l + al;
+        ts[0] = al == 0 ? 1 : 0;                /* log1p(e^-|z|) > 0 */
         eT[0] = l * (2.45 * LF_E + LF_U) + fabs(T[0]) * LF_U + 0x1p-1070;
         neg[0] = 0;
         if (t >= 1) {
@@ -147,11 +157,13 @@ int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
             A[1] = x > 0 ? two_sum(1.0, -y, &al) : -y;
             if (x < 0) al = 0;
             T[1] = (x > 0 ? -s : s) + al;
+            ts[1] = al == 0 ? (x > 0 ? -1 : 1) : 0;
             eT[1] = s * (2 * LF_E + 4 * LF_U) + fabs(T[1]) * LF_U + 0x1p-1070;
         } else {
             const double th = 0.5 * tanh(0.5 * x);
             A[1] = two_sum(0.5, -y, &al);
             T[1] = th + al;
+            ts[1] = al == 0 ? (x > 0 ? 1 : -1) : 0;
             eT[1] = fabs(th) * (LF_E + LF_U) + fabs(T[1]) * LF_U + 0x1p-1074;
         }
         /* the gradient's sign, sigma(z) - y, from the same bound */
@@ -173,13 +185,13 @@ int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
     int und = 0;
     for (int k = 0; k < 2; k++) {
         double r;
-        if (ok[k] && decide(0, A[k], T[k], eT[k], neg[k], &r)) {
+        if (ok[k] && decide(0, A[k], T[k], eT[k], ts[k], neg[k], &r)) {
             out32[k] = (float)r;
             decided[0][k] = 1;
         } else {
             und++;
         }
-        if (ok[k] && decide(fmt, A[k], T[k], eT[k], neg[k], &r)) {
+        if (ok[k] && decide(fmt, A[k], T[k], eT[k], ts[k], neg[k], &r)) {
             out16[k] = r;
             decided[1][k] = 1;
         } else {

@@ -171,12 +171,9 @@ static int make_rows(const c16 *s, int form, rows16 *r)
         double x = bcev_from_bits16(t, (uint16_t)b);
         if (!isfinite(x) || x == 0 || !valid_x(form, x) || (form && x == 1)) continue;
         for (size_t j = 0; j < sizeof labs / sizeof labs[0] && found < want; j++) {
-            float o32[2];
-            double o16[2];
-            int dec[2][2];
-            bcev_lowp_filter(form ? BCEV_PROBS : BCEV_LOGITS, t, x, labs[j], o32, o16, dec);
-            if (!(dec[0][0] && dec[0][1] && dec[1][0] && dec[1][1])) continue;
-            if (bce_tool_rn16(t, o32[0]) != o16[0] || bce_tool_rn16(t, o32[1]) != o16[1]) {
+            double r16[2], r32[2];
+            bce_tool_cr_both(form, t, x, labs[j], r16, r32);
+            if (bce_tool_rn16(t, r32[0]) != r16[0] || bce_tool_rn16(t, r32[1]) != r16[1]) {
                 if (push(r, x, labs[j], R_MID)) return -1;
                 found++;
             }

@@ -12,6 +12,7 @@
 #include "bce.h"
 #include "bce_verify.h"
 #include "tool.h"
+#include "exhaustive.h"
 
 /* RN-even of a double to the 16-bit type (the self-test's second rounding) */
 double bce_tool_rn16(int t, double v)
@@ -162,4 +163,20 @@ bce_status bce_tool_call16(int probs, int t, int out, size_t n, const double *x,
     free(h);
     free(lf);
     return st;
+}
+
+void bce_tool_cr_both(int form, int t, double x, double y, double r16[2], double r32[2])
+{
+    float o32[2];
+    double o16[2];
+    int dec[2][2] = {{0, 0}, {0, 0}};
+    if (isfinite(x) && x != 0 && !(form && x == 1))
+        bcev_lowp_filter(form ? BCEV_PROBS : BCEV_LOGITS, t, x, y, o32, o16, dec);
+    mpfr_t L, G;
+    mpfr_inits2(256, L, G, (mpfr_ptr)0);
+    if (dec[1][0] && dec[1][1]) { r16[0] = o16[0]; r16[1] = o16[1]; }
+    else bce_tool_ref16(form, t, t, x, y, r16, L, G);
+    if (dec[0][0] && dec[0][1]) { r32[0] = o32[0]; r32[1] = o32[1]; }
+    else bce_tool_ref16(form, t, BCE_TOOL_F32, x, y, r32, L, G);
+    mpfr_clears(L, G, (mpfr_ptr)0);
 }

@@ -62,6 +62,10 @@ int bce_tool_read16(const char *s, int t, double *out);
 #include <mpfr.h>
 void bce_tool_ref16(int form, int t, int out_type, double x, double y, double out[2],
                     mpfr_t L, mpfr_t G);
+/* Both correct roundings of one sample (16-bit in r16, binary32 in r32),
+ * default options: the any-label filter, MPFR where it cannot decide (the
+ * result does not depend on how much the filter decides). */
+void bce_tool_cr_both(int form, int t, double x, double y, double r16[2], double r32[2]);
 /* |got - exact| in ulps of out_type (f32, or the 16-bit type t) at the
  * exact value's binade (subnormal ulp below the normal range) */
 double bce_tool_ulp16(int t, int out_type, double got, const mpfr_t exact);

@@ -142,13 +142,8 @@ static int write16(FILE *out, int form, int t, int per[5])
         for (size_t j = 0; j < sizeof labs / sizeof labs[0] && found < PER; j++) {
             double y = labs[j], r16[2], r32[2];
             if (!bce_tool_is16_exact(t, y) || !valid(form, x, y)) continue;
-            float o32[2];
-            double o16[2];
-            int dec[2][2];
             if (isinf(x) || x == 0 || (form && (x == 0 || x == 1))) continue;
-            bcev_lowp_filter(form ? BCEV_PROBS : BCEV_LOGITS, t, x, y, o32, o16, dec);
-            if (!(dec[0][0] && dec[0][1] && dec[1][0] && dec[1][1])) continue;
-            r16[0] = o16[0]; r16[1] = o16[1]; r32[0] = o32[0]; r32[1] = o32[1];
+            bce_tool_cr_both(form, t, x, y, r16, r32);
             int dr = 0;
             for (int o = 0; o < 2; o++)
                 if (!(bce_tool_rn16(t, r32[o]) == r16[o])) dr = 1;   /* RN16(RN32(v)) */

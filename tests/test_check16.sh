@@ -87,7 +87,7 @@ done
 # --exhaustive --label all on a slice: every label of the type
 "$BCE" check --type bf16 --out-type bf16 --exhaustive --range 0x4000:0x4002 --label all -- "$BCE" eval \
     >"$tmp/out" 2>&1
-[ $? -eq 0 ] && grep -Eq "^logits exhaustive +loss rows +32514 failed +0$" "$tmp/out" && ok ||
+[ $? -eq 0 ] && grep -Eq "^logits exhaustive +loss rows +32516 failed +0$" "$tmp/out" && ok ||
     bad "--exhaustive --label all slice: $(tail -n 3 "$tmp/out")"
 
 # --- 4. bce eval --type bf16|f16 ---------------------------------------------------------

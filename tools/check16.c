@@ -141,9 +141,9 @@ static int make_rows(const c16 *s, int form, rows16 *r)
             if (!valid_x(form, x)) continue;
             if (s->label == 0 || s->label == 2) if (push(r, x, 0, R_EXH)) return -1;
             if (s->label == 1 || s->label == 2) if (push(r, x, 1, R_EXH)) return -1;
-            if (s->label == 3)
-                for (uint32_t yb = 0; yb <= one16(t); yb++)
-                    if (push(r, x, bcev_from_bits16(t, (uint16_t)yb), R_EXH)) return -1;
+            if (s->label == 3)   /* every value in [0,1]: -0, then +0 ... one */
+                for (uint32_t yb = 0xffff; yb == 0xffff || yb <= one16(t); yb = yb == 0xffff ? 0 : yb + 1)
+                    if (push(r, x, yb == 0xffff ? -0.0 : bcev_from_bits16(t, (uint16_t)yb), R_EXH)) return -1;
         }
         return 0;
     }
@@ -319,7 +319,7 @@ static const char help16[] =
     "  --seed S         (default 1)\n"
     "  --exhaustive --range A:B --label 0|1|both|all   instead: every x bit\n"
     "                   pattern in [A, B) x the labels (all: every value of\n"
-    "                   the type in [0,1])\n"
+    "                   the type in [0,1], -0 included)\n"
     "  --max-ulp X      bound of both outputs (default 0.5)\n"
     "  --timeout S      seconds per form (default 600)\n"
     "  --json FILE      summary and the first 1000 failing rows (schema 2)\n"

@@ -1,8 +1,8 @@
 /*
  * exhaustive16.c -- `bce exhaustive --type bf16|f16`: every (x, y) pair of
  * 16-bit values, x = z (or p) over the bit patterns [A, B) of --range, y
- * over --label 0|1|both|all (all: every value of the type in [0,1], the
- * patterns 0x0000 .. one: 16,257 bf16 / 15,361 f16 labels), loss and
+ * over --label 0|1|both|all (all: every value of the type in [0,1], -0 and
+ * the patterns 0x0000 .. one: 16,258 bf16 / 15,362 f16 labels), loss and
  * gradient, against the correctly rounded result in --out-type (f32: the
  * exact value rounded once to binary32, bce_<form>_<type>; bf16/f16: rounded
  * once to the input's type, bce_<form>_<type>_<type>), on every ISA asked.
@@ -325,7 +325,7 @@ static void write_json(FILE *f, const ex16 *s, int complete)
         fprintf(f, "%s\"%s\"", i ? ", " : "", form_names[s->forms[i]]);
     fprintf(f, "], \"label\": \"%s\", \"labels_per_input\": %d, \"isas\": [",
             label_names[s->label],
-            s->label < 2 ? 1 : s->label == 2 ? 2 : (int)one16(s->type) + 1);
+            s->label < 2 ? 1 : s->label == 2 ? 2 : (int)one16(s->type) + 2);
     for (int i = 0; i < s->nisas; i++) {
         fputs(i ? ", " : "", f);
         bcev_json_str(f, bce_isa_name((size_t)s->isas[i]));
@@ -405,8 +405,8 @@ static const char help16[] =
     "\n"
     "Check the 16-bit entry points on every (x, y) pair of 16-bit values: x\n"
     "= z (or p) over the bit patterns A <= x < B (default 0:65536), y = 0,\n"
-    "1, both, or all (every value of the type in [0,1]: 16,257 bf16 / 15,361\n"
-    "f16 labels), loss and gradient, against the correctly rounded result in\n"
+    "1, both, or all (every value of the type in [0,1], -0 included: 16,258\n"
+    "bf16 / 15,362 f16 labels), loss and gradient, against the correctly rounded result in\n"
     "the output type: f32 (default; bce_<form>_<type>) or the input's type\n"
     "(bce_<form>_<type>_<type>), the exact value rounded ONCE (never\n"
     "RN16(RN32(x))).  A proven double filter decides each pair when its\n"
@@ -561,8 +561,10 @@ int bce_tool_exhaustive16(int argc, char **argv)
     size_t nl = 0;
     if (s.label == 0 || s.label == 2) labels[nl++] = 0;
     if (s.label == 1 || s.label == 2) labels[nl++] = one16(s.type);
-    if (s.label == 3)
+    if (s.label == 3) {   /* every value in [0,1]: -0, +0 ... one */
+        labels[nl++] = 0x8000;
         for (uint32_t b = 0; b <= one16(s.type); b++) labels[nl++] = (uint16_t)b;
+    }
 
     bcev_progress pr;
     bcev_progress_start(&pr, "bce exhaustive", "inputs", !s.quiet);

@@ -27,7 +27,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # --- 1. libbce passes ---------------------------------------------------------------
 for t in bf16 f16; do for o in $t f32; do
-    "$BCE" check --type $t --out-type $o --form all --samples 4000 --json "$tmp/c.json" -- "$BCE" eval \
+    "$BCE" check --type $t --out-type "$o" --form all --samples 4000 --json "$tmp/c.json" -- "$BCE" eval \
         >"$tmp/out" 2>&1
     rc=$?
     [ $rc -eq 0 ] && grep -q "^PASS: .* (type=$t out_type=$o, bound 0.5 ulp)" "$tmp/out" && ok ||

@@ -216,6 +216,16 @@ for i in 0 1 2; do
     tot=$((tot + $(num16 "$tmp/s$i.json" pairs)))
 done
 [ "$tot" = "$(num16 "$tmp/w.json" pairs)" ] && ok || bad "f16 shards: $tot pairs, whole $(num16 "$tmp/w.json" pairs)"
+"$BCE" exhaustive-merge --json "$tmp/m16.json" "$tmp/s2.json" "$tmp/s0.json" "$tmp/s1.json" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '^result: PASS' "$tmp/out" && grep -q '"covers_all": true' "$tmp/m16.json" &&
+    [ "$(num16 "$tmp/m16.json" pairs)" = "$(num16 "$tmp/w.json" pairs)" ] &&
+    [ "$(num16 "$tmp/m16.json" outputs_checked)" = "$(num16 "$tmp/w.json" outputs_checked)" ] && ok ||
+    bad "exhaustive-merge of the f16 shards: exit $rc: $(tail -n 2 "$tmp/out")"
+"$BCE" exhaustive-merge "$tmp/s0.json" "$tmp/s1.json" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q 'do NOT cover' "$tmp/out" && ok || bad "exhaustive-merge of 2 of 3 shards: not a failure"
+"$BCE" exhaustive-merge "$tmp/s0.json" "$tmp/s1.json" "$tmp/h.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "another run's configuration" "$tmp/err" && ok || bad "exhaustive-merge of f16 and bf16 summaries: $(cat "$tmp/err")"
 ck="$tmp/ck"
 ex16 --type f16 --out-type f16 --label both --isa scalar --checkpoint "$ck" --max-inputs 40000 >/dev/null 2>&1
 rc=$?

@@ -406,7 +406,9 @@ static const char merge_help[] =
     "\n"
     "Merge the JSON summaries of `bce exhaustive` shards (same forms, labels\n"
     "and ISAs; disjoint ranges): sums the counts, keeps the worst errors and\n"
-    "the first 100 failures, says whether the ranges cover all 2^32 inputs.\n"
+    "the first 100 failures, says whether the ranges cover all 2^32 inputs\n"
+    "(summaries of --type bf16|f16, schema 4: same type, output type, forms,\n"
+    "label and ISAs; the ranges must cover all 65536 patterns).\n"
     "\n"
     "  --json FILE  the merged summary into FILE (the schema of `bce\n"
     "               exhaustive`; '-' = standard output, the text report then\n"
@@ -900,6 +902,9 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
                         "try 'bce help exhaustive-merge'\n");
         return BCE_EXIT_USAGE;
     }
+    /* summaries of `bce exhaustive --type bf16|f16` (schema 4): exhaustive16.c */
+    if (bce_tool_exhaustive16_is_summary(argv[first]))
+        return bce_tool_exhaustive16_merge(json, argc - first, argv + first);
     ex_summary *m = calloc(1, sizeof *m), *s = calloc(1, sizeof *s);
     if (!m || !s || ex_stats_init(&m->stats) != 0) {
         fprintf(stderr, "bce exhaustive-merge: out of memory\n");

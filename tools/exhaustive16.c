@@ -25,7 +25,7 @@
  *
  * Single-threaded: run shards (--shard I/N, or the job runner's
  * environment) in parallel, one per core, and merge the JSON summaries
- * (`bce exhaustive-merge` reads schema 4 summaries of the same type).
+ * with `bce exhaustive-merge` (schema 4: bce_tool_exhaustive16_merge below).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -614,4 +614,162 @@ int bce_tool_exhaustive16(int argc, char **argv)
     }
     if (s.misrounded) return BCE_EXIT_FAIL;
     return stopped ? 3 : BCE_EXIT_OK;
+}
+
+/* ---- bce exhaustive-merge of schema-4 summaries --------------------------- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    for (size_t k; b && (k = fread(b + n, 1, cap - n - 1, f)) > 0;) {
+        n += k;
+        if (n + 1 == cap) {
+            char *q = realloc(b, 2 * cap);
+            if (!q) { free(b); b = NULL; break; }
+            b = q;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (b) b[n] = '\0';
+    return b;
+}
+
+/* the number after "KEY": (a string "inf" as infinity); 0 when found */
+static int jnum(const char *b, const char *key, double *v)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = strstr(b, pat);
+    if (!p) return -1;
+    p += strlen(pat);
+    if (!strncmp(p, "\"inf\"", 5)) { *v = INFINITY; return 0; }
+    char *e;
+    *v = strtod(p, &e);
+    return e == p ? -1 : 0;
+}
+
+int bce_tool_exhaustive16_is_summary(const char *path)
+{
+    char *b = slurp(path);
+    int r = b && strstr(b, "\"tool\": \"bce exhaustive\"") && strstr(b, "\"schema\": 4,");
+    free(b);
+    return r;
+}
+
+int bce_tool_exhaustive16_merge(const char *json, int n, char **files)
+{
+    static const char *const keys[] = {"inputs", "rejected_inputs", "rejections_wrong", "pairs",
+                                       "outputs_checked", "misrounded", "filter_decided_pairs",
+                                       "mpfr_pairs"};
+    enum { NK = sizeof keys / sizeof keys[0] };
+    double sum[NK] = {0}, max_ulp = 0, secs = 0, secs_ref = 0;
+    char *cfg = NULL;
+    uint64_t (*rg)[2] = calloc((size_t)n, sizeof *rg);
+    int complete = 1, status = BCE_EXIT_OK, nf = 0;
+    char *fails = NULL;
+    size_t flen = 0;
+    if (!rg) return BCE_EXIT_USAGE;
+    for (int i = 0; i < n && status == BCE_EXIT_OK; i++) {
+        char *b = slurp(files[i]);
+        const char *t = b ? strstr(b, "\"type\": ") : NULL, *r = b ? strstr(b, "\"range\": [") : NULL;
+        unsigned long long lo, hi;
+        if (!b || !strstr(b, "\"schema\": 4,") || !t || !r || r < t ||
+            sscanf(r, "\"range\": [%llu, %llu]", &lo, &hi) != 2) {
+            fprintf(stderr, "bce exhaustive-merge: %s: not a `bce exhaustive --type bf16|f16` "
+                    "summary (schema 4)\n", bce_tool_esc(files[i], BCE_TOOL_ESC_NAME));
+            status = BCE_EXIT_USAGE;
+        } else {
+            char *c = strndup(t, (size_t)(r - t));
+            if (!cfg) {
+                cfg = c;
+            } else {
+                if (strcmp(cfg, c) != 0) {
+                    fprintf(stderr, "bce exhaustive-merge: %s: another run's configuration "
+                            "(type, output type, forms, label, ISAs)\n",
+                            bce_tool_esc(files[i], BCE_TOOL_ESC_NAME));
+                    status = BCE_EXIT_USAGE;
+                }
+                free(c);
+            }
+            rg[i][0] = lo;
+            rg[i][1] = hi;
+            complete &= strstr(b, "\"complete\": true") != NULL;
+            for (int k = 0; k < NK && status == BCE_EXIT_OK; k++) {
+                double v = 0;
+                if (jnum(b, keys[k], &v) != 0) {
+                    fprintf(stderr, "bce exhaustive-merge: %s: no \"%s\"\n",
+                            bce_tool_esc(files[i], BCE_TOOL_ESC_NAME), keys[k]);
+                    status = BCE_EXIT_USAGE;
+                }
+                sum[k] += v;
+            }
+            double v;
+            if (jnum(b, "max_ulp", &v) == 0 && v > max_ulp) max_ulp = v;
+            if (jnum(b, "seconds", &v) == 0) secs += v;
+            if (jnum(b, "seconds_reference", &v) == 0) secs_ref += v;
+            /* failures: the objects between "failures": [ and the end */
+            const char *fp = strstr(b, "\"failures\": [");
+            for (const char *q = fp ? strstr(fp, "\n  {") : NULL; q && nf < EX16_MAXFAIL;
+                 q = strstr(q + 1, "\n  {")) {
+                const char *e = strchr(q + 1, '}');
+                if (!e) break;
+                size_t l = (size_t)(e + 1 - (q + 1));
+                char *nfp = realloc(fails, flen + l + 8);
+                if (!nfp) break;
+                fails = nfp;
+                flen += (size_t)sprintf(fails + flen, "%s\n%.*s", nf ? "," : "", (int)l, q + 1);
+                nf++;
+            }
+        }
+        free(b);
+    }
+    /* coverage: disjoint ranges whose union is [0, 65536) */
+    int covered = 0, overlap = 0;
+    if (status == BCE_EXIT_OK) {
+        uint64_t at = 0;
+        for (int done = 0; done < n;) {
+            int k = -1;
+            for (int i = 0; i < n; i++)
+                if (rg[i][0] == at && rg[i][1] > at) { k = i; break; }
+            if (k < 0) break;
+            at = rg[k][1];
+            rg[k][1] = 0;   /* used */
+            done++;
+            if (done == n) covered = at == 65536;
+        }
+        for (int i = 0; i < n; i++) overlap |= rg[i][1] != 0;   /* unused: gap or overlap */
+        if (overlap) covered = 0;
+    }
+    if (status == BCE_EXIT_OK) {
+        FILE *text = json && !strcmp(json, "-") ? stderr : stdout;
+        fprintf(text, "merged %d summaries: pairs %.0f, outputs checked %.0f, misrounded %.0f, "
+                "wrong rejections %.0f, MPFR pairs %.0f; ranges %s\nresult: %s\n", n, sum[3], sum[4],
+                sum[5], sum[2], sum[7], covered ? "cover all 65536 patterns" : "do NOT cover [0, 65536) exactly",
+                sum[5] || sum[2] || !covered || !complete ? "FAIL" : "PASS");
+        if (json) {
+            FILE *f = bcev_json_open("exhaustive-merge", json);
+            if (!f) {
+                status = BCE_EXIT_USAGE;
+            } else {
+                bcev_json_header(f, "exhaustive-merge", EX16_SCHEMA);
+                fprintf(f, "%s\"merged\": %d, \"covers_all\": %s, \"complete\": %s,\n", cfg, n,
+                        covered ? "true" : "false", complete && covered ? "true" : "false");
+                for (int k = 0; k < NK; k++) fprintf(f, "\"%s\": %.0f, ", keys[k], sum[k]);
+                fputs("\n\"max_ulp\": ", f);
+                bcev_json_num(f, max_ulp);
+                fprintf(f, ", \"seconds\": %.3f, \"seconds_reference\": %.3f,\n\"failures\": [%s\n]}\n",
+                        secs, secs_ref, fails ? fails : "");
+                if (bcev_json_close("exhaustive-merge", json, f) != 0) status = BCE_EXIT_USAGE;
+            }
+        }
+        if (status == BCE_EXIT_OK && (sum[5] || sum[2] || !covered || !complete)) status = BCE_EXIT_FAIL;
+    }
+    free(cfg);
+    free(rg);
+    free(fails);
+    return status;
 }

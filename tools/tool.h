@@ -92,6 +92,9 @@ const char *bce_tool_exhaustive_merge_help(void);
 /* `bce exhaustive --type bf16|f16` (exhaustive16.c) */
 int bce_tool_exhaustive16(int argc, char **argv);
 const char *bce_tool_exhaustive16_help(void);
+/* `bce exhaustive-merge` of schema-4 summaries (exhaustive16.c) */
+int bce_tool_exhaustive16_is_summary(const char *path);
+int bce_tool_exhaustive16_merge(const char *json, int n, char **files);
 int bce_tool_vectors(int argc, char **argv);
 const char *bce_tool_vectors_help(void);
 int bce_tool_compare(int argc, char **argv);

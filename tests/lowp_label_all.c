@@ -185,15 +185,18 @@ int main(int argc, char **argv)
            argv[1], argv[2], nv, nlab, all, bce_active_isa(), nthreads, tot.pairs, tot.outputs,
            argv[2], tot.bad32, tot.bad16, argv[2], tot.mpfr, tot.calls_failed, secs);
     if (json) {
+        const char *isa_env = getenv("BCE_ISA");
+        if (isa_env && !*isa_env) isa_env = NULL;
         FILE *f = fopen(json, "w");
         if (!f) { perror(json); return 2; }
         fprintf(f, "{\"tool\": \"lowp_label_all\", \"libbce\": \"%s\", \"schema\": 1,\n"
-                " \"command\": \"B/tests/lowp_label_all %s %s --stride %u --threads %d --json %s\",\n"
+                " \"command\": \"%s%s%sB/tests/lowp_label_all %s %s --stride %u --threads %d --json %s\",\n"
                 " \"type\": \"%s\", \"form\": \"%s\", \"label\": \"%s\", \"out_types\": [\"f32\", \"%s\"],\n"
                 " \"isa\": \"%s\", \"x_values\": %zu, \"labels\": %zu, \"labels_of_type_in_0_1\": %zu,\n"
                 " \"pairs\": %llu, \"outputs_checked\": %llu, \"misrounded\": {\"f32\": %llu, \"%s\": %llu},\n"
                 " \"mpfr_pairs\": %llu, \"failed_calls\": %llu, \"seconds\": %.1f}\n",
-                bce_version(), argv[1], argv[2], stride, nthreads, json, argv[2], argv[1],
+                bce_version(), isa_env ? "BCE_ISA=" : "", isa_env ? isa_env : "", isa_env ? " " : "",
+                argv[1], argv[2], stride, nthreads, json, argv[2], argv[1],
                 stride == 1 ? "all" : "stride", argv[2], bce_active_isa(), nv, nlab, all,
                 tot.pairs, tot.outputs, tot.bad32, argv[2], tot.bad16, tot.mpfr,
                 tot.calls_failed, secs);

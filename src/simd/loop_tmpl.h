@@ -72,12 +72,14 @@ static inline VI PFX(level0)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
 #endif
 
 /* Group h of the iteration at i where some lane is not hot or fails the
- * level 0's test: lane by lane, in index order, the level-0 result (fok),
+ * level 0's test: lane by lane (its first nl lanes: VW, or fewer in the
+ * padded tail step, whose other lanes are padding), in index order, the level-0 result (fok),
  * the scalar per-sample code (not hot), or the dd path on the vectors
  * (computed once, if a lane needs it) finished by the scalar finishing
  * code.  (fok may be set on a lane that is not hot: the f32 level 0
  * also takes z = 0.) */
-__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
+__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD z, VD yv,
+                                    VI hot, VI fok,
                                     VD fL, VD fG, const FT *x, const FT *y,
                                     const FT *w, const bce_kparams *kp,
                                     FT *loss, FT *grad, bce_acc *acc)
@@ -86,7 +88,7 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
     VDD Lv = VFN(make)(zero, zero), Gv = Lv;
     VD Le = zero, Ge = zero;
     int dd_done = 0;
-    for (size_t l = 0; l < VW; l++) {
+    for (size_t l = 0; l < nl; l++) {
         size_t k = k0 + l;
         if (fok[l]) {
             if (kp->want_grad) grad[k] = (FT)fG[l];
@@ -115,6 +117,176 @@ static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
                             bce_acc *acc);
 #endif
 
+#ifndef NG
+#define NG 2   /* groups of VW lanes per iteration */
+#endif
+
+/* One step of the vector loop at i: ng (NG, or 1 in the tail) groups of VW
+ * lanes, of which the first lim are samples.  Full steps have lim = ng VW;
+ * the padded tail step (PFX(tail)) runs on a local buffer whose lanes from
+ * lim on are padding: valid, hot inputs whose results are stored into the
+ * buffer and dropped, never finished into acc (the lane loops stop at
+ * lim).  Always inlined with constant ng and, in the main loop, lim. */
+static inline __attribute__((always_inline)) void
+PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
+          const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+    const VD zero = VSPLAT(0.0);
+#ifdef HAVE_LEVEL0
+    const int level0 = !w && !kp->has_gscale && !kp->reduce;
+#endif
+    /* the lanes of group h that are samples */
+#define GROUP_NL(h) (lim >= VW * (size_t)((h) + 1) ? (size_t)VW \
+                     : lim > VW * (size_t)(h) ? lim - VW * (size_t)(h) : 0)
+    /* ng independent groups per step: the dependency chains are
+     * long, two groups interleave well */
+    VD z[NG], yv[NG];
+    VI hot[NG];
+    int all = 1;
+    for (int h = 0; h < ng; h++) {
+        z[h] = LOADV(x + i + VW * h);
+        yv[h] = LOADV(y + i + VW * h);
+        hot[h] = VHOT(z[h], yv[h]);
+        all &= VALL(hot[h]);
+    }
+    if (!all) {
+        /* the vector code runs on whole groups: give the lanes
+         * that are not hot a harmless hot input (0.5, 0.5) -- their
+         * results are not used (the scalar code reads x[], y[]) */
+        const VD half = VSPLAT(0.5);
+        for (int h = 0; h < ng; h++) {
+            z[h] = EL_SEL(hot[h], z[h], half);
+            yv[h] = EL_SEL(hot[h], yv[h], half);
+        }
+    }
+#ifdef HAVE_LEVEL0
+    if (level0) {
+        /* level 0 on every group; a group whose lanes are
+         * all hot and pass is stored on the vectors */
+        VD fL[NG], fG[NG];
+        VI fok[NG];
+        for (int h = 0; h < ng; h++)
+            fok[h] = PFX(level0)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
+        for (int h = 0; h < ng; h++) {
+#ifdef BCE_LEVEL0_STATS
+            bce_level0_stats[VALL(fok[h])]++;
+#endif
+            if (VALL(fok[h])) {
+                if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
+                if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
+            } else {
+                PFX(group_lanes)(i + VW * (size_t)h, GROUP_NL(h), z[h], yv[h], hot[h],
+                                 fok[h], fL[h], fG[h], x, y, w, kp, loss, grad, acc);
+            }
+        }
+        return;
+    }
+#endif
+    if (!all) {
+        /* a cold or special lane: the scalar per-sample code for
+         * it, the dd path on the vectors for the hot lanes */
+        for (int h = 0; h < ng; h++)
+            PFX(group_lanes)(i + VW * (size_t)h, GROUP_NL(h), z[h], yv[h], hot[h],
+                             zero < zero, zero, zero, x, y, w, kp, loss, grad, acc);
+        return;
+    }
+    VDD Lv[NG], Gv[NG];
+    VD Lerr[NG], Gerr[NG];
+    for (int h = 0; h < ng; h++) {
+        Lv[h] = Gv[h] = VFN(make)(zero, zero);
+        Lerr[h] = Gerr[h] = zero;
+        VEVAL(z[h], yv[h], kp, &Lv[h], &Lerr[h], &Gv[h], &Gerr[h]);
+    }
+#ifdef STOREV
+    /* f64 without weights, reduction or factor: the finishing steps
+     * are "hi if the rounding test passes" on every lane -- done on
+     * the vectors when every lane passes (same bits as PFX(finish)) */
+    if (!w && !kp->has_gscale && !kp->reduce) {
+        int ok = 1;
+        if (kp->want_grad)
+            for (int h = 0; h < ng; h++)
+                ok &= VALL(VGRAD_OK64(Gv[h], Gerr[h]));
+        if (ok) {
+            for (int h = 0; h < ng; h++) {
+                if (kp->want_grad) STOREV(grad + i + VW * h, Gv[h].hi);
+                if (kp->want_loss) STOREV(loss + i + VW * h, Lv[h].hi);
+            }
+            return;
+        }
+    }
+#endif
+#ifdef STOREVF
+    /* f32 without weights, reduction or factor: round-to-odd then
+     * one rounding to float, when every lane passes the float
+     * rounding test (bce_f32_safe) -- the same bits as PFX(finish) */
+    if (!w && !kp->has_gscale && !kp->reduce) {
+        int ok = 1;
+        for (int h = 0; h < ng && ok; h++) {
+            if (kp->want_grad) ok &= VALL(VFN(f32_safe)(Gv[h], Gerr[h]));
+            if (kp->want_loss) ok &= VALL(VFN(f32_safe)(Lv[h], Lerr[h]));
+        }
+        if (ok) {
+            for (int h = 0; h < ng; h++) {
+                if (kp->want_grad) STOREVF(grad + i + VW * h, VFN(round_odd)(Gv[h]));
+                if (kp->want_loss) STOREVF(loss + i + VW * h, VFN(round_odd)(Lv[h]));
+            }
+            return;
+        }
+    }
+#endif
+    for (int h = 0; h < ng; h++)
+        for (size_t l = 0; l < GROUP_NL(h); l++) {
+            bce_res L = { { Lv[h].hi[l], Lv[h].lo[l] }, 0, Lerr[h][l], 0 };
+            bce_res G = { { Gv[h].hi[l], Gv[h].lo[l] }, 0, Gerr[h][l], 0 };
+            size_t k = i + VW * (size_t)h + l;
+            double wi = w ? (double)w[k] : 1.0;
+            PFX(finish)(k, z[h][l], yv[h][l], wi, w != NULL, kp, L, G,
+                        loss, grad, acc);
+        }
+#undef GROUP_NL
+}
+
+/* The m < NG VW samples left after the full steps (x, y, w, loss, grad
+ * point at the first of them), through one padded vector step: the inputs
+ * are copied into zero-initialised local buffers whose lanes from m on
+ * hold the hot pair (0.5, 0.5) (and weight 1), the step runs there (its
+ * lane loops stop at m, so acc sees the m samples, in index order), and
+ * only the m outputs are copied back.  Nothing past the arrays is read or
+ * written; the results are the step's, lane by lane the scalar kernel's
+ * (the same bits on every ISA: tests/isa_bits.c).  With the f32 outputs'
+ * level 0 (VF32V_A) the buffer is one group of 8 floats run through it. */
+static void PFX(tail)(size_t m, const FT *x, const FT *y, const FT *w,
+                      const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+    enum { TW = NG * VW > 8 ? NG * VW : 8 };
+    FT bx[TW], by[TW], bw[TW], bl[TW], bg[TW];
+    for (size_t l = 0; l < TW; l++) {
+        bx[l] = l < m ? x[l] : (FT)0.5;
+        by[l] = l < m ? y[l] : (FT)0.5;
+        bw[l] = l < m && w ? w[l] : (FT)1;
+        bl[l] = bg[l] = 0;
+    }
+    const FT *bwp = w ? bw : NULL;
+#ifdef VF32V_A
+    if (!w && !kp->has_gscale && !kp->reduce) {
+        PFX(f32v_run)(8, bx, by, kp, bl, bg, acc);
+        for (size_t l = 0; l < m; l++) {
+            if (kp->want_loss) loss[l] = bl[l];
+            if (kp->want_grad) grad[l] = bg[l];
+        }
+        return;
+    }
+#endif
+    if (m <= VW)
+        PFX(step)(0, 1, m, bx, by, bwp, kp, bl, bg, acc);
+    else
+        PFX(step)(0, NG, m, bx, by, bwp, kp, bl, bg, acc);
+    for (size_t l = 0; l < m; l++) {
+        if (kp->want_loss && !kp->reduce) loss[l] = bl[l];
+        if (kp->want_grad) grad[l] = bg[l];
+    }
+}
+
 /* The kernel: n samples, every lane's result the scalar kernel's. */
 static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                              const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
@@ -126,121 +298,15 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
         i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
 #endif
-#ifndef NG
-#define NG 2   /* groups of VW lanes per iteration */
-#endif
     if (VUSABLE(kp)) {
-        const VD zero = VSPLAT(0.0);
-#ifdef HAVE_LEVEL0
-        const int level0 = !w && !kp->has_gscale && !kp->reduce;
-#endif
-        /* NG independent groups per iteration: the dependency chains are
-         * long, two groups interleave well */
-        for (; i + NG * VW <= n; i += NG * VW) {
-            VD z[NG], yv[NG];
-            VI hot[NG];
-            int all = 1;
-            for (int h = 0; h < NG; h++) {
-                z[h] = LOADV(x + i + VW * h);
-                yv[h] = LOADV(y + i + VW * h);
-                hot[h] = VHOT(z[h], yv[h]);
-                all &= VALL(hot[h]);
-            }
-            if (!all) {
-                /* the vector code runs on whole groups: give the lanes
-                 * that are not hot a harmless hot input (0.5, 0.5) -- their
-                 * results are not used (the scalar code reads x[], y[]) */
-                const VD half = VSPLAT(0.5);
-                for (int h = 0; h < NG; h++) {
-                    z[h] = EL_SEL(hot[h], z[h], half);
-                    yv[h] = EL_SEL(hot[h], yv[h], half);
-                }
-            }
-#ifdef HAVE_LEVEL0
-            if (level0) {
-                /* level 0 on every group; a group whose lanes are
-                 * all hot and pass is stored on the vectors */
-                VD fL[NG], fG[NG];
-                VI fok[NG];
-                for (int h = 0; h < NG; h++)
-                    fok[h] = PFX(level0)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
-                for (int h = 0; h < NG; h++) {
-#ifdef BCE_LEVEL0_STATS
-                    bce_level0_stats[VALL(fok[h])]++;
-#endif
-                    if (VALL(fok[h])) {
-                        if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
-                        if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
-                    } else {
-                        PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], fok[h],
-                                         fL[h], fG[h], x, y, w, kp, loss, grad, acc);
-                    }
-                }
-                continue;
-            }
-#endif
-            if (!all) {
-                /* a cold or special lane: the scalar per-sample code for
-                 * it, the dd path on the vectors for the hot lanes */
-                for (int h = 0; h < NG; h++)
-                    PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], zero < zero,
-                                     zero, zero, x, y, w, kp, loss, grad, acc);
-                continue;
-            }
-            VDD Lv[NG], Gv[NG];
-            VD Lerr[NG], Gerr[NG];
-            for (int h = 0; h < NG; h++) {
-                Lv[h] = Gv[h] = VFN(make)(zero, zero);
-                Lerr[h] = Gerr[h] = zero;
-                VEVAL(z[h], yv[h], kp, &Lv[h], &Lerr[h], &Gv[h], &Gerr[h]);
-            }
-#ifdef STOREV
-            /* f64 without weights, reduction or factor: the finishing steps
-             * are "hi if the rounding test passes" on every lane -- done on
-             * the vectors when every lane passes (same bits as PFX(finish)) */
-            if (!w && !kp->has_gscale && !kp->reduce) {
-                int ok = 1;
-                if (kp->want_grad)
-                    for (int h = 0; h < NG; h++)
-                        ok &= VALL(VGRAD_OK64(Gv[h], Gerr[h]));
-                if (ok) {
-                    for (int h = 0; h < NG; h++) {
-                        if (kp->want_grad) STOREV(grad + i + VW * h, Gv[h].hi);
-                        if (kp->want_loss) STOREV(loss + i + VW * h, Lv[h].hi);
-                    }
-                    continue;
-                }
-            }
-#endif
-#ifdef STOREVF
-            /* f32 without weights, reduction or factor: round-to-odd then
-             * one rounding to float, when every lane passes the float
-             * rounding test (bce_f32_safe) -- the same bits as PFX(finish) */
-            if (!w && !kp->has_gscale && !kp->reduce) {
-                int ok = 1;
-                for (int h = 0; h < NG && ok; h++) {
-                    if (kp->want_grad) ok &= VALL(VFN(f32_safe)(Gv[h], Gerr[h]));
-                    if (kp->want_loss) ok &= VALL(VFN(f32_safe)(Lv[h], Lerr[h]));
-                }
-                if (ok) {
-                    for (int h = 0; h < NG; h++) {
-                        if (kp->want_grad) STOREVF(grad + i + VW * h, VFN(round_odd)(Gv[h]));
-                        if (kp->want_loss) STOREVF(loss + i + VW * h, VFN(round_odd)(Lv[h]));
-                    }
-                    continue;
-                }
-            }
-#endif
-            for (int h = 0; h < NG; h++)
-                for (size_t l = 0; l < VW; l++) {
-                    bce_res L = { { Lv[h].hi[l], Lv[h].lo[l] }, 0, Lerr[h][l], 0 };
-                    bce_res G = { { Gv[h].hi[l], Gv[h].lo[l] }, 0, Gerr[h][l], 0 };
-                    size_t k = i + VW * (size_t)h + l;
-                    double wi = w ? (double)w[k] : 1.0;
-                    PFX(finish)(k, z[h][l], yv[h][l], wi, w != NULL, kp, L, G,
-                                loss, grad, acc);
-                }
-        }
+        for (; i + NG * VW <= n; i += NG * VW)
+            PFX(step)(i, NG, NG * VW, x, y, w, kp, loss, grad, acc);
+        /* the leftover samples: one padded vector step */
+        if (i < n)
+            PFX(tail)(n - i, x + i, y + i, w ? w + i : NULL, kp,
+                      kp->want_loss && !kp->reduce ? loss + i : NULL,
+                      kp->want_grad ? grad + i : NULL, acc);
+        return;
     }
     for (; i < n; i++)
         PFX(one)(i, x, y, w, kp, loss, grad, acc);

@@ -115,7 +115,7 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         zd = EL_SEL(hot, zd, halfd);
         yd = EL_SEL(hot, yd, halfd);
         VD dL = wl ? Llo[h] : halfd, dG = wg ? Glo[h] : halfd;
-        PFX(group_lanes)(k0, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
+        PFX(group_lanes)(k0, 4, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
                          dL, dG, x, y, NULL, kp, loss, grad, acc);
     }
 }

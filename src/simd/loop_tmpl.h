@@ -24,8 +24,10 @@
  * kernel's statements) and each lane is finished by the scalar kernel's
  * finishing code (weight, reduction factor, rounding test, slow path,
  * rounding, accumulation in index order); a lane that is not hot (special
- * or cold) and the tail go through the scalar per-sample code.  So results
- * and reductions are bit-identical to the scalar kernel's.
+ * or cold) goes through the scalar per-sample code.  The n mod (NG VW)
+ * samples left after the full steps go through one more step on a padded
+ * local copy (PFX(tail)).  So results and reductions are bit-identical to
+ * the scalar kernel's.
  */
 #if !defined(PFX) || !defined(FT) || !defined(VW) || !defined(LOADV) || \
     !defined(VUSABLE) || !defined(VHOT) || !defined(VEVAL) || \

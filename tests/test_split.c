@@ -10,8 +10,8 @@
  * 2 BCE_THREADS_MIN_N + 3 (just above it: two threads), and for the
  * options none and pos_weight at 4 BCE_THREADS_MIN_N + 5 (four threads);
  * at n = 10^6 + 1 without options, reductions NONE and MEAN.  Errors: a NaN label planted at an index in the last thread's
- * part, and one in the first chunk, give the same status and error_index
- * as one thread, and leave the outputs untouched.  threads >
+ * part, or one in the first chunk and another in the last part, give the same status and error_index
+ * (the first offender's) as one thread, and leave the outputs untouched.  threads >
  * BCE_THREADS_MAX is BCE_E_BAD_OPTION.
  * Plain C (runs under ThreadSanitizer in .ci/run).
  * Usage: test_split [--quick]   (--quick: n = 10^6 + 1 skipped)
@@ -123,11 +123,13 @@ static void check(int ep, size_t n, bce_options o, int weighted, const char *ona
 
 /* a NaN label at index bad: the same status and index with 4 threads as
  * with 1, nothing written */
-static void check_error(int ep, size_t n, size_t bad, int weighted, bce_reduction red)
+static void check_error(int ep, size_t n, size_t bad, size_t bad2, int weighted,
+                        bce_reduction red)
 {
-    double y0 = y64[bad];
-    float y1 = y32[bad];
+    double y0 = y64[bad], y2 = y64[bad2];
+    float y1 = y32[bad], y3 = y32[bad2];
     y64[bad] = NAN; y32[bad] = NAN;
+    y64[bad2] = NAN; y32[bad2] = NAN;   /* a later offender (bad2 >= bad) */
     size_t idx[2];
     bce_status st[2];
     for (int k = 0; k < 2; k++) {
@@ -135,6 +137,7 @@ static void check_error(int ep, size_t n, size_t bad, int weighted, bce_reductio
         fill(k, n, 0xa5);
         st[k] = call(ep, n, weighted, &o, k);
     }
+    y64[bad2] = y2; y32[bad2] = y3;
     y64[bad] = y0; y32[bad] = y1;
     int untouched = 1;
     for (size_t i = 0; i < n; i++) {
@@ -193,9 +196,11 @@ int main(int argc, char **argv)
     }
     for (int ep = 0; ep < 4; ep++)
         for (int wt = 0; wt < 2; wt++) {
-            check_error(ep, four, four - 7, wt, BCE_REDUCTION_NONE);
-            check_error(ep, four, 3, wt, BCE_REDUCTION_SUM);
-            check_error(ep, four, 2 * (size_t)BCE_THREADS_MIN_N + 1, wt, BCE_REDUCTION_MEAN);
+            check_error(ep, four, four - 7, four - 7, wt, BCE_REDUCTION_NONE);
+            check_error(ep, four, 3, four - 2, wt, BCE_REDUCTION_SUM);
+            check_error(ep, four, 3, four - 2, wt, BCE_REDUCTION_NONE);
+            check_error(ep, four, 2 * (size_t)BCE_THREADS_MIN_N + 1, four - 1, wt,
+                        BCE_REDUCTION_MEAN);
         }
     bce_options big = { .threads = BCE_THREADS_MAX + 1 };
     if (bce_logits_f64(1, z64, y64, NULL, &big, L64[0], G64[0]) != BCE_E_BAD_OPTION) {

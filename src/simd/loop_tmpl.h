@@ -254,16 +254,15 @@ PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
  * (0.25, 0) (and weight 1): hot in either form, with a hard label and a
  * gradient far from 0, so that level 0 decides them (a soft label 0.5 at
  * p = 0.5 has gradient 0 and sent the padding to the slow path), the step
- * runs there (its
- * lane loops stop at m, so acc sees the m samples, in index order), and
+ * runs there (its lane loops stop at m, so acc sees the m samples, in index order), and
  * only the m outputs are copied back.  Nothing past the arrays is read or
  * written; the results are the step's, lane by lane the scalar kernel's
- * (the same bits on every ISA: tests/isa_bits.c).  With the f32 outputs'
- * level 0 (VF32V_A) the buffer is one group of 8 floats run through it. */
+ * (the same bits on every ISA: tests/isa_bits.c).  (The f32 outputs'
+ * level 0, VF32V_A, pads its own last group: isa/x86_avx2/loop_f32.h.) */
 static void PFX(tail)(size_t m, const FT *x, const FT *y, const FT *w,
                       const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
-    enum { TW = NG * VW > 8 ? NG * VW : 8 };
+    enum { TW = NG * VW };
     FT bx[TW], by[TW], bw[TW], bl[TW], bg[TW];
     for (size_t l = 0; l < TW; l++) {
         bx[l] = (FT)0.25;
@@ -281,16 +280,6 @@ static void PFX(tail)(size_t m, const FT *x, const FT *y, const FT *w,
     if (w)
         for (size_t l = 0; l < m; l++) bw[l] = w[l];
     const FT *bwp = w ? bw : NULL;
-#ifdef VF32V_A
-    if (!w && !kp->has_gscale && !kp->reduce) {
-        PFX(f32v_run)(8, bx, by, kp, bl, bg, acc);
-        for (size_t l = 0; l < m; l++) {
-            if (kp->want_loss) loss[l] = bl[l];
-            if (kp->want_grad) grad[l] = bg[l];
-        }
-        return;
-    }
-#endif
     if (m <= VW)
         PFX(step)(0, 1, m, bx, by, bwp, kp, bl, bg, acc);
     else

@@ -11,6 +11,9 @@
  *   sleef    SLEEF 1-ulp (u10) AVX2 exp/log/log1p, 4 doubles or 8 floats
  *            per step (bench/sbs_sleef.c; only when built with libsleef-dev
  *            and the CPU has AVX2)
+ *   libmvec, AVX2 only   the libmvec loop with -mno-avx512f added
+ *            (bench/sbs_libmvec_avx2.c): where -march=native has AVX-512,
+ *            the plain libmvec loop calls libmvec's AVX-512 variants
  * Cases: f64 and f32, logits and probs, hard labels {0,1} and uniform soft
  * labels, each n of --n (default 1, 8, 100, 4096, 10^7).  Inputs: logits
  * uniform in [-20, 20], p = sigma(z) rounded to the type (pair.c's).
@@ -60,6 +63,12 @@ void sbs_libmvec_logits_f64(size_t, const double *, const double *, double *, do
 void sbs_libmvec_probs_f64(size_t, const double *, const double *, double *, double *);
 void sbs_libmvec_logits_f32(size_t, const float *, const float *, float *, float *);
 void sbs_libmvec_probs_f32(size_t, const float *, const float *, float *, float *);
+#ifdef HAVE_MVEC_AVX2
+void sbs_libmvec_avx2_logits_f64(size_t, const double *, const double *, double *, double *);
+void sbs_libmvec_avx2_probs_f64(size_t, const double *, const double *, double *, double *);
+void sbs_libmvec_avx2_logits_f32(size_t, const float *, const float *, float *, float *);
+void sbs_libmvec_avx2_probs_f32(size_t, const float *, const float *, float *, float *);
+#endif
 #ifdef HAVE_SLEEF
 void sbs_sleef_logits_f64(size_t, const double *, const double *, double *, double *);
 void sbs_sleef_probs_f64(size_t, const double *, const double *, double *, double *);
@@ -76,15 +85,16 @@ static void bce_lg32(size_t n, const float *x, const float *y, float *L, float *
 static void bce_pr32(size_t n, const float *x, const float *y, float *L, float *G)
 { bce_probs_f32(n, x, y, NULL, NULL, L, G); }
 
-enum { NK = 4 };
-static const char *kname[NK] = { "libbce", "libm loop", "libmvec loop", "SLEEF u10 AVX2" };
+enum { NK = 5 };
+static const char *kname[NK] = { "libbce", "libm loop", "libmvec loop", "SLEEF u10 AVX2",
+                                 "libmvec loop, AVX2 only" };
 /* [form][kernel] */
 static k64 K64[2][NK] = {
-    { bce_lg64, sbs_libm_logits_f64, sbs_libmvec_logits_f64, NULL },
-    { bce_pr64, sbs_libm_probs_f64, sbs_libmvec_probs_f64, NULL } };
+    { bce_lg64, sbs_libm_logits_f64, sbs_libmvec_logits_f64, NULL, NULL },
+    { bce_pr64, sbs_libm_probs_f64, sbs_libmvec_probs_f64, NULL, NULL } };
 static k32 K32[2][NK] = {
-    { bce_lg32, sbs_libm_logits_f32, sbs_libmvec_logits_f32, NULL },
-    { bce_pr32, sbs_libm_probs_f32, sbs_libmvec_probs_f32, NULL } };
+    { bce_lg32, sbs_libm_logits_f32, sbs_libmvec_logits_f32, NULL, NULL },
+    { bce_pr32, sbs_libm_probs_f32, sbs_libmvec_probs_f32, NULL, NULL } };
 
 static double cpu_ns(void)
 {
@@ -377,6 +387,10 @@ int main(int argc, char **argv)
         K64[0][3] = sbs_sleef_logits_f64; K64[1][3] = sbs_sleef_probs_f64;
         K32[0][3] = sbs_sleef_logits_f32; K32[1][3] = sbs_sleef_probs_f32;
     }
+#endif
+#ifdef HAVE_MVEC_AVX2
+    K64[0][4] = sbs_libmvec_avx2_logits_f64; K64[1][4] = sbs_libmvec_avx2_probs_f64;
+    K32[0][4] = sbs_libmvec_avx2_logits_f32; K32[1][4] = sbs_libmvec_avx2_probs_f32;
 #endif
     make_inputs();
     printf("# bce-bench-side-by-side: libbce %s, active ISA %s, clock %.2f GHz (dependent adds)\n",

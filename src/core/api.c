@@ -159,7 +159,8 @@ static int scan_chunk_f32(const float *x, const float *y, size_t m, int probs, i
 
 /* The index of the first chunk of [i0, i1) that holds an offender (i1
  * when none does). */
-static size_t scan_range(size_t i0, size_t i1, const void *x, const void *y,
+static inline __attribute__((always_inline)) size_t
+scan_range(size_t i0, size_t i1, const void *x, const void *y,
                          enum elem t, int probs, int prop)
 {
     for (; i0 < i1; i0 += SCAN_CHUNK) {
@@ -191,17 +192,25 @@ static void scan_part(void *ctx, unsigned part, size_t c0, size_t c1)
     if (j->first[part] == i1) j->first[part] = j->n;
 }
 
+/* (out of line: the job's array stays off the one-thread call's frame) */
+static __attribute__((noinline)) size_t
+scan_chunks_par(size_t n, const void *x, const void *y, enum elem t, int probs, int prop,
+                unsigned parts)
+{
+    scan_job j = { n, x, y, t, probs, prop, { 0 } };
+    bce_par_for((n + SCAN_CHUNK - 1) / SCAN_CHUNK, parts, scan_part, &j);
+    for (unsigned p = 0; p < parts; p++)
+        if (j.first[p] != n) return j.first[p];
+    return n;
+}
+
 /* The index of the first chunk that holds an offender (n when none does):
  * scan_elements starts there. */
 static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
                           int probs, int prop, unsigned parts)
 {
     if (parts <= 1) return scan_range(0, n, x, y, t, probs, prop);
-    scan_job j = { n, x, y, t, probs, prop, { 0 } };
-    bce_par_for((n + SCAN_CHUNK - 1) / SCAN_CHUNK, parts, scan_part, &j);
-    for (unsigned p = 0; p < parts; p++)
-        if (j.first[p] != n) return j.first[p];
-    return n;
+    return scan_chunks_par(n, x, y, t, probs, prop, parts);
 }
 
 /* The coefficient c of the loss bound's |z| term (scan_elements), relative
@@ -455,7 +464,7 @@ static void merge_acc(bce_acc *acc, const bce_acc *b)
     if (acc->s.hi - acc->s.hi != 0.0) acc->inf = 1;
 }
 
-static void run_blocks(const bce_kernels *kt, size_t n, const void *x, const void *y,
+static __attribute__((noinline)) void run_blocks(const bce_kernels *kt, size_t n, const void *x, const void *y,
                        const void *w, enum elem t, enum form f, const bce_kparams *kp,
                        void *loss, void *grad, bce_acc *acc, unsigned parts)
 {

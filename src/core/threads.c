@@ -15,15 +15,6 @@
 #include <pthread.h>
 #include "core/threads.h"
 
-/* How many parts a call of n elements with opt->threads = req uses. */
-unsigned bce_par_parts(size_t n, uint64_t req)
-{
-    if (req <= 1 || n < 2 * (size_t)BCE_THREADS_MIN_N) return 1;
-    size_t most = n / BCE_THREADS_MIN_N;
-    if (req > BCE_THREADS_MAX) req = BCE_THREADS_MAX;
-    return (unsigned)(req < most ? req : most);
-}
-
 /* [begin, end) of part j of t over items: the first items % t parts have
  * one item more (no product that could overflow). */
 static void part_range(size_t items, unsigned t, unsigned j, size_t *b, size_t *e)

@@ -9,7 +9,13 @@
 /* The number of parts (threads, the calling one included) a call of n
  * elements uses for opt->threads = req: 1 unless req > 1 and n >= 2
  * BCE_THREADS_MIN_N; at most n / BCE_THREADS_MIN_N and BCE_THREADS_MAX. */
-unsigned bce_par_parts(size_t n, uint64_t req);
+static inline unsigned bce_par_parts(size_t n, uint64_t req)
+{
+    if (req <= 1 || n < 2 * (size_t)BCE_THREADS_MIN_N) return 1;
+    const size_t most = n / BCE_THREADS_MIN_N;
+    if (req > BCE_THREADS_MAX) req = BCE_THREADS_MAX;
+    return (unsigned)(req < most ? req : most);
+}
 
 /* fn(ctx, j, begin, end) for the parts j = 0 .. parts-1 of [0, items):
  * contiguous, in order, sizes differing by at most one item, a function of

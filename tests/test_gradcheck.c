@@ -886,3 +886,97 @@ Test(fused, f32_gradient_passes_directional_check)
               rep.claimed, rep.fd, rep.fd_err);
     lr_free(&d);
 }
+
+/* ------------------------------------------------------------------ */
+/* A user's regression: the --lib shim and the exact judgement         */
+
+/* The shim gives bce_logreg_f64's bits; bcev_logreg_judge measures an error
+ * of e u C_j as a cond-ratio of about e, names NaN inf, and refuses bad
+ * data with the library's status. */
+Test(user_logreg, shim_and_judge)
+{
+    enum { N = 300, K = 5, M = K + 1 };
+    static double x[N * K], y[N], sw[N];
+    double w[M], g[M], g2[M], l, l2v, ex[M], ulps[M], cond[M], ratio[M], sig[M];
+    bcev_rng r;
+    bcev_rng_seed(&r, 7);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < K; j++)
+            x[i * K + j] = 4 * bcev_rng_unif(&r) - 2;
+        y[i] = bcev_rng_unif(&r) < 0.4;
+        sw[i] = 0.5 + bcev_rng_unif(&r);
+    }
+    for (size_t j = 0; j < M; j++)
+        w[j] = bcev_rng_unif(&r) - 0.5;
+    bce_logreg_f64_problem pb = {N, K, x, K, y, sw, 1, 0.25};
+    bce_options opt;
+    bcev_logreg_options(2.0, 0.1, BCE_REDUCTION_WEIGHTED_MEAN, &opt);
+    cr_assert(opt.flags & BCE_OPT_POS_WEIGHT);
+    cr_assert_eq(bce_logreg_f64(&pb, w, &opt, &l, g, NULL), BCE_OK);
+    cr_assert_eq(bcev_logreg_shim_f64(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, &l2v, g2,
+                                      NULL, NULL), 0);
+    cr_assert_eq(memcmp(g, g2, sizeof g), 0);
+    cr_assert_eq(l, l2v);
+    cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                   BCE_REDUCTION_WEIGHTED_MEAN, w, g, BCEV_F64, ex,
+                                   ulps, cond, ratio, sig), 0);
+    bcev_logreg_ref ref;
+    cr_assert_eq(bcev_logreg_ref_init(&ref, N, M, 256, 0, 0), 0);
+    cr_assert_eq(bcev_logreg_ref_f64(&pb, w, NULL, &opt, &ref), BCE_OK);
+    for (size_t j = 0; j < M; j++) {
+        cr_assert_eq(ex[j], ref.grad[j]);
+        cr_assert_eq(cond[j], ref.grad_cond[j]);
+        cr_assert(ulps[j] <= 1.0 && ratio[j] < 1.0, "j=%zu ulps %g ratio %g", j,
+                  ulps[j], ratio[j]);
+        /* an error of 50 u C_j: a cond-ratio of 50 (within the rounding) */
+        g2[j] = ref.grad[j] + 50 * 0x1p-53 * ref.grad_cond[j];
+    }
+    g2[2] = NAN;
+    cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                   BCE_REDUCTION_WEIGHTED_MEAN, w, g2, BCEV_F64, NULL,
+                                   NULL, NULL, ratio, NULL), 0);
+    for (size_t j = 0; j < M; j++) {
+        if (j == 2)
+            cr_assert(isinf(ratio[j]));
+        else
+            cr_assert(ratio[j] > 49 && ratio[j] < 51, "j=%zu ratio %g", j, ratio[j]);
+    }
+    /* f32: u = 2^-24, the same absolute error is 2^-29 times smaller */
+    g2[2] = ref.grad[2];
+    cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                   BCE_REDUCTION_WEIGHTED_MEAN, w, g2, BCEV_F32, NULL,
+                                   NULL, NULL, ratio, NULL), 0);
+    cr_assert(ratio[0] > 49 * 0x1p-29 && ratio[0] < 51 * 0x1p-29);
+    /* bad data: the library's status */
+    y[3] = 2.0;
+    cr_assert_eq(bcev_logreg_judge(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                   BCE_REDUCTION_WEIGHTED_MEAN, w, g, BCEV_F64, NULL,
+                                   NULL, NULL, ratio, NULL), (int)BCE_E_LABEL_RANGE);
+    y[3] = 0.0;
+    bcev_logreg_ref_free(&ref);
+
+    /* Hv: the shim's within one unit of its conditioning, an error of 50 u
+     * cond_j a ratio of 50 */
+    double v[M], hv[M], hcond[M];
+    for (size_t j = 0; j < M; j++)
+        v[j] = bcev_rng_unif(&r) - 0.5;
+    cr_assert_eq(bcev_logreg_shim_f64(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, NULL, NULL, v, hv),
+                 0);
+    cr_assert_eq(bcev_logreg_judge_hv(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, v, hv, BCEV_F64,
+                                      ex, ulps, hcond, ratio), 0);
+    for (size_t j = 0; j < M; j++) {
+        cr_assert(ratio[j] < 1.0 && ulps[j] <= 1.0, "j=%zu ratio %g", j, ratio[j]);
+        hv[j] = ex[j] + 50 * 0x1p-53 * hcond[j];
+    }
+    cr_assert_eq(bcev_logreg_judge_hv(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, v, hv, BCEV_F64,
+                                      NULL, NULL, NULL, ratio), 0);
+    for (size_t j = 0; j < M; j++)
+        cr_assert(ratio[j] > 49 && ratio[j] < 51, "j=%zu ratio %g", j, ratio[j]);
+    cr_assert_eq(bcev_logreg_judge_hv(N, K, x, K, y, sw, 1, 0.25, 2.0, 0.1,
+                                      BCE_REDUCTION_WEIGHTED_MEAN, w, NULL, hv, BCEV_F64,
+                                      NULL, NULL, NULL, ratio), (int)BCE_E_NULL_POINTER);
+}

@@ -47,15 +47,19 @@ expect_empty_out() {
 
 # --- help ------------------------------------------------------------------
 run 0 --help && expect_out '^usage: bce gradcheck'
-"$BCE" help gradcheck | grep -q '^usage: bce gradcheck' && ok || bad "help gradcheck"
-"$BCE" --help | grep -q 'gradcheck' && ok || bad "bce --help lists gradcheck"
+# (into a file: grep -q may exit before bce has written all, and pipefail
+# would see bce's SIGPIPE)
+"$BCE" help gradcheck >"$tmp/help" && grep -q '^usage: bce gradcheck' "$tmp/help" &&
+    ok || bad "help gradcheck"
+"$BCE" --help >"$tmp/help" && grep -q 'gradcheck' "$tmp/help" && ok ||
+    bad "bce --help lists gradcheck"
 
 # --- generated data: every mode passes ---------------------------------------
 run 0
 expect_out '^bce gradcheck: generated data seed=1: n=1000 k=8 \(100 rows with yhat -> 0/1\)'
-for m in fd directional hvp mpfr; do expect_out "^PASS $m: worst [0-9]+ "; done
+for m in exact exact-hv fd directional hvp mpfr; do expect_out "^PASS $m: worst [0-9]+ "; done
 expect_out '^result: PASS$'
-[ "$(grep -c '^PASS' "$tmp/out")" -eq 4 ] && ok || bad "4 checks expected"
+[ "$(grep -c '^PASS' "$tmp/out")" -eq 6 ] && ok || bad "6 checks expected"
 run 0 --n 300 --k 3 --no-intercept --l2 0.5 --reduction sum --seed 9
 expect_out ', no intercept, l2=0.5, reduction sum'
 run 0 --n 500 --k 16 --pos-weight 3 --smoothing 0.1 --mode fd --mode hvp
@@ -84,16 +88,25 @@ run 1 --perturb 2:1e-12 --mode mpfr
 expect_out '^FAIL mpfr: worst 2 '
 
 # --- JSON -----------------------------------------------------------------------
-run 0 --json --n 300
+# --json FILE ('-' = stdout: the text report goes to stderr)
+run 0 --json - --n 300
 expect_out '"pass": true'
+expect_out '^\{"tool": "bce gradcheck", "libbce": "[^"]+", "schema": 1,'
+expect_err '^result: PASS$'
 if command -v python3 >/dev/null; then
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));
-assert d["pass"] is True and len(d["checks"]) == 4 and d["data"]["n"] == 300
-assert all(c["pass"] for c in d["checks"])' "$tmp/out" && ok ||
+p = d["problems"][0]
+assert d["pass"] is True and len(p["checks"]) == 4 and p["n"] == 300
+assert all(c["pass"] for c in p["checks"]) and p["exact"]["pass"] is True
+assert [c["name"] for c in p["coordinates"]][:2] == ["intercept", "w_1"]' "$tmp/out" && ok ||
         bad "JSON output does not parse or is wrong"
 fi
-run 1 --json --n 300 --perturb 1:1e-5 --mode fd
-expect_out '"pass": false'
+run 1 --json "$tmp/r.json" --n 300 --perturb 1:1e-5 --mode fd
+grep -q '"pass": false' "$tmp/r.json" && ok || bad "--json FILE: pass false expected"
+expect_out '^result: FAIL$'
+# the boolean --json of older releases is gone: --json wants a file
+run 2 --json
+expect_err -- "--json needs a FILE \('-' = standard output\)"
 
 # --- CSV input ---------------------------------------------------------------------
 awk 'BEGIN { print "a, b ,\"c\",label";
@@ -172,8 +185,9 @@ run 2 --k x
 run 2 --k
 expect_err -- '--k needs a value'
 run 2 --mode bogus
-expect_err -- '--mode wants fd, directional, hvp, mpfr or all'
+expect_err -- '--mode wants exact, fd, directional, hvp, mpfr or all'
 run 2 --reduction none
+expect_err 'no gradient to check'
 run 2 --l2 -1
 run 2 --smoothing 2
 run 2 --pos-weight nan

@@ -42,6 +42,7 @@
 #include "bce_verify.h"
 #include "bcev_cli.h"
 #include "fast_filter.h"
+#include "iut.h"
 #include "tool.h"
 
 #define CK_MAX_CFG 64
@@ -214,12 +215,7 @@ typedef struct ck_run {
     uint64_t work_done, work_total;
 } ck_run;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#define now bcev_now
 
 static const char *regime_name(int r)
 {
@@ -266,21 +262,6 @@ static void batch_free(ck_batch *b)
     free(b->x); free(b->y); free(b->w); free(b->reg); free(b->loss); free(b->grad);
 }
 
-/* A weight for row i: 1, 0, log-uniform in [2^-20, 2^20], rarely 2^-64 or
- * 2^64: a pure function of (seed, i). */
-static double draw_weight(uint64_t seed, uint64_t i, bcev_type t)
-{
-    bcev_rng r;
-    bcev_rng_seed(&r, seed * 0x9E3779B97F4A7C15u ^ (i + 0x5157u));
-    uint64_t k = bcev_rng_next(&r) % 64;
-    double w;
-    if (k < 12) w = 1.0;
-    else if (k < 16) w = 0.0;
-    else if (k == 16) w = 0x1p-64;
-    else if (k == 17) w = 0x1p64;
-    else w = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 41) - 20);
-    return t == BCEV_F32 ? (double)(float)w : w;
-}
 
 /* ------------------------------------------------------------------ */
 /* The expected value of a row, and the judgement of one output. */
@@ -299,25 +280,6 @@ typedef struct ck_verdict {
                           about 2^-50 when the filter decided) */
     double expected;   /* RN(exact) in the type (exact when not passing) */
 } ck_verdict;
-
-static double ulp_est(bcev_type t, double got, long double v)
-{
-    if (isnan(got) || isnan((double)v))
-        return isnan(got) && isnan((double)v) ? 0.0 : INFINITY;
-    if ((long double)got == v)
-        return 0.0;
-    if (isinf(got) || isinf((double)v))
-        return INFINITY;
-    int p = t == BCEV_F32 ? 24 : 53, emin = t == BCEV_F32 ? -126 : -1022;
-    int e = v != 0 ? ilogbl(v) : emin;
-    if (e < emin) e = emin;
-    return (double)(fabsl((long double)got - v) / ldexpl(1.0L, e - p + 1));
-}
-
-static double round_type(bcev_type t, long double v)
-{
-    return t == BCEV_F32 ? (double)(float)v : (double)v;
-}
 
 /* Exact value of output `out` of row i by MPFR; RN to the type in *exp. */
 static void exact_row(ck_ctx *k, size_t i, int out, mpfr_t v)
@@ -358,8 +320,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
         if (ok && bcev_ff_check(c->type, got[o], &fv[o], bound[o])) {
             long double m = fv[o].mid + fv[o].lo;
             v[o].pass = 1;
-            v[o].ulp = ulp_est(c->type, got[o], m);
-            v[o].expected = round_type(c->type, m);
+            v[o].ulp = bcev_ff_ulp(c->type, got[o], m);
+            v[o].expected = bcev_ff_round(c->type, m);
             k->decided++;
             continue;
         }
@@ -369,8 +331,8 @@ static void ck_expected_row(ck_ctx *k, size_t i, const double got[2],
                 bcev_ff_check(c->type, got[1], &fine, bound[1])) {
                 long double m = fine.mid + fine.lo;
                 v[1].pass = 1;
-                v[1].ulp = ulp_est(c->type, got[1], m);
-                v[1].expected = round_type(c->type, m);
+                v[1].ulp = bcev_ff_ulp(c->type, got[1], m);
+                v[1].expected = bcev_ff_round(c->type, m);
                 k->decided++;
                 continue;
             }
@@ -396,8 +358,8 @@ static void ck_expected_reduced(ck_ctx *k, double got, double bound, ck_verdict 
         bcev_ff_reduced(c->form, b->n, b->x, b->y, w, &c->opt, &f) &&
         bcev_ff_check(c->type, got, &f, bound)) {
         v->pass = 1;
-        v->ulp = ulp_est(c->type, got, f.mid + f.lo);
-        v->expected = round_type(c->type, f.mid + f.lo);
+        v->ulp = bcev_ff_ulp(c->type, got, f.mid + f.lo);
+        v->expected = bcev_ff_round(c->type, f.mid + f.lo);
         k->decided++;
         return;
     }
@@ -604,33 +566,15 @@ static int run_process(ck_run *R, const ck_cfg *c, ck_batch *b)
         batch_input_line(c, b, i, in + len, cap - len, &l);
         len += l;
     }
-    int pin[2], pout[2];
-    if (pipe(pin) != 0 || pipe(pout) != 0) {
+    bce_iut_proc proc;
+    if (bce_iut_spawn(a->cmd, "check", &proc) != 0) {
         free(in);
-        return iut_error(c, "pipe: %s", strerror(errno));
+        return iut_error(c, "cannot start the IUT: %s", strerror(errno));
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        free(in);
-        return iut_error(c, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        close(pin[0]); close(pin[1]); close(pout[0]); close(pout[1]);
-        signal(SIGPIPE, SIG_DFL);
-        execvp(a->cmd[0], a->cmd);
-        fprintf(stderr, "bce check: cannot run '%s': %s\n",
-                bce_tool_esc(a->cmd[0], BCE_TOOL_ESC_NAME), strerror(errno));
-        _exit(127);
-    }
-    close(pin[0]);
-    close(pout[1]);
-    fcntl(pin[1], F_SETFL, fcntl(pin[1], F_GETFL) | O_NONBLOCK);
-    fcntl(pout[0], F_SETFL, fcntl(pout[0], F_GETFL) | O_NONBLOCK);
+    pid_t pid = proc.pid;
     size_t ocap = 1 << 16, olen = 0, off = 0;
     char *out = malloc(ocap);
-    int wfd = pin[1], rfd = pout[0], status = 0, timed_out = 0, oom = out == NULL;
+    int wfd = proc.wfd, rfd = proc.rfd, status = 0, timed_out = 0, oom = out == NULL;
     const double deadline = now() + a->timeout;
     while (rfd >= 0 && !oom) {
         struct pollfd fds[2];
@@ -1007,7 +951,7 @@ static int run_regimes(ck_run *R)
                 b.x[b.n + kept] = x;
                 b.y[b.n + kept] = b.y[b.n + i];
                 b.reg[b.n + kept] = (unsigned char)r;
-                b.w[b.n + kept] = c->weights ? draw_weight(a->seed, b.n + kept, c->type) : 1.0;
+                b.w[b.n + kept] = c->weights ? bcev_check_weight(a->seed, b.n + kept, c->type) : 1.0;
                 kept++;
             }
             b.n += kept;
@@ -1058,7 +1002,7 @@ static int run_exhaustive(ck_run *R)
                     if (!(a->labels >> y & 1)) continue;
                     b.x[b.n] = xf;
                     b.y[b.n] = y;
-                    b.w[b.n] = c->weights ? draw_weight(a->seed, bits - 1, c->type) : 1.0;
+                    b.w[b.n] = c->weights ? bcev_check_weight(a->seed, bits - 1, c->type) : 1.0;
                     b.reg[b.n] = CK_EXH_REGIME;
                     b.n++;
                 }
@@ -1220,17 +1164,6 @@ static void json_write(ck_run *R, FILE *out)
     fprintf(out, "]}\n");
 }
 
-static void xml_esc(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<') fputs("&lt;", out);
-        else if (*s == '>') fputs("&gt;", out);
-        else if (*s == '&') fputs("&amp;", out);
-        else if (*s == '"') fputs("&quot;", out);
-        else fputc(*s, out);
-    }
-}
-
 static void junit_write(ck_run *R, FILE *out)
 {
     int tests = 0, failures = 0;
@@ -1249,7 +1182,7 @@ static void junit_write(ck_run *R, FILE *out)
             const ck_stat *s = &R->stat[ci][r];
             if (!stat_used(s)) continue;
             fprintf(out, "  <testcase classname=\"");
-            xml_esc(out, R->cfg[ci].name);
+            bce_tool_xml_esc(out, R->cfg[ci].name);
             fprintf(out, "\" name=\"%s\">", regime_name(r));
             if (!stat_pass(s)) {
                 int o = s->fail[0] ? 0 : 1;

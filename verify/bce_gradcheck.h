@@ -287,6 +287,100 @@ double bcev_err_mp(double v, mpfr_srcptr ref);
 void bcev_logreg_uflow_sums(const bce_logreg_f64_problem *p, bce_reduction red,
                             const double *D, double *A, double *B, double *S);
 
+/* ---------------------------------------------------------------- */
+/* A user's logistic regression (logreg_user.c)                      */
+
+/*
+ * THE signature of a logistic regression under test (`bce gradcheck --lib
+ * PATH --symbol NAME`, docs/PORTING.md "Checking a gradient"):
+ *   n, k        rows and features; X row i is X[i*ldx .. i*ldx + k-1]
+ *   y           n labels in [0,1];  sw: n sample weights, or NULL
+ *   intercept   nonzero: w[0] is the intercept (m = k + 1), else m = k
+ *   l2          the penalty (l2/2) |w_features|^2, the intercept excluded,
+ *               not divided by n
+ *   pos_weight  PyTorch's P (1 = none); label_smoothing: y' = y(1-a) + a/2
+ *   reduction   BCE_REDUCTION_SUM (1), _MEAN (2, over n) or
+ *               _WEIGHTED_MEAN (3, over sum sw); bce gradcheck never
+ *               passes NONE (0)
+ *   w           m parameters, intercept first
+ *   loss, grad  outputs (1 and m values), each may be NULL (not wanted)
+ *   v, hv       NULL, or m values each: then hv = H(w) v is wanted
+ * Returns 0 on success, any other value is an error (bce gradcheck stops
+ * with exit status 2 and names the parameter vector).
+ * The f32 variant has float arrays (scalars stay double). */
+typedef int (*bcev_logreg_fn_f64)(size_t n, size_t k, const double *X,
+                                  size_t ldx, const double *y,
+                                  const double *sw, int intercept, double l2,
+                                  double pos_weight, double label_smoothing,
+                                  int reduction, const double *w,
+                                  double *loss, double *grad,
+                                  const double *v, double *hv);
+typedef int (*bcev_logreg_fn_f32)(size_t n, size_t k, const float *X,
+                                  size_t ldx, const float *y,
+                                  const float *sw, int intercept, double l2,
+                                  double pos_weight, double label_smoothing,
+                                  int reduction, const float *w,
+                                  float *loss, float *grad,
+                                  const float *v, float *hv);
+
+/* libbce's fused regression with that signature (bce_logreg_f64 /
+ * bce_logreg_hvp_f64, and the f32 ones); returns the bce_status.
+ * `bce gradcheck` without an IUT checks bcev_logreg_shim_f64. */
+int bcev_logreg_shim_f64(size_t n, size_t k, const double *X, size_t ldx,
+                         const double *y, const double *sw, int intercept,
+                         double l2, double pos_weight, double label_smoothing,
+                         int reduction, const double *w, double *loss,
+                         double *grad, const double *v, double *hv);
+int bcev_logreg_shim_f32(size_t n, size_t k, const float *X, size_t ldx,
+                         const float *y, const float *sw, int intercept,
+                         double l2, double pos_weight, double label_smoothing,
+                         int reduction, const float *w, float *loss,
+                         float *grad, const float *v, float *hv);
+
+/* The bce_options of those scalars (pos_weight != 1 sets
+ * BCE_OPT_POS_WEIGHT). */
+void bcev_logreg_options(double pos_weight, double label_smoothing,
+                         int reduction, bce_options *opt);
+
+/*
+ * The judgement against the exact gradient, for any caller (C, ctypes):
+ * the problem in the scalars of bcev_logreg_fn_f64 (f32 data passed as the
+ * doubles of their exact values), w (m values) and a claimed gradient grad
+ * (m values); type BCEV_F64 (u = 2^-53) or BCEV_F32 (u = 2^-24).  Per
+ * coordinate j (each output array m values, or NULL):
+ *   exact[j]     the exact gradient (MPFR, bcev_logreg_ref_f64 at 256 bits)
+ *                rounded to the type
+ *   ulps[j]      |grad_j - exact_j| in ulps of the exact value (type's ulp)
+ *   cond[j]      C_j = sum_i |r_i| |x~_ij| / norm + l2 |w'_j| (grad_cond of
+ *                bcev_logreg_ref; |exact_j| / C_j small: the terms cancel)
+ *   ratio[j]     |grad_j - exact_j| / (u C_j): the judged figure,
+ *                `bce gradcheck --max-cond` bounds it (default 64)
+ *   sig_ratio[j] |grad_j - exact_j| / (u (grad_sig_j + grad_zcond_j)):
+ *                against the terms of r_i = sigma(z_i) - y_i before they
+ *                cancel and the rounding of z_i (a diagnostic: what a
+ *                textbook r_i can reach; not judged)
+ * A zero error gives ratio 0; a nonzero error against a zero condition,
+ * inf; a non-finite grad_j, inf.  reduction NONE is SUM here.  Returns 0,
+ * or the bce_status of invalid data (BCE_E_* as bce_logreg_f64 would). */
+int bcev_logreg_judge(size_t n, size_t k, const double *X, size_t ldx,
+                      const double *y, const double *sw, int intercept,
+                      double l2, double pos_weight, double label_smoothing,
+                      int reduction, const double *w, const double *grad,
+                      int type, double *exact, double *ulps, double *cond,
+                      double *ratio, double *sig_ratio);
+
+/* The same for a claimed Hessian-vector product hv at w along v (m values
+ * each): exact, ulps, cond = hv_cond + hv_dcond + hv_zcond of
+ * bcev_logreg_ref (the terms |h_i (x~_i . v) x~_ij| / norm + l2 |v'_j|,
+ * plus the effect of rounding the dot products x~_i . v and z_i: what a
+ * plain evaluation must incur), ratio = error / (u cond). */
+int bcev_logreg_judge_hv(size_t n, size_t k, const double *X, size_t ldx,
+                         const double *y, const double *sw, int intercept,
+                         double l2, double pos_weight, double label_smoothing,
+                         int reduction, const double *w, const double *v,
+                         const double *hv, int type, double *exact, double *ulps,
+                         double *cond, double *ratio);
+
 #ifdef __cplusplus
 }
 #endif

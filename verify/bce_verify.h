@@ -178,6 +178,15 @@ size_t bcev_regime_fill(bcev_regime r, bcev_form form, bcev_type type,
                         bcev_labels labels, uint64_t seed, uint64_t first,
                         size_t n, const bcev_wc *wc, double *x, double *y);
 
+/*
+ * The sample weight of row i of a weighted configuration of the port
+ * checker (`bce check`, libbce.check): 1 (12 in 64), 0 (4 in 64), 2^-64 or
+ * 2^64 (1 in 64 each), else log-uniform in [2^-20, 2^21); rounded to float
+ * for BCEV_F32.  A pure function of (seed, i, type), so every route that
+ * checks a port draws the same rows from the same seed.
+ */
+double bcev_check_weight(uint64_t seed, uint64_t i, bcev_type type);
+
 /* ---------------------------------------------------------------- */
 /* Bounds (bounds.c): THE table; docs/ACCURACY.md mirrors it.        */
 

@@ -704,3 +704,22 @@ int bcev_ff_check(bcev_type type, double got, const bcev_ff_val *v, double bound
     const ld D = (fabsl(((ld)got - mid) - lo) + rad) * (1.0L + 0x1p-60L);
     return D <= (ld)bound * ulp_of(type, m);
 }
+
+double bcev_ff_ulp(bcev_type t, double got, long double v)
+{
+    if (isnan(got) || isnan((double)v))
+        return isnan(got) && isnan((double)v) ? 0.0 : INFINITY;
+    if ((long double)got == v)
+        return 0.0;
+    if (isinf(got) || isinf((double)v))
+        return INFINITY;
+    int p = t == BCEV_F32 ? 24 : 53, emin = t == BCEV_F32 ? -126 : -1022;
+    int e = v != 0 ? ilogbl(v) : emin;
+    if (e < emin) e = emin;
+    return (double)(fabsl((long double)got - v) / ldexpl(1.0L, e - p + 1));
+}
+
+double bcev_ff_round(bcev_type t, long double v)
+{
+    return t == BCEV_F32 ? (double)(float)v : (double)v;
+}

@@ -60,4 +60,12 @@ int bcev_ff_reduced(bcev_form form, size_t n, const double *x, const double *y,
  * type's overflow threshold, and NaN or infinite got against a finite v). */
 int bcev_ff_check(bcev_type type, double got, const bcev_ff_val *v, double bound);
 
+/* The error of got in ulps of the type (f64/f32, subnormal ulps at the
+ * bottom) against an enclosure's midpoint v: an estimate to about 2^-50
+ * relative for reporting (the verdict is bcev_ff_check's).  0 when both
+ * are NaN or equal, inf when only one is NaN or infinite.  bcev_ff_round:
+ * v rounded to the type. */
+double bcev_ff_ulp(bcev_type type, double got, long double v);
+double bcev_ff_round(bcev_type type, long double v);
+
 #endif

@@ -18,28 +18,12 @@
 
 int bcev_py_abi(void) { return BCEV_PY_ABI; }
 
-/* The weight `bce check` draws for row i (tools/check.c, draw_weight):
- * 1, 0, log-uniform in [2^-20, 2^20], rarely 2^-64 or 2^64.  The same
- * function, so that the same seed gives the same rows. */
-static double draw_weight(uint64_t seed, uint64_t i, bcev_type t)
-{
-    bcev_rng r;
-    bcev_rng_seed(&r, seed * 0x9E3779B97F4A7C15u ^ (i + 0x5157u));
-    uint64_t k = bcev_rng_next(&r) % 64;
-    double w;
-    if (k < 12) w = 1.0;
-    else if (k < 16) w = 0.0;
-    else if (k == 16) w = 0x1p-64;
-    else if (k == 17) w = 0x1p64;
-    else w = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 41) - 20);
-    return t == BCEV_F32 ? (double)(float)w : w;
-}
 
 void bcev_py_weights(int type, uint64_t seed, size_t n, const uint64_t *index,
                      double *w)
 {
     for (size_t i = 0; i < n; i++)
-        w[i] = draw_weight(seed, index[i], (bcev_type)type);
+        w[i] = bcev_check_weight(seed, index[i], (bcev_type)type);
 }
 
 size_t bcev_py_check_rows(int form, int type, const bce_options *opt,
@@ -71,7 +55,7 @@ size_t bcev_py_check_rows(int form, int type, const bce_options *opt,
             y[n + kept] = y[n + i];
             reg[n + kept] = (unsigned char)r;
             if (weights)
-                w[n + kept] = draw_weight(seed, n + kept, t);
+                w[n + kept] = bcev_check_weight(seed, n + kept, t);
             kept++;
         }
         n += kept;
@@ -159,25 +143,6 @@ int bcev_py_ref(int form, int type, int conv, size_t n, const double *x,
     return status;
 }
 
-static double ulp_est(bcev_type t, double got, long double v)
-{
-    if (isnan(got) || isnan((double)v))
-        return isnan(got) && isnan((double)v) ? 0.0 : INFINITY;
-    if ((long double)got == v)
-        return 0.0;
-    if (isinf(got) || isinf((double)v))
-        return INFINITY;
-    int p = t == BCEV_F32 ? 24 : 53, emin = t == BCEV_F32 ? -126 : -1022;
-    int e = v != 0 ? ilogbl(v) : emin;
-    if (e < emin) e = emin;
-    return (double)(fabsl((long double)got - v) / ldexpl(1.0L, e - p + 1));
-}
-
-static double round_type(bcev_type t, long double v)
-{
-    return t == BCEV_F32 ? (double)(float)v : (double)v;
-}
-
 static void put(double *a, size_t i, double v) { if (a) a[i] = v; }
 static void putc8(unsigned char *a, size_t i, int v) { if (a) a[i] = (unsigned char)v; }
 
@@ -224,8 +189,8 @@ int bcev_py_judge(int form, int type, int conv, size_t n, const double *x,
             double g = got[o][i];
             if (ok && bcev_ff_check(t, g, &fv[o], bound[o])) {
                 long double m = fv[o].mid + fv[o].lo;
-                put(ulp[o], i, ulp_est(t, g, m));
-                put(ex[o], i, round_type(t, m));
+                put(ulp[o], i, bcev_ff_ulp(t, g, m));
+                put(ex[o], i, bcev_ff_round(t, m));
                 putc8(pass[o], i, 1);
                 continue;
             }
@@ -234,8 +199,8 @@ int bcev_py_judge(int form, int type, int conv, size_t n, const double *x,
                 if (bcev_ff_grad_fine(f, &s, opt, &den, &fine) &&
                     bcev_ff_check(t, g, &fine, bound[1])) {
                     long double m = fine.mid + fine.lo;
-                    put(ulp[1], i, ulp_est(t, g, m));
-                    put(ex[1], i, round_type(t, m));
+                    put(ulp[1], i, bcev_ff_ulp(t, g, m));
+                    put(ex[1], i, bcev_ff_round(t, m));
                     putc8(pass[1], i, 1);
                     continue;
                 }
@@ -257,8 +222,8 @@ int bcev_py_judge(int form, int type, int conv, size_t n, const double *x,
         bcev_ff_val fr;
         if (filter && bcev_ff_reduced(f, n, x, y, w, opt, &fr) &&
             bcev_ff_check(t, g, &fr, bound_loss)) {
-            put(ulp_loss, 0, ulp_est(t, g, fr.mid + fr.lo));
-            put(exp_loss, 0, round_type(t, fr.mid + fr.lo));
+            put(ulp_loss, 0, bcev_ff_ulp(t, g, fr.mid + fr.lo));
+            put(exp_loss, 0, bcev_ff_round(t, fr.mid + fr.lo));
             putc8(pass_loss, 0, 1);
         } else {
             if (lib)

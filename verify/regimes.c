@@ -261,3 +261,17 @@ size_t bcev_regime_fill(bcev_regime reg, bcev_form form, bcev_type type,
     }
     return n;
 }
+
+double bcev_check_weight(uint64_t seed, uint64_t i, bcev_type type)
+{
+    bcev_rng r;
+    bcev_rng_seed(&r, seed * 0x9E3779B97F4A7C15u ^ (i + 0x5157u));
+    uint64_t k = bcev_rng_next(&r) % 64;
+    double w;
+    if (k < 12) w = 1.0;
+    else if (k < 16) w = 0.0;
+    else if (k == 16) w = 0x1p-64;
+    else if (k == 17) w = 0x1p64;
+    else w = ldexp(1.0 + bcev_rng_unif(&r), (int)(bcev_rng_next(&r) % 41) - 20);
+    return type == BCEV_F32 ? (double)(float)w : w;
+}

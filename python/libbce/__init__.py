@@ -12,7 +12,8 @@ label_smoothing, clamp, weights, reduction).  The oracle: libbce.oracle and
 libbce.ulp_error.  The port checker: libbce.check.  The gradient checkers:
 libbce.gradcheck (finite differences of any function) and
 libbce.check_logreg (a logistic regression's gradient against the exact
-one).  ISAs: isa, isas, set_isa.  Errors: libbce.Error (a ValueError) with
+one, judged by the C function `bce gradcheck` calls: logreg_judge).
+ISAs: isa, isas, set_isa.  Errors: libbce.Error (a ValueError) with
 .status and .index.
 """
 from . import _lib
@@ -20,14 +21,16 @@ from ._kernels import Error, logits, probs
 from . import oracle
 from .oracle import ulp_error
 from ._check import check, CheckResult, IUTError, configurations, REGIMES
-from ._gradcheck import gradcheck, hvpcheck, GradcheckResult, check_logreg, LogregCheckResult, logreg_exact
+from ._gradcheck import (gradcheck, hvpcheck, GradcheckResult, check_logreg, LogregCheckResult,
+                         logreg_exact, logreg_judge, logreg_judge_hv)
 
 __version__ = _lib.lib.bce_version().decode()
 version = __version__
 
 __all__ = ["Error", "logits", "probs", "oracle", "ulp_error", "check", "CheckResult",
            "IUTError", "configurations", "REGIMES", "gradcheck", "hvpcheck", "GradcheckResult",
-           "check_logreg", "LogregCheckResult", "logreg_exact", "isa", "isas", "set_isa",
+           "check_logreg", "LogregCheckResult", "logreg_exact", "logreg_judge",
+           "logreg_judge_hv", "isa", "isas", "set_isa",
            "__version__", "library_paths"]
 
 

@@ -133,6 +133,27 @@ def verify():
     v.bcev_py_logreg_ref.argtypes = [ctypes.c_int, _sz, _sz, _dp, _sz, _dp, _dp,
                                      ctypes.c_int, ctypes.c_double, _opt, _dp, _dp,
                                      _dp, _dp, _dp, _dp]
+    # the judgement of a logistic regression's gradient and Hv against the
+    # exact (MPFR) ones: the function `bce gradcheck`'s exact mode calls
+    # (verify/bce_gradcheck.h), and libbce's regression with the --lib
+    # signature (the shims)
+    v.bcev_logreg_judge.restype = ctypes.c_int
+    v.bcev_logreg_judge.argtypes = [_sz, _sz, _dp, _sz, _dp, _dp, ctypes.c_int,
+                                    ctypes.c_double, ctypes.c_double, ctypes.c_double,
+                                    ctypes.c_int, _dp, _dp, ctypes.c_int,
+                                    _dp, _dp, _dp, _dp, _dp]
+    v.bcev_logreg_judge_hv.restype = ctypes.c_int
+    v.bcev_logreg_judge_hv.argtypes = [_sz, _sz, _dp, _sz, _dp, _dp, ctypes.c_int,
+                                       ctypes.c_double, ctypes.c_double, ctypes.c_double,
+                                       ctypes.c_int, _dp, _dp, _dp, ctypes.c_int,
+                                       _dp, _dp, _dp, _dp]
+    for _n, _t in (("bcev_logreg_shim_f64", _dp), ("bcev_logreg_shim_f32", _fp)):
+        _f = getattr(v, _n)
+        _f.restype = ctypes.c_int
+        _f.argtypes = [_sz, _sz, _t, _sz, _t, _t, ctypes.c_int, ctypes.c_double,
+                       ctypes.c_double, ctypes.c_double, ctypes.c_int, _t, _t, _t, _t, _t]
+    v.bcev_logreg_options.restype = None
+    v.bcev_logreg_options.argtypes = [ctypes.c_double, ctypes.c_double, ctypes.c_int, _opt]
     v.bcev_regime_name.restype = ctypes.c_char_p
     v.bcev_regime_name.argtypes = [ctypes.c_int]
     v.bcev_convention_parse.restype = ctypes.c_int

@@ -32,7 +32,11 @@ def test_check_logreg_textbook_passes_and_reports_conditioning():
     r = libbce.check_logreg(textbook(X, y), X, y)
     r.assert_ok()
     assert len(r.points) == 3 and 0 < r.max_ratio < 64
-    assert "conditioning" in str(r)
+    assert "cond-ratio" in str(r) and "max cond-ratio %.3g" % r.max_ratio in str(r)
+    # the report names the parameter vector and the worst coordinate
+    assert "parameter vector #2 (4 N(0,1), seed 1): w = [" in str(r)
+    assert "PASS exact: worst %d (%s)" % (r.points[0]["worst_index"], r.points[0]["worst"]) \
+        in str(r)
     # weights and L2 (not applied to the intercept)
     sw = np.random.default_rng(1).uniform(0.5, 2, X.shape[0])
     libbce.check_logreg(textbook(X, y, sw, l2=0.3), X, y, sample_weight=sw, l2=0.3).assert_ok()
@@ -65,6 +69,14 @@ def test_check_logreg_l2_on_intercept_and_float32_accumulator():
     r = libbce.check_logreg(penalises_intercept, X, y, l2=0.5,
                             w=np.array([1.0, 0.5, -0.5, 0.25, 0.0]))
     assert not r and r.points[0]["worst"] == "intercept"
+
+    def penalises_intercept_in_both(w):   # the exact derivative of the wrong loss
+        loss, g = penalises_intercept(w)
+        return loss + 0.25 * w[0] ** 2, g
+    r = libbce.check_logreg(penalises_intercept_in_both, X, y, l2=0.5,
+                            w=np.array([1.0, 0.5, -0.5, 0.25, 0.0]))
+    p = r.points[0]
+    assert not r and not p["exact_ok"] and p["worst"] == "intercept" and p["fd"].ok
 
     def f32_accumulator(w):
         loss, g = good(w)
@@ -165,7 +177,7 @@ def test_check_logreg_float32_with_the_unit_roundoff_of_float32():
         g[3] *= 1.001                  # 0.1%: thousands of float32 conditionings
         return loss, g
     r = libbce.check_logreg(off, X, y, dtype=np.float32)
-    assert not r and all(p["worst"] == "x3" for p in r.points)
+    assert not r and all(p["worst"] == "w_3" for p in r.points)
     # the same float32 answers judged as float64 fail: u = 2^-53 there
     assert not libbce.check_logreg(f32, X, y)
 
@@ -176,7 +188,7 @@ def test_check_logreg_reports_both_verdicts():
     good = textbook(X, y)
     r = libbce.check_logreg(good, X, y)
     assert all(p["exact_ok"] and p["fd"].ok for p in r.points)
-    assert "finite differences of fn's loss: PASS" in str(r)
+    assert "PASS fd (finite differences of fn's loss): worst" in str(r)
 
     def loss_not_divided(w):     # the gradient is right, its loss is not
         loss, g = good(w)
@@ -184,7 +196,7 @@ def test_check_logreg_reports_both_verdicts():
     r = libbce.check_logreg(loss_not_divided, X, y)
     assert not r
     assert all(p["exact_ok"] and not p["fd"].ok for p in r.points)
-    assert "exact gradient: pass" in str(r) and "finite differences of fn's loss: FAIL" in str(r)
+    assert "PASS exact: worst" in str(r) and "FAIL fd (finite differences of fn's loss)" in str(r)
     assert libbce.check_logreg(loss_not_divided, X, y, fd=False)
 
 
@@ -204,3 +216,218 @@ def test_hvpcheck():
     assert r.mode == "hv" and r.count == 5 and np.allclose(r.fd, hvp(w, v), rtol=1e-8)
     bad = libbce.hvpcheck(lambda w: good(w)[1], lambda w, v: hvp(w, v) * (1 + 1e-4), w, v)
     assert not bad
+
+
+# ------------------------------------------------------------------------
+# check_logreg and `bce gradcheck` judge with the same C function
+# (bcev_logreg_judge / _judge_hv): the same problem, w, v and claims give the
+# same figures, bit for bit.
+
+def textbook_hvp(X, sw=None):
+    n = X.shape[0]
+    Xt = np.hstack([np.ones((n, 1)), X])
+    sw = np.ones(n) if sw is None else sw
+
+    def hvp(w, v):
+        s = 1 / (1 + np.exp(-(Xt @ w)))
+        return Xt.T @ (sw * s * (1 - s) * (Xt @ v)) / n
+    return hvp
+
+
+def _fromhex(x):
+    return float.fromhex(x) if isinstance(x, str) else float(x)
+
+
+def _num(x):   # ratios and ulps are JSON numbers ("inf" as a string)
+    return float(x)
+
+
+CLI_CASES = {
+    # name: (bce gradcheck options, check_logreg keywords, gc_numpy.py arguments)
+    "options": (["--weight-column", "wt", "--reduction", "weighted-mean", "--l2", "0.1",
+                 "--pos-weight", "2", "--smoothing", "0.05", "--mode", "exact", "--mode", "hvp"],
+                dict(reduction="weighted-mean", l2=0.1, pos_weight=2.0, label_smoothing=0.05),
+                []),
+    "intercept-bug": (["--mode", "exact", "--mode", "hvp"], {}, ["--intercept-bug"]),
+    "f32": (["--type", "f32", "--mode", "exact"], dict(dtype=np.float32), []),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLI_CASES))
+def test_check_logreg_verdict_equals_bce_gradcheck(case, source_root, tmp_path):
+    """The CLI on a CSV with docs/porting/gc_numpy.py behind the process
+    route (its requests and answers recorded by tee), then check_logreg on
+    the same data at the w the JSON reports (and the v of the log), with the
+    claims the CLI read: every per-coordinate figure equal, bit for bit."""
+    import json
+    import os
+    import subprocess
+    import sys
+    bce = os.environ.get("LIBBCE_TEST_BCE")
+    if not bce:
+        pytest.skip("LIBBCE_TEST_BCE not set (meson test sets it to build/tools/bce)")
+    cli_opts, kw, iut_args = CLI_CASES[case]
+    rng = np.random.default_rng(7)
+    n = 200
+    X = np.column_stack([rng.standard_normal(n), 50 + 10 * rng.standard_normal(n),
+                         0.01 * rng.standard_normal(n)])
+    y = (rng.random(n) < 0.4).astype(float)
+    sw = rng.uniform(0.5, 2, n)
+    cols = ["age", "dose", "score"]
+    with open(tmp_path / "d.csv", "w") as f:
+        f.write(",".join(cols) + ",wt,y\n")
+        for i in range(n):
+            f.write(",".join(repr(float(t)) for t in (*X[i], sw[i], y[i])) + "\n")
+    if "--weight-column" not in cli_opts:           # wt is a feature then: drop it
+        with open(tmp_path / "d.csv") as f:
+            rows = [line.rstrip("\n").split(",") for line in f]
+        with open(tmp_path / "d.csv", "w") as f:
+            f.writelines(",".join(r[:3] + r[4:]) + "\n" for r in rows)
+    else:
+        kw = dict(kw, sample_weight=sw)
+    gc_numpy = os.path.join(source_root, "docs", "porting", "gc_numpy.py")
+    cmd = [bce, "gradcheck", "--csv", "d.csv", "--label-column", "y", *cli_opts,
+           "--json", "-", "--", "sh", "-c", 'tee "$1" | "$2" "$3" "$4" | tee "$5"', "sh",
+           "in.log", sys.executable, gc_numpy, *(iut_args or ["--"]), "out.log"]
+    p = subprocess.run(cmd, cwd=str(tmp_path), capture_output=True, text=True, timeout=120)
+    bug = case == "intercept-bug"
+    assert p.returncode == (1 if bug else 0), p.stdout + p.stderr
+    prob = json.loads(p.stdout)["problems"][0]
+    co = prob["coordinates"]
+    assert [c["name"] for c in co] == ["intercept"] + cols
+    w = np.array([_fromhex(c["w"]) for c in co])
+    claimed = np.array([_fromhex(c["claimed"]) for c in co])
+    log_in = (tmp_path / "in.log").read_text().splitlines()
+    log_out = (tmp_path / "out.log").read_text().splitlines()
+    first_w = next(t for t in log_in if t.startswith("w "))
+    assert np.array_equal([float.fromhex(t) for t in first_w.split()[1:]], w)
+    hvp = v = None
+    if prob["exact_hv"] is not None:
+        v = np.array([float.fromhex(t) for t in
+                      next(t for t in log_in if t.startswith("v ")).split()[1:]])
+        hv = np.array([float.fromhex(t) for t in
+                       next(t for t in log_out if t.startswith("hv ")).split()[1:]])
+
+        def hvp(w_, v_):
+            return hv
+
+    r = libbce.check_logreg(lambda w_: (_fromhex(prob["loss"]), claimed), X, y, w=w,
+                            hvp=hvp, v=v, names=cols, fd=False, **kw)
+    pt = r.points[0]
+    assert np.array_equal(pt["w"], w) and np.array_equal(pt["grad"], claimed)
+    for key, jkey, conv in (("grad_exact", "exact", _fromhex), ("ulps", "ulps", _num),
+                            ("cond", "cond", _fromhex), ("ratio", "cond_ratio", _num),
+                            ("sig_ratio", "sig_ratio", _num)):
+        cli = np.array([conv(c[jkey]) for c in co])
+        assert np.array_equal(pt[key], cli), (key, pt[key], cli)
+    assert [bool(x) for x in pt["ratio"] <= 64] == [c["exact_pass"] for c in co]
+    ex = prob["exact"]
+    assert pt["exact_ok"] == ex["pass"] and pt["worst"] == ex["worst_name"]
+    assert pt["n_fail"] == ex["n_fail"] and float(np.max(pt["ratio"])) == _num(ex["max_cond_ratio"])
+    if hvp is not None:
+        eh = prob["exact_hv"]
+        j = pt["hv_worst_index"]
+        assert pt["hv_worst"] == eh["worst_name"] and pt["hv_ok"] == eh["pass"]
+        assert pt["hv_n_fail"] == eh["n_fail"]
+        assert pt["hv_ratio"][j] == _num(eh["max_cond_ratio"]) and pt["hv_ulps"][j] == \
+            _num(eh["ulps"])
+        assert pt["hv"][j] == _fromhex(eh["claimed"]) and pt["hv_exact"][j] == \
+            _fromhex(eh["exact"])
+    if bug:                      # fails, naming the intercept (and only it)
+        assert not r and pt["worst"] == "intercept" and pt["n_fail"] == 1
+        assert "FAIL exact: worst 0 (intercept)" in str(r)
+        assert "FAIL intercept: claimed" in str(r)
+    else:
+        assert r and 0 < r.max_ratio < 64
+    if case == "f32":            # judged with u = 2^-24: 2^29 times the f64 figure
+        r64 = libbce.logreg_judge(X.astype(np.float32), y, w, claimed)
+        assert np.array_equal(r64["ratio"], pt["ratio"] * 2.0 ** 29)
+
+
+def test_check_logreg_hvp():
+    X, y = problem(k=4)
+    n = X.shape[0]
+    r = libbce.check_logreg(textbook(X, y), X, y, hvp=textbook_hvp(X))
+    r.assert_ok()
+    assert all(p["hv_ok"] and p["hv_fd"].ok for p in r.points) and 0 < r.max_hv_ratio < 64
+    assert "PASS exact-hv: worst" in str(r) and "max Hv cond-ratio" in str(r)
+    good = textbook_hvp(X)
+
+    def not_divided(w, v):           # the Hessian's intercept row not divided by n
+        h = good(w, v).copy()
+        h[0] *= n
+        return h
+    r = libbce.check_logreg(textbook(X, y), X, y, hvp=not_divided)
+    assert not r and all(p["exact_ok"] and not p["hv_ok"] and not p["hv_fd"].ok
+                         and p["hv_worst"] == "intercept" for p in r.points)
+    assert "FAIL Hv intercept: claimed" in str(r)
+
+
+def test_check_logreg_names_and_refusals():
+    X, y = problem(k=2)
+    fn = textbook(X, y)
+    r = libbce.check_logreg(fn, X, y, names=["height", "mass"], w=np.zeros(3))
+    assert r.names == ["intercept", "height", "mass"]
+    with pytest.raises(ValueError, match="reduction 'none' is refused"):
+        libbce.check_logreg(fn, X, y, reduction="none")
+    with pytest.raises(ValueError, match="3 names for 2 coordinates"):
+        libbce.check_logreg(fn, X, y, intercept=False, names=["a", "b", "c"])
+
+
+def test_check_logreg_libbce_itself_through_its_shim():
+    """libbce's own fused regression (the --lib shim bcev_logreg_shim_f64,
+    what `bce gradcheck` with no IUT checks) is within one u C_j."""
+    from libbce import _lib
+    X, y = problem()
+    n, k = X.shape
+    Xc = np.ascontiguousarray(X)
+
+    def shim(w):
+        loss, g = np.empty(1), np.empty(k + 1)
+        st = _lib.verify().bcev_logreg_shim_f64(n, k, _lib.ptr(Xc), k, _lib.ptr(y), None, 1,
+                                                0.0, 1.0, 0.0, 2, _lib.ptr(w), _lib.ptr(loss),
+                                                _lib.ptr(g), None, None)
+        assert st == 0
+        return loss[0], g
+    r = libbce.check_logreg(lambda w: shim(np.ascontiguousarray(w)), X, y)
+    r.assert_ok()
+    assert r.max_ratio < 1
+    assert all(p["loss_ratio"] <= 0.5 for p in r.points)    # correctly rounded loss
+
+
+def test_porting_from_pytest_example(source_root, tmp_path):
+    """docs/PORTING.md "From pytest: libbce.check_logreg", extracted and run
+    by pytest exactly as written: both of its tests pass."""
+    import os
+    import re
+    import subprocess
+    import sys
+    text = open(os.path.join(source_root, "docs", "PORTING.md")).read()
+    sec = text[text.index("### From pytest: `libbce.check_logreg`"):]
+    code = re.search(r"```python\n(.*?)```", sec, re.S).group(1)
+    f = tmp_path / "test_porting_example.py"
+    f.write_text(code)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(libbce.__file__)))
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        str(f)], capture_output=True, text=True, timeout=120,
+                       cwd=str(tmp_path), env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "2 passed" in r.stdout, r.stdout
+    # the report shown under it is what the example's bug prints
+    ns = {}
+    exec(compile(code, str(f), "exec"), ns)
+
+    def buggy(w):
+        loss, g = ns["my_logreg"](w)
+        g[0] *= len(ns["y"])
+        return loss, g
+    out = str(libbce.check_logreg(buggy, ns["X"], ns["y"])).splitlines()
+    shown = re.search(r"first vector of three\):\n\n```\n(.*?)```", sec, re.S).group(1)
+    shown = shown.splitlines()
+
+    def form(line):    # the figures depend on numpy's sums: compare the rest
+        return re.sub(r"[-+]?[0-9][-+0-9.e]*", "#", line)
+    assert shown[0] == out[0]
+    assert [form(t) for t in shown[1:5] + shown[-1:]] == \
+        [form(t) for t in out[1:5] + out[-1:]], (shown, out)

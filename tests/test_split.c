@@ -14,7 +14,8 @@
  * (the first offender's) as one thread, and leave the outputs untouched.  threads >
  * BCE_THREADS_MAX is BCE_E_BAD_OPTION.
  * Plain C (runs under ThreadSanitizer in .ci/run).
- * Usage: test_split [--quick]   (--quick: n = 10^6 + 1 skipped)
+ * Usage: test_split [--quick | --tsan]   (--quick: n = 10^6 + 1 skipped;
+ * --tsan: also fewer options, for the ThreadSanitizer stage of .ci/run)
  * Exit status 0 when every output matches, 1 otherwise.
  */
 #include <math.h>
@@ -157,13 +158,15 @@ static void check_error(int ep, size_t n, size_t bad, size_t bad2, int weighted,
 
 int main(int argc, char **argv)
 {
-    const int quick = argc > 1 && !strcmp(argv[1], "--quick");
+    const int tsan = argc > 1 && !strcmp(argv[1], "--tsan");
+    const int quick = tsan || (argc > 1 && !strcmp(argv[1], "--quick"));
     make_inputs();
     const size_t just = 2 * (size_t)BCE_THREADS_MIN_N + 3, four = 4 * (size_t)BCE_THREADS_MIN_N + 5;
     const size_t sizes[] = { 1000, just, four };
     /* the options at each size: all at 1000 and just above the threshold,
      * none and pos_weight at four threads' size (time) */
     const size_t nopts_at[] = { 5, 5, 2 };
+    const size_t nopts_tsan[] = { 0, 2, 1 };     /* --tsan: a few, at the split sizes */
     static const struct { bce_options o; const char *name; int probs_only; } opts[] = {
         { { .flags = 0 }, "no options", 0 },
         { { .flags = BCE_OPT_POS_WEIGHT, .pos_weight = 2.5 }, "pos_weight 2.5", 0 },
@@ -173,7 +176,7 @@ int main(int argc, char **argv)
     };
     for (int ep = 0; ep < 4; ep++)
         for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
-            for (size_t k = 0; k < nopts_at[s]; k++) {
+            for (size_t k = 0; k < (tsan ? nopts_tsan : nopts_at)[s]; k++) {
                 if (opts[k].probs_only && !(ep & 1)) continue;
                 for (int red = 0; red < 4; red++)
                     for (int wt = 0; wt < 2; wt++) {

@@ -5,7 +5,8 @@
  * For every per-sample entry point (bce_logits_f64/f32, bce_probs_f64/f32),
  * options {none, pos_weight, label smoothing, log clamp (probs), NaN
  * propagation}, every reduction, with and without weights, loss and
- * gradient: the outputs with threads = 2, 3, 4 are compared bit for bit
+ * gradient (and loss only, gradient only, just above the threshold): the
+ * outputs with threads = 2, 3, 4 are compared bit for bit
  * with threads = 1 (and threads = 0), at n = 1000 (below the threshold),
  * 2 BCE_THREADS_MIN_N + 3 (just above it: two threads), and for the
  * options none and pos_weight at 4 BCE_THREADS_MIN_N + 5 (four threads);
@@ -70,13 +71,21 @@ static void make_inputs(void)
     }
 }
 
+/* outputs asked for: 3 = loss and gradient, 1 = loss only, 2 = gradient only */
+static int outs = 3;
+
 static bce_status call(int ep, size_t n, int weighted, const bce_options *o, int k)
 {
+    const int wl = outs & 1, wg = outs & 2;
     switch (ep) {
-    case 0: return bce_logits_f64(n, z64, y64, weighted ? w64 : NULL, o, L64[k], G64[k]);
-    case 1: return bce_probs_f64(n, p64, y64, weighted ? w64 : NULL, o, L64[k], G64[k]);
-    case 2: return bce_logits_f32(n, z32, y32, weighted ? w32 : NULL, o, L32[k], G32[k]);
-    default: return bce_probs_f32(n, p32, y32, weighted ? w32 : NULL, o, L32[k], G32[k]);
+    case 0: return bce_logits_f64(n, z64, y64, weighted ? w64 : NULL, o,
+                                  wl ? L64[k] : NULL, wg ? G64[k] : NULL);
+    case 1: return bce_probs_f64(n, p64, y64, weighted ? w64 : NULL, o,
+                                 wl ? L64[k] : NULL, wg ? G64[k] : NULL);
+    case 2: return bce_logits_f32(n, z32, y32, weighted ? w32 : NULL, o,
+                                  wl ? L32[k] : NULL, wg ? G32[k] : NULL);
+    default: return bce_probs_f32(n, p32, y32, weighted ? w32 : NULL, o,
+                                  wl ? L32[k] : NULL, wg ? G32[k] : NULL);
     }
 }
 
@@ -185,6 +194,15 @@ int main(int argc, char **argv)
                         check(ep, sizes[s], o, wt, opts[k].name);
                     }
             }
+    /* loss only and gradient only, just above the threshold */
+    for (outs = 1; outs <= 2; outs++)
+        for (int ep = 0; ep < 4; ep++)
+            for (int red = 0; red < 4; red++)
+                for (int wt = 0; wt < 2; wt++) {
+                    bce_options o = { .reduction = (bce_reduction)red };
+                    check(ep, just, o, wt, outs == 1 ? "loss only" : "gradient only");
+                }
+    outs = 3;
     printf("n = 1000, %zu, %zu: %zu comparisons\n", just, four, checked);
     if (!quick) {
         for (int ep = 0; ep < 4; ep++)

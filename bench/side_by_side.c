@@ -29,7 +29,8 @@
  * range (min..max) of those ratios: > 1 means libbce is faster.
  *
  * --threads: libbce with bce_options.threads = 2 against threads = 1 at
- *   n = 10^7 (each entry point, hard labels), alternated, wall clock
+ *   n = 10^7 (each entry point, hard labels; and the logits with weights
+ *   and MEAN, whose validation scan stays on one thread), alternated, wall clock
  *   (CLOCK_MONOTONIC: the workers' time is not the caller's CPU time).
  * --short: per-call cost of libbce at n = 0, 1, 8, 100 and the leftover
  *   elements: (T(4096 + m) - T(4096)) / m for m = 1 .. 15 against T(4096) /
@@ -242,22 +243,26 @@ static void run_case(int f32, int form, int soft, size_t n, int trials, double *
 /* --threads: libbce threads = 2 against 1, wall clock, n = nbig */
 static void run_threads(size_t n, int trials)
 {
-    static const char *names[4] = { "bce_logits_f64", "bce_probs_f64", "bce_logits_f32", "bce_probs_f32" };
+    static const char *names[6] = { "bce_logits_f64", "bce_probs_f64", "bce_logits_f32", "bce_probs_f32",
+                                    "bce_logits_f64, weights, MEAN", "bce_logits_f32, weights, MEAN" };
     printf("\n### libbce, bce_options.threads = 2 against 1 (n = %zu, hard labels, wall clock, %d alternated rounds)\n\n", n, trials);
     printf("| entry point | 1 thread ns/elem | 2 threads ns/elem | speedup median (min..max) |\n|---|---|---|---|\n");
-    for (int e = 0; e < 4; e++) {
+    for (int e = 0; e < 6; e++) {
         static double t1[MAXT], t2[MAXT], sp[MAXT];
         for (int r = -1; r < trials; r++) {
             double tt[2];
             for (int j = 0; j < 2; j++) {
                 int th = (r & 1) ? 2 - j : 1 + j;
                 bce_options o = { .threads = (uint64_t)th };
+                bce_options om = { .threads = (uint64_t)th, .reduction = BCE_REDUCTION_MEAN };
                 double t0 = wall_ns();
-                switch (e) {
+                switch (e) {   /* (weights: the soft labels, in [0, 1)) */
                 case 0: bce_logits_f64(n, z64, yh64, NULL, &o, L64, G64); break;
                 case 1: bce_probs_f64(n, p64, yh64, NULL, &o, L64, G64); break;
                 case 2: bce_logits_f32(n, z32, yh32, NULL, &o, L32, G32); break;
-                default: bce_probs_f32(n, p32, yh32, NULL, &o, L32, G32); break;
+                case 3: bce_probs_f32(n, p32, yh32, NULL, &o, L32, G32); break;
+                case 4: bce_logits_f64(n, z64, yh64, ys64, &om, L64, G64); break;
+                default: bce_logits_f32(n, z32, yh32, ys32, &om, L32, G32); break;
                 }
                 tt[th - 1] = wall_ns() - t0;
             }

@@ -59,16 +59,20 @@ int main(int argc, char **argv)
         else { fprintf(stderr, "bce-bench-ab: unknown argument %s\n", argv[a]); return 2; }
     }
     if (trials < 1 || trials > 1001) { fprintf(stderr, "bce-bench-ab: trials in 1..1001\n"); return 2; }
+    typedef void (*anyfn)(void);
     void *h[2];
-    void *f[2][4];
+    anyfn f[2][4];
     for (int l = 0; l < 2; l++) {
         h[l] = dlopen(argv[1 + l], RTLD_NOW | RTLD_LOCAL);
         if (!h[l]) { fprintf(stderr, "bce-bench-ab: %s\n", dlerror()); return 2; }
-        for (int e = 0; e < 4; e++)
-            if (!(f[l][e] = dlsym(h[l], names[e]))) {
+        for (int e = 0; e < 4; e++) {
+            void *sym = dlsym(h[l], names[e]);
+            memcpy(&f[l][e], &sym, sizeof sym);   /* (POSIX: a function's address) */
+            if (!sym) {
                 fprintf(stderr, "bce-bench-ab: %s has no %s\n", argv[1 + l], names[e]);
                 return 2;
             }
+        }
     }
     size_t nv[32];
     int nn = 0;

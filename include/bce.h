@@ -134,7 +134,7 @@ typedef struct bce_options {
      * = the calling thread only (the default); N in [2, BCE_THREADS_MAX] =
      * up to N POSIX threads (the calling one and N - 1 started for the
      * call and joined before it returns) for the per-sample entry points
-     * bce_logits_* and bce_probs_*; above BCE_THREADS_MAX is
+     * of f64 and f32 (bce_logits_f64 ... bce_probs_f32); above BCE_THREADS_MAX is
      * BCE_E_BAD_OPTION.  Every result is bit for bit the one-thread
      * result, whatever N and the timing: the samples are cut into fixed
      * blocks of BCE_THREADS_BLOCK, each thread takes a fixed contiguous
@@ -147,8 +147,9 @@ typedef struct bce_options {
      * unchanged (the first offending index; nothing written on error):
      * the scan runs before any output is written, split across the
      * threads when it needs no sums (no weights, reduction NONE or SUM).
-     * The fused regression (bce_logreg_*) accepts the field and runs on
-     * the calling thread.  docs/PERFORMANCE.md: when it pays. */
+     * The 16-bit entry points (bce_*_bf16, bce_*_f16) and the fused
+     * regression (bce_logreg_*) accept the field and run on the calling
+     * thread.  docs/PERFORMANCE.md: when it pays. */
     uint64_t threads;
     /* Reserved for future options (an output type, ...), appended here so
      * that the struct's layout and size stay stable for callers and
@@ -199,6 +200,55 @@ BCE_API bce_status bce_probs_f64(size_t n, const double *p, const double *y,
 BCE_API bce_status bce_probs_f32(size_t n, const float *p, const float *y,
                                  const float *w, const bce_options *opt,
                                  float *loss, float *dp);
+
+/*
+ * 16-bit inputs: bfloat16 (bf16) and IEEE binary16 (f16), each value stored
+ * as its uint16_t bit pattern (z or p, y and w all in the 16-bit type).
+ * Names: bce_<form>_<input type> has float outputs; bce_<form>_<input
+ * type>_<output type> names its output type, here the input's own
+ * (bce_logits_bf16_bf16: bf16 in, bf16 out).  A later output type would be
+ * one more suffix; no void * anywhere.
+ *   float outputs:  the exact loss and gradient of the 16-bit inputs,
+ *                   rounded once to binary32 -- what a mixed-precision
+ *                   (autocast) loss should return.  They are the f32
+ *                   entry points' results for the inputs widened
+ *                   (exactly) to float, with the f32 bounds of
+ *                   docs/ACCURACY.md.
+ *   16-bit outputs: the same exact values rounded once to the input's
+ *                   type (never a float result rounded again) -- what a
+ *                   bf16/f16 port should return.
+ * Options, reductions, validation (statuses, first offending index,
+ * nothing written on error), NaN and infinities: as bce_logits_f32 /
+ * bce_probs_f32 (a 16-bit NaN is a NaN input; BCE_OPT_PROPAGATE_NAN
+ * writes the type's quiet NaN 0x7fc0 / 0x7e00).  Reduced losses are
+ * accumulated in double-double and rounded once to the output type.
+ * Aliasing: a 16-bit output may be its input (dz == z); float outputs must
+ * not overlap the inputs.
+ */
+BCE_API bce_status bce_logits_bf16(size_t n, const uint16_t *z, const uint16_t *y,
+                                   const uint16_t *w, const bce_options *opt,
+                                   float *loss, float *dz);
+BCE_API bce_status bce_logits_f16(size_t n, const uint16_t *z, const uint16_t *y,
+                                  const uint16_t *w, const bce_options *opt,
+                                  float *loss, float *dz);
+BCE_API bce_status bce_probs_bf16(size_t n, const uint16_t *p, const uint16_t *y,
+                                  const uint16_t *w, const bce_options *opt,
+                                  float *loss, float *dp);
+BCE_API bce_status bce_probs_f16(size_t n, const uint16_t *p, const uint16_t *y,
+                                 const uint16_t *w, const bce_options *opt,
+                                 float *loss, float *dp);
+BCE_API bce_status bce_logits_bf16_bf16(size_t n, const uint16_t *z, const uint16_t *y,
+                                        const uint16_t *w, const bce_options *opt,
+                                        uint16_t *loss, uint16_t *dz);
+BCE_API bce_status bce_logits_f16_f16(size_t n, const uint16_t *z, const uint16_t *y,
+                                      const uint16_t *w, const bce_options *opt,
+                                      uint16_t *loss, uint16_t *dz);
+BCE_API bce_status bce_probs_bf16_bf16(size_t n, const uint16_t *p, const uint16_t *y,
+                                       const uint16_t *w, const bce_options *opt,
+                                       uint16_t *loss, uint16_t *dp);
+BCE_API bce_status bce_probs_f16_f16(size_t n, const uint16_t *p, const uint16_t *y,
+                                     const uint16_t *w, const bce_options *opt,
+                                     uint16_t *loss, uint16_t *dp);
 
 /*
  * Fused logistic regression: loss, gradient and Hessian-vector product over a

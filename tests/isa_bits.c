@@ -1,6 +1,8 @@
 /*
  * isa_bits.c -- every runnable ISA gives the baseline ISA's bits (registry
- * row 0, "scalar"), for bce_logits_f64/f32 and bce_probs_f64/f32: status,
+ * row 0, "scalar"), for bce_logits_f64/f32 and bce_probs_f64/f32 and the
+ * 16-bit entry points (bce_{logits,probs}_{bf16,f16}, float outputs, and
+ * bce_{logits,probs}_{bf16,f16}_{bf16,f16}, 16-bit outputs): status,
  * loss (per sample or reduced) and gradient, compared bit for bit with
  * memcmp over the whole output buffers (one element past the end included:
  * nothing is written there, nor anywhere on an error).  Plain C and libbce's
@@ -138,6 +140,47 @@ static double gen_w(void)
 /* a float version of a double input: the f32 thresholds are floats too */
 static float to_f32(double d) { return (float)d; }
 
+/* 16-bit inputs: the f32 set rounded to bf16 / f16 (nearest-even, by the
+ * quantum trick; f16 overflow to inf, a weight kept finite), every eighth
+ * label a simple dyadic (1/4, 3/4, 3/8: z(1-y) lands on 16-bit midpoints,
+ * the 16-bit outputs' recomputed samples). */
+static uint16_t *zn16[2], *zc16[2], *pn16[2], *pc16[2], *yl16[2], *yp16[2], *wt16[2];
+
+static double rn16(int f16, double x)
+{
+    const int p = f16 ? 11 : 8, emin = f16 ? -14 : -126;
+    const double big = f16 ? 0x1p16 : 0x1p128;
+    if (isnan(x) || isinf(x) || x == 0) return x;
+    double a = fabs(x);
+    if (a >= big) return copysign(INFINITY, x);
+    int e;
+    frexp(a, &e);
+    int q = (e - 1 > emin ? e - 1 : emin) - p + 1;
+    double r = q + 52 < -1022 ? 0.0 : (a + ldexp(1.0, q + 52)) - ldexp(1.0, q + 52);
+    if (r >= big) r = INFINITY;
+    return copysign(r, x);
+}
+
+static uint16_t bits16(int f16, double v)
+{
+    if (!f16) {
+        float f = (float)v;
+        uint32_t u;
+        memcpy(&u, &f, 4);
+        return (uint16_t)(u >> 16);
+    }
+    if (isnan(v)) return 0x7e00;
+    uint16_t sg = signbit(v) ? 0x8000 : 0;
+    double a = fabs(v);
+    if (isinf(a)) return sg | 0x7c00;
+    if (a < 0x1p-14) return sg | (uint16_t)(a * 0x1p24);
+    int e;
+    double m = frexp(a, &e);
+    return sg | (uint16_t)((e - 1 + 15) << 10) | (uint16_t)(m * 2048 - 1024);
+}
+
+static uint16_t to16(int f16, double x) { return bits16(f16, rn16(f16, x)); }
+
 static void make_set(void)
 {
     size_t bytes = NPAD * sizeof(double), fb = NPAD * sizeof(float);
@@ -180,6 +223,22 @@ static void make_set(void)
         }
         wt32[i] = to_f32(wt[i]);
     }
+    for (int h = 0; h < 2; h++) {
+        uint16_t **arr[7] = { zn16, zc16, pn16, pc16, yl16, yp16, wt16 };
+        for (int a = 0; a < 7; a++) {
+            arr[a][h] = malloc(NPAD * sizeof(uint16_t));
+            if (!arr[a][h]) { fprintf(stderr, "isa_bits: out of memory\n"); exit(2); }
+        }
+        static const double dy[3] = { 0.25, 0.75, 0.375 };
+        for (size_t i = 0; i < NPAD; i++) {
+            zn16[h][i] = to16(h, zn32[i]); zc16[h][i] = to16(h, zc32[i]);
+            pn16[h][i] = to16(h, pn32[i]); pc16[h][i] = to16(h, pc32[i]);
+            yl16[h][i] = to16(h, (i & 7) == 5 ? dy[i % 3] : yl32[i]);
+            yp16[h][i] = to16(h, (i & 7) == 5 ? dy[i % 3] : yp32[i]);
+            double w = rn16(h, wt32[i]);
+            wt16[h][i] = bits16(h, isinf(w) ? (h ? 65504.0 : 0x1.fep127) : w);
+        }
+    }
 }
 
 /* ---- configurations -------------------------------------------------------------- */
@@ -192,7 +251,12 @@ static const char *const opt_names[NOPT] = {
 };
 static const char *const red_names[4] = { "none", "sum", "mean", "weighted_mean" };
 static const char *const out_names[3] = { "loss+grad", "loss", "grad" };
-static const char *const ep_names[4] = { "logits_f64", "probs_f64", "logits_f32", "probs_f32" };
+#define NEP 12
+static const char *const ep_names[NEP] = { "logits_f64", "probs_f64", "logits_f32", "probs_f32",
+    "logits_bf16", "probs_bf16", "logits_f16", "probs_f16",
+    "logits_bf16_bf16", "probs_bf16_bf16", "logits_f16_f16", "probs_f16_f16" };
+/* element size of the outputs of entry point ep */
+static size_t out_size(int ep) { return ep < 2 ? 8 : ep < 8 ? 4 : 2; }
 
 static void make_opt(int k, int red, bce_options *o)
 {
@@ -222,7 +286,7 @@ static void make_opt(int k, int red, bce_options *o)
 static size_t nisa, base_isa;
 static const char *isa_list[16];        /* runnable ISAs other than the baseline */
 static size_t nrun;
-static unsigned long long ncalls[16][4], nelems[16][4];
+static unsigned long long ncalls[16][NEP], nelems[16][NEP];
 static unsigned char *bufL[17], *bufG[17];
 static size_t bufcap;
 
@@ -231,6 +295,7 @@ static void die_mismatch(size_t t, int ep, int k, int red, int weighted, int out
                          size_t idx, bce_status s0, bce_status s1)
 {
     const int f32 = ep >= 2, probs = ep & 1, nan = k == 9 || k == 10;
+    const int h16 = ep >= 4, f16 = h16 && (ep & 2);
     fprintf(stderr, "isa_bits: MISMATCH %s vs %s: %s, options %s, reduction %s, %s, %s\n",
             isa_list[t], bce_isa_name(base_isa), ep_names[ep], opt_names[k],
             red_names[red], weighted ? "weights" : "no weights", out_names[outs]);
@@ -243,17 +308,27 @@ static void die_mismatch(size_t t, int ep, int k, int red, int weighted, int out
         x = probs ? (nan ? pn : pc)[j] : (nan ? zn : zc)[j];
         y = probs ? yp[j] : yl[j];
         w = wt[j];
-    } else {
+    } else if (!h16) {
         x = probs ? (nan ? pn32 : pc32)[j] : (nan ? zn32 : zc32)[j];
         y = probs ? yp32[j] : yl32[j];
         w = wt32[j];
+    } else {
+        x = probs ? (nan ? pn16 : pc16)[f16][j] : (nan ? zn16 : zc16)[f16][j];
+        y = probs ? yp16[f16][j] : yl16[f16][j];
+        w = wt16[f16][j];
+        fprintf(stderr, "  (16-bit inputs: bit patterns below)\n");
     }
     fprintf(stderr, "  %s[%zu]%s: input x = %a, y = %a, w = %a\n", what, idx,
             idx < n ? "" : " (past the end)", x, y, weighted ? w : 1.0);
-    const size_t es = f32 ? sizeof(float) : sizeof(double);
+    const size_t es = out_size(ep);
     const unsigned char *a = (what[0] == 'l' ? bufL : bufG)[0] + idx * es;
     const unsigned char *b = (what[0] == 'l' ? bufL : bufG)[1] + idx * es;
-    if (f32) {
+    if (es == 2) {
+        uint16_t u0, u1;
+        memcpy(&u0, a, 2); memcpy(&u1, b, 2);
+        fprintf(stderr, "  %s: 0x%04x   %s: 0x%04x\n", bce_isa_name(base_isa), u0,
+                isa_list[t], u1);
+    } else if (f32) {
         uint32_t u0, u1;
         float f0, f1;
         memcpy(&u0, a, 4); memcpy(&u1, b, 4); memcpy(&f0, a, 4); memcpy(&f1, b, 4);
@@ -277,7 +352,22 @@ static bce_status call(int ep, size_t n, size_t j, int nan, int weighted,
         return bce_probs_f64(n, (nan ? pn : pc) + j, yp + j, weighted ? wt + j : NULL, o, L, G);
     if (ep == 2)
         return bce_logits_f32(n, (nan ? zn32 : zc32) + j, yl32 + j, weighted ? wt32 + j : NULL, o, L, G);
-    return bce_probs_f32(n, (nan ? pn32 : pc32) + j, yp32 + j, weighted ? wt32 + j : NULL, o, L, G);
+    if (ep == 3)
+        return bce_probs_f32(n, (nan ? pn32 : pc32) + j, yp32 + j, weighted ? wt32 + j : NULL, o, L, G);
+    const int h = (ep & 2) != 0, probs = ep & 1;
+    const uint16_t *x = probs ? (nan ? pn16 : pc16)[h] + j : (nan ? zn16 : zc16)[h] + j;
+    const uint16_t *y = probs ? yp16[h] + j : yl16[h] + j;
+    const uint16_t *w = weighted ? wt16[h] + j : NULL;
+    switch (ep) {
+    case 4: return bce_logits_bf16(n, x, y, w, o, L, G);
+    case 5: return bce_probs_bf16(n, x, y, w, o, L, G);
+    case 6: return bce_logits_f16(n, x, y, w, o, L, G);
+    case 7: return bce_probs_f16(n, x, y, w, o, L, G);
+    case 8: return bce_logits_bf16_bf16(n, x, y, w, o, L, G);
+    case 9: return bce_probs_bf16_bf16(n, x, y, w, o, L, G);
+    case 10: return bce_logits_f16_f16(n, x, y, w, o, L, G);
+    default: return bce_probs_f16_f16(n, x, y, w, o, L, G);
+    }
 }
 
 static size_t first_diff(const unsigned char *a, const unsigned char *b, size_t cnt, size_t es)
@@ -292,8 +382,8 @@ static size_t first_diff(const unsigned char *a, const unsigned char *b, size_t 
 static void check(int ep, int k, int red, int weighted, int outs, size_t n,
                   size_t base, size_t off)
 {
-    const int f32 = ep >= 2, nan = k == 9 || k == 10;
-    const size_t es = f32 ? sizeof(float) : sizeof(double);
+    const int nan = k == 9 || k == 10;
+    const size_t es = out_size(ep);
     const size_t bytes = (n + 1) * es;
     bce_options o;
     make_opt(k, red, &o);
@@ -381,7 +471,7 @@ int main(void)
     size_t base = 0;
     for (size_t n = 0; n <= 33; n++)
         for (size_t off = 0; off < 4; off++)
-            for (int ep = 0; ep < 4; ep++)
+            for (int ep = 0; ep < NEP; ep++)
                 for (int k = 0; k < NOPT; k++)
                     for (int red = 0; red < 4; red++)
                         for (int wgt = 0; wgt < 2; wgt++)
@@ -398,7 +488,7 @@ int main(void)
     size_t n2 = 2051 * (size_t)scale;
     if (n2 > NSET - 8) n2 = NSET - 8;
     base = 0;
-    for (int ep = 0; ep < 4; ep++)
+    for (int ep = 0; ep < NEP; ep++)
         for (int k = 0; k < NOPT; k++)
             for (int red = 0; red < 4; red++)
                 for (int wgt = 0; wgt < 2; wgt++)
@@ -416,7 +506,7 @@ int main(void)
         { 5, 1, 0, 2 }, { 9, 0, 1, 1 },
     };
     for (long rep = 0; rep < scale; rep++)
-        for (int ep = 0; ep < 4; ep++)
+        for (int ep = 0; ep < NEP; ep++)
             for (size_t c = 0; c < sizeof cfg3 / sizeof cfg3[0]; c++)
                 check(ep, cfg3[c][0], cfg3[c][1], cfg3[c][2], cfg3[c][3], n3, 0,
                       (size_t)(rep % 4));
@@ -425,8 +515,8 @@ int main(void)
            sizeof cfg3 / sizeof cfg3[0], t3 - t2);
 
     for (size_t t = 0; t < nrun; t++)
-        for (int ep = 0; ep < 4; ep++)
-            printf("%-8s %-10s == %s: %llu calls, %llu element results, same bits\n",
+        for (int ep = 0; ep < NEP; ep++)
+            printf("%-8s %-16s == %s: %llu calls, %llu element results, same bits\n",
                    isa_list[t], ep_names[ep], bce_isa_name(base_isa), ncalls[t][ep],
                    nelems[t][ep]);
     printf("isa_bits: OK (%.1f s)\n", t3 - t0);

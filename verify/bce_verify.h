@@ -113,6 +113,21 @@ int bcev_exact_reduced(bcev_form form, size_t n, const double *x,
 /* RN of an MPFR value, taken as exact, to `type` (subnormals, overflow). */
 double bcev_round_to(bcev_type type, const mpfr_t v);
 
+/* The 16-bit formats (bf16, f16) of the bf16/f16 entry points (round16.c).
+ * The rounding is by hand, from the MPFR value taken as exact, once: no
+ * binary32/binary64 step (that would double-round). */
+enum { BCEV_BF16 = 2, BCEV_F16 = 3 };  /* the values of core/half.h's BCE_FMT_* */
+/* RN-even of v to bf16/f16 (subnormals, overflow to inf), as a double. */
+double bcev_round16(int fmt, const mpfr_t v);
+/* bit pattern <-> value (v a value of the format, +-inf or NaN). */
+double bcev_from_bits16(int fmt, uint16_t h);
+uint16_t bcev_bits16(int fmt, double v);
+/* The correctly rounded 16-bit loss and gradient of one sample (as
+ * bcev_exact defines them: w inside, gradient over denom): 0, or -1 for an
+ * invalid sample (NaN outputs).  loss or grad may be NULL. */
+int bcev_ref16(bcev_form form, int fmt, const bcev_sample *s, const bce_options *opt,
+               double denom, double *loss, double *grad);
+
 /* ulp error of `got` against the exact value, in ulps of the exact value's
  * binade for `type` (precision 53 or 24, subnormal ulp below the normal
  * range).  0 when both are the same infinity or both zero; +inf when one is

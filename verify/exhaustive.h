@@ -40,4 +40,16 @@ int bcev_f32_filter(bcev_form form, float x, float out[2][2],
  * true error. */
 double bcev_ulp32_approx(float got, double a);
 
+/*
+ * 16-bit inputs, any label (lowp_filter.c): for x (z or p) and y values of
+ * the 16-bit format fmt (BCEV_BF16 / BCEV_F16), default options, the
+ * correctly rounded binary32 (out32[k], decided[0][k]) and 16-bit
+ * (out16[k] as a double, decided[1][k]) loss (k = 0) and gradient (k = 1);
+ * returns the number of undecided outputs (the caller asks MPFR; all four
+ * for z = 0, +-inf, p = 0 or 1).  Error budget and decision: the file's
+ * header.
+ */
+int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
+                     float out32[2], double out16[2], int decided[2][2]);
+
 #endif

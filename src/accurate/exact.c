@@ -31,6 +31,9 @@
 #include <math.h>
 #include <string.h>
 #include "core/internal.h"
+#include "core/half.h"
+#include "accurate/accurate.h"
+#include <limits.h>
 
 __extension__ typedef unsigned __int128 u128;   /* 64 x 64 -> 128-bit limb products */
 
@@ -264,20 +267,29 @@ static int poly_round(const xpoly *n, bce_dd *num, int *E)
     return 0;
 }
 
+/* 2 w num - (b1 + b2) den K as a polynomial */
+static int frac_poly(const xpoly *num, const xpoly *den, double w, bce_dd K,
+                     double b1, double b2, xpoly *lhs)
+{
+    xpoly f, b, t, bd, kk;
+    poly_d(&f, 2.0 * w);
+    if (poly_mul(lhs, num, &f)) return -1;
+    poly_d(&b, b1);
+    poly_d(&t, b2);
+    if (t.n) b.m[b.n++] = t.m[0];
+    poly_dd(&kk, K);
+    if (poly_mul(&bd, &b, den) || poly_mul(&t, &bd, &kk) || poly_add(lhs, lhs, &t, -1))
+        return -1;
+    return 0;
+}
+
 /* the sign of w num / (den K) - (b1 + b2)/2 for den, K > 0: that of
  * 2 w num - (b1 + b2) den K, exactly */
 static int frac_sign(const xpoly *num, const xpoly *den, double w, bce_dd K,
                      double b1, double b2, int *sign)
 {
-    xpoly lhs, f, b, t, bd, kk;
-    poly_d(&f, 2.0 * w);
-    if (poly_mul(&lhs, num, &f)) return -1;
-    poly_d(&b, b1);
-    poly_d(&t, b2);
-    if (t.n) b.m[b.n++] = t.m[0];
-    poly_dd(&kk, K);
-    if (poly_mul(&bd, &b, den) || poly_mul(&t, &bd, &kk) || poly_add(&lhs, &lhs, &t, -1))
-        return -1;
+    xpoly lhs;
+    if (frac_poly(num, den, w, K, b1, b2, &lhs)) return -1;
     static const xacc zero;
     xacc P = zero, N = zero;
     poly_eval(&lhs, &P, &N);
@@ -357,7 +369,57 @@ static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd
     return 0;
 }
 
-/* The correct rounding (to double, or to float when f32) of a final
+/* floor(log2 |x|) of a nonzero finite double */
+static int expo(double x)
+{
+    int e;
+    const uint64_t m = split_d(x, &e);
+    return e + 63 - __builtin_clzll(m);
+}
+
+/* The logits form's gradient away from z = 0 (found by the 16-bit outputs:
+ * under MEAN, f16 z = 0x1.c2p+6, y = 0x1.bf4p-4, n = 80 has (1 - y)/n
+ * exactly the f16 midpoint 0x1.6cep-7, and -sigma(-z)/n decides):
+ *   g = C0 + s N sigma(-|z|),  C0 = beta, s = -1 (z > 0);  C0 = -alpha,
+ *   s = +1 (z < 0), N = alpha + beta <= P + 1.
+ * The sign of w g / K - B, B = (b1 + b2)/2: D = 2 w C0 - (b1 + b2) K is
+ * exact (label_polys: every option); D = 0 (w C0 / K is the boundary: the
+ * tiny term decides) or sign(D) = s gives s; otherwise sign(D) when
+ * |D| >= 2^E (D = num 2^E, num in [1, 2]) exceeds the tail term's bound
+ * 2 w (P + 1) e^-|z| < 2^(expo(w) + expo(P + 1) + Ee + 4) (e^-|z| = 2^Ee v,
+ * v < 2); else undecided (-1: the rounding of r stands). */
+static int tail_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd K,
+                    double b1, double b2, int *sign)
+{
+    xpoly al, be, omp, c0, one, D;
+    if (label_polys(0.5, y, kp, &al, &be, &omp)) return -1;
+    if (z > 0) {
+        c0 = be;
+    } else {
+        xpoly zero;
+        poly_d(&zero, 0.0);
+        if (poly_add(&c0, &zero, &al, -1)) return -1;
+    }
+    poly_d(&one, 1.0);
+    if (frac_poly(&c0, &one, w, K, b1, b2, &D)) return -1;
+    bce_dd num;
+    int E;
+    if (poly_round(&D, &num, &E)) return -1;
+    const int sD = num.hi > 0 ? 1 : num.hi < 0 ? -1 : 0;
+    const int s = z > 0 ? -1 : 1;
+    if (z - z != 0.0) { *sign = sD; return 0; }          /* sigma(-|z|) = 0: exact */
+    if (sD == 0 || sD == s) { *sign = s; return 0; }
+    int Ee;
+    bce_td v;
+    bce_td_exp(-bce_fabs(z), &Ee, &v);
+    if (Ee == INT_MIN) { *sign = sD; return 0; }
+    const double P = kp->has_pw ? kp->pos_weight : 1.0;
+    if (w <= 0.0) return -1;
+    if (E > expo(w) + expo(P + 1.0) + Ee + 4) { *sign = sD; return 0; }
+    return -1;
+}
+
+/* The correct rounding (to double, float, bf16 or f16: fmt) of a final
  * gradient value c g, rational in the inputs (the probs form; the logits
  * form at |z| < 2^-300 up to a term below its roundings; else the rounding
  * of r is returned) (c = w / K, the weight over the
@@ -365,12 +427,27 @@ static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd
  * r (v 2^-scale, within r->err) whose interval holds a rounding boundary:
  * R = the rounding of r, R2 its neighbour on r's side, and the exact sign
  * of c g - (R + R2)/2 picks one (a tie: the even one). */
-static double grad_resolve(int logits, double p, double y, double w, const bce_kparams *kp,
-                           const bce_res *r, int f32)
+/* The neighbour of a 16-bit value R towards +inf (up) or -inf. */
+static double next16(double R, int up, int fmt)
 {
-    double R = f32 ? (double)bce_res_f32(r) : bce_res_f64(r);
+    const uint16_t b = bce_h16_bits(R, fmt);
+    const uint16_t sgn = b & 0x8000u;
+    uint16_t mag = b & 0x7fffu;
+    if (mag == 0) return bce_h16_to_double(up ? 1u : 0x8001u, fmt);
+    const int away = (up != 0) == (sgn == 0);
+    mag = away ? (uint16_t)(mag + 1) : (uint16_t)(mag - 1);
+    return bce_h16_to_double((uint16_t)(sgn | mag), fmt);
+}
+
+/* fmt: 0 double, 1 float, BCE_FMT_BF16 or BCE_FMT_F16 (core/half.h). */
+static double grad_resolve(int logits, double p, double y, double w, const bce_kparams *kp,
+                           const bce_res *r, int fmt)
+{
+    const int f32 = fmt == 1, h16 = fmt == BCE_FMT_BF16 || fmt == BCE_FMT_F16;
+    double R = f32 ? (double)bce_res_f32(r) : h16 ? bce_res_h16(r, fmt) : bce_res_f64(r);
     if (R - R != 0.0 || r->v.hi - r->v.hi != 0.0) return R;
-    if (logits ? !(bce_fabs(p) < 0x1p-300) : !(p >= 0.0 && p <= 1.0)) return R;
+    const int tail = logits && !(bce_fabs(p) < 0x1p-300);
+    if (!logits && !(p >= 0.0 && p <= 1.0)) return R;
     const int clamp = (kp->flags & BCE_OPT_LOG_CLAMP) != 0;
     /* r's side of R: sign of v - R 2^scale (exact: R is a rounding of v) */
     bce_dd Rs = bce_dd_ldexp(bce_dd_make(R, 0.0), r->scale);
@@ -380,6 +457,7 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
     if (side == 0.0) return R;
     double R2;
     if (f32) R2 = (double)nextafterf((float)R, side > 0 ? HUGE_VALF : -HUGE_VALF);
+    else if (h16) R2 = next16(R, side > 0, fmt);
     else R2 = nextafter(R, side > 0 ? HUGE_VAL : -HUGE_VAL);
     if (R2 - R2 != 0.0) return R;
     bce_dd K = bce_dd_make(1.0, 0.0);
@@ -389,13 +467,15 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
         if (!kp->mean_e && kp->wscale_e) wf = w * bce_pow2i(kp->wscale_e);
     }
     int s;
-    if (logits ? tinyz_cmp(p, y, kp, wf, K, R, R2, &s)
-               : probs_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
+    if (tail ? tail_cmp(p, y, kp, wf, K, R, R2, &s)
+        : logits ? tinyz_cmp(p, y, kp, wf, K, R, R2, &s)
+                 : probs_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
         return R;
     double lo = R < R2 ? R : R2, hi = R < R2 ? R2 : R;
     if (s > 0) return hi;
     if (s < 0) return lo;
     /* an exact tie: the one with the even significand */
+    if (h16) return (bce_h16_bits(R, fmt) & 1) ? R2 : R;
     if (f32) {
         float f = (float)R;
         uint32_t u;
@@ -406,13 +486,13 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
 }
 
 double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
-                              const bce_res *r, int f32)
+                              const bce_res *r, int fmt)
 {
-    return grad_resolve(0, p, y, w, kp, r, f32);
+    return grad_resolve(0, p, y, w, kp, r, fmt);
 }
 
 double bce_logits_grad_resolve(double z, double y, double w, const bce_kparams *kp,
-                               const bce_res *r, int f32)
+                               const bce_res *r, int fmt)
 {
-    return grad_resolve(1, z, y, w, kp, r, f32);
+    return grad_resolve(1, z, y, w, kp, r, fmt);
 }

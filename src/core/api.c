@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "core/isa.h"
+#include "core/half.h"
+#include "core/lowp.h"
 #include "core/threads.h"
 
 enum form { FORM_LOGITS, FORM_PROBS };
@@ -68,14 +70,19 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
 }
 
 /* The element types of the entry points: the arrays are read through
- * load() (a float widened to double is exact, and the scan's comparisons
- * with 0 and 1 give the same answers on either). */
-enum elem { ELEM_F64, ELEM_F32 };
+ * load() (a float, bf16 or f16 widened to double is exact, and the scan's
+ * comparisons with 0 and 1 give the same answers on either). */
+enum elem { ELEM_F64, ELEM_F32, ELEM_BF16, ELEM_F16 };
 
 static inline __attribute__((always_inline)) double
 load(const void *p, size_t i, enum elem t)
 {
-    return t == ELEM_F32 ? (double)((const float *)p)[i] : ((const double *)p)[i];
+    switch (t) {
+    case ELEM_F32: return (double)((const float *)p)[i];
+    case ELEM_BF16: return (double)bce_bf16_to_float(((const uint16_t *)p)[i]);
+    case ELEM_F16: return (double)bce_f16_to_float(((const uint16_t *)p)[i]);
+    default: return ((const double *)p)[i];
+    }
 }
 
 /* Scan the elements; first offender wins.  Also sums the weights and, for
@@ -160,6 +167,27 @@ static int scan_chunk_f32(const float *x, const float *y, size_t m, int probs, i
 }
 #endif
 
+/* The 16-bit types' chunk check, on the bit patterns (integer compares the
+ * compilers vectorise): with one = the bits of 1 (0x3f80 bf16, 0x3c00 f16)
+ * and inf = those of +inf (0x7f80, 0x7c00), a value v is NaN iff
+ * (v & 0x7fff) > inf, and in [0, 1] iff v <= one or v == 0x8000 (-0):
+ * every other pattern is negative, above 1 or NaN.  The same answers as
+ * elem_rejected on the widened values. */
+static int scan_chunk_h16(const uint16_t *x, const uint16_t *y, size_t m, int probs,
+                          int prop, uint16_t one, uint16_t inf)
+{
+    unsigned off = 0;
+    const unsigned nanbad = prop ? 0u : 1u, pr = probs ? 1u : 0u;
+    for (size_t i = 0; i < m; i++) {
+        const unsigned a = x[i], b = y[i];
+        const unsigned nan_x = (a & 0x7fffu) > inf;
+        const unsigned out_x = (a > one) & (a != 0x8000u);
+        const unsigned bad_y = (b > one) & (b != 0x8000u);
+        off |= bad_y | (nanbad & nan_x) | (pr & out_x & !nan_x);
+    }
+    return off != 0;
+}
+
 /* The index of the first chunk of [i0, i1) that holds an offender (i1
  * when none does). */
 static inline __attribute__((always_inline)) size_t
@@ -170,6 +198,12 @@ scan_range(size_t i0, size_t i1, const void *x, const void *y, enum elem t, int 
         const size_t m = i1 - i0 < SCAN_CHUNK ? i1 - i0 : SCAN_CHUNK;
         const int off = t == ELEM_F32
             ? scan_chunk_f32((const float *)x + i0, (const float *)y + i0, m, probs, prop)
+            : t == ELEM_BF16
+            ? scan_chunk_h16((const uint16_t *)x + i0, (const uint16_t *)y + i0, m, probs, prop,
+                             0x3f80u, 0x7f80u)
+            : t == ELEM_F16
+            ? scan_chunk_h16((const uint16_t *)x + i0, (const uint16_t *)y + i0, m, probs, prop,
+                             0x3c00u, 0x7c00u)
             : scan_chunk_f64((const double *)x + i0, (const double *)y + i0, m, probs, prop);
         if (off) return i0;
     }
@@ -315,6 +349,20 @@ static bce_status scan_f32(size_t n, const float *x, const float *y, const float
     return scan(n, x, y, w, ELEM_F32, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
 }
 
+static bce_status scan_bf16(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t *w,
+                            enum form f, unsigned flags, double smooth, double pmin1,
+                            int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
+{
+    return scan(n, x, y, w, ELEM_BF16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
+}
+
+static bce_status scan_f16(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t *w,
+                           enum form f, unsigned flags, double smooth, double pmin1,
+                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
+{
+    return scan(n, x, y, w, ELEM_F16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
+}
+
 /* Common front end: returns BCE_OK and fills kp, or an error. */
 static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
                           const bce_options *opt, enum form f, int want_loss,
@@ -383,8 +431,10 @@ static bce_status finish_prepare(size_t n, const bce_options *opt,
 }
 
 /* The reduced loss: the accumulated sum divided by denom (bce_reduce_div),
- * in the frame the sum was taken in. */
-static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
+ * in the frame the sum was taken in.  keep: return the MEAN's 2^-E frame
+ * as a double-double (the 16-bit entry points round it once themselves)
+ * instead of rounding it to double. */
+static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, int keep)
 {
     if (acc->nan) return bce_dd_make(__builtin_nan(""), 0.0);
     if (acc->inf) return bce_dd_make(__builtin_inf(), 0.0);
@@ -400,12 +450,17 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp)
         bce_acc a2 = *acc;
         a2.s = bce_dd_add(acc->s, bce_dd_make(bce_round_scaled(acc->t, 600), 0.0));
         a2.t = bce_dd_make(0.0, 0.0);
-        return reduced(&a2, denom, kp);
+        return reduced(&a2, denom, kp, keep);
     }
     if (acc->s.hi == 0.0) return acc->s;
     bce_dd q = bce_reduce_div(acc->s, denom);
-    if (kp->mean_e && kp->lscale_e) /* the sum was of w L 2^E: q 2^-E, rounded once */
+    if (kp->mean_e && kp->lscale_e) { /* the sum was of w L 2^E: q 2^-E, rounded once */
+        if (keep) {
+            const bce_dd u = bce_dd_ldexp(q, -kp->lscale_e);   /* exact unless it overflows */
+            return u.hi - u.hi != 0.0 ? bce_dd_make(u.hi, 0.0) : u;
+        }
         q = bce_dd_make(bce_round_scaled(q, kp->lscale_e), 0.0);
+    }
     return q;
 }
 
@@ -462,6 +517,7 @@ static void merge_acc(bce_acc *acc, const bce_acc *b)
 {
     acc->nan |= b->nan;
     acc->inf |= b->inf;
+    acc->sticky |= b->sticky;
     acc->s = bce_dd_add(acc->s, b->s);
     acc->t = bce_dd_add(acc->t, b->t);
     if (acc->s.hi - acc->s.hi != 0.0) acc->inf = 1;
@@ -503,15 +559,17 @@ run_blocks(const bce_kernels *kt, size_t n, const void *x, const void *y, const 
  * reduced loss rounded once to the type. */
 static bce_status run_entry(size_t n, const void *x, const void *y, const void *w,
                             const bce_options *opt, void *loss, void *grad,
-                            enum elem t, enum form f)
+                            enum elem t, enum form f, int out16)
 {
     static const bce_options defaults;
     const bce_options *o = opt ? opt : &defaults;
-    const size_t esize = t == ELEM_F32 ? sizeof(float) : sizeof(double);
+    const int h16 = t == ELEM_BF16 || t == ELEM_F16;
+    const size_t esize = t == ELEM_F32 ? sizeof(float) : h16 ? sizeof(uint16_t) : sizeof(double);
     bce_kparams kp;
     bce_status st = prepare(n, x, y, esize, o, f, loss != NULL, grad != NULL, &kp);
     if (st != BCE_OK) return st;
-    const unsigned parts = bce_par_parts(n, o->threads);
+    /* (the 16-bit inputs' kernels, core/lowp.c, run on the calling thread) */
+    const unsigned parts = h16 ? 1 : bce_par_parts(n, o->threads);
     size_t bad = BCE_NO_INDEX;
     bce_dd wsum[4];
     const int need_bounds = o->reduction == BCE_REDUCTION_MEAN ||
@@ -520,17 +578,38 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
     const double pmin1 = kp.pos_weight < 1.0 ? kp.pos_weight : 1.0;
     st = t == ELEM_F32
         ? scan_f32(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
+        : t == ELEM_BF16
+        ? scan_bf16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
+        : t == ELEM_F16
+        ? scan_f16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
         : scan_f64(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum);
     if (st != BCE_OK) return fail(o, st, bad);
     bce_dd denom;
     st = finish_prepare(n, o, wsum, &kp, &denom);
     if (st != BCE_OK) return st;
-    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0 };
+    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0, 0 };
+    if (h16) {
+        /* 16-bit inputs: core/lowp.c (float or 16-bit outputs) */
+        const int fmt = t == ELEM_BF16 ? BCE_FMT_BF16 : BCE_FMT_F16;
+        if (n > 0 && (loss || grad))
+            bce_lowp_run(n, x, y, w, fmt, f == FORM_LOGITS, &kp,
+                         out16 ? NULL : (kp.reduce ? NULL : loss), out16 ? NULL : grad,
+                         out16 ? (kp.reduce ? NULL : loss) : NULL, out16 ? grad : NULL, &acc);
+        if (loss && kp.reduce) {
+            bce_dd r = reduced(&acc, denom, &kp, 1);
+            /* an exact midpoint of the sum (n = 1, z = -1016, y = 3/4 in
+             * bf16: 762 + e^-1016) is broken by the dropped positive parts */
+            if (acc.sticky) r = bce_dd_sticky(r, 1);
+            if (out16) *(uint16_t *)loss = bce_h16_bits(bce_h16_round_dd(r, fmt), fmt);
+            else *(float *)loss = bce_dd_to_float(r);
+        }
+        return BCE_OK;
+    }
     if (n > 0 && (loss || grad))
         run_blocks(bce_kernels_active(), n, x, y, w, t, f, &kp, kp.reduce ? NULL : loss,
                    grad, &acc, parts);
     if (loss && kp.reduce) {
-        const bce_dd r = reduced(&acc, denom, &kp);
+        const bce_dd r = reduced(&acc, denom, &kp, 0);
         if (t == ELEM_F32) *(float *)loss = bce_dd_to_float(r);
         else *(double *)loss = r.hi;
     }
@@ -540,23 +619,43 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
 bce_status bce_logits_f64(size_t n, const double *x, const double *y, const double *w,
                           const bce_options *opt, double *loss, double *grad)
 {
-    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F64, FORM_LOGITS);
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F64, FORM_LOGITS, 0);
 }
 
 bce_status bce_probs_f64(size_t n, const double *x, const double *y, const double *w,
                          const bce_options *opt, double *loss, double *grad)
 {
-    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F64, FORM_PROBS);
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F64, FORM_PROBS, 0);
 }
 
 bce_status bce_logits_f32(size_t n, const float *x, const float *y, const float *w,
                           const bce_options *opt, float *loss, float *grad)
 {
-    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F32, FORM_LOGITS);
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F32, FORM_LOGITS, 0);
 }
 
 bce_status bce_probs_f32(size_t n, const float *x, const float *y, const float *w,
                          const bce_options *opt, float *loss, float *grad)
 {
-    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F32, FORM_PROBS);
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM_F32, FORM_PROBS, 0);
 }
+
+/* 16-bit inputs (core/lowp.c): float outputs, or outputs in the input's type. */
+#define LOWP_ENTRY(form, type, FORM, ELEM)                                          \
+bce_status bce_##form##_##type(size_t n, const uint16_t *x, const uint16_t *y,       \
+                               const uint16_t *w, const bce_options *opt,          \
+                               float *loss, float *grad)                           \
+{                                                                                   \
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM, FORM, 0);                   \
+}                                                                                   \
+bce_status bce_##form##_##type##_##type(size_t n, const uint16_t *x,                 \
+                                        const uint16_t *y, const uint16_t *w,         \
+                                        const bce_options *opt, uint16_t *loss,       \
+                                        uint16_t *grad)                               \
+{                                                                                   \
+    return run_entry(n, x, y, w, opt, loss, grad, ELEM, FORM, 1);                   \
+}
+LOWP_ENTRY(logits, bf16, FORM_LOGITS, ELEM_BF16)
+LOWP_ENTRY(logits, f16, FORM_LOGITS, ELEM_F16)
+LOWP_ENTRY(probs, bf16, FORM_PROBS, ELEM_BF16)
+LOWP_ENTRY(probs, f16, FORM_PROBS, ELEM_F16)

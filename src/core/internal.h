@@ -84,6 +84,9 @@ typedef struct bce_acc {
     bce_dd t;      /* the terms below 2^-900 (scaled frames), times 2^600:
                       summed there, so that a subnormal sum is rounded once */
     int tiny_ok;   /* t in use: no weight frame (kp->lscale_e == 0) */
+    int sticky;    /* some term had a positive part too small to represent
+                      (its bce_res.sticky > 0; losses are >= 0): the 16-bit
+                      entry points break an exact midpoint of the sum with it */
 } bce_acc;
 
 void bce_label(double y, const bce_kparams *kp, bce_lab *lab);
@@ -272,7 +275,7 @@ static inline int bce_f64_cr(const bce_res *r)
  * of a kernel's final gradient whose error interval holds a boundary. */
 int bce_probs_num_exact(double p, double y, const bce_kparams *kp, bce_dd *num, int *E);
 double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *kp,
-                              const bce_res *r, int f32);
+                              const bce_res *r, int fmt);
 /* The same for the logits form at small |z|, where its gradient is
  * (2 (beta - alpha) + N z + N c4)/4, c4 = 4 (sigma(z) - 1/2 - z/4) =
  * -z^3/12 + ...: that numerator exactly for the given double-double c4 (0
@@ -281,7 +284,9 @@ double bce_probs_grad_resolve(double p, double y, double w, const bce_kparams *k
 int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd c4,
                            bce_dd *num, int *E);
 double bce_logits_grad_resolve(double z, double y, double w, const bce_kparams *kp,
-                               const bce_res *r, int f32);
+                               const bce_res *r, int fmt);
+/* fmt of the two resolve functions: 0 double, 1 float, 2 bf16, 3 f16
+ * (core/half.h's BCE_FMT_*; the result is that format's value, as a double). */
 
 /* Is err small enough that rounding v to double is within 1 ulp? */
 static inline int bce_f64_ok(const bce_res *r)
@@ -293,6 +298,7 @@ static inline int bce_f64_ok(const bce_res *r)
 static inline void bce_acc_add(bce_acc *acc, const bce_res *r)
 {
     double h = r->v.hi;
+    acc->sticky |= r->sticky > 0;
     if (h != h) { acc->nan = 1; return; }
     if (h - h != 0.0) { acc->inf = 1; return; }
     bce_dd v = r->v;

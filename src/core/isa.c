@@ -48,7 +48,8 @@ static int cpuid_avx2_fma(void)
 {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    const unsigned need1 = (1u << 12) /* FMA */ | (1u << 27) /* OSXSAVE */ | (1u << 28) /* AVX */;
+    const unsigned need1 = (1u << 12) /* FMA */ | (1u << 27) /* OSXSAVE */ | (1u << 28) /* AVX */
+                         | (1u << 29) /* F16C: the avx2 row's f16 conversions (every AVX2 CPU has it) */;
     if ((c & need1) != need1) return 0;
     unsigned lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
@@ -96,6 +97,7 @@ static const bce_isa bce_isa_registry[] = {
         .logits_f64 = bce_logits_f64_scalar, .probs_f64 = bce_probs_f64_scalar,
         .logits_f32 = bce_logits_f32_scalar, .probs_f32 = bce_probs_f32_scalar,
         .logreg = &bce_lr_kernels_scalar,
+        .cvt_bf16 = bce_cvt_bf16_scalar, .cvt_f16 = bce_cvt_f16_scalar,
     },
     {
         .name = "sse4.1", .target = "x86-64",
@@ -113,6 +115,7 @@ static const bce_isa bce_isa_registry[] = {
         .logits_f64 = bce_logits_f64_avx2, .probs_f64 = bce_probs_f64_avx2,
         .logits_f32 = bce_logits_f32_avx2, .probs_f32 = bce_probs_f32_avx2,
         .logreg = &bce_lr_kernels_avx2,
+        .cvt_bf16 = bce_cvt_bf16_avx2, .cvt_f16 = bce_cvt_f16_avx2,
 #endif
     },
     {
@@ -173,6 +176,8 @@ static void resolve(size_t i, bce_kernels *k)
         if (!k->logits_f32) k->logits_f32 = e->logits_f32;
         if (!k->probs_f32) k->probs_f32 = e->probs_f32;
         if (!k->lr.block && e->logreg) k->lr = *e->logreg;
+        if (!k->cvt_bf16) k->cvt_bf16 = e->cvt_bf16;
+        if (!k->cvt_f16) k->cvt_f16 = e->cvt_f16;
     }
 }
 

@@ -10,6 +10,9 @@ typedef void (*bce_kern_f64)(size_t n, const double *x, const double *y,
 typedef void (*bce_kern_f32)(size_t n, const float *x, const float *y,
                              const float *w, const bce_kparams *kp,
                              float *loss, float *grad, bce_acc *acc);
+/* Exact widening of n 16-bit values (bf16 or f16 bits) to binary32: the
+ * front of the bf16/f16 entry points (core/lowp.c). */
+typedef void (*bce_cvt16)(size_t n, const uint16_t *h, float *f);
 
 struct bce_lr_row;
 
@@ -70,6 +73,7 @@ typedef struct bce_isa {
     bce_kern_f64 logits_f64, probs_f64;
     bce_kern_f32 logits_f32, probs_f32;
     const bce_lr_kernels *logreg;
+    bce_cvt16 cvt_bf16, cvt_f16;   /* 16-bit inputs to binary32 */
 } bce_isa;
 
 /* The kernels an entry point runs: the active ISA's, each missing one
@@ -79,6 +83,7 @@ typedef struct bce_kernels {
     bce_kern_f64 logits_f64, probs_f64;
     bce_kern_f32 logits_f32, probs_f32;
     bce_lr_kernels lr;
+    bce_cvt16 cvt_bf16, cvt_f16;
 } bce_kernels;
 
 /* The fused regression's kernels of each ISA that has its own
@@ -102,6 +107,8 @@ extern const bce_lr_kernels bce_lr_kernels_avx2;
 const bce_kernels *bce_kernels_active(void);
 
 /* Scalar kernels (src/isa/scalar/). */
+void bce_cvt_bf16_scalar(size_t n, const uint16_t *h, float *f);
+void bce_cvt_f16_scalar(size_t n, const uint16_t *h, float *f);
 void bce_logits_f64_scalar(size_t, const double *, const double *, const double *,
                            const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f64_scalar(size_t, const double *, const double *, const double *,
@@ -112,7 +119,10 @@ void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
                           const bce_kparams *, float *, float *, bce_acc *);
 
 #if BCE_HAVE_AVX2
-/* AVX2+FMA kernels (src/isa/x86_avx2/): 4 lanes. */
+/* AVX2+FMA kernels (src/isa/x86_avx2/): 4 lanes.  (The row also needs
+ * F16C: its 16-bit conversions, isa/x86_avx2/cvt16.c.) */
+void bce_cvt_bf16_avx2(size_t n, const uint16_t *h, float *f);
+void bce_cvt_f16_avx2(size_t n, const uint16_t *h, float *f);
 void bce_logits_f64_avx2(size_t, const double *, const double *, const double *,
                          const bce_kparams *, double *, double *, bce_acc *);
 void bce_logits_f32_avx2(size_t, const float *, const float *, const float *,

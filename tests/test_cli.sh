@@ -267,8 +267,10 @@ head -n 5001 "$tmp/big.txt" | "$BCE" eval | sort | uniq -c |
     grep -Eq '^ *5000 ' && ok || bad "big input: 5000 equal results"
 
 # --- eval: usage errors -----------------------------------------------------------
-run 2 '' eval --type f16
-expect_err "--type wants f64 or f32"
+run 2 '' eval --type f128
+expect_err "--type wants f64, f32, bf16 or f16"
+run 2 '' eval --type f16 --out-type bf16
+expect_err "--out-type bf16: the output type is f32 or the input's type"
 run 2 '' eval --form odds
 run 2 '' eval --pos-weight -1
 run 2 '' eval --pos-weight nan

@@ -168,6 +168,84 @@ else
     echo "SKIP: wc regression (needs WC dir argument and python3)"
 fi
 
+# --- 16-bit inputs: bce exhaustive --type bf16|f16 (issue 18) --------------------------
+ex16() { "$BCE" exhaustive --quiet "$@"; }
+num16() { # FILE KEY: a number of a schema-4 summary
+    grep -o "\"$2\": [0-9.e+-]*" "$1" | head -n 1 | sed 's/.*: //'
+}
+# every bf16 z, y = 0 and 1, 16-bit outputs, every ISA
+ex16 --type bf16 --out-type bf16 --form logits --label both --json "$tmp/h.json" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "bf16 hard labels: exit $rc: $(tail -n 5 "$tmp/out")"
+head -n 1 "$tmp/h.json" | grep -q '^{"tool": "bce exhaustive", "libbce": "[^"]*", "schema": 4,$' && ok ||
+    bad "bf16 hard labels: schema header"
+[ "$(num16 "$tmp/h.json" misrounded)" = 0 ] && ok || bad "bf16 hard labels: misrounded"
+# 65536 - 254 NaN patterns, 2 labels
+[ "$(num16 "$tmp/h.json" pairs)" = 130564 ] && ok || bad "bf16 hard labels: pairs $(num16 "$tmp/h.json" pairs)"
+[ "$(num16 "$tmp/h.json" rejected_inputs)" = 254 ] && [ "$(num16 "$tmp/h.json" rejections_wrong)" = 0 ] &&
+    ok || bad "bf16 hard labels: rejections"
+grep -q '"type": "bf16", "out_type": "bf16"' "$tmp/h.json" && grep -q '"complete": true' "$tmp/h.json" &&
+    ok || bad "bf16 hard labels: type/out_type/complete"
+# --label all on a slice (z, p in [0.5, 0.75): 64 patterns x 16,258 labels (-0 included) per form), both output types
+for o in bf16 f32; do
+    ex16 --type bf16 --out-type $o --label all --range 0x3f00:0x3f40 --isa auto --json "$tmp/all.json" \
+        >"$tmp/out" 2>&1
+    rc=$?
+    [ $rc -eq 0 ] && [ "$(num16 "$tmp/all.json" misrounded)" = 0 ] && ok ||
+        bad "bf16 --label all slice, out $o: exit $rc: $(tail -n 5 "$tmp/out")"
+    [ "$(num16 "$tmp/all.json" pairs)" = $((2 * 64 * 16258)) ] && ok ||
+        bad "bf16 --label all slice: pairs $(num16 "$tmp/all.json" pairs)"
+done
+ex16 --type f16 --out-type f32 --label all --range 0x3800:0x3810 --isa scalar --json "$tmp/all.json" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$(num16 "$tmp/all.json" pairs)" = $((2 * 16 * 15362)) ] && ok ||
+    bad "f16 --label all slice: exit $rc, pairs $(num16 "$tmp/all.json" pairs)"
+# the checker fails on purpose: RN16(float output), double rounding, must be caught
+ex16 --type f16 --out-type f16 --label both --isa scalar --self-test double-round \
+    --json "$tmp/dr.json" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && [ "$(num16 "$tmp/dr.json" misrounded)" -gt 0 ] &&
+    grep -q 'FAIL scalar logits x=0x1.0cp-14 y=0x1p+0 loss: got 0x1.63p-1, correctly rounded 0x1.62cp-1' "$tmp/out" &&
+    ok || bad "double-rounding self-test not rejected (exit $rc): $(head -n 5 "$tmp/out")"
+# shards add up to the whole; checkpoint + resume equals an uninterrupted run
+ex16 --type f16 --out-type f16 --label both --isa scalar --json "$tmp/w.json" >/dev/null 2>&1
+tot=0
+for i in 0 1 2; do
+    ex16 --type f16 --out-type f16 --label both --isa scalar --shard $i/3 --json "$tmp/s$i.json" >/dev/null 2>&1 ||
+        bad "f16 shard $i/3 failed"
+    tot=$((tot + $(num16 "$tmp/s$i.json" pairs)))
+done
+[ "$tot" = "$(num16 "$tmp/w.json" pairs)" ] && ok || bad "f16 shards: $tot pairs, whole $(num16 "$tmp/w.json" pairs)"
+"$BCE" exhaustive-merge --json "$tmp/m16.json" "$tmp/s2.json" "$tmp/s0.json" "$tmp/s1.json" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '^result: PASS' "$tmp/out" && grep -q '"covers_all": true' "$tmp/m16.json" &&
+    [ "$(num16 "$tmp/m16.json" pairs)" = "$(num16 "$tmp/w.json" pairs)" ] &&
+    [ "$(num16 "$tmp/m16.json" outputs_checked)" = "$(num16 "$tmp/w.json" outputs_checked)" ] && ok ||
+    bad "exhaustive-merge of the f16 shards: exit $rc: $(tail -n 2 "$tmp/out")"
+"$BCE" exhaustive-merge "$tmp/s0.json" "$tmp/s1.json" >"$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q 'do NOT cover' "$tmp/out" && ok || bad "exhaustive-merge of 2 of 3 shards: not a failure"
+"$BCE" exhaustive-merge "$tmp/s0.json" "$tmp/s1.json" "$tmp/h.json" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "another run's configuration" "$tmp/err" && ok || bad "exhaustive-merge of f16 and bf16 summaries: $(cat "$tmp/err")"
+ck="$tmp/ck"
+ex16 --type f16 --out-type f16 --label both --isa scalar --checkpoint "$ck" --max-inputs 40000 >/dev/null 2>&1
+rc=$?
+[ $rc -eq 3 ] && ok || bad "f16 checkpoint: --max-inputs exit $rc, expected 3"
+ex16 --type f16 --out-type f16 --label both --isa scalar --checkpoint "$ck" --json "$tmp/r.json" >/dev/null 2>&1
+rc=$?
+for k in pairs outputs_checked misrounded mpfr_pairs rejected_inputs; do
+    [ $rc -eq 0 ] && [ "$(num16 "$tmp/r.json" $k)" = "$(num16 "$tmp/w.json" $k)" ] && ok ||
+        bad "f16 resumed run: $k $(num16 "$tmp/r.json" $k) vs $(num16 "$tmp/w.json" $k) (exit $rc)"
+done
+ex16 --type bf16 --out-type f32 --label both --checkpoint "$ck" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'checkpoint of another run' "$tmp/err" && ok || bad "f16 checkpoint reused by a bf16 run"
+for args in "--type bf16 --out-type f16" "--type f16 --out-type bf16" "--type bf16 --label 2" \
+            "--type f16 --range 0:0x10001" "--type bf16 --self-test double-round" \
+            "--type bf16 --out-type f64" "--type bf16 --bogus 1"; do
+    # shellcheck disable=SC2086
+    "$BCE" exhaustive $args >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && [ -s "$tmp/err" ] && ok || bad "bce exhaustive $args: not a usage error"
+done
+
 # --- usage errors -----------------------------------------------------------------------
 for args in "--range 5:3" "--range 0:0x100000001" "--shard 2/2" "--form odds" \
             "--label 2" "--isa mmx" "--threads 0" "--bogus 1"; do

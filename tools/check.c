@@ -76,7 +76,9 @@ static const char check_help[] =
     "other --type/--form) and gets the options as a bce_options.\n"
     "\n"
     "inputs:\n"
-    "  --type f64|f32|all      (default f64; --lib: one type)\n"
+    "  --type f64|f32|all      (default f64; --lib: one type); bf16|f16: the\n"
+    "                          16-bit checker, --out-type f32|bf16|f16\n"
+    "                          (bce check --type bf16 --help)\n"
     "  --form logits|probs|all (default logits; --lib: one form)\n"
     "  --samples N             rows per regime (default 1000): random,\n"
     "                          tail_pos, tail_neg, thresholds, soft_cancel,\n"
@@ -571,71 +573,12 @@ static int run_process(ck_run *R, const ck_cfg *c, ck_batch *b)
         free(in);
         return iut_error(c, "cannot start the IUT: %s", strerror(errno));
     }
-    pid_t pid = proc.pid;
-    size_t ocap = 1 << 16, olen = 0, off = 0;
-    char *out = malloc(ocap);
-    int wfd = proc.wfd, rfd = proc.rfd, status = 0, timed_out = 0, oom = out == NULL;
-    const double deadline = now() + a->timeout;
-    while (rfd >= 0 && !oom) {
-        struct pollfd fds[2];
-        int nf = 0, wi = -1, ri;
-        if (wfd >= 0) {
-            fds[nf] = (struct pollfd){wfd, POLLOUT, 0};
-            wi = nf++;
-        }
-        fds[nf] = (struct pollfd){rfd, POLLIN, 0};
-        ri = nf++;
-        double left = deadline - now();
-        if (left <= 0) {
-            timed_out = 1;
-            break;
-        }
-        int pr = poll(fds, (nfds_t)nf, left > 1 ? 1000 : (int)(left * 1000) + 1);
-        if (pr < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (wi >= 0 && (fds[wi].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t k = write(wfd, in + off, len - off > (1 << 16) ? (1 << 16) : len - off);
-            if (k > 0) off += (size_t)k;
-            if ((k < 0 && errno != EAGAIN && errno != EINTR) || off == len) {
-                /* done, or the IUT closed its input (EPIPE): its answers
-                 * will tell */
-                close(wfd);
-                wfd = -1;
-            }
-        }
-        if (fds[ri].revents & (POLLIN | POLLHUP | POLLERR)) {
-            for (;;) {
-                if (olen + 65536 > ocap) {
-                    char *p = realloc(out, 2 * ocap);
-                    if (p == NULL) { oom = 1; break; }
-                    out = p;
-                    ocap *= 2;
-                }
-                ssize_t k = read(rfd, out + olen, ocap - olen - 1);
-                if (k > 0) { olen += (size_t)k; continue; }
-                if (k == 0) { close(rfd); rfd = -1; }
-                break;
-            }
-        }
-    }
-    if (wfd >= 0) close(wfd);
-    if (rfd >= 0) close(rfd);
+    char *out = NULL;
+    size_t olen = 0;
+    int status = 0;
+    const int xr = bce_iut_batch(&proc, in, len, now() + a->timeout, &out, &olen, &status);
+    const int timed_out = xr == -2, oom = xr == -3 || out == NULL;
     free(in);
-    /* wait for the exit, within the deadline */
-    int waited = 0;
-    while (!timed_out && !oom) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid) { waited = 1; break; }
-        if (now() > deadline) { timed_out = 1; break; }
-        struct timespec ts = {0, 2000000};
-        nanosleep(&ts, NULL);
-    }
-    if (!waited) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
     int ret = 0;
     const int reduced = c->opt.reduction != BCE_REDUCTION_NONE;
     size_t nl = 0;
@@ -1512,6 +1455,11 @@ static int parse_bound(const char *v, double *d)
 
 int bce_tool_check(int argc, char **argv)
 {
+    /* --type bf16|f16 (before --): the 16-bit checker (check16.c) */
+    for (int i = 1; i + 1 < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--type") &&
+            (!strcmp(argv[i + 1], "bf16") || !strcmp(argv[i + 1], "f16")))
+            return bce_tool_check16(argc, argv);
     static ck_args A;
     static ck_run R;
     memset(&A, 0, sizeof A);

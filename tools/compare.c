@@ -58,8 +58,15 @@ static const char compare_help[] =
     "expected (correctly rounded) value, the value got and its ulp error; then\n"
     "PASS or FAIL.\n"
     "\n"
-    "  --type T      f64 or f32 ulps (default: from the vectors file's name,\n"
-    "                *_f64.csv or *_f32.csv)\n"
+    "  --type T      f64, f32, bf16 or f16 (default: from the vectors file's\n"
+    "                name, *_f64.csv, *_f32.csv, *_bf16.csv, *_f16.csv)\n"
+    "  --out-type O  16-bit vectors: the results' output type, f32 (default;\n"
+    "                judged against loss_f32, grad_f32: bce_<form>_<type>,\n"
+    "                autocast) or the input's type (against loss, grad:\n"
+    "                bce_<form>_<type>_<type>, a bf16/f16 port); ulps of the\n"
+    "                output type.  16-bit x, y and outputs are read with\n"
+    "                strtod and must be exactly values of the type (else an\n"
+    "                input error naming the line)\n"
     "  --json FILE   the summary and every failing row as JSON ('-' = standard\n"
     "                output; the text report then goes to standard error)\n"
     "  --csv FILE    every failing row as CSV: line,regime,output,bound,x,y,\n"
@@ -166,9 +173,16 @@ static int num(csv *c, int col, const char *what, int f32, double *out)
                 c->line, what, c->ncol);
         return -1;
     }
-    if (bce_tool_parse_number(c->col[col], f32, out) != 0) {
+    if (bce_tool_parse_number(c->col[col], f32 == 1, out) != 0) {
         fprintf(stderr, "bce compare: %s:%d: %s: not a number: '%s'\n", c->name, c->line,
                 what, bce_tool_esc(c->col[col], BCE_TOOL_ESC_TOKEN));
+        return -1;
+    }
+    /* f32 >= BCE_TOOL_BF16: a 16-bit value, read as double, exactly */
+    if (f32 >= BCE_TOOL_BF16 && !bce_tool_is16_exact(f32, *out)) {
+        fprintf(stderr, "bce compare: %s:%d: %s: not a %s value (not exactly "
+                "representable): '%s'\n", c->name, c->line, what, bce_tool_type_name(f32),
+                bce_tool_esc(c->col[col], BCE_TOOL_ESC_TOKEN));
         return -1;
     }
     return 0;
@@ -237,15 +251,15 @@ static void print_report(FILE *out, const group *g, int ng, const failing *fl, i
 static const char *const row_keys[] = {"x", "y", "expected", "got"};
 
 static void write_json(FILE *f, const char *vpath, const char *rpath, int f32,
-                       const group *g, int ng, const failing *fl, int nfl, int outputs)
+                       const char *tname, const char *oname, const group *g, int ng, const failing *fl, int nfl, int outputs)
 {
     bcev_json_header(f, "compare", COMPARE_SCHEMA);
     fputs("\"vectors\": ", f);
     bcev_json_str(f, vpath);
     fputs(", \"results\": ", f);
     bcev_json_str(f, rpath);
-    fprintf(f, ", \"type\": \"%s\",\n\"pass\": %s, \"outputs\": %d, \"over\": %d,\n"
-            "\"summary\": [", f32 ? "f32" : "f64", nfl ? "false" : "true", outputs, nfl);
+    fprintf(f, ", \"type\": \"%s\", \"out_type\": \"%s\",\n\"pass\": %s, \"outputs\": %d, \"over\": %d,\n"
+            "\"summary\": [", tname, oname, nfl ? "false" : "true", outputs, nfl);
     for (int k = 0; k < ng; k++) {
         fprintf(f, "%s\n  {\"regime\": ", k ? "," : "");
         bcev_json_str(f, g[k].regime);
@@ -307,7 +321,7 @@ static int usage(const char *msg, const char *arg)
 
 int bce_tool_compare(int argc, char **argv)
 {
-    int type = -1, quiet = 0;
+    int type = -1, quiet = 0, out_type = -1;
     const char *files[2], *json = NULL, *csvout = NULL;
     int nf = 0;
     for (int i = 1; i < argc; i++) {
@@ -317,6 +331,12 @@ int bce_tool_compare(int argc, char **argv)
             return BCE_EXIT_OK;
         } else if (!strcmp(o, "--quiet")) {
             quiet = 1;
+        } else if (!strcmp(o, "--out-type")) {
+            out_type = bce_tool_type_from_name(i + 1 < argc ? argv[i + 1] : NULL);
+            if (out_type != BCE_TOOL_F32 && out_type != BCE_TOOL_BF16 && out_type != BCE_TOOL_F16)
+                return usage("--out-type: expected f32, bf16 or f16, got '%s'",
+                             i + 1 < argc ? argv[i + 1] : "");
+            i++;
         } else if (!strcmp(o, "--type") || !strcmp(o, "--json") || !strcmp(o, "--csv")) {
             const char *v = i + 1 < argc ? argv[i + 1] : NULL;
             if (o[2] != 't' && bcev_json_arg("compare", o, v) == NULL)
@@ -332,8 +352,10 @@ int bce_tool_compare(int argc, char **argv)
                 type = BCEV_F64;
             } else if (!strcmp(v, "f32")) {
                 type = BCEV_F32;
+            } else if (!strcmp(v, "bf16") || !strcmp(v, "f16")) {
+                type = bce_tool_type_from_name(v);
             } else {
-                return usage("--type: expected f64 or f32, got '%s'", v);
+                return usage("--type: expected f64, f32, bf16 or f16, got '%s'", v);
             }
         } else if (o[0] == '-' && o[1] != '\0') {
             return usage("unknown option '%s'", o);
@@ -407,6 +429,8 @@ int bce_tool_compare(int argc, char **argv)
         b = b ? b + 1 : files[0];
         if (strstr(b, "f32")) type = BCEV_F32;
         else if (strstr(b, "f64")) type = BCEV_F64;
+        else if (strstr(b, "bf16")) type = BCE_TOOL_BF16;
+        else if (strstr(b, "f16")) type = BCE_TOOL_F16;
         else {
             fprintf(stderr, "bce compare: %s: cannot tell f64 from f32 by the name; "
                             "use --type\n", v.name);
@@ -421,7 +445,32 @@ int bce_tool_compare(int argc, char **argv)
             status = BCE_EXIT_USAGE;
             goto done;
         }
+    /* 16-bit vectors: the output type (default f32, the autocast
+     * reference; or the input's type) picks the expected columns */
+    const int t16 = type >= BCE_TOOL_BF16 ? type : 0;
+    if (out_type < 0)
+        out_type = t16 ? BCE_TOOL_F32 : type;
+    if (!bce_tool_out_type_ok(type, out_type)) {
+        fprintf(stderr, "bce compare: --out-type %s with %s vectors: the output type is f32 "
+                "or the input's type (bf16, f16)\n", bce_tool_type_name(out_type),
+                bce_tool_type_name(type));
+        status = BCE_EXIT_USAGE;
+        goto done;
+    }
+    int ex32[2] = {-1, -1};
+    if (t16 && out_type == BCE_TOOL_F32) {
+        ex32[0] = find_col(&v, "loss_f32");
+        ex32[1] = find_col(&v, "grad_f32");
+        if (ex32[0] < 0 || ex32[1] < 0) {
+            fprintf(stderr, "bce compare: %s: no loss_f32, grad_f32 columns (not 16-bit vectors)\n",
+                    v.name);
+            status = BCE_EXIT_USAGE;
+            goto done;
+        }
+    }
+    /* how results are read: f32 strtof; 16-bit: strtod, exactly a value */
     const int f32 = type == BCEV_F32;
+    const int rx_t = t16 ? t16 : f32, rout_t = t16 ? (out_type == BCE_TOOL_F32 ? 1 : t16) : f32;
 
     for (;;) {
         int a = csv_next(&v), b = csv_next(&r);
@@ -441,11 +490,12 @@ int bce_tool_compare(int argc, char **argv)
         /* the vectors are exact hex floats: strtod reads them exactly */
         double x, y, rn[2], bound[2], rx, ry, got[2];
         if (num(&v, vi[1], "x", 0, &x) || num(&v, vi[2], "y", 0, &y) ||
-            num(&v, vi[3], "loss", 0, &rn[0]) || num(&v, vi[4], "grad", 0, &rn[1]) ||
+            num(&v, ex32[0] >= 0 ? ex32[0] : vi[3], "loss", 0, &rn[0]) ||
+            num(&v, ex32[1] >= 0 ? ex32[1] : vi[4], "grad", 0, &rn[1]) ||
             num(&v, vi[7], "loss_bound", 0, &bound[0]) ||
             num(&v, vi[8], "grad_bound", 0, &bound[1]) ||
-            num(&r, ri[0], "x", f32, &rx) || num(&r, ri[1], "y", f32, &ry) ||
-            num(&r, ri[2], "loss", f32, &got[0]) || num(&r, ri[3], "grad", f32, &got[1])) {
+            num(&r, ri[0], "x", rx_t, &rx) || num(&r, ri[1], "y", rx_t, &ry) ||
+            num(&r, ri[2], "loss", rout_t, &got[0]) || num(&r, ri[3], "grad", rout_t, &got[1])) {
             status = BCE_EXIT_USAGE;
             break;
         }
@@ -466,7 +516,8 @@ int bce_tool_compare(int argc, char **argv)
                 status = BCE_EXIT_USAGE;
                 break;
             }
-            double u = bcev_ulp_error((bcev_type)type, got[o], ex);
+            double u = t16 ? bce_tool_ulp16(t16, out_type, got[o], ex)
+                           : bcev_ulp_error((bcev_type)type, got[o], ex);
             int bad = bound[o] == 0.5 ? !(same(got[o], rn[o]) || (got[o] == 0 && rn[o] == 0))
                                       : !(u <= bound[o]);
             int k;
@@ -542,7 +593,8 @@ int bce_tool_compare(int argc, char **argv)
             if (!f) {
                 status = BCE_EXIT_USAGE;
             } else {
-                write_json(f, files[0], files[1], f32, g, ng, fl, nfl, 2 * total);
+                write_json(f, files[0], files[1], rout_t == 1, bce_tool_type_name(type),
+                           bce_tool_type_name(out_type), g, ng, fl, nfl, 2 * total);
                 if (bcev_json_close("compare", json, f) != 0)
                     status = BCE_EXIT_USAGE;
             }

@@ -26,7 +26,7 @@
 #define EVAL_BATCH 4096
 #define EVAL_SCHEMA 1
 
-static const char eval_help[] =
+static const char *const eval_help_parts[] = {
     "usage: bce eval [options] [FILE]\n"
     "\n"
     "Read one sample per line from FILE (default: standard input, also '-'):\n"
@@ -47,15 +47,25 @@ static const char eval_help[] =
     "\n"
     "A header comment before the first sample, as `bce check` writes it\n"
     "(the batch protocol of docs/PORTING.md), sets the options it names:\n"
-    "  # bce-check 1 type=f64|f32 form=logits|probs pos_weight=P\n"
-    "    label_smoothing=A clamp=0|1 weights=0|1 reduction=R\n"
+    "  # bce-check 1 type=f64|f32|bf16|f16 [out_type=f32|bf16|f16]\n"
+    "    form=logits|probs pos_weight=P label_smoothing=A clamp=0|1\n"
+    "    weights=0|1 reduction=R\n"
     "An option given on the command line that the header contradicts is an\n"
     "error naming the header's line; an unknown key or version too.\n"
-    "\n"
+    "\n",
     "options:\n"
-    "  --type f64|f32        precision of inputs, computation and outputs\n"
-    "                        (default f64); f32 results are printed as the\n"
-    "                        float value widened to double\n"
+    "  --type f64|f32|bf16|f16  type of the inputs x, y, w (default f64);\n"
+    "                        f32 results are printed as the float value\n"
+    "                        widened to double.  bf16/f16: every number is\n"
+    "                        read as a double and must be exactly a value of\n"
+    "                        the type (0x1.8p-3, 0.375; not 0.1: an input\n"
+    "                        error naming the line); outputs are the exact\n"
+    "                        values rounded once to --out-type\n"
+    "  --out-type T          bf16/f16 inputs: f32 (default; bce_logits_bf16,\n"
+    "                        the mixed-precision reference) or the input's\n"
+    "                        own type (bce_logits_bf16_bf16); a 16-bit output\n"
+    "                        is printed as the hex float of its value (never\n"
+    "                        as bits; --decimal: %.17g, exact)\n"
     "  --form logits|probs   what x is (default logits)\n"
     "  --weights             a third column w is required on every line\n"
     "  --pos-weight P        weight P >= 0 of the positive term (PyTorch\n"
@@ -82,7 +92,7 @@ static const char eval_help[] =
     "                        each value twice: \"x\": C99 hex string and\n"
     "                        \"x_dec\": decimal number (\"inf\", \"nan\" as\n"
     "                        strings)\n"
-    "  --help, -h            this text\n"
+    "  --help, -h            this text\n",
     "\n"
     "The input is read completely before anything is computed or printed.\n"
     "On any error -- a malformed line (not the right count of numbers,\n"
@@ -98,16 +108,35 @@ static const char eval_help[] =
     "example:\n"
     "  $ printf '0 1\\n40 0\\n' | bce eval\n"
     "  0x1.62e42fefa39efp-1 -0x1p-1\n"
-    "  0x1.4p+5 0x1p+0\n";
+    "  0x1.4p+5 0x1p+0\n",
+    NULL};
 
-const char *bce_tool_eval_help(void) { return bce_tool_help(eval_help); }
+/* The parts joined once (each part stays under C99's 4095 characters). */
+const char *bce_tool_eval_help(void)
+{
+    static char *joined;
+    if (joined == NULL) {
+        size_t len = 1;
+        for (size_t i = 0; eval_help_parts[i]; i++)
+            len += strlen(eval_help_parts[i]);
+        if ((joined = malloc(len)) == NULL)
+            return eval_help_parts[0];
+        joined[0] = '\0';
+        for (size_t i = 0; eval_help_parts[i]; i++)
+            strcat(joined, eval_help_parts[i]);
+    }
+    return bce_tool_help(joined);
+}
 
 /* Options given on the command line (a header line must not contradict them). */
 enum { GIVEN_TYPE = 1, GIVEN_FORM = 2, GIVEN_PW = 4, GIVEN_SMOOTH = 8,
-       GIVEN_CLAMP = 16, GIVEN_WEIGHTS = 32, GIVEN_REDUCTION = 64 };
+       GIVEN_CLAMP = 16, GIVEN_WEIGHTS = 32, GIVEN_REDUCTION = 64,
+       GIVEN_OUT = 128 };
 
 struct eval_args {
     int f32, probs, weights, decimal;
+    int t16;            /* 0, or BCE_TOOL_BF16 / BCE_TOOL_F16 (then f32 == 0) */
+    int out;            /* --out-type: BCE_TOOL_F32 or t16 (16-bit inputs only); -1 unset */
     unsigned given;     /* GIVEN_* */
     const char *isa, *file, *json;
     const char *name;   /* the input in messages: path (escaped) or <stdin> */
@@ -193,9 +222,10 @@ static const char *token(const char *s)
  * Parse one line into v[0..want-1].  Returns the count of numbers found
  * (0 for a blank or comment line), or -1 with a message in err.
  */
-static int parse_line(const char *s, int f32, int want, double v[3],
+static int parse_line(const char *s, int type, int want, double v[3],
                       char *err, size_t errsize)
 {
+    const int f32 = type == BCE_TOOL_F32;
     int count = 0;
     for (;;) {
         while (isspace((unsigned char)*s))
@@ -225,7 +255,12 @@ static int parse_line(const char *s, int f32, int want, double v[3],
         }
         if (errno == ERANGE && isinf(d)) {
             snprintf(err, errsize, "number out of range for %s: '%s'",
-                     f32 ? "f32" : "f64", token(s));
+                     bce_tool_type_name(type), token(s));
+            return -1;
+        }
+        if (type >= BCE_TOOL_BF16 && !bce_tool_is16_exact(type, d)) {
+            snprintf(err, errsize, "not a %s value (not exactly representable): '%s'",
+                     bce_tool_type_name(type), token(s));
             return -1;
         }
         v[count++] = d;
@@ -276,10 +311,20 @@ static int parse_header(char *line, struct eval_args *a, char *err,
         double d;
         int conflict = 0, bad = 0;
         if (strcmp(k, "type") == 0) {
-            int f32 = strcmp(v, "f32") == 0;
-            bad = !f32 && strcmp(v, "f64") != 0;
-            conflict = !bad && (a->given & GIVEN_TYPE) && f32 != a->f32;
-            a->f32 = f32;
+            int t = bce_tool_type_from_name(v);
+            bad = t < 0;
+            conflict = !bad && (a->given & GIVEN_TYPE) &&
+                       t != (a->t16 ? a->t16 : a->f32);
+            if (!bad) {
+                a->f32 = t == BCE_TOOL_F32;
+                a->t16 = t >= BCE_TOOL_BF16 ? t : 0;
+            }
+        } else if (strcmp(k, "out_type") == 0) {
+            int t = bce_tool_type_from_name(v);
+            bad = t < 0;
+            conflict = !bad && (a->given & GIVEN_OUT) && t != a->out;
+            if (!bad)
+                a->out = t;
         } else if (strcmp(k, "form") == 0) {
             int probs = strcmp(v, "probs") == 0;
             bad = !probs && strcmp(v, "logits") != 0;
@@ -333,6 +378,15 @@ static int parse_header(char *line, struct eval_args *a, char *err,
         snprintf(err, errsize, "bce-check header: clamp=1 applies to form=probs only");
         return -1;
     }
+    int type = a->t16 ? a->t16 : a->f32;
+    if (a->out < 0)
+        a->out = a->t16 ? BCE_TOOL_F32 : type;
+    if (!bce_tool_out_type_ok(type, a->out)) {
+        snprintf(err, errsize, "bce-check header: out_type=%s with type=%s "
+                 "(out_type is f32 or the input's type)",
+                 bce_tool_type_name(a->out), bce_tool_type_name(type));
+        return -1;
+    }
     return 0;
 }
 
@@ -357,7 +411,7 @@ static int read_input(FILE *in, struct eval_args *a,
             got = parse_header(buf, a, err, sizeof err) == 0 ? 0 : -1;
         } else {
             want = a->weights ? 3 : 2; /* a header may have set --weights */
-            got = parse_line(buf, a->f32, want, v, err, sizeof err);
+            got = parse_line(buf, a->t16 ? a->t16 : a->f32, want, v, err, sizeof err);
         }
         if (got < 0) {
             fprintf(stderr, "bce eval: %s: line %zu: %s\n", a->name, lineno, err);
@@ -392,7 +446,11 @@ static bce_status eval_batch(const struct eval_args *a, struct samples *s,
     const double *x = s->x ? s->x + b : NULL, *y = s->y ? s->y + b : NULL;
     const double *w = a->weights && s->w ? s->w + b : NULL;
     bce_status st;
-    if (!a->f32) {
+    if (a->t16) {
+        st = bce_tool_call16(a->probs, a->t16, a->out, m, x, y, w, &a->opt, ld, gd);
+        if (st != BCE_OK)
+            return st;
+    } else if (!a->f32) {
         st = a->probs ? bce_probs_f64(m, x, y, w, &a->opt, ld, gd)
                       : bce_logits_f64(m, x, y, w, &a->opt, ld, gd);
         if (st != BCE_OK)
@@ -436,7 +494,9 @@ static int compute_reduced(struct eval_args *a, struct samples *s, double *loss)
         return BCE_EXIT_USAGE;
     }
     const double *w = a->weights ? s->w : NULL;
-    if (!a->f32) {
+    if (a->t16) {
+        st = bce_tool_call16(a->probs, a->t16, a->out, n, s->x, s->y, w, &a->opt, loss, g);
+    } else if (!a->f32) {
         st = a->probs ? bce_probs_f64(n, s->x, s->y, w, &a->opt, loss, g)
                       : bce_logits_f64(n, s->x, s->y, w, &a->opt, loss, g);
     } else {
@@ -494,11 +554,14 @@ static int compute(struct eval_args *a, struct samples *s)
 static void print_results(const struct eval_args *a, const struct samples *s,
                           double loss)
 {
+    /* 16-bit outputs in decimal: %.17g, which strtod reads back to the
+     * exact value (the reading rule of CONVENTIONS.md) */
+    const int f32out = a->t16 ? a->out == BCE_TOOL_F32 : a->f32;
     const char *fmt = !a->decimal ? "%a %a\n"
-                      : a->f32    ? "%.9g %.9g\n"
+                      : f32out    ? "%.9g %.9g\n"
                                   : "%.17g %.17g\n";
     if (a->opt.reduction != BCE_REDUCTION_NONE) {
-        const char *f1 = !a->decimal ? "%a\n" : a->f32 ? "%.9g\n" : "%.17g\n";
+        const char *f1 = !a->decimal ? "%a\n" : f32out ? "%.9g\n" : "%.17g\n";
         printf(f1, loss);
         for (size_t i = 0; i < s->n; i++)
             printf(f1, s->grad[i]);
@@ -517,7 +580,9 @@ static void write_json(FILE *f, const struct eval_args *a, const struct samples 
     bcev_json_header(f, "eval", EVAL_SCHEMA);
     fputs("\"input\": ", f);
     bcev_json_str(f, a->name);
-    fprintf(f, ", \"type\": \"%s\", \"form\": \"%s\", ", a->f32 ? "f32" : "f64",
+    const int type = a->t16 ? a->t16 : a->f32, f32out = a->t16 ? a->out == BCE_TOOL_F32 : a->f32;
+    fprintf(f, ", \"type\": \"%s\", \"out_type\": \"%s\", \"form\": \"%s\", ",
+            bce_tool_type_name(type), bce_tool_type_name(a->out),
             a->probs ? "probs" : "logits");
     bcev_json_value(f, "pos_weight",
                     (a->opt.flags & BCE_OPT_POS_WEIGHT) ? a->opt.pos_weight : 1.0, 0);
@@ -529,7 +594,7 @@ static void write_json(FILE *f, const struct eval_args *a, const struct samples 
     bcev_json_str(f, isa ? isa : "");
     fprintf(f, ",\n\"n\": %zu, ", s->n);
     if (reduced) {
-        bcev_json_value(f, "loss", loss, a->f32);
+        bcev_json_value(f, "loss", loss, f32out);
         fputs(", ", f);
     }
     fputs("\"rows\": [", f);
@@ -544,10 +609,10 @@ static void write_json(FILE *f, const struct eval_args *a, const struct samples 
         }
         if (!reduced) {
             fputs(", ", f);
-            bcev_json_value(f, "loss", s->loss[i], a->f32);
+            bcev_json_value(f, "loss", s->loss[i], f32out);
         }
         fputs(", ", f);
-        bcev_json_value(f, "grad", s->grad[i], a->f32);
+        bcev_json_value(f, "grad", s->grad[i], f32out);
         fputc('}', f);
     }
     fputs("\n]}\n", f);
@@ -614,10 +679,18 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
                 return BCE_EXIT_USAGE;
             i++;
         } else if (opt_value(argc, argv, &i, "--type", &v)) {
-            if (v == NULL || (strcmp(v, "f64") && strcmp(v, "f32")))
-                return usage("--type wants f64 or f32, not '%s'", v ? v : "");
-            a->f32 = strcmp(v, "f32") == 0;
+            int t = bce_tool_type_from_name(v);
+            if (t < 0)
+                return usage("--type wants f64, f32, bf16 or f16, not '%s'", v ? v : "");
+            a->f32 = t == BCE_TOOL_F32;
+            a->t16 = t >= BCE_TOOL_BF16 ? t : 0;
             a->given |= GIVEN_TYPE;
+        } else if (opt_value(argc, argv, &i, "--out-type", &v)) {
+            int t = bce_tool_type_from_name(v);
+            if (t < 0)
+                return usage("--out-type wants f32, bf16 or f16, not '%s'", v ? v : "");
+            a->out = t;
+            a->given |= GIVEN_OUT;
         } else if (opt_value(argc, argv, &i, "--form", &v)) {
             if (v == NULL || (strcmp(v, "logits") && strcmp(v, "probs")))
                 return usage("--form wants logits or probs, not '%s'",
@@ -653,6 +726,12 @@ static int parse_args(int argc, char **argv, struct eval_args *a)
     }
     if ((a->opt.flags & BCE_OPT_LOG_CLAMP) && !a->probs)
         return usage("%s applies to --form probs only", "--clamp");
+    if (a->out >= 0 && (a->given & GIVEN_TYPE)) {
+        int type = a->t16 ? a->t16 : a->f32;
+        if (!bce_tool_out_type_ok(type, a->out))
+            return usage("--out-type %s: the output type is f32 or the input's "
+                         "type (bf16, f16)", bce_tool_type_name(a->out));
+    }
     return 0;
 }
 
@@ -662,6 +741,7 @@ int bce_tool_eval(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.opt.reduction = BCE_REDUCTION_NONE;
     a.opt.error_index = &a.error_index;
+    a.out = -1;
     int r = parse_args(argc, argv, &a);
     if (r != 0)
         return r < 0 ? BCE_EXIT_OK : r;
@@ -688,6 +768,14 @@ int bce_tool_eval(int argc, char **argv)
     struct samples s;
     memset(&s, 0, sizeof s);
     int status = read_input(in, &a, &s);
+    if (a.out < 0)
+        a.out = a.t16 ? BCE_TOOL_F32 : a.f32;
+    if (status == BCE_EXIT_OK && !bce_tool_out_type_ok(a.t16 ? a.t16 : a.f32, a.out)) {
+        fprintf(stderr, "bce eval: --out-type %s with --type %s: the output type "
+                "is f32 or the input's type (bf16, f16)\n", bce_tool_type_name(a.out),
+                bce_tool_type_name(a.t16 ? a.t16 : a.f32));
+        status = BCE_EXIT_USAGE;
+    }
     if (in != stdin)
         fclose(in);
     double loss = 0;

@@ -357,7 +357,7 @@ static void *work(void *arg)
 /* command line                                                        */
 
 static const char exhaustive_help[] =
-    "usage: bce exhaustive [--form logits|probs|both] [--label 0|1|both]\n"
+    "usage: bce exhaustive [--type f32] [--form logits|probs|both] [--label 0|1|both]\n"
     "                      [--isa NAME|all] [--range A:B] [--shard I/N]\n"
     "                      [--threads T] [--checkpoint FILE] [--json FILE]\n"
     "                      [--quiet]\n"
@@ -398,14 +398,17 @@ static const char exhaustive_help[] =
     "exit status: 0 every result correct, 1 a misrounded result or a wrong\n"
     "rejection, 2 usage or I/O error, 3 stopped by --max-epochs.\n"
     "\n"
-    "Shards run anywhere and are merged with `bce exhaustive-merge`.\n";
+    "Shards run anywhere and are merged with `bce exhaustive-merge`.\n"
+    "16-bit inputs: bce exhaustive --type bf16|f16 --help.\n";
 
 static const char merge_help[] =
     "usage: bce exhaustive-merge [--json FILE] SUMMARY.json...\n"
     "\n"
     "Merge the JSON summaries of `bce exhaustive` shards (same forms, labels\n"
     "and ISAs; disjoint ranges): sums the counts, keeps the worst errors and\n"
-    "the first 100 failures, says whether the ranges cover all 2^32 inputs.\n"
+    "the first 100 failures, says whether the ranges cover all 2^32 inputs\n"
+    "(summaries of --type bf16|f16, schema 4: same type, output type, forms,\n"
+    "label and ISAs; the ranges must cover all 65536 patterns).\n"
     "\n"
     "  --json FILE  the merged summary into FILE (the schema of `bce\n"
     "               exhaustive`; '-' = standard output, the text report then\n"
@@ -635,6 +638,30 @@ static int release(int status, ex_stats *st, worker *ws, unsigned nt, ex_summary
 
 int bce_tool_exhaustive(int argc, char **argv)
 {
+    /* --type bf16|f16: every pair of 16-bit values (exhaustive16.c);
+     * --type f32 (the default) is this file's binary32 run */
+    for (int i = 1; i < argc; i++) {
+        const char *v = !strcmp(argv[i], "--type") && i + 1 < argc ? argv[i + 1]
+                        : !strncmp(argv[i], "--type=", 7) ? argv[i] + 7 : NULL;
+        if (v && (!strcmp(v, "bf16") || !strcmp(v, "f16"))) {
+            if (argv[i][6] == '=') {   /* --type=bf16: as two words */
+                static char *av[256];
+                int n = 0;
+                for (int j = 0; j < argc && n < 254; j++) {
+                    if (j == i) { av[n++] = "--type"; av[n++] = (char *)v; }
+                    else av[n++] = argv[j];
+                }
+                return bce_tool_exhaustive16(n, av);
+            }
+            return bce_tool_exhaustive16(argc, argv);
+        }
+        if (v && !strcmp(v, "f32")) {   /* drop it: this file's own type */
+            int w = i + (argv[i][6] == '=' ? 1 : 2);
+            memmove(argv + i, argv + w, (size_t)(argc - w + 1) * sizeof *argv);
+            argc -= w - i;
+            i--;
+        }
+    }
     ex_args a;
     int r = parse_args(argc, argv, &a);
     if (r < 0)
@@ -875,6 +902,9 @@ int bce_tool_exhaustive_merge(int argc, char **argv)
                         "try 'bce help exhaustive-merge'\n");
         return BCE_EXIT_USAGE;
     }
+    /* summaries of `bce exhaustive --type bf16|f16` (schema 4): exhaustive16.c */
+    if (bce_tool_exhaustive16_is_summary(argv[first]))
+        return bce_tool_exhaustive16_merge(json, argc - first, argv + first);
     ex_summary *m = calloc(1, sizeof *m), *s = calloc(1, sizeof *s);
     if (!m || !s || ex_stats_init(&m->stats) != 0) {
         fprintf(stderr, "bce exhaustive-merge: out of memory\n");

@@ -202,3 +202,76 @@ void bce_tool_xml_esc(FILE *out, const char *s)
         else fputc(*s, out);
     }
 }
+
+int bce_iut_batch(bce_iut_proc *p, const char *in, size_t len, double deadline,
+                  char **outp, size_t *olenp, int *status)
+{
+    size_t ocap = 1 << 16, olen = 0, off = 0;
+    char *out = malloc(ocap);
+    int wfd = p->wfd, rfd = p->rfd, timed_out = 0, oom = out == NULL;
+    *status = 0;
+    while (rfd >= 0 && !oom) {
+        struct pollfd fds[2];
+        int nf = 0, wi = -1, ri;
+        if (wfd >= 0) {
+            fds[nf] = (struct pollfd){wfd, POLLOUT, 0};
+            wi = nf++;
+        }
+        fds[nf] = (struct pollfd){rfd, POLLIN, 0};
+        ri = nf++;
+        double left = deadline - bcev_now();
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        int pr = poll(fds, (nfds_t)nf, left > 1 ? 1000 : (int)(left * 1000) + 1);
+        if (pr < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (wi >= 0 && (fds[wi].revents & (POLLOUT | POLLERR | POLLHUP))) {
+            ssize_t k = write(wfd, in + off, len - off > (1 << 16) ? (1 << 16) : len - off);
+            if (k > 0) off += (size_t)k;
+            if ((k < 0 && errno != EAGAIN && errno != EINTR) || off == len) {
+                /* done, or the IUT closed its input (EPIPE): its answers
+                 * will tell */
+                close(wfd);
+                wfd = -1;
+            }
+        }
+        if (fds[ri].revents & (POLLIN | POLLHUP | POLLERR)) {
+            for (;;) {
+                if (olen + 65536 > ocap) {
+                    char *q = realloc(out, 2 * ocap);
+                    if (q == NULL) { oom = 1; break; }
+                    out = q;
+                    ocap *= 2;
+                }
+                ssize_t k = read(rfd, out + olen, ocap - olen - 1);
+                if (k > 0) { olen += (size_t)k; continue; }
+                if (k == 0) { close(rfd); rfd = -1; }
+                break;
+            }
+        }
+    }
+    if (wfd >= 0) close(wfd);
+    if (rfd >= 0) close(rfd);
+    p->wfd = p->rfd = -1;
+    /* wait for the exit, within the deadline */
+    int waited = 0;
+    while (!timed_out && !oom) {
+        pid_t w = waitpid(p->pid, status, WNOHANG);
+        if (w == p->pid) { waited = 1; break; }
+        if (bcev_now() > deadline) { timed_out = 1; break; }
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+    if (!waited) {
+        kill(p->pid, SIGKILL);
+        waitpid(p->pid, status, 0);
+    }
+    if (out) out[olen] = '\0';
+    *outp = out;
+    *olenp = olen;
+    return oom ? -3 : timed_out ? -2 : 0;
+}

@@ -38,6 +38,15 @@ int bce_iut_readline(bce_iut_proc *p, double deadline, char **line);
  * had to be killed, else 0. */
 int bce_iut_finish(bce_iut_proc *p, double deadline, int *status);
 
+/* The batch protocol's exchange: write in[0..len) while reading every
+ * answer byte (no deadlock at any size), close the IUT's input when all is
+ * written, read to its end of output, wait for its exit; all before the
+ * deadline, else SIGKILL.  *out (malloc'd, NUL-terminated, *olen bytes; the
+ * caller frees it) and *status (waitpid's) are always set.  Returns 0, -2
+ * on timeout, -3 out of memory. */
+int bce_iut_batch(bce_iut_proc *p, const char *in, size_t len, double deadline,
+                  char **out, size_t *olen, int *status);
+
 /* "exited with status S" / "killed by signal N (NAME)" into buf. */
 const char *bce_iut_status_text(int status, char *buf, size_t size);
 

@@ -36,6 +36,48 @@ int bce_tool_parse_double(const char *s, double *out);
  * float it reads back to, no double rounding), else strtod. */
 int bce_tool_parse_number(const char *s, int f32, double *out);
 
+/*
+ * Types (lowp.c): --type f64|f32|bf16|f16 and --out-type (f32 or the input's
+ * own type for bf16/f16; the input's type for f64/f32).  16-bit values are
+ * read as double and must be exactly representable in the type (else an
+ * input error naming the line), and written as the hex float of the value.
+ */
+enum { BCE_TOOL_F64 = 0, BCE_TOOL_F32 = 1, BCE_TOOL_BF16 = 2, BCE_TOOL_F16 = 3 };
+int bce_tool_type_from_name(const char *v);          /* -1: not a type */
+const char *bce_tool_type_name(int t);
+int bce_tool_out_type_ok(int type, int out);
+/* 1 when v (a double) is a value of the 16-bit type t (NaN, +-inf included) */
+int bce_tool_is16_exact(int t, double v);
+/* parse s as a double: 0, -1 not a number, -2 not exactly a value of t */
+int bce_tool_read16(const char *s, int t, double *out);
+#include "bce.h"
+#include <stddef.h>
+/* One call of bce_<form>_<t> (out == BCE_TOOL_F32) or bce_<form>_<t>_<t>
+ * on double-held 16-bit values; outputs widened to double (loss: n values,
+ * or one under a reduction). */
+/* The correctly rounded loss and gradient of one 16-bit sample in out_type
+ * (MPFR at 256 bits rounded to odd, then rounded ONCE: bcev_round16 or
+ * bcev_round_to(BCEV_F32); an exact zero is +0), default options; the
+ * exact values in L, G (initialised by the caller, 256 bits). */
+#include <mpfr.h>
+void bce_tool_ref16(int form, int t, int out_type, double x, double y, double out[2],
+                    mpfr_t L, mpfr_t G);
+/* Both correct roundings of one sample (16-bit in r16, binary32 in r32),
+ * default options: the any-label filter, MPFR where it cannot decide (the
+ * result does not depend on how much the filter decides). */
+void bce_tool_cr_both(int form, int t, double x, double y, double r16[2], double r32[2]);
+/* |got - exact| in ulps of out_type (f32, or the 16-bit type t) at the
+ * exact value's binade (subnormal ulp below the normal range) */
+double bce_tool_ulp16(int t, int out_type, double got, const mpfr_t exact);
+/* RN-even of a double to the 16-bit type t (overflow to inf): the second
+ * rounding of a double-rounding port, for self-tests and the midpoint rows */
+double bce_tool_rn16(int t, double v);
+/* `bce vectors --type bf16|f16` (vectors16.c) */
+int bce_tool_vectors16(int t, const char *dir, const char *json);
+bce_status bce_tool_call16(int probs, int t, int out, size_t n, const double *x,
+                           const double *y, const double *w, const bce_options *opt,
+                           double *loss, double *grad);
+
 /* The directory of the golden vectors `bce compare` looks names up in:
  * BCE_VECTORS_DIR (the install's share/libbce/vectors), or the source
  * tree's data/vectors when this bce runs from its build tree (compare.c). */
@@ -47,6 +89,12 @@ int bce_tool_exhaustive(int argc, char **argv);
 int bce_tool_exhaustive_merge(int argc, char **argv);
 const char *bce_tool_exhaustive_help(void);
 const char *bce_tool_exhaustive_merge_help(void);
+/* `bce exhaustive --type bf16|f16` (exhaustive16.c) */
+int bce_tool_exhaustive16(int argc, char **argv);
+const char *bce_tool_exhaustive16_help(void);
+/* `bce exhaustive-merge` of schema-4 summaries (exhaustive16.c) */
+int bce_tool_exhaustive16_is_summary(const char *path);
+int bce_tool_exhaustive16_merge(const char *json, int n, char **files);
 int bce_tool_vectors(int argc, char **argv);
 const char *bce_tool_vectors_help(void);
 int bce_tool_compare(int argc, char **argv);
@@ -85,6 +133,9 @@ void bce_tool_shard_range(const bce_tool_shard *sh, uint64_t lo, uint64_t hi,
 /* `bce check` (check.c). */
 int bce_tool_check(int argc, char **argv);
 const char *bce_tool_check_help(void);
+/* `bce check --type bf16|f16` (check16.c) */
+int bce_tool_check16(int argc, char **argv);
+const char *bce_tool_check16_help(void);
 
 #define BCE_TOOL_STDIN_NAME "<stdin>"
 #define BCE_TOOL_ESC_TOKEN 40   /* bytes of a token or field echoed         */

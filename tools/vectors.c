@@ -37,6 +37,7 @@
 
 static const char vectors_help[] =
     "usage: bce vectors [--out DIR] [--wc DIR] [--json FILE]\n"
+    "       bce vectors --type bf16|f16 [--out DIR] [--json FILE]\n"
     "\n"
     "Write the golden test vectors for ports: DIR/logits_f64.csv,\n"
     "logits_f32.csv, probs_f64.csv, probs_f32.csv (default DIR: .).  Each\n"
@@ -46,6 +47,14 @@ static const char vectors_help[] =
     "exact values to 30 digits, and the bound in ulps a port should meet.\n"
     "The output is deterministic; data/vectors/ holds the committed copy.\n"
     "Check a port's outputs with `bce compare`; see docs/PORTING.md.\n"
+    "\n"
+    "--type bf16|f16: DIR/logits_<type>.csv and probs_<type>.csv for 16-bit\n"
+    "ports, columns regime,x,y,loss,grad,loss_f32,grad_f32,loss_exact,\n"
+    "grad_exact,loss_bound,grad_bound: x, y values of the type; loss, grad\n"
+    "correctly rounded to the type (a bf16/f16 port), loss_f32, grad_f32 to\n"
+    "binary32 (autocast), each once from the exact value; hex floats of the\n"
+    "values; regime midpoint: rows a double-rounding port (RN16(RN32)) gets\n"
+    "wrong.  (--type f64|f32 or none: the four f64/f32 files.)\n"
     "\n"
     "  --out DIR   output directory (created if missing)\n"
     "  --wc DIR    hard-case directory (default: the built-in verify/wc)\n"
@@ -146,10 +155,18 @@ static int bce_vectors_write(FILE *out, bcev_form form, bcev_type type, const bc
 int bce_tool_vectors(int argc, char **argv)
 {
     const char *dir = ".", *wc_dir = NULL, *json = NULL;
+    int type = -1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(vectors_help, stdout);
             return BCE_EXIT_OK;
+        } else if (!strcmp(argv[i], "--type") && i + 1 < argc) {
+            type = bce_tool_type_from_name(argv[++i]);
+            if (type < 0) {
+                fprintf(stderr, "bce vectors: --type wants f64, f32, bf16 or f16, not '%s'\n"
+                                "try 'bce help vectors'\n", bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
+                return BCE_EXIT_USAGE;
+            }
         } else if (!strcmp(argv[i], "--json")) {
             if ((json = bcev_json_arg("vectors", argv[i], i + 1 < argc ? argv[i + 1] : NULL))
                 == NULL)
@@ -165,6 +182,13 @@ int bce_tool_vectors(int argc, char **argv)
                             "try 'bce help vectors'\n", bce_tool_esc(argv[i], BCE_TOOL_ESC_NAME));
             return BCE_EXIT_USAGE;
         }
+    }
+    if (type == BCE_TOOL_BF16 || type == BCE_TOOL_F16) {
+        if (wc_dir) {
+            fprintf(stderr, "bce vectors: --wc applies to f64/f32 vectors only\n");
+            return BCE_EXIT_USAGE;
+        }
+        return bce_tool_vectors16(type, dir, json);
     }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         bce_tool_io_error("vectors", bce_tool_esc(dir, BCE_TOOL_ESC_NAME), "cannot create",

@@ -55,7 +55,7 @@ check "bce_verify.h installed" \
 # The golden vectors, where `bce compare NAME` looks (share/libbce/vectors).
 vectors_installed() {
     local f
-    for f in logits_f64 logits_f32 probs_f64 probs_f32; do
+    for f in logits_f64 logits_f32 probs_f64 probs_f32 logits_bf16 probs_bf16 logits_f16 probs_f16; do
         cmp "$here/../../data/vectors/$f.csv" "$root/share/libbce/vectors/$f.csv" || return 1
     done
 }

@@ -42,7 +42,8 @@ class Options(ctypes.Structure):
                 ("pos_weight", ctypes.c_double),
                 ("label_smoothing", ctypes.c_double),
                 ("error_index", ctypes.POINTER(ctypes.c_size_t)),
-                ("reserved", ctypes.c_uint64 * 6)]  # must be zero
+                ("threads", ctypes.c_uint64),
+                ("reserved", ctypes.c_uint64 * 5)]  # must be zero
 
 
 class Problem(ctypes.Structure):

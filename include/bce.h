@@ -129,16 +129,46 @@ typedef struct bce_options {
     double pos_weight;         /* P: 0 or in [BCE_POS_WEIGHT_MIN, _MAX]; used iff BCE_OPT_POS_WEIGHT */
     double label_smoothing;    /* a: 0 (none) or in [BCE_SMOOTHING_MIN, 1]    */
     size_t *error_index;       /* optional: receives the first offending index */
-    /* Reserved for future options (an output type, a thread count, ...),
-     * appended here so that the struct's layout and size stay stable for
-     * callers and plug-ins compiled against this header.  Must be zero:
-     * any nonzero element is BCE_E_BAD_OPTION.  A zero-initialised struct
+    /* Threads (opt-in; appended in 0.1's first reserved slot, so the
+     * struct's size and the other fields' offsets are unchanged): 0 or 1
+     * = the calling thread only (the default); N in [2, BCE_THREADS_MAX] =
+     * up to N POSIX threads (the calling one and N - 1 started for the
+     * call and joined before it returns) for the per-sample entry points
+     * of f64 and f32 (bce_logits_f64 ... bce_probs_f32); above BCE_THREADS_MAX is
+     * BCE_E_BAD_OPTION.  Every result is bit for bit the one-thread
+     * result, whatever N and the timing: the samples are cut into fixed
+     * blocks of BCE_THREADS_BLOCK, each thread takes a fixed contiguous
+     * range of blocks, and a reduction sums each block's terms in index
+     * order and then the blocks' sums in block order (one thread does the
+     * same).  Threads are started only when n >= 2 BCE_THREADS_MIN_N, at
+     * most n / BCE_THREADS_MIN_N of them (below that, starting a thread
+     * costs more than it saves); a thread that cannot be started leaves
+     * its range to the calling thread.  Validation and its errors are
+     * unchanged (the first offending index; nothing written on error):
+     * the scan runs before any output is written, split across the
+     * threads when it needs no sums (no weights, reduction NONE or SUM).
+     * The 16-bit entry points (bce_*_bf16, bce_*_f16) and the fused
+     * regression (bce_logreg_*) accept the field and run on the calling
+     * thread.  docs/PERFORMANCE.md: when it pays. */
+    uint64_t threads;
+    /* Reserved for future options (an output type, ...), appended here so
+     * that the struct's layout and size stay stable for callers and
+     * plug-ins compiled against this header.  Must be zero: any nonzero
+     * element is BCE_E_BAD_OPTION.  A zero-initialised struct
      * (`bce_options o = {0}`, or designated initialisers naming only the
      * fields above) leaves them zero and keeps meaning the defaults; use
      * designated initialisers (a positional one draws -Wextra's
-     * missing-field-initializers). */
-    uint64_t reserved[6];
+     * missing-field-initializers).  ABI rule: a new option consumes the
+     * first reserved slot (the array shrinks by as many slots); the
+     * struct's size never changes within a major version. */
+    uint64_t reserved[5];
 } bce_options;
+
+/* bce_options.threads: the largest count accepted, the block of the fixed
+ * partition (elements), and the fewest elements per thread started. */
+#define BCE_THREADS_MAX       256
+#define BCE_THREADS_BLOCK     16384
+#define BCE_THREADS_MIN_N     65536
 
 /*
  * Per-sample BCE from logits.

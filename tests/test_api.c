@@ -250,7 +250,7 @@ Test(errors, bad_options)
         {{.label_smoothing = INFINITY}, "smoothing inf"},
         /* reserved fields (future options) must be zero */
         {{.reserved = {1}}, "reserved[0] = 1"},
-        {{.reserved[5] = 0x8000000000000000u}, "reserved[5] = 2^63"},
+        {{.reserved[4] = 0x8000000000000000u}, "reserved[4] = 2^63"},
         {{.flags = BCE_OPT_POS_WEIGHT, .pos_weight = 2, .reserved[3] = 1},
          "reserved[3] with valid options"},
     };

@@ -50,7 +50,8 @@ class Options(ctypes.Structure):
                 ("pos_weight", ctypes.c_double),
                 ("label_smoothing", ctypes.c_double),
                 ("error_index", ctypes.POINTER(ctypes.c_size_t)),
-                ("reserved", ctypes.c_uint64 * 6)]
+                ("threads", ctypes.c_uint64),
+                ("reserved", ctypes.c_uint64 * 5)]
 
 
 # Flags and reductions of bce.h

@@ -6,13 +6,18 @@
  * Validation order: pointers, size, options, then the elements in index
  * order (for each i: x, then y, then w), so error_index is the first
  * offending index.  Reductions: the per-sample losses (double-double) are
- * summed in a double-double accumulator (relative error ~ n 2^-104, all
- * terms >= 0) and divided once: the reduced loss is within about 0.5 ulp.
+ * summed in a double-double accumulator per block of BCE_THREADS_BLOCK
+ * samples, the blocks' sums then in block order (relative error ~ n 2^-104,
+ * all terms >= 0), and divided once: the reduced loss is within about 0.5
+ * ulp.  bce_options.threads splits the blocks across threads (run_blocks,
+ * core/threads.c) without changing a bit.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include "core/isa.h"
 #include "core/half.h"
 #include "core/lowp.h"
+#include "core/threads.h"
 
 enum form { FORM_LOGITS, FORM_PROBS };
 
@@ -37,6 +42,7 @@ bce_status bce_check_options(const bce_options *o, int logits_form)
         return BCE_E_BAD_OPTION;
     if ((o->flags & BCE_OPT_LOG_CLAMP) && logits_form)
         return BCE_E_BAD_OPTION;
+    if (o->threads > BCE_THREADS_MAX) return BCE_E_BAD_OPTION;
     for (size_t i = 0; i < sizeof o->reserved / sizeof o->reserved[0]; i++)
         if (o->reserved[i] != 0) return BCE_E_BAD_OPTION; /* future options */
     return BCE_OK;
@@ -182,14 +188,14 @@ static int scan_chunk_h16(const uint16_t *x, const uint16_t *y, size_t m, int pr
     return off != 0;
 }
 
-/* The index of the first chunk that holds an offender (n when none does):
- * scan_elements starts there. */
-static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
-                          int probs, int prop)
+/* The index of the first chunk of [i0, i1) that holds an offender (i1
+ * when none does). */
+static inline __attribute__((always_inline)) size_t
+scan_range(size_t i0, size_t i1, const void *x, const void *y, enum elem t, int probs,
+           int prop)
 {
-    size_t i0 = 0;
-    for (; i0 < n; i0 += SCAN_CHUNK) {
-        const size_t m = n - i0 < SCAN_CHUNK ? n - i0 : SCAN_CHUNK;
+    for (; i0 < i1; i0 += SCAN_CHUNK) {
+        const size_t m = i1 - i0 < SCAN_CHUNK ? i1 - i0 : SCAN_CHUNK;
         const int off = t == ELEM_F32
             ? scan_chunk_f32((const float *)x + i0, (const float *)y + i0, m, probs, prop)
             : t == ELEM_BF16
@@ -201,7 +207,47 @@ static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
             : scan_chunk_f64((const double *)x + i0, (const double *)y + i0, m, probs, prop);
         if (off) return i0;
     }
+    return i1;
+}
+
+/* The chunk scan split across threads (bce_options.threads): part j scans
+ * its chunks and records the first one with an offender; the first part
+ * that found one names the chunk (the same as one thread's). */
+typedef struct scan_job {
+    size_t n;
+    const void *x, *y;
+    enum elem t;
+    int probs, prop;
+    size_t first[BCE_THREADS_MAX];
+} scan_job;
+
+static void scan_part(void *ctx, unsigned part, size_t c0, size_t c1)
+{
+    scan_job *j = ctx;
+    const size_t i1 = c1 * SCAN_CHUNK < j->n ? c1 * SCAN_CHUNK : j->n;
+    j->first[part] = scan_range(c0 * SCAN_CHUNK, i1, j->x, j->y, j->t, j->probs, j->prop);
+    if (j->first[part] == i1) j->first[part] = j->n;
+}
+
+/* (out of line: the job's array stays off the one-thread call's frame) */
+static __attribute__((noinline)) size_t
+scan_chunks_par(size_t n, const void *x, const void *y, enum elem t, int probs, int prop,
+                unsigned parts)
+{
+    scan_job j = { n, x, y, t, probs, prop, { 0 } };
+    bce_par_for((n + SCAN_CHUNK - 1) / SCAN_CHUNK, parts, scan_part, &j);
+    for (unsigned p = 0; p < parts; p++)
+        if (j.first[p] != n) return j.first[p];
     return n;
+}
+
+/* The index of the first chunk that holds an offender (n when none does):
+ * scan_elements starts there. */
+static size_t scan_chunks(size_t n, const void *x, const void *y, enum elem t,
+                          int probs, int prop, unsigned parts)
+{
+    if (parts <= 1) return scan_range(0, n, x, y, t, probs, prop);
+    return scan_chunks_par(n, x, y, t, probs, prop, parts);
 }
 
 /* The coefficient c of the loss bound's |z| term (scan_elements), relative
@@ -281,39 +327,40 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
 static inline __attribute__((always_inline)) bce_status
 scan(size_t n, const void *x, const void *y, const void *w, enum elem t,
      enum form f, unsigned flags, double smooth, double pmin1, int need_bounds,
-     size_t *bad, bce_dd *wsum)
+     unsigned parts, size_t *bad, bce_dd *wsum)
 {
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;
-    const size_t i0 = !w && !need_bounds ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop) : 0;
+    const size_t i0 = !w && !need_bounds
+                    ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop, parts) : 0;
     return scan_elements(i0, n, x, y, w, t, f, prop, smooth, pmin1, bad, wsum);
 }
 
 static bce_status scan_f64(size_t n, const double *x, const double *y, const double *w,
                            enum form f, unsigned flags, double smooth, double pmin1,
-                           int need_bounds, size_t *bad, bce_dd *wsum)
+                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
 {
-    return scan(n, x, y, w, ELEM_F64, f, flags, smooth, pmin1, need_bounds, bad, wsum);
+    return scan(n, x, y, w, ELEM_F64, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
 }
 
 static bce_status scan_f32(size_t n, const float *x, const float *y, const float *w,
                            enum form f, unsigned flags, double smooth, double pmin1,
-                           int need_bounds, size_t *bad, bce_dd *wsum)
+                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
 {
-    return scan(n, x, y, w, ELEM_F32, f, flags, smooth, pmin1, need_bounds, bad, wsum);
+    return scan(n, x, y, w, ELEM_F32, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
 }
 
 static bce_status scan_bf16(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t *w,
                             enum form f, unsigned flags, double smooth, double pmin1,
-                            int need_bounds, size_t *bad, bce_dd *wsum)
+                            int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
 {
-    return scan(n, x, y, w, ELEM_BF16, f, flags, smooth, pmin1, need_bounds, bad, wsum);
+    return scan(n, x, y, w, ELEM_BF16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
 }
 
 static bce_status scan_f16(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t *w,
                            enum form f, unsigned flags, double smooth, double pmin1,
-                           int need_bounds, size_t *bad, bce_dd *wsum)
+                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
 {
-    return scan(n, x, y, w, ELEM_F16, f, flags, smooth, pmin1, need_bounds, bad, wsum);
+    return scan(n, x, y, w, ELEM_F16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
 }
 
 /* Common front end: returns BCE_OK and fills kp, or an error. */
@@ -417,16 +464,93 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, i
     return q;
 }
 
-/* The kernel of the active ISA for (type, form), through its typed field. */
-static void run_kernel(size_t n, const void *x, const void *y, const void *w,
-                       enum elem t, enum form f, const bce_kparams *kp,
+/* The kernel of table kt for (type, form), through its typed field. */
+static void run_kernel(const bce_kernels *kt, size_t n, const void *x, const void *y,
+                       const void *w, enum elem t, enum form f, const bce_kparams *kp,
                        void *loss, void *grad, bce_acc *acc)
 {
-    const bce_kernels *kt = bce_kernels_active();
     if (t == ELEM_F32)
         (f == FORM_LOGITS ? kt->logits_f32 : kt->probs_f32)(n, x, y, w, kp, loss, grad, acc);
     else
         (f == FORM_LOGITS ? kt->logits_f64 : kt->probs_f64)(n, x, y, w, kp, loss, grad, acc);
+}
+
+/* The kernel over blocks of BCE_THREADS_BLOCK samples (bce_options.threads):
+ * block b is samples [b B, b B + B), run as its own kernel call with its
+ * own accumulator accs[b] (a reduction: its terms in index order); the
+ * block sums are then added in block order (merge_acc).  One thread does
+ * the same, so the bits do not depend on the thread count.  A call of at
+ * most one block is the one kernel call it always was. */
+typedef struct kern_job {
+    const bce_kernels *kt;
+    size_t n;
+    const void *x, *y, *w;
+    enum elem t;
+    enum form f;
+    const bce_kparams *kp;
+    void *loss, *grad;       /* loss: NULL for the reductions */
+    bce_acc acc0, *accs;
+} kern_job;
+
+static void kern_block(const kern_job *j, size_t b, bce_acc *acc)
+{
+    const size_t es = j->t == ELEM_F32 ? sizeof(float) : sizeof(double);
+    const size_t i0 = b * BCE_THREADS_BLOCK;
+    const size_t m = j->n - i0 < BCE_THREADS_BLOCK ? j->n - i0 : BCE_THREADS_BLOCK;
+    const char *x = j->x, *y = j->y, *w = j->w;
+    char *loss = j->loss, *grad = j->grad;
+    *acc = j->acc0;
+    run_kernel(j->kt, m, x + i0 * es, y + i0 * es, w ? w + i0 * es : NULL, j->t, j->f,
+               j->kp, loss ? loss + i0 * es : NULL, grad ? grad + i0 * es : NULL, acc);
+}
+
+static void kern_part(void *ctx, unsigned part, size_t b0, size_t b1)
+{
+    (void)part;
+    const kern_job *j = ctx;
+    bce_acc scratch;   /* no reduction: the accumulator is not used */
+    for (size_t b = b0; b < b1; b++) kern_block(j, b, j->accs ? &j->accs[b] : &scratch);
+}
+
+/* acc += a block's accumulator (terms >= 0: an overflow is +inf) */
+static void merge_acc(bce_acc *acc, const bce_acc *b)
+{
+    acc->nan |= b->nan;
+    acc->inf |= b->inf;
+    acc->sticky |= b->sticky;
+    acc->s = bce_dd_add(acc->s, b->s);
+    acc->t = bce_dd_add(acc->t, b->t);
+    if (acc->s.hi - acc->s.hi != 0.0) acc->inf = 1;
+}
+
+static __attribute__((noinline)) void
+run_blocks(const bce_kernels *kt, size_t n, const void *x, const void *y, const void *w,
+           enum elem t, enum form f, const bce_kparams *kp, void *loss, void *grad,
+           bce_acc *acc, unsigned parts)
+{
+    const size_t nb = (n + BCE_THREADS_BLOCK - 1) / BCE_THREADS_BLOCK;
+    if (nb <= 1) {
+        run_kernel(kt, n, x, y, w, t, f, kp, loss, grad, acc);
+        return;
+    }
+    kern_job j = { kt, n, x, y, w, t, f, kp, loss, grad, *acc, NULL };
+    bce_acc one;
+    if (parts > 1 && kp->reduce) {
+        j.accs = malloc(nb * sizeof *j.accs);
+        if (!j.accs) parts = 1;   /* the same bits, one thread */
+    }
+    if (parts <= 1) {
+        for (size_t b = 0; b < nb; b++) {
+            kern_block(&j, b, &one);
+            merge_acc(acc, &one);
+        }
+        return;
+    }
+    bce_par_for(nb, parts, kern_part, &j);
+    if (j.accs) {
+        for (size_t b = 0; b < nb; b++) merge_acc(acc, &j.accs[b]);
+        free(j.accs);
+    }
 }
 
 /* The work of every entry point, for element type t and form f: the front
@@ -444,6 +568,8 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
     bce_kparams kp;
     bce_status st = prepare(n, x, y, esize, o, f, loss != NULL, grad != NULL, &kp);
     if (st != BCE_OK) return st;
+    /* (the 16-bit inputs' kernels, core/lowp.c, run on the calling thread) */
+    const unsigned parts = h16 ? 1 : bce_par_parts(n, o->threads);
     size_t bad = BCE_NO_INDEX;
     bce_dd wsum[4];
     const int need_bounds = o->reduction == BCE_REDUCTION_MEAN ||
@@ -451,12 +577,12 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
     /* min(P, 1) for the loss bound (P = 1 without BCE_OPT_POS_WEIGHT) */
     const double pmin1 = kp.pos_weight < 1.0 ? kp.pos_weight : 1.0;
     st = t == ELEM_F32
-        ? scan_f32(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, &bad, wsum)
+        ? scan_f32(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
         : t == ELEM_BF16
-        ? scan_bf16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, &bad, wsum)
+        ? scan_bf16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
         : t == ELEM_F16
-        ? scan_f16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, &bad, wsum)
-        : scan_f64(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, &bad, wsum);
+        ? scan_f16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
+        : scan_f64(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum);
     if (st != BCE_OK) return fail(o, st, bad);
     bce_dd denom;
     st = finish_prepare(n, o, wsum, &kp, &denom);
@@ -480,7 +606,8 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
         return BCE_OK;
     }
     if (n > 0 && (loss || grad))
-        run_kernel(n, x, y, w, t, f, &kp, kp.reduce ? NULL : loss, grad, &acc);
+        run_blocks(bce_kernels_active(), n, x, y, w, t, f, &kp, kp.reduce ? NULL : loss,
+                   grad, &acc, parts);
     if (loss && kp.reduce) {
         const bce_dd r = reduced(&acc, denom, &kp, 0);
         if (t == ELEM_F32) *(float *)loss = bce_dd_to_float(r);

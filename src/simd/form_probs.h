@@ -8,6 +8,8 @@
 /* the probability form's vector path: plain labels, no clamp,
  * 2^-800 <= p < 1, y = 0 or y >= 2^-900 (the scalar common case) */
 #define VUSABLE(kp) ((kp)->plain && !((kp)->flags & BCE_OPT_LOG_CLAMP))
+/* level 0 of the tail step as its own copy (simd/loop_tmpl.h, measured) */
+#define VLEVEL0_TAIL_COPY 1
 #define VHOT(x, y) ((x >= 0x1p-800) & (x < 1.0) & ((y == 0.0) | (y >= 0x1p-900)))
 /* the gradient is correctly rounded: bce_f64_cr's test (scale 0 here) */
 #define VGRAD_OK64(G, e) VFN(f64_cr)((G), (e))

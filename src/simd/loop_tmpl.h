@@ -24,8 +24,10 @@
  * kernel's statements) and each lane is finished by the scalar kernel's
  * finishing code (weight, reduction factor, rounding test, slow path,
  * rounding, accumulation in index order); a lane that is not hot (special
- * or cold) and the tail go through the scalar per-sample code.  So results
- * and reductions are bit-identical to the scalar kernel's.
+ * or cold) goes through the scalar per-sample code.  The n mod (NG VW)
+ * samples left after the full steps go through one more step on a padded
+ * local copy (PFX(tail)).  So results and reductions are bit-identical to
+ * the scalar kernel's.
  */
 #if !defined(PFX) || !defined(FT) || !defined(VW) || !defined(LOADV) || \
     !defined(VUSABLE) || !defined(VHOT) || !defined(VEVAL) || \
@@ -56,28 +58,49 @@ __attribute__((destructor)) static void bce_level0_stats_print(void)
 /* Level 0 on one group (no weights, reduction or factor): the
  * lanes whose results are proven to be the dd path's (its value and the
  * exact one both within the tested interval), and those results. */
+#define LEVEL0_BODY                                                      \
+    const VD zero = VSPLAT(0.0);                                         \
+    VI ok = VSPLAT(1.0) > zero;                                          \
+    VDD fL = VFN(make)(zero, zero), fG = fL;                             \
+    VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;                   \
+    ok &= VLEVEL0(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);          \
+    if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);               \
+    if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);               \
+    *Lo = fL.hi + fL.lo;                                                 \
+    *Go = fG.hi + fG.lo;                                                 \
+    return ok;
 static inline VI PFX(level0)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
 {
-    const VD zero = VSPLAT(0.0);
-    VI ok = VSPLAT(1.0) > zero;
-    VDD fL = VFN(make)(zero, zero), fG = fL;
-    VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
-    ok &= VLEVEL0(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
-    if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);
-    if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);
-    *Lo = fL.hi + fL.lo;
-    *Go = fG.hi + fG.lo;
-    return ok;
+    LEVEL0_BODY
 }
+/* Level 0 of the tail step (PFX(step)).  A form may ask for a second
+ * copy (VLEVEL0_TAIL_COPY), so that PFX(level0) keeps its one call site in
+ * the main loop: gcc then inlines it there.  Measured with bce-bench-ab
+ * (n = 4096, AVX2, gcc 12): the probability form's main loop took 6-8%
+ * longer with level 0 out of line, the logits form's 3-10% longer with it
+ * inlined. */
+#ifdef VLEVEL0_TAIL_COPY
+__attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const bce_kparams *kp,
+                                                     VD *Lo, VD *Go)
+{
+    LEVEL0_BODY
+}
+#define L0TAIL PFX(level0_tail)
+#else
+#define L0TAIL PFX(level0)
+#endif
+#undef LEVEL0_BODY
 #endif
 
 /* Group h of the iteration at i where some lane is not hot or fails the
- * level 0's test: lane by lane, in index order, the level-0 result (fok),
+ * level 0's test: lane by lane (its first nl lanes: VW, or fewer in the
+ * padded tail step, whose other lanes are padding), in index order, the level-0 result (fok),
  * the scalar per-sample code (not hot), or the dd path on the vectors
  * (computed once, if a lane needs it) finished by the scalar finishing
  * code.  (fok may be set on a lane that is not hot: the f32 level 0
  * also takes z = 0.) */
-__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, VI hot, VI fok,
+__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD z, VD yv,
+                                    VI hot, VI fok,
                                     VD fL, VD fG, const FT *x, const FT *y,
                                     const FT *w, const bce_kparams *kp,
                                     FT *loss, FT *grad, bce_acc *acc)
@@ -87,6 +110,7 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, VD z, VD yv, V
     VD Le = zero, Ge = zero;
     int dd_done = 0;
     for (size_t l = 0; l < VW; l++) {
+        if (l >= nl) break;   /* padding lanes of the tail step */
         size_t k = k0 + l;
         if (fok[l]) {
             if (kp->want_grad) grad[k] = (FT)fG[l];
@@ -115,7 +139,182 @@ static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
                             bce_acc *acc);
 #endif
 
-/* The kernel: n samples, every lane's result the scalar kernel's. */
+#ifndef NG
+#define NG 2   /* groups of VW lanes per iteration */
+#endif
+
+/* One step of the vector loop at i, for the tail (PFX(tail); PFX(loop)'s
+ * full steps are the same statements with ng = NG and lim = NG VW): ng (NG,
+ * or 1) groups of VW lanes, of which the first lim are samples.  The
+ * padded tail step runs on a local buffer whose lanes from
+ * lim on are padding: valid, hot inputs whose results are stored into the
+ * buffer and dropped, never finished into acc (the lane loops stop at
+ * lim).  Always inlined with constant ng. */
+static inline __attribute__((always_inline)) void
+PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
+          const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+    const VD zero = VSPLAT(0.0);
+#ifdef HAVE_LEVEL0
+    const int level0 = !w && !kp->has_gscale && !kp->reduce;
+#endif
+    /* the lanes of group h that are samples */
+#define GROUP_NL(h) (lim >= VW * (size_t)((h) + 1) ? (size_t)VW \
+                     : lim > VW * (size_t)(h) ? lim - VW * (size_t)(h) : 0)
+    /* ng independent groups per step: the dependency chains are
+     * long, two groups interleave well */
+    VD z[NG], yv[NG];
+    VI hot[NG];
+    int all = 1;
+    for (int h = 0; h < ng; h++) {
+        z[h] = LOADV(x + i + VW * h);
+        yv[h] = LOADV(y + i + VW * h);
+        hot[h] = VHOT(z[h], yv[h]);
+        all &= VALL(hot[h]);
+    }
+    if (!all) {
+        /* the vector code runs on whole groups: give the lanes
+         * that are not hot a harmless hot input (0.5, 0.5) -- their
+         * results are not used (the scalar code reads x[], y[]) */
+        const VD half = VSPLAT(0.5);
+        for (int h = 0; h < ng; h++) {
+            z[h] = EL_SEL(hot[h], z[h], half);
+            yv[h] = EL_SEL(hot[h], yv[h], half);
+        }
+    }
+#ifdef HAVE_LEVEL0
+    if (level0) {
+        /* level 0 on every group; a group whose lanes are
+         * all hot and pass is stored on the vectors */
+        VD fL[NG], fG[NG];
+        VI fok[NG];
+        for (int h = 0; h < ng; h++)
+            fok[h] = L0TAIL(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
+        for (int h = 0; h < ng; h++) {
+#ifdef BCE_LEVEL0_STATS
+            bce_level0_stats[VALL(fok[h])]++;
+#endif
+            if (VALL(fok[h])) {
+                if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
+                if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
+            } else {
+                PFX(group_lanes)(i + VW * (size_t)h, GROUP_NL(h), z[h], yv[h], hot[h],
+                                 fok[h], fL[h], fG[h], x, y, w, kp, loss, grad, acc);
+            }
+        }
+        return;
+    }
+#endif
+    if (!all) {
+        /* a cold or special lane: the scalar per-sample code for
+         * it, the dd path on the vectors for the hot lanes */
+        for (int h = 0; h < ng; h++)
+            PFX(group_lanes)(i + VW * (size_t)h, GROUP_NL(h), z[h], yv[h], hot[h],
+                             zero < zero, zero, zero, x, y, w, kp, loss, grad, acc);
+        return;
+    }
+    VDD Lv[NG], Gv[NG];
+    VD Lerr[NG], Gerr[NG];
+    for (int h = 0; h < ng; h++) {
+        Lv[h] = Gv[h] = VFN(make)(zero, zero);
+        Lerr[h] = Gerr[h] = zero;
+        VEVAL(z[h], yv[h], kp, &Lv[h], &Lerr[h], &Gv[h], &Gerr[h]);
+    }
+#ifdef STOREV
+    /* f64 without weights, reduction or factor: the finishing steps
+     * are "hi if the rounding test passes" on every lane -- done on
+     * the vectors when every lane passes (same bits as PFX(finish)) */
+    if (!w && !kp->has_gscale && !kp->reduce) {
+        int ok = 1;
+        if (kp->want_grad)
+            for (int h = 0; h < ng; h++)
+                ok &= VALL(VGRAD_OK64(Gv[h], Gerr[h]));
+        if (ok) {
+            for (int h = 0; h < ng; h++) {
+                if (kp->want_grad) STOREV(grad + i + VW * h, Gv[h].hi);
+                if (kp->want_loss) STOREV(loss + i + VW * h, Lv[h].hi);
+            }
+            return;
+        }
+    }
+#endif
+#ifdef STOREVF
+    /* f32 without weights, reduction or factor: round-to-odd then
+     * one rounding to float, when every lane passes the float
+     * rounding test (bce_f32_safe) -- the same bits as PFX(finish) */
+    if (!w && !kp->has_gscale && !kp->reduce) {
+        int ok = 1;
+        for (int h = 0; h < ng && ok; h++) {
+            if (kp->want_grad) ok &= VALL(VFN(f32_safe)(Gv[h], Gerr[h]));
+            if (kp->want_loss) ok &= VALL(VFN(f32_safe)(Lv[h], Lerr[h]));
+        }
+        if (ok) {
+            for (int h = 0; h < ng; h++) {
+                if (kp->want_grad) STOREVF(grad + i + VW * h, VFN(round_odd)(Gv[h]));
+                if (kp->want_loss) STOREVF(loss + i + VW * h, VFN(round_odd)(Lv[h]));
+            }
+            return;
+        }
+    }
+#endif
+    for (int h = 0; h < ng; h++)
+        for (size_t l = 0; l < GROUP_NL(h); l++) {
+            bce_res L = { { Lv[h].hi[l], Lv[h].lo[l] }, 0, Lerr[h][l], 0 };
+            bce_res G = { { Gv[h].hi[l], Gv[h].lo[l] }, 0, Gerr[h][l], 0 };
+            size_t k = i + VW * (size_t)h + l;
+            double wi = w ? (double)w[k] : 1.0;
+            PFX(finish)(k, z[h][l], yv[h][l], wi, w != NULL, kp, L, G,
+                        loss, grad, acc);
+        }
+#undef GROUP_NL
+}
+
+/* The m < NG VW samples left after the full steps (x, y, w, loss, grad
+ * point at the first of them), through one padded vector step: the inputs
+ * are copied into local buffers whose lanes from m on hold the pair
+ * (0.25, 0) (and weight 1): hot in either form, with a hard label and a
+ * gradient far from 0, so that level 0 decides them (a soft label 0.5 at
+ * p = 0.5 has gradient 0 and sent the padding to the slow path), the step
+ * runs there (its lane loops stop at m, so acc sees the m samples, in index order), and
+ * only the m outputs are copied back.  Nothing past the arrays is read or
+ * written; the results are the step's, lane by lane the scalar kernel's
+ * (the same bits on every ISA: tests/isa_bits.c).  (The f32 outputs'
+ * level 0, VF32V_A, pads its own last group: isa/x86_avx2/loop_f32.h.) */
+__attribute__((noinline)) static void PFX(tail)(size_t m, const FT *x, const FT *y, const FT *w,
+                      const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+    enum { TW = NG * VW };
+    FT bx[TW], by[TW], bw[TW], bl[TW], bg[TW];
+    for (size_t l = 0; l < TW; l++) {
+        bx[l] = (FT)0.25;
+        by[l] = 0;
+        bw[l] = 1;
+        bl[l] = bg[l] = 0;
+    }
+    /* (separate loops: a conditional w[l] let gcc emit a masked load from
+     * w = NULL with an empty mask, which costs a microcode assist -- about
+     * 60 ns -- on AMD Zen 4) */
+    for (size_t l = 0; l < m; l++) {
+        bx[l] = x[l];
+        by[l] = y[l];
+    }
+    if (w)
+        for (size_t l = 0; l < m; l++) bw[l] = w[l];
+    const FT *bwp = w ? bw : NULL;
+    if (m <= VW)
+        PFX(step)(0, 1, m, bx, by, bwp, kp, bl, bg, acc);
+    else
+        PFX(step)(0, NG, m, bx, by, bwp, kp, bl, bg, acc);
+    for (size_t l = 0; l < m; l++) {
+        if (kp->want_loss && !kp->reduce) loss[l] = bl[l];
+        if (kp->want_grad) grad[l] = bg[l];
+    }
+}
+
+/* The kernel: n samples, every lane's result the scalar kernel's.  (The
+ * full steps are written out here rather than through PFX(step): with the
+ * step instantiated three times gcc stopped inlining level 0 into the main
+ * loop, and the steps of 4096 elements took 6-14% longer.) */
 static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                              const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
@@ -125,9 +324,6 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
     if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
         i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
-#endif
-#ifndef NG
-#define NG 2   /* groups of VW lanes per iteration */
 #endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
@@ -172,7 +368,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                         if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
                         if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
                     } else {
-                        PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], fok[h],
+                        PFX(group_lanes)(i + VW * (size_t)h, VW, z[h], yv[h], hot[h], fok[h],
                                          fL[h], fG[h], x, y, w, kp, loss, grad, acc);
                     }
                 }
@@ -183,7 +379,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                 /* a cold or special lane: the scalar per-sample code for
                  * it, the dd path on the vectors for the hot lanes */
                 for (int h = 0; h < NG; h++)
-                    PFX(group_lanes)(i + VW * (size_t)h, z[h], yv[h], hot[h], zero < zero,
+                    PFX(group_lanes)(i + VW * (size_t)h, VW, z[h], yv[h], hot[h], zero < zero,
                                      zero, zero, x, y, w, kp, loss, grad, acc);
                 continue;
             }
@@ -241,6 +437,13 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                                 loss, grad, acc);
                 }
         }
+    }
+    if (VUSABLE(kp) && i < n) {
+        /* the leftover samples: one padded vector step (PFX(tail)) */
+        PFX(tail)(n - i, x + i, y + i, w ? w + i : NULL, kp,
+                  kp->want_loss && !kp->reduce ? loss + i : NULL,
+                  kp->want_grad ? grad + i : NULL, acc);
+        return;
     }
     for (; i < n; i++)
         PFX(one)(i, x, y, w, kp, loss, grad, acc);

@@ -115,7 +115,7 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         zd = EL_SEL(hot, zd, halfd);
         yd = EL_SEL(hot, yd, halfd);
         VD dL = wl ? Llo[h] : halfd, dG = wg ? Glo[h] : halfd;
-        PFX(group_lanes)(k0, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
+        PFX(group_lanes)(k0, 4, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
                          dL, dG, x, y, NULL, kp, loss, grad, acc);
     }
 }
@@ -125,17 +125,31 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
                  int wl, int wg, float *loss, float *grad, bce_acc *acc)
 {
     size_t i = 0;
-    v4d T[2 * F32V_BG][6];
-    unsigned char hm[F32V_BG], kind[F32V_BG];
-    while (i + 8 <= n) {
+    v4d T[2 * (F32V_BG + 1)][6];
+    unsigned char hm[F32V_BG + 1], kind[F32V_BG + 1];
+    /* the n mod 8 leftover floats: one more group in the last block, run
+     * on a local copy padded with the hot pair (0.25, 0) (never reading
+     * past x, y), of which only the m outputs are copied back; in the
+     * block, its latency overlaps the other groups' (simd/loop_tmpl.h's
+     * PFX(tail) does the same for the other kernels) */
+    const size_t m = n % 8;
+    float bx[8], by[8], bl[8], bg[8];
+    if (m) {
+        for (int l = 0; l < 8; l++) { bx[l] = 0.25f; by[l] = 0.0f; bl[l] = bg[l] = 0.0f; }
+        for (size_t l = 0; l < m; l++) { bx[l] = x[n - m + l]; by[l] = y[n - m + l]; }
+    }
+    while (i + 8 <= n || (m && i < n)) {
         size_t left = (n - i) / 8;
         int ng = left < F32V_BG ? (int)left : F32V_BG;
+        int tail = m && left <= F32V_BG;     /* this block ends with the padded group */
         if (ng == F32V_BG)
             PFX(f32v_stage_a)(i, F32V_BG, x, y, wl, wg, hm, T, kind);
-        else
+        else if (ng)
             PFX(f32v_stage_a)(i, ng, x, y, wl, wg, hm, T, kind);
+        if (tail)
+            PFX(f32v_stage_a)(0, 1, bx, by, wl, wg, hm + ng, T + 2 * ng, kind + ng);
 #ifdef VF32V_A2
-        for (int g = 0; g < ng; g++) {
+        for (int g = 0; g < ng + tail; g++) {
             VF32V_A2(wl, wg, kind[g], T[2 * g]);
             VF32V_A2(wl, wg, kind[g], T[2 * g + 1]);
         }
@@ -145,11 +159,21 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
             PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[2 * g],
                               loss, grad, acc);
         i += 8 * (size_t)ng;
+        if (tail) {
+            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng], &T[2 * ng],
+                              bl, bg, acc);
+            for (size_t l = 0; l < m; l++) {
+                if (wl) loss[i + l] = bl[l];
+                if (wg) grad[i + l] = bg[l];
+            }
+            i += m;
+        }
     }
     return i;
 }
 
-/* the full groups of 8 from the start; returns the index reached */
+/* every sample (the leftover in a padded group); returns n, or 0 when
+ * no output is wanted */
 static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
                             const bce_kparams *kp, float *loss, float *grad,
                             bce_acc *acc)

@@ -228,8 +228,11 @@ static int run_iut(const c16 *s, int form, const rows16 *r, double *got)
     /* one "loss grad" line per row (blank and # lines skipped) */
     size_t row = 0;
     char *q = out;
-    while (*q && !ret) {
-        char *le = strchr(q, '\n');
+    char *const end = out + olen;
+    while (q < end && *q && !ret) {
+        /* memchr, not strchr: bounded by the answers' length (strchr under
+         * ASan's strict_string_checks measured the whole rest each line) */
+        char *le = memchr(q, '\n', (size_t)(end - q));
         if (le) *le = '\0';
         char *t = q;
         while (*t == ' ' || *t == '\t' || *t == '\r') t++;

@@ -32,22 +32,8 @@ if [ -z "$py" ]; then
     echo "SKIP: ci-templates: no PyYAML here (Debian: apt-get install python3-yaml)"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME COMMAND...: run COMMAND, record its success
-    local name=$1
-    shift
-    if "$@" >"$tmp/log" 2>&1; then
-        pass=$((pass + 1))
-        echo "PASS: ci-templates: $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL: ci-templates: $name"
-        sed 's/^/    /' "$tmp/log" | tail -n 40
-    fi
-}
+# shellcheck source=../checks.sh
+. "$(dirname "$0")/../checks.sh" ci-templates
 
 opt() { # NAME: a meson option of BUILD_DIR
     meson introspect --buildoptions "$build" |

@@ -18,27 +18,8 @@ if ! command -v cmake >/dev/null; then
     echo "SKIP: cmake: no cmake here (Debian: apt-get install cmake)"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME COMMAND...: run COMMAND, record its success
-    local name=$1
-    shift
-    if "$@" >"$tmp/log" 2>&1; then
-        pass=$((pass + 1))
-        echo "PASS: cmake: $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL: cmake: $name"
-        sed 's/^/    /' "$tmp/log" | tail -n 40
-    fi
-}
-finish() {
-    echo "cmake: $pass passed, $fail failed"
-    [ "$fail" -eq 0 ]
-    exit
-}
+# shellcheck source=../checks.sh
+. "$(dirname "$0")/../checks.sh" cmake
 
 # The prefix: a destdir install, its real prefix directory taken as the
 # prefix (the package computes everything from its own location).

@@ -14,27 +14,8 @@ build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 CC=${CC:-cc}
 CFLAGS="-std=c11 -Wall -Wextra -Wpedantic -Werror"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME COMMAND...: run COMMAND, record its success
-    local name=$1
-    shift
-    if "$@" >"$tmp/log" 2>&1; then
-        pass=$((pass + 1))
-        echo "PASS: install: $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL: install: $name"
-        sed 's/^/    /' "$tmp/log" | tail -n 40
-    fi
-}
-finish() {
-    echo "install: $pass passed, $fail failed"
-    [ "$fail" -eq 0 ]
-    exit
-}
+# shellcheck source=../checks.sh
+. "$(dirname "$0")/../checks.sh" install
 
 dest=$tmp/dest
 check "meson install --destdir" \

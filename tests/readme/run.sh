@@ -32,27 +32,8 @@ build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 readme=$src/README.md
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-check() { # NAME COMMAND...: run COMMAND, record its success
-    local name=$1
-    shift
-    if "$@" >"$tmp/log" 2>&1; then
-        pass=$((pass + 1))
-        echo "PASS: readme: $name"
-    else
-        fail=$((fail + 1))
-        echo "FAIL: readme: $name"
-        sed 's/^/    /' "$tmp/log" | tail -n 40
-    fi
-}
-finish() {
-    echo "readme: $pass passed, $fail failed"
-    [ "$fail" -eq 0 ]
-    exit
-}
+# shellcheck source=../checks.sh
+. "$(dirname "$0")/../checks.sh" readme
 block() { # HEADING LANG N: the N-th (from 1) ```LANG block under the
     # heading whose text starts with HEADING (LANG '' = a bare ``` block)
     python3 - "$readme" "$1" "$2" "$3" <<'PY'

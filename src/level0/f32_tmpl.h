@@ -163,7 +163,7 @@ static inline void EL_FN(logits_f32v_a1)(EL_V z, EL_V y, int want_loss, int want
                                          EL_V *T)
 {
     (void)y; (void)want_loss; (void)want_grad;
-    T[2] = EL_FN(exp_f32v)(EL_ABS(z));     /* (the loop passes |z|: one AND less) */
+    T[2] = EL_FN(exp_f32v)(EL_ABS(z));
 }
 
 static inline void EL_FN(logits_f32v_a2)(int want_loss, int want_grad, EL_V *T)

@@ -26,7 +26,6 @@
 #define VF32V_A(z, y, wl, wg, soft, T) VEL(logits_f32v_a1)((z), (y), (wl), (wg), (T))
 #define VF32V_A2(wl, wg, soft, T) VEL(logits_f32v_a2)((wl), (wg), (T))
 #define VF32SOFT8(zf, yf) 0
-#define VF32A_IN(zf) _mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)))
 #define VF32V_B(z, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
     VEL(logits_f32v_b)((z), (y), (wl), (wg), (T), (Llo), (Lhi), (Glo), (Ghi))
 #define VF32HOT8(zf, yf) \

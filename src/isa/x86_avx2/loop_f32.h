@@ -14,7 +14,6 @@
  * Included by simd/loop_tmpl.h (needs PFX, FT = float, LOADV, VHOT, VEVAL and
  * group_lanes) when the form defines
  *   VF32HOT8(zf, yf)   __m256 lane mask (all ones) of the fast domain
- *   VF32A_IN(zf)       what stage A reads of x (the logits form: |z|)
  *   VF32SOFT8(zf, yf)  0 or 1: which variant of the level 1 (the
  *                      probability form: 1 unless every label is 0 or 1)
  * and VF32V_A (z, y -> T), optionally VF32V_A2 (T -> T), and VF32V_B
@@ -32,12 +31,16 @@ static inline v4i PFX(f32v_mask)(int m)
 }
 
 #define F32V_BG 8          /* groups of 8 per block */
+/* per half group: the form's 6 intermediate values, then z and y as
+ * doubles (stage A writes them, stage B reads them) */
+#define F32V_TZ 6
+#define F32V_TN 8
 
 /* stage A on the groups of a block: the hot masks (lanes outside the fast
  * domain get harmless inputs) and the form's intermediate values */
 static inline __attribute__((always_inline)) int
 PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int wg,
-                  unsigned char *hm, v4d (*T)[6], unsigned char *kind)
+                  unsigned char *hm, v4d (*T)[F32V_TN], unsigned char *kind)
 {
     int all = 0xff;
     for (int g = 0; g < ng; g++) {
@@ -54,11 +57,15 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
             zf = _mm256_blendv_ps(half, zf, hotf);
             yf = _mm256_blendv_ps(half, yf, hotf);
         }
-        zf = VF32A_IN(zf);
         v4d z0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(zf));
         v4d z1 = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(zf, 1));
         v4d y0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(yf));
         v4d y1 = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(yf, 1));
+        /* the inputs as doubles, for stage B (no second load and widening) */
+        T[2 * g][F32V_TZ] = z0;
+        T[2 * g][F32V_TZ + 1] = y0;
+        T[2 * g + 1][F32V_TZ] = z1;
+        T[2 * g + 1][F32V_TZ + 1] = y1;
         VF32V_A(z0, y0, wl, wg, soft, T[2 * g]);
         VF32V_A(z1, y1, wl, wg, soft, T[2 * g + 1]);
     }
@@ -69,22 +76,13 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
  * stores or the fallback */
 static inline __attribute__((always_inline)) void
 PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
-                  int wl, int wg, int hm, int soft, v4d (*T)[6], float *loss, float *grad,
+                  int wl, int wg, int hm, int soft, v4d (*T)[F32V_TN], float *loss, float *grad,
                   bce_acc *acc)
 {
     (void)soft;                                   /* (the logits form has one variant) */
-    __m256 zf = _mm256_loadu_ps(x + i), yf = _mm256_loadu_ps(y + i);
-    if (__builtin_expect(hm != 0xff, 0)) {
-        const __m256 half = _mm256_set1_ps(0.5f);
-        __m256 hotf = VF32HOT8(zf, yf);
-        zf = _mm256_blendv_ps(half, zf, hotf);
-        yf = _mm256_blendv_ps(half, yf, hotf);
-    }
-    v4d z[2], yv[2];
-    z[0] = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(zf));
-    z[1] = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(zf, 1));
-    yv[0] = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(yf));
-    yv[1] = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(yf, 1));
+    /* the inputs widened by stage A (lanes outside the fast domain
+     * already replaced by 0.5) */
+    v4d z[2] = { T[0][F32V_TZ], T[1][F32V_TZ] }, yv[2] = { T[0][F32V_TZ + 1], T[1][F32V_TZ + 1] };
     v4d Llo[2], Lhi[2], Glo[2], Ghi[2];
     for (int h = 0; h < 2; h++)
         VF32V_B(z[h], yv[h], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
@@ -114,7 +112,13 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         const VD halfd = VSPLAT(0.5);
         zd = EL_SEL(hot, zd, halfd);
         yd = EL_SEL(hot, yd, halfd);
-        VD dL = wl ? Llo[h] : halfd, dG = wg ? Glo[h] : halfd;
+        /* the passing lanes' results: the floats fL, fG (widened
+         * exactly; group_lanes narrows them back), so that the ends need
+         * not stay live past the test */
+        VD dL = wl ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fL, 1)
+                                           : _mm256_castps256_ps128(fL)) : halfd;
+        VD dG = wg ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fG, 1)
+                                           : _mm256_castps256_ps128(fG)) : halfd;
         PFX(group_lanes)(k0, 4, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
                          dL, dG, x, y, NULL, kp, loss, grad, acc);
     }
@@ -125,7 +129,7 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
                  int wl, int wg, float *loss, float *grad, bce_acc *acc)
 {
     size_t i = 0;
-    v4d T[2 * (F32V_BG + 1)][6];
+    v4d T[2 * (F32V_BG + 1)][F32V_TN];
     unsigned char hm[F32V_BG + 1], kind[F32V_BG + 1];
     /* the n mod 8 leftover floats: one more group in the last block, run
      * on a local copy padded with the hot pair (0.25, 0) (never reading

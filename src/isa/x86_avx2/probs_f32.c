@@ -31,7 +31,6 @@
 #define VF32HOT8(pf, yf) \
     _mm256_and_ps(_mm256_cmp_ps((pf), _mm256_setzero_ps(), _CMP_GE_OQ), \
                   _mm256_cmp_ps((pf), _mm256_set1_ps(1.0f), _CMP_LE_OQ))
-#define VF32A_IN(pf) (pf)
 #define VF32SOFT8(pf, yf) \
     (_mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps((yf), _mm256_setzero_ps(), _CMP_EQ_OQ), \
                                      _mm256_cmp_ps((yf), _mm256_set1_ps(1.0f), _CMP_EQ_OQ))) != 0xff)

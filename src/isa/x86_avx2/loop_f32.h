@@ -154,6 +154,23 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
                                              _mm256_castsi256_ps(mmask)));
         _mm256_store_ps(by, _mm256_maskload_ps(y + n - m, mmask));   /* 0 in the padding */
     }
+    if (n <= 8) {
+        /* one group (n = 8, or padded): the same stages on a buffer of
+         * constant indices, which the compiler keeps in registers (the
+         * block's buffer costs its chain a store and a load per stage) */
+        const float *gx = m ? bx : x, *gy = m ? by : y;
+        v4d T1[2][F32V_TN];
+        unsigned char h1, k1;
+        PFX(f32v_stage_a)(0, 1, gx, gy, wl, wg, &h1, T1, &k1);
+#ifdef VF32V_A2
+        VF32V_A2(wl, wg, k1, T1[0]);
+        VF32V_A2(wl, wg, k1, T1[1]);
+#endif
+        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1, m ? bl : loss, m ? bg : grad, acc);
+        if (m && wl) _mm256_maskstore_ps(loss, mmask, _mm256_load_ps(bl));
+        if (m && wg) _mm256_maskstore_ps(grad, mmask, _mm256_load_ps(bg));
+        return n;
+    }
     while (i + 8 <= n || (m && i < n)) {
         size_t left = (n - i) / 8;
         int ng = left < 2 * F32V_BG ? (int)left : F32V_BG;

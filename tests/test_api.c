@@ -411,6 +411,25 @@ Test(errors, offending_elements)
     }
 }
 
+/* every position of a short array, for every bad element: the chunk
+ * checks' lanes (core/api.c on 2 or 4 elements per SSE2 step,
+ * isa/x86_avx2/scan.c on 8 and 16 floats per step, then the elements left
+ * over) each see an offender */
+Test(errors, offender_at_every_position)
+{
+    FOR_EACH_KIND(k) {
+        for (size_t e = 0; e < sizeof bad_elems / sizeof bad_elems[0]; e++) {
+            const bad_elem *b = &bad_elems[e];
+            if (b->form >= 0 && b->form != (int)k->form)
+                continue;
+            static const size_t ns[] = {7, 8, 9, 23, 40};
+            for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++)
+                for (size_t p = 0; p < ns[j]; p++)
+                    check_bad(k, b, ns[j], &p, 1, BCE_REDUCTION_NONE, 0);
+        }
+    }
+}
+
 Test(errors, empty_and_zero_weight_reductions)
 {
     double x[5] = {0.25, 0.5, 0.75, 0.25, 0.5}, y[5] = {1, 0, 0.5, 1, 0};

@@ -83,6 +83,7 @@ static unsigned cpu_features(void)
 #endif
 #if BCE_HAVE_AVX2
 static int cpu_has_avx2_fma(void) { return (cpu_features() & 2) != 0; }
+int bce_cpu_avx2(void) { return cpu_has_avx2_fma(); }
 #endif
 #if BCE_HAVE_SSE41
 static int cpu_has_sse41(void) { return (cpu_features() & 4) != 0; }

@@ -1,0 +1,41 @@
+/*
+ * isa/x86_avx2/scan.c -- the validation scan's chunk check of the float
+ * entry points on 8 floats at a time (core/api.c's scan_chunk_f32 on SSE2
+ * takes 4): nonzero iff some element of x[0..m), y[0..m) is not accepted,
+ * the same answers as core/api.c's elem_rejected (y not in [0, 1] or NaN;
+ * x NaN unless prop; for probabilities x not in [0, 1]), by the same
+ * negated (unordered-true) predicates.  Called by core/api.c when the CPU
+ * has AVX2 (bce_cpu_avx2); the caller checks the last m mod 8 elements.
+ */
+#include <immintrin.h>
+#include "core/isa.h"
+
+static inline __m256 scan8(const float *x, const float *y, __m256 zero, __m256 one,
+                           __m256 nanbad, int probs)
+{
+    __m256 a = _mm256_loadu_ps(x), b = _mm256_loadu_ps(y);
+    __m256 r = _mm256_or_ps(_mm256_or_ps(_mm256_cmp_ps(b, zero, _CMP_NGE_UQ),
+                                         _mm256_cmp_ps(b, one, _CMP_NLE_UQ)),
+                            _mm256_and_ps(nanbad, _mm256_cmp_ps(a, a, _CMP_UNORD_Q)));
+    if (probs)
+        r = _mm256_or_ps(r, _mm256_and_ps(_mm256_cmp_ps(a, a, _CMP_ORD_Q),
+                                          _mm256_or_ps(_mm256_cmp_ps(a, zero, _CMP_NGE_UQ),
+                                                       _mm256_cmp_ps(a, one, _CMP_NLE_UQ))));
+    return r;
+}
+
+/* the first m - m mod 8 elements; two accumulators (one OR into each per
+ * 8 elements) */
+int bce_scan_chunk_f32_avx2(const float *x, const float *y, size_t m, int probs, int prop)
+{
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1);
+    const __m256 nanbad = prop ? zero : _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+    __m256 acc0 = zero, acc1 = zero;
+    size_t i = 0;
+    for (; i + 16 <= m; i += 16) {
+        acc0 = _mm256_or_ps(acc0, scan8(x + i, y + i, zero, one, nanbad, probs));
+        acc1 = _mm256_or_ps(acc1, scan8(x + i + 8, y + i + 8, zero, one, nanbad, probs));
+    }
+    if (i + 8 <= m) acc0 = _mm256_or_ps(acc0, scan8(x + i, y + i, zero, one, nanbad, probs));
+    return _mm256_movemask_ps(_mm256_or_ps(acc0, acc1)) != 0;
+}

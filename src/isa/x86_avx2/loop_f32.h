@@ -17,7 +17,10 @@
  *   VF32SOFT8(zf, yf)  0 or 1: which variant of the level 1 (the
  *                      probability form: 1 unless every label is 0 or 1)
  * and VF32V_A (z, y -> T), optionally VF32V_A2 (T -> T), and VF32V_B
- * (z, y, T -> the ends), the level 1's stages (see level0/f32_tmpl.h).
+ * (z, y, T -> the ends), the level 1's stages (see level0/f32_tmpl.h),
+ * optionally VF32FIX_L(xf, yf, soft, &fL): the lanes (a __m256 mask) of a
+ * group that failed its test whose loss is a known exact case, their
+ * correctly rounded loss set in fL.
  */
 
 #include <immintrin.h>
@@ -88,18 +91,27 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         VF32V_B(z[h], yv[h], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
     /* both halves' ends as 8 floats; equal bits lane by lane */
     __m256 fL = _mm256_setzero_ps(), fG = fL;
-    __m256i ok = _mm256_set1_epi32(-1);
+    __m256i okL = _mm256_set1_epi32(-1), okG = okL;
     if (wl) {
         fL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Llo[1]), _mm256_cvtpd_ps((__m256d)Llo[0]));
         __m256 hL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Lhi[1]), _mm256_cvtpd_ps((__m256d)Lhi[0]));
-        ok = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
+        okL = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
     }
     if (wg) {
         fG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Glo[1]), _mm256_cvtpd_ps((__m256d)Glo[0]));
         __m256 hG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Ghi[1]), _mm256_cvtpd_ps((__m256d)Ghi[0]));
-        ok = _mm256_and_si256(ok, _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG)));
+        okG = _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG));
     }
-    int m = _mm256_movemask_ps(_mm256_castsi256_ps(ok)) & hm;
+    int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm;
+#ifdef VF32FIX_L
+    if (__builtin_expect(m != 0xff, 0) && wl) {
+        /* the form's exact cases of the loss (proven results the test
+         * cannot decide: level0/f32_tmpl.h), before the slow lanes */
+        __m256 hitL = VF32FIX_L(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), soft, &fL);
+        okL = _mm256_or_si256(okL, _mm256_castps_si256(hitL));
+        m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm;
+    }
+#endif
     if (__builtin_expect(m == 0xff, 1)) {
         if (wg) _mm256_storeu_ps(grad + i, fG);
         if (wl) _mm256_storeu_ps(loss + i, fL);

@@ -302,7 +302,7 @@ static void run_short(int trials)
     printf("Excess: T(n) - n t, t = T(4096) / 4096 (the streaming time per element): the call's fixed cost at that n, "
            "including the pipeline's fill and drain.\n\n");
     printf("| entry point | n = 0 | n = 1 | n = 8 (excess) | n = 100 (excess; ns/elem) | n = 4096 (ns/elem) |\n|---|---|---|---|---|---|\n");
-    static double cost[4][NM];
+    static double cost[4][NM], cost_s[4][NM];
     for (int e = 0; e < 4; e++) {
         static double tn[NS][MAXT], tb[MAXT], t0[MAXT], t16[MAXT], tm[NM][MAXT];
         for (int r = -1; r < trials; r++) {
@@ -319,8 +319,10 @@ static void run_short(int trials)
         }
         double base = median(tb, trials), m0 = median(t0, trials);
         double full = (median(t16, trials) - m0) / 16;   /* a full-vector element */
-        for (int m = 0; m < NM; m++)
+        for (int m = 0; m < NM; m++) {
             cost[e][m] = (median(tm[m], trials) - m0) / full;
+            cost_s[e][m] = (median(tm[m], trials) - m0) / (base / BASE);
+        }
         double n100 = median(tn[3], trials);
         const double t = base / BASE, n8 = median(tn[2], trials);
         printf("| %s | %.1f | %.1f | %.1f (%.1f) | %.0f (%.1f; %.2f) | %.0f (%.2f) |\n", names[e],
@@ -336,6 +338,14 @@ static void run_short(int trials)
     for (int m = 0; m < NM; m++) {
         printf("| %d |", m + 1);
         for (int e = 0; e < 4; e++) printf(" %.1f |", cost[e][m]);
+        printf("\n");
+    }
+    printf("\nThe same in units of the streaming time per element, T(4096) / 4096 (the n = 4096 column above):\n\n| m |");
+    for (int e = 0; e < 4; e++) printf(" %s |", names[e]);
+    printf("\n|---|---|---|---|---|\n");
+    for (int m = 0; m < NM; m++) {
+        printf("| %d |", m + 1);
+        for (int e = 0; e < 4; e++) printf(" %.1f |", cost_s[e][m]);
         printf("\n");
     }
 }

@@ -163,13 +163,7 @@ static int scan_chunk_f32(const float *x, const float *y, size_t m, int probs, i
     /* 8 floats at a time where the CPU has AVX2 (isa/x86_avx2/scan.c:
      * bce-bench-ab, AVX2 logits f32, n = 4096: the scan took 6% of the
      * call with SSE2) */
-    if (m >= 8 && bce_cpu_avx2()) {
-        size_t m8 = m - m % 8;
-        if (bce_scan_chunk_f32_avx2(x, y, m8, probs, prop)) return 1;
-        x += m8;
-        y += m8;
-        m -= m8;
-    }
+    if (m && bce_cpu_avx2()) return bce_scan_chunk_f32_avx2(x, y, m, probs, prop);
 #endif
     const __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1);
     const __m128 nanbad = prop ? zero : _mm_castsi128_ps(_mm_set1_epi32(-1));

@@ -120,8 +120,8 @@ void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
 
 #if BCE_HAVE_AVX2
 /* Does this CPU run the AVX2 row (core/isa.c; cached)?  And the float
- * entry points' validation chunk check on 8 floats (isa/x86_avx2/scan.c:
- * the first m - m mod 8 elements; nonzero iff one is rejected). */
+ * entry points' validation chunk check on 8 floats at a time
+ * (isa/x86_avx2/scan.c: nonzero iff one of the m is rejected). */
 int bce_cpu_avx2(void);
 int bce_scan_chunk_f32_avx2(const float *x, const float *y, size_t m, int probs, int prop);
 /* AVX2+FMA kernels (src/isa/x86_avx2/): 4 lanes.  (The row also needs

@@ -136,6 +136,16 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     }
 }
 
+/* the first m < 8 floats of b to d: at most three moves (4, 2, 1 floats;
+ * a masked store, vmaskmovps, cost more on Zen 4) */
+static inline void PFX(f32v_put)(float *d, const float *b, size_t m)
+{
+    size_t o = 0;
+    if (m & 4) { __builtin_memcpy(d, b, 16); o = 4; }
+    if (m & 2) { __builtin_memcpy(d + o, b + o, 8); o += 2; }
+    if (m & 1) d[o] = b[o];
+}
+
 static inline __attribute__((always_inline)) size_t
 PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp,
                  int wl, int wg, float *loss, float *grad, bce_acc *acc)
@@ -179,8 +189,8 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
         VF32V_A2(wl, wg, k1, T1[1]);
 #endif
         PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1, m ? bl : loss, m ? bg : grad, acc);
-        if (m && wl) _mm256_maskstore_ps(loss, mmask, _mm256_load_ps(bl));
-        if (m && wg) _mm256_maskstore_ps(grad, mmask, _mm256_load_ps(bg));
+        if (m && wl) PFX(f32v_put)(loss, bl, m);
+        if (m && wg) PFX(f32v_put)(grad, bg, m);
         return n;
     }
     while (i + 8 <= n || (m && i < n)) {
@@ -207,8 +217,8 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
         if (tail) {
             PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng], &T[2 * ng],
                               bl, bg, acc);
-            if (wl) _mm256_maskstore_ps(loss + i, mmask, _mm256_load_ps(bl));
-            if (wg) _mm256_maskstore_ps(grad + i, mmask, _mm256_load_ps(bg));
+            if (wl) PFX(f32v_put)(loss + i, bl, m);
+            if (wg) PFX(f32v_put)(grad + i, bg, m);
             i += m;
         }
     }

@@ -10,10 +10,9 @@
 #include <immintrin.h>
 #include "core/isa.h"
 
-static inline __m256 scan8(const float *x, const float *y, __m256 zero, __m256 one,
-                           __m256 nanbad, int probs)
+static inline __m256 check8(__m256 a, __m256 b, __m256 zero, __m256 one,
+                            __m256 nanbad, int probs)
 {
-    __m256 a = _mm256_loadu_ps(x), b = _mm256_loadu_ps(y);
     __m256 r = _mm256_or_ps(_mm256_or_ps(_mm256_cmp_ps(b, zero, _CMP_NGE_UQ),
                                          _mm256_cmp_ps(b, one, _CMP_NLE_UQ)),
                             _mm256_and_ps(nanbad, _mm256_cmp_ps(a, a, _CMP_UNORD_Q)));
@@ -24,8 +23,15 @@ static inline __m256 scan8(const float *x, const float *y, __m256 zero, __m256 o
     return r;
 }
 
-/* the first m - m mod 8 elements; two accumulators (one OR into each per
- * 8 elements) */
+static inline __m256 scan8(const float *x, const float *y, __m256 zero, __m256 one,
+                           __m256 nanbad, int probs)
+{
+    return check8(_mm256_loadu_ps(x), _mm256_loadu_ps(y), zero, one, nanbad, probs);
+}
+
+/* all m elements; two accumulators (one OR into each per 8 elements); the
+ * last m mod 8 by masked loads, which read nothing past the arrays and
+ * give 0 in the other lanes (accepted as x and as y) */
 int bce_scan_chunk_f32_avx2(const float *x, const float *y, size_t m, int probs, int prop)
 {
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1);
@@ -36,6 +42,15 @@ int bce_scan_chunk_f32_avx2(const float *x, const float *y, size_t m, int probs,
         acc0 = _mm256_or_ps(acc0, scan8(x + i, y + i, zero, one, nanbad, probs));
         acc1 = _mm256_or_ps(acc1, scan8(x + i + 8, y + i + 8, zero, one, nanbad, probs));
     }
-    if (i + 8 <= m) acc0 = _mm256_or_ps(acc0, scan8(x + i, y + i, zero, one, nanbad, probs));
+    if (i + 8 <= m) {
+        acc0 = _mm256_or_ps(acc0, scan8(x + i, y + i, zero, one, nanbad, probs));
+        i += 8;
+    }
+    if (i < m) {
+        __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(m - i)),
+                                          _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        acc1 = _mm256_or_ps(acc1, check8(_mm256_maskload_ps(x + i, mask),
+                                         _mm256_maskload_ps(y + i, mask), zero, one, nanbad, probs));
+    }
     return _mm256_movemask_ps(_mm256_or_ps(acc0, acc1)) != 0;
 }

@@ -129,6 +129,9 @@ static inline __m128d scan2_f64(const double *x, const double *y, __m128d zero, 
 
 static int scan_chunk_f64(const double *x, const double *y, size_t m, int probs, int prop)
 {
+#if BCE_HAVE_AVX2
+    if (m && bce_cpu_avx2()) return bce_scan_chunk_f64_avx2(x, y, m, probs, prop);
+#endif
     const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1);
     const __m128d nanbad = prop ? zero : _mm_castsi128_pd(_mm_set1_epi32(-1));
     /* two accumulators, one OR into each per step (as scan_chunk_f32) */

@@ -119,11 +119,12 @@ void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
                           const bce_kparams *, float *, float *, bce_acc *);
 
 #if BCE_HAVE_AVX2
-/* Does this CPU run the AVX2 row (core/isa.c; cached)?  And the float
- * entry points' validation chunk check on 8 floats at a time
+/* Does this CPU run the AVX2 row (core/isa.c; cached)?  And the
+ * validation chunk checks on 8 floats or 4 doubles at a time
  * (isa/x86_avx2/scan.c: nonzero iff one of the m is rejected). */
 int bce_cpu_avx2(void);
 int bce_scan_chunk_f32_avx2(const float *x, const float *y, size_t m, int probs, int prop);
+int bce_scan_chunk_f64_avx2(const double *x, const double *y, size_t m, int probs, int prop);
 /* AVX2+FMA kernels (src/isa/x86_avx2/): 4 lanes.  (The row also needs
  * F16C: its 16-bit conversions, isa/x86_avx2/cvt16.c.) */
 void bce_cvt_bf16_avx2(size_t n, const uint16_t *h, float *f);

@@ -92,7 +92,8 @@ load(const void *p, size_t i, enum elem t)
  * only need to know that every element is valid.  They take a branch-free
  * check per chunk of SCAN_CHUNK elements (SSE2 below: about 0.15 ns per
  * element instead of about 1.8 for the loop of scan_elements, measured with
- * bce-bench-pair on AVX2 logits f32 with and without the check, n = 4096);
+ * bce-bench-pair on AVX2 logits f32 with and without the check, n = 4096;
+ * on a CPU with AVX2, isa/x86_avx2/scan.c, 8 floats or 4 doubles a step);
  * a chunk that holds an offender is scanned again by scan_elements, which
  * names the first one.  The check accepts exactly the elements the loop
  * accepts: x not NaN (or NaN with PROPAGATE_NAN), for probabilities

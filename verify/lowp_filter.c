@@ -36,6 +36,14 @@
  *   > 0, -sigma(-z) < 0, tanh(z/2) of z's sign: nonzero for z finite and
  *   nonzero), however small T is (e^-|z| underflowed); the only exact
  *   ties left (v = m, the rational probs gradient) stay undecided.
+ * The logits gradient with no term on z's side (A = 0 exactly: z > 0 with
+ * y = 1, z < 0 with y = 0 or -0) and |z| >= 104: v = -sigma(-z) (z > 0)
+ * or sigma(-|z|) (z < 0), and 0 < sigma(-|z|) < e^-|z| <= e^-104 < 2^-150
+ * (104 > 150 ln 2 = 103.97), below half the least subnormal of binary32
+ * (2^-149), bf16 (2^-133) and f16 (2^-24): RN_F(v) is the zero of v's
+ * sign, -0 for z > 0 and +0 for z < 0, in every target format.  Decided
+ * from the exponent alone, where e^-|z| underflows in double (|z| > 745:
+ * before this rule the hard-label runs sent these pairs to MPFR).
  * Special inputs (x = +-inf, p = 0 or 1, z = 0 with y = 1/2: exact
  * values) are left to the caller (BCEV_X_SPECIAL of exhaustive_filter.c,
  * plus z = 0: undecided here).
@@ -170,6 +178,15 @@ int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
         const double g = A[1] + T[1];
         if (!(fabs(g) > 2 * eT[1] + fabs(g) * 0x1p-50)) ok[1] = 0;
         neg[1] = g < 0;
+        if (t >= 104 && A[1] == 0 && al == 0) {
+            /* v = -+sigma(-|z|), |v| < e^-104 < 2^-150: the zero of its
+             * sign in every format (header) */
+            const double zero = x > 0 ? -0.0 : 0.0;
+            out32[1] = (float)zero;
+            out16[1] = zero;
+            decided[0][1] = decided[1][1] = 1;
+            ok[1] = -1;
+        }
     } else {
         if (!(x > 0 && x < 1)) return 4;
         const double lp = -log(x), l1 = -log1p(-x);
@@ -185,6 +202,7 @@ int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
     int und = 0;
     for (int k = 0; k < 2; k++) {
         double r;
+        if (ok[k] < 0) continue;   /* decided above */
         if (ok[k] && decide(0, A[k], T[k], eT[k], ts[k], neg[k], &r)) {
             out32[k] = (float)r;
             decided[0][k] = 1;

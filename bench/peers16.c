@@ -232,6 +232,7 @@ typedef struct job {
     const uint16_t *labels;
     size_t lo, hi;
     stat st[NPEER][2];
+    stat hard[NPEER][2];    /* the same over the pairs with y in {-0, 0, 1} */
     uint64_t pairs;
 } job;
 
@@ -289,8 +290,11 @@ static void *run(void *arg)
             const double cr[2] = {from16(l16[i]), from16(g16[i])};
             const double v32[2] = {lf[i], gf[i]};
             for (int p = 0; p < NPEER; p++)
-                for (int o = 0; o < 2; o++)
+                for (int o = 0; o < 2; o++) {
                     note(&J->st[p][o], J->xs[i].x, y, out[p][o], cr[o], v32[o]);
+                    if (y == 0 || y == 1)
+                        note(&J->hard[p][o], J->xs[i].x, y, out[p][o], cr[o], v32[o]);
+                }
         }
         J->pairs += n;
     }
@@ -391,42 +395,51 @@ int main(int argc, char **argv)
     for (unsigned t = 1; t < threads; t++) pthread_join(tid[t], NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     const double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    stat st[NPEER][2];
+    stat st[NPEER][2], hd[NPEER][2];
     memset(st, 0, sizeof st);
+    memset(hd, 0, sizeof hd);
     uint64_t pairs = 0;
     for (unsigned t = 0; t < threads; t++) {   /* label order: the first worst wins */
         pairs += jobs[t].pairs;
         for (int p = 0; p < NPEER; p++)
-            for (int o = 0; o < 2; o++) merge(&st[p][o], &jobs[t].st[p][o]);
+            for (int o = 0; o < 2; o++) {
+                merge(&st[p][o], &jobs[t].st[p][o]);
+                merge(&hd[p][o], &jobs[t].hard[p][o]);
+            }
     }
     printf("%s %s: %zu x values x %zu labels = %llu pairs, %.1f s (%u thread%s)\n", argv[1], argv[2],
            nx, nl, (unsigned long long)pairs, secs, threads, threads == 1 ? "" : "s");
-    printf("| peer | output | max ulp (finite outputs) | not correctly rounded | > 1 ulp | non-finite | worst finite input: x, y -> got (correctly rounded) | first non-finite: x, y -> got (correctly rounded) |\n");
-    printf("|---|---|---|---|---|---|---|---|\n");
-    for (int p = 0; p < NPEER; p++)
-        for (int o = 0; o < 2; o++) {
-            const stat *s = &st[p][o];
-            printf("| %s | %s | %.4g | %.3g%% (%llu) | %.3g%% (%llu) | %llu |", peer_name[FORM][p],
-                   o ? "grad" : "loss", s->max_err, 100.0 * (double)s->not_cr / (double)s->pairs,
-                   (unsigned long long)s->not_cr, 100.0 * (double)s->over1 / (double)s->pairs,
-                   (unsigned long long)s->over1, (unsigned long long)s->nonfinite);
-            if (s->wset) printf(" %a, %a -> %a (%a) |", s->wx, s->wy, s->wgot, s->wexp);
-            else printf(" |");
-            if (s->nset) printf(" %a, %a -> %a (%a) |\n", s->nx, s->ny, s->ngot, s->nexp);
-            else printf(" |\n");
-        }
+    for (int set = 0; set < 2; set++) {
+        stat (*S)[2] = set ? hd : st;
+        printf("%s\n| peer | output | max ulp (finite outputs) | not correctly rounded | > 1 ulp | non-finite | worst finite input: x, y -> got (correctly rounded) | first non-finite: x, y -> got (correctly rounded) |\n",
+               set ? "labels y in {0, 1} only:" : "every label:");
+        printf("|---|---|---|---|---|---|---|---|\n");
+        for (int p = 0; p < NPEER; p++)
+            for (int o = 0; o < 2; o++) {
+                const stat *s = &S[p][o];
+                printf("| %s | %s | %.4g | %.3g%% (%llu) | %.3g%% (%llu) | %llu |", peer_name[FORM][p],
+                       o ? "grad" : "loss", s->max_err, 100.0 * (double)s->not_cr / (double)s->pairs,
+                       (unsigned long long)s->not_cr, 100.0 * (double)s->over1 / (double)s->pairs,
+                       (unsigned long long)s->over1, (unsigned long long)s->nonfinite);
+                if (s->wset) printf(" %a, %a -> %a (%a) |", s->wx, s->wy, s->wgot, s->wexp);
+                else printf(" |");
+                if (s->nset) printf(" %a, %a -> %a (%a) |\n", s->nx, s->ny, s->ngot, s->nexp);
+                else printf(" |\n");
+            }
+    }
     if (json) {
         FILE *f = fopen(json, "w");
         if (!f) { perror(json); return 2; }
         fprintf(f, "{\"tool\": \"peers16\", \"libbce\": \"%s\", \"form\": \"%s\", \"type\": \"%s\", "
                 "\"x_values\": %zu, \"labels\": %zu, \"pairs\": %llu, \"seconds\": %.1f,\n\"rows\": [",
                 bce_version(), argv[1], argv[2], nx, nl, (unsigned long long)pairs, secs);
+        for (int set = 0; set < 2; set++)
         for (int p = 0; p < NPEER; p++)
             for (int o = 0; o < 2; o++) {
-                const stat *s = &st[p][o];
-                fprintf(f, "%s\n  {\"peer\": \"%s\", \"output\": \"%s\", \"pairs\": %llu, \"not_cr\": %llu, "
-                        "\"over_1ulp\": %llu, \"nonfinite\": %llu, \"max_ulp\": ", p || o ? "," : "",
-                        peer_name[FORM][p], o ? "grad" : "loss", (unsigned long long)s->pairs,
+                const stat *s = set ? &hd[p][o] : &st[p][o];
+                fprintf(f, "%s\n  {\"labels\": \"%s\", \"peer\": \"%s\", \"output\": \"%s\", \"pairs\": %llu, \"not_cr\": %llu, "
+                        "\"over_1ulp\": %llu, \"nonfinite\": %llu, \"max_ulp\": ", set || p || o ? "," : "",
+                        set ? "0,1" : "all", peer_name[FORM][p], o ? "grad" : "loss", (unsigned long long)s->pairs,
                         (unsigned long long)s->not_cr, (unsigned long long)s->over1,
                         (unsigned long long)s->nonfinite);
                 fprintf(f, "%.17g", s->max_err);

@@ -52,7 +52,12 @@ def run(form, typ):
                ((t_val == 0) & (e == 0))
         bad = (~same).nonzero().flatten().tolist()
         res[name] = len(bad)
-        print("%s %s %-9s: %d of %d pairs differ from the emulation" % (form, typ, name, len(bad), len(rows)))
+        steps = ""
+        if bad and t_val.dtype == torch.float32:   # how far: binary32 steps (same sign)
+            d = (bits(t_val).long() - bits(e).long()).abs()[bad]
+            steps = ", at most %d binary32 step(s) apart" % int(d.max())
+        print("%s %s %-9s: %d of %d pairs differ from the emulation%s"
+              % (form, typ, name, len(bad), len(rows), steps))
         for i in bad[:3]:
             print("    x=%s y=%s torch=%s emulation=%s" % (col[0][i].hex(), col[1][i].hex(),
                                                             float(t_val[i]).hex(), float(e[i]).hex()))

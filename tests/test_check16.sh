@@ -66,6 +66,18 @@ if command -v python3 >/dev/null; then
     [ $? -eq 1 ] && grep -Eq '^logits hard +grad rows +130564 failed +2827 worst 255.805 ulp$' "$tmp/out" &&
         grep -q '^  FAIL \[0\] logits hard input line 29632: x=0x1.bep-12 y=0x0p+0 loss: expected 0x1.64p-1 got 0x1.62p-1' "$tmp/out" &&
         ok || bad "optax-style port (every operation in bf16) not rejected as documented: $(tail -n 1 "$tmp/out")"
+    # one output's bound, and JUnit: the textbook's gradient errors (127.5 ulp,
+    # section 2's port) pass under --max-ulp-grad 200, the midpoint losses do not
+    "$BCE" check --type bf16 --out-type bf16 --options default --samples 500 --max-ulp-grad 200 \
+        --junit "$tmp/j.xml" -- python3 "$PORT" cast >"$tmp/out" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] && grep -q 'bounds 0.5 ulp loss, 200 ulp grad; 1 configuration' "$tmp/out" &&
+        ! grep -Eq '^logits [a-z]+ +grad rows +[0-9]+ failed +[1-9]' "$tmp/out" &&
+        grep -Eq '^logits midpoint +loss rows +[0-9]+ failed +[1-9]' "$tmp/out" && ok ||
+        bad "--max-ulp-grad 200: exit $rc: $(tail -n 1 "$tmp/out")"
+    grep -q '<testsuites name="bce check" tests="3" failures="1">' "$tmp/j.xml" &&
+        grep -q 'name="midpoint"><failure message="[0-9]* loss and 0 grad outputs over the bound' "$tmp/j.xml" &&
+        ok || bad "--junit: $(head -c 300 "$tmp/j.xml")"
     # a port without options under --options all: an IUT error naming the configuration
     "$BCE" check --type bf16 --out-type bf16 --samples 100 -- python3 "$PORT" cast >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && grep -q "IUT error: configuration 'type=bf16 out_type=bf16 form=logits pos_weight=0x1.cp+1 .*': exited with status 1" "$tmp/err" &&

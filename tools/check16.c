@@ -87,7 +87,7 @@ typedef struct c16 {
     uint64_t lo, hi, seed;
     size_t samples;
     double max_ulp[2], timeout;
-    const char *json, *lib, *symbol;
+    const char *json, *junit, *lib, *symbol;
     void *libh, *fn;
     char **cmd;
     int quiet;
@@ -693,8 +693,10 @@ static const char help16[] =
     "                   pattern in [A, B) x the labels (all: every value of\n"
     "                   the type in [0,1], -0 included); no reductions\n"
     "  --max-ulp X      bound of both outputs (default 0.5)\n"
+    "  --max-ulp-loss X, --max-ulp-grad X   one output's bound\n"
     "  --timeout S      seconds per configuration (default 600)\n"
     "  --json FILE      summary and the first 1000 failing rows (schema 3)\n"
+    "  --junit FILE     JUnit XML: one testcase per configuration and regime\n"
     "  --quiet          only the verdict\n"
     "exit status: 0 pass, 1 an output over its bound, 2 usage or IUT error.\n";
 
@@ -744,6 +746,44 @@ static void report(const c16 *s, FILE *text, size_t *nbad_out, size_t *nout_out)
         }
     *nbad_out = nbad;
     *nout_out = nout;
+}
+
+/* JUnit XML: one testcase per configuration and regime (as `bce check`) */
+static void junit_write(const c16 *s, FILE *out)
+{
+    int tests = 0, failures = 0;
+    for (int ci = 0; ci < s->ncfg; ci++)
+        for (int g = 0; g < R_N; g++)
+            if (s->rows[ci][g][0] || s->rows[ci][g][1]) {
+                tests++;
+                failures += s->failed[ci][g][0] || s->failed[ci][g][1];
+            }
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites name=\"bce check\" tests=\"%d\" failures=\"%d\">\n"
+            "<testsuite name=\"bce check\" tests=\"%d\" failures=\"%d\">\n",
+            tests, failures, tests, failures);
+    for (int ci = 0; ci < s->ncfg; ci++)
+        for (int g = 0; g < R_N; g++) {
+            if (!s->rows[ci][g][0] && !s->rows[ci][g][1]) continue;
+            fprintf(out, "  <testcase classname=\"");
+            bce_tool_xml_esc(out, s->cfg[ci].name);
+            fprintf(out, "\" name=\"%s\">", reg_names[g]);
+            if (s->failed[ci][g][0] || s->failed[ci][g][1]) {
+                /* the first failing row of this configuration and regime kept */
+                const c16_fail *f = NULL;
+                for (size_t i = 0; i < s->nfail && !f; i++)
+                    if (s->fail[i].cfg == ci && s->fail[i].reg == g) f = &s->fail[i];
+                fprintf(out, "<failure message=\"%zu loss and %zu grad outputs over the bound; "
+                        "max %.6g ulp\">", s->failed[ci][g][0], s->failed[ci][g][1],
+                        s->worst[ci][g][0] > s->worst[ci][g][1] ? s->worst[ci][g][0] : s->worst[ci][g][1]);
+                if (f)
+                    fprintf(out, "first: input line %zu x=%a y=%a w=%a %s expected %a got %a",
+                            f->line, f->x, f->y, f->w, f->output ? "grad" : "loss", f->expected, f->got);
+                fprintf(out, "</failure>");
+            }
+            fprintf(out, "</testcase>\n");
+        }
+    fprintf(out, "</testsuite>\n</testsuites>\n");
 }
 
 int bce_tool_check16(int argc, char **argv)
@@ -848,13 +888,21 @@ int bce_tool_check16(int argc, char **argv)
             if (*e || errno || *v == '-' || e == v) return usage("%s wants a count", o);
             if (o[3] == 'a') s.samples = (size_t)n; else s.seed = n;
             i++;
-        } else if (!strcmp(o, "--max-ulp") || !strcmp(o, "--timeout")) {
+        } else if (!strcmp(o, "--max-ulp") || !strcmp(o, "--max-ulp-loss") ||
+                   !strcmp(o, "--max-ulp-grad") || !strcmp(o, "--timeout")) {
             if (bce_tool_parse_double(v, &d) || !(d > 0) || isinf(d))
                 return usage("%s wants a positive number", o);
-            if (o[2] == 'm') s.max_ulp[0] = s.max_ulp[1] = d < 0.5 ? 0.5 : d; else s.timeout = d;
+            if (o[2] == 't') s.timeout = d;
+            else {
+                d = d < 0.5 ? 0.5 : d;   /* below 0.5 is no bound a rounding can meet */
+                if (strcmp(o, "--max-ulp-grad")) s.max_ulp[0] = d;
+                if (strcmp(o, "--max-ulp-loss")) s.max_ulp[1] = d;
+            }
             i++;
-        } else if (!strcmp(o, "--json")) {
-            if (!(s.json = bcev_json_arg("check", o, v))) return BCE_EXIT_USAGE;
+        } else if (!strcmp(o, "--json") || !strcmp(o, "--junit")) {
+            const char *f = bcev_json_arg("check", o, v);
+            if (!f) return BCE_EXIT_USAGE;
+            if (o[3] == 's') s.json = f; else s.junit = f;
             i++;
         } else if (!strcmp(o, "--lib")) {
             s.lib = v;
@@ -933,18 +981,21 @@ int bce_tool_check16(int argc, char **argv)
     size_t nbad, nout;
     FILE *text = s.json && !strcmp(s.json, "-") ? stderr : stdout;
     report(&s, text, &nbad, &nout);
-    fprintf(text, "%s: %zu of %zu outputs %s (type=%s out_type=%s, bound %g ulp; %d configuration%s, "
+    char bound[64];
+    if (s.max_ulp[0] == s.max_ulp[1]) snprintf(bound, sizeof bound, "bound %g ulp", s.max_ulp[0]);
+    else snprintf(bound, sizeof bound, "bounds %g ulp loss, %g ulp grad", s.max_ulp[0], s.max_ulp[1]);
+    fprintf(text, "%s: %zu of %zu outputs %s (type=%s out_type=%s, %s; %d configuration%s, "
             "%zu outputs sent to MPFR)\n",
             nbad ? "FAIL" : "PASS", nbad ? nbad : nout, nout,
             nbad ? "over their bound" : "within their bound", bce_tool_type_name(s.type),
-            bce_tool_type_name(s.out), s.max_ulp[0], s.ncfg, s.ncfg == 1 ? "" : "s", s.mpfr);
+            bce_tool_type_name(s.out), bound, s.ncfg, s.ncfg == 1 ? "" : "s", s.mpfr);
     if (s.json) {
         FILE *f = bcev_json_open("check", s.json);
         if (!f) return BCE_EXIT_USAGE;
         bcev_json_header(f, "check", C16_SCHEMA);
-        fprintf(f, "\"type\": \"%s\", \"out_type\": \"%s\", \"max_ulp\": %g, \"pass\": %s, "
-                "\"outputs\": %zu, \"over\": %zu, \"mpfr\": %zu, \"seconds\": %.3f,\n\"iut\": ",
-                bce_tool_type_name(s.type), bce_tool_type_name(s.out), s.max_ulp[0],
+        fprintf(f, "\"type\": \"%s\", \"out_type\": \"%s\", \"max_ulp_loss\": %g, \"max_ulp_grad\": %g, "
+                "\"pass\": %s, \"outputs\": %zu, \"over\": %zu, \"mpfr\": %zu, \"seconds\": %.3f,\n\"iut\": ",
+                bce_tool_type_name(s.type), bce_tool_type_name(s.out), s.max_ulp[0], s.max_ulp[1],
                 nbad ? "false" : "true", nout, nbad, s.mpfr, bcev_now() - t0);
         if (s.lib) {
             fputs("{\"lib\": ", f);
@@ -1008,6 +1059,12 @@ int bce_tool_check16(int argc, char **argv)
         }
         fputs("\n]}\n", f);
         if (bcev_json_close("check", s.json, f) != 0) return BCE_EXIT_USAGE;
+    }
+    if (s.junit) {
+        FILE *f = bcev_json_open("check", s.junit);
+        if (!f) return BCE_EXIT_USAGE;
+        junit_write(&s, f);
+        if (bcev_json_close("check", s.junit, f) != 0) return BCE_EXIT_USAGE;
     }
     return nbad ? BCE_EXIT_FAIL : BCE_EXIT_OK;
 }

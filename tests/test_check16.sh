@@ -119,6 +119,17 @@ for args in "--type bf16 --out-type f16 -- true" "--type f16 --out-type bf16 -- 
     "$BCE" check $args >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && [ -s "$tmp/err" ] && ok || bad "bce check $args: not a usage error"
 done
+# --shard with --exhaustive (and from the environment); not without it
+"$BCE" check --type bf16 --out-type bf16 --exhaustive --range 0x3f80:0x3f90 --label both --shard 1/2 \
+    --json "$tmp/sh.json" -- "$BCE" eval >"$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q '"range": \[16264, 16272\], "shard": {"index": 1, "count": 2, "source": "--shard"}' "$tmp/sh.json" &&
+    grep -Eq '^logits exhaustive +loss rows +16 failed +0$' "$tmp/out" && ok || bad "--shard 1/2: $(cat "$tmp/out")"
+GTEST_SHARD_INDEX=0 GTEST_TOTAL_SHARDS=4 "$BCE" check --type f16 --out-type f16 --exhaustive --range 0:64 \
+    --label 1 -- "$BCE" eval >"$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q '^shard 0/4 from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS: range \[0, 16)' "$tmp/out" &&
+    ok || bad "shard from the environment: $(head -n 2 "$tmp/out")"
+"$BCE" check --type bf16 --shard 1/2 -- true >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "--shard without --exhaustive: not a usage error"
 # --exhaustive --label all on a slice: every label of the type
 "$BCE" check --type bf16 --out-type bf16 --exhaustive --range 0x4000:0x4002 --label all -- "$BCE" eval \
     >"$tmp/out" 2>&1

@@ -88,6 +88,7 @@ typedef struct c16 {
     size_t samples;
     double max_ulp[2], timeout;
     const char *json, *junit, *lib, *symbol;
+    bce_tool_shard shard;
     void *libh, *fn;
     char **cmd;
     int quiet;
@@ -692,6 +693,8 @@ static const char help16[] =
     "  --exhaustive --range A:B --label 0|1|both|all   instead: every x bit\n"
     "                   pattern in [A, B) x the labels (all: every value of\n"
     "                   the type in [0,1], -0 included); no reductions\n"
+    "  --shard I/N      with --exhaustive: the I-th of N parts of the range\n"
+    "                   (also GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS or Slurm)\n"
     "  --max-ulp X      bound of both outputs (default 0.5)\n"
     "  --max-ulp-loss X, --max-ulp-grad X   one output's bound\n"
     "  --timeout S      seconds per configuration (default 600)\n"
@@ -800,6 +803,7 @@ int bce_tool_check16(int argc, char **argv)
     s.lo = 0; s.hi = 65536;
     s.options_all = 1;
     int range_set = 0, label_set = 0, form_all = 0;
+    const char *shard_arg = NULL;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         double d;
@@ -904,6 +908,9 @@ int bce_tool_check16(int argc, char **argv)
             if (!f) return BCE_EXIT_USAGE;
             if (o[3] == 's') s.json = f; else s.junit = f;
             i++;
+        } else if (!strcmp(o, "--shard")) {
+            shard_arg = v;
+            i++;
         } else if (!strcmp(o, "--lib")) {
             s.lib = v;
             i++;
@@ -919,8 +926,19 @@ int bce_tool_check16(int argc, char **argv)
     if (!bce_tool_out_type_ok(s.type, s.out))
         return usage("--out-type %s: the output type is f32 or the input's type (bf16, f16)",
                      bce_tool_type_name(s.out));
-    if ((range_set || label_set) && !s.exhaustive)
-        return usage("--range and --label go with --exhaustive%s", "");
+    if ((range_set || label_set || shard_arg) && !s.exhaustive)
+        return usage("--range, --label and --shard go with --exhaustive%s", "");
+    if (s.exhaustive) {
+        /* --shard I/N, or the job runner's environment (CONVENTIONS.md) */
+        char err[256];
+        if (bce_tool_shard_get(shard_arg, &s.shard, err, sizeof err) != 0)
+            return usage("%s", err);
+        bce_tool_shard_range(&s.shard, s.lo, s.hi, &s.lo, &s.hi);
+        if (s.lo >= s.hi) return usage("empty shard of the range%s", "");
+        if (s.shard.from_env)
+            printf("shard %d/%d from %s: range [%llu, %llu)\n", s.shard.index, s.shard.count,
+                   s.shard.source, (unsigned long long)s.lo, (unsigned long long)s.hi);
+    }
     if (s.exhaustive && s.explicit_opts && s.xopt.reduction != BCE_REDUCTION_NONE)
         return usage("--exhaustive checks per-sample outputs: --reduction none only%s", "");
     if (s.xopt.flags & BCE_OPT_LOG_CLAMP) {
@@ -1011,6 +1029,13 @@ int bce_tool_check16(int argc, char **argv)
             }
             fputc(']', f);
         }
+        fprintf(f, ",\n\"range\": [%llu, %llu], \"shard\": ", (unsigned long long)s.lo,
+                (unsigned long long)s.hi);
+        if (s.shard.count)
+            fprintf(f, "{\"index\": %d, \"count\": %d, \"source\": \"%s\"}", s.shard.index,
+                    s.shard.count, s.shard.source);
+        else
+            fputs("null", f);
         fputs(",\n\"configurations\": [", f);
         for (int ci = 0; ci < s.ncfg; ci++) {
             const cfg16 *c = &s.cfg[ci];

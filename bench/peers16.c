@@ -380,6 +380,7 @@ int main(int argc, char **argv)
             printf("%a %a %a %a %a %a %a %a\n", p->x, y, (double)t32[0], (double)t32[1],
                    out[P_TORCH][0], out[P_TORCH][1], out[P_OPTAX][0], out[P_OPTAX][1]);
         }
+        free(xb); free(labels); free(xs);
         return 0;
     }
     struct timespec t0, t1;
@@ -453,5 +454,6 @@ int main(int argc, char **argv)
         fputs("\n]}\n", f);
         fclose(f);
     }
+    free(jobs); free(tid); free(xb); free(labels); free(xs);
     return 0;
 }

@@ -132,6 +132,10 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
     }
 }
 
+#if defined(HAVE_LEVEL0) && defined(WITH_LEVEL0_STAGED) && defined(VLEVEL0_E)
+#include "simd/loop0_staged_tmpl.h"   /* PFX(l0_run): level 0 in two stages */
+#endif
+
 #ifdef VF32V_A
 /* the float outputs' level 0 (defined after this file by the kernel unit) */
 static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
@@ -324,6 +328,11 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
     if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
         i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
+#endif
+#ifdef PFX_L0_RUN
+    /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h) */
+    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
+        i = PFX(l0_run)(n, x, y, kp, loss, grad, acc);
 #endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);

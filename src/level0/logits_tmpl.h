@@ -80,8 +80,18 @@ static inline void EL_FN(logits_l0_e)(EL_V z, EL_V *ehp, EL_V *elp)
     *elp = el0 - (eh - eh0);
 }
 
-/* The rest, from e = eh + el */
-static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el,
+/* Its second stage: log D = log(1 + e), D = 1 + eh + el as log_1to2
+ * takes it (Dh + dlo = 1 + eh exactly) */
+static inline EL_DD EL_FN(logits_l0_lg)(EL_V eh, EL_V el)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V Dh = one + eh;
+    EL_V dlo = (one - Dh) + eh;                        /* Fast2Sum(1, eh) */
+    return EL_FN(log_1to2)(Dh, dlo, el);
+}
+
+/* The rest, from e = eh + el and lg = log(1 + e) (used when want_loss) */
+static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD lg,
                                         int want_loss, int want_grad,
                                         EL_DD *Lv, EL_V *Lef, EL_V *Led,
                                         EL_DD *Gv, EL_V *Gef, EL_V *Ged)
@@ -99,7 +109,6 @@ static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el,
     EL_V Dl = dlo + el;
     EL_M okdd = EL_ABS(z) >= 0.0;                     /* all lanes */
     if (want_loss) {
-        EL_DD lg = EL_FN(log_1to2)(Dh, dlo, el);
         EL_V ah = Ch * az;
         EL_V al = EL_FMA(Ch, az, -ah);                 /* exact */
         EL_DD s = EL_DDFN(two_sum)(ah, lg.hi);
@@ -133,5 +142,7 @@ static inline EL_M EL_FN(logits_l0)(EL_V z, EL_V y, int want_loss, int want_grad
 {
     EL_V eh, el;
     EL_FN(logits_l0_e)(z, &eh, &el);
-    return EL_FN(logits_l0_b)(z, y, eh, el, want_loss, want_grad, Lv, Lef, Led, Gv, Gef, Ged);
+    EL_DD lg = { EL_SPLAT(0.0), EL_SPLAT(0.0) };
+    if (want_loss) lg = EL_FN(logits_l0_lg)(eh, el);
+    return EL_FN(logits_l0_b)(z, y, eh, el, lg, want_loss, want_grad, Lv, Lef, Led, Gv, Gef, Ged);
 }

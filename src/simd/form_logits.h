@@ -30,7 +30,7 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
     VEL(logits_l0)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 /* the same in two stages (simd/loop_tmpl.h's staged loop): e = e^-|z|, the rest */
 #define VLEVEL0_E(x, eh, el) VEL(logits_l0_e)((x), (eh), (el))
-#define VLEVEL0_B(x, y, eh, el, kp, Lv, Lef, Led, Gv, Gef, Ged) \
-    VEL(logits_l0_b)((x), (y), (eh), (el), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), \
-                     (Gv), (Gef), (Ged))
+#define VLEVEL0_LG(eh, el) VEL(logits_l0_lg)((eh), (el))
+#define VLEVEL0_B(x, y, eh, el, lg, wl, wg, Lv, Lef, Led, Gv, Gef, Ged) \
+    VEL(logits_l0_b)((x), (y), (eh), (el), (lg), (wl), (wg), (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif

@@ -132,8 +132,8 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
     }
 }
 
-#if defined(HAVE_LEVEL0) && defined(WITH_LEVEL0_STAGED) && defined(VLEVEL0_E)
-#include "simd/loop0_staged_tmpl.h"   /* PFX(l0_run): level 0 in two stages */
+#if defined(HAVE_LEVEL0) && defined(WITH_LEVEL0_STAGED) && defined(VL0_S1)
+#include "simd/loop0_staged_tmpl.h"   /* PFX(l0_run): level 0 in stages */
 #endif
 
 #ifdef VF32V_A

@@ -32,7 +32,7 @@
 #define L0_BG 16          /* groups of VW lanes per block */
 #endif
 
-typedef struct { VD a, b, c, d; } PFX(l0t);
+typedef struct { VD a, b, c, d, e; } PFX(l0t);
 
 /* one block of L0_BG groups at i; wl, wg (want_loss, want_grad) and soft
  * are constants in each of PFX(l0_run)'s loops */
@@ -58,9 +58,13 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
         Z[g] = z;
         Y[g] = yv;
         H[g] = hot;
-        T[g].a = T[g].b = T[g].c = T[g].d = zero;
+        T[g].a = T[g].b = T[g].c = T[g].d = T[g].e = zero;
         VL0_S1(z, yv, wl, wg, soft, T[g]);
     }
+#ifdef VL0_S1B
+    for (int g = 0; g < L0_BG; g++)
+        VL0_S1B(Z[g], Y[g], wl, wg, soft, T[g]);
+#endif
     for (int g = 0; g < L0_BG; g++)
         VL0_S2(Z[g], Y[g], wl, wg, soft, T[g]);
     /* the rest: the loss, the gradient, the rounding tests, the stores */

@@ -15,7 +15,9 @@
  *                      level (level0/logits_tmpl.h, level0/probs_tmpl.h)
  * Optionally (the AVX2 f32 kernels) VF32V_A: the float outputs' level 0,
  * whose loop PFX(f32v_run) the kernel unit defines after this file
- * (isa/x86_avx2/loop_f32.h).
+ * (isa/x86_avx2/loop_f32.h).  Optionally (the AVX2 f64 kernels: the kernel
+ * unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...) level 0 first runs
+ * in stages over blocks of groups (simd/loop0_staged_tmpl.h, PFX(l0_run)).
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
  * gradient factor first try level 0 on every group: a group whose
  * lanes are all hot and pass its rounding tests (results provably those of

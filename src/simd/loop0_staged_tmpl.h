@@ -2,25 +2,31 @@
  * simd/loop0_staged_tmpl.h -- level 0 of the f64 outputs in stages, for
  * calls without weights, reduction or gradient factor (included by
  * simd/loop_tmpl.h when the kernel unit defines WITH_LEVEL0_STAGED and the
- * form the stages of its level 0, on T = PFX(l0t), four vectors:
+ * form the stages of its level 0, on T = PFX(l0t), five vectors:
  *   VL0_SOFT(y)        1 if a group needs the form's soft-label variant
  *                      (chosen per block: any group of it)
- *   VL0_S1(z, y, wl, wg, soft, T), VL0_S2(same)   the first two stages
+ *   VL0_S1(z, y, wl, wg, soft, T), optionally VL0_S1B(same), VL0_S2(same)
+ *                      the first stages
  *   VL0_S3(z, y, wl, wg, soft, T, &Lv, &Lef, &Led, &Gv, &Gef, &Ged)
  *                      the rest, as VLEVEL0 (its lane mask and outputs)
- * (the logits form: e = e^-|z|, log(1 + e), the rest; the probability
- * form: its logs, the rest -- level0/logits_tmpl.h, level0/probs_tmpl.h,
- * where the one-call functions are these stages in a row).
+ * (the logits form: e = e^-|z|, the log's table look-ups, log(1 + e), the
+ * rest; the probability form: its logs, the rest -- level0/logits_tmpl.h,
+ * level0/probs_tmpl.h, where the one-call functions are these stages in a
+ * row).
  *
  * Over a block of L0_BG groups of VW lanes, each stage runs on every group
  * (its results in a small buffer) before the next.  The arithmetic is level
  * 0's, statement for statement, so the results are the same and so are the
- * rounding tests; only the order of the work changes.  Why: one group's
- * chain (exponential, then logarithm and division, then the tests) is
- * ~300 instructions long, about what the out-of-order window holds, so
- * the groups of the main loop hardly overlapped; short independent stages
- * over a block do (measured with bce-bench-ab, n = 4096, logits f64: one
- * pass -> two stages 1.31x, three stages with constant wl, wg 1.1x more).
+ * rounding tests; only the order of the work changes (the probability
+ * form's variant is chosen per block instead of per group: both are proven
+ * for hard labels, so that can change which lanes fall back, never the
+ * bits).  Why: one group's chain (exponential, then logarithm and
+ * division, then the tests) is ~300 instructions long, about what the
+ * out-of-order window holds, so the groups of the main loop hardly
+ * overlapped; short independent stages over a block do (measured with
+ * bce-bench-ab, n = 4096, logits f64: one pass -> two stages 1.31x, three
+ * stages with constant wl, wg 1.10x more, the look-ups apart 1.03x more;
+ * docs/PERFORMANCE.md, "Where the time goes").
  * A group whose lanes are all hot and pass is stored on the vectors;
  * otherwise PFX(group_lanes) finishes it lane by lane (the passing lanes
  * stored, the others through the dd path or the scalar per-sample code),

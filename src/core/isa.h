@@ -53,16 +53,6 @@ typedef struct bce_lr_kernels {
     int (*rows_fast)(size_t nb, const double *zh, const double *th,
                      const double *y, const double *sw, int want_loss,
                      double *rh, double *lrow, double *sums);
-    /* BCE_OPT_FAST_ACCUM, plain labels, no weights: the dots, the rows and
-     * the accumulation of a block fused per group of 4 rows, with the bits
-     * of dots_fast + rows_fast + accum_fast (src/logreg/logreg.h); NULL
-     * where the ISA has none (the three passes then run) */
-    int (*fused_fast_f64)(const double *x, size_t ldx, size_t k, const double *w,
-                          double w0, size_t i0, size_t nb, const double *y,
-                          int want_loss, double *S, double *Sbak, double *sums);
-    int (*fused_fast_f32)(const float *x, size_t ldx, size_t k, const double *w,
-                          double w0, size_t i0, size_t nb, const float *y,
-                          int want_loss, double *S, double *Sbak, double *sums);
 } bce_lr_kernels;
 
 /*
@@ -110,12 +100,6 @@ void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl, const doub
     const bce_kparams *kp, int want_loss, int want_h, struct bce_lr_row *out);
 int bce_lr_rows_fast_avx2(size_t nb, const double *zh, const double *th, const double *y,
     const double *sw, int want_loss, double *rh, double *lrow, double *sums);
-int bce_lr_fused_fast_f64_avx2(const double *x, size_t ldx, size_t k, const double *w,
-    double w0, size_t i0, size_t nb, const double *y, int want_loss, double *S,
-    double *Sbak, double *sums);
-int bce_lr_fused_fast_f32_avx2(const float *x, size_t ldx, size_t k, const double *w,
-    double w0, size_t i0, size_t nb, const float *y, int want_loss, double *S,
-    double *Sbak, double *sums);
 extern const bce_lr_kernels bce_lr_kernels_avx2;
 #endif
 

@@ -59,7 +59,6 @@ typedef struct lr_work {
     double *buf;             /* the scratch space, one allocation */
     bce_lr_row *rows;        /* the block's level-1 results */
     double *S, *Q;           /* per-feature Sum2 accumulators (kpad each) */
-    double *Sbak;            /* S before a fused block (kpad) */
     double *zh, *zl, *th, *tl, *rh, *rl, *yb, *sb, *lb;   /* B rows each */
     lr_tot acc;              /* the current superblock's totals (Th, Tl: kpad) */
 } lr_work;
@@ -69,7 +68,7 @@ typedef struct lr_work {
 typedef struct lr_pass {
     const bce_kernels *kt;
     size_t kpad, B;          /* k rounded up to 8; rows per block */
-    int icpt, hvp, fast, want_loss, want_acc, plain_fast, prescan, fused;
+    int icpt, hvp, fast, want_loss, want_acc, plain_fast, prescan;
     double *buf;             /* w and v features and the totals' Th, Tl */
     double *wf, *vf;         /* w and v features (without the intercept) */
     double w0, v0;           /* the intercepts of w and v (0 without) */
@@ -112,7 +111,6 @@ static void lr_tot_merge(lr_tot *dst, const lr_tot *src, size_t k, int first, in
 typedef struct lr_block {
     size_t i0, nb;           /* first row, rows */
     double ls, lq, gs0, gq0;
-    int accumulated;         /* the fused kernel has added rho x_ij into S */
 } lr_block;
 
 static int lr_scaled(const lr_setup *su) { return su->norm.hi != 1.0 || su->norm.lo != 0.0; }
@@ -166,7 +164,6 @@ static double lr_to_f64(bce_dd v) { return v.hi; }
 #define LR_ACCUM(kt) (kt)->lr.accum_f64
 #define LR_DOTS_FAST(kt) (kt)->lr.dots_fast_f64
 #define LR_ACCUM_FAST(kt) (kt)->lr.accum_fast_f64
-#define LR_FUSED_FAST(kt) (kt)->lr.fused_fast_f64
 #include "logreg/logreg_entry_tmpl.h"
 #undef LRT
 #undef LRPB
@@ -177,7 +174,6 @@ static double lr_to_f64(bce_dd v) { return v.hi; }
 #undef LR_ACCUM
 #undef LR_DOTS_FAST
 #undef LR_ACCUM_FAST
-#undef LR_FUSED_FAST
 #undef LR_AS_F64
 
 /* n floats widened to doubles in buf (exact) */
@@ -197,7 +193,6 @@ static const double *lr_widen(const float *p, double *buf, size_t nb)
 #define LR_ACCUM(kt) (kt)->lr.accum_f32
 #define LR_DOTS_FAST(kt) (kt)->lr.dots_fast_f32
 #define LR_ACCUM_FAST(kt) (kt)->lr.accum_fast_f32
-#define LR_FUSED_FAST(kt) (kt)->lr.fused_fast_f32
 #include "logreg/logreg_entry_tmpl.h"
 
 bce_status bce_logreg_f64(const bce_logreg_f64_problem *pb, const double *w,

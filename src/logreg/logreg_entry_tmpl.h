@@ -22,7 +22,7 @@
  */
 #if !defined(LRT) || !defined(LRPB) || !defined(LRSMP) || !defined(LRN) || \
     !defined(LR_TO) || !defined(LR_AS_F64) || !defined(LR_DOTS) || \
-    !defined(LR_ACCUM) || !defined(LR_DOTS_FAST) || !defined(LR_ACCUM_FAST) || !defined(LR_FUSED_FAST)
+    !defined(LR_ACCUM) || !defined(LR_DOTS_FAST) || !defined(LR_ACCUM_FAST)
 #error "logreg_entry_tmpl.h: define LRT, LRPB, LRSMP, LRN, LR_TO, LR_AS_F64, LR_DOTS, LR_ACCUM, LR_DOTS_FAST and LR_ACCUM_FAST before including"
 #endif
 
@@ -195,8 +195,6 @@ static bce_status LRN(setup)(const LRPB *pb, const LRT *w, const LRT *v,
     /* Rows are checked in the pass (a non-finite feature shows as a
      * non-finite z), unless per-sample outputs are written during it. */
     ps->prescan = smp && (smp->z || smp->loss || smp->r);
-    ps->fused = ps->plain_fast && LR_FUSED_FAST(ps->kt) && !ps->prescan && !pb->sw &&
-                !ps->hvp && ps->want_acc && k > 0;
 
     const size_t kpad = ps->kpad;
     ps->buf = calloc(4 * kpad + 8, sizeof(double));
@@ -223,7 +221,7 @@ static bce_status LRN(setup)(const LRPB *pb, const LRT *w, const LRT *v,
 static int LRN(work_init)(const lr_pass *ps, lr_work *wk)
 {
     const size_t kpad = ps->kpad, B = ps->B;
-    wk->buf = calloc(5 * kpad + 9 * B + 8, sizeof(double));
+    wk->buf = calloc(4 * kpad + 9 * B + 8, sizeof(double));
     wk->rows = malloc(B * sizeof *wk->rows);
     if (!wk->buf || !wk->rows) {
         free(wk->buf); free(wk->rows);
@@ -232,8 +230,7 @@ static int LRN(work_init)(const lr_pass *ps, lr_work *wk)
     }
     wk->S = wk->buf; wk->Q = wk->S + kpad;
     wk->acc.Th = wk->Q + kpad; wk->acc.Tl = wk->acc.Th + kpad;
-    wk->Sbak = wk->acc.Tl + kpad;
-    wk->zh = wk->Sbak + kpad; wk->zl = wk->zh + B; wk->th = wk->zl + B; wk->tl = wk->th + B;
+    wk->zh = wk->acc.Tl + kpad; wk->zl = wk->zh + B; wk->th = wk->zl + B; wk->tl = wk->th + B;
     wk->rh = wk->tl + B; wk->rl = wk->rh + B; wk->yb = wk->rl + B; wk->sb = wk->yb + B;
     wk->lb = wk->sb + B;
     return 1;
@@ -245,27 +242,13 @@ static void LRN(work_free)(lr_work *wk)
     free(wk->rows);
 }
 
-/* The labels (and weights) of the block after the next: they are read in
- * bursts that the hardware prefetcher misses. */
-static void LRN(prefetch_labels)(const LRPB *pb, const lr_pass *ps, size_t i0, size_t nb)
-{
-    const size_t n = pb->n, B = ps->B;
-    if (i0 + 2 * nb < n) {
-        const size_t nn = n - i0 - 2 * nb < B ? n - i0 - 2 * nb : B;
-        const char *py = (const char *)(pb->y + i0 + 2 * nb);
-        for (size_t off = 0; off < nn * sizeof(LRT); off += 64) {
-            __builtin_prefetch(py + off, 0, 3);
-            if (pb->sw) __builtin_prefetch((const char *)(pb->sw + i0 + 2 * nb) + off, 0, 3);
-        }
-    }
-}
-
 /* z = w0 + x.w (and t = v0 + x.v) of the block's rows, as double-doubles
  * (zh + zl, th + tl): the ISA's Dot2 loops, or the intercept when k = 0.
- * Also prefetches the labels (and weights) of the block after the next. */
+ * Also prefetches the labels (and weights) of the block after the next:
+ * they are read in bursts that the hardware prefetcher misses. */
 static void LRN(block_dots)(const LRPB *pb, const lr_pass *ps, lr_work *wk, size_t i0, size_t nb)
 {
-    const size_t k = pb->k;
+    const size_t n = pb->n, k = pb->k, B = ps->B;
     if (k > 0)
         (ps->fast ? LR_DOTS_FAST(ps->kt) : LR_DOTS(ps->kt))(pb->x, pb->ldx, k, ps->wf,
                     ps->hvp ? ps->vf : NULL, ps->w0, ps->v0, i0, nb,
@@ -274,24 +257,14 @@ static void LRN(block_dots)(const LRPB *pb, const lr_pass *ps, lr_work *wk, size
         for (size_t r = 0; r < nb; r++) {
             wk->zh[r] = ps->w0; wk->th[r] = ps->v0; wk->zl[r] = wk->tl[r] = 0.0;
         }
-    LRN(prefetch_labels)(pb, ps, i0, nb);
-}
-
-/* BCE_OPT_FAST_ACCUM, plain labels, no weights, no Hessian, no per-sample
- * outputs, k > 0, the gradient wanted (ps->fused): the ISA's fused kernel
- * (dots, rows and accumulation per group of 4 rows, the bits of the three
- * passes) when it has one and every row of the block qualifies; else 0
- * and S unchanged (the three passes then run and report any error). */
-static int LRN(block_fused)(const LRPB *pb, const lr_pass *ps, lr_work *wk, lr_block *bk)
-{
-    double sums[4];
-    if (!LR_FUSED_FAST(ps->kt)(pb->x, pb->ldx, pb->k, ps->wf, ps->w0, bk->i0, bk->nb,
-                               pb->y + bk->i0, ps->want_loss, wk->S, wk->Sbak, sums))
-        return 0;
-    LRN(prefetch_labels)(pb, ps, bk->i0, bk->nb);
-    bk->ls = sums[0]; bk->lq = sums[1]; bk->gs0 = sums[2]; bk->gq0 = sums[3];
-    bk->accumulated = 1;
-    return 1;
+    if (i0 + 2 * nb < n) {
+        const size_t nn = n - i0 - 2 * nb < B ? n - i0 - 2 * nb : B;
+        const char *py = (const char *)(pb->y + i0 + 2 * nb);
+        for (size_t off = 0; off < nn * sizeof(LRT); off += 64) {
+            __builtin_prefetch(py + off, 0, 3);
+            if (pb->sw) __builtin_prefetch((const char *)(pb->sw + i0 + 2 * nb) + off, 0, 3);
+        }
+    }
 }
 
 /* The fast-accumulation rows (BCE_OPT_FAST_ACCUM, plain labels): the
@@ -433,9 +406,8 @@ static void LRN(block_fold)(const LRPB *pb, const lr_pass *ps, lr_work *wk, cons
     if (!ps->want_acc || k == 0) return;
     double *S = wk->S, *Q = wk->Q, *Th = wk->acc.Th, *Tl = wk->acc.Tl;
     const size_t after = n - i0 - nb;     /* rows after this block */
-    if (!bk->accumulated)
-        (ps->fast ? LR_ACCUM_FAST(ps->kt) : LR_ACCUM(ps->kt))(pb->x, pb->ldx, k, i0, nb,
-                after < nb ? after : nb, wk->rh, wk->rl, S, Q);
+    (ps->fast ? LR_ACCUM_FAST(ps->kt) : LR_ACCUM(ps->kt))(pb->x, pb->ldx, k, i0, nb,
+            after < nb ? after : nb, wk->rh, wk->rl, S, Q);
     if ((i0 + nb) % BCE_LR_FOLD == 0 || i0 + nb == n) {
         for (size_t j = 0; j < k; j++) {
             bce_dd t = bce_two_sum(S[j], Q[j]);
@@ -507,11 +479,7 @@ static bce_status LRN(run_sb)(const LRPB *pb, const bce_options *o, const LRSMP 
     a->st = BCE_OK;
     a->badi = BCE_NO_INDEX;
     for (size_t i0 = ib; i0 < ie; i0 += ps->B) {
-        lr_block bk = { i0, ie - i0 < ps->B ? ie - i0 : ps->B, 0.0, 0.0, 0.0, 0.0, 0 };
-        if (ps->fused && LRN(block_fused)(pb, ps, wk, &bk)) {
-            LRN(block_fold)(pb, ps, wk, &bk);
-            continue;
-        }
+        lr_block bk = { i0, ie - i0 < ps->B ? ie - i0 : ps->B, 0.0, 0.0, 0.0, 0.0 };
         LRN(block_dots)(pb, ps, wk, bk.i0, bk.nb);
         if (!(ps->plain_fast && LRN(block_fast)(pb, o, smp, su, ps, wk, &bk))) {
             const bce_status st = LRN(block_check)(pb, ps, wk, bk.i0, bk.nb);

@@ -36,6 +36,4 @@ const bce_lr_kernels bce_lr_kernels_avx2 = {
     .dots_fast_f32 = avx2_lr_f32_dots_fast,   .accum_fast_f32 = avx2_lr_f32_accum_fast,
     .block = bce_lr_block_avx2,
     .rows_fast = bce_lr_rows_fast_avx2,
-    .fused_fast_f64 = bce_lr_fused_fast_f64_avx2,
-    .fused_fast_f32 = bce_lr_fused_fast_f32_avx2,
 };

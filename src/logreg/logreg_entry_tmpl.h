@@ -246,7 +246,7 @@ static void LRN(work_free)(lr_work *wk)
  * (zh + zl, th + tl): the ISA's Dot2 loops, or the intercept when k = 0.
  * Also prefetches the labels (and weights) of the block after the next:
  * they are read in bursts that the hardware prefetcher misses. */
-static void LRN(block_dots)(const LRPB *pb, const lr_pass *ps, lr_work *wk, size_t i0, size_t nb)
+static inline __attribute__((always_inline)) void LRN(block_dots)(const LRPB *pb, const lr_pass *ps, lr_work *wk, size_t i0, size_t nb)
 {
     const size_t n = pb->n, k = pb->k, B = ps->B;
     if (k > 0)
@@ -272,7 +272,7 @@ static void LRN(block_dots)(const LRPB *pb, const lr_pass *ps, lr_work *wk, size
  * when every row qualifies (returns 0 and writes nothing otherwise: the
  * general rows then run and report any error).  Sets the block's sums and
  * writes the per-sample outputs (rows checked before the pass, norm known). */
-static int LRN(block_fast)(const LRPB *pb, const bce_options *o, const LRSMP *smp,
+static inline __attribute__((always_inline)) int LRN(block_fast)(const LRPB *pb, const bce_options *o, const LRSMP *smp,
                            const lr_setup *su, const lr_pass *ps, lr_work *wk, lr_block *bk)
 {
     const size_t i0 = bk->i0, nb = bk->nb;
@@ -303,25 +303,28 @@ static int LRN(block_fast)(const LRPB *pb, const bce_options *o, const LRSMP *sm
  * (recomputed in the 2^1200 frame, LRN(dot_big)); without the prescan each
  * row's label and weight are checked here, in index order.  Fills the
  * block's labels as doubles.  On error sets wk->acc.badi. */
-static bce_status LRN(block_check)(const LRPB *pb, const lr_pass *ps, lr_work *wk,
+static inline __attribute__((always_inline)) bce_status LRN(block_check)(const LRPB *pb, const lr_pass *ps, lr_work *wk,
                                    size_t i0, size_t nb)
 {
     const size_t k = pb->k;
+    double *zh = wk->zh, *yb = wk->yb;
+    bce_dd ws = wk->acc.ws;
+    bce_status st = BCE_OK;
     for (size_t r = 0; r < nb; r++) {
-        if (!finite_d(wk->zh[r])) {
+        if (!finite_d(zh[r])) {
             size_t bad = k > 0 ? LRN(bad_feature)(pb, i0 + r) : BCE_NO_INDEX;
-            if (bad != BCE_NO_INDEX) { wk->acc.badi = bad; return BCE_E_NONFINITE_FEATURE; }
-            wk->zh[r] = LRN(dot_big)(pb->x + (i0 + r) * pb->ldx, k, ps->wf, ps->w0);
+            if (bad != BCE_NO_INDEX) { wk->acc.badi = bad; st = BCE_E_NONFINITE_FEATURE; break; }
+            zh[r] = LRN(dot_big)(pb->x + (i0 + r) * pb->ldx, k, ps->wf, ps->w0);
             wk->zl[r] = 0.0;
         }
-        bce_status st;
-        if (!ps->prescan && (st = LRN(check_row)(pb, i0 + r, &wk->acc.ws)) != BCE_OK) {
+        if (!ps->prescan && (st = LRN(check_row)(pb, i0 + r, &ws)) != BCE_OK) {
             wk->acc.badi = i0 + r;
-            return st;
+            break;
         }
-        wk->yb[r] = (double)pb->y[i0 + r];
+        yb[r] = (double)pb->y[i0 + r];
     }
-    return BCE_OK;
+    wk->acc.ws = ws;
+    return st;
 }
 
 /* rho = s h t for the Hessian-vector product at row i (t = th + tl):
@@ -352,7 +355,7 @@ static bce_dd LRN(hv_rho)(const LRPB *pb, const lr_pass *ps, const lr_work *wk,
  * then per row the weighted loss into the block's Sum2 (non-finite ones
  * aside in lspec), rho_i = s_i G_i (or s_i h_i t_i) into rh, rl and the
  * intercept's Sum2, and the per-sample outputs. */
-static void LRN(block_rows)(const LRPB *pb, const LRSMP *smp, const lr_setup *su,
+static inline __attribute__((always_inline)) void LRN(block_rows)(const LRPB *pb, const LRSMP *smp, const lr_setup *su,
                             const lr_pass *ps, lr_work *wk, lr_block *bk)
 {
     const size_t i0 = bk->i0, nb = bk->nb;
@@ -392,7 +395,7 @@ static void LRN(block_rows)(const LRPB *pb, const LRSMP *smp, const lr_setup *su
  * (non-finite ones aside), rho x_ij into the per-feature Sum2 accumulators
  * S, Q (the ISA's loop), and those into the totals Th, Tl every BCE_LR_FOLD
  * rows and at the end. */
-static void LRN(block_fold)(const LRPB *pb, const lr_pass *ps, lr_work *wk, const lr_block *bk)
+static inline __attribute__((always_inline)) void LRN(block_fold)(const LRPB *pb, const lr_pass *ps, lr_work *wk, const lr_block *bk)
 {
     const size_t n = pb->n, k = pb->k, i0 = bk->i0, nb = bk->nb;
     if (ps->want_loss && finite_d(bk->ls) && finite_d(bk->lq))

@@ -10,7 +10,10 @@
  *   3. rho_i = s_i G_i (or s_i h_i t_i), accumulated into every feature by
  *      Sum2 (the ISA's accumulation loop) and into the intercept.
  * The per-feature accumulators are folded into double-double totals every
- * BCE_LR_FOLD rows; the totals are divided by the reduction's norm and the
+ * BCE_LR_FOLD rows; each superblock of BCE_LR_SB rows has its own totals
+ * (from zero), added in superblock order (lr_tot_merge) -- the unit that
+ * bce_options.threads splits, so the bits never depend on the thread
+ * count; the totals are divided by the reduction's norm and the
  * L2 term is added, then each output is rounded once.
  * A-priori bound (docs/ACCURACY.md, "Fused logistic regression"):
  *   |g^ - g| <= u |g| + sum_i |x~_ij| s_i/norm (e1 (N s0 + C)_i + h_i dz_i)

@@ -15,10 +15,13 @@
  * No include guard: included once per type.
  *
  * The pass, LRN(core): validate, set up (scratch, parameters), then per
- * block of rows: the dot products, the rows (the fast plain-double rows
- * when they take the whole block, else the checked general rows), the
- * block's fold into the totals; finally the loss and the gradient (or Hv)
- * divided by the norm, plus the L2 term, each rounded once.
+ * superblock of BCE_LR_SB rows (LRN(run_sb); on bce_options.threads
+ * threads, LRN(pass_par)), per block of rows: the dot products, the rows
+ * (the fast plain-double rows when they take the whole block, else the
+ * checked general rows), the block's fold into the superblock's totals;
+ * the superblocks' totals added in superblock order; finally the loss and
+ * the gradient (or Hv) divided by the norm, plus the L2 term, each rounded
+ * once.
  */
 #if !defined(LRT) || !defined(LRPB) || !defined(LRSMP) || !defined(LRN) || \
     !defined(LR_TO) || !defined(LR_AS_F64) || !defined(LR_DOTS) || \

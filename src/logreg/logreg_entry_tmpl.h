@@ -536,7 +536,7 @@ static int LRN(pass_par)(const LRPB *pb, const bce_options *o, const LRSMP *smp,
     const size_t k = pb->k, kk = k ? k : 1;
     lr_work *wk = calloc(parts, sizeof *wk);
     lr_tot *res = calloc(nsb, sizeof *res);
-    double *tb = nsb <= SIZE_MAX / 2 / kk ? malloc(2 * kk * nsb * sizeof(double)) : NULL;
+    double *tb = nsb <= SIZE_MAX / (2 * sizeof(double)) / kk ? malloc(2 * kk * nsb * sizeof(double)) : NULL;
     unsigned got = 0;
     if (wk && res && tb)
         while (got < parts && LRN(work_init)(ps, wk + got)) got++;

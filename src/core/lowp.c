@@ -242,8 +242,10 @@ void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t
     const bce_cvt16 cvt = fmt == BCE_FMT_BF16 ? kt->cvt_bf16 : kt->cvt_f16;
     float xf[LOWP_CHUNK], yf[LOWP_CHUNK], wf[LOWP_CHUNK];
     if (kp->reduce) { lossf = NULL; loss16 = NULL; }
-    /* the table path: plain labels, no reduction or its factors, no clamp */
-    const int table = kt->lowp16 && kp->plain && !kp->reduce && !kp->has_gscale &&
+    /* the table path: 16-bit outputs of plain labels, no reduction or its
+     * factors, no clamp (float outputs stay the f32 kernel's: as fast on
+     * AVX2, bench/lowp16.c, and the same bits by definition) */
+    const int table = kt->lowp16 && (loss16 || grad16) && kp->plain && !kp->reduce && !kp->has_gscale &&
                       kp->wscale_e == 0 && kp->lscale_e == 0 &&
                       !(kp->flags & BCE_OPT_LOG_CLAMP) && (lossf || gradf || loss16 || grad16);
     const double (*T)[2] = table ? bce_lowp_table(fmt, logits) : NULL;

@@ -58,20 +58,30 @@
  * other is undecided: exact zeros, w = 0 and underflowing tables always
  * straddle 0 through the 2^-1070 term and go to the old path).
  *   RN_out for float: (float)x, the correctly rounded conversion.
- *   RN_out for bf16 / f16: RN16(RO32(x)).  RO32 (round to odd to binary32:
- *   truncate, set the last bit when inexact; beyond FLT_MAX it gives
- *   FLT_MAX, which rounds to the 16-bit infinity as every x >= 2^128
- *   must) keeps >= 13 bits below the 16-bit quantum at every magnitude
- *   (bf16: 16 more bits in every binade and in the subnormals, 2^-149 vs
- *   2^-133; f16: quantum >= 2^-24 where binary32's is <= 2^-38 below 2^-14
- *   and 2^13 times finer above), and round-to-odd with >= 2 extra bits
- *   makes the second rounding exact: RN16(RO32(x)) = RN16(x).  RN16 of a
- *   binary32 magnitude is core/half.h's integer bce_f32mag_to_h16.
+ *   RN_out for bf16 / f16: with f = RN32(lo) == RN32(hi), every x in
+ *   [lo, hi] (the exact value too) has RN32(x) = f, so lies within half
+ *   a binary32 ulp of f, where f is the only binary32 number.  Every
+ *   16-bit rounding boundary (a midpoint of two consecutive 16-bit values,
+ *   or the overflow threshold) is a binary32 number (<= 12 significant
+ *   bits, exponent inside binary32's range) with >= 2^12 binary32 steps
+ *   to the next one, so:
+ *   - f not a boundary (mid16): no boundary lies in [lo, hi], RN16 is
+ *     constant there: RN16(f), core/half.h's integer bce_f32mag_to_h16
+ *     of f's magnitude a (f = +-inf: every x is beyond both formats'
+ *     overflow thresholds, the 16-bit infinity);
+ *   - f a boundary and every |x| > |f| (min(|lo|, |hi|) > |f|): RN16
+ *     rounds away from the boundary, as it rounds the binary32 a + 1
+ *     (strictly between f and the next boundary); every |x| < |f|: a - 1;
+ *   - otherwise (|f| inside [|lo|, |hi|]) the element goes to the old
+ *     path (an exact 16-bit midpoint such as z (1 - y) with a tiny L is
+ *     decided when the interval, 2^-50 relative, clears it: L > ~2^-48
+ *     relative).
  */
 #if !defined(L16FN)
 #error "lowp16_tmpl.h: define L16FN(name) before including"
 #endif
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 #include "core/half.h"
@@ -83,29 +93,28 @@
 
 /* lo, hi of value v with bound e (above) */
 static inline __attribute__((always_inline)) void
-L16FN(interval)(double v, double e, double *lo, double *hi)
+L16FN(interval)(double v, double e, unsigned exact, double *lo, double *hi)
 {
     const double av = v < 0 ? -v : v;
-    const double e2 = (e * (1.0 + 0x1p-45) + av * 0x1p-50) + 0x1p-1070;
+    const double e1 = (e * (1.0 + 0x1p-45) + av * 0x1p-50) + 0x1p-1070;
+    const double e2 = exact ? 0.0 : e1;
     *lo = v - e2;
     *hi = v + e2;
 }
 
-/* RN16(RO32(x)) as signed 16-bit bits (x not NaN) */
-static inline __attribute__((always_inline)) uint32_t
-L16FN(rn16)(double x, int fmt)
+/* Is the binary32 magnitude a (bits, finite) a 16-bit rounding boundary:
+ * a midpoint of two consecutive values of the format, or the overflow
+ * threshold (the midpoint above the largest finite)?  bf16: its low 16
+ * bits are 0x8000.  f16: the bits below the rounding position of
+ * bce_f32mag_to_h16 (13 where E >= 113, 126 - E for 101 <= E < 113, none
+ * below) are exactly one half. */
+static inline __attribute__((always_inline)) uint32_t L16FN(mid16)(uint32_t a, int fmt)
 {
-    uint64_t xb;
-    memcpy(&xb, &x, 8);
-    const uint32_t s = (uint32_t)(xb >> 48) & 0x8000u;
-    const double ax = x < 0 ? -x : x;
-    const float f = (float)ax;                 /* RN32, inf beyond FLT_MAX + ulp/2 */
-    uint32_t a;
-    memcpy(&a, &f, 4);
-    const double back = (double)f;
-    a -= back > ax ? 1u : 0u;                  /* truncation toward zero */
-    a |= back != ax ? 1u : 0u;                 /* sticky: odd when inexact */
-    return s | bce_f32mag_to_h16(a, fmt);
+    if (fmt == BCE_FMT_BF16) return (a & 0xffffu) == 0x8000u;
+    const uint32_t E = a >> 23;
+    const uint32_t m = (a & 0x7fffffu) | 0x800000u;
+    const uint32_t sh = E >= 113 ? 13u : E >= 101 ? 126u - E : 31u;
+    return (m & ((1u << sh) - 1u)) == (1u << (sh - 1u));
 }
 
 /* float bits of RN32(x) */
@@ -119,16 +128,25 @@ static inline __attribute__((always_inline)) uint32_t L16FN(rn32)(double x)
 
 /* One output: decide it and store it, or mark the element. */
 static inline __attribute__((always_inline)) unsigned
-L16FN(out)(double v, double e, int fmt, int out16, size_t j, float *of, uint16_t *oh)
+L16FN(out)(double v, double e, unsigned exact, int fmt, int out16, size_t j, float *of,
+           uint16_t *oh)
 {
     double lo, hi;
-    L16FN(interval)(v, e, &lo, &hi);
-    if (out16) {
-        const uint32_t rl = L16FN(rn16)(lo, fmt), rh = L16FN(rn16)(hi, fmt);
-        oh[j] = (uint16_t)rl;
-        return rl != rh;
-    }
+    L16FN(interval)(v, e, exact, &lo, &hi);
     const uint32_t rl = L16FN(rn32)(lo), rh = L16FN(rn32)(hi);
+    if (out16) {
+        const uint32_t a = rl & 0x7fffffffu;
+        float fa;
+        memcpy(&fa, &a, 4);
+        const double fb = (double)fa;
+        const double alo = lo < 0 ? -lo : lo, ahi = hi < 0 ? -hi : hi;
+        const double amin = alo < ahi ? alo : ahi, amax = alo < ahi ? ahi : alo;
+        const uint32_t above = amin > fb, below = amax < fb;
+        const uint32_t mid = L16FN(mid16)(a, fmt);
+        const uint32_t a2 = mid ? a + above - below : a;
+        oh[j] = (uint16_t)(((rl >> 16) & 0x8000u) | bce_f32mag_to_h16(a2, fmt));
+        return (rl != rh) | (mid & !(above | below));
+    }
     float f;
     memcpy(&f, &rl, 4);
     of[j] = f;
@@ -160,14 +178,16 @@ L16FN(body)(size_t m, const uint16_t *xb, const float *xf, const float *yf,
     for (size_t j = 0; j < m; j++) {
         const uint32_t b = xb[j];
         const double x = (double)xf[j], y = (double)yf[j];
-        unsigned cold;
+        unsigned cold, exact = 0;
         uint32_t idx;
         if (logits) {
             cold = (b & 0x7fffu) >= inf16;
             idx = cold ? 0u : (b & 0x7fffu);
         } else {
-            cold = !(b - 1u < one16 - 1u);     /* p in (0, 1): 0 < b < one16 */
-            idx = cold ? 1u : b;
+            const unsigned hot = b - 1u < one16 - 1u;    /* p in (0, 1): 0 < b < one16 */
+            exact = (b == 0u) | (b == one16);            /* p = +0 or 1: exact limits */
+            cold = !(hot | exact);
+            idx = hot ? b : 1u;
         }
         const double t0 = T[idx][0], t1 = T[idx][1];
         double vL, eL, vG, eG;
@@ -199,15 +219,26 @@ L16FN(body)(size_t m, const uint16_t *xb, const float *xf, const float *yf,
             const double q = x * mm;
             vG = dh / q;
             eG = 5.0 * L16_U * (vG < 0 ? -vG : vG);
+            /* p = 0: loss 0 (y = 0) or +inf, gradient 1 (y = 0) or -inf;
+             * p = 1: loss 0 (y = 1) or +inf, gradient -1 (y = 1) or +inf
+             * (the limits of include/bce.h, the f32 kernels' values) */
+            const unsigned pone = b == one16, yedge = pone ? y == 1.0 : y == 0.0;
+            const double lim_l = yedge ? 0.0 : HUGE_VAL;
+            const double lim_g = yedge ? (pone ? -1.0 : 1.0) : (pone ? HUGE_VAL : -HUGE_VAL);
+            vL = exact ? lim_l : vL;
+            eL = exact ? 0.0 : eL;
+            vG = exact ? lim_g : vG;
+            eG = exact ? 0.0 : eG;
         }
         if (wf) {
             const double w = (double)wf[j];
-            L16FN(weigh)(w, &vL, &eL);
+            L16FN(weigh)(w, &vL, &eL);          /* exact limits times w: exact */
             L16FN(weigh)(w, &vG, &eG);
+            cold |= exact & (w == 0.0);         /* 0 * inf: the old path's */
         }
         unsigned bad = cold;
-        if (wl) bad |= L16FN(out)(vL, eL, fmt, out16, j, lf, lh);
-        if (wg) bad |= L16FN(out)(vG, eG, fmt, out16, j, gf, gh);
+        if (wl) bad |= L16FN(out)(vL, eL, exact, fmt, out16, j, lf, lh);
+        if (wg) bad |= L16FN(out)(vG, eG, exact, fmt, out16, j, gf, gh);
         redo[j] = (unsigned char)bad;
         cnt += bad;
     }

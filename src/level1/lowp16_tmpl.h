@@ -32,7 +32,9 @@
  *   significant bits, >= 2^-266), so TwoSum(max(z, 0), -z y) = ah + al is A
  *   exactly; A = z (1 - y) >= 0 for z > 0 and -z y >= 0 for z <= 0: every
  *   term is non-negative.  s1 = RN(ah + T0), v = RN(s1 + al):
- *   |v - exact| <= UT T0 + ET + u s1 + u |v|.
+ *   |v - exact| <= UT T0 + ET + u s1 + u v <= 2^-50 v + ET, as T0 <= s1
+ *   (ah >= 0, RN monotone), |al| <= u ah <= u s1, so s1 <= v (1 + 2.01 u),
+ *   and (UT + u)(1 + 2.01 u) + u <= 0.76 2^-50.
  * logits gradient = sigma(z) - y = (b - y) + sg s(|z|), b = 1, sg = -1 for
  *   z >= 0 (sigma(z) = 1 - s(|z|)), b = 0, sg = +1 for z < 0.
  *   TwoSum(b, -y) = ch + cl exactly; d = RN(ch + sg T1), v = RN(d + cl):
@@ -41,7 +43,8 @@
  *   |cl| <= u ch); t1 = RN(y T0), t2 = RN(ch T1), v = RN(t1 + t2), all
  *   >= 0.  y |A - T0| + |t1 - y T0| <= (UT (1 + 3u) + u) t1 + 2 ET,
  *   (1 - y) |B - T1| + |cl| B + |t2 - ch T1| <= (UT (1 + 3u) + 2u) t2 + 3 ET:
- *   |v - exact| <= 2^-50 (t1 + t2) + u v + 2^-1069.
+ *   |v - exact| <= 2^-50 (t1 + t2) + u v + 2^-1069 <= 2^-49 v + 2^-1069
+ *   (t1 + t2 <= v (1 + u)).
  * probs gradient = (p - y) / (p (1 - p)); TwoSum(p, -y) = dh + dl exactly
  *   (|dl| <= u |dh|), m = RN(1 - p), q = RN(p m) (>= 2^-134: normal),
  *   v = RN(dh / q): exact = v (1+d1)(1+d2) / ((1+d3)(1+d4)), |di| <= u:
@@ -199,7 +202,7 @@ L16FN(body)(size_t m, const uint16_t *xb, const float *xf, const float *yf,
             const double al = (mz - (ah - bb)) + (-zy - bb);
             const double s1 = ah + t0;
             vL = s1 + al;
-            eL = ((L16_UT * t0 + L16_ET) + L16_U * s1) + L16_U * (vL < 0 ? -vL : vL);
+            eL = 0x1p-50 * vL + L16_ET;        /* vL >= 0; the header's bound */
             const double bz = x >= 0 ? 1.0 : 0.0;
             const double ch = bz - y;                     /* TwoSum(bz, -y) */
             const double cb = ch - bz;
@@ -213,7 +216,7 @@ L16FN(body)(size_t m, const uint16_t *xb, const float *xf, const float *yf,
             const double q1 = ch * t1;
             const double p1 = y * t0;
             vL = p1 + q1;
-            eL = (0x1p-50 * (p1 + q1) + L16_U * vL) + 0x1p-1069;
+            eL = 0x1p-49 * vL + 0x1p-1069;     /* vL >= 0; the header's bound */
             const double dh = x - y;                      /* TwoSum(p, -y): high part */
             const double mm = 1.0 - x;
             const double q = x * mm;

@@ -85,9 +85,45 @@ static inline __attribute__((always_inline)) __m128i v_mid16(__m128i a, int fmt)
     return _mm_cmpeq_epi32(_mm_and_si128(m, mask), half);
 }
 
-/* L16FN(out): store, return the 32-bit lanes' "undecided" mask */
+/* L16FN(out) on 16-bit outputs, every lane as the template: r (32-bit
+ * lanes) and the "undecided" mask */
 static inline __attribute__((always_inline)) __m128i
-v_out(__m256d v, __m256d e, __m256d exact, int fmt, int out16, float *of, uint16_t *oh)
+v_out16_full(__m256d lo, __m256d hi, __m128i rl, __m128i ne, int fmt, __m128i *r_out)
+{
+    const __m128i a = _mm_and_si128(rl, _mm_set1_epi32(0x7fffffff));
+    const __m256d fb = _mm256_cvtps_pd(_mm_castsi128_ps(a));
+    const __m256d alo = vabs(lo), ahi = vabs(hi);
+    /* the template's amin / amax: alo < ahi ? ... (no NaN here) */
+    const __m256d lt = _mm256_cmp_pd(alo, ahi, _CMP_LT_OQ);
+    const __m256d amin = vsel(lt, alo, ahi), amax = vsel(lt, ahi, alo);
+    /* above: 1 in bits 0..31, below: 1 in bits 32..63 of each lane */
+    const __m256i ab = _mm256_or_si256(
+        _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(amin, fb, _CMP_GT_OQ)),
+                         _mm256_set1_epi64x(1)),
+        _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(amax, fb, _CMP_LT_OQ)),
+                         _mm256_set1_epi64x((long long)1 << 32)));
+    const __m256i ab2 = _mm256_permutevar8x32_epi32(ab, _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7));
+    const __m128i above = _mm256_castsi256_si128(ab2), below = _mm256_extracti128_si256(ab2, 1);
+    const __m128i mid = v_mid16(a, fmt);
+    const __m128i a2 = _mm_add_epi32(a, _mm_and_si128(mid, _mm_sub_epi32(above, below)));
+    const __m128i s = _mm_and_si128(_mm_srli_epi32(rl, 16), _mm_set1_epi32(0x8000));
+    *r_out = _mm_or_si128(s, v_mag16(a2, fmt));
+    const __m128i open = _mm_cmpeq_epi32(_mm_or_si128(above, below), _mm_setzero_si128());
+    return _mm_or_si128(ne, _mm_and_si128(mid, open));
+}
+
+/* L16FN(out): store, return the 32-bit lanes' "undecided" mask.  16-bit
+ * outputs: where f = RN32(lo) = RN32(hi) is no 16-bit boundary the
+ * template's result is RN16(f) (a2 = a): bf16 by v_mag16, f16 by F16C's
+ * VCVTPS2PH (round to nearest even: the same RN16 of a binary32, sign,
+ * subnormals and overflow to infinity included).  The boundary screen:
+ * bf16 exactly (low 16 bits 0x8000); f16 by "f's two binary32 neighbours
+ * round apart" (true at every boundary, also next to one: a superset).
+ * Only a vector with a screened lane whose ends agree takes the
+ * template's full steps (v_out16_full), so every lane gets the
+ * template's bits. */
+static inline __attribute__((always_inline)) __m128i
+v_out(__m256d v, __m256d e, __m256d exact, __m128i ex32, int fmt, int out16, float *of, uint16_t *oh)
 {
     __m256d lo, hi;
     v_interval(v, e, exact, &lo, &hi);
@@ -95,27 +131,31 @@ v_out(__m256d v, __m256d e, __m256d exact, int fmt, int out16, float *of, uint16
     const __m128i rh = _mm_castps_si128(_mm256_cvtpd_ps(hi));
     const __m128i ne = _mm_xor_si128(_mm_cmpeq_epi32(rl, rh), _mm_set1_epi32(-1));
     if (out16) {
-        const __m128i a = _mm_and_si128(rl, _mm_set1_epi32(0x7fffffff));
-        const __m256d fb = _mm256_cvtps_pd(_mm_castsi128_ps(a));
-        const __m256d alo = vabs(lo), ahi = vabs(hi);
-        /* the template's amin / amax: alo < ahi ? ... (no NaN here) */
-        const __m256d lt = _mm256_cmp_pd(alo, ahi, _CMP_LT_OQ);
-        const __m256d amin = vsel(lt, alo, ahi), amax = vsel(lt, ahi, alo);
-        /* above: 1 in bits 0..31, below: 1 in bits 32..63 of each lane */
-        const __m256i ab = _mm256_or_si256(
-            _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(amin, fb, _CMP_GT_OQ)),
-                             _mm256_set1_epi64x(1)),
-            _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(amax, fb, _CMP_LT_OQ)),
-                             _mm256_set1_epi64x((long long)1 << 32)));
-        const __m256i ab2 = _mm256_permutevar8x32_epi32(ab, _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7));
-        const __m128i above = _mm256_castsi256_si128(ab2), below = _mm256_extracti128_si256(ab2, 1);
-        const __m128i mid = v_mid16(a, fmt);
-        const __m128i a2 = _mm_add_epi32(a, _mm_and_si128(mid, _mm_sub_epi32(above, below)));
-        const __m128i s = _mm_and_si128(_mm_srli_epi32(rl, 16), _mm_set1_epi32(0x8000));
-        const __m128i r = _mm_or_si128(s, v_mag16(a2, fmt));
-        _mm_storel_epi64((__m128i *)oh, _mm_packus_epi32(r, r));
-        const __m128i open = _mm_cmpeq_epi32(_mm_or_si128(above, below), _mm_setzero_si128());
-        return _mm_or_si128(ne, _mm_and_si128(mid, open));
+        __m128i scr, r16;
+        if (fmt == BCE_FMT_BF16) {
+            scr = _mm_cmpeq_epi32(_mm_and_si128(rl, _mm_set1_epi32(0xffff)), _mm_set1_epi32(0x8000));
+            const __m128i a = _mm_and_si128(rl, _mm_set1_epi32(0x7fffffff));
+            const __m128i s = _mm_and_si128(_mm_srli_epi32(rl, 16), _mm_set1_epi32(0x8000));
+            const __m128i r = _mm_or_si128(s, v_mag16(a, fmt));
+            r16 = _mm_packus_epi32(r, r);
+        } else {
+            const __m128i one = _mm_set1_epi32(1);
+            r16 = _mm_cvtps_ph(_mm_castsi128_ps(rl), _MM_FROUND_TO_NEAREST_INT);
+            const __m128i dn = _mm_cvtps_ph(_mm_castsi128_ps(_mm_sub_epi32(rl, one)), _MM_FROUND_TO_NEAREST_INT);
+            const __m128i up = _mm_cvtps_ph(_mm_castsi128_ps(_mm_add_epi32(rl, one)), _MM_FROUND_TO_NEAREST_INT);
+            /* 16-bit lanes to 32-bit masks */
+            scr = _mm_xor_si128(_mm_cvtepi16_epi32(_mm_cmpeq_epi16(dn, up)), _mm_set1_epi32(-1));
+        }
+        /* exact lanes (0, +-1, +-inf: 16-bit values) need no screen */
+        scr = _mm_andnot_si128(ex32, scr);
+        if (_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(ne, scr))) != 0) {
+            __m128i r;
+            const __m128i und = v_out16_full(lo, hi, rl, ne, fmt, &r);
+            _mm_storel_epi64((__m128i *)oh, _mm_packus_epi32(r, r));
+            return und;
+        }
+        _mm_storel_epi64((__m128i *)oh, r16);
+        return ne;
     }
     _mm_storeu_ps(of, _mm_castsi128_ps(rl));
     return ne;
@@ -148,6 +188,7 @@ v_body(size_t m, const uint16_t *xb, const float *xf, const float *yf, const flo
         const __m256d y = _mm256_cvtps_pd(_mm_loadu_ps(yf + j));
         __m128i cold32, idx;
         __m256d exact = zero;
+        __m128i ex32 = _mm_setzero_si128();
         if (logits) {
             const __m128i a = _mm_and_si128(bx, _mm_set1_epi32(0x7fff));
             cold32 = _mm_cmpgt_epi32(a, _mm_set1_epi32(inf16 - 1));
@@ -155,7 +196,7 @@ v_body(size_t m, const uint16_t *xb, const float *xf, const float *yf, const flo
         } else {
             const __m128i hot = _mm_and_si128(_mm_cmpgt_epi32(bx, _mm_setzero_si128()),
                                               _mm_cmpgt_epi32(_mm_set1_epi32(one16), bx));
-            const __m128i ex32 = _mm_or_si128(_mm_cmpeq_epi32(bx, _mm_setzero_si128()),
+            ex32 = _mm_or_si128(_mm_cmpeq_epi32(bx, _mm_setzero_si128()),
                                               _mm_cmpeq_epi32(bx, _mm_set1_epi32(one16)));
             exact = m64(ex32);
             cold32 = _mm_xor_si128(_mm_or_si128(hot, ex32), _mm_set1_epi32(-1));
@@ -187,9 +228,7 @@ v_body(size_t m, const uint16_t *xb, const float *xf, const float *yf, const flo
                                              _mm256_sub_pd(_mm256_xor_pd(zy, sgnbit), bb));
             const __m256d s1 = _mm256_add_pd(ah, t0);
             vL = _mm256_add_pd(s1, al);
-            eL = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(UT, t0), ET),
-                                             _mm256_mul_pd(U, s1)),
-                               _mm256_mul_pd(U, vabs(vL)));
+            eL = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(0x1p-50), vL), ET);
             const __m256d ge = _mm256_cmp_pd(x, zero, _CMP_GE_OQ);
             const __m256d bz = _mm256_and_pd(ge, one);
             const __m256d ch = _mm256_sub_pd(bz, y);
@@ -207,9 +246,7 @@ v_body(size_t m, const uint16_t *xb, const float *xf, const float *yf, const flo
             const __m256d q1 = _mm256_mul_pd(ch, t1);
             const __m256d p1 = _mm256_mul_pd(y, t0);
             vL = _mm256_add_pd(p1, q1);
-            eL = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(0x1p-50), _mm256_add_pd(p1, q1)),
-                                             _mm256_mul_pd(U, vL)),
-                               _mm256_set1_pd(0x1p-1069));
+            eL = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(0x1p-49), vL), _mm256_set1_pd(0x1p-1069));
             const __m256d dh = _mm256_sub_pd(x, y);
             const __m256d mm = _mm256_sub_pd(one, x);
             const __m256d q = _mm256_mul_pd(x, mm);
@@ -235,8 +272,8 @@ v_body(size_t m, const uint16_t *xb, const float *xf, const float *yf, const flo
                          _mm256_and_pd(exact, _mm256_cmp_pd(w, zero, _CMP_EQ_OQ)))));
         }
         __m128i bad = cold32;
-        if (wl) bad = _mm_or_si128(bad, v_out(vL, eL, exact, fmt, out16, lf + j, lh + j));
-        if (wg) bad = _mm_or_si128(bad, v_out(vG, eG, exact, fmt, out16, gf + j, gh + j));
+        if (wl) bad = _mm_or_si128(bad, v_out(vL, eL, exact, ex32, fmt, out16, lf + j, lh + j));
+        if (wg) bad = _mm_or_si128(bad, v_out(vG, eG, exact, ex32, fmt, out16, gf + j, gh + j));
         const int mk = _mm_movemask_ps(_mm_castsi128_ps(bad));
         const uint32_t rb = (uint32_t)(mk & 1) | (uint32_t)((mk >> 1) & 1) << 8 |
                             (uint32_t)((mk >> 2) & 1) << 16 | (uint32_t)((mk >> 3) & 1) << 24;

@@ -70,6 +70,7 @@ static size_t check(int fmt, int logits, size_t n, const uint16_t *x, const uint
     for (size_t j = 0; j < n; j++)
         bce_lowp_sample(fmt, logits, xf[j], yf[j], wf[j], w != NULL, &kp, &Ls[j], &Gs[j]);
     const double (*T)[2] = bce_lowp_table(fmt, logits);
+    const float (*Tf)[2] = bce_lowp_table_f32(fmt, logits);
     size_t left_scalar = 0;
     for (size_t i = 0; i < bce_isa_count(); i++) {
         const bce_isa *e = bce_isa_entry(i);
@@ -77,7 +78,7 @@ static size_t check(int fmt, int logits, size_t n, const uint16_t *x, const uint
         for (size_t j0 = 0; j0 < n; j0 += 256) {
             const size_t m = n - j0 < 256 ? n - j0 : 256;
             const size_t k = e->lowp16(m, x + j0, xf + j0, yf + j0, w ? wf + j0 : NULL, fmt,
-                                       logits, T, NULL, NULL, L + j0, G + j0, redo + j0);
+                                       logits, T, Tf, NULL, NULL, L + j0, G + j0, redo + j0);
             size_t c = 0;
             for (size_t j = j0; j < j0 + m; j++) c += redo[j];
             cr_assert_eq(k, c, "%s: returned count %zu, %zu marked", e->name, k, c);

@@ -18,8 +18,8 @@ typedef void (*bce_cvt16)(size_t n, const uint16_t *h, float *f);
  * per-sample path (redo[j] = 1). */
 typedef size_t (*bce_lowp16)(size_t m, const uint16_t *xb, const float *xf,
                              const float *yf, const float *wf, int fmt, int logits,
-                             const double (*T)[2], float *lf, float *gf,
-                             uint16_t *lh, uint16_t *gh, unsigned char *redo);
+                             const double (*T)[2], const float (*Tf)[2], float *lf,
+                             float *gf, uint16_t *lh, uint16_t *gh, unsigned char *redo);
 
 struct bce_lr_row;
 
@@ -120,7 +120,8 @@ void bce_cvt_bf16_scalar(size_t n, const uint16_t *h, float *f);
 void bce_cvt_f16_scalar(size_t n, const uint16_t *h, float *f);
 size_t bce_lowp16_scalar_chunk(size_t m, const uint16_t *xb, const float *xf,
     const float *yf, const float *wf, int fmt, int logits, const double (*T)[2],
-    float *lf, float *gf, uint16_t *lh, uint16_t *gh, unsigned char *redo);
+    const float (*Tf)[2], float *lf, float *gf, uint16_t *lh, uint16_t *gh,
+    unsigned char *redo);
 void bce_logits_f64_scalar(size_t, const double *, const double *, const double *,
                            const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f64_scalar(size_t, const double *, const double *, const double *,
@@ -137,7 +138,8 @@ void bce_cvt_bf16_avx2(size_t n, const uint16_t *h, float *f);
 void bce_cvt_f16_avx2(size_t n, const uint16_t *h, float *f);
 size_t bce_lowp16_avx2_chunk(size_t m, const uint16_t *xb, const float *xf,
     const float *yf, const float *wf, int fmt, int logits, const double (*T)[2],
-    float *lf, float *gf, uint16_t *lh, uint16_t *gh, unsigned char *redo);
+    const float (*Tf)[2], float *lf, float *gf, uint16_t *lh, uint16_t *gh,
+    unsigned char *redo);
 void bce_logits_f64_avx2(size_t, const double *, const double *, const double *,
                          const bce_kparams *, double *, double *, bce_acc *);
 void bce_logits_f32_avx2(size_t, const float *, const float *, const float *,

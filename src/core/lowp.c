@@ -182,6 +182,10 @@ static void lowp_chunk_f32(size_t m, const float *xf, const float *yf, const flo
 #define PR_ROWS 16384
 static double lg_tab[2][LG_ROWS][2];
 static double pr_tab[2][PR_ROWS][2];
+/* the same rounded to binary32 (AVX2's first tier, isa/x86_avx2/lowp16.c):
+ * 256 KiB (logits) and 128 KiB (probs) per format */
+static float lg_tabf[2][LG_ROWS][2];
+static float pr_tabf[2][PR_ROWS][2];
 
 static void fill_tab(int fmt, int logits)
 {
@@ -214,6 +218,11 @@ static void fill_tab(int fmt, int logits)
             T[i0 + i][1] = used ? b[i] : 0.0;
         }
     }
+    float (*Tf)[2] = logits ? lg_tabf[fmt == BCE_FMT_F16] : pr_tabf[fmt == BCE_FMT_F16];
+    for (size_t i = 0; i < rows; i++) {
+        Tf[i][0] = (float)T[i][0];
+        Tf[i][1] = (float)T[i][1];
+    }
 }
 
 static pthread_once_t tab_once[2][2] = { { PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT },
@@ -230,6 +239,13 @@ const double (*bce_lowp_table(int fmt, int logits))[2]
                                               { fill_lg_bf16, fill_lg_f16 } };
     pthread_once(&tab_once[logits != 0][f], fill[logits != 0][f]);
     return (const double (*)[2])(logits ? lg_tab[f] : pr_tab[f]);
+}
+
+const float (*bce_lowp_table_f32(int fmt, int logits))[2]
+{
+    const int f = fmt == BCE_FMT_F16;
+    (void)bce_lowp_table(fmt, logits);   /* filled (once) with the doubles */
+    return (const float (*)[2])(logits ? lg_tabf[f] : pr_tabf[f]);
 }
 
 void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t *w,
@@ -249,6 +265,7 @@ void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t
                       kp->wscale_e == 0 && kp->lscale_e == 0 &&
                       !(kp->flags & BCE_OPT_LOG_CLAMP) && (lossf || gradf || loss16 || grad16);
     const double (*T)[2] = table ? bce_lowp_table(fmt, logits) : NULL;
+    const float (*Tf)[2] = table ? bce_lowp_table_f32(fmt, logits) : NULL;
     for (size_t i0 = 0; i0 < n; i0 += LOWP_CHUNK) {
         const size_t m = n - i0 < LOWP_CHUNK ? n - i0 : LOWP_CHUNK;
         float *lf = lossf ? lossf + i0 : NULL, *gf = gradf ? gradf + i0 : NULL;
@@ -267,7 +284,7 @@ void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t
         cvt(m, y + i0, yf);
         if (w) cvt(m, w + i0, wf);
         unsigned char redo[LOWP_CHUNK];
-        const size_t k = kt->lowp16(m, xb, xf, yf, w ? wf : NULL, fmt, logits, T,
+        const size_t k = kt->lowp16(m, xb, xf, yf, w ? wf : NULL, fmt, logits, T, Tf,
                                     lf, gf, lh, gh, redo);
         if (k == 0) continue;
         /* the elements left over: the f32 kernel path on a compact copy */

@@ -22,5 +22,7 @@ void bce_lowp_sample(int fmt, int logits, double x, double y, double w, int has_
 /* The table path's table of (form, format), filled on first use
  * (thread-safe): rows of two doubles (level1/lowp16_tmpl.h). */
 const double (*bce_lowp_table(int fmt, int logits))[2];
+/* The same rounded to binary32 (filled with it). */
+const float (*bce_lowp_table_f32(int fmt, int logits))[2];
 
 #endif

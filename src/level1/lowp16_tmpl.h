@@ -255,8 +255,10 @@ L16FN(body)(size_t m, const uint16_t *xb, const float *xf, const float *yf,
  * each).  lf/gf or lh/gh: the chunk's outputs (NULL when not wanted). */
 size_t L16FN(chunk)(size_t m, const uint16_t *xb, const float *xf, const float *yf,
                     const float *wf, int fmt, int logits, const double (*T)[2],
-                    float *lf, float *gf, uint16_t *lh, uint16_t *gh, unsigned char *redo)
+                    const float (*Tf)[2], float *lf, float *gf, uint16_t *lh, uint16_t *gh,
+                    unsigned char *redo)
 {
+    (void)Tf;   /* the binary32 tier is AVX2's (isa/x86_avx2/lowp16.c) */
     const int out16 = lh || gh;
     const int wl = lf || lh, wg = gf || gh;
     const int bf = fmt == BCE_FMT_BF16;

@@ -87,7 +87,7 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
  * k ln2_hi + (-log c).hi (Fast2Sum, exact), + h.hi (TwoSum, exact), + the
  * low parts.  Budgets: in the callers' comments.
  */
-static inline EL_DD EL_FN(log_tail)(EL_V rh, EL_V rl, EL_I k, EL_I i)
+static inline EL_DD EL_FN(log_tail_t)(EL_V rh, EL_V rl, EL_I k, EL_V t0, EL_V t1)
 {
     EL_V q2h = rh * rh;
     EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
@@ -102,8 +102,6 @@ static inline EL_DD EL_FN(log_tail)(EL_V rh, EL_V rl, EL_I k, EL_I i)
     EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
     EL_V kd = EL_I2D(k);
     EL_V A = kd * bce_ln2[0];                          /* exact */
-    EL_V t0, t1;
-    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
     EL_V Bh = A + t0;
     EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
     EL_DD C = EL_DDFN(two_sum)(Bh, hh);
@@ -112,6 +110,14 @@ static inline EL_DD EL_FN(log_tail)(EL_V rh, EL_V rl, EL_I k, EL_I i)
     r.hi = C.hi;
     r.lo = lo;
     return r;
+}
+
+/* log_tail with its table look-up: t0 + t1 = -log c, c = bce_log_c[i] */
+static inline EL_DD EL_FN(log_tail)(EL_V rh, EL_V rl, EL_I k, EL_I i)
+{
+    EL_V t0, t1;
+    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
+    return EL_FN(log_tail_t)(rh, rl, k, t0, t1);
 }
 
 /*
@@ -138,20 +144,33 @@ static inline EL_DD EL_FN(log_tail)(EL_V rh, EL_V rl, EL_I k, EL_I i)
  * log D >= 2^-9.5 and the absolute errors (2^-102 in r, 2^-68 2^-8 in the
  * bracket, table 2^-106, lows 2^-104) give <= 2^-66.  Budget: 2^-65.
  */
-static inline EL_DD EL_FN(log_1to2)(EL_V Dh, EL_V Dl, EL_V Du)
+/* log_1to2 in two steps (a staged loop runs the table look-ups apart):
+ * c = bce_log_c[i] and t0 + t1 = -log c for Dh's interval i, then the rest */
+static inline void EL_FN(log_1to2_tab)(EL_V Dh, EL_V *c, EL_V *t0, EL_V *t1)
 {
     EL_I tmp = EL_ASI(Dh) - (int64_t)BCE_LOG_OFF;
     EL_I i = EL_SRL(tmp, 44) & (BCE_LOG_N - 1);
+    *c = EL_LOOKUP1(bce_log_c, i);
+    EL_FN(lookup2)(bce_log_tab, i, t0, t1);
+}
+static inline EL_DD EL_FN(log_1to2_t)(EL_V Dh, EL_V Dl, EL_V Du, EL_V c, EL_V t0, EL_V t1)
+{
+    EL_I tmp = EL_ASI(Dh) - (int64_t)BCE_LOG_OFF;
     EL_I k = EL_SRL(tmp, 52);                          /* 0 or 1: Dh >= 1 */
     EL_V sc = EL_ASD((1023 - k) << 52);                /* 2^-k, exact */
     EL_V mh = Dh * sc, ml = Dl * sc, mu = Du * sc;
-    EL_V c = EL_LOOKUP1(bce_log_c, i);
     EL_V ph = c * mh;
     EL_V pl = EL_FMA(c, mh, -ph);                      /* exact */
     EL_V rh0 = ph - 1.0;                               /* exact (Sterbenz) */
     EL_V rs = EL_FMA(c, ml, pl);
     EL_V rh = rh0 + rs;
     EL_V rl = ((rh0 - rh) + rs) + c * mu;
-    return EL_FN(log_tail)(rh, rl, k, i);
+    return EL_FN(log_tail_t)(rh, rl, k, t0, t1);
+}
+static inline EL_DD EL_FN(log_1to2)(EL_V Dh, EL_V Dl, EL_V Du)
+{
+    EL_V c, t0, t1;
+    EL_FN(log_1to2_tab)(Dh, &c, &t0, &t1);
+    return EL_FN(log_1to2_t)(Dh, Dl, Du, c, t0, t1);
 }
 

@@ -65,20 +65,52 @@
  *     (TwoSum exact, then 3 roundings of terms <= 2u L):
  *     Lef = lg 1.3125 2^-65 (>= 2^-65 + 2^-67) + L 2^-100.
  */
-static inline EL_M EL_FN(logits_l0)(EL_V z, EL_V y, int want_loss, int want_grad,
-                                      EL_DD *Lv, EL_V *Lef, EL_V *Led,
-                                      EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+/* Its first stage: e = e^-|z| as a normalised eh + el (a staged loop,
+ * simd/loop_tmpl.h's PFX(l0_run), runs it over a block of groups before
+ * logits_l0_b; logits_l0 is the two in a row: the same statements). */
+static inline void EL_FN(logits_l0_e)(EL_V z, EL_V *ehp, EL_V *elp)
 {
-    const EL_V one = EL_SPLAT(1.0);
-    EL_V az = EL_ABS(z);
-    EL_M pos = z > 0.0;
     EL_I E;
-    EL_DD m = EL_FN(exp_lean)(-az, &E);
+    EL_DD m = EL_FN(exp_lean)(-EL_ABS(z), &E);
     EL_V sc = EL_ASD((E + 1023) << 52);                /* 2^E, exact */
     EL_V eh0 = m.hi * sc, el0 = m.lo * sc;
     /* (eh, el) normalised: Fast2Sum, exact */
     EL_V eh = eh0 + el0;
-    EL_V el = el0 - (eh - eh0);
+    *ehp = eh;
+    *elp = el0 - (eh - eh0);
+}
+
+/* Its second stage: log D = log(1 + e), D = 1 + eh + el as log_1to2
+ * takes it (Dh + dlo = 1 + eh exactly) */
+static inline EL_DD EL_FN(logits_l0_lg)(EL_V eh, EL_V el)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V Dh = one + eh;
+    EL_V dlo = (one - Dh) + eh;                        /* Fast2Sum(1, eh) */
+    return EL_FN(log_1to2)(Dh, dlo, el);
+}
+/* the same in two steps: the table look-ups, then the rest */
+static inline void EL_FN(logits_l0_lgtab)(EL_V eh, EL_V *c, EL_V *t0, EL_V *t1)
+{
+    EL_FN(log_1to2_tab)(EL_SPLAT(1.0) + eh, c, t0, t1);
+}
+static inline EL_DD EL_FN(logits_l0_lgt)(EL_V eh, EL_V el, EL_V c, EL_V t0, EL_V t1)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V Dh = one + eh;
+    EL_V dlo = (one - Dh) + eh;                        /* Fast2Sum(1, eh) */
+    return EL_FN(log_1to2_t)(Dh, dlo, el, c, t0, t1);
+}
+
+/* The rest, from e = eh + el and lg = log(1 + e) (used when want_loss) */
+static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD lg,
+                                        int want_loss, int want_grad,
+                                        EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                        EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V az = EL_ABS(z);
+    EL_M pos = z > 0.0;
     /* C = beta = 1 - y (z > 0) or alpha = y: exact double-double */
     EL_V bh = one - y;
     EL_V bl = (one - bh) - y;                          /* exact: 1 >= y */
@@ -89,7 +121,6 @@ static inline EL_M EL_FN(logits_l0)(EL_V z, EL_V y, int want_loss, int want_grad
     EL_V Dl = dlo + el;
     EL_M okdd = EL_ABS(z) >= 0.0;                     /* all lanes */
     if (want_loss) {
-        EL_DD lg = EL_FN(log_1to2)(Dh, dlo, el);
         EL_V ah = Ch * az;
         EL_V al = EL_FMA(Ch, az, -ah);                 /* exact */
         EL_DD s = EL_DDFN(two_sum)(ah, lg.hi);
@@ -115,4 +146,15 @@ static inline EL_M EL_FN(logits_l0)(EL_V z, EL_V y, int want_loss, int want_grad
         okdd = EL_ABS(t.hi) >= q * 0x1p-8;
     }
     return okdd;
+}
+
+static inline EL_M EL_FN(logits_l0)(EL_V z, EL_V y, int want_loss, int want_grad,
+                                      EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                      EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    EL_V eh, el;
+    EL_FN(logits_l0_e)(z, &eh, &el);
+    EL_DD lg = { EL_SPLAT(0.0), EL_SPLAT(0.0) };
+    if (want_loss) lg = EL_FN(logits_l0_lg)(eh, el);
+    return EL_FN(logits_l0_b)(z, y, eh, el, lg, want_loss, want_grad, Lv, Lef, Led, Gv, Gef, Ged);
 }

@@ -68,9 +68,21 @@ static inline EL_DD EL_FN(log_l0)(EL_V xh, EL_V xl)
  *     + ...), the dropped e^2 <= 2^-104 and RN(inv e) <= 2^-105 |g|:
  *     Gef = |g| 2^-100 (with margin).
  */
-static inline void EL_FN(probs_l0_hard)(EL_V p, EL_V y, int want_loss, int want_grad,
-                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
-                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+/* its log (the loss's), log x: the first stage of a staged loop
+ * (simd/loop0_staged_tmpl.h); probs_l0_hard is the two stages in a row */
+static inline EL_DD EL_FN(probs_l0_hard_lg)(EL_V p, EL_V y)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_M y1 = y == 1.0;
+    EL_V qh = one - p;
+    EL_V ql = (one - qh) - p;                          /* 1 - p exact: p < 1 */
+    return EL_FN(log_l0)(EL_SEL(y1, p, qh), EL_SEL(y1, EL_SPLAT(0.0), ql));
+}
+
+/* the rest, given lg = log x (used when want_loss) */
+static inline void EL_FN(probs_l0_hard_b)(EL_V p, EL_V y, EL_DD lg, int want_loss, int want_grad,
+                                            EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                            EL_DD *Gv, EL_V *Gef, EL_V *Ged)
 {
     const EL_V one = EL_SPLAT(1.0);
     EL_M y1 = y == 1.0;
@@ -79,7 +91,6 @@ static inline void EL_FN(probs_l0_hard)(EL_V p, EL_V y, int want_loss, int want_
     EL_V xh = EL_SEL(y1, p, qh);
     EL_V xl = EL_SEL(y1, EL_SPLAT(0.0), ql);
     if (want_loss) {
-        EL_DD lg = EL_FN(log_l0)(xh, xl);
         Lv->hi = -lg.hi;
         Lv->lo = -lg.lo;
         *Lef = EL_ABS(lg.hi) * 0x1.1p-65;
@@ -96,6 +107,15 @@ static inline void EL_FN(probs_l0_hard)(EL_V p, EL_V y, int want_loss, int want_
     }
 }
 
+static inline void EL_FN(probs_l0_hard)(EL_V p, EL_V y, int want_loss, int want_grad,
+                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    EL_DD lg = { EL_SPLAT(0.0), EL_SPLAT(0.0) };
+    if (want_loss) lg = EL_FN(probs_l0_hard_lg)(p, y);
+    EL_FN(probs_l0_hard_b)(p, y, lg, want_loss, want_grad, Lv, Lef, Led, Gv, Gef, Ged);
+}
+
 /*
  * Any plain label y in {0} or [2^-900, 1] (the hot lanes).  Two logs:
  *   L = y (-log p) + (1 - y) (-log(1 - p)),  1 - y = bh + bl exact: a sum of
@@ -110,9 +130,25 @@ static inline void EL_FN(probs_l0_hard)(EL_V p, EL_V y, int want_loss, int want_
  *     order <= 2^-103 |g|: Gef = 2^-99 |g| (with margin).  p == y gives +0
  *     exactly, as the dd path.
  */
-static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_grad,
-                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
-                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+/* its two logs, log p and log(1 - p): two stages of a staged loop
+ * (simd/loop0_staged_tmpl.h); probs_l0_soft is the three in a row */
+static inline EL_DD EL_FN(probs_l0_soft_lp)(EL_V p)
+{
+    return EL_FN(log_l0)(p, EL_SPLAT(0.0));
+}
+static inline EL_DD EL_FN(probs_l0_soft_lq)(EL_V p)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V qh = one - p;
+    EL_V ql = (one - qh) - p;                          /* 1 - p exact */
+    return EL_FN(log_l0)(qh, ql);
+}
+
+/* the rest, given lp = log p and lq = log(1 - p) (used when want_loss) */
+static inline void EL_FN(probs_l0_soft_b)(EL_V p, EL_V y, EL_DD lp, EL_DD lq,
+                                            int want_loss, int want_grad,
+                                            EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                            EL_DD *Gv, EL_V *Gef, EL_V *Ged)
 {
     const EL_V one = EL_SPLAT(1.0);
     EL_V qh = one - p;
@@ -120,8 +156,6 @@ static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_
     if (want_loss) {
         EL_V bh = one - y;
         EL_V bl = (one - bh) - y;                      /* 1 - y exact */
-        EL_DD lp = EL_FN(log_l0)(p, EL_SPLAT(0.0));
-        EL_DD lq = EL_FN(log_l0)(qh, ql);
         /* L = -(y lp + (bh + bl) lq), both products <= 0 */
         EL_V ph = y * lp.hi;
         EL_V pe = EL_FMA(y, lp.hi, -ph);               /* exact */
@@ -147,4 +181,16 @@ static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_
         *Gef = EL_ABS(g1) * 0x1p-99;
         *Ged = EL_ABS(g1) * 0x1.1p-100;
     }
+}
+
+static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_grad,
+                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    EL_DD lp = { EL_SPLAT(0.0), EL_SPLAT(0.0) }, lq = lp;
+    if (want_loss) {
+        lp = EL_FN(probs_l0_soft_lp)(p);
+        lq = EL_FN(probs_l0_soft_lq)(p);
+    }
+    EL_FN(probs_l0_soft_b)(p, y, lp, lq, want_loss, want_grad, Lv, Lef, Led, Gv, Gef, Ged);
 }

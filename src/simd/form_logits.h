@@ -28,4 +28,20 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
 /* level 0, the double-only level (level0/logits_tmpl.h), for these lanes */
 #define VLEVEL0(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     VEL(logits_l0)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
+/* the same in stages (simd/loop0_staged_tmpl.h, T: VD a, b, c, d):
+ * e = e^-|z| = a + b, then log(1 + e) = c + d, then the rest */
+#define VL0_SOFT(y) 0
+#define VL0_S1(x, y, wl, wg, soft, T) VEL(logits_l0_e)((x), &(T).a, &(T).b)
+#define VL0_S1B(x, y, wl, wg, soft, T) do { \
+        if (wl) VEL(logits_l0_lgtab)((T).a, &(T).c, &(T).d, &(T).e); \
+    } while (0)
+#define VL0_S2(x, y, wl, wg, soft, T) do { \
+        if (wl) { \
+            VDD lg_ = VEL(logits_l0_lgt)((T).a, (T).b, (T).c, (T).d, (T).e); \
+            (T).c = lg_.hi; (T).d = lg_.lo; \
+        } \
+    } while (0)
+#define VL0_S3(x, y, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
+    VEL(logits_l0_b)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
+                     (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif

@@ -29,4 +29,30 @@ static inline VI vprobs_level0(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *L
 }
 #define VLEVEL0(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     vprobs_level0((x), (y), (kp), (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
+/* the same in stages (simd/loop0_staged_tmpl.h, T: VD a, b, c, d), the
+ * variant chosen per block (soft: some label is not 0 or 1): the loss's
+ * first log (a + b), its second (c + d; soft labels), then the rest */
+#define VL0_SOFT(y) (!VALL(((y) == 0.0) | ((y) == 1.0)))
+#define VL0_S1(x, y, wl, wg, soft, T) do { \
+        if (wl) { \
+            VDD l_ = (soft) ? VEL(probs_l0_soft_lp)(x) : VEL(probs_l0_hard_lg)((x), (y)); \
+            (T).a = l_.hi; (T).b = l_.lo; \
+        } \
+    } while (0)
+#define VL0_S2(x, y, wl, wg, soft, T) do { \
+        if ((wl) && (soft)) { VDD l_ = VEL(probs_l0_soft_lq)(x); (T).c = l_.hi; (T).d = l_.lo; } \
+    } while (0)
+static inline VI vprobs_l0_s3(VD p, VD y, int wl, int wg, int soft, VD a, VD b, VD c, VD d,
+                              VDD *Lv, VD *Lef, VD *Led, VDD *Gv, VD *Gef, VD *Ged)
+{
+    if (soft)
+        VEL(probs_l0_soft_b)(p, y, VFN(make)(a, b), VFN(make)(c, d), wl, wg,
+                             Lv, Lef, Led, Gv, Gef, Ged);
+    else
+        VEL(probs_l0_hard_b)(p, y, VFN(make)(a, b), wl, wg, Lv, Lef, Led, Gv, Gef, Ged);
+    return p > 0.0;                                   /* every lane */
+}
+#define VL0_S3(x, y, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
+    vprobs_l0_s3((x), (y), (wl), (wg), (soft), (T).a, (T).b, (T).c, (T).d, \
+                 (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif

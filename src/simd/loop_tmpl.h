@@ -15,7 +15,9 @@
  *                      level (level0/logits_tmpl.h, level0/probs_tmpl.h)
  * Optionally (the AVX2 f32 kernels) VF32V_A: the float outputs' level 0,
  * whose loop PFX(f32v_run) the kernel unit defines after this file
- * (isa/x86_avx2/loop_f32.h).
+ * (isa/x86_avx2/loop_f32.h).  Optionally (the AVX2 f64 kernels: the kernel
+ * unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...) level 0 first runs
+ * in stages over blocks of groups (simd/loop0_staged_tmpl.h, PFX(l0_run)).
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
  * gradient factor first try level 0 on every group: a group whose
  * lanes are all hot and pass its rounding tests (results provably those of
@@ -131,6 +133,10 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
         PFX(finish)(k, z[l], yv[l], wi, w != NULL, kp, L, G, loss, grad, acc);
     }
 }
+
+#if defined(HAVE_LEVEL0) && defined(WITH_LEVEL0_STAGED) && defined(VL0_S1)
+#include "simd/loop0_staged_tmpl.h"   /* PFX(l0_run): level 0 in stages */
+#endif
 
 #ifdef VF32V_A
 /* the float outputs' level 0 (defined after this file by the kernel unit) */
@@ -324,6 +330,11 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
     if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
         i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
+#endif
+#ifdef PFX_L0_RUN
+    /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h) */
+    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
+        i = PFX(l0_run)(n, x, y, kp, loss, grad, acc);
 #endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);

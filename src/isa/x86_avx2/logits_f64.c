@@ -11,6 +11,7 @@
 #include "level0/elem_tmpl.h"           /* level 0 (double-only): its functions */
 #include "level0/logits_tmpl.h"         /* level 0 of the logits form */
 #define WITH_LEVEL0 1
+#define WITH_LEVEL0_STAGED 1             /* in stages: simd/loop0_staged_tmpl.h */
 
 #define PFX(name) avx2_logits_f64_##name
 #include "level1/form_logits_f64.h"     /* the logits form in f64 */

@@ -31,6 +31,10 @@ head = sys.stdin.readline().split()
 kv = dict(t.split("=", 1) for t in head[3:])
 T, OUT, FORM = kv["type"], kv.get("out_type", "f32"), kv["form"]
 P, EMIN, EMAX = (8, -126, 127) if T == "bf16" else (11, -14, 15)
+# default options only: say so rather than answer another loss
+if (float.fromhex(kv.get("pos_weight", "0x1p+0")) != 1 or float.fromhex(kv.get("label_smoothing", "0x0p+0")) != 0
+        or kv.get("clamp", "0") != "0" or kv.get("weights", "0") != "0" or kv.get("reduction", "none") != "none"):
+    sys.exit("lowp_port.py: default options only (run bce check with --options default)")
 
 
 def rn16(v):

@@ -123,6 +123,38 @@ int main(void)
     CHECK(bcev_py_logreg_ref(BCEV_F64, 3, 2, X, 2, Y, NULL, 1, 0.5, &om, W, &loss, grad,
                              NULL, NULL, NULL) == BCE_E_LABEL_RANGE);
 
+    /* bcev_py_ref16: the bf16/f16 entry points' correct roundings, against
+     * libbce's own (certified on every pair) and the documented values */
+    {
+        const double z16[4] = {1.0, 2.5, -0x1.fcp+9, 0x1.bep-12};
+        const double y16[4] = {1.0, 0.5, 0.75, 0.0};
+        double L16[4], G16[4], Lf[4], Gf[4];
+        size_t bad;
+        CHECK(bcev_py_ref16(BCEV_LOGITS, BCEV_BF16, BCEV_BF16, 4, z16, y16, NULL, NULL, L16, G16,
+                            &bad) == 0);
+        CHECK(L16[0] == 0x1.4p-2 && G16[0] == -0x1.14p-2);   /* bce eval, test_check16 */
+        CHECK(L16[2] == 764.0);          /* the dropped-term tie, docs/ACCURACY.md: not 760 */
+        CHECK(bcev_py_ref16(BCEV_LOGITS, BCEV_BF16, BCEV_F32, 4, z16, y16, NULL, NULL, Lf, Gf,
+                            &bad) == 0);
+        CHECK(Lf[0] == (double)0x1.40c7acp-2f && Gf[0] == (double)-0x1.136562p-2f);
+        uint16_t hz[4], hy[4], hl[4], hg[4];
+        for (int i = 0; i < 4; i++) { hz[i] = bcev_bits16(BCEV_BF16, z16[i]); hy[i] = bcev_bits16(BCEV_BF16, y16[i]); }
+        CHECK(bce_logits_bf16_bf16(4, hz, hy, NULL, NULL, hl, hg) == BCE_OK);
+        for (int i = 0; i < 4; i++)
+            CHECK(bcev_from_bits16(BCEV_BF16, hl[i]) == L16[i] && bcev_from_bits16(BCEV_BF16, hg[i]) == G16[i]);
+        /* a reduction: SUM of the dropped term alone is 764 (not 760) */
+        bce_options os = {0};
+        os.reduction = BCE_REDUCTION_SUM;
+        double Ls, Gs;
+        CHECK(bcev_py_ref16(BCEV_LOGITS, BCEV_BF16, BCEV_BF16, 1, z16 + 2, y16 + 2, NULL, &os, &Ls,
+                            &Gs, &bad) == 0 && Ls == 764.0);
+        CHECK(bcev_py_ref16(BCEV_LOGITS, BCEV_BF16, BCEV_F16, 4, z16, y16, NULL, NULL, L16, G16,
+                            &bad) < 0 && bad == 4);
+        const double ybad[2] = {1.0, 1.5};
+        CHECK(bcev_py_ref16(BCEV_LOGITS, BCEV_F16, BCEV_F16, 2, z16, ybad, NULL, NULL, L16, G16,
+                            &bad) < 0 && bad == 1);
+    }
+
     free(x); free(y); free(w); free(l); free(g); free(u); free(e); free(e2);
     free(reg); free(pass); free(pl);
     mpfr_free_cache();

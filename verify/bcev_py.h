@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /* ABI version of this header's functions (the Python package checks it). */
-#define BCEV_PY_ABI 1
+#define BCEV_PY_ABI 2   /* 2: bcev_py_ref16 */
 int bcev_py_abi(void);
 
 /*
@@ -61,6 +61,21 @@ void bcev_py_weights(int type, uint64_t seed, size_t n, const uint64_t *index,
 int bcev_py_ref(int form, int type, int conv, size_t n, const double *x,
                 const double *y, const double *w, const bce_options *opt,
                 double *loss, double *grad, size_t *bad);
+
+/*
+ * The correctly rounded outputs of the bf16/f16 entry points (libbce's
+ * definition, every option and reduction): fmt BCEV_BF16 or BCEV_F16 (the
+ * inputs' type; x, y, w are its values as doubles), out_type BCEV_F32
+ * (the float outputs of bce_<form>_<t>) or fmt (the 16-bit outputs of
+ * bce_<form>_<t>_<t>).  The exact values (bcev_exact_mp, 256 bits rounded
+ * to odd; bcev_exact_reduced for the reduced loss) rounded ONCE to the
+ * output type (bcev_round_to(BCEV_F32) or bcev_round16), an exact zero as
+ * +0.  loss, grad, bad and the return value as bcev_py_ref (an invalid
+ * sample: -1 and its index; a bad fmt or out_type: -1, *bad = n).
+ */
+int bcev_py_ref16(int form, int fmt, int out_type, size_t n, const double *x,
+                  const double *y, const double *w, const bce_options *opt,
+                  double *loss, double *grad, size_t *bad);
 
 /*
  * Judge claimed outputs against convention conv (as `bce check` does):

@@ -51,5 +51,16 @@ double bcev_ulp32_approx(float got, double a);
  */
 int bcev_lowp_filter(bcev_form form, int fmt, double x, double y,
                      float out32[2], double out16[2], int decided[2][2]);
+/* The same in two steps, for many labels of one x (bce exhaustive --type
+ * bf16|f16 --label all): what depends on x alone (libm's exp, log1p, tanh,
+ * log) once, then each label; the same values and decisions. */
+typedef struct bcev_lowp_x {
+    int form, fmt, ok;
+    double x, t, e, l, s, th;   /* logits: |z|, e^-|z|, log1p(e), sigma(-|z|), tanh(z/2)/2 */
+    double lp, l1, q;           /* probs: -log p, -log1p(-p), p (1 - p) */
+} bcev_lowp_x;
+void bcev_lowp_filter_prep(bcev_form form, int fmt, double x, bcev_lowp_x *p);
+int bcev_lowp_filter_y(const bcev_lowp_x *p, double y, float out32[2], double out16[2],
+                       int decided[2][2]);
 
 #endif

@@ -341,3 +341,51 @@ int bcev_py_exact_str(int form, int type, int conv, size_t n, const double *x,
     mpfr_free_cache();
     return 0;
 }
+
+
+int bcev_py_ref16(int form, int fmt, int out_type, size_t n, const double *x,
+                  const double *y, const double *w, const bce_options *opt,
+                  double *loss, double *grad, size_t *bad)
+{
+    static const bce_options none;
+    if (opt == NULL)
+        opt = &none;
+    if (bad) *bad = BCE_NO_INDEX;
+    if ((fmt != BCEV_BF16 && fmt != BCEV_F16) || (out_type != BCEV_F32 && out_type != fmt) ||
+        (form != BCEV_LOGITS && form != BCEV_PROBS)) {
+        if (bad) *bad = n;
+        return -1;
+    }
+    const bcev_form f = (bcev_form)form;
+    const int reduced = opt->reduction != BCE_REDUCTION_NONE;
+    mpfr_t d, L, G;
+    mpfr_init2(d, 64);
+    mpfr_inits2(256, L, G, (mpfr_ptr)0);
+    bcev_denominator(n, w, opt, d);
+    int status = 0;
+    for (size_t i = 0; i < n; i++) {
+        bcev_sample s = {x[i], y[i], w ? w[i] : 1.0};
+        bcev_exact_mp(f, &s, opt, d, 256, reduced ? NULL : L, G);
+        if (mpfr_nan_p(G) && !isnan(x[i]) && status == 0) {
+            status = -1;
+            if (bad) *bad = i;
+        }
+        for (int o = reduced; o < 2; o++) {
+            mpfr_ptr v = o ? G : L;
+            if (mpfr_zero_p(v)) mpfr_set_zero(v, 1);
+            double r = out_type == BCEV_F32 ? (double)(float)bcev_round_to(BCEV_F32, v)
+                                            : bcev_round16(fmt, v);
+            if (o == 0 && loss) loss[i] = r;
+            if (o == 1 && grad) grad[i] = r;
+        }
+    }
+    if (loss && reduced) {
+        bcev_exact_reduced(f, n, x, y, w, opt, NAN, 256, L);
+        if (mpfr_zero_p(L)) mpfr_set_zero(L, 1);
+        loss[0] = status < 0 ? NAN
+                : out_type == BCEV_F32 ? (double)(float)bcev_round_to(BCEV_F32, L)
+                                       : bcev_round16(fmt, L);
+    }
+    mpfr_clears(d, L, G, (mpfr_ptr)0);
+    return status;
+}

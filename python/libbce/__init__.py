@@ -8,7 +8,8 @@ libbce-verify.so; docs/PYTHON.md).
     libbce.check(my_bce, form="logits").assert_ok()         # a port, every regime
 
 Kernels: logits, probs (float64 and float32, options pos_weight,
-label_smoothing, clamp, weights, reduction).  The oracle: libbce.oracle and
+label_smoothing, clamp, weights, reduction; bf16 and f16 inputs with
+type=, out_type=, helpers bf16_bits, bf16_values).  The oracle: libbce.oracle and
 libbce.ulp_error.  The port checker: libbce.check.  The gradient checkers:
 libbce.gradcheck (finite differences of any function) and
 libbce.check_logreg (a logistic regression's gradient against the exact
@@ -18,6 +19,7 @@ ISAs: isa, isas, set_isa.  Errors: libbce.Error (a ValueError) with
 """
 from . import _lib
 from ._kernels import Error, logits, probs
+from ._lowp import bf16_bits, bf16_values
 from . import oracle
 from .oracle import ulp_error
 from ._check import check, CheckResult, IUTError, configurations, REGIMES
@@ -30,7 +32,7 @@ version = __version__
 __all__ = ["Error", "logits", "probs", "oracle", "ulp_error", "check", "CheckResult",
            "IUTError", "configurations", "REGIMES", "gradcheck", "hvpcheck", "GradcheckResult",
            "check_logreg", "LogregCheckResult", "logreg_exact", "logreg_judge",
-           "logreg_judge_hv", "isa", "isas", "set_isa",
+           "logreg_judge_hv", "bf16_bits", "bf16_values", "isa", "isas", "set_isa",
            "__version__", "library_paths"]
 
 

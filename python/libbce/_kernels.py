@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from . import _lib
+from . import _lowp
 
 __all__ = ["Error", "logits", "probs", "prepare", "make_options"]
 
@@ -136,7 +137,18 @@ def make_options(pos_weight=1.0, label_smoothing=0.0, clamp=False, reduction="no
 
 
 def _run(form, x, y, w, pos_weight, label_smoothing, clamp, reduction, propagate_nan,
-         dtype, want_grad):
+         dtype, want_grad, type=None, out_type=None):
+    t = _lowp.lowp_type(_as_array(x, "z" if form == "logits" else "p"), type)
+    if t is not None:   # bf16/f16 inputs (_lowp.py)
+        if dtype is not None:
+            raise TypeError("libbce: dtype= is for float64/float32; 16-bit inputs take type=")
+        o = make_options(pos_weight, label_smoothing, clamp, reduction, propagate_nan)
+        xa = _as_array(x, "z" if form == "logits" else "p")
+        return _lowp.run16(form, t, out_type, xa, _as_array(y, "y"),
+                           None if w is None else _as_array(w, "w"), o, want_grad, Error)
+    if out_type is not None:
+        raise ValueError("libbce: out_type is for 16-bit inputs (type='bf16'|'f16' or "
+                         "float16 arrays); float64/float32 outputs keep the input's dtype")
     dt, shape, xf, yf, wf = prepare(x, y, w, dtype, "z" if form == "logits" else "p")
     o = make_options(pos_weight, label_smoothing, clamp, reduction, propagate_nan)
     ei = ctypes.c_size_t(_lib.NO_INDEX)
@@ -158,7 +170,8 @@ def _run(form, x, y, w, pos_weight, label_smoothing, clamp, reduction, propagate
 
 
 def logits(z, y, w=None, *, pos_weight=1.0, label_smoothing=0.0, clamp=False,
-           reduction="none", propagate_nan=False, dtype=None, grad=True):
+           reduction="none", propagate_nan=False, dtype=None, grad=True, type=None,
+           out_type=None):
     """Binary cross-entropy from logits z with labels y (and sample weights w).
 
     Returns (loss, grad): loss has z's shape (reduction 'none') or is a Python
@@ -167,15 +180,23 @@ def logits(z, y, w=None, *, pos_weight=1.0, label_smoothing=0.0, clamp=False,
     the float32 kernels.  Errors raise libbce.Error (status, index).
     clamp=True is an error here (BCE_E_BAD_OPTION): the -100 clamp is the
     probability form's.
+
+    16-bit inputs (bce_logits_bf16, bce_logits_f16 and their 16-bit-output
+    siblings): np.float16 arrays (f16), or uint16 bit patterns with
+    type='bf16' or 'f16'; other numbers must be exactly values of the type.
+    out_type: 'f32' (default; float32 arrays) or the input's type (float16
+    arrays for f16, uint16 bit patterns for bf16): each output the exact
+    value rounded once to that type.  docs/PYTHON.md, "16-bit inputs".
     """
     return _run("logits", z, y, w, pos_weight, label_smoothing, clamp, reduction,
-                propagate_nan, dtype, grad)
+                propagate_nan, dtype, grad, type, out_type)
 
 
 def probs(p, y, w=None, *, pos_weight=1.0, label_smoothing=0.0, clamp=False,
-          reduction="none", propagate_nan=False, dtype=None, grad=True):
+          reduction="none", propagate_nan=False, dtype=None, grad=True, type=None,
+          out_type=None):
     """Binary cross-entropy from probabilities p in [0, 1]; as logits().
     grad = d(reduced loss)/dp; clamp=True clamps each log at -100 (PyTorch's
-    BCELoss)."""
+    BCELoss).  16-bit inputs: type=, out_type= as for logits()."""
     return _run("probs", p, y, w, pos_weight, label_smoothing, clamp, reduction,
-                propagate_nan, dtype, grad)
+                propagate_nan, dtype, grad, type, out_type)

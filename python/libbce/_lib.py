@@ -72,6 +72,16 @@ for _name, _t in (("bce_logits_f64", _dp), ("bce_probs_f64", _dp),
     _f = getattr(lib, _name)
     _f.restype = ctypes.c_int
     _f.argtypes = [_sz, _t, _t, _t, _opt, _t, _t]
+# the bf16/f16 entry points: uint16_t bit patterns in; float or uint16_t out
+_hp = ctypes.POINTER(ctypes.c_uint16)
+for _t16 in ("bf16", "f16"):
+    for _form in ("logits", "probs"):
+        _f = getattr(lib, "bce_%s_%s" % (_form, _t16))
+        _f.restype = ctypes.c_int
+        _f.argtypes = [_sz, _hp, _hp, _hp, _opt, _fp, _fp]
+        _f = getattr(lib, "bce_%s_%s_%s" % (_form, _t16, _t16))
+        _f.restype = ctypes.c_int
+        _f.argtypes = [_sz, _hp, _hp, _hp, _opt, _hp, _hp]
 lib.bce_status_name.restype = ctypes.c_char_p
 lib.bce_status_name.argtypes = [ctypes.c_int]
 lib.bce_strerror.restype = ctypes.c_char_p
@@ -93,7 +103,7 @@ lib.bce_isa_name.argtypes = [_sz]
 
 _verify = None
 verify_path = None
-PY_ABI = 1
+PY_ABI = 2
 
 
 def verify():
@@ -118,6 +128,9 @@ def verify():
     v.bcev_py_ref.restype = ctypes.c_int
     v.bcev_py_ref.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, _sz, _dp, _dp,
                               _dp, _opt, _dp, _dp, ctypes.POINTER(_sz)]
+    v.bcev_py_ref16.restype = ctypes.c_int
+    v.bcev_py_ref16.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, _sz, _dp, _dp,
+                                _dp, _opt, _dp, _dp, ctypes.POINTER(_sz)]
     v.bcev_py_judge.restype = ctypes.c_int
     v.bcev_py_judge.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, _sz, _dp, _dp,
                                 _dp, _opt, u8p, _dp, _dp, ctypes.c_double, ctypes.c_double,

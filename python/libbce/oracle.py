@@ -16,7 +16,8 @@ import ctypes
 import numpy as np
 
 from . import _lib
-from ._kernels import Error, make_options, prepare
+from ._kernels import Error, make_options, prepare, _as_array
+from . import _lowp
 
 __all__ = ["logits", "probs", "exact", "ulp_error", "bound", "convention_id"]
 
@@ -97,7 +98,19 @@ def _setup(form, x, y, w, options, dtype, convention):
     return f, dt, shape, x64, y64, w64, o, conv, reduction != "none"
 
 
-def _ref(form, x, y, w, dtype, convention, options):
+def _ref(form, x, y, w, dtype, convention, options, type=None, out_type=None):
+    t = _lowp.lowp_type(_as_array(x, "z" if form == "logits" else "p"), type)
+    if t is not None:   # bf16/f16 inputs: rounded once to out_type (bcev_py_ref16)
+        if dtype is not None:
+            raise TypeError("libbce: dtype= is for float64/float32; 16-bit inputs take type=")
+        if convention != "libbce":
+            raise ValueError("libbce: 16-bit inputs: libbce's convention only")
+        o = make_options(**options)
+        return _lowp.ref16(form, t, out_type, _as_array(x, "x"), _as_array(y, "y"),
+                           None if w is None else _as_array(w, "w"), o, Error)
+    if out_type is not None:
+        raise ValueError("libbce: out_type is for 16-bit inputs (type='bf16'|'f16' or "
+                         "float16 arrays)")
     f, dt, shape, x64, y64, w64, o, conv, reduced = _setup(form, x, y, w, options, dtype,
                                                           convention)
     n = x64.size
@@ -115,20 +128,24 @@ def _ref(form, x, y, w, dtype, convention, options):
 
 
 def logits(z, y, w=None, *, pos_weight=1.0, label_smoothing=0.0, clamp=False,
-           reduction="none", propagate_nan=False, dtype=None, convention="libbce"):
+           reduction="none", propagate_nan=False, dtype=None, convention="libbce",
+           type=None, out_type=None):
     """Correctly rounded (loss, grad) from logits: what libbce.logits must return
-    (libbce's bounds allow 1-2 ulps on some outputs; docs/ACCURACY.md)."""
+    (libbce's bounds allow 1-2 ulps on some outputs; docs/ACCURACY.md).
+    16-bit inputs (type=, out_type= as libbce.logits): the exact values rounded
+    once to out_type, never through binary32."""
     return _ref("logits", z, y, w, dtype, convention,
                 dict(pos_weight=pos_weight, label_smoothing=label_smoothing, clamp=clamp,
-                     reduction=reduction, propagate_nan=propagate_nan))
+                     reduction=reduction, propagate_nan=propagate_nan), type, out_type)
 
 
 def probs(p, y, w=None, *, pos_weight=1.0, label_smoothing=0.0, clamp=False,
-          reduction="none", propagate_nan=False, dtype=None, convention="libbce"):
+          reduction="none", propagate_nan=False, dtype=None, convention="libbce",
+          type=None, out_type=None):
     """Correctly rounded (loss, grad) from probabilities."""
     return _ref("probs", p, y, w, dtype, convention,
                 dict(pos_weight=pos_weight, label_smoothing=label_smoothing, clamp=clamp,
-                     reduction=reduction, propagate_nan=propagate_nan))
+                     reduction=reduction, propagate_nan=propagate_nan), type, out_type)
 
 
 def judge(form, dt, conv, x64, y64, w64, o, got_loss, got_grad, bound_loss, bound_grad,

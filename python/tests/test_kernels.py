@@ -110,8 +110,11 @@ def test_dtype_rule(libbce):
     z32 = np.zeros(3, dtype=np.float32)
     with pytest.raises(TypeError, match="mixed dtypes"):
         libbce.logits(z32, np.zeros(3))
+    # float16 z runs the f16 entry point (test_lowp.py); float16 among
+    # float32 inputs is a mix
+    assert libbce.logits(z32.astype(np.float16), np.zeros(3, dtype=np.float16))[0].dtype == np.float32
     with pytest.raises(TypeError, match="float16"):
-        libbce.logits(z32.astype(np.float16), np.zeros(3, dtype=np.float16))
+        libbce.logits(z32, np.zeros(3, dtype=np.float16))
     # Python numbers and integer arrays adopt the floating type
     loss, _ = libbce.logits(z32, [0, 1, 1])
     assert loss.dtype == np.float32

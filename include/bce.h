@@ -134,7 +134,8 @@ typedef struct bce_options {
      * = the calling thread only (the default); N in [2, BCE_THREADS_MAX] =
      * up to N POSIX threads (the calling one and N - 1 started for the
      * call and joined before it returns) for the per-sample entry points
-     * of f64 and f32 (bce_logits_f64 ... bce_probs_f32); above BCE_THREADS_MAX is
+     * of f64 and f32 (bce_logits_f64 ... bce_probs_f32) and the fused
+     * regression; above BCE_THREADS_MAX is
      * BCE_E_BAD_OPTION.  Every result is bit for bit the one-thread
      * result, whatever N and the timing: the samples are cut into fixed
      * blocks of BCE_THREADS_BLOCK, each thread takes a fixed contiguous
@@ -146,10 +147,13 @@ typedef struct bce_options {
      * its range to the calling thread.  Validation and its errors are
      * unchanged (the first offending index; nothing written on error):
      * the scan runs before any output is written, split across the
-     * threads when it needs no sums (no weights, reduction NONE or SUM).
-     * The 16-bit entry points (bce_*_bf16, bce_*_f16) and the fused
-     * regression (bce_logreg_*) accept the field and run on the calling
-     * thread.  docs/PERFORMANCE.md: when it pays. */
+     * threads (with weights or a mean, block by block, the blocks' sums
+     * combined in block order).  The fused regression (bce_logreg_*,
+     * bce_logreg_hvp_*) splits its rows the same way: superblocks of
+     * 16384 rows, their sums added in superblock order, so its results
+     * are also those of one thread.  The 16-bit entry points (bce_*_bf16,
+     * bce_*_f16) accept the field and run on the calling thread.
+     * docs/PERFORMANCE.md: when it pays. */
     uint64_t threads;
     /* Reserved for future options (an output type, ...), appended here so
      * that the struct's layout and size stay stable for callers and

@@ -321,15 +321,107 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
     return BCE_OK;
 }
 
+/* The element loop with sums (weights, or the means' bounds) of f64 and
+ * f32 calls of more than one block: each block of BCE_THREADS_BLOCK
+ * elements (the kernel's blocks, run_blocks) is scanned from zero sums
+ * (split across the threads: bce_options.threads), and the blocks' sums
+ * are combined in block order after the join: the weights' double-double
+ * sums by bce_dd_add, the loss bound B by a double addition, the gradient
+ * bound G by max.  One thread does the same, so the sums -- and the frame
+ * decisions finish_prepare takes on them -- never depend on the thread
+ * count.  (Against the index-order sums of one loop, which this replaced:
+ * the weights' sums are the same value whenever the double-double sums are
+ * exact, i.e. unless the weights' sum needs more than 106 bits -- the one
+ * exception of WEIGHTED_MEAN's correct rounding, docs/ACCURACY.md -- and B
+ * is another rounding of the same sum of bounds, an upper bound of the
+ * loss sum by the same argument: B's rounding error, at most n u relative,
+ * is far inside the 2^24 between the frame threshold 2^1000 and overflow.)
+ * The first offender is the first of the first block holding one. */
+typedef struct escan_res {
+    bce_status st;
+    size_t bad;
+    bce_dd ws[4];
+} escan_res;
+
+typedef struct escan_job {
+    size_t n;
+    const void *x, *y, *w;
+    enum elem t;
+    enum form f;
+    int prop;
+    double smooth, pmin1;
+    escan_res *res;
+} escan_job;
+
+static void escan_block(const escan_job *j, size_t b, escan_res *r)
+{
+    const size_t i0 = b * BCE_THREADS_BLOCK;
+    const size_t i1 = j->n - i0 < BCE_THREADS_BLOCK ? j->n : i0 + BCE_THREADS_BLOCK;
+    r->st = j->t == ELEM_F32
+          ? scan_elements(i0, i1, j->x, j->y, j->w, ELEM_F32, j->f, j->prop, j->smooth,
+                          j->pmin1, &r->bad, r->ws)
+          : scan_elements(i0, i1, j->x, j->y, j->w, ELEM_F64, j->f, j->prop, j->smooth,
+                          j->pmin1, &r->bad, r->ws);
+}
+
+static void escan_part(void *ctx, unsigned part, size_t b0, size_t b1)
+{
+    (void)part;
+    const escan_job *j = ctx;
+    for (size_t b = b0; b < b1; b++) {
+        escan_block(j, b, j->res + b);
+        if (j->res[b].st != BCE_OK) return;
+    }
+}
+
+static __attribute__((noinline)) bce_status
+scan_blocks(size_t n, const void *x, const void *y, const void *w, enum elem t,
+            enum form f, int prop, double smooth, double pmin1, unsigned parts,
+            size_t *bad, bce_dd *wsum)
+{
+    const size_t nb = (n + BCE_THREADS_BLOCK - 1) / BCE_THREADS_BLOCK;
+    escan_job j = { n, x, y, w, t, f, prop, smooth, pmin1, NULL };
+    escan_res one;
+    if (parts > 1 && !(j.res = malloc(nb * sizeof *j.res))) parts = 1;  /* the same sums */
+    if (parts > 1) bce_par_for(nb, parts, escan_part, &j);
+    for (size_t b = 0; b < nb; b++) {
+        escan_res *r = j.res ? j.res + b : &one;
+        if (!j.res) escan_block(&j, b, r);
+        if (r->st != BCE_OK) {
+            const bce_status st = r->st;
+            *bad = r->bad;
+            free(j.res);
+            return st;
+        }
+        if (b == 0) {
+            for (int q = 0; q < 4; q++) wsum[q] = r->ws[q];
+            continue;
+        }
+        for (int q = 0; q < 3; q++) wsum[q] = bce_dd_add(wsum[q], r->ws[q]);
+        wsum[3].hi = wsum[3].hi + r->ws[3].hi;
+        if (r->ws[3].lo > wsum[3].lo) wsum[3].lo = r->ws[3].lo;
+    }
+    free(j.res);
+    if (!w) {   /* the count, as scan_elements gives it */
+        wsum[0] = bce_dd_make((double)n, 0.0);
+        wsum[1] = bce_dd_make((double)n * 0x1p-600, 0.0);
+        wsum[2] = bce_dd_make((double)n * 0x1p600, 0.0);
+    }
+    return BCE_OK;
+}
+
 /* The scan of a call: the chunk checks first when neither the weights nor
  * the bounds are needed, then the element loop from the first chunk that
- * holds an offender (from 0 otherwise). */
+ * holds an offender (from 0 otherwise); with weights or bounds, f64 and
+ * f32 calls of more than one block scan block by block (scan_blocks). */
 static inline __attribute__((always_inline)) bce_status
 scan(size_t n, const void *x, const void *y, const void *w, enum elem t,
      enum form f, unsigned flags, double smooth, double pmin1, int need_bounds,
      unsigned parts, size_t *bad, bce_dd *wsum)
 {
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;
+    if ((w || need_bounds) && (t == ELEM_F64 || t == ELEM_F32) && n > BCE_THREADS_BLOCK)
+        return scan_blocks(n, x, y, w, t, f, prop, smooth, pmin1, parts, bad, wsum);
     const size_t i0 = !w && !need_bounds
                     ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop, parts) : 0;
     return scan_elements(i0, n, x, y, w, t, f, prop, smooth, pmin1, bad, wsum);

@@ -10,7 +10,10 @@
  *   3. rho_i = s_i G_i (or s_i h_i t_i), accumulated into every feature by
  *      Sum2 (the ISA's accumulation loop) and into the intercept.
  * The per-feature accumulators are folded into double-double totals every
- * BCE_LR_FOLD rows; the totals are divided by the reduction's norm and the
+ * BCE_LR_FOLD rows; each superblock of BCE_LR_SB rows has its own totals
+ * (from zero), added in superblock order (lr_tot_merge) -- the unit that
+ * bce_options.threads splits, so the bits never depend on the thread
+ * count; the totals are divided by the reduction's norm and the
  * L2 term is added, then each output is rounded once.
  * A-priori bound (docs/ACCURACY.md, "Fused logistic regression"):
  *   |g^ - g| <= u |g| + sum_i |x~_ij| s_i/norm (e1 (N s0 + C)_i + h_i dz_i)
@@ -29,6 +32,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "core/isa.h"
+#include "core/threads.h"
 #include "logreg/logreg.h"
 
 typedef struct lr_setup {
@@ -38,24 +42,73 @@ typedef struct lr_setup {
     bce_dd ws;            /* sum of the sample weights checked so far */
 } lr_setup;
 
+/* The totals of a part of the rows (a superblock, BCE_LR_SB rows) or of
+ * the whole pass: per-feature double-doubles Th + Tl (k each), the loss
+ * and intercept double-doubles, the weights' sum, the non-finite loss
+ * terms aside (lspecial, lspec). */
+typedef struct lr_tot {
+    double *Th, *Tl;
+    bce_dd lsum, g0, ws;
+    int lspecial;
+    double lspec;
+    bce_status st;           /* a row error in this superblock ... */
+    size_t badi;             /* ... and its error_index */
+} lr_tot;
+
+/* The scratch space of one worker (a thread of the pass): the block's rows
+ * and per-feature Sum2 accumulators, and the totals of the superblock it is
+ * working on. */
+typedef struct lr_work {
+    double *buf;             /* the scratch space, one allocation */
+    bce_lr_row *rows;        /* the block's level-1 results */
+    double *S, *Q;           /* per-feature Sum2 accumulators (kpad each) */
+    double *zh, *zl, *th, *tl, *rh, *rl, *yb, *sb, *lb;   /* B rows each */
+    lr_tot acc;              /* the current superblock's totals (Th, Tl: kpad) */
+} lr_work;
+
 /* The state of one pass (logreg/logreg_entry_tmpl.h, LRN(core)): the call's
- * flags, the scratch arrays and the running totals. */
+ * flags, the parameters, the workers and the running totals. */
 typedef struct lr_pass {
     const bce_kernels *kt;
     size_t kpad, B;          /* k rounded up to 8; rows per block */
     int icpt, hvp, fast, want_loss, want_acc, plain_fast, prescan;
-    double *buf;             /* the scratch space, one allocation */
-    bce_lr_row *rows;        /* the block's level-1 results */
+    double *buf;             /* w and v features and the totals' Th, Tl */
     double *wf, *vf;         /* w and v features (without the intercept) */
-    double *S, *Q;           /* per-feature Sum2 accumulators (kpad each) */
-    double *Th, *Tl;         /* per-feature double-double totals */
-    double *zh, *zl, *th, *tl, *rh, *rl, *yb, *sb, *lb;   /* B rows each */
     double w0, v0;           /* the intercepts of w and v (0 without) */
-    bce_dd lsum, g0;         /* loss and intercept totals */
-    int lspecial;            /* a non-finite loss term was seen ... */
-    double lspec;            /* ... and their sum */
-    size_t badi;             /* error_index of a row error */
+    lr_tot tot;              /* the pass's totals (superblocks merged in order) */
 } lr_pass;
+
+/* The superblock's totals into dst: a copy for the first superblock,
+ * double-double additions after (an overflowed total as its plain sum).
+ * Called for superblocks 0, 1, 2, ... in that order whatever the thread
+ * count: the bits are those of one thread. */
+static void lr_tot_merge(lr_tot *dst, const lr_tot *src, size_t k, int first, int loss, int icpt)
+{
+    if (first) {
+        for (size_t j = 0; j < k; j++) { dst->Th[j] = src->Th[j]; dst->Tl[j] = src->Tl[j]; }
+        dst->lsum = src->lsum; dst->g0 = src->g0; dst->ws = src->ws;
+        dst->lspecial = src->lspecial; dst->lspec = src->lspec;
+        return;
+    }
+    for (size_t j = 0; j < k; j++) {
+        const double h = src->Th[j], l = src->Tl[j];
+        if (h - h != 0.0 || dst->Th[j] - dst->Th[j] != 0.0)
+            dst->Th[j] = dst->Th[j] + h, dst->Tl[j] = 0.0;
+        else {
+            bce_dd u = bce_dd_add(bce_dd_make(dst->Th[j], dst->Tl[j]), bce_dd_make(h, l));
+            dst->Th[j] = u.hi; dst->Tl[j] = u.lo;
+        }
+    }
+    if (loss) {
+        if (src->lsum.hi - src->lsum.hi == 0.0) dst->lsum = bce_dd_add(dst->lsum, src->lsum);
+        else { dst->lspecial = 1; dst->lspec += src->lsum.hi; }
+        if (src->lspecial) { dst->lspecial = 1; dst->lspec += src->lspec; }
+    }
+    if (icpt)
+        dst->g0 = src->g0.hi - src->g0.hi == 0.0 && dst->g0.hi - dst->g0.hi == 0.0
+                ? bce_dd_add(dst->g0, src->g0) : bce_dd_make(dst->g0.hi + src->g0.hi, 0.0);
+    dst->ws = bce_dd_add(dst->ws, src->ws);
+}
 
 /* The running sums of one block of rows: loss and intercept, Sum2 (s + q). */
 typedef struct lr_block {

@@ -31,6 +31,15 @@ static inline size_t bce_lr_block_rows(size_t k)
  * stays gamma_256^2-sized whatever n is. */
 #define BCE_LR_FOLD 256
 
+/* bce_options.threads: the rows are cut into superblocks of BCE_LR_SB rows
+ * (a multiple of BCE_LR_FOLD and of every block size), each summed from
+ * zero into its own totals (per-feature, loss, intercept, weights) and the
+ * superblocks' totals added in superblock order; threads take contiguous
+ * ranges of superblocks (core/threads.c).  One thread does the same: the
+ * bits never depend on the thread count, and a call of at most BCE_LR_SB
+ * rows is the one sequence of sums it always was. */
+#define BCE_LR_SB 16384
+
 /* bce_lr_block_<isa> (declared in core/isa.h): rows nb of a block, labels
  * y (as doubles), z = zh + zl. */
 

@@ -228,6 +228,14 @@ BCE_API bce_status bce_probs_f32(size_t n, const float *p, const float *y,
  * accumulated in double-double and rounded once to the output type.
  * Aliasing: a 16-bit output may be its input (dz == z); float outputs must
  * not overlap the inputs.
+ * Memory and first call: the 16-bit outputs of calls without pos_weight,
+ * smoothing, clamp or reduction read per-input tables of log1p(e^-|z|),
+ * sigma(-|z|) (logits) or -log p, -log1p(-p) (probs), filled once per
+ * process and (form, format) on the first such call, thread-safely
+ * (pthread_once), by the f64 entry points: 768 KiB per logits format,
+ * 384 KiB per probs format (2.3 MiB for all four, static, untouched until
+ * used); the first call of a form and format costs about 1.9 ms (logits)
+ * or 0.4 ms (probs) more (docs/PERFORMANCE.md, "16-bit inputs").
  */
 BCE_API bce_status bce_logits_bf16(size_t n, const uint16_t *z, const uint16_t *y,
                                    const uint16_t *w, const bce_options *opt,

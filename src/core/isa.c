@@ -99,6 +99,7 @@ static const bce_isa bce_isa_registry[] = {
         .logits_f32 = bce_logits_f32_scalar, .probs_f32 = bce_probs_f32_scalar,
         .logreg = &bce_lr_kernels_scalar,
         .cvt_bf16 = bce_cvt_bf16_scalar, .cvt_f16 = bce_cvt_f16_scalar,
+        .lowp16 = bce_lowp16_scalar_chunk,
     },
     {
         .name = "sse4.1", .target = "x86-64",
@@ -117,6 +118,7 @@ static const bce_isa bce_isa_registry[] = {
         .logits_f32 = bce_logits_f32_avx2, .probs_f32 = bce_probs_f32_avx2,
         .logreg = &bce_lr_kernels_avx2,
         .cvt_bf16 = bce_cvt_bf16_avx2, .cvt_f16 = bce_cvt_f16_avx2,
+        .lowp16 = bce_lowp16_avx2_chunk,
 #endif
     },
     {
@@ -179,6 +181,7 @@ static void resolve(size_t i, bce_kernels *k)
         if (!k->lr.block && e->logreg) k->lr = *e->logreg;
         if (!k->cvt_bf16) k->cvt_bf16 = e->cvt_bf16;
         if (!k->cvt_f16) k->cvt_f16 = e->cvt_f16;
+        if (!k->lowp16) k->lowp16 = e->lowp16;
     }
 }
 

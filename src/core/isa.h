@@ -13,6 +13,13 @@ typedef void (*bce_kern_f32)(size_t n, const float *x, const float *y,
 /* Exact widening of n 16-bit values (bf16 or f16 bits) to binary32: the
  * front of the bf16/f16 entry points (core/lowp.c). */
 typedef void (*bce_cvt16)(size_t n, const uint16_t *h, float *f);
+/* The bf16/f16 table path on one chunk (level1/lowp16_tmpl.h, L16FN(chunk)):
+ * plain calls, reduction NONE; returns how many elements it left to the
+ * per-sample path (redo[j] = 1). */
+typedef size_t (*bce_lowp16)(size_t m, const uint16_t *xb, const float *xf,
+                             const float *yf, const float *wf, int fmt, int logits,
+                             const double (*T)[2], const float (*Tf)[2], float *lf,
+                             float *gf, uint16_t *lh, uint16_t *gh, unsigned char *redo);
 
 struct bce_lr_row;
 
@@ -74,6 +81,7 @@ typedef struct bce_isa {
     bce_kern_f32 logits_f32, probs_f32;
     const bce_lr_kernels *logreg;
     bce_cvt16 cvt_bf16, cvt_f16;   /* 16-bit inputs to binary32 */
+    bce_lowp16 lowp16;             /* the 16-bit inputs' table path */
 } bce_isa;
 
 /* The kernels an entry point runs: the active ISA's, each missing one
@@ -84,6 +92,7 @@ typedef struct bce_kernels {
     bce_kern_f32 logits_f32, probs_f32;
     bce_lr_kernels lr;
     bce_cvt16 cvt_bf16, cvt_f16;
+    bce_lowp16 lowp16;
 } bce_kernels;
 
 /* The fused regression's kernels of each ISA that has its own
@@ -109,6 +118,10 @@ const bce_kernels *bce_kernels_active(void);
 /* Scalar kernels (src/isa/scalar/). */
 void bce_cvt_bf16_scalar(size_t n, const uint16_t *h, float *f);
 void bce_cvt_f16_scalar(size_t n, const uint16_t *h, float *f);
+size_t bce_lowp16_scalar_chunk(size_t m, const uint16_t *xb, const float *xf,
+    const float *yf, const float *wf, int fmt, int logits, const double (*T)[2],
+    const float (*Tf)[2], float *lf, float *gf, uint16_t *lh, uint16_t *gh,
+    unsigned char *redo);
 void bce_logits_f64_scalar(size_t, const double *, const double *, const double *,
                            const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f64_scalar(size_t, const double *, const double *, const double *,
@@ -129,6 +142,10 @@ int bce_scan_chunk_f64_avx2(const double *x, const double *y, size_t m, int prob
  * F16C: its 16-bit conversions, isa/x86_avx2/cvt16.c.) */
 void bce_cvt_bf16_avx2(size_t n, const uint16_t *h, float *f);
 void bce_cvt_f16_avx2(size_t n, const uint16_t *h, float *f);
+size_t bce_lowp16_avx2_chunk(size_t m, const uint16_t *xb, const float *xf,
+    const float *yf, const float *wf, int fmt, int logits, const double (*T)[2],
+    const float (*Tf)[2], float *lf, float *gf, uint16_t *lh, uint16_t *gh,
+    unsigned char *redo);
 void bce_logits_f64_avx2(size_t, const double *, const double *, const double *,
                          const bce_kparams *, double *, double *, bce_acc *);
 void bce_logits_f32_avx2(size_t, const float *, const float *, const float *,

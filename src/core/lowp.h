@@ -19,4 +19,10 @@ void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t
 void bce_lowp_sample(int fmt, int logits, double x, double y, double w, int has_w,
                      const bce_kparams *kp, uint16_t *loss, uint16_t *grad);
 
+/* The table path's table of (form, format), filled on first use
+ * (thread-safe): rows of two doubles (level1/lowp16_tmpl.h). */
+const double (*bce_lowp_table(int fmt, int logits))[2];
+/* The same rounded to binary32 (filled with it). */
+const float (*bce_lowp_table_f32(int fmt, int logits))[2];
+
 #endif

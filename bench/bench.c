@@ -51,6 +51,7 @@
 #include <time.h>
 
 #include "bce.h"
+#include "bench_util.h"
 
 #ifndef BENCH_COMPILER
 #define BENCH_COMPILER "unknown compiler"
@@ -97,25 +98,7 @@ static void copy_f32(size_t n, const float *z, const float *y,
 /* ------------------------------------------------------------------ */
 /* Clock, RNG, helpers.                                                */
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-static uint64_t rng_state = 0x243F6A8885A308D3u; /* fixed seed */
-
-static uint64_t splitmix64(void)
-{
-    uint64_t x = (rng_state += 0x9E3779B97F4A7C15u);
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-    return x ^ (x >> 31);
-}
-
-/* uniform in [0, 1), 53 bits */
-static double unif(void) { return (double)(splitmix64() >> 11) * 0x1p-53; }
 
 static void *xalloc(size_t count, size_t size)
 {

@@ -34,34 +34,10 @@
 #include <string.h>
 #include <time.h>
 #include "bce.h"
+#include "bench_util.h"
 
-static double cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return 1e9 * (double)ts.tv_sec + (double)ts.tv_nsec;
-}
 
-static uint64_t rng_state = 0x243F6A8885A308D3u;
-static double unif(void)
-{
-    uint64_t x = (rng_state += 0x9E3779B97F4A7C15u);
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-    x ^= x >> 31;
-    return (double)(x >> 11) * 0x1p-53;
-}
 
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-static double median(double *v, int m)
-{
-    qsort(v, (size_t)m, sizeof *v, cmpd);
-    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
-}
 
 /* RN-even of a float to bf16 / f16 bits (finite inputs in range here) */
 static uint16_t to_bf16(float f)

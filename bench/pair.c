@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "bce.h"
+#include "bench_util.h"
 
 static void libm_f64(size_t n, const double *z, const double *y, double *L, double *G)
 {
@@ -48,22 +49,7 @@ static void libm_f32(size_t n, const float *z, const float *y, float *L, float *
 static void (*volatile v_libm_f64)(size_t, const double *, const double *, double *, double *) = libm_f64;
 static void (*volatile v_libm_f32)(size_t, const float *, const float *, float *, float *) = libm_f32;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-static uint64_t rng_state = 0x243F6A8885A308D3u;
-static double unif(void)
-{
-    uint64_t x = (rng_state += 0x9E3779B97F4A7C15u);
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-    x ^= x >> 31;
-    return (double)(x >> 11) * 0x1p-53;
-}
 
 int main(int argc, char **argv)
 {

@@ -52,6 +52,7 @@
 #include <string.h>
 #include <time.h>
 #include "bce.h"
+#include "bench_util.h"
 
 typedef void (*k64)(size_t, const double *, const double *, double *, double *);
 typedef void (*k32)(size_t, const float *, const float *, float *, float *);
@@ -97,12 +98,6 @@ static k32 K32[2][NK] = {
     { bce_lg32, sbs_libm_logits_f32, sbs_libmvec_logits_f32, NULL, NULL },
     { bce_pr32, sbs_libm_probs_f32, sbs_libmvec_probs_f32, NULL, NULL } };
 
-static double cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return 1e9 * (double)ts.tv_sec + (double)ts.tv_nsec;
-}
 
 static double wall_ns(void)
 {
@@ -134,26 +129,7 @@ static double measure_ghz(void)
     return (double)adds / t;
 }
 
-static uint64_t rng_state = 0x243F6A8885A308D3u;
-static double unif(void)
-{
-    uint64_t x = (rng_state += 0x9E3779B97F4A7C15u);
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-    x ^= x >> 31;
-    return (double)(x >> 11) * 0x1p-53;
-}
 
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-static double median(double *v, int m)
-{
-    qsort(v, (size_t)m, sizeof *v, cmpd);
-    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
-}
 static double vmin(const double *v, int m) { double r = v[0]; for (int i = 1; i < m; i++) if (v[i] < r) r = v[i]; return r; }
 static double vmax(const double *v, int m) { double r = v[0]; for (int i = 1; i < m; i++) if (v[i] > r) r = v[i]; return r; }
 

@@ -134,6 +134,10 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
     }
 }
 
+#ifndef NG
+#define NG 2   /* groups of VW lanes per iteration */
+#endif
+
 #if defined(HAVE_LEVEL0) && defined(WITH_LEVEL0_STAGED) && defined(VL0_S1)
 #include "simd/loop0_staged_tmpl.h"   /* PFX(l0_run): level 0 in stages */
 #endif
@@ -143,10 +147,6 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
 static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
                             const bce_kparams *kp, float *loss, float *grad,
                             bce_acc *acc);
-#endif
-
-#ifndef NG
-#define NG 2   /* groups of VW lanes per iteration */
 #endif
 
 /* One step of the vector loop at i, for the tail (PFX(tail); PFX(loop)'s
@@ -332,6 +332,15 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
         i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
 #endif
+#ifdef PFX_L0_RUN
+    /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h); the
+     * leftover samples as padded groups of the first block */
+    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce && n >= L0_BG * VW) {
+        size_t m = n % (NG * VW);
+        n -= m;
+        i = PFX(l0_run)(n, m, x, y, kp, loss, grad, acc);
+    } else
+#endif
     if (VUSABLE(kp) && !kp->reduce && (n - i) % (NG * VW) && n - i > NG * VW) {
         /* the leftover samples first (PFX(tail)), when nothing is
          * accumulated (their order does not matter): the out-of-order
@@ -344,11 +353,6 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
         PFX(tail)(m, x + n, y + n, w ? w + n : NULL, kp,
                   kp->want_loss ? loss + n : NULL, kp->want_grad ? grad + n : NULL, acc);
     }
-#ifdef PFX_L0_RUN
-    /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h) */
-    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
-        i = PFX(l0_run)(n, x, y, kp, loss, grad, acc);
-#endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
 #ifdef HAVE_LEVEL0

@@ -31,7 +31,10 @@
  * otherwise PFX(group_lanes) finishes it lane by lane (the passing lanes
  * stored, the others through the dd path or the scalar per-sample code),
  * as in the main loop.  PFX(l0_run) returns the number of samples done (a
- * multiple of L0_BG VW); the caller's loop does the rest.
+ * multiple of L0_BG VW); the caller's loop does the rest.  With m > 0
+ * leftover samples (n mod (NG VW), at x + n), the first block also takes
+ * them, padded to one or two groups (PFX(l0_first)); nothing past the
+ * arrays is read or written (tests/test_tail.c, guard pages).
  */
 #define PFX_L0_RUN 1
 #ifndef L0_BG

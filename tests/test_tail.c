@@ -3,7 +3,9 @@
  * never read or write past the arrays, and give the baseline ISA's bits.
  *
  * For every runnable ISA, every per-sample entry point, n = 1 .. 33 (every
- * leftover count of every vector step up to 2 x 8 lanes, and beyond), the
+ * leftover count of every vector step up to 2 x 8 lanes, and beyond) and
+ * n = 64 .. 73, 135 (the AVX2 f64 kernels' staged blocks of 64 with the
+ * leftover samples as padded groups of the first block), the
  * inputs, weights and outputs are each a malloc block of exactly n
  * elements, so that AddressSanitizer (.ci/run's ASan stage runs the meson
  * tests) reports any access past the end; the outputs are compared bit for
@@ -56,7 +58,11 @@ static void *at_page_end(unsigned char *map, size_t pg, int k, size_t n, size_t 
     return map + (size_t)(2 * k + 1) * pg - n * es;
 }
 
-/* Every ISA, every entry point, n = 1 .. 33, plain calls (the AVX2 f32
+/* the sizes tried: 1 .. 33, 64 .. 73, 135 */
+#define N_MAX 135
+static size_t next_n(size_t n) { return n == 33 ? 64 : n == 73 ? 135 : n + 1; }
+
+/* Every ISA, every entry point, n = 1 .. 33, 64 .. 73, 135, plain calls (the AVX2 f32
  * kernels' leftover floats by masked loads and stores) and with weights:
  * x, y, w, loss and grad each end at an inaccessible page; the outputs
  * are compared with the baseline ISA's on the same inputs. */
@@ -75,11 +81,11 @@ static int guard_pages(const char *base)
     size_t checks = 0;
     for (int ep = 0; ep < 4; ep++) {
         const size_t es = ep < 2 ? sizeof(double) : sizeof(float);
-        for (size_t n = 1; n <= 33; n++) {
+        for (size_t n = 1; n <= N_MAX; n = next_n(n)) {
             bufs b = { at_page_end(map, pg, 0, n, es), at_page_end(map, pg, 1, n, es),
                        at_page_end(map, pg, 2, n, es), at_page_end(map, pg, 3, n, es),
                        at_page_end(map, pg, 4, n, es) };
-            unsigned char L0[33 * 8], G0[33 * 8];
+            unsigned char L0[N_MAX * 8], G0[N_MAX * 8];
             for (size_t i = 0; i < n; i++) {
                 double x = ep & 1 ? unif() : -20.0 + 40.0 * unif(), y = (double)(unif() < 0.5);
                 if (es == 8) { ((double *)b.x)[i] = x; ((double *)b.y)[i] = y; ((double *)b.w)[i] = 1.5; }
@@ -123,7 +129,7 @@ int main(void)
     size_t checks = 0;
     for (int ep = 0; ep < 4; ep++) {
         const size_t es = ep < 2 ? sizeof(double) : sizeof(float);
-        for (size_t n = 1; n <= 33; n++) {
+        for (size_t n = 1; n <= N_MAX; n = next_n(n)) {
             bufs b = { malloc(n * es), malloc(n * es), malloc(n * es), malloc(n * es), malloc(n * es) };
             void *L0 = malloc(n * es), *G0 = malloc(n * es);
             if (!b.x || !b.y || !b.w || !b.L || !b.G || !L0 || !G0) { fprintf(stderr, "out of memory\n"); return 2; }

@@ -31,7 +31,10 @@
  * otherwise PFX(group_lanes) finishes it lane by lane (the passing lanes
  * stored, the others through the dd path or the scalar per-sample code),
  * as in the main loop.  PFX(l0_run) returns the number of samples done (a
- * multiple of L0_BG VW); the caller's loop does the rest.
+ * multiple of L0_BG VW); the caller's loop does the rest.  With m > 0
+ * leftover samples (n mod (NG VW), at x + n), the first block also takes
+ * them, padded to one or two groups (PFX(l0_first)); nothing past the
+ * arrays is read or written (tests/test_tail.c, guard pages).
  */
 #define PFX_L0_RUN 1
 #ifndef L0_BG
@@ -44,15 +47,19 @@ typedef struct { VD a, b, c, d, e; } PFX(l0t);
  * are constants in each of PFX(l0_run)'s loops */
 static inline __attribute__((always_inline)) void
 PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
-              FT *loss, FT *grad, bce_acc *acc, const int wl, const int wg, const int soft)
+              FT *loss, FT *grad, bce_acc *acc, const int wl, const int wg, const int soft,
+              const int nt, const FT *tx, const FT *ty, FT *tl, FT *tg, size_t tm)
 {
-    VD Z[L0_BG], Y[L0_BG];
-    VI H[L0_BG];
-    PFX(l0t) T[L0_BG];
+    VD Z[L0_BG + 2], Y[L0_BG + 2];
+    VI H[L0_BG + 2];
+    PFX(l0t) T[L0_BG + 2];
     const VD zero = VSPLAT(0.0);
     (void)soft;                       /* (the logits form has one variant) */
-    for (int g = 0; g < L0_BG; g++) {
-        VD z = LOADV(x + i + VW * g), yv = LOADV(y + i + VW * g);
+    for (int g = 0; g < L0_BG + nt; g++) {
+        /* groups from L0_BG on: the padded leftover (tx, ty) */
+        const FT *xp = nt && g >= L0_BG ? tx + VW * (g - L0_BG) : x + i + VW * g;
+        const FT *yp = nt && g >= L0_BG ? ty + VW * (g - L0_BG) : y + i + VW * g;
+        VD z = LOADV(xp), yv = LOADV(yp);
         VI hot = VHOT(z, yv);
         if (__builtin_expect(!VALL(hot), 0)) {
             /* as the main loop: harmless hot inputs in the lanes that
@@ -68,13 +75,13 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
         VL0_S1(z, yv, wl, wg, soft, T[g]);
     }
 #ifdef VL0_S1B
-    for (int g = 0; g < L0_BG; g++)
+    for (int g = 0; g < L0_BG + nt; g++)
         VL0_S1B(Z[g], Y[g], wl, wg, soft, T[g]);
 #endif
-    for (int g = 0; g < L0_BG; g++)
+    for (int g = 0; g < L0_BG + nt; g++)
         VL0_S2(Z[g], Y[g], wl, wg, soft, T[g]);
     /* the rest: the loss, the gradient, the rounding tests, the stores */
-    for (int g = 0; g < L0_BG; g++) {
+    for (int g = 0; g < L0_BG + nt; g++) {
         VDD fL = VFN(make)(zero, zero), fG = fL;
         VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
         VI ok = VL0_S3(Z[g], Y[g], wl, wg, soft, T[g], &fL, &fLe, &fLd, &fG, &fGe, &fGd);
@@ -85,7 +92,18 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
 #ifdef BCE_LEVEL0_STATS
         bce_level0_stats[VALL(ok)]++;
 #endif
-        if (__builtin_expect(VALL(ok), 1)) {
+        if (nt && g >= L0_BG) {
+            /* a padded group: into the local buffers, its first lanes up
+             * to tm the samples (group_lanes stops there) */
+            size_t k0 = VW * (size_t)(g - L0_BG);
+            if (__builtin_expect(VALL(ok), 1)) {
+                if (wg) STOREV(tg + k0, Go);
+                if (wl) STOREV(tl + k0, Lo);
+            } else {
+                PFX(group_lanes)(k0, tm - k0 < VW ? tm - k0 : VW, Z[g], Y[g], H[g], ok, Lo, Go,
+                                 tx, ty, NULL, kp, tl, tg, acc);
+            }
+        } else if (__builtin_expect(VALL(ok), 1)) {
             if (wg) STOREV(grad + i + VW * g, Go);
             if (wl) STOREV(loss + i + VW * g, Lo);
         } else {
@@ -107,17 +125,75 @@ static inline int PFX(l0_soft)(size_t i, const FT *y)
     return soft;
 }
 
-static size_t PFX(l0_run)(size_t n, const FT *x, const FT *y, const bce_kparams *kp,
+/* The first block with the m (0 < m < NG VW) leftover samples at x + n
+ * appended as one or two padded groups (PFX(tail)'s padding: (0.25, 0),
+ * hot with a hard label in either form); only their m outputs are copied
+ * back.  wl, wg and soft constants in each instantiation (with soft a
+ * variable, gcc no longer inlined the probability form's stages: the first
+ * block took ~50 ns longer); the count of padded groups, 1 or 2, is a
+ * variable (it runs once per call). */
+__attribute__((noinline)) static void
+PFX(l0_first)(size_t n, size_t m, const FT *x, const FT *y, const bce_kparams *kp,
+              FT *loss, FT *grad, bce_acc *acc)
+{
+    enum { TW = NG * VW };
+    FT bx[TW], by[TW], bl[TW], bg[TW];
+    for (size_t l = 0; l < TW; l++) {
+        bx[l] = (FT)0.25;
+        by[l] = 0;
+    }
+    for (size_t l = 0; l < m; l++) {
+        bx[l] = x[n + l];
+        by[l] = y[n + l];
+    }
+    const int nt = m <= VW ? 1 : 2;
+    int soft = PFX(l0_soft)(0, y);
+    for (int g = 0; g < nt; g++) {
+        VD yv = LOADV(by + VW * g);
+        soft |= VL0_SOFT(yv);
+        (void)yv;
+    }
+#define L0_FIRST(wl, wg)                                                         \
+    do {                                                                         \
+        if (soft)                                                                \
+            PFX(l0_block)(0, x, y, kp, loss, grad, acc, (wl), (wg), 1,           \
+                          nt, bx, by, bl, bg, m);                                \
+        else                                                                     \
+            PFX(l0_block)(0, x, y, kp, loss, grad, acc, (wl), (wg), 0,           \
+                          nt, bx, by, bl, bg, m);                                \
+    } while (0)
+    if (kp->want_loss && kp->want_grad)
+        L0_FIRST(1, 1);
+    else if (kp->want_loss)
+        L0_FIRST(1, 0);
+    else
+        L0_FIRST(0, 1);
+#undef L0_FIRST
+    for (size_t l = 0; l < m; l++) {
+        if (kp->want_loss) loss[n + l] = bl[l];
+        if (kp->want_grad) grad[n + l] = bg[l];
+    }
+}
+
+/* level 0 in blocks over [0, n); with m > 0 (and n >= one block), the m
+ * leftover samples at n go with the first block (PFX(l0_first)) */
+static size_t PFX(l0_run)(size_t n, size_t m, const FT *x, const FT *y, const bce_kparams *kp,
                           FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
     const size_t B = L0_BG * VW;
+    if (m) {
+        PFX(l0_first)(n, m, x, y, kp, loss, grad, acc);
+        i = B;
+    }
 #define L0_RUN(wl, wg)                                                           \
     for (; i + B <= n; i += B) {                                                 \
         if (PFX(l0_soft)(i, y))                                                  \
-            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 1);          \
+            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 1,           \
+                          0, NULL, NULL, NULL, NULL, 0);                         \
         else                                                                     \
-            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 0);          \
+            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 0,           \
+                          0, NULL, NULL, NULL, NULL, 0);                         \
     }
     if (kp->want_loss && kp->want_grad)
         L0_RUN(1, 1)

@@ -28,7 +28,9 @@
  * rounding, accumulation in index order); a lane that is not hot (special
  * or cold) goes through the scalar per-sample code.  The n mod (NG VW)
  * samples left after the full steps go through one more step on a padded
- * local copy (PFX(tail)).  So results and reductions are bit-identical to
+ * local copy (PFX(tail)), or, in the AVX2 f64 kernels' staged path, as
+ * padded groups of the first block (PFX(l0_first)).  So results and
+ * reductions are bit-identical to
  * the scalar kernel's.
  */
 #if !defined(PFX) || !defined(FT) || !defined(VW) || !defined(LOADV) || \
@@ -134,6 +136,10 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
     }
 }
 
+#ifndef NG
+#define NG 2   /* groups of VW lanes per iteration */
+#endif
+
 #if defined(HAVE_LEVEL0) && defined(WITH_LEVEL0_STAGED) && defined(VL0_S1)
 #include "simd/loop0_staged_tmpl.h"   /* PFX(l0_run): level 0 in stages */
 #endif
@@ -143,10 +149,6 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
 static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
                             const bce_kparams *kp, float *loss, float *grad,
                             bce_acc *acc);
-#endif
-
-#ifndef NG
-#define NG 2   /* groups of VW lanes per iteration */
 #endif
 
 /* One step of the vector loop at i, for the tail (PFX(tail); PFX(loop)'s
@@ -332,8 +334,24 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
         i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
 #endif
+#ifdef PFX_L0_RUN
+    /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h); the
+     * m leftover samples as one or two padded groups of the first block
+     * (PFX(l0_first): the same statements on PFX(tail)'s padding), whose
+     * stages then overlap with the block's 16 groups instead of running
+     * alone through the one-group level 0 (bce-bench-side-by-side, the
+     * leftover table in units of T(4096)/4096, logits: m = 1..4 7.4-7.9 ->
+     * 5.6-6.2, m = 5..7 14.0-14.5 -> 9.8-10.5; probs 6.5-7.4 -> 3.6-4.8,
+     * 11.6-12.2 -> 8.6-8.8) */
+    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce && n >= L0_BG * VW) {
+        size_t m = n % (NG * VW);
+        n -= m;
+        i = PFX(l0_run)(n, m, x, y, kp, loss, grad, acc);
+    } else
+#endif
     if (VUSABLE(kp) && !kp->reduce && (n - i) % (NG * VW) && n - i > NG * VW) {
-        /* the leftover samples first (PFX(tail)), when nothing is
+        /* (the other calls, and n < one block:) the leftover samples
+         * first (PFX(tail)), when nothing is
          * accumulated (their order does not matter): the out-of-order
          * window then overlaps the padded step's dependency chain with
          * the full steps' work instead of leaving it alone at the end
@@ -344,11 +362,6 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
         PFX(tail)(m, x + n, y + n, w ? w + n : NULL, kp,
                   kp->want_loss ? loss + n : NULL, kp->want_grad ? grad + n : NULL, acc);
     }
-#ifdef PFX_L0_RUN
-    /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h) */
-    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
-        i = PFX(l0_run)(n, x, y, kp, loss, grad, acc);
-#endif
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
 #ifdef HAVE_LEVEL0

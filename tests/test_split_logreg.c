@@ -27,15 +27,7 @@
 #include <string.h>
 #include "bce.h"
 
-static uint64_t rs = 0x9E3779B97F4A7C15u;
-static double unif(void)
-{
-    uint64_t x = (rs += 0x9E3779B97F4A7C15u);
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-    x ^= x >> 31;
-    return (double)(x >> 11) * 0x1p-53;
-}
+#include "test_rng.h"
 
 enum { KMAX = 6, NMAX = 4 * BCE_THREADS_MIN_N + 5 };
 static double *x64, *yh64, *ys64, *w64;

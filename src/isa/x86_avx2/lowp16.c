@@ -10,6 +10,11 @@
  * results are the scalar compilation's bits (tests/isa_bits.c compares
  * every entry point on every runnable ISA).  The leftover m mod 4
  * elements run the template itself, compiled here.
+ * Bound: every output it writes is correctly rounded (0.5 ulp of the
+ * output type): an output is written only when both ends of its proven
+ * interval round alike, else the per-sample code decides it.  Measured:
+ * every (x, y) pair of each form and format, 0 misrounded
+ * (tests/lowp_label_all.c; data/exhaustive/lowp/, docs/ACCURACY.md).
  * Compiled with -mavx2 -mfma -mf16c.
  */
 #include <immintrin.h>

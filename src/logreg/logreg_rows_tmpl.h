@@ -30,11 +30,25 @@
 #error "logreg_rows_tmpl.h: define LR_T, LR_FN, LR_LOAD4 and LR_FMA4 (and typedef v4d) before including"
 #endif
 
+/* LR_ADDF(a, b), LR_SUBF(a, b): a + b and a - b rounded once, as the
+ * includer computes them.  The AVX2 unit takes them through the FMA pipes
+ * (fma(b, 1, a), fma(b, -1, a): the exact sum rounded once, the same
+ * value, the same signed zero, the same inf and NaN), so that the
+ * error-free transformations below, which are mostly additions, use the
+ * two FMA pipes beside the two adders of a Zen 2 or Skylake core; the
+ * scalar unit uses + and -.  The same bits either way. */
+#ifndef LR_ADDF
+#define LR_ADDF(a, b) ((a) + (b))
+#define LR_SUBF(a, b) ((a) - (b))
+#endif
+
+/* TwoSum (Knuth): s + e = a + b exactly; 6 operations, 2 of them on the
+ * FMA pipes (LR_SUBF), none of these on the chain through s. */
 static inline void LR_FN(two_sum4)(v4d a, v4d b, v4d *s, v4d *e)
 {
     v4d t = a + b;
     v4d bb = t - a;
-    *e = (a - (t - bb)) + (b - bb);
+    *e = (a - LR_SUBF(t, bb)) + LR_SUBF(b, bb);
     *s = t;
 }
 
@@ -78,15 +92,24 @@ static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
         v4d wa_, wb_, p_, e_, t_;                                             \
         memcpy(&wa_, (wp), 32); memcpy(&wb_, (wp) + 4, 32);                   \
         p_ = (a) * wa_; e_ = LR_FMA4((a), wa_, -p_);                          \
-        LR_FN(two_sum4)((s0), p_, &(s0), &t_); (c0) = (c0) + (t_ + e_);       \
+        LR_FN(two_sum4)((s0), p_, &(s0), &t_); (c0) = (c0) + LR_ADDF(t_, e_); \
         p_ = (b) * wb_; e_ = LR_FMA4((b), wb_, -p_);                          \
-        LR_FN(two_sum4)((s1), p_, &(s1), &t_); (c1) = (c1) + (t_ + e_);       \
+        LR_FN(two_sum4)((s1), p_, &(s1), &t_); (c1) = (c1) + LR_ADDF(t_, e_); \
     } while (0)
 
 /* Prefetch 12 KiB ahead of p in the rows being read (the hardware
  * prefetchers stop at page boundaries, and a row of 512 doubles is a page).
  * Integer arithmetic: no pointer is formed past the data. */
 #define LR_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 12288), 0, 3)
+/* The fast dots' prefetch (BCE_OPT_FAST_ACCUM): 8 KiB ahead, into L2
+ * only (locality 1: prefetcht2), and no prefetch in accum_fast.  Measured
+ * 2026-12-07 (one process, main's library against this one, alternated,
+ * n k = 1.6e7, f64): the L1 prefetches 12 KiB ahead in the dots plus the
+ * next block's lines in accum_fast were 1.18 / 1.35 / 1.18 times slower
+ * (k = 32 / 128 / 512) than this; none at all was in between.  The
+ * default mode (compute-bound) kept the L1 prefetches: no variant changed
+ * its speed by more than the noise. */
+#define LR_PF_AHEAD_F(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 8192), 0, 1)
 
 /* The 8 lanes of one row's Dot2, reduced to 4: (s, c) with s + c the sum. */
 static inline void LR_FN(half)(v4d s0, v4d s1, v4d c0, v4d c1, v4d *s, v4d *c)
@@ -190,10 +213,11 @@ static void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
             __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 3); \
     } while (0)
 
+
 /* One Sum2 step of S + Q += (h + l) x, lane-wise. */
 #define LR_STEP(sv, qv, xv, h, l) do {                                        \
         v4d p_ = (h) * (xv), t_;                                              \
-        v4d e_ = LR_FMA4((h), (xv), -p_) + (l) * (xv);                        \
+        v4d e_ = LR_ADDF(LR_FMA4((h), (xv), -p_), (l) * (xv));               \
         LR_FN(two_sum4)((sv), p_, &(sv), &t_);                                \
         (qv) = (qv) + (t_ + e_);                                              \
     } while (0)
@@ -271,7 +295,7 @@ static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *
         v4d q0 = zero, q1 = zero, q2 = zero, q3 = zero;
         v4d a, b, c, d;
         for (size_t j = 0; j < kf; j += 16) {
-            LR_PF_AHEAD(r + j); LR_PF_AHEAD(r + j + 8);
+            LR_PF_AHEAD_F(r + j); LR_PF_AHEAD_F(r + j + 8);
             a = LR_LOAD4(r + j); b = LR_LOAD4(r + j + 4);
             c = LR_LOAD4(r + j + 8); d = LR_LOAD4(r + j + 12);
             LR_FMA16(w + j, s0, s1, s2, s3);
@@ -298,7 +322,7 @@ static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *
 static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                        const double *rh, const double *rl, double *S, double *Q)
 {
-    (void)rl; (void)Q;
+    (void)rl; (void)Q; (void)npf;   /* no prefetch here: see LR_PF_AHEAD_F */
     size_t i = 0;
     for (; i + 4 <= nb; i += 4) {
         const LR_T *r0 = x + (i0 + i) * ldx, *r1 = r0 + ldx, *r2 = r1 + ldx, *r3 = r2 + ldx;
@@ -309,7 +333,6 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
-            LR_PF(i, j); LR_PF(i + 1, j); LR_PF(i + 2, j); LR_PF(i + 3, j);
             LR_FN(load8)(r0, j, k, &a, &b); sa = LR_FMA4(h0, a, sa); sb = LR_FMA4(h0, b, sb);
             LR_FN(load8)(r1, j, k, &a, &b); sa = LR_FMA4(h1, a, sa); sb = LR_FMA4(h1, b, sb);
             LR_FN(load8)(r2, j, k, &a, &b); sa = LR_FMA4(h2, a, sa); sb = LR_FMA4(h2, b, sb);
@@ -323,7 +346,6 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
-            LR_PF(i, j);
             LR_FN(load8)(r, j, k, &a, &b); sa = LR_FMA4(h, a, sa); sb = LR_FMA4(h, b, sb);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
         }
@@ -331,3 +353,4 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
 }
 
 #undef LR_PF
+#undef LR_PF_AHEAD_F

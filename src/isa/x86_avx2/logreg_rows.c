@@ -11,6 +11,19 @@ typedef double v4d __attribute__((vector_size(32)));
 
 #define LR_FMA4(a, b, c) ((v4d)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 
+/* a + b and a - b rounded once, on the FMA pipes: fma(b, +-1, a) (the
+ * exact value rounded once, so the same result as the adder's).  The
+ * constants pass through an empty asm so that the compiler cannot fold the
+ * fma back into an addition. */
+static inline v4d lr_pm1(double c)
+{
+    __m256d r = _mm256_set1_pd(c);
+    __asm__("" : "+x"(r));
+    return (v4d)r;
+}
+#define LR_ADDF(a, b) ((v4d)_mm256_fmadd_pd((__m256d)(b), (__m256d)lr_pm1(1.0), (__m256d)(a)))
+#define LR_SUBF(a, b) ((v4d)_mm256_fmadd_pd((__m256d)(b), (__m256d)lr_pm1(-1.0), (__m256d)(a)))
+
 static inline v4d lr_load4_f64(const double *p) { return (v4d)_mm256_loadu_pd(p); }
 static inline v4d lr_load4_f32(const float *p) { return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p)); }
 

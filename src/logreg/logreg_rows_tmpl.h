@@ -270,6 +270,22 @@ static void LR_FN(accum)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t 
 }
 #undef LR_STEP
 
+/* out[t] = ((s_t[0] + s_t[2]) + (s_t[1] + s_t[3])) + w0 for the four
+ * rows' vectors s_t: the same additions as row by row (a + b = b + a
+ * exactly), the lanes regrouped by permutations only. */
+static inline void LR_FN(hsum4)(const v4d *s, double w0, double *out)
+{
+    const v4d p01 = __builtin_shufflevector(s[0], s[1], 0, 1, 4, 5)
+                  + __builtin_shufflevector(s[0], s[1], 2, 3, 6, 7);
+    const v4d p23 = __builtin_shufflevector(s[2], s[3], 0, 1, 4, 5)
+                  + __builtin_shufflevector(s[2], s[3], 2, 3, 6, 7);
+    /* p01 = [a0+c0, b0+d0, a1+c1, b1+d1], p23 likewise */
+    const v4d W = { w0, w0, w0, w0 };
+    const v4d z = (__builtin_shufflevector(p01, p23, 0, 2, 4, 6)
+                 + __builtin_shufflevector(p01, p23, 1, 3, 5, 7)) + W;
+    memcpy(out, &z, 32);
+}
+
 /* BCE_OPT_FAST_ACCUM: plain fma recursions (16 lanes for the dots, one per
  * feature for the accumulation, folded every BCE_LR_FOLD rows by the
  * caller).  Bounds: |z^ - z| <= gamma_{ceil(k/16)+3} sum_j |x~_ij w_j|;
@@ -289,6 +305,7 @@ static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *
         s0 = LR_FMA4(a, wa_, s0); s1 = LR_FMA4(b, wb_, s1);                   \
         s2 = LR_FMA4(c, wc_, s2); s3 = LR_FMA4(d, wd_, s3);                   \
     } while (0)
+    v4d sb[4], qb[4];
     for (size_t i = 0; i < nb; i++) {
         const LR_T *r = x + (i0 + i) * ldx;
         v4d s0 = zero, s1 = zero, s2 = zero, s3 = zero;
@@ -307,14 +324,26 @@ static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *
             LR_FMA16(wt, s0, s1, s2, s3);
             if (v) LR_FMA16(vt, q0, q1, q2, q3);
         }
-        v4d s = (s0 + s1) + (s2 + s3);
-        zh[i] = ((s[0] + s[2]) + (s[1] + s[3])) + w0;
-        zl[i] = 0.0;
-        if (v) {
-            v4d q = (q0 + q1) + (q2 + q3);
-            th[i] = ((q[0] + q[2]) + (q[1] + q[3])) + v0;
-            tl[i] = 0.0;
+        /* the row's 4 lanes s kept; every 4 rows their horizontal sums
+         * ((s[0] + s[2]) + (s[1] + s[3])) + w0 as one vector (hsum4) */
+        sb[i & 3] = (s0 + s1) + (s2 + s3);
+        if (v) qb[i & 3] = (q0 + q1) + (q2 + q3);
+        if ((i & 3) == 3) {
+            LR_FN(hsum4)(sb, w0, zh + i - 3);
+            if (v) LR_FN(hsum4)(qb, v0, th + i - 3);
         }
+    }
+    for (size_t i = nb & ~(size_t)3; i < nb; i++) {
+        const v4d s = sb[i & 3];
+        zh[i] = ((s[0] + s[2]) + (s[1] + s[3])) + w0;
+        if (v) {
+            const v4d q = qb[i & 3];
+            th[i] = ((q[0] + q[2]) + (q[1] + q[3])) + v0;
+        }
+    }
+    for (size_t i = 0; i < nb; i++) {
+        zl[i] = 0.0;
+        if (v) tl[i] = 0.0;
     }
 #undef LR_FMA16
 }

@@ -101,14 +101,16 @@ static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
  * prefetchers stop at page boundaries, and a row of 512 doubles is a page).
  * Integer arithmetic: no pointer is formed past the data. */
 #define LR_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 12288), 0, 3)
-/* The fast dots' prefetch (BCE_OPT_FAST_ACCUM): 8 KiB ahead, into L2
- * only (locality 1: prefetcht2), and no prefetch in accum_fast.  Measured
- * 2026-12-07 (one process, main's library against this one, alternated,
- * n k = 1.6e7, f64): the L1 prefetches 12 KiB ahead in the dots plus the
- * next block's lines in accum_fast were 1.18 / 1.35 / 1.18 times slower
- * (k = 32 / 128 / 512) than this; none at all was in between.  The
- * default mode (compute-bound) kept the L1 prefetches: no variant changed
- * its speed by more than the noise. */
+/* The fast mode's prefetches (BCE_OPT_FAST_ACCUM), both into L2 only
+ * (locality 1: prefetcht2): the dots 8 KiB ahead (LR_PF_AHEAD_F), and
+ * accum_fast every line of the next block (LR_PF2), so that the requests
+ * are spread over the whole block's work, not only over its dots.
+ * Measured 2026-12-07 (one process, alternated, n k = 1.6e7, f64, load
+ * about 3): main's L1 prefetches (12 KiB ahead in the dots, the next block
+ * in accum_fast) were 1.3-1.5 times slower than this (k = 32 / 128 / 512);
+ * the dots' L2 prefetch alone 1.1-1.2 times, none at all 1.2-1.35 times.
+ * The default mode (compute-bound) keeps its L1 prefetches: no variant
+ * (L2, none, either one alone) changed its speed beyond the noise. */
 #define LR_PF_AHEAD_F(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 8192), 0, 1)
 
 /* The 8 lanes of one row's Dot2, reduced to 4: (s, c) with s + c the sum. */
@@ -213,6 +215,12 @@ static void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
             __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 3); \
     } while (0)
 
+
+/* LR_PF into L2 only (the fast mode: see LR_PF_AHEAD_F). */
+#define LR_PF2(i, j) do {                                                     \
+        if ((i) < npf)                                                        \
+            __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 1); \
+    } while (0)
 
 /* One Sum2 step of S + Q += (h + l) x, lane-wise. */
 #define LR_STEP(sv, qv, xv, h, l) do {                                        \
@@ -351,7 +359,7 @@ static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *
 static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, size_t nb, size_t npf,
                        const double *rh, const double *rl, double *S, double *Q)
 {
-    (void)rl; (void)Q; (void)npf;   /* no prefetch here: see LR_PF_AHEAD_F */
+    (void)rl; (void)Q;
     size_t i = 0;
     for (; i + 4 <= nb; i += 4) {
         const LR_T *r0 = x + (i0 + i) * ldx, *r1 = r0 + ldx, *r2 = r1 + ldx, *r3 = r2 + ldx;
@@ -362,6 +370,7 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_PF2(i, j); LR_PF2(i + 1, j); LR_PF2(i + 2, j); LR_PF2(i + 3, j);
             LR_FN(load8)(r0, j, k, &a, &b); sa = LR_FMA4(h0, a, sa); sb = LR_FMA4(h0, b, sb);
             LR_FN(load8)(r1, j, k, &a, &b); sa = LR_FMA4(h1, a, sa); sb = LR_FMA4(h1, b, sb);
             LR_FN(load8)(r2, j, k, &a, &b); sa = LR_FMA4(h2, a, sa); sb = LR_FMA4(h2, b, sb);
@@ -375,6 +384,7 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
+            LR_PF2(i, j);
             LR_FN(load8)(r, j, k, &a, &b); sa = LR_FMA4(h, a, sa); sb = LR_FMA4(h, b, sb);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
         }
@@ -382,4 +392,5 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
 }
 
 #undef LR_PF
+#undef LR_PF2
 #undef LR_PF_AHEAD_F

@@ -97,20 +97,21 @@ static inline void LR_FN(fold)(v4d s0, v4d s1, v4d c0, v4d c1, double w0,
         LR_FN(two_sum4)((s1), p_, &(s1), &t_); (c1) = (c1) + LR_ADDF(t_, e_); \
     } while (0)
 
-/* Prefetch 12 KiB ahead of p in the rows being read (the hardware
- * prefetchers stop at page boundaries, and a row of 512 doubles is a page).
- * Integer arithmetic: no pointer is formed past the data. */
-#define LR_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 12288), 0, 3)
-/* The fast mode's prefetches (BCE_OPT_FAST_ACCUM), both into L2 only
- * (locality 1: prefetcht2): the dots 8 KiB ahead (LR_PF_AHEAD_F), and
- * accum_fast every line of the next block (LR_PF2), so that the requests
- * are spread over the whole block's work, not only over its dots.
- * Measured 2026-12-07 (one process, alternated, n k = 1.6e7, f64, load
- * about 3): main's L1 prefetches (12 KiB ahead in the dots, the next block
- * in accum_fast) were 1.3-1.5 times slower than this (k = 32 / 128 / 512);
- * the dots' L2 prefetch alone 1.1-1.2 times, none at all 1.2-1.35 times.
- * The default mode (compute-bound) keeps its L1 prefetches: no variant
- * (L2, none, either one alone) changed its speed beyond the noise. */
+/* Prefetch 4 KiB ahead of p in the rows being read, into L2 only
+ * (locality 1: prefetcht2), with LR_PF below for the next block: the
+ * default mode's dots (the hardware prefetchers stop at page
+ * boundaries, and a row of 512 doubles is a page).  Integer arithmetic: no
+ * pointer is formed past the data.  Measured 2026-12-07 (one process,
+ * alternated, n k = 1.6e7, f64, load 6-7): 1.00 / 1.08 / 1.09 times the
+ * speed of L1 prefetches 12 KiB ahead (k = 32 / 128 / 512). */
+#define LR_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 4096), 0, 1)
+/* The fast mode's prefetches (BCE_OPT_FAST_ACCUM), both into L2 only:
+ * the dots 8 KiB ahead (LR_PF_AHEAD_F), and accum_fast every line of the
+ * next block (LR_PF below).  Measured 2026-12-07 (one process, alternated,
+ * n k = 1.6e7, f64, load about 3): main's L1 prefetches (12 KiB ahead in
+ * the dots, the next block in accum_fast) were 1.3-1.4 times slower than
+ * this (k = 32 / 128 / 512); the dots' L2 prefetch alone 1.1-1.2 times,
+ * none at all 1.2-1.35 times. */
 #define LR_PF_AHEAD_F(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 8192), 0, 1)
 
 /* The 8 lanes of one row's Dot2, reduced to 4: (s, c) with s + c the sum. */
@@ -207,17 +208,12 @@ static void LR_FN(dots)(const LR_T *x, size_t ldx, size_t k, const double *w,
 #undef LR_DOT2_8
 
 /* Prefetch the line of row i of the next block (nb rows on) at column j,
- * if that row exists (i < npf): the next block's X streams in while this
- * one is accumulated from cache.  Integer arithmetic: no pointer is formed
+ * if that row exists (i < npf), into L2 only (locality 1): the next
+ * block's X streams in while this one is accumulated from cache, and the
+ * requests are spread over the whole block's work, not only over its dots.
+ * Both modes (accum, accum_fast).  Integer arithmetic: no pointer is formed
  * past the data. */
 #define LR_PF(i, j) do {                                                      \
-        if ((i) < npf)                                                        \
-            __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 3); \
-    } while (0)
-
-
-/* LR_PF into L2 only (the fast mode: see LR_PF_AHEAD_F). */
-#define LR_PF2(i, j) do {                                                     \
         if ((i) < npf)                                                        \
             __builtin_prefetch((const void *)((uintptr_t)x + (((i0) + (i) + nb) * ldx + (j)) * sizeof(LR_T)), 0, 1); \
     } while (0)
@@ -370,7 +366,7 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
-            LR_PF2(i, j); LR_PF2(i + 1, j); LR_PF2(i + 2, j); LR_PF2(i + 3, j);
+            LR_PF(i, j); LR_PF(i + 1, j); LR_PF(i + 2, j); LR_PF(i + 3, j);
             LR_FN(load8)(r0, j, k, &a, &b); sa = LR_FMA4(h0, a, sa); sb = LR_FMA4(h0, b, sb);
             LR_FN(load8)(r1, j, k, &a, &b); sa = LR_FMA4(h1, a, sa); sb = LR_FMA4(h1, b, sb);
             LR_FN(load8)(r2, j, k, &a, &b); sa = LR_FMA4(h2, a, sa); sb = LR_FMA4(h2, b, sb);
@@ -384,7 +380,7 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
         for (size_t j = 0; j < k; j += 8) {
             v4d a, b, sa, sb;
             memcpy(&sa, S + j, 32); memcpy(&sb, S + j + 4, 32);
-            LR_PF2(i, j);
+            LR_PF(i, j);
             LR_FN(load8)(r, j, k, &a, &b); sa = LR_FMA4(h, a, sa); sb = LR_FMA4(h, b, sb);
             memcpy(S + j, &sa, 32); memcpy(S + j + 4, &sb, 32);
         }
@@ -392,5 +388,4 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
 }
 
 #undef LR_PF
-#undef LR_PF2
 #undef LR_PF_AHEAD_F

@@ -356,6 +356,34 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
                        const double *rh, const double *rl, double *S, double *Q)
 {
     (void)rl; (void)Q;
+    /* Tiles of 32 features: S of the tile in 8 vector registers for the
+     * whole block, each row one fma per vector into them (8 independent
+     * chains; S loaded and stored once per block).  The order of the
+     * additions into each S_j is still row by row: the same bits as the
+     * groups of 4 rows below, which take the features past the tiles. */
+    const size_t kt = k & ~(size_t)31;
+    for (size_t j = 0; j < kt; j += 32) {
+        v4d s0, s1, s2, s3, s4, s5, s6, s7;
+        memcpy(&s0, S + j, 32); memcpy(&s1, S + j + 4, 32);
+        memcpy(&s2, S + j + 8, 32); memcpy(&s3, S + j + 12, 32);
+        memcpy(&s4, S + j + 16, 32); memcpy(&s5, S + j + 20, 32);
+        memcpy(&s6, S + j + 24, 32); memcpy(&s7, S + j + 28, 32);
+        for (size_t i = 0; i < nb; i++) {
+            const LR_T *r = x + (i0 + i) * ldx + j;
+            const v4d h = { rh[i], rh[i], rh[i], rh[i] };
+            LR_PF(i, j); LR_PF(i, j + 8); LR_PF(i, j + 16); LR_PF(i, j + 24);
+            s0 = LR_FMA4(h, LR_LOAD4(r), s0);      s1 = LR_FMA4(h, LR_LOAD4(r + 4), s1);
+            s2 = LR_FMA4(h, LR_LOAD4(r + 8), s2);  s3 = LR_FMA4(h, LR_LOAD4(r + 12), s3);
+            s4 = LR_FMA4(h, LR_LOAD4(r + 16), s4); s5 = LR_FMA4(h, LR_LOAD4(r + 20), s5);
+            s6 = LR_FMA4(h, LR_LOAD4(r + 24), s6); s7 = LR_FMA4(h, LR_LOAD4(r + 28), s7);
+        }
+        memcpy(S + j, &s0, 32); memcpy(S + j + 4, &s1, 32);
+        memcpy(S + j + 8, &s2, 32); memcpy(S + j + 12, &s3, 32);
+        memcpy(S + j + 16, &s4, 32); memcpy(S + j + 20, &s5, 32);
+        memcpy(S + j + 24, &s6, 32); memcpy(S + j + 28, &s7, 32);
+    }
+    if (kt == k) return;
+    x += kt; S += kt; k -= kt;
     size_t i = 0;
     for (; i + 4 <= nb; i += 4) {
         const LR_T *r0 = x + (i0 + i) * ldx, *r1 = r0 + ldx, *r2 = r1 + ldx, *r3 = r2 + ldx;

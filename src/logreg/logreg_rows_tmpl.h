@@ -310,7 +310,36 @@ static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *
         s2 = LR_FMA4(c, wc_, s2); s3 = LR_FMA4(d, wd_, s3);                   \
     } while (0)
     v4d sb[4], qb[4];
-    for (size_t i = 0; i < nb; i++) {
+    size_t i = 0;
+    if (!v && kf == 32) {
+        /* k in [32, 48) without v: the 32 weights of the full chunks in 8
+         * vector registers for the whole block (no w load per row); each
+         * row's statements as in the loop below, in the same order: the
+         * same bits */
+        v4d W0, W1, W2, W3, W4, W5, W6, W7;
+        memcpy(&W0, w, 32); memcpy(&W1, w + 4, 32); memcpy(&W2, w + 8, 32);
+        memcpy(&W3, w + 12, 32); memcpy(&W4, w + 16, 32); memcpy(&W5, w + 20, 32);
+        memcpy(&W6, w + 24, 32); memcpy(&W7, w + 28, 32);
+        for (; i < nb; i++) {
+            const LR_T *r = x + (i0 + i) * ldx;
+            v4d s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+            v4d a, b, c, d;
+            LR_PF_AHEAD_F(r); LR_PF_AHEAD_F(r + 8);
+            LR_PF_AHEAD_F(r + 16); LR_PF_AHEAD_F(r + 24);
+            s0 = LR_FMA4(LR_LOAD4(r), W0, s0);      s1 = LR_FMA4(LR_LOAD4(r + 4), W1, s1);
+            s2 = LR_FMA4(LR_LOAD4(r + 8), W2, s2);  s3 = LR_FMA4(LR_LOAD4(r + 12), W3, s3);
+            s0 = LR_FMA4(LR_LOAD4(r + 16), W4, s0); s1 = LR_FMA4(LR_LOAD4(r + 20), W5, s1);
+            s2 = LR_FMA4(LR_LOAD4(r + 24), W6, s2); s3 = LR_FMA4(LR_LOAD4(r + 28), W7, s3);
+            if (kf < k) {
+                LR_FN(load8)(r, kf, k, &a, &b);
+                LR_FN(load8)(r, kf + 8, k, &c, &d);
+                LR_FMA16(wt, s0, s1, s2, s3);
+            }
+            sb[i & 3] = (s0 + s1) + (s2 + s3);
+            if ((i & 3) == 3) LR_FN(hsum4)(sb, w0, zh + i - 3);
+        }
+    }
+    for (; i < nb; i++) {
         const LR_T *r = x + (i0 + i) * ldx;
         v4d s0 = zero, s1 = zero, s2 = zero, s3 = zero;
         v4d q0 = zero, q1 = zero, q2 = zero, q3 = zero;
@@ -337,7 +366,7 @@ static void LR_FN(dots_fast)(const LR_T *x, size_t ldx, size_t k, const double *
             if (v) LR_FN(hsum4)(qb, v0, th + i - 3);
         }
     }
-    for (size_t i = nb & ~(size_t)3; i < nb; i++) {
+    for (i = nb & ~(size_t)3; i < nb; i++) {
         const v4d s = sb[i & 3];
         zh[i] = ((s[0] + s[2]) + (s[1] + s[3])) + w0;
         if (v) {

@@ -43,7 +43,7 @@ for t in bf16 f16; do for o in $t f32; do
         grep -q "^configuration type=$t out_type=$o form=probs pos_weight=0x1p+1 label_smoothing=0x1.999999999999ap-4 clamp=0 weights=1 reduction=mean" "$tmp/out" &&
         grep -Eq "^probs  reduced    loss rows +1 failed +0$" "$tmp/out" && ok ||
         bad "libbce ($t -> $o) through bce eval: exit $rc: $(tail -n 3 "$tmp/out")"
-    head -n 1 "$tmp/c.json" | grep -q '^{"tool": "bce check", "libbce": "[^"]*", "schema": 3,$' &&
+    head -n 1 "$tmp/c.json" | grep -q '^{"tool": "bce check", "libbce": "[^"]*", "schema": 4,$' &&
         grep -q "\"type\": \"$t\", \"out_type\": \"$o\"" "$tmp/c.json" && grep -q '"pass": true' "$tmp/c.json" &&
         ok || bad "check --json ($t -> $o)"
 done; done
@@ -130,6 +130,24 @@ GTEST_SHARD_INDEX=0 GTEST_TOTAL_SHARDS=4 "$BCE" check --type f16 --out-type f16 
     --label 1 -- "$BCE" eval >"$tmp/out" 2>&1
 [ $? -eq 0 ] && grep -q '^shard 0/4 from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS: range \[0, 16)' "$tmp/out" &&
     ok || bad "shard from the environment: $(head -n 2 "$tmp/out")"
+# --merge of the shards' summaries == the one-run summary (but the failing
+# rows' line numbers and the time), with failures (the RN16(RN32) port)
+if [ "$PART" = all ] || [ "$PART" = 2-4 ]; then
+    for sh in 0 1; do
+        "$BCE" check --type bf16 --out-type bf16 --options default --exhaustive --range 0x4160:0x4170 \
+            --label all --shard $sh/2 --json "$tmp/m$sh.json" --quiet -- python3 "$PORT" cast >/dev/null 2>&1
+    done
+    "$BCE" check --type bf16 --out-type bf16 --options default --exhaustive --range 0x4160:0x4170 \
+        --label all --json "$tmp/mall.json" --quiet -- python3 "$PORT" cast >/dev/null 2>&1
+    "$BCE" check --merge "$tmp/m1.json" "$tmp/m0.json" --json "$tmp/mm.json" --junit "$tmp/mm.xml" >"$tmp/out" 2>&1
+    rc=$?
+    strip() { sed -e 1,2d -e 's/"line": [0-9]*//' "$1"; }
+    [ $rc -eq 1 ] && grep -q '^FAIL: 2 shard summaries merged, range \[16736, 16752)' "$tmp/out" &&
+        grep -q '"failed": [1-9]' "$tmp/mall.json" && [ "$(strip "$tmp/mall.json")" = "$(strip "$tmp/mm.json")" ] &&
+        grep -q 'failures="1"' "$tmp/mm.xml" && ok || bad "--merge of two shards: $(cat "$tmp/out")"
+    "$BCE" check --merge "$tmp/m0.json" "$tmp/mall.json" >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -q 'ranges not contiguous' "$tmp/err" && ok || bad "--merge of overlapping ranges: not exit 2"
+fi
 "$BCE" check --type bf16 --shard 1/2 -- true >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "--shard without --exhaustive: not a usage error"
 # --exhaustive --label all on a slice: every label of the type

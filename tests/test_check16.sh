@@ -116,7 +116,7 @@ for args in "--type bf16 --out-type f16 -- true" "--type f16 --out-type bf16 -- 
             "--type bf16 --exhaustive --range 0:2 --reduction sum -- true" "--type bf16 --lib x.so" \
             "--type bf16 --symbol f -- true" "--type bf16 --lib /nonexistent.so --symbol f" \
             "--type bf16 --lib x.so --symbol f -- true" "--type bf16 --form all --lib x.so --symbol f" \
-            "--type bf16 --smoothing 2 -- true" "--type bf16 --json" "--type f16 extra -- true"; do
+            "--type bf16 --smoothing 2 -- true" "--type bf16 --batch 1 -- true" "--type bf16 --json" "--type f16 extra -- true"; do
     # shellcheck disable=SC2086
     "$BCE" check $args >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && [ -s "$tmp/err" ] && ok || bad "bce check $args: not a usage error"
@@ -145,6 +145,11 @@ if [ "$PART" = all ] || [ "$PART" = 2-4 ]; then
     [ $rc -eq 1 ] && grep -q '^FAIL: 2 shard summaries merged, range \[16736, 16752)' "$tmp/out" &&
         grep -q '"failed": [1-9]' "$tmp/mall.json" && [ "$(strip "$tmp/mall.json")" = "$(strip "$tmp/mm.json")" ] &&
         grep -q 'failures="1"' "$tmp/mm.xml" && ok || bad "--merge of two shards: $(cat "$tmp/out")"
+    # --batch: the range in batches of 2 x values (8 IUT processes), the same summary
+    "$BCE" check --type bf16 --out-type bf16 --options default --exhaustive --range 0x4160:0x4170 \
+        --label all --batch 40000 --json "$tmp/mb.json" -- python3 "$PORT" cast >/dev/null 2>"$tmp/err"
+    [ $? -eq 1 ] && [ "$(grep -c 'x bit patterns \[' "$tmp/err")" -ge 2 ] &&
+        [ "$(strip "$tmp/mall.json")" = "$(strip "$tmp/mb.json")" ] && ok || bad "--batch 40000: not the one-batch summary"
     "$BCE" check --merge "$tmp/m0.json" "$tmp/mall.json" >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && grep -q 'ranges not contiguous' "$tmp/err" && ok || bad "--merge of overlapping ranges: not exit 2"
 fi

@@ -83,6 +83,7 @@ typedef struct c16_fail {
 
 typedef struct c16 {
     int type, out, forms, exhaustive, label, options_all, explicit_opts, xweights;
+    size_t batch;           /* rows per IUT batch of --exhaustive */
     bce_options xopt;
     uint64_t lo, hi, seed;
     size_t samples;
@@ -231,12 +232,16 @@ static int is_default(const cfg16 *c)
 /* ------------------------------------------------------------------ */
 /* Rows */
 
-static int make_rows(const c16 *s, const cfg16 *c, rows16 *r)
+/* The rows of configuration c; --exhaustive: those of the x bit patterns
+ * [lo, hi) (one batch), the first of them row k0 of the whole range (the
+ * weights are a function of the row's index in the range, so a run in
+ * batches sends the same rows as one batch would). */
+static int make_rows(const c16 *s, const cfg16 *c, uint64_t lo, uint64_t hi, size_t k0, rows16 *r)
 {
     const int t = s->type, form = c->form;
     rs = s->seed * 4 + (uint64_t)(2 * form + (t == BCE_TOOL_F16));
     if (s->exhaustive) {
-        for (uint64_t b = s->lo; b < s->hi; b++) {
+        for (uint64_t b = lo; b < hi; b++) {
             double x = bcev_from_bits16(t, (uint16_t)b);
             if (!valid_x(form, x)) continue;
             if (s->label == 0 || s->label == 2) if (push(r, x, 0, R_EXH)) return -1;
@@ -291,7 +296,7 @@ static int make_rows(const c16 *s, const cfg16 *c, rows16 *r)
         r->x[k] = x;
         r->y[k] = r->y[i];
         r->reg[k] = r->reg[i];
-        r->w[k] = c->weights ? w16(s->seed, k) : 1.0;
+        r->w[k] = c->weights ? w16(s->seed, k0 + k) : 1.0;
         k++;
     }
     r->n = k;
@@ -694,6 +699,10 @@ static const char help16[] =
     "  --exhaustive --range A:B --label 0|1|both|all   instead: every x bit\n"
     "                   pattern in [A, B) x the labels (all: every value of\n"
     "                   the type in [0,1], -0 included); no reductions\n"
+    "  --batch N        rows per batch of --exhaustive (default 2^20; whole x\n"
+    "                   values): memory stays bounded, a process IUT is\n"
+    "                   started once per batch, and each failing row's line\n"
+    "                   is the input line of its batch\n"
     "  --shard I/N      with --exhaustive: the I-th of N parts of the range\n"
     "                   (merge the parts' --json summaries with\n"
     "                   bce check --merge A.json B.json ... [--json F] [--junit F])\n"
@@ -1157,6 +1166,7 @@ int bce_tool_check16(int argc, char **argv)
     s.timeout = 600;
     s.label = 2;
     s.lo = 0; s.hi = 65536;
+    s.batch = (size_t)1 << 20;
     s.options_all = 1;
     int range_set = 0, label_set = 0, form_all = 0;
     const char *shard_arg = NULL;
@@ -1240,6 +1250,14 @@ int bce_tool_check16(int argc, char **argv)
                 return usage("--range wants A:B, 0 <= A < B <= 65536, not '%s'", v);
             s.lo = a; s.hi = b;
             range_set = 1;
+            i++;
+        } else if (!strcmp(o, "--batch")) {
+            char *e;
+            errno = 0;
+            unsigned long long n = strtoull(v, &e, 0);
+            if (*e || errno || *v == '-' || e == v || n < 2 || n > (1ULL << 28))
+                return usage("--batch wants a row count in 2..2^28, not '%s'", v);
+            s.batch = (size_t)n;
             i++;
         } else if (!strcmp(o, "--samples") || !strcmp(o, "--seed")) {
             char *e;
@@ -1328,27 +1346,51 @@ int bce_tool_check16(int argc, char **argv)
     make_configs(&s);
     int status = BCE_EXIT_OK;
     double t0 = bcev_now();
+    /* --exhaustive: batches of at most s.batch rows (whole x values), so
+     * that memory stays bounded (every x of bf16 with every label is 10^9
+     * rows); a process IUT is started once per batch */
+    size_t per_x = 1;
+    if (s.exhaustive)
+        per_x = s.label == 2 ? 2 : s.label == 3 ? (size_t)one16(s.type) + 2 : 1;
+    const uint64_t xstep = s.exhaustive ? (s.batch / per_x ? s.batch / per_x : 1) : 1;
+    double last = bcev_now();
     for (int ci = 0; ci < s.ncfg && status == BCE_EXIT_OK; ci++) {
         const cfg16 *c = &s.cfg[ci];
-        rows16 r = {0, 0, NULL, NULL, NULL, NULL};
-        double *loss = NULL, *grad = NULL;
-        if (make_rows(&s, c, &r) != 0 || !(loss = malloc((r.n + 1) * sizeof *loss)) ||
-            !(grad = malloc((r.n + 1) * sizeof *grad))) {
-            fprintf(stderr, "bce check: out of memory\n");
-            status = BCE_EXIT_USAGE;
-        } else {
-            if (!s.quiet)
-                fprintf(stderr, "bce check: [%d/%d] %s: %zu rows\n", ci + 1, s.ncfg, c->name, r.n);
-            status = s.lib ? run_lib(&s, ci, &r, loss, grad) : run_iut(&s, ci, &r, loss, grad);
-            if (status == BCE_EXIT_OK)
-                judge(&s, ci, &r, loss, grad);
+        size_t k0 = 0;
+        for (uint64_t b0 = s.lo; status == BCE_EXIT_OK && (b0 < s.hi || (!s.exhaustive && b0 == s.lo));) {
+            const uint64_t b1 = s.exhaustive ? (s.hi - b0 > xstep ? b0 + xstep : s.hi) : s.hi;
+            rows16 r = {0, 0, NULL, NULL, NULL, NULL};
+            double *loss = NULL, *grad = NULL;
+            if (make_rows(&s, c, b0, b1, k0, &r) != 0 || !(loss = malloc((r.n + 1) * sizeof *loss)) ||
+                !(grad = malloc((r.n + 1) * sizeof *grad))) {
+                fprintf(stderr, "bce check: out of memory\n");
+                status = BCE_EXIT_USAGE;
+            } else {
+                if (!s.quiet && (b0 == s.lo || b1 == s.hi || bcev_now() - last >= 5.0)) {
+                    if (s.exhaustive && (b0 != s.lo || b1 != s.hi))
+                        fprintf(stderr, "bce check: [%d/%d] %s: x bit patterns [%llu, %llu) of [%llu, %llu): "
+                                "%zu rows\n", ci + 1, s.ncfg, c->name, (unsigned long long)b0,
+                                (unsigned long long)b1, (unsigned long long)s.lo, (unsigned long long)s.hi, r.n);
+                    else
+                        fprintf(stderr, "bce check: [%d/%d] %s: %zu rows\n", ci + 1, s.ncfg, c->name, r.n);
+                    last = bcev_now();
+                }
+                if (r.n) {
+                    status = s.lib ? run_lib(&s, ci, &r, loss, grad) : run_iut(&s, ci, &r, loss, grad);
+                    if (status == BCE_EXIT_OK)
+                        judge(&s, ci, &r, loss, grad);
+                }
+            }
+            k0 += r.n;
+            free(loss);
+            free(grad);
+            free(r.x);
+            free(r.y);
+            free(r.w);
+            free(r.reg);
+            if (!s.exhaustive) break;
+            b0 = b1;
         }
-        free(loss);
-        free(grad);
-        free(r.x);
-        free(r.y);
-        free(r.w);
-        free(r.reg);
     }
     if (s.libh) dlclose(s.libh);
     if (status != BCE_EXIT_OK) return status;

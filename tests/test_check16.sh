@@ -116,7 +116,7 @@ for args in "--type bf16 --out-type f16 -- true" "--type f16 --out-type bf16 -- 
             "--type bf16 --exhaustive --range 0:2 --reduction sum -- true" "--type bf16 --lib x.so" \
             "--type bf16 --symbol f -- true" "--type bf16 --lib /nonexistent.so --symbol f" \
             "--type bf16 --lib x.so --symbol f -- true" "--type bf16 --form all --lib x.so --symbol f" \
-            "--type bf16 --smoothing 2 -- true" "--type bf16 --batch 1 -- true" "--type bf16 --json" "--type f16 extra -- true"; do
+            "--type bf16 --smoothing 2 -- true" "--type bf16 --batch 1 -- true" "--type bf16 --threads 0 -- true" "--type bf16 --json" "--type f16 extra -- true"; do
     # shellcheck disable=SC2086
     "$BCE" check $args >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && [ -s "$tmp/err" ] && ok || bad "bce check $args: not a usage error"
@@ -150,6 +150,13 @@ if [ "$PART" = all ] || [ "$PART" = 2-4 ]; then
         --label all --batch 40000 --json "$tmp/mb.json" -- python3 "$PORT" cast >/dev/null 2>"$tmp/err"
     [ $? -eq 1 ] && [ "$(grep -c 'x bit patterns \[' "$tmp/err")" -ge 2 ] &&
         [ "$(strip "$tmp/mall.json")" = "$(strip "$tmp/mb.json")" ] && ok || bad "--batch 40000: not the one-batch summary"
+    # --threads: 1 and 3 threads judging, the same summary (failing rows in row order)
+    for th in 1 3; do
+        "$BCE" check --type bf16 --out-type bf16 --options default --samples 3000 --threads $th \
+            --json "$tmp/th$th.json" --quiet -- python3 "$PORT" cast >/dev/null 2>&1
+    done
+    grep -q '"over": [1-9]' "$tmp/th1.json" && [ "$(sed 1,2d "$tmp/th1.json")" = "$(sed 1,2d "$tmp/th3.json")" ] &&
+        ok || bad "--threads 1 and 3: different summaries"
     "$BCE" check --merge "$tmp/m0.json" "$tmp/mall.json" >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && grep -q 'ranges not contiguous' "$tmp/err" && ok || bad "--merge of overlapping ranges: not exit 2"
 fi

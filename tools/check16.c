@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -51,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "bce.h"
 #include "bce_verify.h"
@@ -81,9 +83,19 @@ typedef struct c16_fail {
     double x, y, w, expected, got, ulp;
 } c16_fail;
 
+/* What judging a range of rows found (one per thread, merged in row order
+ * into c16: the result does not depend on the thread count). */
+typedef struct j16 {
+    size_t rows[R_N][2], failed[R_N][2];
+    double worst[R_N][2];
+    c16_fail fail[C16_KEEP];
+    size_t nfail, mpfr, decided;
+} j16;
+
 typedef struct c16 {
     int type, out, forms, exhaustive, label, options_all, explicit_opts, xweights;
     size_t batch;           /* rows per IUT batch of --exhaustive */
+    unsigned threads;       /* threads judging the answers */
     bce_options xopt;
     uint64_t lo, hi, seed;
     size_t samples;
@@ -399,12 +411,12 @@ static int same(double g, double e) { return (isnan(g) && isnan(e)) || g == e; }
 
 /* Judge one output against its expected value e (NAN with e_set = 0: not
  * known yet, ask MPFR); record a failure. */
-static void verdict(c16 *s, int ci, const mpfr_t den, size_t i, const rows16 *r, int reg,
-                    int o, double g, double e, int e_set)
+static void verdict(const c16 *s, j16 *a, int ci, const mpfr_t den, size_t i, const rows16 *r,
+                    int reg, int o, double g, double e, int e_set)
 {
     const cfg16 *c = &s->cfg[ci];
-    s->rows[ci][reg][o]++;
-    if (e_set && same(g, e)) { s->decided++; return; }
+    a->rows[reg][o]++;
+    if (e_set && same(g, e)) { a->decided++; return; }
     mpfr_t v;
     mpfr_init2(v, C16_PREC);
     const double x = reg == R_RED ? NAN : r->x[i], y = reg == R_RED ? NAN : r->y[i];
@@ -414,15 +426,15 @@ static void verdict(c16 *s, int ci, const mpfr_t den, size_t i, const rows16 *r,
                            c->weights ? r->w : NULL, &c->opt, NAN, C16_PREC, v);
     else
         exact_row(s, c, den, x, y, w, o, v);
-    s->mpfr++;
+    a->mpfr++;
     if (!e_set) e = round_out(s, v);
     double u = same(g, e) ? 0.0 : bce_tool_ulp16(s->type, s->out, g, v);
     mpfr_clear(v);
     if (same(g, e) || (s->max_ulp[o] > 0.5 && u <= s->max_ulp[o])) return;
-    s->failed[ci][reg][o]++;
-    if (!(u <= s->worst[ci][reg][o])) s->worst[ci][reg][o] = u;
-    if (s->nfail < C16_KEEP) {
-        c16_fail *f = &s->fail[s->nfail++];
+    a->failed[reg][o]++;
+    if (!(u <= a->worst[reg][o])) a->worst[reg][o] = u;
+    if (a->nfail < C16_KEEP) {
+        c16_fail *f = &a->fail[a->nfail++];
         f->cfg = ci; f->reg = reg; f->output = o;
         f->line = reg == R_RED ? 0 : i + 2;
         f->x = x; f->y = y; f->w = w; f->expected = e; f->got = g; f->ulp = u;
@@ -441,6 +453,61 @@ static int from_encl(const c16 *s, const bcev_ff_val *v, double g, double *e)
     return enc16(s->type, v, e);
 }
 
+/* Rows [lo, hi) of a batch, judged into a (one thread's part). */
+typedef struct j16_job {
+    const c16 *s;
+    int ci;
+    const rows16 *r;
+    const double *loss, *grad;
+    const mpfr_t *dmp;
+    const bcev_ff_val *den;
+    size_t lo, hi;
+    j16 a;
+} j16_job;
+
+static void *judge_part(void *arg)
+{
+    j16_job *j = arg;
+    const c16 *s = j->s;
+    const int ci = j->ci;
+    const rows16 *r = j->r;
+    const double *loss = j->loss, *grad = j->grad;
+    const cfg16 *c = &s->cfg[ci];
+    const bcev_form F = c->form ? BCEV_PROBS : BCEV_LOGITS;
+    const int reduced = c->opt.reduction != BCE_REDUCTION_NONE;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        const int reg = r->reg[i];
+        double e[2] = {NAN, NAN};
+        int es[2] = {0, 0};
+        if (is_default(c)) {
+            expected_default(s, c->form, r->x[i], r->y[i], e);
+            es[0] = es[1] = 1;
+        } else {
+            bcev_sample smp = {r->x[i], r->y[i], r->w[i]};
+            bcev_ff_val fv[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+            if (bcev_ff_sample(F, &smp, &c->opt, j->den, reduced ? NULL : &fv[0], &fv[1])) {
+                if (!reduced) es[0] = from_encl(s, &fv[0], loss[i], &e[0]);
+                es[1] = from_encl(s, &fv[1], grad[i], &e[1]);
+            }
+            if (!es[1]) {
+                bcev_ff_val fine;
+                if (bcev_ff_grad_fine(F, &smp, &c->opt, j->den, &fine))
+                    es[1] = from_encl(s, &fine, grad[i], &e[1]);
+            }
+        }
+        if (!reduced) verdict(s, &j->a, ci, *j->dmp, i, r, reg, 0, loss[i], e[0], es[0]);
+        verdict(s, &j->a, ci, *j->dmp, i, r, reg, 1, grad[i], e[1], es[1]);
+    }
+    mpfr_free_cache();
+    return NULL;
+}
+
+#define C16_MAX_THREADS 256
+
+/* Judge a batch: its rows split into s->threads contiguous parts (at
+ * least 4096 rows each), each judged into its own j16, merged in row
+ * order -- the same counts, worst values and kept failing rows for any
+ * thread count; then the reduced loss. */
 static void judge(c16 *s, int ci, const rows16 *r, const double *loss, const double *grad)
 {
     const cfg16 *c = &s->cfg[ci];
@@ -452,35 +519,52 @@ static void judge(c16 *s, int ci, const rows16 *r, const double *loss, const dou
     mpfr_init2(dmp, 64);
     bcev_denominator(r->n, w, &c->opt, dmp);
     bcev_ff_denominator(r->n, w, &c->opt, &den);
-    for (size_t i = 0; i < r->n; i++) {
-        const int reg = r->reg[i];
-        double e[2] = {NAN, NAN};
-        int es[2] = {0, 0};
-        if (is_default(c)) {
-            expected_default(s, c->form, r->x[i], r->y[i], e);
-            es[0] = es[1] = 1;
-        } else {
-            bcev_sample smp = {r->x[i], r->y[i], r->w[i]};
-            bcev_ff_val fv[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
-            if (bcev_ff_sample(F, &smp, &c->opt, &den, reduced ? NULL : &fv[0], &fv[1])) {
-                if (!reduced) es[0] = from_encl(s, &fv[0], loss[i], &e[0]);
-                es[1] = from_encl(s, &fv[1], grad[i], &e[1]);
+    unsigned nt = s->threads;
+    if (r->n < 4096 * (size_t)nt) nt = (unsigned)(r->n / 4096) + 1;
+    if (nt > s->threads) nt = s->threads;
+    if (nt < 1) nt = 1;
+    static j16_job jobs[C16_MAX_THREADS];
+    pthread_t tid[C16_MAX_THREADS];
+    for (unsigned t = 0; t < nt; t++) {
+        j16_job *j = &jobs[t];
+        j->s = s; j->ci = ci; j->r = r; j->loss = loss; j->grad = grad;
+        j->dmp = (const mpfr_t *)&dmp; j->den = &den;
+        j->lo = r->n * t / nt;
+        j->hi = r->n * (t + 1) / nt;
+        memset(&j->a, 0, sizeof j->a);
+    }
+    unsigned started = 1;
+    for (unsigned t = 1; t < nt; t++, started++)
+        if (pthread_create(&tid[t], NULL, judge_part, &jobs[t]) != 0) break;
+    for (unsigned t = started; t < nt; t++) judge_part(&jobs[t]);   /* no thread: here */
+    judge_part(&jobs[0]);
+    for (unsigned t = 1; t < started; t++) pthread_join(tid[t], NULL);
+    for (unsigned t = 0; t < nt; t++) {
+        const j16 *a = &jobs[t].a;
+        for (int g = 0; g < R_N; g++)
+            for (int o = 0; o < 2; o++) {
+                s->rows[ci][g][o] += a->rows[g][o];
+                s->failed[ci][g][o] += a->failed[g][o];
+                if (a->worst[g][o] > s->worst[ci][g][o]) s->worst[ci][g][o] = a->worst[g][o];
             }
-            if (!es[1]) {
-                bcev_ff_val fine;
-                if (bcev_ff_grad_fine(F, &smp, &c->opt, &den, &fine))
-                    es[1] = from_encl(s, &fine, grad[i], &e[1]);
-            }
-        }
-        if (!reduced) verdict(s, ci, dmp, i, r, reg, 0, loss[i], e[0], es[0]);
-        verdict(s, ci, dmp, i, r, reg, 1, grad[i], e[1], es[1]);
+        for (size_t i = 0; i < a->nfail && s->nfail < C16_KEEP; i++) s->fail[s->nfail++] = a->fail[i];
+        s->mpfr += a->mpfr;
+        s->decided += a->decided;
     }
     if (reduced) {
         bcev_ff_val f;
         double e = NAN;
         int es = bcev_ff_reduced(F, r->n, r->x, r->y, w, &c->opt, &f) &&
                  from_encl(s, &f, loss[0], &e);
-        verdict(s, ci, dmp, 0, r, R_RED, 0, loss[0], e, es);
+        static j16 a;
+        memset(&a, 0, sizeof a);
+        verdict(s, &a, ci, dmp, 0, r, R_RED, 0, loss[0], e, es);
+        s->rows[ci][R_RED][0] += a.rows[R_RED][0];
+        s->failed[ci][R_RED][0] += a.failed[R_RED][0];
+        if (a.worst[R_RED][0] > s->worst[ci][R_RED][0]) s->worst[ci][R_RED][0] = a.worst[R_RED][0];
+        for (size_t i = 0; i < a.nfail && s->nfail < C16_KEEP; i++) s->fail[s->nfail++] = a.fail[i];
+        s->mpfr += a.mpfr;
+        s->decided += a.decided;
     }
     mpfr_clear(dmp);
 }
@@ -707,6 +791,8 @@ static const char help16[] =
     "                   (merge the parts' --json summaries with\n"
     "                   bce check --merge A.json B.json ... [--json F] [--junit F])\n"
     "                   (also GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS or Slurm)\n"
+    "  --threads T      threads judging the answers (default: the online\n"
+    "                   CPUs; the result does not depend on T)\n"
     "  --max-ulp X      bound of both outputs (default 0.5)\n"
     "  --max-ulp-loss X, --max-ulp-grad X   one output's bound\n"
     "  --timeout S      seconds per configuration (default 600)\n"
@@ -1167,6 +1253,10 @@ int bce_tool_check16(int argc, char **argv)
     s.label = 2;
     s.lo = 0; s.hi = 65536;
     s.batch = (size_t)1 << 20;
+    {
+        long nc = sysconf(_SC_NPROCESSORS_ONLN);
+        s.threads = nc < 1 ? 1 : nc > C16_MAX_THREADS ? C16_MAX_THREADS : (unsigned)nc;
+    }
     s.options_all = 1;
     int range_set = 0, label_set = 0, form_all = 0;
     const char *shard_arg = NULL;
@@ -1250,6 +1340,14 @@ int bce_tool_check16(int argc, char **argv)
                 return usage("--range wants A:B, 0 <= A < B <= 65536, not '%s'", v);
             s.lo = a; s.hi = b;
             range_set = 1;
+            i++;
+        } else if (!strcmp(o, "--threads")) {
+            char *e;
+            errno = 0;
+            unsigned long long n = strtoull(v, &e, 0);
+            if (*e || errno || *v == '-' || e == v || n < 1 || n > C16_MAX_THREADS)
+                return usage("--threads wants 1..256, not '%s'", v);
+            s.threads = (unsigned)n;
             i++;
         } else if (!strcmp(o, "--batch")) {
             char *e;

@@ -47,11 +47,19 @@ static inline void EL_FN(lookup2)(const double (*tab)[3], EL_I idx, EL_V *c0, EL
  * <= 2^-70 + 2^-70.  Total <= 2^-68.2 + 2^-69 <= 2^-67.6 abs on T e^r >= 0.997:
  *   EPS_E = 2^-67.5 (budget), stated 2^-67.
  */
-static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
+/* exp_lean_k: the same with *kb = k + 1023 * 128 (k = 128 E + j, so
+ * kb >> 7 = E + 1023, a biased exponent in [157, 1023]: k >= -110804 for
+ * x >= -600).  The shift constant carries the bias: RN(x 128/ln2 +
+ * 1.5 2^52 + 130944) is 1.5 2^52 + 130944 + k with the same k as RN to the
+ * nearest integer (every sum lies in [2^52, 2^53), spacing 1; the bias is
+ * even, so ties go the same way), its low bits are kb, and subtracting the
+ * constant gives k exactly. */
+static inline EL_DD EL_FN(exp_lean_k)(EL_V x, EL_I *kb)
 {
-    const double shift = 0x1.8p52;
+    const double shift = 0x1.8p52 + 130944.0;                 /* exact */
     EL_V kd = EL_FMA(x, EL_SPLAT(bce_exp_invln2n), EL_SPLAT(shift));
-    EL_I k = EL_ASI(kd) - (int64_t)0x4338000000000000;
+    EL_I k = EL_ASI(kd) - (int64_t)0x4338000000000000;        /* kb */
+    *kb = k;
     kd = kd - shift;
     EL_V r1 = EL_FMA(-kd, EL_SPLAT(bce_exp_ln2n[0]), x);          /* exact */
     EL_V ph = kd * bce_exp_ln2n[1];
@@ -63,8 +71,7 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
     q = EL_FMA(rh, q, EL_SPLAT(0.5));
     EL_V rh2 = rh * rh;
     EL_V plo = EL_FMA(rh2, q, EL_FMA(rh, rl, rl));
-    EL_I j = k & 127;
-    *E = EL_SRA(k, 7);
+    EL_I j = k & 127;                                  /* 130944 = 1023 128 */
     EL_V th, tm;
     EL_FN(lookup2)(bce_exp_tab, j, &th, &tm);
     EL_V ah = th * rh;
@@ -75,6 +82,13 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
     EL_DD r;
     r.hi = sh;
     r.lo = l;
+    return r;
+}
+static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
+{
+    EL_I kb;
+    EL_DD r = EL_FN(exp_lean_k)(x, &kb);
+    *E = EL_SRL(kb, 7) - 1023;
     return r;
 }
 

@@ -41,7 +41,14 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
             (T).c = lg_.hi; (T).d = lg_.lo; \
         } \
     } while (0)
+/* the rest: a group whose labels are all 0 or 1 takes the hard-label
+ * variant (level0/logits_tmpl.h: the same outputs and bounds, fewer
+ * operations), chosen per group */
+#define VL0_HARD(y) VALL(((y) == 0.0) | ((y) == 1.0))
 #define VL0_S3(x, y, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
-    VEL(logits_l0_b)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
-                     (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
+    (VL0_HARD(y) \
+     ? VEL(logits_l0_bh)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
+                         (Lv), (Lef), (Led), (Gv), (Gef), (Ged)) \
+     : VEL(logits_l0_b)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
+                        (Lv), (Lef), (Led), (Gv), (Gef), (Ged)))
 #endif

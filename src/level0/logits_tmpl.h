@@ -200,10 +200,9 @@ static inline EL_M EL_FN(logits_l0_bh)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD l
         EL_V r = EL_FMA(-q, Dh, num);
         EL_V r2 = EL_FMA(-q, Dl, r + numl);
         EL_V sl = r2 * inv;
-        /* the sign of g: - where y = 1 (flip the sign bits) */
-        EL_V sg = EL_SEL(y1, EL_SPLAT(-0.0), zero);
-        Gv->hi = EL_ASD(EL_ASI(q) ^ EL_ASI(sg));
-        Gv->lo = EL_ASD(EL_ASI(sl) ^ EL_ASI(sg));
+        /* the sign of g: - where y = 1 */
+        Gv->hi = EL_SEL(y1, -q, q);
+        Gv->lo = EL_SEL(y1, -sl, sl);
         *Gef = q * 0x1.2p-67;
         EL_V s0 = EL_SEL(Cm, eh * q, q);
         *Ged = s0 * 0x1.0001p-64 + q * 0x1p-102;

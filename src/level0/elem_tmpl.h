@@ -20,6 +20,17 @@
 #error "level0/elem_tmpl.h: define EL_V, EL_I, EL_DD, EL_DDFN, EL_FN, EL_FMA before including it (contract above)"
 #endif
 
+/* a*b + c where the result is exact either way (b a power of 2 here): one
+ * FMA on vector lanes, the plain expression on the scalar lane (whose
+ * EL_FMA is a libm call) -- the same value */
+#ifndef EL_XFMA
+#ifdef EL_SCALAR
+#define EL_XFMA(a, b, c) ((a) * (b) + (c))
+#else
+#define EL_XFMA(a, b, c) EL_FMA((a), (b), (c))
+#endif
+#endif
+
 /* columns 0 and 1 of a table of 3-double rows, per lane */
 static inline void EL_FN(lookup2)(const double (*tab)[3], EL_I idx, EL_V *c0, EL_V *c1)
 {
@@ -106,14 +117,15 @@ static inline EL_DD EL_FN(log_tail_t)(EL_V rh, EL_V rl, EL_I k, EL_V t0, EL_V t1
     EL_V q2h = rh * rh;
     EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
     EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
-    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
+    EL_V hl = EL_XFMA(q2h, EL_SPLAT(-0.5), rh - hh);   /* exact (Fast2Sum) */
     EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
     P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
     P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
-    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
+    /* (q2l/2 exact: the subtraction rounds once either way) */
+    EL_V small = EL_FMA(q2h * rh, P, EL_XFMA(q2l, EL_SPLAT(-0.5), EL_FMA(-rh, rl, rl)));
     EL_V kd = EL_I2D(k);
     EL_V A = kd * bce_ln2[0];                          /* exact */
     EL_V Bh = A + t0;

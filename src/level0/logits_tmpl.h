@@ -187,7 +187,7 @@ static inline EL_M EL_FN(logits_l0_bh)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD l
         EL_DD s = EL_DDFN(two_sum)(ah, lg.hi);
         Lv->hi = s.hi;
         Lv->lo = s.lo + lg.lo;
-        *Lef = lg.hi * 0x1.5p-65 + s.hi * 0x1p-100;
+        *Lef = EL_FMA(lg.hi, EL_SPLAT(0x1.5p-65), s.hi * 0x1p-100);
         *Led = s.hi * 0x1.001p-62;
     }
     if (want_grad) {
@@ -205,7 +205,7 @@ static inline EL_M EL_FN(logits_l0_bh)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD l
         Gv->lo = EL_SEL(y1, -sl, sl);
         *Gef = q * 0x1.2p-67;
         EL_V s0 = EL_SEL(Cm, eh * q, q);
-        *Ged = s0 * 0x1.0001p-64 + q * 0x1p-102;
+        *Ged = EL_FMA(s0, EL_SPLAT(0x1.0001p-64), q * 0x1p-102);
     }
     return one > zero;                                 /* all lanes */
 }

@@ -85,10 +85,10 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
         VDD fL = VFN(make)(zero, zero), fG = fL;
         VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
         VI ok = VL0_S3(Z[g], Y[g], wl, wg, soft, T[g], &fL, &fLe, &fLd, &fG, &fGe, &fGd);
-        if (wl) ok &= VFN(f64_safe)(fL, fLe + fLd);
-        if (wg) ok &= VFN(f64_safe)(fG, fGe + fGd);
+        VD Lo = zero, Go = zero;      /* RN(hi + lo) where the test passes */
+        if (wl) ok &= VFN(f64_safe_r)(fL, fLe + fLd, &Lo);
+        if (wg) ok &= VFN(f64_safe_r)(fG, fGe + fGd, &Go);
         ok &= H[g];
-        VD Lo = fL.hi + fL.lo, Go = fG.hi + fG.lo;
 #ifdef BCE_LEVEL0_STATS
         bce_level0_stats[VALL(ok)]++;
 #endif

@@ -129,7 +129,7 @@ static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD lg
         EL_V lo = s.lo + ((al + Cl * az) + lg.lo);
         Lv->hi = s.hi;
         Lv->lo = lo;
-        *Lef = lg.hi * 0x1.5p-65 + s.hi * 0x1p-100;
+        *Lef = EL_FMA(lg.hi, EL_SPLAT(0x1.5p-65), s.hi * 0x1p-100);
         *Led = s.hi * 0x1.001p-62;
     }
     if (want_grad) {
@@ -143,8 +143,8 @@ static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD lg
         /* g = -g0 for z > 0: flip the sign bits (EL_SEL of the bits) */
         Gv->hi = EL_SEL(pos, -t.hi, t.hi);
         Gv->lo = EL_SEL(pos, -gl, gl);
-        *Gef = q * 0x1.2p-67 + (EL_ABS(t.lo) + EL_ABS(sl) + EL_ABS(Cl)) * 0x1p-52;
-        *Ged = q * 0x1.0001p-64 + EL_ABS(t.hi) * 0x1p-102;
+        *Gef = EL_FMA(q, EL_SPLAT(0x1.2p-67), (EL_ABS(t.lo) + EL_ABS(sl) + EL_ABS(Cl)) * 0x1p-52);
+        *Ged = EL_FMA(q, EL_SPLAT(0x1.0001p-64), EL_ABS(t.hi) * 0x1p-102);
         okdd = EL_ABS(t.hi) >= q * 0x1p-8;
     }
     return okdd;

@@ -87,9 +87,7 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
  * k ln2_hi + (-log c).hi (Fast2Sum, exact), + h.hi (TwoSum, exact), + the
  * low parts.  Budgets: in the callers' comments.
  */
-/* log_tail_td: the same with k given as a double kd (exact integer);
- * log_tail_t converts k (EL_I2D, exact: |k| < 2^51) and calls it */
-static inline EL_DD EL_FN(log_tail_td)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V t1)
+static inline EL_DD EL_FN(log_tail_t)(EL_V rh, EL_V rl, EL_I k, EL_V t0, EL_V t1)
 {
     EL_V q2h = rh * rh;
     EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
@@ -102,6 +100,7 @@ static inline EL_DD EL_FN(log_tail_td)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V 
     P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
     EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
+    EL_V kd = EL_I2D(k);
     EL_V A = kd * bce_ln2[0];                          /* exact */
     EL_V Bh = A + t0;
     EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
@@ -111,10 +110,6 @@ static inline EL_DD EL_FN(log_tail_td)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V 
     r.hi = C.hi;
     r.lo = lo;
     return r;
-}
-static inline EL_DD EL_FN(log_tail_t)(EL_V rh, EL_V rl, EL_I k, EL_V t0, EL_V t1)
-{
-    return EL_FN(log_tail_td)(rh, rl, EL_I2D(k), t0, t1);
 }
 
 /* log_tail with its table look-up: t0 + t1 = -log c, c = bce_log_c[i] */

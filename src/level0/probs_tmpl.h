@@ -38,6 +38,46 @@
  * |log x| >= 2^-9.5 where c != 1 (c = 1 covers x in [1 - 2^-9, 1]).
  * Budget: as log_1to2, 2^-65 relative (k ln2_lo: |k| 2^-97 < 2^-87 |log x|).
  */
+/*
+ * log_tail_l0: level0/elem_tmpl.h's log_tail_td (the same statements, the
+ * same values) with one change: C = Bh + hh by Fast2Sum instead of TwoSum
+ * (3 operations fewer; the logits form keeps log_tail_td).  Fast2Sum is
+ * exact when |hh| <= |Bh| (proofs/coq/BceEFT.v, Fast2Sum_correct; for Bh =
+ * 0 it gives hh, 0), so it gives TwoSum's pair whenever:
+ *   k != 0:         |Bh| >= |k ln2_hi| - |t0| >= 0.69 - 0.4 > 2^-8 >= |hh|;
+ *   k = 0, c = 1:   Bh = t0 = 0;
+ *   k = 0, c != 1:  Bh = t0 = RN(-log c), and on every such interval
+ *                   |t0| >= 1.01 max |c m - 1| (proofs/sollya/log_data.sollya
+ *                   checks it entry by entry: the smallest ratio is 2.99),
+ *                   while |hh| = |RN(rh - rh^2/2)| <= |rh| (1 + 2^-8.9) and
+ *                   |rh| <= max |c m - 1| (1 + 2^-40) (the caller's budget).
+ * So the result and the budget are log_tail_td's.
+ */
+static inline EL_DD EL_FN(log_tail_l0)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V t1)
+{
+    EL_V q2h = rh * rh;
+    EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
+    EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
+    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
+    EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
+    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
+    EL_V A = kd * bce_ln2[0];                          /* exact */
+    EL_V Bh = A + t0;
+    EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
+    EL_V Ch = Bh + hh;
+    EL_V Cl = (Bh - Ch) + hh;                          /* exact (Fast2Sum, above) */
+    EL_V lo = (Bl + Cl) + ((hl + small) + EL_FMA(kd, EL_SPLAT(bce_ln2[1]), t1));
+    EL_DD r;
+    r.hi = Ch;
+    r.lo = lo;
+    return r;
+}
+
 /* The reduction's integer steps, for xh in [2^-1000, 1]: with tmp =
  * bits(xh) - bits(0.6875) (>= 0 when k = 0, negative two's complement
  * otherwise), i = bits 44..51 of tmp, and k = tmp >> 52 (arithmetic):
@@ -75,7 +115,7 @@ static inline EL_DD EL_FN(log_l0)(EL_V xh, EL_V xl)
     EL_V rl = (rh0 - rh) + rs;
     EL_V t0, t1;
     EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
-    return EL_FN(log_tail_td)(rh, rl, kd, t0, t1);
+    return EL_FN(log_tail_l0)(rh, rl, kd, t0, t1);
 }
 
 /* log_l0 for xl = 0 (log p of the soft-label variant): ml = 0, so rs =
@@ -95,7 +135,7 @@ static inline EL_DD EL_FN(log_l0_1)(EL_V xh)
     EL_V rl = (rh0 - rh) + pl;
     EL_V t0, t1;
     EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
-    return EL_FN(log_tail_td)(rh, rl, kd, t0, t1);
+    return EL_FN(log_tail_l0)(rh, rl, kd, t0, t1);
 }
 
 /*

@@ -30,18 +30,21 @@
 /*
  * log(xh + xl), xh in [2^-1000, 1], |xl| <= ulp(xh)/2, x <= 1: ln3's
  * reduction (level1/elem_f64.h) with log_1to2's double-only tail
- * (level0/elem_tmpl.h): x = 2^k m, k in [-1000, 0], c = bce_log_c[i],
+ * (level0/elem_tmpl.h's log_tail_t; here its copy log_tail_l0, below,
+ * with the integer steps of L0_LOG_RED): x = 2^k m, k in [-1000, 0], c = bce_log_c[i],
  * r = c m - 1 as rh + rl (exact when c = 1, else within 2^-102), log1p(r) =
  * (rh - rh^2/2 exactly) + [rl - rh rl - q2.lo/2 + rh^3 P(rh)];
  * log x = (k ln2_hi + (-log c).hi: Fast2Sum, exact: |k ln2_hi| >= 0.69 >
- * |log c| for k != 0) + h.hi (TwoSum, exact) + [lows].
+ * |log c| for k != 0) + h.hi (exact: TwoSum in log_tail_t, Fast2Sum in
+ * log_tail_l0) + [lows].
  * |log x| >= 2^-9.5 where c != 1 (c = 1 covers x in [1 - 2^-9, 1]).
  * Budget: as log_1to2, 2^-65 relative (k ln2_lo: |k| 2^-97 < 2^-87 |log x|).
  */
 /*
- * log_tail_l0: level0/elem_tmpl.h's log_tail_td (the same statements, the
- * same values) with one change: C = Bh + hh by Fast2Sum instead of TwoSum
- * (3 operations fewer; the logits form keeps log_tail_td).  Fast2Sum is
+ * log_tail_l0: level0/elem_tmpl.h's log_tail_t (the same statements, the
+ * same values; k given as the double kd) with one change: C = Bh + hh by
+ * Fast2Sum instead of TwoSum (3 operations fewer; the logits form's
+ * log_1to2 keeps log_tail_t).  Fast2Sum is
  * exact when |hh| <= |Bh| (proofs/coq/BceEFT.v, Fast2Sum_correct; for Bh =
  * 0 it gives hh, 0), so it gives TwoSum's pair whenever:
  *   k != 0:         |Bh| >= |k ln2_hi| - |t0| >= 0.69 - 0.4 > 2^-8 >= |hh|;
@@ -51,7 +54,7 @@
  *                   checks it entry by entry: the smallest ratio is 2.99),
  *                   while |hh| = |RN(rh - rh^2/2)| <= |rh| (1 + 2^-8.9) and
  *                   |rh| <= max |c m - 1| (1 + 2^-40) (the caller's budget).
- * So the result and the budget are log_tail_td's.
+ * So the result and the budget are log_tail_t's.
  */
 static inline EL_DD EL_FN(log_tail_l0)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V t1)
 {
@@ -89,9 +92,10 @@ static inline EL_DD EL_FN(log_tail_l0)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V 
  *     0x800) - 0x800; the double with bits 0x4330000000000800 ^ u (u has
  *     no bit at or above 12) is 2^52 + (u ^ 0x800), and subtracting the
  *     double 2^52 + 2048 is exact (integers below 2^53): k.
- * The same values as level1/elem_tmpl.h's EL_SRA, EL_ASD((1023 - k) << 52)
- * and EL_I2D, in fewer instructions; tests/test_fast.c and the fingerprint
- * see the same results. */
+ * The same values as the former EL_SRA(tmp, 52), EL_ASD((1023 - k) << 52),
+ * xh * 2^-k and EL_I2D(k) (simd/lanes_tmpl.h), in fewer instructions;
+ * tests/test_fast.c (log_l0, probs) and the fingerprint see the same
+ * results. */
 #define L0_LOG_RED(xh, i, kb, kd) do { \
         EL_I tmp_ = EL_ASI(xh) - (int64_t)BCE_LOG_OFF; \
         (i) = EL_SRL(tmp_, 44) & (BCE_LOG_N - 1); \

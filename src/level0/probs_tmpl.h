@@ -41,8 +41,9 @@
  * Budget: as log_1to2, 2^-65 relative (k ln2_lo: |k| 2^-97 < 2^-87 |log x|).
  */
 /*
- * log_tail_l0: level0/elem_tmpl.h's log_tail_t (the same statements, the
- * same values; k given as the double kd) with one change: C = Bh + hh by
+ * log_tail_l0: level0/elem_tmpl.h's log_tail_t (the same statements and
+ * values, its explicit FMAs included; k given as the double kd) with one
+ * change: C = Bh + hh by
  * Fast2Sum instead of TwoSum (3 operations fewer; the logits form's
  * log_1to2 keeps log_tail_t).  Fast2Sum is
  * exact when |hh| <= |Bh| (proofs/coq/BceEFT.v, Fast2Sum_correct; for Bh =
@@ -61,14 +62,15 @@ static inline EL_DD EL_FN(log_tail_l0)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V 
     EL_V q2h = rh * rh;
     EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
     EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
-    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
+    EL_V hl = EL_XFMA(q2h, EL_SPLAT(-0.5), rh - hh);   /* exact (Fast2Sum) */
     EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
     P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
     P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
-    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
+    /* (q2l/2 exact: the subtraction rounds once either way) */
+    EL_V small = EL_FMA(q2h * rh, P, EL_XFMA(q2l, EL_SPLAT(-0.5), EL_FMA(-rh, rl, rl)));
     EL_V A = kd * bce_ln2[0];                          /* exact */
     EL_V Bh = A + t0;
     EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */

@@ -18,6 +18,10 @@
  * sigma(z), p next to y), z = +-0 with every label and y = -0, subnormal
  * 16-bit outputs, 16-bit overflow to infinity, p in {0, 1} (exact
  * limits), each without and with weights (0 included).
+ * And the AVX2 binary32 tier's midpoint rule (isa/x86_avx2/lowp16.c,
+ * f_group8): elements whose exact part (z (1 - y), -z y or 1 - y) is a
+ * 16-bit midpoint and whose transcendental part is below the tier's bound
+ * are decided there, by the part's known sign (midpoint_rule_avx2).
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -47,6 +51,10 @@ static double val(int fmt, uint16_t b) { return bce_h16_to_double(b, fmt); }
 static uint16_t bits_of(int fmt, double v) { return bcev_bits16(fmt, v); }
 
 static size_t redo_total;
+
+/* must_redo binds every ISA, or (0) only those without the binary32
+ * tier's midpoint rule (scalar: the template) */
+static int must_redo_avx2 = 1;
 
 /* The checks above on n elements; must_redo[j] = 1: the table path may not
  * decide element j (NULL: no such element).  Returns how many elements the
@@ -85,7 +93,7 @@ static size_t check(int fmt, int logits, size_t n, const uint16_t *x, const uint
             if (i == 0) left_scalar += k;
         }
         for (size_t j = 0; j < n; j++) {
-            if (must_redo && must_redo[j])
+            if (must_redo && must_redo[j] && (must_redo_avx2 || strcmp(e->name, "avx2")))
                 cr_assert(redo[j], "%s: decided x=%a y=%a w=%a, which it cannot", e->name,
                           (double)xf[j], (double)yf[j], (double)wf[j]);
             if (redo[j]) continue;
@@ -159,9 +167,91 @@ static const unsigned char *mid_bf16(size_t n, const uint16_t *x, const uint16_t
 
 Test(lowp_table, midpoints_bf16_z_m1016)
 {
-    /* 762 + e^-1016: 762 is a bf16 midpoint (docs/ACCURACY.md) */
+    /* 762 + e^-1016: 762 is a bf16 midpoint (docs/ACCURACY.md); the
+     * template (scalar) leaves it; AVX2's binary32 tier decides it by the
+     * midpoint rule (midpoint_rule_avx2 below) */
+    must_redo_avx2 = 0;
     const size_t left = every_label(BCE_FMT_BF16, 1, bits_of(BCE_FMT_BF16, -1016.0), mid_bf16);
+    must_redo_avx2 = 1;
     cr_assert_gt(left, 0);
+}
+
+/* v (a double) is a midpoint of two consecutive normal 16-bit values */
+static int is_mid16(int fmt, double v)
+{
+    const float f = (float)v;
+    if ((double)f != v || v == 0.0) return 0;
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    const uint32_t a = u & 0x7fffffffu, E = a >> 23;
+    if (fmt == BCE_FMT_BF16) return E >= 1 && E < 255 && (a & 0xffffu) == 0x8000u;
+    return E >= 113 && E <= 141 && (a & 0x1fffu) == 0x1000u;
+}
+
+/* z fixed, the labels y (of the type, in [0, 1]) whose exact part
+ * (loss: z (1 - y) for z > 0, -z y for z < 0; gradient, z >= 0: 1 - y) is
+ * a 16-bit midpoint (y = 0 or y >= 2^-50: the tier's lanes), repeated to a multiple of 8 (the tier's groups); on
+ * the avx2 kernel every element must be decided (redo = 0), and check()
+ * compares every decided output with the per-sample code and the entry
+ * point with MPFR.  Returns the count of such labels. */
+static size_t midpoint_family(int fmt, double z, int grad)
+{
+    uint16_t lab[20000], x[20000], y[20000];
+    const size_t nl = labels(fmt, lab);
+    const uint16_t zb = bits_of(fmt, z);
+    const double zv = val(fmt, zb);
+    cr_assert_eq(zv, z);
+    size_t k = 0;
+    for (size_t j = 0; j < nl; j++) {
+        const double yv = val(fmt, lab[j]);
+        if (yv > 0 && yv < 0x1p-50) continue;   /* z y maybe inexact in binary32: not the tier's */
+        const double part = grad ? 1.0 - yv : (zv > 0 ? zv * (1.0 - yv) : -zv * yv);  /* exact */
+        if (is_mid16(fmt, part)) y[k++] = lab[j];
+    }
+    const size_t nm = k;
+    cr_assert_gt(nm, 0, "no midpoint in the family z=%a", z);
+    while (k % 8) { y[k] = y[k % nm]; k++; }
+    for (size_t j = 0; j < k; j++) x[j] = zb;
+    for (size_t i = 0; i < bce_isa_count(); i++) {
+        const bce_isa *e = bce_isa_entry(i);
+        if (strcmp(e->name, "avx2") || !e->runnable || !e->runnable() || !e->lowp16) continue;
+        float xf[20000], yf[20000];
+        uint16_t L[20000], G[20000];
+        unsigned char redo[256];
+        for (size_t j = 0; j < k; j++) { xf[j] = (float)zv; yf[j] = (float)val(fmt, y[j]); }
+        const double (*T)[2] = bce_lowp_table(fmt, 1);
+        const float (*Tf)[2] = bce_lowp_table_f32(fmt, 1);
+        for (size_t j0 = 0; j0 < k; j0 += 256) {
+            const size_t m = k - j0 < 256 ? k - j0 : 256;
+            e->lowp16(m, x + j0, xf + j0, yf + j0, NULL, fmt, 1, T, Tf, NULL, NULL, L + j0,
+                      G + j0, redo);
+            for (size_t j = 0; j < m; j++)
+                cr_assert(!redo[j], "avx2 left z=%a y=%a (%s midpoint) to the per-sample path",
+                          zv, (double)yf[j0 + j], grad ? "gradient" : "loss");
+        }
+    }
+    must_redo_avx2 = 0;
+    check(fmt, 1, k, x, y, NULL, NULL);
+    must_redo_avx2 = 1;
+    return nm;
+}
+
+Test(lowp_table, midpoint_rule_avx2)
+{
+    /* losses: A + L(|z|) with A a midpoint, L far below 2^-21 A */
+    size_t n = 0;
+    n += midpoint_family(BCE_FMT_BF16, -1016.0, 0);
+    n += midpoint_family(BCE_FMT_BF16, 100.0, 0);
+    n += midpoint_family(BCE_FMT_BF16, -24.0, 0);
+    n += midpoint_family(BCE_FMT_F16, 112.5, 0);
+    n += midpoint_family(BCE_FMT_F16, -20.0, 0);
+    n += midpoint_family(BCE_FMT_F16, 18.5, 0);
+    /* gradients (1 - y) - sigma(-z), 1 - y a midpoint, z beyond ~15 */
+    n += midpoint_family(BCE_FMT_BF16, 20.0, 1);
+    n += midpoint_family(BCE_FMT_BF16, 40.0, 1);
+    n += midpoint_family(BCE_FMT_F16, 17.0, 1);
+    n += midpoint_family(BCE_FMT_F16, 24.0, 1);
+    printf("lowp_table: %zu midpoint elements decided by the avx2 binary32 tier\n", n);
 }
 
 static const unsigned char *zero_grad(size_t n, const uint16_t *x, const uint16_t *y,

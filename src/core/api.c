@@ -214,18 +214,20 @@ static int scan_chunk_h16(const uint16_t *x, const uint16_t *y, size_t m, int pr
                           int prop, uint16_t one, uint16_t inf)
 {
     if (!prop) {
+        /* written so that GCC 12 vectorises it (masks, no ?:) */
         uint16_t off = 0;
         if (probs) {
             for (size_t i = 0; i < m; i++) {
                 const uint16_t a = x[i], b = y[i];
-                const uint16_t a1 = a == 0x8000u ? 0 : a, b1 = b == 0x8000u ? 0 : b;
-                off |= (uint16_t)((a1 > one) | (b1 > one));
+                const uint16_t a1 = (uint16_t)(a & (uint16_t)~(uint16_t)-(uint16_t)(a == 0x8000u));
+                const uint16_t b1 = (uint16_t)(b & (uint16_t)~(uint16_t)-(uint16_t)(b == 0x8000u));
+                off |= (uint16_t)(-(uint16_t)(a1 > one) | -(uint16_t)(b1 > one));
             }
         } else {
             for (size_t i = 0; i < m; i++) {
                 const uint16_t a = (uint16_t)(x[i] & 0x7fffu), b = y[i];
-                const uint16_t b1 = b == 0x8000u ? 0 : b;
-                off |= (uint16_t)((a > inf) | (b1 > one));
+                const uint16_t b1 = (uint16_t)(b & (uint16_t)~(uint16_t)-(uint16_t)(b == 0x8000u));
+                off |= (uint16_t)(-(uint16_t)(a > inf) | -(uint16_t)(b1 > one));
             }
         }
         return off != 0;

@@ -425,17 +425,16 @@ f_direct(__m256 v, __m256 s, float k, float c, __m256 exact, __m256 *lo, __m256 
     *hi = _mm256_add_ps(v, e2);
 }
 
-/* the midpoint rule's step at C (bits c, magnitude bits a): 1 where X is
- * C's neighbour (bf16: always; f16: C a normal-range f16 boundary), else 0 */
+/* the midpoint rule's step at C (magnitude bits a, |C| <= 65504 for f16:
+ * A <= |z|, |1 - y| <= 1): all ones where X is C's neighbour (bf16:
+ * always; f16: C a normal-range f16 boundary, E >= 113 and the 13 low
+ * bits 0x1000; E <= 142 holds as |C| <= 65504), else 0 */
 static inline __attribute__((always_inline)) __m256i f_step(__m256i a, int fmt)
 {
-    const __m256i one = _mm256_set1_epi32(1);
-    if (fmt == BCE_FMT_BF16) return one;
+    if (fmt == BCE_FMT_BF16) return _mm256_set1_epi32(-1);
     const __m256i mid = _mm256_cmpeq_epi32(_mm256_and_si256(a, _mm256_set1_epi32(0x1fff)),
                                            _mm256_set1_epi32(0x1000));
-    const __m256i rng = _mm256_and_si256(_mm256_cmpgt_epi32(a, _mm256_set1_epi32((113 << 23) - 1)),
-                                         _mm256_cmpgt_epi32(_mm256_set1_epi32(143 << 23), a));
-    return _mm256_and_si256(_mm256_and_si256(mid, rng), one);
+    return _mm256_and_si256(mid, _mm256_cmpgt_epi32(a, _mm256_set1_epi32((113 << 23) - 1)));
 }
 
 static inline __attribute__((always_inline)) void f_weigh(__m256 w, __m256 *v, __m256 *e)
@@ -543,12 +542,12 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
             f_direct(vG, _mm256_add_ps(t1, fabs8(vG)), 0x1p-22f, 0x1p-146f, zero, &loG, &hiG);
             /* the midpoint rule (above) */
             const __m256i ahb = _mm256_castps_si256(ah);                  /* ah >= +0 */
-            __m256 X = _mm256_castsi256_ps(_mm256_add_epi32(ahb, f_step(ahb, fmt)));
+            __m256 X = _mm256_castsi256_ps(_mm256_sub_epi32(ahb, f_step(ahb, fmt)));
             X = _mm256_or_ps(X, _mm256_andnot_ps(_mm256_cmp_ps(al, zero, _CMP_EQ_OQ), qnan));
             loL = _mm256_max_ps(X, loL);
             const __m256i chb = _mm256_castps_si256(ch);
             const __m256i cha = _mm256_and_si256(chb, _mm256_set1_epi32(0x7fffffff));
-            X = _mm256_castsi256_ps(_mm256_sub_epi32(chb, f_step(cha, fmt)));
+            X = _mm256_castsi256_ps(_mm256_add_epi32(chb, f_step(cha, fmt)));
             X = _mm256_or_ps(X, _mm256_andnot_ps(_mm256_cmp_ps(cl, zero, _CMP_EQ_OQ), qnan));
             hiG = _mm256_blendv_ps(hiG, _mm256_min_ps(X, hiG), ge);     /* z >= 0: exact < C */
             loG = _mm256_blendv_ps(_mm256_max_ps(X, loG), loG, ge);     /* z < 0: exact > C */

@@ -324,7 +324,17 @@ v_group4(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
  *     + 2^-148, and E2 (1 - u) >= 2^-22 (1 - u)^4 (sf + |v|) + (2^-146 -
  *     2^-150) (1 - u)^2 covers it;
  *   probs loss, E2 = RN(RN(2^-20 v) + 2^-144) (as the logits loss);
+ *     with a hard label (y = +-0 or 1) v is the table value Tf[0] (y = 1:
+ *     y T0 = T0, (1 - y) T1 = 0) or Tf[1] (y = 0), within B = (2^-24 +
+ *     2^-50) v + 2^-149 of the exact value (RN32 of T: 2^-24 |Tf| or
+ *     2^-150; T within 2^-51 |T| + 2^-1073), and E2 = RN(RN(k v) +
+ *     2^-146), k = 2^-23 + 2^-38: E2 (1 - u) >= k (1 - u)^3 v + (2^-146 -
+ *     2^-150) (1 - u)^2 >= (2^-23 + 2^-50) v + 2^-149 = B + u v;
  *   probs gradient, E2 = RN(RN(2^-21 |v|) + 2^-147) >= 6 u |v| / (1 - u);
+ *     with a hard label and p >= 1/2, p - y and 1 - p are exact
+ *     (Sterbenz), so v = RN(dh / RN(p m)) has two roundings: |v - exact|
+ *     <= 2.01 u |v| (|v| >= 1: no underflow), and k = 0x1.9p-23 (3.125
+ *     u) gives E2 (1 - u) >= 3.01 u |v|;
  *   exact limits (p = 0 or 1): E2 = 0.
  *   (The constant terms keep an exact zero's interval around 0: zeros are
  *   never decided here, as in the template.)
@@ -584,8 +594,20 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
             f_interval(vL, eL, exact, &loL, &hiL);
             f_interval(vG, eG, exact, &loG, &hiG);
         } else {
-            f_direct(vL, vL, 0x1p-20f, 0x1p-144f, exact, &loL, &hiL);
-            f_direct(vG, fabs8(vG), 0x1p-21f, 0x1p-147f, exact, &loG, &hiG);
+            /* hard labels (y = +-0 or 1; above): the loss is a table
+             * value, the gradient at p >= 1/2 two roundings */
+            const __m256 hard = _mm256_or_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ),
+                                             _mm256_cmp_ps(y, one, _CMP_EQ_OQ));
+            const __m256 hg = _mm256_and_ps(hard, _mm256_cmp_ps(x, _mm256_set1_ps(0.5f), _CMP_GE_OQ));
+            const __m256 kL = _mm256_blendv_ps(_mm256_set1_ps(0x1p-20f), _mm256_set1_ps(0x1p-23f + 0x1p-38f), hard);
+            const __m256 kG = _mm256_blendv_ps(_mm256_set1_ps(0x1p-21f), _mm256_set1_ps(0x1.9p-23f), hg);
+            const __m256 e2L = _mm256_andnot_ps(exact, _mm256_add_ps(_mm256_mul_ps(vL, kL), _mm256_set1_ps(0x1p-144f)));
+            loL = _mm256_sub_ps(vL, e2L);
+            hiL = _mm256_add_ps(vL, e2L);
+            const __m256 e2G = _mm256_andnot_ps(exact, _mm256_add_ps(_mm256_mul_ps(fabs8(vG), kG),
+                                                                     _mm256_set1_ps(0x1p-147f)));
+            loG = _mm256_sub_ps(vG, e2G);
+            hiG = _mm256_add_ps(vG, e2G);
         }
     }
     int ok = 0xff;

@@ -236,6 +236,41 @@ static size_t midpoint_family(int fmt, double z, int grad)
     return nm;
 }
 
+/* probs, y = 1, 1/2 <= p < 1 with p - 2 a 16-bit midpoint (the gradient
+ * -1/p just beyond it): every element decided by the avx2 kernel, bits
+ * checked by check() */
+static size_t midpoint_probs(int fmt)
+{
+    uint16_t x[20000], y[20000];
+    const uint16_t one = fmt == BCE_FMT_BF16 ? 0x3f80 : 0x3c00;
+    size_t k = 0;
+    for (uint32_t b = bits_of(fmt, 0.5); b < one; b++)
+        if (is_mid16(fmt, val(fmt, (uint16_t)b) - 2.0)) { x[k] = (uint16_t)b; y[k] = one; k++; }
+    const size_t nm = k;
+    cr_assert_gt(nm, 0);
+    while (k % 8) { x[k] = x[k % nm]; y[k] = one; k++; }
+    for (size_t i = 0; i < bce_isa_count(); i++) {
+        const bce_isa *e = bce_isa_entry(i);
+        if (strcmp(e->name, "avx2") || !e->runnable || !e->runnable() || !e->lowp16) continue;
+        float xf[20000], yf[20000];
+        uint16_t L[20000], G[20000];
+        unsigned char redo[256];
+        for (size_t j = 0; j < k; j++) { xf[j] = (float)val(fmt, x[j]); yf[j] = 1.0f; }
+        const double (*T)[2] = bce_lowp_table(fmt, 0);
+        const float (*Tf)[2] = bce_lowp_table_f32(fmt, 0);
+        for (size_t j0 = 0; j0 < k; j0 += 256) {
+            const size_t m = k - j0 < 256 ? k - j0 : 256;
+            e->lowp16(m, x + j0, xf + j0, yf + j0, NULL, fmt, 0, T, Tf, NULL, NULL, L + j0,
+                      G + j0, redo);
+            for (size_t j = 0; j < m; j++)
+                cr_assert(!redo[j], "avx2 left p=%a y=1 (gradient midpoint) to the per-sample path",
+                          (double)xf[j0 + j]);
+        }
+    }
+    check(fmt, 0, k, x, y, NULL, NULL);
+    return nm;
+}
+
 Test(lowp_table, midpoint_rule_avx2)
 {
     /* losses: A + L(|z|) with A a midpoint, L far below 2^-21 A */
@@ -251,6 +286,9 @@ Test(lowp_table, midpoint_rule_avx2)
     n += midpoint_family(BCE_FMT_BF16, 40.0, 1);
     n += midpoint_family(BCE_FMT_F16, 17.0, 1);
     n += midpoint_family(BCE_FMT_F16, 24.0, 1);
+    /* probability gradients -1/p, y = 1, just beyond the midpoint p - 2 */
+    n += midpoint_probs(BCE_FMT_BF16);
+    n += midpoint_probs(BCE_FMT_F16);
     printf("lowp_table: %zu midpoint elements decided by the avx2 binary32 tier\n", n);
 }
 

@@ -369,6 +369,13 @@ v_group4(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
  *   +0 gives X with bits 0xffffffff (NaN: max/min then return lo or hi,
  *   the second operand) for the gradient, 2^-149 for the loss (exact >
  *   0); -0 does not occur (ah = mz - zy and ch = bz - y are +0 when zero).
+ *   The same for the probability form's gradient with y = 1 and 1/2 <=
+ *   p < 1 (no weights): exact = -1/p and, with e = 1 - p in (0, 1/2],
+ *   1/p = 1 + e + e^2 / (1 - e) > 1 + e, so exact < C = p - 2, exact in
+ *   binary32 (a multiple of p's ulp in [-3/2, -1)); X = C's neighbour
+ *   below (bits + 1; f16 where C is a boundary), hi' = min(X, hi).  It
+ *   decides -1/(1 - 2^-11) in f16 (1 + 2^-11 a midpoint, 2^-22 beyond it:
+ *   two binary32 steps) and its bf16 kin, common with p near 1.
  *   This is what makes z (1 - y) and 1 - y midpoints with |z| beyond ~15
  *   decidable here instead of in the double tier.
  * Output: f_dec16. */
@@ -608,6 +615,15 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
                                                                      _mm256_set1_ps(0x1p-147f)));
             loG = _mm256_sub_ps(vG, e2G);
             hiG = _mm256_add_ps(vG, e2G);
+            /* the midpoint rule for y = 1, 1/2 <= p < 1: exact < C = p - 2 */
+            const __m256 c = _mm256_sub_ps(x, _mm256_set1_ps(2.0f));          /* exact */
+            const __m256 app = _mm256_and_ps(_mm256_cmp_ps(y, one, _CMP_EQ_OQ),
+                                             _mm256_and_ps(hg, _mm256_cmp_ps(x, one, _CMP_LT_OQ)));
+            const __m256i cb = _mm256_castps_si256(c);
+            const __m256i ca = _mm256_and_si256(cb, _mm256_set1_epi32(0x7fffffff));
+            __m256 X = _mm256_castsi256_ps(_mm256_sub_epi32(cb, f_step(ca, fmt)));
+            X = _mm256_or_ps(X, _mm256_andnot_ps(app, qnan));
+            hiG = _mm256_min_ps(X, hiG);
         }
     }
     int ok = 0xff;

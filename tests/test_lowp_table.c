@@ -50,6 +50,48 @@ static double val(int fmt, uint16_t b) { return bce_h16_to_double(b, fmt); }
 
 static uint16_t bits_of(int fmt, double v) { return bcev_bits16(fmt, v); }
 
+/* isa/x86_avx2/lowp16.c: the binary32 tier alone on 8 elements (weak:
+ * NULL where the AVX2 kernels are not built) */
+__attribute__((weak)) int bce_lowp16_avx2_tier32_group8(const uint16_t *xb, const float *xf,
+                                                        const float *yf, int fmt, int logits,
+                                                        int grad, const float (*Tf)[2],
+                                                        uint16_t *out);
+
+/* the binary32 tier must decide the loss (grad = 0) or gradient of each
+ * element i of (x, y), alone in a group of 8 copies, with the per-sample
+ * code's bits */
+static void tier32_decides(int fmt, int logits, int grad, size_t n, const uint16_t *x,
+                           const uint16_t *y)
+{
+    const bce_isa *avx2 = NULL;
+    for (size_t i = 0; i < bce_isa_count(); i++)
+        if (!strcmp(bce_isa_entry(i)->name, "avx2")) avx2 = bce_isa_entry(i);
+    if (!avx2 || !avx2->runnable || !avx2->runnable() || !bce_lowp16_avx2_tier32_group8) return;
+    static const bce_options plain;
+    bce_kparams kp;
+    bce_kparams_init(&plain, 1, 1, &kp);
+    const float (*Tf)[2] = bce_lowp_table_f32(fmt, logits);
+    for (size_t i = 0; i < n; i++) {
+        uint16_t xb[8], O[8], Ls, Gs;
+        float xf[8], yf[8];
+        for (int k = 0; k < 8; k++) {
+            xb[k] = x[i];
+            xf[k] = (float)val(fmt, x[i]);
+            yf[k] = (float)val(fmt, y[i]);
+        }
+        const int und = bce_lowp16_avx2_tier32_group8(xb, xf, yf, fmt, logits, grad, Tf, O);
+        cr_assert_eq(und, 0, "binary32 tier left x=%a y=%a (%s %s %s)", (double)xf[0],
+                     (double)yf[0], logits ? "logits" : "probs", fmt == BCE_FMT_BF16 ? "bf16" : "f16",
+                     grad ? "gradient" : "loss");
+        bce_lowp_sample(fmt, logits, xf[0], yf[0], 1.0, 0, &kp, &Ls, &Gs);
+        for (int k = 0; k < 8; k++)
+            cr_assert(O[k] == (grad ? Gs : Ls), "binary32 tier x=%a y=%a (%s): %04x, per-sample %04x",
+                      (double)xf[0], (double)yf[0], grad ? "gradient" : "loss", O[k], grad ? Gs : Ls);
+    }
+}
+
+
+
 static size_t redo_total;
 
 /* must_redo binds every ISA, or (0) only those without the binary32
@@ -190,8 +232,9 @@ static int is_mid16(int fmt, double v)
 
 /* z fixed, the labels y (of the type, in [0, 1]) whose exact part
  * (loss: z (1 - y) for z > 0, -z y for z < 0; gradient, z >= 0: 1 - y) is
- * a 16-bit midpoint (y = 0 or y >= 2^-50: the tier's lanes), repeated to a multiple of 8 (the tier's groups); on
- * the avx2 kernel every element must be decided (redo = 0), and check()
+ * a 16-bit midpoint (y = 0 or y >= 2^-50: the tier's lanes): the binary32
+ * tier alone must decide each (tier32_decides); repeated to a multiple of
+ * 8, on the avx2 kernel every element must be decided (redo = 0), and check()
  * compares every decided output with the per-sample code and the entry
  * point with MPFR.  Returns the count of such labels. */
 static size_t midpoint_family(int fmt, double z, int grad)
@@ -212,6 +255,8 @@ static size_t midpoint_family(int fmt, double z, int grad)
     cr_assert_gt(nm, 0, "no midpoint in the family z=%a", z);
     while (k % 8) { y[k] = y[k % nm]; k++; }
     for (size_t j = 0; j < k; j++) x[j] = zb;
+    tier32_decides(fmt, 1, grad, nm, x, y);
+    /* and through the kernel: no element left to the per-sample path */
     for (size_t i = 0; i < bce_isa_count(); i++) {
         const bce_isa *e = bce_isa_entry(i);
         if (strcmp(e->name, "avx2") || !e->runnable || !e->runnable() || !e->lowp16) continue;
@@ -237,8 +282,9 @@ static size_t midpoint_family(int fmt, double z, int grad)
 }
 
 /* probs, y = 1, 1/2 <= p < 1 with p - 2 a 16-bit midpoint (the gradient
- * -1/p just beyond it): every element decided by the avx2 kernel, bits
- * checked by check() */
+ * -1/p just beyond it): every element decided by the binary32 tier with
+ * the per-sample bits (the double tier would decide them too: only the
+ * tier shows the rule), and check() */
 static size_t midpoint_probs(int fmt)
 {
     uint16_t x[20000], y[20000];
@@ -249,24 +295,7 @@ static size_t midpoint_probs(int fmt)
     const size_t nm = k;
     cr_assert_gt(nm, 0);
     while (k % 8) { x[k] = x[k % nm]; y[k] = one; k++; }
-    for (size_t i = 0; i < bce_isa_count(); i++) {
-        const bce_isa *e = bce_isa_entry(i);
-        if (strcmp(e->name, "avx2") || !e->runnable || !e->runnable() || !e->lowp16) continue;
-        float xf[20000], yf[20000];
-        uint16_t L[20000], G[20000];
-        unsigned char redo[256];
-        for (size_t j = 0; j < k; j++) { xf[j] = (float)val(fmt, x[j]); yf[j] = 1.0f; }
-        const double (*T)[2] = bce_lowp_table(fmt, 0);
-        const float (*Tf)[2] = bce_lowp_table_f32(fmt, 0);
-        for (size_t j0 = 0; j0 < k; j0 += 256) {
-            const size_t m = k - j0 < 256 ? k - j0 : 256;
-            e->lowp16(m, x + j0, xf + j0, yf + j0, NULL, fmt, 0, T, Tf, NULL, NULL, L + j0,
-                      G + j0, redo);
-            for (size_t j = 0; j < m; j++)
-                cr_assert(!redo[j], "avx2 left p=%a y=1 (gradient midpoint) to the per-sample path",
-                          (double)xf[j0 + j]);
-        }
-    }
+    tier32_decides(fmt, 0, 1, nm, x, y);
     check(fmt, 0, k, x, y, NULL, NULL);
     return nm;
 }

@@ -690,3 +690,21 @@ size_t bce_lowp16_avx2_chunk(size_t m, const uint16_t *xb, const float *xf, cons
 #undef V_FORMS
 }
 #undef V_CASE
+
+/* For tests/test_lowp_table.c: the binary32 tier alone on the 8 elements
+ * xb[0..7] (no weights; the loss (grad = 0) or the gradient (grad = 1) in
+ * the 16-bit type, at out): its undecided lanes as 8 bits (0xff: the tier
+ * does not apply).  Not part of the library's interface. */
+int bce_lowp16_avx2_tier32_group8(const uint16_t *xb, const float *xf, const float *yf, int fmt,
+                                  int logits, int grad, const float (*Tf)[2], uint16_t *out);
+int bce_lowp16_avx2_tier32_group8(const uint16_t *xb, const float *xf, const float *yf, int fmt,
+                                  int logits, int grad, const float (*Tf)[2], uint16_t *out)
+{
+    uint16_t *lh = grad ? NULL : out, *gh = grad ? out : NULL;
+#define T32(F, LG) return grad ? f_group8(0, xb, xf, yf, NULL, F, LG, 0, 1, Tf, lh, gh)   \
+                               : f_group8(0, xb, xf, yf, NULL, F, LG, 1, 0, Tf, lh, gh)
+    if (fmt == BCE_FMT_BF16) { if (logits) T32(BCE_FMT_BF16, 1); T32(BCE_FMT_BF16, 0); }
+    if (logits) T32(BCE_FMT_F16, 1);
+    T32(BCE_FMT_F16, 0);
+#undef T32
+}

@@ -316,14 +316,17 @@ v_group4(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
  * operations); lo = RN(v - E2) <= exact <= RN(v + E2) = hi holds when
  * E2 (1 - u) >= B + u |v| (B the bound above: the two roundings of v -+
  * E2 are <= u (|v| + E2)):
- *   logits loss, E2 = RN(RN(2^-20 v) + 2^-146): E2 (1 - u) >= (2^-20 v -
- *     2^-150 + 2^-146) (1 - u)^2 >= (2^-21 + 2^-24) v + 2^-148;
+ *   logits loss, E2 = RN(RN(RN(Lf + v) 2^-22) + 2^-146): with |al| <= u ah
+ *     <= u s1, s1 <= v (1 + 2.01 u), so the bound above is <= 2u Lf + (2u
+ *     + 2.01 u^2) v + 2^-148, and E2 (1 - u) >= 4u (1 - u)^4 (Lf + v) +
+ *     (2^-146 - 2^-150) (1 - u)^2 >= 2u Lf + (3u + 2.01 u^2) v + 2^-148;
  *   logits gradient, E2 = RN(RN(RN(sf + |v|) 2^-22) + 2^-146): from v =
  *     RN(d + cl), |cl| <= u |ch|, d = RN(ch + sg): |d| <= (1 + 2.1u) |v| +
  *     1.1 u sf, so BG + u |v| <= (2^-23 + 2^-47) sf + (3 2^-24 + 2^-47) |v|
  *     + 2^-148, and E2 (1 - u) >= 2^-22 (1 - u)^4 (sf + |v|) + (2^-146 -
  *     2^-150) (1 - u)^2 covers it;
- *   probs loss, E2 = RN(RN(2^-20 v) + 2^-144) (as the logits loss);
+ *   probs loss, E2 = RN(RN(2^-20 v) + 2^-144): E2 (1 - u) >= (2^-20 v -
+ *     2^-150 + 2^-144) (1 - u)^2 >= (2^-21 + 2^-24) v + 2^-146;
  *     with a hard label (y = +-0 or 1) v is the table value Tf[0] (y = 1:
  *     y T0 = T0, (1 - y) T1 = 0) or Tf[1] (y = 0), within B = (2^-24 +
  *     2^-50) v + 2^-149 of the exact value (RN32 of T: 2^-24 |Tf| or
@@ -555,7 +558,7 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
             f_interval(vL, eL, zero, &loL, &hiL);
             f_interval(vG, eG, zero, &loG, &hiG);
         } else {
-            f_direct(vL, vL, 0x1p-20f, 0x1p-146f, zero, &loL, &hiL);
+            f_direct(vL, _mm256_add_ps(t0, vL), 0x1p-22f, 0x1p-146f, zero, &loL, &hiL);
             f_direct(vG, _mm256_add_ps(t1, fabs8(vG)), 0x1p-22f, 0x1p-146f, zero, &loG, &hiG);
             /* the midpoint rule (above) */
             const __m256i ahb = _mm256_castps_si256(ah);                  /* ah >= +0 */

@@ -487,13 +487,16 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
     __m256 exact = zero;
     if (logits) {
         const __m256i a = _mm256_and_si256(bx, _mm256_set1_epi32(0x7fff));
-        const __m256 tz = _mm256_set1_ps(0x1p-50f);
-        const __m256 okz = _mm256_or_ps(_mm256_cmp_ps(x, zero, _CMP_EQ_OQ),
-                                        _mm256_cmp_ps(fabs8(x), tz, _CMP_GE_OQ));
-        const __m256 oky = _mm256_or_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ),
-                                        _mm256_cmp_ps(y, tz, _CMP_GE_OQ));
-        hot = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(inf16), a),
-                               _mm256_castps_si256(_mm256_and_ps(okz, oky)));
+        hot = _mm256_cmpgt_epi32(_mm256_set1_epi32(inf16), a);
+        if (fmt == BCE_FMT_BF16) {
+            /* (every nonzero f16 is >= 2^-24: no f16 factor lies in (0, 2^-50)) */
+            const __m256 tz = _mm256_set1_ps(0x1p-50f);
+            const __m256 okz = _mm256_or_ps(_mm256_cmp_ps(x, zero, _CMP_EQ_OQ),
+                                            _mm256_cmp_ps(fabs8(x), tz, _CMP_GE_OQ));
+            const __m256 oky = _mm256_or_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ),
+                                            _mm256_cmp_ps(y, tz, _CMP_GE_OQ));
+            hot = _mm256_and_si256(hot, _mm256_castps_si256(_mm256_and_ps(okz, oky)));
+        }
         idx = _mm256_and_si256(hot, a);
     } else {
         const __m256i in = _mm256_and_si256(_mm256_cmpgt_epi32(bx, _mm256_setzero_si256()),

@@ -32,13 +32,16 @@
  *   n = 10^7 (each entry point, hard labels; and the logits with weights
  *   and MEAN, whose validation scan stays on one thread), alternated, wall clock
  *   (CLOCK_MONOTONIC: the workers' time is not the caller's CPU time).
+ * --options: libbce at n = 4096 with each option, weights and reduction
+ *   (pos_weight, label_smoothing, weights, MEAN, SUM, WEIGHTED_MEAN) against
+ *   the plain call, alternated rounds (the cost of leaving level 0).
  * --short: per-call cost of libbce at n = 0, 1, 8, 100 and the leftover
  *   elements: (T(4096 + m) - T(4096)) / m for m = 1 .. 15 against T(4096) /
  *   4096, each entry point, alternated rounds.
  *
  * Usage: bce-bench-side-by-side [--n LIST] [--trials T] [--big-trials T]
  *          [--types f64,f32] [--forms logits,probs] [--labels hard,soft]
- *          [--threads] [--short] [--no-cases]
+ *          [--threads] [--short] [--options] [--no-cases]
  * Prints markdown tables (docs/PERFORMANCE.md takes them as they are).
  * Exit 2 on a usage error.  Not a test: no timed assertion anywhere.
  */
@@ -252,6 +255,69 @@ static void run_threads(size_t n, int trials)
     }
 }
 
+/* --options: the cost of the options, weights and reductions (libbce at n,
+ * hard labels; weights = the soft labels, in [0, 1)), each setting's time
+ * over the plain call's in the same round, thread CPU clock */
+enum { NOPT = 7 };
+static const char *oname[NOPT] = { "plain (no options, NONE)", "pos_weight 2", "label_smoothing 0.1",
+                                   "weights, NONE", "MEAN", "SUM", "weights, WEIGHTED_MEAN" };
+static double opt_ns(int e, int o, size_t n, long reps)
+{
+    bce_options op = { 0 };
+    int wts = 0;
+    switch (o) {
+    case 1: op.pos_weight = 2.0; break;
+    case 2: op.label_smoothing = 0.1; break;
+    case 3: wts = 1; break;
+    case 4: op.reduction = BCE_REDUCTION_MEAN; break;
+    case 5: op.reduction = BCE_REDUCTION_SUM; break;
+    case 6: wts = 1; op.reduction = BCE_REDUCTION_WEIGHTED_MEAN; break;
+    default: break;
+    }
+    double t0 = cpu_ns();
+    for (long r = 0; r < reps; r++) {
+        switch (e) {
+        case 0: bce_logits_f64(n, z64, yh64, wts ? ys64 : NULL, &op, L64, G64); break;
+        case 1: bce_probs_f64(n, p64, yh64, wts ? ys64 : NULL, &op, L64, G64); break;
+        case 2: bce_logits_f32(n, z32, yh32, wts ? ys32 : NULL, &op, L32, G32); break;
+        default: bce_probs_f32(n, p32, yh32, wts ? ys32 : NULL, &op, L32, G32); break;
+        }
+    }
+    sink += L64[0] + (double)L32[0];
+    return (cpu_ns() - t0) / (double)reps / (double)n;
+}
+
+static void run_options(size_t n, int trials)
+{
+    static const char *names[4] = { "bce_logits_f64", "bce_probs_f64", "bce_logits_f32", "bce_probs_f32" };
+    printf("\n### libbce: options, weights and reductions (n = %zu, hard labels, active ISA %s, thread CPU clock, "
+           "%d alternated rounds)\n\n", n, bce_active_isa(), trials);
+    printf("ns per element, median; in parentheses that setting's time over the plain call's in the same round "
+           "(median).\n\n| entry point |");
+    for (int o = 0; o < NOPT; o++) printf(" %s |", oname[o]);
+    printf("\n|---|");
+    for (int o = 0; o < NOPT; o++) printf("---|");
+    printf("\n");
+    const long reps = n >= 200000 ? 1 : (long)(200000 / (n ? n : 1));
+    for (int e = 0; e < 4; e++) {
+        static double t[NOPT][MAXT], rt[NOPT][MAXT];
+        for (int r = -1; r < trials; r++) {
+            double c[NOPT];
+            for (int q = 0; q < NOPT; q++) {
+                const int o = (q + (r < 0 ? 0 : r)) % NOPT;   /* the order rotates */
+                c[o] = opt_ns(e, o, n, reps);
+            }
+            if (r < 0) continue;
+            for (int o = 0; o < NOPT; o++) { t[o][r] = c[o]; rt[o][r] = c[o] / c[0]; }
+        }
+        printf("| %s |", names[e]);
+        for (int o = 0; o < NOPT; o++)
+            printf(o ? " %.2f (%.2f) |" : " %.2f |", median(t[o], trials), median(rt[o], trials));
+        printf("\n");
+        fflush(stdout);
+    }
+}
+
 /* --short: per-call cost and leftover elements of libbce */
 static double call_ns(int e, size_t n, long reps)
 {
@@ -338,7 +404,7 @@ int main(int argc, char **argv)
 {
     const char *nlist = "1,8,100,4096,1e7", *types = "f64,f32", *forms = "logits,probs",
                *labels = "hard,soft";
-    int trials = 15, big_trials = 5, threads = 0, shortm = 0, cases = 1;
+    int trials = 15, big_trials = 5, threads = 0, shortm = 0, cases = 1, optm = 0;
     for (int a = 1; a < argc; a++) {
         const char *s = argv[a];
         if (!strcmp(s, "--n") && a + 1 < argc) nlist = argv[++a];
@@ -349,11 +415,12 @@ int main(int argc, char **argv)
         else if (!strcmp(s, "--labels") && a + 1 < argc) labels = argv[++a];
         else if (!strcmp(s, "--threads")) threads = 1;
         else if (!strcmp(s, "--short")) shortm = 1;
+        else if (!strcmp(s, "--options")) optm = 1;
         else if (!strcmp(s, "--no-cases")) cases = 0;
         else {
             fprintf(stderr, "usage: bce-bench-side-by-side [--n LIST] [--trials T] [--big-trials T] "
                     "[--types f64,f32] [--forms logits,probs] [--labels hard,soft] [--threads] "
-                    "[--short] [--no-cases]\n");
+                    "[--short] [--options] [--no-cases]\n");
             return 2;
         }
     }
@@ -417,6 +484,7 @@ int main(int argc, char **argv)
             }
     }
     if (shortm) run_short(trials);
+    if (optm) run_options(4096, trials);
     if (threads) run_threads(10000000, big_trials * 2 + 1);
     fprintf(stderr, "(checksum %g)\n", sink);
     return 0;

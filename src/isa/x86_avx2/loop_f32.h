@@ -77,10 +77,27 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
 
 /* stage B on one group: the rest of the level 1, the rounding tests, the
  * stores or the fallback */
+/* kp->l0red: the gradient's ends [lo, hi] times gscale (> 0, a
+ * double-double: 1/n of a MEAN).  With a = RN(lo sh), b = RN(hi sh) and
+ * M = |a| + |b|, the ends a - M 2^-48, b + M 2^-48 hold every value the
+ * current path can round: g (sh + sl) with g in [lo, hi] (|g sl| <= u |g
+ * sh|), its level-1 or slow-path value within their bounds, the exact
+ * g/n (gscale - 1/n <= 15u^2), and the roundings of a and b: together
+ * < 3.1u M, far inside M 2^-48 - (the ends' own roundings) (docs/ACCURACY.md,
+ * "Reductions on level 0").  Equal float bits of the ends then prove the
+ * float that path returns. */
+static inline void PFX(f32v_gscale)(v4d *lo, v4d *hi, double sh)
+{
+    v4d a = *lo * sh, b = *hi * sh;
+    v4d M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-48;
+    *lo = a - M;
+    *hi = b + M;
+}
+
 static inline __attribute__((always_inline)) void
 PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
                   int wl, int wg, int hm, int soft, v4d (*T)[F32V_TN], float *loss, float *grad,
-                  bce_acc *acc)
+                  bce_acc *acc, VDD *lsum, VD *lerr, size_t *lcnt, int nv)
 {
     (void)soft;                                   /* (the logits form has one variant) */
     /* the inputs widened by stage A (lanes outside the fast domain
@@ -89,10 +106,20 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     v4d Llo[2], Lhi[2], Glo[2], Ghi[2];
     for (int h = 0; h < 2; h++)
         VF32V_B(z[h], yv[h], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
+    if (wg && kp->has_gscale)
+        for (int h = 0; h < 2; h++) PFX(f32v_gscale)(&Glo[h], &Ghi[h], kp->gscale.hi);
+    /* a reduced loss (kp->l0red): the terms Lhi, each within
+     * (Lhi - Llo) + 0x1.001p-62 Lhi of its level-1 value (the exact loss
+     * is in [Llo, Lhi], the level-1 value within BCE_EPS_LOSS of it) */
+    const int lsumd = wl && kp->reduce;
+    VD Lb[2] = { VSPLAT(0.0), VSPLAT(0.0) };
+    if (lsumd)
+        for (int h = 0; h < 2; h++)
+            Lb[h] = (Lhi[h] - Llo[h]) + Lhi[h] * 0x1.002p-62;
     /* both halves' ends as 8 floats; equal bits lane by lane */
     __m256 fL = _mm256_setzero_ps(), fG = fL;
     __m256i okL = _mm256_set1_epi32(-1), okG = okL;
-    if (wl) {
+    if (wl && !lsumd) {
         fL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Llo[1]), _mm256_cvtpd_ps((__m256d)Llo[0]));
         __m256 hL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Lhi[1]), _mm256_cvtpd_ps((__m256d)Lhi[0]));
         okL = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
@@ -103,8 +130,16 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         okG = _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG));
     }
     int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm;
+    /* a reduced loss's padded group (nv < 8 samples): lane by lane, so
+     * that the padding adds nothing (group_lanes stops at the samples) */
+    if (lsumd && nv < 8) m &= (1 << nv) - 1;
+    /* (and a lane whose loss is an exact infinite limit, p = 0 or 1:
+     * lane by lane, so that acc->inf is set as on the current path) */
+    if (lsumd)
+        m &= _mm256_movemask_pd((__m256d)(Lhi[0] <= 0x1.fffffffffffffp+1023))
+           | _mm256_movemask_pd((__m256d)(Lhi[1] <= 0x1.fffffffffffffp+1023)) << 4;
 #ifdef VF32FIX_L
-    if (__builtin_expect(m != 0xff, 0) && wl) {
+    if (__builtin_expect(m != 0xff, 0) && wl && !lsumd) {
         /* the form's exact cases of the loss (proven results the test
          * cannot decide: level0/f32_tmpl.h), before the slow lanes */
         __m256 hitL = VF32FIX_L(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), soft, &fL);
@@ -114,7 +149,13 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
 #endif
     if (__builtin_expect(m == 0xff, 1)) {
         if (wg) _mm256_storeu_ps(grad + i, fG);
-        if (wl) _mm256_storeu_ps(loss + i, fL);
+        if (lsumd) {
+            *lsum = VFN(dd_add_d)(VFN(dd_add_d)(*lsum, Lhi[0]), Lhi[1]);
+            *lerr += Lb[0] + Lb[1];
+            *lcnt += 8;
+        } else if (wl) {
+            _mm256_storeu_ps(loss + i, fL);
+        }
         return;
     }
     for (int h = 0; h < 2; h++) {
@@ -127,12 +168,14 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         /* the passing lanes' results: the floats fL, fG (widened
          * exactly; group_lanes narrows them back), so that the ends need
          * not stay live past the test */
-        VD dL = wl ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fL, 1)
+        VD dL = lsumd ? Lhi[h]
+              : wl ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fL, 1)
                                            : _mm256_castps256_ps128(fL)) : halfd;
         VD dG = wg ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fG, 1)
                                            : _mm256_castps256_ps128(fG)) : halfd;
-        PFX(group_lanes)(k0, 4, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
-                         dL, dG, x, y, NULL, kp, loss, grad, acc);
+        const size_t nl = nv >= 4 * (h + 1) ? 4 : nv > 4 * h ? (size_t)(nv - 4 * h) : 0;
+        PFX(group_lanes_b)(k0, nl, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
+                         dL, VSPLAT(0.0), Lb[h], dG, x, y, NULL, kp, loss, grad, acc);
     }
 }
 
@@ -151,6 +194,10 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
                  int wl, int wg, float *loss, float *grad, bce_acc *acc)
 {
     size_t i = 0;
+    /* a reduced loss's level-0 terms (kp->l0red; flushed into acc at the end) */
+    VDD lsum = VFN(make)(VSPLAT(0.0), VSPLAT(0.0));
+    VD lerr = VSPLAT(0.0);
+    size_t lcnt = 0;
     /* a block holds F32V_BG groups, the last one up to 2 F32V_BG - 1 and
      * the padded group: fewer than F32V_BG groups left after a block would
      * run alone, with little to overlap their latency (bce-bench-side-by-side
@@ -188,8 +235,12 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
         VF32V_A2(wl, wg, k1, T1[0]);
         VF32V_A2(wl, wg, k1, T1[1]);
 #endif
-        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1, m ? bl : loss, m ? bg : grad, acc);
-        if (m && wl) PFX(f32v_put)(loss, bl, m);
+        /* (a padded group of a reduced loss: group_lanes, whose lane loop
+         * stops at the m samples) */
+        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1,
+                          m ? bl : loss, m ? bg : grad, acc, &lsum, &lerr, &lcnt, m ? (int)m : 8);
+        if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
+        if (m && wl && !kp->reduce) PFX(f32v_put)(loss, bl, m);
         if (m && wg) PFX(f32v_put)(grad, bg, m);
         return n;
     }
@@ -212,16 +263,17 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
 
         for (int g = 0; g < ng; g++)
             PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[2 * g],
-                              loss, grad, acc);
+                              loss, grad, acc, &lsum, &lerr, &lcnt, 8);
         i += 8 * (size_t)ng;
         if (tail) {
-            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng], &T[2 * ng],
-                              bl, bg, acc);
-            if (wl) PFX(f32v_put)(loss + i, bl, m);
+            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng],
+                              &T[2 * ng], bl, bg, acc, &lsum, &lerr, &lcnt, (int)m);
+            if (wl && !kp->reduce) PFX(f32v_put)(loss + i, bl, m);
             if (wg) PFX(f32v_put)(grad + i, bg, m);
             i += m;
         }
     }
+    if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
     return i;
 }
 

@@ -631,7 +631,8 @@ static int reduced_l0(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, s
     const bce_dd S = bce_dd_add(acc->s0, acc->s);
     const double Sup = S.hi + bce_fabs(S.lo);
     if (!(Sup >= 0x1p-800 && Sup <= 0x1p1000)) return 0;   /* also NaN, inf */
-    const double E = acc->e0 * (1 + 0x1p-40) + ((double)n + 1024.0) * 0x1p-100 * Sup;
+    const double E = acc->e0 * (1 + ((double)n + 1024.0) * 0x1p-50)
+                   + ((double)n + 1024.0) * 0x1p-100 * Sup;
     if (!(E <= Sup * 0x1p-40)) return 0;
     const bce_dd Q = bce_reduce_div(S, denom);
     bce_res r = { Q, 0, E / denom.hi * (1 + 0x1p-50) + bce_fabs(Q.hi) * 0x1p-98, 0 };
@@ -773,10 +774,11 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
     if (st != BCE_OK) return st;
     bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0, 0,
                     { 0.0, 0.0 }, 0.0, 0 };
-    /* reductions and MEAN's gradient factor without weights or frames:
-     * level 0 may take them (simd/loop_tmpl.h; the 16-bit inputs' kernels
+    /* weights, reductions and the gradient factor without frames (n <
+     * 2^40: reduced_l0's bounds): level 0 may take them (simd/loop_tmpl.h; the 16-bit inputs' kernels
      * keep the current path) */
-    kp.l0red = !h16 && !w && !kp.wscale_e && !kp.lscale_e && (kp.reduce || kp.has_gscale);
+    kp.l0red = !h16 && !kp.wscale_e && !kp.lscale_e && (kp.reduce || kp.has_gscale || w)
+               && n < ((size_t)1 << 40);
     if (h16) {
         /* 16-bit inputs: core/lowp.c (float or 16-bit outputs) */
         const int fmt = t == ELEM_BF16 ? BCE_FMT_BF16 : BCE_FMT_F16;

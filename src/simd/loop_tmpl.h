@@ -62,31 +62,32 @@ __attribute__((destructor)) static void bce_level0_stats_print(void)
 /* Level 0 on one group (no weights, reduction or factor): the
  * lanes whose results are proven to be the dd path's (its value and the
  * exact one both within the tested interval), and those results. */
-/* The gradient times the reduction's factor gscale (a double-double, > 0:
- * 1/n of a MEAN; kp->l0red), on the vectors: P = (gh + gl)(sh + sl) as
- * ph + pl (ph, pe = TwoProd(gh, sh) exact), and the interval P -+ R that
- * holds every value the current path can round (its level-1 value times
- * gscale, its slow path's, the exact g/n of its resolve step): R =
- * r sh (1 + 2^-50)          r = fast + dd bound of g, times gs <= sh (1 + u)
- *   + |gl| sh 2^-50         gl sh and its product with sl (<= 3.01 u |gl| sh)
- *   + |pl| 2^-52            the last addition (u |pl|)
- *   + |ph| 2^-98            gh sl (u^2), the current path's bce_dd_mul
- *                           (4u^2), gscale - 1/n (15u^2), the slow path
+/* A level-0 value times a factor F = sh + sl > 0 as the current path's
+ * finishing code applies it (bce_res_scale: the weight w, sl = 0, then for
+ * a gradient the reduction's gscale, 1/n or 1/sum w; kp->l0red), on the
+ * vectors: V = (gh + gl) F as ph + pl (ph, pe = TwoProd(gh, sh) exact), and
+ * the radius r of the interval V -+ r that holds every value the current
+ * path can round (its level-1 value times F by bce_dd_mul, its slow path's,
+ * the exact value of its resolve step) becomes
+ *   r sh (1 + 2^-50)          r = fast + dd bound, times F <= sh (1 + u)
+ *   + |gl| sh 2^-50           gl sh and gl sl (<= 3.01 u |gl| sh)
+ *   + |pl| 2^-52              the last addition (u |pl|)
+ *   + |ph| 2^-98              gh sl (u^2), the current path's bce_dd_mul
+ *                             (4u^2), gscale - 1/n or 1/sum w (15u^2)
  * (docs/ACCURACY.md, "Reductions on level 0").  Lanes whose |ph| is
- * outside [2^-899, 2^899] fail: the current path's bce_res_scale would
- * take a frame there. */
-static inline VI PFX(l0_gscale)(VDD *G, VD r, bce_dd gs)
+ * outside [2^-899, 2^899] fail (a zero weight among them): the current
+ * path's bce_res_scale would take a frame there. */
+static inline VI PFX(l0_scale)(VDD *G, VD *r, VD sh, VD sl)
 {
-    const VD sh = VSPLAT(gs.hi), sl = VSPLAT(gs.lo);
     VDD p = VFN(two_prod)(G->hi, sh);
     VD c = G->hi * sl + G->lo * sh;
     VD pl = p.lo + c;
-    VD R = r * sh * (1 + 0x1p-50) + EL_ABS(G->lo) * sh * 0x1p-50
-         + EL_ABS(pl) * 0x1p-52 + EL_ABS(p.hi) * 0x1p-98;
+    *r = *r * sh * (1 + 0x1p-50) + EL_ABS(G->lo) * sh * 0x1p-50
+       + EL_ABS(pl) * 0x1p-52 + EL_ABS(p.hi) * 0x1p-98;
     VI ok = (EL_ABS(p.hi) >= 0x1p-899) & (EL_ABS(p.hi) <= 0x1p899);
     G->hi = p.hi;
     G->lo = pl;
-    return ok & VFN(f64_safe)(*G, R);
+    return ok;
 }
 #define LEVEL0_BODY                                                      \
     const VD zero = VSPLAT(0.0);                                         \
@@ -94,20 +95,30 @@ static inline VI PFX(l0_gscale)(VDD *G, VD r, bce_dd gs)
     VDD fL = VFN(make)(zero, zero), fG = fL;                             \
     VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;                   \
     ok &= VLEVEL0(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);          \
-    if (kp->want_loss && !kp->reduce) ok &= VFN(f64_safe)(fL, fLe + fLd); \
+    const VD wv = wp ? LOADV(wp) : zero;                                 \
+    VD rL = fLe + fLd;                                                   \
+    if (kp->want_loss) {                                                 \
+        if (wp) ok &= PFX(l0_scale)(&fL, &rL, wv, zero);                 \
+        if (!kp->reduce) ok &= VFN(f64_safe)(fL, rL);                    \
+    }                                                                    \
     if (kp->want_grad) {                                                 \
-        if (kp->has_gscale) ok &= PFX(l0_gscale)(&fG, fGe + fGd, kp->gscale); \
-        else ok &= VFN(f64_safe)(fG, fGe + fGd);                         \
+        VD rG = fGe + fGd;                                               \
+        if (wp) ok &= PFX(l0_scale)(&fG, &rG, wv, zero);                 \
+        if (kp->has_gscale)                                              \
+            ok &= PFX(l0_scale)(&fG, &rG, VSPLAT(kp->gscale.hi),         \
+                                VSPLAT(kp->gscale.lo));                  \
+        ok &= VFN(f64_safe)(fG, rG);                                     \
     }                                                                    \
     /* (Lo, Ll) = TwoSum(fL): Lo = RN(fL), Lo + Ll = fL exactly */      \
     VDD Ls = VFN(two_sum)(fL.hi, fL.lo);                                 \
     *Lo = Ls.hi;                                                         \
     *Ll = Ls.lo;                                                         \
     *Go = fG.hi + fG.lo;                                                 \
-    /* a reduced loss: the bound of |Lo + Ll - level-1 value| */         \
-    *Lb = fLe + fLd;                                                     \
+    /* a reduced loss: the bound of |Lo + Ll - the current path's term| */ \
+    *Lb = rL;                                                            \
     return ok;
-static inline VI PFX(level0)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Ll, VD *Go, VD *Lb)
+static inline VI PFX(level0)(VD z, VD yv, const FT *wp, const bce_kparams *kp, VD *Lo, VD *Ll,
+                             VD *Go, VD *Lb)
 {
     LEVEL0_BODY
 }
@@ -118,7 +129,8 @@ static inline VI PFX(level0)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Ll,
  * longer with level 0 out of line, the logits form's 3-10% longer with it
  * inlined. */
 #ifdef VLEVEL0_TAIL_COPY
-__attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const bce_kparams *kp,
+__attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const FT *wp,
+                                                     const bce_kparams *kp,
                                                      VD *Lo, VD *Ll, VD *Go, VD *Lb)
 {
     LEVEL0_BODY
@@ -212,7 +224,7 @@ static inline void PFX(group_lanes)(size_t k0, size_t nl, VD z, VD yv, VI hot, V
 
 #ifdef VF32V_A
 /* the float outputs' level 0 (defined after this file by the kernel unit) */
-static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
+static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const float *w,
                             const bce_kparams *kp, float *loss, float *grad,
                             bce_acc *acc);
 #endif
@@ -230,7 +242,7 @@ PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
 {
     const VD zero = VSPLAT(0.0);
 #ifdef HAVE_LEVEL0
-    const int level0 = !w && ((!kp->has_gscale && !kp->reduce) || kp->l0red);
+    const int level0 = (!w && !kp->has_gscale && !kp->reduce) || kp->l0red;
 #endif
     /* the lanes of group h that are samples */
 #define GROUP_NL(h) (lim >= VW * (size_t)((h) + 1) ? (size_t)VW \
@@ -263,7 +275,8 @@ PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
         VD fL[NG], fLl[NG], fG[NG], fLb[NG];
         VI fok[NG];
         for (int h = 0; h < ng; h++)
-            fok[h] = L0TAIL(z[h], yv[h], kp, &fL[h], &fLl[h], &fG[h], &fLb[h]) & hot[h];
+            fok[h] = L0TAIL(z[h], yv[h], w ? w + i + VW * h : NULL, kp, &fL[h], &fLl[h], &fG[h],
+                            &fLb[h]) & hot[h];
         for (int h = 0; h < ng; h++) {
 #ifdef BCE_LEVEL0_STATS
             bce_level0_stats[VALL(fok[h])]++;
@@ -404,8 +417,8 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
 #ifdef VF32V_A
     /* f32 outputs without weights, reduction or factor: the table-free
      * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
-    if (VUSABLE(kp) && !w && ((!kp->has_gscale && !kp->reduce) || kp->l0red))
-        i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
+    if (VUSABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
+        i = PFX(f32v_run)(n, x, y, w, kp, loss, grad, acc);
 #endif
 #ifdef PFX_L0_RUN
     /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h); the
@@ -438,7 +451,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
 #ifdef HAVE_LEVEL0
-        const int level0 = !w && ((!kp->has_gscale && !kp->reduce) || kp->l0red);
+        const int level0 = (!w && !kp->has_gscale && !kp->reduce) || kp->l0red;
         /* a reduced loss on level 0: the sum of the passing groups' terms */
         VDD lsum = VFN(make)(zero, zero);
         VD lerr = zero;
@@ -473,7 +486,8 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                 VD fL[NG], fLl[NG], fG[NG], fLb[NG];
                 VI fok[NG];
                 for (int h = 0; h < NG; h++)
-                    fok[h] = PFX(level0)(z[h], yv[h], kp, &fL[h], &fLl[h], &fG[h], &fLb[h]) & hot[h];
+                    fok[h] = PFX(level0)(z[h], yv[h], w ? w + i + VW * h : NULL, kp, &fL[h],
+                                         &fLl[h], &fG[h], &fLb[h]) & hot[h];
                 for (int h = 0; h < NG; h++) {
 #ifdef BCE_LEVEL0_STATS
                     bce_level0_stats[VALL(fok[h])]++;

@@ -1,5 +1,5 @@
 /*
- * test_l0_reduce.c -- MEAN and SUM without weights on level 0 (kp->l0red,
+ * test_l0_reduce.c -- weights, MEAN, SUM and WEIGHTED_MEAN on level 0 (kp->l0red,
  * simd/loop_tmpl.h, isa/x86_avx2/loop_f32.h, core/api.c reduced_l0): every
  * runnable ISA gives the scalar ISA's bits (which never take level 0).
  *
@@ -11,7 +11,8 @@
  * sums are exact doublings, so the copies keep the single value's position
  * against the midpoint), 2 threads on the largest.
  * Part 2: random calls of every form and type, loss, gradient or both,
- * hard and soft labels, special values (p = 0 and 1: infinite terms; NaN
+ * hard and soft labels, weights (0, over [2^-64, 2^64]; NONE and every
+ * reduction), special values (p = 0 and 1: infinite terms; NaN
  * with BCE_OPT_PROPAGATE_NAN; huge z: the MEAN's 2^-600 frame; tiny z),
  * n from 1 to 2^17 + 37 (threads 1 and 2).  Plain C, public API only.
  */
@@ -28,7 +29,9 @@ static double ur(void) { return (double)(xr() >> 11) * 0x1p-53; }
 
 enum { NMAX = 131072 + 4096 + 64 };
 static double x64[NMAX], y64[NMAX], L[2][NMAX], G[2][NMAX];
-static float x32[NMAX], y32[NMAX];
+static float x32[NMAX], y32[NMAX], w32[NMAX];
+static double w64[NMAX];
+static int use_w;
 static long calls, bad;
 
 /* one call on every ISA against scalar; e: 0 logits f64, 1 probs f64,
@@ -43,16 +46,17 @@ static void check(int e, size_t n, const bce_options *o, int wl, int wg, const c
             if (bce_set_isa(s ? isa : "scalar") != BCE_OK) { printf("FAIL: set_isa\n"); exit(1); }
             memset(L[s], 0x5a, sizeof L[s][0] * (n + 1));
             memset(G[s], 0x5a, sizeof G[s][0] * (n + 1));
-            if (e == 0) st[s] = bce_logits_f64(n, x64, y64, NULL, o, wl ? L[s] : NULL, wg ? G[s] : NULL);
-            else if (e == 1) st[s] = bce_probs_f64(n, x64, y64, NULL, o, wl ? L[s] : NULL, wg ? G[s] : NULL);
-            else if (e == 2) st[s] = bce_logits_f32(n, x32, y32, NULL, o, wl ? (float *)L[s] : NULL,
+            if (e == 0) st[s] = bce_logits_f64(n, x64, y64, use_w ? w64 : NULL, o, wl ? L[s] : NULL, wg ? G[s] : NULL);
+            else if (e == 1) st[s] = bce_probs_f64(n, x64, y64, use_w ? w64 : NULL, o, wl ? L[s] : NULL, wg ? G[s] : NULL);
+            else if (e == 2) st[s] = bce_logits_f32(n, x32, y32, use_w ? w32 : NULL, o, wl ? (float *)L[s] : NULL,
                                                     wg ? (float *)G[s] : NULL);
-            else st[s] = bce_probs_f32(n, x32, y32, NULL, o, wl ? (float *)L[s] : NULL,
+            else st[s] = bce_probs_f32(n, x32, y32, use_w ? w32 : NULL, o, wl ? (float *)L[s] : NULL,
                                        wg ? (float *)G[s] : NULL);
         }
         const size_t es = e < 2 ? 8 : 4;
+        const size_t nl = o->reduction == BCE_REDUCTION_NONE ? n : 1;
         calls++;
-        if (st[0] != st[1] || memcmp(L[0], L[1], es) || memcmp(G[0], G[1], es * n)) {
+        if (st[0] != st[1] || memcmp(L[0], L[1], es * nl) || memcmp(G[0], G[1], es * n)) {
             float f[2];
             memcpy(&f[0], L[0], 4);
             memcpy(&f[1], L[1], 4);
@@ -66,7 +70,8 @@ static void check(int e, size_t n, const bce_options *o, int wl, int wg, const c
 
 int main(void)
 {
-    /* part 1: the hard cases (logits f64) */
+    /* part 1: the hard cases (logits f64, no weights) */
+    use_w = 0;
     static const double hard[][2] = {
         { -0x1.51397c477e8fcp+1, 0 }, { 0x1.cfc10d3bc69dap+4, 1 }, { -0x1.b24a842fcb02p+0, 0 },
     };
@@ -90,6 +95,7 @@ int main(void)
         const size_t n = k < 3 ? 1 + xr() % 70 : k < 6 ? 100 + xr() % 5000
                        : k == 6 ? 131072 + 37 : 16384 * (1 + xr() % 2);
         const int zmode = (int)(xr() % 5), ymode = (int)(xr() % 3), spec = (int)(xr() % 3);
+        const int wmode = (int)(xr() % 4);
         for (size_t i = 0; i < n; i++) {
             const double u = ur();
             double z = zmode == 0 ? ldexp(u - 0.5, (int)(xr() % 1100) - 60)
@@ -109,9 +115,17 @@ int main(void)
             if (probs && xf > 1.0f) xf = 1.0f;
             x32[i] = xf;
             y32[i] = (float)y;
+            /* weights: 0, over [2^-64, 2^64], in [0, 1), near 1 */
+            double wi = wmode == 0 ? ldexp(1 + ur(), (int)(xr() % 128) - 64)
+                      : wmode == 1 ? ((xr() % 7) ? ur() : 0.0)
+                      : wmode == 2 ? 1 + ur() : ldexp(1.0, (xr() & 1) ? 64 : -64);
+            w32[i] = (float)wi;
+            w64[i] = (double)w32[i];
         }
-        for (int red = BCE_REDUCTION_SUM; red <= BCE_REDUCTION_MEAN; red++)
+        for (int red = BCE_REDUCTION_NONE; red <= BCE_REDUCTION_WEIGHTED_MEAN; red++)
             for (int wh = 0; wh < 3; wh++) {
+                use_w = red == BCE_REDUCTION_WEIGHTED_MEAN || (xr() & 1);
+                if (red == BCE_REDUCTION_NONE && !use_w) continue;   /* (isa_bits, test_isa) */
                 bce_options o = { 0 };
                 o.reduction = (bce_reduction)red;
                 o.threads = (xr() & 1) ? 2 : 1;

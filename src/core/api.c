@@ -602,10 +602,12 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, i
  * returns 0 (rare) when they do not, or when the accumulator took anything
  * but finite terms of the plain frame (inf, NaN, tiny terms: the caller
  * then recomputes the loss on the current path).  (docs/ACCURACY.md,
- * "Reductions on level 0", proves the rule.)
- *   S = s0 + s (bce_dd_add) is within E = e0 (1 + 2^-40) + (n + 1024)
- *   2^-100 S of the level-1 dd sum Sc the other kernels build: e0 bounds
- *   the terms (each level-0 term within its bound of its level-1 value),
+ * "Reductions and weights on level 0", proves the rule.)
+ *   S = s0 + s (bce_dd_add) is within E = e0 (1 + (n + 1024) 2^-50) +
+ *   (n + 1024) 2^-100 S of the level-1 dd sum Sc the other kernels build:
+ *   e0 bounds the terms (each level-0 term within its bound of the current
+ *   path's term; the factor: e0's own recursive sum of <= 1.01 n + 1024
+ *   doubles),
  *   the rest the double-double additions of both sums (<= 3u^2 / (1 - 4u)
  *   of a partial sum <= S each, at most n + 2 n / 16384 + 64 of them per
  *   sum, all terms >= 0).  reduced() returns RN(q) with q =
@@ -619,9 +621,9 @@ static int reduced_l0(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, s
 {
     if (acc->nan || acc->inf) {
         /* a NaN or infinite term (never a level-0 one: those are finite,
-         * and so are their level-1 values; a finite sum of n < 2^64 plain
-         * terms, each < 2^11, cannot overflow): the flags are the current
-         * path's, and so is reduced()'s result */
+         * and so are their level-1 values; a finite sum of n < 2^40 plain
+         * terms, each < 2^75 with its weight, cannot overflow): the flags
+         * are the current path's, and so is reduced()'s result */
         const bce_dd r = reduced(acc, denom, kp, 0);
         if (t == ELEM_F32) *(float *)out = bce_dd_to_float(r);
         else *(double *)out = r.hi;

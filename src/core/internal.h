@@ -81,7 +81,7 @@ typedef struct bce_kparams {
                                   gradients g gscale tested on their own
                                   interval, loss terms summed into acc->s0
                                   with the bound acc->e0 (docs/ACCURACY.md,
-                                  "Reductions on level 0") */
+                                  "Reductions and weights on level 0") */
 } bce_kparams;
 
 /* Accumulator of a reduced loss: compensated sum, plus flags for inf/NaN. */

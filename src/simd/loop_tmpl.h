@@ -74,7 +74,7 @@ __attribute__((destructor)) static void bce_level0_stats_print(void)
  *   + |pl| 2^-52              the last addition (u |pl|)
  *   + |ph| 2^-98              gh sl (u^2), the current path's bce_dd_mul
  *                             (4u^2), gscale - 1/n or 1/sum w (15u^2)
- * (docs/ACCURACY.md, "Reductions on level 0").  Lanes whose |ph| is
+ * (docs/ACCURACY.md, "Reductions and weights on level 0").  Lanes whose |ph| is
  * outside [2^-899, 2^899] fail (a zero weight among them): the current
  * path's bce_res_scale would take a frame there. */
 static inline VI PFX(l0_scale)(VDD *G, VD *r, VD sh, VD sl)

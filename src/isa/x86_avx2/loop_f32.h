@@ -85,7 +85,7 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
  * its level-1 or slow-path value times F (bce_dd_mul) within their bounds,
  * the exact value of its resolve step (gscale - 1/n <= 15u^2), and the
  * roundings of a and b: together < 3.1u M, far inside M 2^-48 less the
- * ends' own roundings (docs/ACCURACY.md, "Reductions on level 0").  Equal
+ * ends' own roundings (docs/ACCURACY.md, "Reductions and weights on level 0").  Equal
  * float bits of the ends then prove the float that path returns. */
 static inline void PFX(f32v_scale)(v4d *lo, v4d *hi, v4d sh)
 {

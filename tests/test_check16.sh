@@ -23,8 +23,8 @@ set -uo pipefail
 BCE=${1:?usage: test_check16.sh path/to/bce SRCDIR [LIBBCE.so [PART]]}
 SRC=${2:?usage: test_check16.sh path/to/bce SRCDIR [LIBBCE.so [PART]]}
 LIBBCE=${3:-}
-PART=${4:-all}   # all, or 1 / 2-4 / 5: the meson tests test_check16_libbce,
-                 # test_check16 and test_check16_lib (each under the suite's 60 s)
+PART=${4:-all}   # all, or 1 / 2-4 / 5 / 6: the meson tests test_check16_libbce,
+                 # test_check16, test_check16_lib and test_check16_shards (each under 60 s)
 PORT=$SRC/tests/lowp_port.py
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -43,7 +43,7 @@ for t in bf16 f16; do for o in $t f32; do
         grep -q "^configuration type=$t out_type=$o form=probs pos_weight=0x1p+1 label_smoothing=0x1.999999999999ap-4 clamp=0 weights=1 reduction=mean" "$tmp/out" &&
         grep -Eq "^probs  reduced    loss rows +1 failed +0$" "$tmp/out" && ok ||
         bad "libbce ($t -> $o) through bce eval: exit $rc: $(tail -n 3 "$tmp/out")"
-    head -n 1 "$tmp/c.json" | grep -q '^{"tool": "bce check", "libbce": "[^"]*", "schema": 3,$' &&
+    head -n 1 "$tmp/c.json" | grep -q '^{"tool": "bce check", "libbce": "[^"]*", "schema": 4,$' &&
         grep -q "\"type\": \"$t\", \"out_type\": \"$o\"" "$tmp/c.json" && grep -q '"pass": true' "$tmp/c.json" &&
         ok || bad "check --json ($t -> $o)"
 done; done
@@ -116,7 +116,7 @@ for args in "--type bf16 --out-type f16 -- true" "--type f16 --out-type bf16 -- 
             "--type bf16 --exhaustive --range 0:2 --reduction sum -- true" "--type bf16 --lib x.so" \
             "--type bf16 --symbol f -- true" "--type bf16 --lib /nonexistent.so --symbol f" \
             "--type bf16 --lib x.so --symbol f -- true" "--type bf16 --form all --lib x.so --symbol f" \
-            "--type bf16 --smoothing 2 -- true" "--type bf16 --json" "--type f16 extra -- true"; do
+            "--type bf16 --smoothing 2 -- true" "--type bf16 --batch 1 -- true" "--type bf16 --threads 0 -- true" "--type bf16 --json" "--type f16 extra -- true"; do
     # shellcheck disable=SC2086
     "$BCE" check $args >/dev/null 2>"$tmp/err"
     [ $? -eq 2 ] && [ -s "$tmp/err" ] && ok || bad "bce check $args: not a usage error"
@@ -158,6 +158,37 @@ printf '# bce-check 1 type=bf16 out_type=f16 form=logits\n1 1\n' | "$BCE" eval >
 printf '0x1p+0 1\n' | "$BCE" eval --type bf16 --out-type bf16 --json - | grep -q '"type": "bf16", "out_type": "bf16"' &&
     ok || bad "eval --json type/out_type"
 
+fi
+# --merge of the shards' summaries == the one-run summary (but the failing
+# rows' line numbers and the time), with failures (the RN16(RN32) port);
+# --batch, --threads (part 6: the meson test test_check16_shards)
+if [ "$PART" = all ] || [ "$PART" = 6 ]; then
+    for sh in 0 1; do
+        "$BCE" check --type bf16 --out-type bf16 --options default --exhaustive --range 0x4160:0x4170 \
+            --label all --shard $sh/2 --json "$tmp/m$sh.json" --quiet -- python3 "$PORT" cast >/dev/null 2>&1
+    done
+    "$BCE" check --type bf16 --out-type bf16 --options default --exhaustive --range 0x4160:0x4170 \
+        --label all --json "$tmp/mall.json" --quiet -- python3 "$PORT" cast >/dev/null 2>&1
+    "$BCE" check --merge "$tmp/m1.json" "$tmp/m0.json" --json "$tmp/mm.json" --junit "$tmp/mm.xml" >"$tmp/out" 2>&1
+    rc=$?
+    strip() { sed -e 1,2d -e 's/"line": [0-9]*//' "$1"; }
+    [ $rc -eq 1 ] && grep -q '^FAIL: 2 shard summaries merged, range \[16736, 16752)' "$tmp/out" &&
+        grep -q '"failed": [1-9]' "$tmp/mall.json" && [ "$(strip "$tmp/mall.json")" = "$(strip "$tmp/mm.json")" ] &&
+        grep -q 'failures="1"' "$tmp/mm.xml" && ok || bad "--merge of two shards: $(cat "$tmp/out")"
+    # --batch: the range in batches of 2 x values (8 IUT processes), the same summary
+    "$BCE" check --type bf16 --out-type bf16 --options default --exhaustive --range 0x4160:0x4170 \
+        --label all --batch 40000 --json "$tmp/mb.json" -- python3 "$PORT" cast >/dev/null 2>"$tmp/err"
+    [ $? -eq 1 ] && [ "$(grep -c 'x bit patterns \[' "$tmp/err")" -ge 2 ] &&
+        [ "$(strip "$tmp/mall.json")" = "$(strip "$tmp/mb.json")" ] && ok || bad "--batch 40000: not the one-batch summary"
+    # --threads: 1 and 3 threads judging, the same summary (failing rows in row order)
+    for th in 1 3; do
+        "$BCE" check --type bf16 --out-type bf16 --options default --samples 3000 --threads $th \
+            --json "$tmp/th$th.json" --quiet -- python3 "$PORT" cast >/dev/null 2>&1
+    done
+    grep -q '"over": [1-9]' "$tmp/th1.json" && [ "$(sed 1,2d "$tmp/th1.json")" = "$(sed 1,2d "$tmp/th3.json")" ] &&
+        ok || bad "--threads 1 and 3: different summaries"
+    "$BCE" check --merge "$tmp/m0.json" "$tmp/mall.json" >/dev/null 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -q 'ranges not contiguous' "$tmp/err" && ok || bad "--merge of overlapping ranges: not exit 2"
 fi
 if [ "$PART" = all ] || [ "$PART" = 5 ]; then
 # --- 5. options, weights, reductions, --lib: docs/PORTING.md "16-bit ports" ------------
@@ -217,4 +248,4 @@ rc=$?; [ $rc -eq 0 ] && grep -q '^PASS: .*1 configuration,' "$tmp/out" && ok ||
 
 fi
 echo "test_check16: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$pass" -gt 0 ] && [ "$fail" -eq 0 ]   # a part that checked nothing fails

@@ -1285,6 +1285,21 @@ static int mg_group(const char *line, ck_run *R, int *ci, int *reg)
 
 static int merge_files(mg_file *m, int nfiles, const char *json, const char *junit);
 
+/* Is path a summary of the 16-bit checker (check16.c: an "out_type" on
+ * its second line)?  Its --merge is bce_tool_check16_merge. */
+static int is_summary16(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return 0;   /* run_merge names the error */
+    char *buf = NULL;
+    size_t size = 0;
+    int r = getline(&buf, &size, f) >= 0 && getline(&buf, &size, f) >= 0 &&
+            strstr(buf, "\"out_type\"") != NULL;
+    free(buf);
+    fclose(f);
+    return r;
+}
+
 static int run_merge(int nfiles, char **paths, const char *json, const char *junit)
 {
     mg_file *m = calloc((size_t)nfiles, sizeof *m);
@@ -1621,7 +1636,8 @@ int bce_tool_check(int argc, char **argv)
             free(list);
             return usage("--merge: expected JSON summaries", NULL);
         }
-        int r = run_merge(nf, list, json, junit);
+        int r = is_summary16(list[0]) ? bce_tool_check16_merge(nf, list, json, junit)
+                                      : run_merge(nf, list, json, junit);
         free(list);
         return r;
     }

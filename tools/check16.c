@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -51,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "bce.h"
 #include "bce_verify.h"
@@ -60,7 +62,7 @@
 #include "iut.h"
 #include "tool.h"
 
-#define C16_SCHEMA 3
+#define C16_SCHEMA 4   /* 4: hex option values, one element per line (--merge) */
 #define C16_KEEP 1000
 #define C16_MAX_CFG 32
 #define C16_PREC 256
@@ -81,8 +83,19 @@ typedef struct c16_fail {
     double x, y, w, expected, got, ulp;
 } c16_fail;
 
+/* What judging a range of rows found (one per thread, merged in row order
+ * into c16: the result does not depend on the thread count). */
+typedef struct j16 {
+    size_t rows[R_N][2], failed[R_N][2];
+    double worst[R_N][2];
+    c16_fail fail[C16_KEEP];
+    size_t nfail, mpfr, decided;
+} j16;
+
 typedef struct c16 {
     int type, out, forms, exhaustive, label, options_all, explicit_opts, xweights;
+    size_t batch;           /* rows per IUT batch of --exhaustive */
+    unsigned threads;       /* threads judging the answers */
     bce_options xopt;
     uint64_t lo, hi, seed;
     size_t samples;
@@ -99,6 +112,7 @@ typedef struct c16 {
     double worst[C16_MAX_CFG][R_N][2];
     c16_fail fail[C16_KEEP];
     size_t nfail, mpfr, decided;
+    const char *iut_json;   /* --merge: the shards' "iut" value, verbatim */
 } c16;
 
 typedef struct rows16 {
@@ -230,12 +244,16 @@ static int is_default(const cfg16 *c)
 /* ------------------------------------------------------------------ */
 /* Rows */
 
-static int make_rows(const c16 *s, const cfg16 *c, rows16 *r)
+/* The rows of configuration c; --exhaustive: those of the x bit patterns
+ * [lo, hi) (one batch), the first of them row k0 of the whole range (the
+ * weights are a function of the row's index in the range, so a run in
+ * batches sends the same rows as one batch would). */
+static int make_rows(const c16 *s, const cfg16 *c, uint64_t lo, uint64_t hi, size_t k0, rows16 *r)
 {
     const int t = s->type, form = c->form;
     rs = s->seed * 4 + (uint64_t)(2 * form + (t == BCE_TOOL_F16));
     if (s->exhaustive) {
-        for (uint64_t b = s->lo; b < s->hi; b++) {
+        for (uint64_t b = lo; b < hi; b++) {
             double x = bcev_from_bits16(t, (uint16_t)b);
             if (!valid_x(form, x)) continue;
             if (s->label == 0 || s->label == 2) if (push(r, x, 0, R_EXH)) return -1;
@@ -290,7 +308,7 @@ static int make_rows(const c16 *s, const cfg16 *c, rows16 *r)
         r->x[k] = x;
         r->y[k] = r->y[i];
         r->reg[k] = r->reg[i];
-        r->w[k] = c->weights ? w16(s->seed, k) : 1.0;
+        r->w[k] = c->weights ? w16(s->seed, k0 + k) : 1.0;
         k++;
     }
     r->n = k;
@@ -393,12 +411,12 @@ static int same(double g, double e) { return (isnan(g) && isnan(e)) || g == e; }
 
 /* Judge one output against its expected value e (NAN with e_set = 0: not
  * known yet, ask MPFR); record a failure. */
-static void verdict(c16 *s, int ci, const mpfr_t den, size_t i, const rows16 *r, int reg,
-                    int o, double g, double e, int e_set)
+static void verdict(const c16 *s, j16 *a, int ci, const mpfr_t den, size_t i, const rows16 *r,
+                    int reg, int o, double g, double e, int e_set)
 {
     const cfg16 *c = &s->cfg[ci];
-    s->rows[ci][reg][o]++;
-    if (e_set && same(g, e)) { s->decided++; return; }
+    a->rows[reg][o]++;
+    if (e_set && same(g, e)) { a->decided++; return; }
     mpfr_t v;
     mpfr_init2(v, C16_PREC);
     const double x = reg == R_RED ? NAN : r->x[i], y = reg == R_RED ? NAN : r->y[i];
@@ -408,15 +426,15 @@ static void verdict(c16 *s, int ci, const mpfr_t den, size_t i, const rows16 *r,
                            c->weights ? r->w : NULL, &c->opt, NAN, C16_PREC, v);
     else
         exact_row(s, c, den, x, y, w, o, v);
-    s->mpfr++;
+    a->mpfr++;
     if (!e_set) e = round_out(s, v);
     double u = same(g, e) ? 0.0 : bce_tool_ulp16(s->type, s->out, g, v);
     mpfr_clear(v);
     if (same(g, e) || (s->max_ulp[o] > 0.5 && u <= s->max_ulp[o])) return;
-    s->failed[ci][reg][o]++;
-    if (!(u <= s->worst[ci][reg][o])) s->worst[ci][reg][o] = u;
-    if (s->nfail < C16_KEEP) {
-        c16_fail *f = &s->fail[s->nfail++];
+    a->failed[reg][o]++;
+    if (!(u <= a->worst[reg][o])) a->worst[reg][o] = u;
+    if (a->nfail < C16_KEEP) {
+        c16_fail *f = &a->fail[a->nfail++];
         f->cfg = ci; f->reg = reg; f->output = o;
         f->line = reg == R_RED ? 0 : i + 2;
         f->x = x; f->y = y; f->w = w; f->expected = e; f->got = g; f->ulp = u;
@@ -435,6 +453,61 @@ static int from_encl(const c16 *s, const bcev_ff_val *v, double g, double *e)
     return enc16(s->type, v, e);
 }
 
+/* Rows [lo, hi) of a batch, judged into a (one thread's part). */
+typedef struct j16_job {
+    const c16 *s;
+    int ci;
+    const rows16 *r;
+    const double *loss, *grad;
+    const mpfr_t *dmp;
+    const bcev_ff_val *den;
+    size_t lo, hi;
+    j16 a;
+} j16_job;
+
+static void *judge_part(void *arg)
+{
+    j16_job *j = arg;
+    const c16 *s = j->s;
+    const int ci = j->ci;
+    const rows16 *r = j->r;
+    const double *loss = j->loss, *grad = j->grad;
+    const cfg16 *c = &s->cfg[ci];
+    const bcev_form F = c->form ? BCEV_PROBS : BCEV_LOGITS;
+    const int reduced = c->opt.reduction != BCE_REDUCTION_NONE;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        const int reg = r->reg[i];
+        double e[2] = {NAN, NAN};
+        int es[2] = {0, 0};
+        if (is_default(c)) {
+            expected_default(s, c->form, r->x[i], r->y[i], e);
+            es[0] = es[1] = 1;
+        } else {
+            bcev_sample smp = {r->x[i], r->y[i], r->w[i]};
+            bcev_ff_val fv[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+            if (bcev_ff_sample(F, &smp, &c->opt, j->den, reduced ? NULL : &fv[0], &fv[1])) {
+                if (!reduced) es[0] = from_encl(s, &fv[0], loss[i], &e[0]);
+                es[1] = from_encl(s, &fv[1], grad[i], &e[1]);
+            }
+            if (!es[1]) {
+                bcev_ff_val fine;
+                if (bcev_ff_grad_fine(F, &smp, &c->opt, j->den, &fine))
+                    es[1] = from_encl(s, &fine, grad[i], &e[1]);
+            }
+        }
+        if (!reduced) verdict(s, &j->a, ci, *j->dmp, i, r, reg, 0, loss[i], e[0], es[0]);
+        verdict(s, &j->a, ci, *j->dmp, i, r, reg, 1, grad[i], e[1], es[1]);
+    }
+    mpfr_free_cache();
+    return NULL;
+}
+
+#define C16_MAX_THREADS 256
+
+/* Judge a batch: its rows split into s->threads contiguous parts (at
+ * least 4096 rows each), each judged into its own j16, merged in row
+ * order -- the same counts, worst values and kept failing rows for any
+ * thread count; then the reduced loss. */
 static void judge(c16 *s, int ci, const rows16 *r, const double *loss, const double *grad)
 {
     const cfg16 *c = &s->cfg[ci];
@@ -446,35 +519,52 @@ static void judge(c16 *s, int ci, const rows16 *r, const double *loss, const dou
     mpfr_init2(dmp, 64);
     bcev_denominator(r->n, w, &c->opt, dmp);
     bcev_ff_denominator(r->n, w, &c->opt, &den);
-    for (size_t i = 0; i < r->n; i++) {
-        const int reg = r->reg[i];
-        double e[2] = {NAN, NAN};
-        int es[2] = {0, 0};
-        if (is_default(c)) {
-            expected_default(s, c->form, r->x[i], r->y[i], e);
-            es[0] = es[1] = 1;
-        } else {
-            bcev_sample smp = {r->x[i], r->y[i], r->w[i]};
-            bcev_ff_val fv[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
-            if (bcev_ff_sample(F, &smp, &c->opt, &den, reduced ? NULL : &fv[0], &fv[1])) {
-                if (!reduced) es[0] = from_encl(s, &fv[0], loss[i], &e[0]);
-                es[1] = from_encl(s, &fv[1], grad[i], &e[1]);
+    unsigned nt = s->threads;
+    if (r->n < 4096 * (size_t)nt) nt = (unsigned)(r->n / 4096) + 1;
+    if (nt > s->threads) nt = s->threads;
+    if (nt < 1) nt = 1;
+    static j16_job jobs[C16_MAX_THREADS];
+    pthread_t tid[C16_MAX_THREADS];
+    for (unsigned t = 0; t < nt; t++) {
+        j16_job *j = &jobs[t];
+        j->s = s; j->ci = ci; j->r = r; j->loss = loss; j->grad = grad;
+        j->dmp = (const mpfr_t *)&dmp; j->den = &den;
+        j->lo = r->n * t / nt;
+        j->hi = r->n * (t + 1) / nt;
+        memset(&j->a, 0, sizeof j->a);
+    }
+    unsigned started = 1;
+    for (unsigned t = 1; t < nt; t++, started++)
+        if (pthread_create(&tid[t], NULL, judge_part, &jobs[t]) != 0) break;
+    for (unsigned t = started; t < nt; t++) judge_part(&jobs[t]);   /* no thread: here */
+    judge_part(&jobs[0]);
+    for (unsigned t = 1; t < started; t++) pthread_join(tid[t], NULL);
+    for (unsigned t = 0; t < nt; t++) {
+        const j16 *a = &jobs[t].a;
+        for (int g = 0; g < R_N; g++)
+            for (int o = 0; o < 2; o++) {
+                s->rows[ci][g][o] += a->rows[g][o];
+                s->failed[ci][g][o] += a->failed[g][o];
+                if (a->worst[g][o] > s->worst[ci][g][o]) s->worst[ci][g][o] = a->worst[g][o];
             }
-            if (!es[1]) {
-                bcev_ff_val fine;
-                if (bcev_ff_grad_fine(F, &smp, &c->opt, &den, &fine))
-                    es[1] = from_encl(s, &fine, grad[i], &e[1]);
-            }
-        }
-        if (!reduced) verdict(s, ci, dmp, i, r, reg, 0, loss[i], e[0], es[0]);
-        verdict(s, ci, dmp, i, r, reg, 1, grad[i], e[1], es[1]);
+        for (size_t i = 0; i < a->nfail && s->nfail < C16_KEEP; i++) s->fail[s->nfail++] = a->fail[i];
+        s->mpfr += a->mpfr;
+        s->decided += a->decided;
     }
     if (reduced) {
         bcev_ff_val f;
         double e = NAN;
         int es = bcev_ff_reduced(F, r->n, r->x, r->y, w, &c->opt, &f) &&
                  from_encl(s, &f, loss[0], &e);
-        verdict(s, ci, dmp, 0, r, R_RED, 0, loss[0], e, es);
+        static j16 a;
+        memset(&a, 0, sizeof a);
+        verdict(s, &a, ci, dmp, 0, r, R_RED, 0, loss[0], e, es);
+        s->rows[ci][R_RED][0] += a.rows[R_RED][0];
+        s->failed[ci][R_RED][0] += a.failed[R_RED][0];
+        if (a.worst[R_RED][0] > s->worst[ci][R_RED][0]) s->worst[ci][R_RED][0] = a.worst[R_RED][0];
+        for (size_t i = 0; i < a.nfail && s->nfail < C16_KEEP; i++) s->fail[s->nfail++] = a.fail[i];
+        s->mpfr += a.mpfr;
+        s->decided += a.decided;
     }
     mpfr_clear(dmp);
 }
@@ -693,12 +783,20 @@ static const char help16[] =
     "  --exhaustive --range A:B --label 0|1|both|all   instead: every x bit\n"
     "                   pattern in [A, B) x the labels (all: every value of\n"
     "                   the type in [0,1], -0 included); no reductions\n"
+    "  --batch N        rows per batch of --exhaustive (default 2^20; whole x\n"
+    "                   values): memory stays bounded, a process IUT is\n"
+    "                   started once per batch, and each failing row's line\n"
+    "                   is the input line of its batch\n"
     "  --shard I/N      with --exhaustive: the I-th of N parts of the range\n"
+    "                   (merge the parts' --json summaries with\n"
+    "                   bce check --merge A.json B.json ... [--json F] [--junit F])\n"
     "                   (also GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS or Slurm)\n"
+    "  --threads T      threads judging the answers (default: the online\n"
+    "                   CPUs; the result does not depend on T)\n"
     "  --max-ulp X      bound of both outputs (default 0.5)\n"
     "  --max-ulp-loss X, --max-ulp-grad X   one output's bound\n"
     "  --timeout S      seconds per configuration (default 600)\n"
-    "  --json FILE      summary and the first 1000 failing rows (schema 3)\n"
+    "  --json FILE      summary and the first 1000 failing rows (schema 4)\n"
     "  --junit FILE     JUnit XML: one testcase per configuration and regime\n"
     "  --quiet          only the verdict\n"
     "exit status: 0 pass, 1 an output over its bound, 2 usage or IUT error.\n";
@@ -789,6 +887,359 @@ static void junit_write(const c16 *s, FILE *out)
     fprintf(out, "</testsuite>\n</testsuites>\n");
 }
 
+/* The JSON summary (schema C16_SCHEMA): one element per line, so that
+ * `bce check --merge` (json_read16) reads it back. */
+static void json_write16(const c16 *s, FILE *f, size_t nbad, size_t nout, double seconds)
+{
+    bcev_json_header(f, "check", C16_SCHEMA);
+    fprintf(f, "\"type\": \"%s\", \"out_type\": \"%s\", \"max_ulp_loss\": %g, \"max_ulp_grad\": %g, "
+            "\"pass\": %s, \"outputs\": %zu, \"over\": %zu, \"mpfr\": %zu, \"seconds\": %.3f,\n\"iut\": ",
+            bce_tool_type_name(s->type), bce_tool_type_name(s->out), s->max_ulp[0], s->max_ulp[1],
+            nbad ? "false" : "true", nout, nbad, s->mpfr, seconds);
+    if (s->iut_json) {
+        fputs(s->iut_json, f);
+    } else if (s->lib) {
+        fputs("{\"lib\": ", f);
+        bcev_json_str(f, s->lib);
+        fputs(", \"symbol\": ", f);
+        bcev_json_str(f, s->symbol);
+        fputc('}', f);
+    } else {
+        fputc('[', f);
+        for (char **a = s->cmd; *a; a++) {
+            if (a != s->cmd) fputs(", ", f);
+            bcev_json_str(f, *a);
+        }
+        fputc(']', f);
+    }
+    fprintf(f, ",\n\"range\": [%llu, %llu], \"shard\": ", (unsigned long long)s->lo,
+            (unsigned long long)s->hi);
+    if (s->shard.count)
+        fprintf(f, "{\"index\": %d, \"count\": %d, \"source\": \"%s\"}", s->shard.index,
+                s->shard.count, s->shard.source);
+    else
+        fputs("null", f);
+    fputs(",\n\"configurations\": [", f);
+    for (int ci = 0; ci < s->ncfg; ci++) {
+        const cfg16 *c = &s->cfg[ci];
+        fprintf(f, "%s\n  {\"config\": %d, \"form\": \"%s\", ", ci ? "," : "", ci,
+                c->form ? "probs" : "logits");
+        bcev_json_value(f, "pos_weight", (c->opt.flags & BCE_OPT_POS_WEIGHT) ? c->opt.pos_weight : 1.0, 0);
+        fputs(", ", f);
+        bcev_json_value(f, "label_smoothing", c->opt.label_smoothing, 0);
+        fprintf(f, ", \"clamp\": %d, \"weights\": %d, \"reduction\": \"%s\"}",
+                (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, c->weights, red_name(c->opt.reduction));
+    }
+    fputs("\n],\n\"summary\": [", f);
+    int first = 1;
+    for (int ci = 0; ci < s->ncfg; ci++)
+        for (int g = 0; g < R_N; g++)
+            for (int o = 0; o < 2; o++) {
+                if (!s->rows[ci][g][o]) continue;
+                fprintf(f, "%s\n  {\"config\": %d, \"form\": \"%s\", \"regime\": \"%s\", \"output\": \"%s\", "
+                        "\"rows\": %zu, \"failed\": %zu, \"worst_ulp\": ", first ? "" : ",", ci,
+                        s->cfg[ci].form ? "probs" : "logits", reg_names[g], o ? "grad" : "loss",
+                        s->rows[ci][g][o], s->failed[ci][g][o]);
+                bcev_json_num(f, s->worst[ci][g][o]);
+                fputc('}', f);
+                first = 0;
+            }
+    fputs("\n],\n\"failures\": [", f);
+    for (size_t i = 0; i < s->nfail; i++) {
+        const c16_fail *q = &s->fail[i];
+        fprintf(f, "%s\n  {\"config\": %d, \"form\": \"%s\", \"regime\": \"%s\", \"line\": %zu, \"output\": \"%s\", ",
+                i ? "," : "", q->cfg, s->cfg[q->cfg].form ? "probs" : "logits", reg_names[q->reg],
+                q->line, q->reg == R_RED ? "reduced loss" : q->output ? "grad" : "loss");
+        if (q->reg != R_RED) {
+            bcev_json_value(f, "x", q->x, 0);
+            fputs(", ", f);
+            bcev_json_value(f, "y", q->y, 0);
+            fputs(", ", f);
+            bcev_json_value(f, "w", q->w, 0);
+            fputs(", ", f);
+        }
+        bcev_json_value(f, "expected", q->expected, s->out == BCE_TOOL_F32);
+        fputs(", ", f);
+        bcev_json_value(f, "got", q->got, s->out == BCE_TOOL_F32);
+        fputs(", \"ulp\": ", f);
+        bcev_json_num(f, q->ulp);
+        fputc('}', f);
+    }
+    fputs("\n]}\n", f);
+}
+
+/* ------------------------------------------------------------------ */
+/* --merge of 16-bit summaries (bce check --merge, dispatched by check.c
+ * when the first file has an "out_type"): the shards of one --exhaustive
+ * run (same type, output type, bounds, IUT and configurations; ranges
+ * contiguous) into one summary -- rows and failures added, the worst ulp
+ * the largest, the kept failing rows in range order (at most C16_KEEP). */
+
+typedef struct m16_file {
+    const char *path;
+    char **line;
+    size_t n;
+    unsigned long long lo, hi;
+} m16_file;
+
+static const char *m16_field(const char *l, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = strstr(l, pat);
+    return p ? p + strlen(pat) : NULL;
+}
+
+/* a number, or a hex/decimal float in quotes ("inf", "nan" too) */
+static double m16_num(const char *p)
+{
+    if (!p) return NAN;
+    if (*p == '"') {
+        if (!strncmp(p, "\"inf\"", 5)) return INFINITY;
+        if (!strncmp(p, "\"-inf\"", 6)) return -INFINITY;
+        if (!strncmp(p, "\"nan\"", 5)) return NAN;
+        p++;
+    }
+    return strtod(p, NULL);
+}
+
+static int m16_name(const char *p, const char *const *names, int n)
+{
+    char b[32];
+    if (!p || sscanf(p, "\"%31[^\"]\"", b) != 1) return -1;
+    for (int k = 0; k < n; k++)
+        if (!strcmp(b, names[k])) return k;
+    return -1;
+}
+
+static int m16_bad(const m16_file *m, size_t i, const char *what)
+{
+    fprintf(stderr, "bce check --merge: %s: line %zu: %s\n", bce_tool_input_name(m->path), i + 1, what);
+    return BCE_EXIT_USAGE;
+}
+
+static int m16_read(m16_file *m)
+{
+    FILE *f = fopen(m->path, "r");
+    if (!f) {
+        bce_tool_io_error("check", bce_tool_input_name(m->path), "cannot open", errno);
+        return BCE_EXIT_USAGE;
+    }
+    char *buf = NULL;
+    size_t size = 0, cap = 0;
+    int r = 0;
+    while (getline(&buf, &size, f) >= 0) {
+        if (m->n == cap) {
+            char **q = realloc(m->line, (cap = cap ? 2 * cap : 64) * sizeof *q);
+            if (!q) { r = -1; break; }
+            m->line = q;
+        }
+        if (!(m->line[m->n] = strdup(buf))) { r = -1; break; }
+        m->n++;
+    }
+    free(buf);
+    fclose(f);
+    if (r != 0) {
+        fprintf(stderr, "bce check --merge: out of memory\n");
+        return BCE_EXIT_USAGE;
+    }
+    if (m->n < 6 || strncmp(m->line[0], "{\"tool\": \"bce check\"", 20) ||
+        !strstr(m->line[0], "\"schema\": " "4") || !strstr(m->line[1], "\"out_type\"") ||
+        strncmp(m->line[2], "\"iut\": ", 7) ||
+        sscanf(m->line[3], "\"range\": [%llu, %llu]", &m->lo, &m->hi) != 2) {
+        fprintf(stderr, "bce check --merge: %s: not a 16-bit bce check JSON summary of schema %d\n",
+                bce_tool_input_name(m->path), C16_SCHEMA);
+        return BCE_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int m16_cmp(const void *a, const void *b)
+{
+    const m16_file *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* The first file's header and configurations into s; 0 or an exit status. */
+static int m16_header(c16 *s, const m16_file *m, size_t *cfg_end)
+{
+    const char *l = m->line[1];
+    int t, o;
+    char tb[8], ob[8];
+    if (sscanf(l, "\"type\": \"%7[^\"]\", \"out_type\": \"%7[^\"]\"", tb, ob) != 2 ||
+        (t = bce_tool_type_from_name(tb)) < 0 || (o = bce_tool_type_from_name(ob)) < 0)
+        return m16_bad(m, 1, "no type and out_type");
+    s->type = t;
+    s->out = o;
+    s->max_ulp[0] = m16_num(m16_field(l, "max_ulp_loss"));
+    s->max_ulp[1] = m16_num(m16_field(l, "max_ulp_grad"));
+    size_t i = 4;
+    if (strncmp(m->line[i], "\"configurations\": [", 19)) return m16_bad(m, i, "no configurations");
+    for (i++; i < m->n && !strncmp(m->line[i], "  {", 3); i++) {
+        const char *c = m->line[i];
+        if (s->ncfg >= C16_MAX_CFG || atoi(m16_field(c, "config") ? m16_field(c, "config") : "-1") != s->ncfg)
+            return m16_bad(m, i, "configuration out of order");
+        cfg16 *g = &s->cfg[s->ncfg++];
+        memset(g, 0, sizeof *g);
+        static const char *const forms[2] = {"logits", "probs"};
+        static const char *const reds[4] = {"none", "sum", "mean", "weighted-mean"};
+        int form = m16_name(m16_field(c, "form"), forms, 2);
+        int red = m16_name(m16_field(c, "reduction"), reds, 4);
+        double pw = m16_num(m16_field(c, "pos_weight")), a = m16_num(m16_field(c, "label_smoothing"));
+        if (form < 0 || red < 0 || pw != pw || a != a || !m16_field(c, "clamp") || !m16_field(c, "weights"))
+            return m16_bad(m, i, "not a configuration");
+        g->form = form;
+        g->opt.flags |= BCE_OPT_POS_WEIGHT;
+        g->opt.pos_weight = pw;
+        g->opt.label_smoothing = a;
+        if (atoi(m16_field(c, "clamp"))) g->opt.flags |= BCE_OPT_LOG_CLAMP;
+        g->weights = atoi(m16_field(c, "weights")) != 0;
+        g->opt.reduction = (bce_reduction)red;
+        cfg_name(s, g);
+    }
+    if (!s->ncfg || i >= m->n || m->line[i][0] != ']') return m16_bad(m, i, "no configurations");
+    *cfg_end = i;
+    return 0;
+}
+
+/* The summary of one file, added into s, and its failing rows appended
+ * to fails (nf of cap). */
+static int m16_body(c16 *s, const m16_file *m, size_t i, c16_fail **fails, size_t *nf, size_t *cap)
+{
+    static const char *const outs[2] = {"loss", "grad"};
+    int sec = 0;   /* 1: summary, 2: failures */
+    for (; i < m->n; i++) {
+        const char *l = m->line[i];
+        if (!strncmp(l, "\"summary\": [", 12)) { sec = 1; continue; }
+        if (!strncmp(l, "\"failures\": [", 13)) { sec = 2; continue; }
+        if (strncmp(l, "  {", 3)) continue;
+        const char *cf = m16_field(l, "config");
+        int ci = cf ? atoi(cf) : -1;
+        int g = m16_name(m16_field(l, "regime"), reg_names, R_N);
+        if (ci < 0 || ci >= s->ncfg || g < 0) return m16_bad(m, i, "no configuration or regime");
+        if (sec == 1) {
+            int o = m16_name(m16_field(l, "output"), outs, 2);
+            const char *r = m16_field(l, "rows"), *fl = m16_field(l, "failed");
+            if (o < 0 || !r || !fl) return m16_bad(m, i, "not a summary row");
+            s->rows[ci][g][o] += strtoull(r, NULL, 10);
+            s->failed[ci][g][o] += strtoull(fl, NULL, 10);
+            double w = m16_num(m16_field(l, "worst_ulp"));
+            if (w > s->worst[ci][g][o]) s->worst[ci][g][o] = w;
+        } else if (sec == 2) {
+            if (*nf == *cap) {
+                c16_fail *a = realloc(*fails, (*cap = *cap ? 2 * *cap : 256) * sizeof *a);
+                if (!a) return m16_bad(m, i, "out of memory");
+                *fails = a;
+            }
+            c16_fail *q = &(*fails)[(*nf)++];
+            memset(q, 0, sizeof *q);
+            q->cfg = ci;
+            q->reg = g;
+            q->output = strstr(l, "\"output\": \"grad\"") != NULL;
+            q->line = strtoull(m16_field(l, "line") ? m16_field(l, "line") : "0", NULL, 10);
+            q->x = m16_num(m16_field(l, "x"));
+            q->y = m16_num(m16_field(l, "y"));
+            q->w = m16_num(m16_field(l, "w"));
+            q->expected = m16_num(m16_field(l, "expected"));
+            q->got = m16_num(m16_field(l, "got"));
+            q->ulp = m16_num(m16_field(l, "ulp"));
+        }
+    }
+    return 0;
+}
+
+int bce_tool_check16_merge(int nfiles, char **paths, const char *json, const char *junit)
+{
+    static c16 s;
+    memset(&s, 0, sizeof s);
+    s.quiet = 1;
+    m16_file *m = calloc((size_t)nfiles, sizeof *m);
+    if (!m) return BCE_EXIT_USAGE;
+    int r = 0;
+    char *iut = NULL;
+    size_t cfg_end = 0;
+    double seconds = 0;
+    for (int k = 0; k < nfiles && !r; k++) {
+        m[k].path = paths[k];
+        r = m16_read(&m[k]);
+    }
+    if (!r) qsort(m, (size_t)nfiles, sizeof *m, m16_cmp);
+    for (int k = 1; k < nfiles && !r; k++)
+        if (m[k].lo != m[k - 1].hi) {
+            fprintf(stderr, "bce check --merge: ranges not contiguous: [%llu, %llu) then [%llu, %llu)\n",
+                    m[k - 1].lo, m[k - 1].hi, m[k].lo, m[k].hi);
+            r = BCE_EXIT_USAGE;
+        }
+    if (!r) r = m16_header(&s, &m[0], &cfg_end);
+    for (int k = 1; k < nfiles && !r; k++) {
+        /* the same type, output type and bounds (line 2 up to "pass"), IUT
+         * and configurations */
+        const char *a = m[0].line[1], *b = m[k].line[1];
+        const size_t la = (size_t)(strstr(a, "\"pass\"") ? strstr(a, "\"pass\"") - a : 0);
+        int same = la && !strncmp(a, b, la) && !strcmp(m[0].line[2], m[k].line[2]) && m[k].n > cfg_end;
+        for (size_t i = 4; same && i <= cfg_end; i++) same = !strcmp(m[0].line[i], m[k].line[i]);
+        if (!same) {
+            fprintf(stderr, "bce check --merge: %s and %s are not shards of one run (type, bounds, IUT "
+                    "or configurations differ)\n", bce_tool_input_name(m[0].path),
+                    bce_tool_input_name(m[k].path));
+            r = BCE_EXIT_USAGE;
+        }
+    }
+    c16_fail *fails = NULL;
+    size_t nf = 0, fcap = 0;
+    for (int k = 0; k < nfiles && !r; k++) {
+        r = m16_body(&s, &m[k], cfg_end + 1, &fails, &nf, &fcap);
+        s.mpfr += strtoull(m16_field(m[k].line[1], "mpfr") ? m16_field(m[k].line[1], "mpfr") : "0", NULL, 10);
+        seconds += m16_num(m16_field(m[k].line[1], "seconds"));
+    }
+    /* the kept failing rows as one run keeps them: configuration-major,
+     * then in range order (the shards' order), the first C16_KEEP */
+    for (int ci = 0; ci < s.ncfg && !r; ci++)
+        for (size_t k = 0; k < nf && s.nfail < C16_KEEP; k++)
+            if (fails[k].cfg == ci) s.fail[s.nfail++] = fails[k];
+    free(fails);
+    if (!r) {
+        const char *v = m[0].line[2] + 7;
+        size_t len = strlen(v);
+        while (len && (v[len - 1] == '\n' || v[len - 1] == ',')) len--;
+        iut = strndup(v, len);
+        if (!iut) r = BCE_EXIT_USAGE;
+    }
+    if (!r) {
+        s.iut_json = iut;
+        s.lo = m[0].lo;
+        s.hi = m[nfiles - 1].hi;
+        size_t nbad, nout;
+        report(&s, stdout, &nbad, &nout);
+        printf("%s: %d shard summaries merged, range [%llu, %llu), %zu of %zu outputs %s "
+               "(type=%s out_type=%s)\n", nbad ? "FAIL" : "PASS", nfiles, (unsigned long long)s.lo,
+               (unsigned long long)s.hi, nbad ? nbad : nout, nout,
+               nbad ? "over their bound" : "within their bound", bce_tool_type_name(s.type),
+               bce_tool_type_name(s.out));
+        FILE *f;
+        if (json && (f = bcev_json_open("check", json)) != NULL) {
+            json_write16(&s, f, nbad, nout, seconds);
+            if (bcev_json_close("check", json, f) != 0) r = BCE_EXIT_USAGE;
+        } else if (json) {
+            r = BCE_EXIT_USAGE;
+        }
+        if (!r && junit && (f = bcev_json_open("check", junit)) != NULL) {
+            junit_write(&s, f);
+            if (bcev_json_close("check", junit, f) != 0) r = BCE_EXIT_USAGE;
+        } else if (!r && junit) {
+            r = BCE_EXIT_USAGE;
+        }
+        if (!r) r = nbad ? BCE_EXIT_FAIL : BCE_EXIT_OK;
+    }
+    free(iut);
+    for (int k = 0; k < nfiles; k++) {
+        for (size_t i = 0; i < m[k].n; i++) free(m[k].line[i]);
+        free(m[k].line);
+    }
+    free(m);
+    return r;
+}
+
 int bce_tool_check16(int argc, char **argv)
 {
     static c16 s;
@@ -801,6 +1252,11 @@ int bce_tool_check16(int argc, char **argv)
     s.timeout = 600;
     s.label = 2;
     s.lo = 0; s.hi = 65536;
+    s.batch = (size_t)1 << 20;
+    {
+        long nc = sysconf(_SC_NPROCESSORS_ONLN);
+        s.threads = nc < 1 ? 1 : nc > C16_MAX_THREADS ? C16_MAX_THREADS : (unsigned)nc;
+    }
     s.options_all = 1;
     int range_set = 0, label_set = 0, form_all = 0;
     const char *shard_arg = NULL;
@@ -884,6 +1340,22 @@ int bce_tool_check16(int argc, char **argv)
                 return usage("--range wants A:B, 0 <= A < B <= 65536, not '%s'", v);
             s.lo = a; s.hi = b;
             range_set = 1;
+            i++;
+        } else if (!strcmp(o, "--threads")) {
+            char *e;
+            errno = 0;
+            unsigned long long n = strtoull(v, &e, 0);
+            if (*e || errno || *v == '-' || e == v || n < 1 || n > C16_MAX_THREADS)
+                return usage("--threads wants 1..256, not '%s'", v);
+            s.threads = (unsigned)n;
+            i++;
+        } else if (!strcmp(o, "--batch")) {
+            char *e;
+            errno = 0;
+            unsigned long long n = strtoull(v, &e, 0);
+            if (*e || errno || *v == '-' || e == v || n < 2 || n > (1ULL << 28))
+                return usage("--batch wants a row count in 2..2^28, not '%s'", v);
+            s.batch = (size_t)n;
             i++;
         } else if (!strcmp(o, "--samples") || !strcmp(o, "--seed")) {
             char *e;
@@ -972,27 +1444,51 @@ int bce_tool_check16(int argc, char **argv)
     make_configs(&s);
     int status = BCE_EXIT_OK;
     double t0 = bcev_now();
+    /* --exhaustive: batches of at most s.batch rows (whole x values), so
+     * that memory stays bounded (every x of bf16 with every label is 10^9
+     * rows); a process IUT is started once per batch */
+    size_t per_x = 1;
+    if (s.exhaustive)
+        per_x = s.label == 2 ? 2 : s.label == 3 ? (size_t)one16(s.type) + 2 : 1;
+    const uint64_t xstep = s.exhaustive ? (s.batch / per_x ? s.batch / per_x : 1) : 1;
+    double last = bcev_now();
     for (int ci = 0; ci < s.ncfg && status == BCE_EXIT_OK; ci++) {
         const cfg16 *c = &s.cfg[ci];
-        rows16 r = {0, 0, NULL, NULL, NULL, NULL};
-        double *loss = NULL, *grad = NULL;
-        if (make_rows(&s, c, &r) != 0 || !(loss = malloc((r.n + 1) * sizeof *loss)) ||
-            !(grad = malloc((r.n + 1) * sizeof *grad))) {
-            fprintf(stderr, "bce check: out of memory\n");
-            status = BCE_EXIT_USAGE;
-        } else {
-            if (!s.quiet)
-                fprintf(stderr, "bce check: [%d/%d] %s: %zu rows\n", ci + 1, s.ncfg, c->name, r.n);
-            status = s.lib ? run_lib(&s, ci, &r, loss, grad) : run_iut(&s, ci, &r, loss, grad);
-            if (status == BCE_EXIT_OK)
-                judge(&s, ci, &r, loss, grad);
+        size_t k0 = 0;
+        for (uint64_t b0 = s.lo; status == BCE_EXIT_OK && (b0 < s.hi || (!s.exhaustive && b0 == s.lo));) {
+            const uint64_t b1 = s.exhaustive ? (s.hi - b0 > xstep ? b0 + xstep : s.hi) : s.hi;
+            rows16 r = {0, 0, NULL, NULL, NULL, NULL};
+            double *loss = NULL, *grad = NULL;
+            if (make_rows(&s, c, b0, b1, k0, &r) != 0 || !(loss = malloc((r.n + 1) * sizeof *loss)) ||
+                !(grad = malloc((r.n + 1) * sizeof *grad))) {
+                fprintf(stderr, "bce check: out of memory\n");
+                status = BCE_EXIT_USAGE;
+            } else {
+                if (!s.quiet && (b0 == s.lo || b1 == s.hi || bcev_now() - last >= 5.0)) {
+                    if (s.exhaustive && (b0 != s.lo || b1 != s.hi))
+                        fprintf(stderr, "bce check: [%d/%d] %s: x bit patterns [%llu, %llu) of [%llu, %llu): "
+                                "%zu rows\n", ci + 1, s.ncfg, c->name, (unsigned long long)b0,
+                                (unsigned long long)b1, (unsigned long long)s.lo, (unsigned long long)s.hi, r.n);
+                    else
+                        fprintf(stderr, "bce check: [%d/%d] %s: %zu rows\n", ci + 1, s.ncfg, c->name, r.n);
+                    last = bcev_now();
+                }
+                if (r.n) {
+                    status = s.lib ? run_lib(&s, ci, &r, loss, grad) : run_iut(&s, ci, &r, loss, grad);
+                    if (status == BCE_EXIT_OK)
+                        judge(&s, ci, &r, loss, grad);
+                }
+            }
+            k0 += r.n;
+            free(loss);
+            free(grad);
+            free(r.x);
+            free(r.y);
+            free(r.w);
+            free(r.reg);
+            if (!s.exhaustive) break;
+            b0 = b1;
         }
-        free(loss);
-        free(grad);
-        free(r.x);
-        free(r.y);
-        free(r.w);
-        free(r.reg);
     }
     if (s.libh) dlclose(s.libh);
     if (status != BCE_EXIT_OK) return status;
@@ -1010,79 +1506,7 @@ int bce_tool_check16(int argc, char **argv)
     if (s.json) {
         FILE *f = bcev_json_open("check", s.json);
         if (!f) return BCE_EXIT_USAGE;
-        bcev_json_header(f, "check", C16_SCHEMA);
-        fprintf(f, "\"type\": \"%s\", \"out_type\": \"%s\", \"max_ulp_loss\": %g, \"max_ulp_grad\": %g, "
-                "\"pass\": %s, \"outputs\": %zu, \"over\": %zu, \"mpfr\": %zu, \"seconds\": %.3f,\n\"iut\": ",
-                bce_tool_type_name(s.type), bce_tool_type_name(s.out), s.max_ulp[0], s.max_ulp[1],
-                nbad ? "false" : "true", nout, nbad, s.mpfr, bcev_now() - t0);
-        if (s.lib) {
-            fputs("{\"lib\": ", f);
-            bcev_json_str(f, s.lib);
-            fputs(", \"symbol\": ", f);
-            bcev_json_str(f, s.symbol);
-            fputc('}', f);
-        } else {
-            fputc('[', f);
-            for (char **a = s.cmd; *a; a++) {
-                if (a != s.cmd) fputs(", ", f);
-                bcev_json_str(f, *a);
-            }
-            fputc(']', f);
-        }
-        fprintf(f, ",\n\"range\": [%llu, %llu], \"shard\": ", (unsigned long long)s.lo,
-                (unsigned long long)s.hi);
-        if (s.shard.count)
-            fprintf(f, "{\"index\": %d, \"count\": %d, \"source\": \"%s\"}", s.shard.index,
-                    s.shard.count, s.shard.source);
-        else
-            fputs("null", f);
-        fputs(",\n\"configurations\": [", f);
-        for (int ci = 0; ci < s.ncfg; ci++) {
-            const cfg16 *c = &s.cfg[ci];
-            fprintf(f, "%s\n  {\"config\": %d, \"form\": \"%s\", \"pos_weight\": ", ci ? "," : "", ci,
-                    c->form ? "probs" : "logits");
-            bcev_json_num(f, (c->opt.flags & BCE_OPT_POS_WEIGHT) ? c->opt.pos_weight : 1.0);
-            fputs(", \"label_smoothing\": ", f);
-            bcev_json_num(f, c->opt.label_smoothing);
-            fprintf(f, ", \"clamp\": %d, \"weights\": %d, \"reduction\": \"%s\"}",
-                    (c->opt.flags & BCE_OPT_LOG_CLAMP) ? 1 : 0, c->weights, red_name(c->opt.reduction));
-        }
-        fputs("],\n\"summary\": [", f);
-        int first = 1;
-        for (int ci = 0; ci < s.ncfg; ci++)
-            for (int g = 0; g < R_N; g++)
-                for (int o = 0; o < 2; o++) {
-                    if (!s.rows[ci][g][o]) continue;
-                    fprintf(f, "%s\n  {\"config\": %d, \"form\": \"%s\", \"regime\": \"%s\", \"output\": \"%s\", "
-                            "\"rows\": %zu, \"failed\": %zu, \"worst_ulp\": ", first ? "" : ",", ci,
-                            s.cfg[ci].form ? "probs" : "logits", reg_names[g], o ? "grad" : "loss",
-                            s.rows[ci][g][o], s.failed[ci][g][o]);
-                    bcev_json_num(f, s.worst[ci][g][o]);
-                    fputc('}', f);
-                    first = 0;
-                }
-        fputs("],\n\"failures\": [", f);
-        for (size_t i = 0; i < s.nfail; i++) {
-            const c16_fail *q = &s.fail[i];
-            fprintf(f, "%s\n  {\"config\": %d, \"form\": \"%s\", \"regime\": \"%s\", \"line\": %zu, \"output\": \"%s\", ",
-                    i ? "," : "", q->cfg, s.cfg[q->cfg].form ? "probs" : "logits", reg_names[q->reg],
-                    q->line, q->reg == R_RED ? "reduced loss" : q->output ? "grad" : "loss");
-            if (q->reg != R_RED) {
-                bcev_json_value(f, "x", q->x, 0);
-                fputs(", ", f);
-                bcev_json_value(f, "y", q->y, 0);
-                fputs(", ", f);
-                bcev_json_value(f, "w", q->w, 0);
-                fputs(", ", f);
-            }
-            bcev_json_value(f, "expected", q->expected, s.out == BCE_TOOL_F32);
-            fputs(", ", f);
-            bcev_json_value(f, "got", q->got, s.out == BCE_TOOL_F32);
-            fputs(", \"ulp\": ", f);
-            bcev_json_num(f, q->ulp);
-            fputc('}', f);
-        }
-        fputs("\n]}\n", f);
+        json_write16(&s, f, nbad, nout, bcev_now() - t0);
         if (bcev_json_close("check", s.json, f) != 0) return BCE_EXIT_USAGE;
     }
     if (s.junit) {

@@ -136,6 +136,8 @@ const char *bce_tool_check_help(void);
 /* `bce check --type bf16|f16` (check16.c) */
 int bce_tool_check16(int argc, char **argv);
 const char *bce_tool_check16_help(void);
+/* `bce check --merge` of 16-bit summaries (schema 4; check16.c) */
+int bce_tool_check16_merge(int nfiles, char **paths, const char *json, const char *junit);
 
 #define BCE_TOOL_STDIN_NAME "<stdin>"
 #define BCE_TOOL_ESC_TOKEN 40   /* bytes of a token or field echoed         */

@@ -19,9 +19,14 @@
  * unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...) level 0 first runs
  * in stages over blocks of groups (simd/loop0_staged_tmpl.h, PFX(l0_run)).
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
- * gradient factor first try level 0 on every group: a group whose
+ * gradient factor, and those with them that kp->l0red admits (no frames:
+ * core/api.c), first try level 0 on every group: a group whose
  * lanes are all hot and pass its rounding tests (results provably those of
- * the dd path and its finishing code) is stored on the vectors.  Otherwise,
+ * the dd path and its finishing code: with a weight or gscale, PFX(l0_scale)
+ * widens each interval by the finishing code's products) is stored on the
+ * vectors, and a reduced loss's level-0 terms go into acc->s0 with their
+ * bounds (core/api.c's reduced_l0 decides the sum, or recomputes it on the
+ * current path).  Otherwise,
  * and for the other calls, the dd level 1 runs on the hot lanes (the scalar
  * kernel's statements) and each lane is finished by the scalar kernel's
  * finishing code (weight, reduction factor, rounding test, slow path,

@@ -1,6 +1,8 @@
 /*
  * isa/x86_avx2/loop_f32.h -- the AVX2 f32 kernels' loop for calls without weights,
- * reduction or gradient factor: 8 floats per group, the form's table-free
+ * reduction or gradient factor, and for those with them that kp->l0red
+ * admits (the ends scaled by PFX(f32v_scale), a reduced loss's terms summed
+ * into acc->s0): 8 floats per group, the form's table-free
  * level 1 (level0/f32_tmpl.h) on two halves of 4 double lanes, in
  * stages, each stage over a block of F32V_BG groups (the intermediate
  * values in a small buffer), and the float rounding test: both ends of

@@ -781,6 +781,12 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
      * keep the current path) */
     kp.l0red = !h16 && !kp.wscale_e && !kp.lscale_e && (kp.reduce || kp.has_gscale || w)
                && n < ((size_t)1 << 40);
+    /* a reduced loss with a gradient written over an input (grad == x,
+     * y or w: include/bce.h allows it) could not be recomputed after the
+     * kernel (reduced_l0 undecided): the current path, one pass */
+    if (kp.l0red && loss && kp.reduce && grad &&
+        ((const void *)grad == x || (const void *)grad == y || (const void *)grad == w))
+        kp.l0red = 0;
     if (h16) {
         /* 16-bit inputs: core/lowp.c (float or 16-bit outputs) */
         const int fmt = t == ELEM_BF16 ? BCE_FMT_BF16 : BCE_FMT_F16;

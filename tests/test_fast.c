@@ -158,7 +158,7 @@ static void run_logits(int soft, uint64_t seed)
 {
     long n = bce_test_samples(100000);
     bcev_rng_seed(&rng, seed);
-    stat_t sl = { 0 }, sg = { 0 };
+    stat_t sl = { 0 }, sg = { 0 }, sh = { 0 }, shg = { 0 }, shd = { 0 };
     mpfr_t L, G;
     mpfr_inits2(PREC, L, G, (mpfr_ptr)0);
     for (long i = 0; i < n; i += 4) {
@@ -170,8 +170,32 @@ static void run_logits(int soft, uint64_t seed)
         v4dd Lv, Gv;
         v4d Lef, Led, Gef, Ged;
         (void)v4_el_logits_l0(z, y, 1, 1, &Lv, &Lef, &Led, &Gv, &Gef, &Ged);
+        /* hard labels: the staged loop's hard-label variant of the last
+         * stage (logits_l0_bh) on the same stages' outputs */
+        v4dd Lh = Lv, Gh = Gv;
+        v4d Lhe = Lef, Lhd = Led, Ghe = Gef, Ghd = Ged;
+        if (!soft) {
+            v4d eh, el;
+            v4_el_logits_l0_e(z, &eh, &el);
+            v4dd lg = v4_el_logits_l0_lg(eh, el);
+            (void)v4_el_logits_l0_bh(z, y, eh, el, lg, 1, 1, &Lh, &Lhe, &Lhd, &Gh, &Ghe, &Ghd);
+        }
         for (int l = 0; l < 4; l++) {
             exact_logits(z[l], y[l], L, G);
+            if (!soft) {
+                /* the loss: logits_l0_b's statements (same values, bounds) */
+                if ((Lh.hi[l] != Lv.hi[l] || Lh.lo[l] != Lv.lo[l] || Lhe[l] != Lef[l] ||
+                     Lhd[l] != Led[l]) && sh.viol++ < 5)
+                    cr_log_error("hard variant loss differs at z=%a y=%a", z[l], y[l]);
+                if (!within(Gh.hi[l], Gh.lo[l], Ghe[l], G) && shg.viol++ < 5)
+                    cr_log_error("hard variant grad z=%a y=%a: error exceeds Gef=%a",
+                                 z[l], y[l], Ghe[l]);
+                /* its dd bound is at least logits_l0_b's (up to 2^-50) */
+                if (!(Ghd[l] >= Ged[l] * (1 - 0x1p-50)) && shd.viol++ < 5)
+                    cr_log_error("hard variant Ged=%a < %a at z=%a y=%a", Ghd[l], Ged[l],
+                                 z[l], y[l]);
+                note(&shg, relerr(Gh.hi[l], Gh.lo[l], 0, G), z[l], y[l]);
+            }
             if (!within(Lv.hi[l], Lv.lo[l], Lef[l], L) && sl.viol++ < 5)
                 cr_log_error("loss z=%a y=%a: error exceeds Lef=%a", z[l], y[l], Lef[l]);
             if (!within(Gv.hi[l], Gv.lo[l], Gef[l], G) && sg.viol++ < 5)
@@ -191,6 +215,14 @@ static void run_logits(int soft, uint64_t seed)
      * sigma 2^-66.9 (hard labels: |g| >= s0) */
     cr_expect(sl.maxrel <= 0x1.5p-65 + 0x1p-100, "loss rel err %g", sl.maxrel);
     if (!soft) cr_expect(sg.maxrel <= 0x1.2p-67, "grad rel err %g", sg.maxrel);
+    if (!soft) {
+        printf("fast logits, hard-label variant: grad max rel err %.3g (2^%.2f) at z=%a y=%a\n",
+               shg.maxrel, __builtin_log2(shg.maxrel), shg.x, shg.y);
+        cr_expect_eq(sh.viol, 0, "hard variant: loss differs %ld times", sh.viol);
+        cr_expect_eq(shg.viol, 0, "hard variant: grad bound Gef violated %ld times", shg.viol);
+        cr_expect_eq(shd.viol, 0, "hard variant: Ged below logits_l0_b's %ld times", shd.viol);
+        cr_expect(shg.maxrel <= 0x1.2p-67, "hard variant grad rel err %g", shg.maxrel);
+    }
     mpfr_clears(L, G, (mpfr_ptr)0);
 }
 

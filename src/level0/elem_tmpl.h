@@ -20,6 +20,17 @@
 #error "level0/elem_tmpl.h: define EL_V, EL_I, EL_DD, EL_DDFN, EL_FN, EL_FMA before including it (contract above)"
 #endif
 
+/* a*b + c where the result is exact either way (b a power of 2 here): one
+ * FMA on vector lanes, the plain expression on the scalar lane (whose
+ * EL_FMA is a libm call) -- the same value */
+#ifndef EL_XFMA
+#ifdef EL_SCALAR
+#define EL_XFMA(a, b, c) ((a) * (b) + (c))
+#else
+#define EL_XFMA(a, b, c) EL_FMA((a), (b), (c))
+#endif
+#endif
+
 /* columns 0 and 1 of a table of 3-double rows, per lane */
 static inline void EL_FN(lookup2)(const double (*tab)[3], EL_I idx, EL_V *c0, EL_V *c1)
 {
@@ -47,11 +58,19 @@ static inline void EL_FN(lookup2)(const double (*tab)[3], EL_I idx, EL_V *c0, EL
  * <= 2^-70 + 2^-70.  Total <= 2^-68.2 + 2^-69 <= 2^-67.6 abs on T e^r >= 0.997:
  *   EPS_E = 2^-67.5 (budget), stated 2^-67.
  */
-static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
+/* exp_lean_k: the same with *kb = k + 1023 * 128 (k = 128 E + j, so
+ * kb >> 7 = E + 1023, a biased exponent in [157, 1023]: k >= -110804 for
+ * x >= -600).  The shift constant carries the bias: RN(x 128/ln2 +
+ * 1.5 2^52 + 130944) is 1.5 2^52 + 130944 + k with the same k as RN to the
+ * nearest integer (every sum lies in [2^52, 2^53), spacing 1; the bias is
+ * even, so ties go the same way), its low bits are kb, and subtracting the
+ * constant gives k exactly. */
+static inline EL_DD EL_FN(exp_lean_k)(EL_V x, EL_I *kb)
 {
-    const double shift = 0x1.8p52;
+    const double shift = 0x1.8p52 + 130944.0;                 /* exact */
     EL_V kd = EL_FMA(x, EL_SPLAT(bce_exp_invln2n), EL_SPLAT(shift));
-    EL_I k = EL_ASI(kd) - (int64_t)0x4338000000000000;
+    EL_I k = EL_ASI(kd) - (int64_t)0x4338000000000000;        /* kb */
+    *kb = k;
     kd = kd - shift;
     EL_V r1 = EL_FMA(-kd, EL_SPLAT(bce_exp_ln2n[0]), x);          /* exact */
     EL_V ph = kd * bce_exp_ln2n[1];
@@ -63,8 +82,7 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
     q = EL_FMA(rh, q, EL_SPLAT(0.5));
     EL_V rh2 = rh * rh;
     EL_V plo = EL_FMA(rh2, q, EL_FMA(rh, rl, rl));
-    EL_I j = k & 127;
-    *E = EL_SRA(k, 7);
+    EL_I j = k & 127;                                  /* 130944 = 1023 128 */
     EL_V th, tm;
     EL_FN(lookup2)(bce_exp_tab, j, &th, &tm);
     EL_V ah = th * rh;
@@ -75,6 +93,13 @@ static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
     EL_DD r;
     r.hi = sh;
     r.lo = l;
+    return r;
+}
+static inline EL_DD EL_FN(exp_lean)(EL_V x, EL_I *E)
+{
+    EL_I kb;
+    EL_DD r = EL_FN(exp_lean_k)(x, &kb);
+    *E = EL_SRL(kb, 7) - 1023;
     return r;
 }
 
@@ -92,14 +117,15 @@ static inline EL_DD EL_FN(log_tail_t)(EL_V rh, EL_V rl, EL_I k, EL_V t0, EL_V t1
     EL_V q2h = rh * rh;
     EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
     EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
-    EL_V hl = (rh - hh) - 0.5 * q2h;                   /* exact (Fast2Sum) */
+    EL_V hl = EL_XFMA(q2h, EL_SPLAT(-0.5), rh - hh);   /* exact (Fast2Sum) */
     EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
     P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
     P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
     P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
-    EL_V small = EL_FMA(q2h * rh, P, EL_FMA(-rh, rl, rl) - 0.5 * q2l);
+    /* (q2l/2 exact: the subtraction rounds once either way) */
+    EL_V small = EL_FMA(q2h * rh, P, EL_XFMA(q2l, EL_SPLAT(-0.5), EL_FMA(-rh, rl, rl)));
     EL_V kd = EL_I2D(k);
     EL_V A = kd * bce_ln2[0];                          /* exact */
     EL_V Bh = A + t0;

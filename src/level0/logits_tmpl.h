@@ -70,9 +70,11 @@
  * logits_l0_b; logits_l0 is the two in a row: the same statements). */
 static inline void EL_FN(logits_l0_e)(EL_V z, EL_V *ehp, EL_V *elp)
 {
-    EL_I E;
-    EL_DD m = EL_FN(exp_lean)(-EL_ABS(z), &E);
-    EL_V sc = EL_ASD((E + 1023) << 52);                /* 2^E, exact */
+    EL_I kb;
+    EL_DD m = EL_FN(exp_lean_k)(-EL_ABS(z), &kb);
+    /* 2^E, exact: kb << 45 puts E + 1023 = kb >> 7 (in [157, 1023]) in the
+     * exponent field and kb's low 7 bits under it, which the mask drops */
+    EL_V sc = EL_ASD((kb << 45) & (int64_t)0x7ff0000000000000);
     EL_V eh0 = m.hi * sc, el0 = m.lo * sc;
     /* (eh, el) normalised: Fast2Sum, exact */
     EL_V eh = eh0 + el0;
@@ -127,7 +129,7 @@ static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD lg
         EL_V lo = s.lo + ((al + Cl * az) + lg.lo);
         Lv->hi = s.hi;
         Lv->lo = lo;
-        *Lef = lg.hi * 0x1.5p-65 + s.hi * 0x1p-100;
+        *Lef = EL_FMA(lg.hi, EL_SPLAT(0x1.5p-65), s.hi * 0x1p-100);
         *Led = s.hi * 0x1.001p-62;
     }
     if (want_grad) {
@@ -141,11 +143,71 @@ static inline EL_M EL_FN(logits_l0_b)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD lg
         /* g = -g0 for z > 0: flip the sign bits (EL_SEL of the bits) */
         Gv->hi = EL_SEL(pos, -t.hi, t.hi);
         Gv->lo = EL_SEL(pos, -gl, gl);
-        *Gef = q * 0x1.2p-67 + (EL_ABS(t.lo) + EL_ABS(sl) + EL_ABS(Cl)) * 0x1p-52;
-        *Ged = q * 0x1.0001p-64 + EL_ABS(t.hi) * 0x1p-102;
+        *Gef = EL_FMA(q, EL_SPLAT(0x1.2p-67), (EL_ABS(t.lo) + EL_ABS(sl) + EL_ABS(Cl)) * 0x1p-52);
+        *Ged = EL_FMA(q, EL_SPLAT(0x1.0001p-64), EL_ABS(t.hi) * 0x1p-102);
         okdd = EL_ABS(t.hi) >= q * 0x1p-8;
     }
     return okdd;
+}
+
+/*
+ * The rest for hard labels (every lane's y is 0 or 1; the caller checks,
+ * EL_FN(logits_hard)): the same outputs and bounds as logits_l0_b, with
+ * fewer operations, since C = Ch is 0 or 1 exactly (Cl = 0):
+ *   loss: Ch az is az or 0 (a mask, exact), al = Cl az = 0, so Lv is
+ *     logits_l0_b's, statement for statement, and so are Lef and Led.
+ *   gradient: g0 = s0 - C is s0 = e/D (C = 0) or -1/D (C = 1), and
+ *     g = -g0 for z > 0, so g = +-num/D with num = e (C = 0) or 1 (C = 1)
+ *     and the sign - exactly where y = 1 (C = 1 xor z > 0 is y = 1).
+ *     num/D as s0 is computed in logits_l0_b (q = RN(num inv), r = num -
+ *     q Dh by FMA, r2 = RN(RN(r + numl) - q Dl), sl = RN(r2 inv)), with
+ *     num = eh + el or 1 + 0: the same budget, |q + sl - num/D'| <=
+ *     2^-100 q for D' = Dh + Dl; D' is within EPS_E e + 2^-105 of 1 + e,
+ *     so 1/D' is within (EPS_E e/(1+e) + 2^-105) <= EPS_E + 2^-105
+ *     (relative) of 1/D, and e/D' within EPS_E + 2^-100 of s0 as before:
+ *     |q + sl - |g|| <= (EPS_E + 2^-100)(1 + 2^-52) q <= 1.125 2^-67 q = Gef
+ *     (EPS_E = 2^-67).  No subtraction of C, so no further rounding
+ *     (logits_l0_b's (|tl| + |sl| + |Cl|) 2^-52 term is not needed).
+ *     Ged: the dd path's bound BCE_EPS_SIG s0 + 2^-103 |g| with s0 = q
+ *     (C = 0) or e/D = RN(eh q) (C = 1; eh q is within 2^-52 + 2^-66 of
+ *     s0, inside the 2^-16 margin of 0x1.0001p-64), |g| <= q (1 + 2^-52).
+ *     The dd path keeps its own gradient (|g| >= s0): okdd is every lane.
+ */
+static inline EL_M EL_FN(logits_l0_bh)(EL_V z, EL_V y, EL_V eh, EL_V el, EL_DD lg,
+                                         int want_loss, int want_grad,
+                                         EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                         EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    const EL_V one = EL_SPLAT(1.0), zero = EL_SPLAT(0.0);
+    EL_V az = EL_ABS(z);
+    EL_M y1 = y == 1.0;
+    EL_M Cm = (z > 0.0) ^ y1;                          /* C = 1 */
+    if (want_loss) {
+        EL_V ah = EL_SEL(Cm, az, zero);                /* C az, exact */
+        EL_DD s = EL_DDFN(two_sum)(ah, lg.hi);
+        Lv->hi = s.hi;
+        Lv->lo = s.lo + lg.lo;
+        *Lef = EL_FMA(lg.hi, EL_SPLAT(0x1.5p-65), s.hi * 0x1p-100);
+        *Led = s.hi * 0x1.001p-62;
+    }
+    if (want_grad) {
+        EL_V Dh = one + eh;
+        EL_V dlo = (one - Dh) + eh;                    /* Fast2Sum(1, eh) */
+        EL_V Dl = dlo + el;
+        EL_V num = EL_SEL(Cm, one, eh), numl = EL_SEL(Cm, zero, el);
+        EL_V inv = one / Dh;
+        EL_V q = num * inv;
+        EL_V r = EL_FMA(-q, Dh, num);
+        EL_V r2 = EL_FMA(-q, Dl, r + numl);
+        EL_V sl = r2 * inv;
+        /* the sign of g: - where y = 1 */
+        Gv->hi = EL_SEL(y1, -q, q);
+        Gv->lo = EL_SEL(y1, -sl, sl);
+        *Gef = q * 0x1.2p-67;
+        EL_V s0 = EL_SEL(Cm, eh * q, q);
+        *Ged = EL_FMA(s0, EL_SPLAT(0x1.0001p-64), q * 0x1p-102);
+    }
+    return one > zero;                                 /* all lanes */
 }
 
 static inline EL_M EL_FN(logits_l0)(EL_V z, EL_V y, int want_loss, int want_grad,

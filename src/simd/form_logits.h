@@ -31,6 +31,10 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
 /* the same in stages (simd/loop0_staged_tmpl.h, T: VD a, b, c, d):
  * e = e^-|z| = a + b, then log(1 + e) = c + d, then the rest */
 #define VL0_SOFT(y) 0
+/* T.a, T.b are set by stage 1, T.c .. T.e by the others when wl */
+#define VL0_TINIT(wl, wg, soft, T) do { \
+        if (!(wl)) (T).c = (T).d = (T).e = VSPLAT(0.0); \
+    } while (0)
 #define VL0_S1(x, y, wl, wg, soft, T) VEL(logits_l0_e)((x), &(T).a, &(T).b)
 #define VL0_S1B(x, y, wl, wg, soft, T) do { \
         if (wl) VEL(logits_l0_lgtab)((T).a, &(T).c, &(T).d, &(T).e); \
@@ -41,7 +45,14 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
             (T).c = lg_.hi; (T).d = lg_.lo; \
         } \
     } while (0)
+/* the rest: a group whose labels are all 0 or 1 takes the hard-label
+ * variant (level0/logits_tmpl.h: the same outputs and bounds, fewer
+ * operations), chosen per group */
+#define VL0_HARD(y) VALL(((y) == 0.0) | ((y) == 1.0))
 #define VL0_S3(x, y, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
-    VEL(logits_l0_b)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
-                     (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
+    (VL0_HARD(y) \
+     ? VEL(logits_l0_bh)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
+                         (Lv), (Lef), (Led), (Gv), (Gef), (Ged)) \
+     : VEL(logits_l0_b)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
+                        (Lv), (Lef), (Led), (Gv), (Gef), (Ged)))
 #endif

@@ -121,7 +121,16 @@ static inline VI VFN(f32_safe)(VDD v, VD err)
  * That double is then RN(hi + lo) = hi + lo. */
 static inline VI VFN(f64_safe)(VDD v, VD err)
 {
-    VD e = err * (1 + 0x1p-50) + EL_ABS(v.lo) * 0x1p-52;
+    VD e = EL_FMA(err, VSPLAT(1 + 0x1p-50), EL_ABS(v.lo) * 0x1p-52);   /* one rounding fewer */
     return (v.hi + (v.lo - e)) == (v.hi + (v.lo + e));
+}
+/* the same, also giving that double, *r = RN(hi + RN(lo + e)) (where the
+ * test passes, RN(hi + lo) lies between the two ends: it is *r) */
+static inline VI VFN(f64_safe_r)(VDD v, VD err, VD *r)
+{
+    VD e = EL_FMA(err, VSPLAT(1 + 0x1p-50), EL_ABS(v.lo) * 0x1p-52);
+    VD up = v.hi + (v.lo + e);
+    *r = up;
+    return (v.hi + (v.lo - e)) == up;
 }
 #endif

@@ -12,7 +12,8 @@
  * (the logits form: e = e^-|z|, the log's table look-ups, log(1 + e), the
  * rest; the probability form: its logs, the rest -- level0/logits_tmpl.h,
  * level0/probs_tmpl.h, where the one-call functions are these stages in a
- * row).
+ * row); optionally VL0_TINIT(wl, wg, soft, T), zeroing only the fields of T
+ * that no stage sets (otherwise all five are zeroed first).
  *
  * Over a block of L0_BG groups of VW lanes, each stage runs on every group
  * (its results in a small buffer) before the next.  The arithmetic is level
@@ -71,7 +72,11 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
         Z[g] = z;
         Y[g] = yv;
         H[g] = hot;
+#ifdef VL0_TINIT
+        VL0_TINIT(wl, wg, soft, T[g]);    /* the fields no stage sets */
+#else
         T[g].a = T[g].b = T[g].c = T[g].d = T[g].e = zero;
+#endif
         VL0_S1(z, yv, wl, wg, soft, T[g]);
     }
 #ifdef VL0_S1B
@@ -85,10 +90,10 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
         VDD fL = VFN(make)(zero, zero), fG = fL;
         VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
         VI ok = VL0_S3(Z[g], Y[g], wl, wg, soft, T[g], &fL, &fLe, &fLd, &fG, &fGe, &fGd);
-        if (wl) ok &= VFN(f64_safe)(fL, fLe + fLd);
-        if (wg) ok &= VFN(f64_safe)(fG, fGe + fGd);
+        VD Lo = zero, Go = zero;      /* RN(hi + lo) where the test passes */
+        if (wl) ok &= VFN(f64_safe_r)(fL, fLe + fLd, &Lo);
+        if (wg) ok &= VFN(f64_safe_r)(fG, fGe + fGd, &Go);
         ok &= H[g];
-        VD Lo = fL.hi + fL.lo, Go = fG.hi + fG.lo;
 #ifdef BCE_LEVEL0_STATS
         bce_level0_stats[VALL(ok)]++;
 #endif

@@ -3,14 +3,17 @@
  * RTLD_LOCAL), each entry point called in alternation A, B, A, B ..., so
  * that a before/after comparison sees the same load (docs/PERFORMANCE.md).
  *
- * Usage: bce-bench-ab LIB_A LIB_B [--n LIST] [--trials T] [--threads K]
+ * Usage: bce-bench-ab LIB_A LIB_B [--n LIST] [--trials T] [--threads K] [--soft] [--only NAME]
  *   LIB_A, LIB_B  paths of two libbce.so (e.g. a build of main and of a
  *                 branch); --threads K sets bce_options.threads = K in B
- *                 only when B has the field (ignored by A unless it does)
+ *                 only when B has the field (ignored by A unless it does);
+ *                 --soft: labels uniform in [0, 1) (bce-bench-side-by-side's
+ *                 soft labels) instead of {0, 1}; --only NAME: that entry
+ *                 point only (e.g. bce_probs_f64)
  * Prints per entry point and n the median ns per call of A and B (thread
  * CPU clock; wall clock with --threads) and the median and range of the
  * per-round ratio A / B (> 1: B is faster).  Inputs: logits uniform in
- * [-20, 20], p = sigma(z), hard labels, reduction NONE, loss and gradient.
+ * [-20, 20], p = sigma(z), hard labels (or --soft), reduction NONE, loss and gradient.
  * Not a test: no timed assertion.
  */
 #if !defined(_GNU_SOURCE)
@@ -51,11 +54,14 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *nlist = "0,1,8,100,4096";
-    int trials = 21, threads = 0;
+    int trials = 21, threads = 0, soft = 0;
+    const char *only = NULL;
     for (int a = 3; a < argc; a++) {
         if (!strcmp(argv[a], "--n") && a + 1 < argc) nlist = argv[++a];
         else if (!strcmp(argv[a], "--trials") && a + 1 < argc) trials = atoi(argv[++a]);
         else if (!strcmp(argv[a], "--threads") && a + 1 < argc) threads = atoi(argv[++a]);
+        else if (!strcmp(argv[a], "--soft")) soft = 1;
+        else if (!strcmp(argv[a], "--only") && a + 1 < argc) only = argv[++a];
         else { fprintf(stderr, "bce-bench-ab: unknown argument %s\n", argv[a]); return 2; }
     }
     if (trials < 1 || trials > 1001) { fprintf(stderr, "bce-bench-ab: trials in 1..1001\n"); return 2; }
@@ -99,15 +105,19 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nmax; i++) {
         s = s * 6364136223846793005u + 1442695040888963407u;
         double u = (double)(s >> 11) * 0x1p-53;
-        z[i] = -20.0 + 40.0 * u; p[i] = 1.0 / (1.0 + exp(-z[i])); y[i] = (double)((s >> 7) & 1);
+        /* soft labels: a second draw (the hard label's bit above is s's) */
+        uint64_t s2 = s * 0x9E3779B97F4A7C15u;
+        double u2 = (double)(s2 >> 11) * 0x1p-53;
+        z[i] = -20.0 + 40.0 * u; p[i] = 1.0 / (1.0 + exp(-z[i])); y[i] = soft ? u2 : (double)((s >> 7) & 1);
         zf[i] = (float)z[i]; pf[i] = (float)p[i]; yf[i] = (float)y[i];
     }
     const clockid_t clk = threads > 1 ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
     bce_options ob = { .threads = (uint64_t)threads };
-    printf("A = %s\nB = %s%s\n\n| entry point | n | A ns/call | B ns/call | A / B median (min..max) |\n|---|---|---|---|---|\n",
-           argv[1], argv[2], threads > 1 ? " (threads set in B; wall clock)" : "");
+    printf("A = %s\nB = %s%s\nlabels: %s\n\n| entry point | n | A ns/call | B ns/call | A / B median (min..max) |\n|---|---|---|---|---|\n",
+           argv[1], argv[2], threads > 1 ? " (threads set in B; wall clock)" : "", soft ? "soft, uniform in [0, 1)" : "hard {0, 1}");
     for (int e = 0; e < 4; e++)
         for (int k = 0; k < nn; k++) {
+            if (only && strcmp(only, names[e])) continue;
             const size_t n = nv[k];
             const long reps = n >= 100000 ? 1 : (long)(100000 / (n + 1)) + 1;
             for (int r = -1; r < trials; r++) {

@@ -30,21 +30,88 @@
 /*
  * log(xh + xl), xh in [2^-1000, 1], |xl| <= ulp(xh)/2, x <= 1: ln3's
  * reduction (level1/elem_f64.h) with log_1to2's double-only tail
- * (level0/elem_tmpl.h): x = 2^k m, k in [-1000, 0], c = bce_log_c[i],
+ * (level0/elem_tmpl.h's log_tail_t; here its copy log_tail_l0, below,
+ * with the integer steps of L0_LOG_RED): x = 2^k m, k in [-1000, 0], c = bce_log_c[i],
  * r = c m - 1 as rh + rl (exact when c = 1, else within 2^-102), log1p(r) =
  * (rh - rh^2/2 exactly) + [rl - rh rl - q2.lo/2 + rh^3 P(rh)];
  * log x = (k ln2_hi + (-log c).hi: Fast2Sum, exact: |k ln2_hi| >= 0.69 >
- * |log c| for k != 0) + h.hi (TwoSum, exact) + [lows].
+ * |log c| for k != 0) + h.hi (exact: TwoSum in log_tail_t, Fast2Sum in
+ * log_tail_l0) + [lows].
  * |log x| >= 2^-9.5 where c != 1 (c = 1 covers x in [1 - 2^-9, 1]).
  * Budget: as log_1to2, 2^-65 relative (k ln2_lo: |k| 2^-97 < 2^-87 |log x|).
  */
+/*
+ * log_tail_l0: level0/elem_tmpl.h's log_tail_t (the same statements and
+ * values, its explicit FMAs included; k given as the double kd) with one
+ * change: C = Bh + hh by
+ * Fast2Sum instead of TwoSum (3 operations fewer; the logits form's
+ * log_1to2 keeps log_tail_t).  Fast2Sum is
+ * exact when |hh| <= |Bh| (proofs/coq/BceEFT.v, Fast2Sum_correct; for Bh =
+ * 0 it gives hh, 0), so it gives TwoSum's pair whenever:
+ *   k != 0:         |Bh| >= |k ln2_hi| - |t0| >= 0.69 - 0.4 > 2^-8 >= |hh|;
+ *   k = 0, c = 1:   Bh = t0 = 0;
+ *   k = 0, c != 1:  Bh = t0 = RN(-log c), and on every such interval
+ *                   |t0| >= 1.01 max |c m - 1| (proofs/sollya/log_data.sollya
+ *                   checks it entry by entry: the smallest ratio is 2.99),
+ *                   while |hh| = |RN(rh - rh^2/2)| <= |rh| (1 + 2^-8.9) and
+ *                   |rh| <= max |c m - 1| (1 + 2^-40) (the caller's budget).
+ * So the result and the budget are log_tail_t's.
+ */
+static inline EL_DD EL_FN(log_tail_l0)(EL_V rh, EL_V rl, EL_V kd, EL_V t0, EL_V t1)
+{
+    EL_V q2h = rh * rh;
+    EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
+    EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
+    EL_V hl = EL_XFMA(q2h, EL_SPLAT(-0.5), rh - hh);   /* exact (Fast2Sum) */
+    EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
+    /* (q2l/2 exact: the subtraction rounds once either way) */
+    EL_V small = EL_FMA(q2h * rh, P, EL_XFMA(q2l, EL_SPLAT(-0.5), EL_FMA(-rh, rl, rl)));
+    EL_V A = kd * bce_ln2[0];                          /* exact */
+    EL_V Bh = A + t0;
+    EL_V Bl = (A - Bh) + t0;                           /* exact (Fast2Sum) */
+    EL_V Ch = Bh + hh;
+    EL_V Cl = (Bh - Ch) + hh;                          /* exact (Fast2Sum, above) */
+    EL_V lo = (Bl + Cl) + ((hl + small) + EL_FMA(kd, EL_SPLAT(bce_ln2[1]), t1));
+    EL_DD r;
+    r.hi = Ch;
+    r.lo = lo;
+    return r;
+}
+
+/* The reduction's integer steps, for xh in [2^-1000, 1]: with tmp =
+ * bits(xh) - bits(0.6875) (>= 0 when k = 0, negative two's complement
+ * otherwise), i = bits 44..51 of tmp, and k = tmp >> 52 (arithmetic):
+ *   kb = tmp & 0xfff0...0 is k 2^52 mod 2^64 (the arithmetic shift and the
+ *     shift back), so mh = xh 2^-k has the bits bits(xh) - kb (xh and mh
+ *     are normal: only the exponent field moves; exact, as xh * 2^-k) and
+ *     2^-k has the bits bits(1.0) - kb (1023 - k in [1023, 2023]);
+ *   kd = k as a double: u = tmp >> 52 (logical) in [0, 4095], k = (u ^
+ *     0x800) - 0x800; the double with bits 0x4330000000000800 ^ u (u has
+ *     no bit at or above 12) is 2^52 + (u ^ 0x800), and subtracting the
+ *     double 2^52 + 2048 is exact (integers below 2^53): k.
+ * The same values as the former EL_SRA(tmp, 52), EL_ASD((1023 - k) << 52),
+ * xh * 2^-k and EL_I2D(k) (simd/lanes_tmpl.h), in fewer instructions;
+ * tests/test_fast.c (log_l0, probs) and the fingerprint see the same
+ * results. */
+#define L0_LOG_RED(xh, i, kb, kd) do { \
+        EL_I tmp_ = EL_ASI(xh) - (int64_t)BCE_LOG_OFF; \
+        (i) = EL_SRL(tmp_, 44) & (BCE_LOG_N - 1); \
+        (kb) = tmp_ & ~(((int64_t)1 << 52) - 1); \
+        (kd) = EL_ASD(EL_SRL(tmp_, 52) ^ (int64_t)0x4330000000000800) - 0x1.00000000008p52; \
+    } while (0)
+
 static inline EL_DD EL_FN(log_l0)(EL_V xh, EL_V xl)
 {
-    EL_I tmp = EL_ASI(xh) - (int64_t)BCE_LOG_OFF;
-    EL_I i = EL_SRL(tmp, 44) & (BCE_LOG_N - 1);
-    EL_I k = EL_SRA(tmp, 52);                          /* arithmetic */
-    EL_V sc = EL_ASD((1023 - k) << 52);                /* 2^-k, exact */
-    EL_V mh = xh * sc, ml = xl * sc;
+    EL_I i, kb;
+    EL_V kd;
+    L0_LOG_RED(xh, i, kb, kd);
+    EL_V sc = EL_ASD((int64_t)0x3ff0000000000000 - kb);   /* 2^-k, exact */
+    EL_V mh = EL_ASD(EL_ASI(xh) - kb), ml = xl * sc;       /* exact */
     EL_V c = EL_LOOKUP1(bce_log_c, i);
     EL_V ph = c * mh;
     EL_V pl = EL_FMA(c, mh, -ph);                      /* exact */
@@ -52,7 +119,29 @@ static inline EL_DD EL_FN(log_l0)(EL_V xh, EL_V xl)
     EL_V rs = EL_FMA(c, ml, pl);
     EL_V rh = rh0 + rs;
     EL_V rl = (rh0 - rh) + rs;
-    return EL_FN(log_tail)(rh, rl, k, i);
+    EL_V t0, t1;
+    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
+    return EL_FN(log_tail_l0)(rh, rl, kd, t0, t1);
+}
+
+/* log_l0 for xl = 0 (log p of the soft-label variant): ml = 0, so rs =
+ * RN(c 0 + pl) = pl (an exact zero pl is +0, as c 0 + pl), the same
+ * values without the two operations */
+static inline EL_DD EL_FN(log_l0_1)(EL_V xh)
+{
+    EL_I i, kb;
+    EL_V kd;
+    L0_LOG_RED(xh, i, kb, kd);
+    EL_V mh = EL_ASD(EL_ASI(xh) - kb);                 /* exact */
+    EL_V c = EL_LOOKUP1(bce_log_c, i);
+    EL_V ph = c * mh;
+    EL_V pl = EL_FMA(c, mh, -ph);                      /* exact */
+    EL_V rh0 = ph - 1.0;                               /* exact (Sterbenz) */
+    EL_V rh = rh0 + pl;
+    EL_V rl = (rh0 - rh) + pl;
+    EL_V t0, t1;
+    EL_FN(lookup2)(bce_log_tab, i, &t0, &t1);
+    return EL_FN(log_tail_l0)(rh, rl, kd, t0, t1);
 }
 
 /*
@@ -134,7 +223,7 @@ static inline void EL_FN(probs_l0_hard)(EL_V p, EL_V y, int want_loss, int want_
  * (simd/loop0_staged_tmpl.h); probs_l0_soft is the three in a row */
 static inline EL_DD EL_FN(probs_l0_soft_lp)(EL_V p)
 {
-    return EL_FN(log_l0)(p, EL_SPLAT(0.0));
+    return EL_FN(log_l0_1)(p);
 }
 static inline EL_DD EL_FN(probs_l0_soft_lq)(EL_V p)
 {

@@ -18,6 +18,10 @@
  * sigma(z), p next to y), z = +-0 with every label and y = -0, subnormal
  * 16-bit outputs, 16-bit overflow to infinity, p in {0, 1} (exact
  * limits), each without and with weights (0 included).
+ * And the AVX2 binary32 tier's midpoint rule (isa/x86_avx2/lowp16.c,
+ * f_group8): elements whose exact part (z (1 - y), -z y or 1 - y) is a
+ * 16-bit midpoint and whose transcendental part is below the tier's bound
+ * are decided there, by the part's known sign (midpoint_rule_avx2).
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -46,7 +50,53 @@ static double val(int fmt, uint16_t b) { return bce_h16_to_double(b, fmt); }
 
 static uint16_t bits_of(int fmt, double v) { return bcev_bits16(fmt, v); }
 
+/* isa/x86_avx2/lowp16.c: the binary32 tier alone on 8 elements (weak:
+ * NULL where the AVX2 kernels are not built) */
+__attribute__((weak)) int bce_lowp16_avx2_tier32_group8(const uint16_t *xb, const float *xf,
+                                                        const float *yf, int fmt, int logits,
+                                                        int grad, const float (*Tf)[2],
+                                                        uint16_t *out);
+
+/* the binary32 tier must decide the loss (grad = 0) or gradient of each
+ * element i of (x, y), alone in a group of 8 copies, with the per-sample
+ * code's bits */
+static void tier32_decides(int fmt, int logits, int grad, size_t n, const uint16_t *x,
+                           const uint16_t *y)
+{
+    const bce_isa *avx2 = NULL;
+    for (size_t i = 0; i < bce_isa_count(); i++)
+        if (!strcmp(bce_isa_entry(i)->name, "avx2")) avx2 = bce_isa_entry(i);
+    if (!avx2 || !avx2->runnable || !avx2->runnable() || !bce_lowp16_avx2_tier32_group8) return;
+    static const bce_options plain;
+    bce_kparams kp;
+    bce_kparams_init(&plain, 1, 1, &kp);
+    const float (*Tf)[2] = bce_lowp_table_f32(fmt, logits);
+    for (size_t i = 0; i < n; i++) {
+        uint16_t xb[8], O[8], Ls, Gs;
+        float xf[8], yf[8];
+        for (int k = 0; k < 8; k++) {
+            xb[k] = x[i];
+            xf[k] = (float)val(fmt, x[i]);
+            yf[k] = (float)val(fmt, y[i]);
+        }
+        const int und = bce_lowp16_avx2_tier32_group8(xb, xf, yf, fmt, logits, grad, Tf, O);
+        cr_assert_eq(und, 0, "binary32 tier left x=%a y=%a (%s %s %s)", (double)xf[0],
+                     (double)yf[0], logits ? "logits" : "probs", fmt == BCE_FMT_BF16 ? "bf16" : "f16",
+                     grad ? "gradient" : "loss");
+        bce_lowp_sample(fmt, logits, xf[0], yf[0], 1.0, 0, &kp, &Ls, &Gs);
+        for (int k = 0; k < 8; k++)
+            cr_assert(O[k] == (grad ? Gs : Ls), "binary32 tier x=%a y=%a (%s): %04x, per-sample %04x",
+                      (double)xf[0], (double)yf[0], grad ? "gradient" : "loss", O[k], grad ? Gs : Ls);
+    }
+}
+
+
+
 static size_t redo_total;
+
+/* must_redo binds every ISA, or (0) only those without the binary32
+ * tier's midpoint rule (scalar: the template) */
+static int must_redo_avx2 = 1;
 
 /* The checks above on n elements; must_redo[j] = 1: the table path may not
  * decide element j (NULL: no such element).  Returns how many elements the
@@ -85,7 +135,7 @@ static size_t check(int fmt, int logits, size_t n, const uint16_t *x, const uint
             if (i == 0) left_scalar += k;
         }
         for (size_t j = 0; j < n; j++) {
-            if (must_redo && must_redo[j])
+            if (must_redo && must_redo[j] && (must_redo_avx2 || strcmp(e->name, "avx2")))
                 cr_assert(redo[j], "%s: decided x=%a y=%a w=%a, which it cannot", e->name,
                           (double)xf[j], (double)yf[j], (double)wf[j]);
             if (redo[j]) continue;
@@ -159,9 +209,116 @@ static const unsigned char *mid_bf16(size_t n, const uint16_t *x, const uint16_t
 
 Test(lowp_table, midpoints_bf16_z_m1016)
 {
-    /* 762 + e^-1016: 762 is a bf16 midpoint (docs/ACCURACY.md) */
+    /* 762 + e^-1016: 762 is a bf16 midpoint (docs/ACCURACY.md); the
+     * template (scalar) leaves it; AVX2's binary32 tier decides it by the
+     * midpoint rule (midpoint_rule_avx2 below) */
+    must_redo_avx2 = 0;
     const size_t left = every_label(BCE_FMT_BF16, 1, bits_of(BCE_FMT_BF16, -1016.0), mid_bf16);
+    must_redo_avx2 = 1;
     cr_assert_gt(left, 0);
+}
+
+/* v (a double) is a midpoint of two consecutive normal 16-bit values */
+static int is_mid16(int fmt, double v)
+{
+    const float f = (float)v;
+    if ((double)f != v || v == 0.0) return 0;
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    const uint32_t a = u & 0x7fffffffu, E = a >> 23;
+    if (fmt == BCE_FMT_BF16) return E >= 1 && E < 255 && (a & 0xffffu) == 0x8000u;
+    return E >= 113 && E <= 141 && (a & 0x1fffu) == 0x1000u;
+}
+
+/* z fixed, the labels y (of the type, in [0, 1]) whose exact part
+ * (loss: z (1 - y) for z > 0, -z y for z < 0; gradient, z >= 0: 1 - y) is
+ * a 16-bit midpoint (y = 0 or y >= 2^-50: the tier's lanes): the binary32
+ * tier alone must decide each (tier32_decides); repeated to a multiple of
+ * 8, on the avx2 kernel every element must be decided (redo = 0), and check()
+ * compares every decided output with the per-sample code and the entry
+ * point with MPFR.  Returns the count of such labels. */
+static size_t midpoint_family(int fmt, double z, int grad)
+{
+    uint16_t lab[20000], x[20000], y[20000];
+    const size_t nl = labels(fmt, lab);
+    const uint16_t zb = bits_of(fmt, z);
+    const double zv = val(fmt, zb);
+    cr_assert_eq(zv, z);
+    size_t k = 0;
+    for (size_t j = 0; j < nl; j++) {
+        const double yv = val(fmt, lab[j]);
+        if (yv > 0 && yv < 0x1p-50) continue;   /* z y maybe inexact in binary32: not the tier's */
+        const double part = grad ? 1.0 - yv : (zv > 0 ? zv * (1.0 - yv) : -zv * yv);  /* exact */
+        if (is_mid16(fmt, part)) y[k++] = lab[j];
+    }
+    const size_t nm = k;
+    cr_assert_gt(nm, 0, "no midpoint in the family z=%a", z);
+    while (k % 8) { y[k] = y[k % nm]; k++; }
+    for (size_t j = 0; j < k; j++) x[j] = zb;
+    tier32_decides(fmt, 1, grad, nm, x, y);
+    /* and through the kernel: no element left to the per-sample path */
+    for (size_t i = 0; i < bce_isa_count(); i++) {
+        const bce_isa *e = bce_isa_entry(i);
+        if (strcmp(e->name, "avx2") || !e->runnable || !e->runnable() || !e->lowp16) continue;
+        float xf[20000], yf[20000];
+        uint16_t L[20000], G[20000];
+        unsigned char redo[256];
+        for (size_t j = 0; j < k; j++) { xf[j] = (float)zv; yf[j] = (float)val(fmt, y[j]); }
+        const double (*T)[2] = bce_lowp_table(fmt, 1);
+        const float (*Tf)[2] = bce_lowp_table_f32(fmt, 1);
+        for (size_t j0 = 0; j0 < k; j0 += 256) {
+            const size_t m = k - j0 < 256 ? k - j0 : 256;
+            e->lowp16(m, x + j0, xf + j0, yf + j0, NULL, fmt, 1, T, Tf, NULL, NULL, L + j0,
+                      G + j0, redo);
+            for (size_t j = 0; j < m; j++)
+                cr_assert(!redo[j], "avx2 left z=%a y=%a (%s midpoint) to the per-sample path",
+                          zv, (double)yf[j0 + j], grad ? "gradient" : "loss");
+        }
+    }
+    must_redo_avx2 = 0;
+    check(fmt, 1, k, x, y, NULL, NULL);
+    must_redo_avx2 = 1;
+    return nm;
+}
+
+/* probs, y = 1, 1/2 <= p < 1 with p - 2 a 16-bit midpoint (the gradient
+ * -1/p just beyond it): every element decided by the binary32 tier with
+ * the per-sample bits (the double tier would decide them too: only the
+ * tier shows the rule), and check() */
+static size_t midpoint_probs(int fmt)
+{
+    uint16_t x[20000], y[20000];
+    const uint16_t one = fmt == BCE_FMT_BF16 ? 0x3f80 : 0x3c00;
+    size_t k = 0;
+    for (uint32_t b = bits_of(fmt, 0.5); b < one; b++)
+        if (is_mid16(fmt, val(fmt, (uint16_t)b) - 2.0)) { x[k] = (uint16_t)b; y[k] = one; k++; }
+    const size_t nm = k;
+    cr_assert_gt(nm, 0);
+    while (k % 8) { x[k] = x[k % nm]; y[k] = one; k++; }
+    tier32_decides(fmt, 0, 1, nm, x, y);
+    check(fmt, 0, k, x, y, NULL, NULL);
+    return nm;
+}
+
+Test(lowp_table, midpoint_rule_avx2)
+{
+    /* losses: A + L(|z|) with A a midpoint, L far below 2^-21 A */
+    size_t n = 0;
+    n += midpoint_family(BCE_FMT_BF16, -1016.0, 0);
+    n += midpoint_family(BCE_FMT_BF16, 100.0, 0);
+    n += midpoint_family(BCE_FMT_BF16, -24.0, 0);
+    n += midpoint_family(BCE_FMT_F16, 112.5, 0);
+    n += midpoint_family(BCE_FMT_F16, -20.0, 0);
+    n += midpoint_family(BCE_FMT_F16, 18.5, 0);
+    /* gradients (1 - y) - sigma(-z), 1 - y a midpoint, z beyond ~15 */
+    n += midpoint_family(BCE_FMT_BF16, 20.0, 1);
+    n += midpoint_family(BCE_FMT_BF16, 40.0, 1);
+    n += midpoint_family(BCE_FMT_F16, 17.0, 1);
+    n += midpoint_family(BCE_FMT_F16, 24.0, 1);
+    /* probability gradients -1/p, y = 1, just beyond the midpoint p - 2 */
+    n += midpoint_probs(BCE_FMT_BF16);
+    n += midpoint_probs(BCE_FMT_F16);
+    printf("lowp_table: %zu midpoint elements decided by the avx2 binary32 tier\n", n);
 }
 
 static const unsigned char *zero_grad(size_t n, const uint16_t *x, const uint16_t *y,

@@ -138,6 +138,8 @@ void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
 int bce_cpu_avx2(void);
 int bce_scan_chunk_f32_avx2(const float *x, const float *y, size_t m, int probs, int prop);
 int bce_scan_chunk_f64_avx2(const double *x, const double *y, size_t m, int probs, int prop);
+int bce_scan_chunk_h16_avx2(const uint16_t *x, const uint16_t *y, size_t m, int probs,
+                            uint16_t one, uint16_t inf);
 /* AVX2+FMA kernels (src/isa/x86_avx2/): 4 lanes.  (The row also needs
  * F16C: its 16-bit conversions, isa/x86_avx2/cvt16.c.) */
 void bce_cvt_bf16_avx2(size_t n, const uint16_t *h, float *f);

@@ -266,6 +266,11 @@ void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t
                       !(kp->flags & BCE_OPT_LOG_CLAMP) && (lossf || gradf || loss16 || grad16);
     const double (*T)[2] = table ? bce_lowp_table(fmt, logits) : NULL;
     const float (*Tf)[2] = table ? bce_lowp_table_f32(fmt, logits) : NULL;
+    /* does a 16-bit output overlap x (compared as addresses) */
+    const uintptr_t xa = (uintptr_t)x, xe = xa + n * sizeof *x;
+    const uintptr_t la = (uintptr_t)loss16, ga = (uintptr_t)grad16;
+    const int x_aliased = (loss16 && la < xe && xa < la + n * sizeof *loss16) ||
+                          (grad16 && ga < xe && xa < ga + n * sizeof *grad16);
     for (size_t i0 = 0; i0 < n; i0 += LOWP_CHUNK) {
         const size_t m = n - i0 < LOWP_CHUNK ? n - i0 : LOWP_CHUNK;
         float *lf = lossf ? lossf + i0 : NULL, *gf = gradf ? gradf + i0 : NULL;
@@ -277,9 +282,14 @@ void bce_lowp_run(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t
             lowp_chunk_f32(m, xf, yf, w ? wf : NULL, fmt, logits, kp, kern, lf, gf, lh, gh, acc);
             continue;
         }
-        /* inputs first (a 16-bit output may be its input) */
-        uint16_t xb[LOWP_CHUNK];
-        memcpy(xb, x + i0, m * sizeof *xb);
+        /* inputs first (a 16-bit output may be its input: then x's bits
+         * are copied, as the kernel reads them after storing outputs) */
+        uint16_t xcopy[LOWP_CHUNK];
+        const uint16_t *xb = x + i0;
+        if (x_aliased) {
+            memcpy(xcopy, x + i0, m * sizeof *xcopy);
+            xb = xcopy;
+        }
         cvt(m, xb, xf);
         cvt(m, y + i0, yf);
         if (w) cvt(m, w + i0, wf);

@@ -303,7 +303,7 @@ v_group4(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
  *     in (0, 2^-50) (then z y = 0 or >= 2^-100, normal; such lanes are
  *     left to the double tier), TwoSums exact: loss v = (ah + Lf) + al,
  *     |v - exact| <= 2^-23 Lf + 2^-148 + u s1 + u v <= 2^-21 v + 2^-148;
- *     gradient |v - exact| <= 2^-23 sf + 2^-148 + u |d| + u |v|;
+ *     gradient |v - exact| <= BG = 2^-23 sf + 2^-148 + u |d| + u |v|;
  *   probs (p >= 2^-100, so p (1 - p) is normal): loss <= 2^-21 v + 2^-146,
  *     gradient <= 5 u |v| (4 roundings); p = 0 or 1: exact limits;
  *   weights: v' = RN(w v), e' = w e + u |v'| + 2^-149;
@@ -312,49 +312,149 @@ v_group4(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
  *   the roundings of v -+ E2 (as the double tier's, with u = 2^-24), and
  *   lo <= exact <= hi.  An overflow (w v beyond FLT_MAX) gives lo or hi
  *   NaN: undecided.
- * Output: RN16(lo) == RN16(hi) (as 16-bit bits, sign included), RN16 of a
- * binary32 exact: bf16 by the integer rounding of core/half.h on the
- * signed bits, f16 by F16C's VCVTPS2PH (round to nearest even). */
+ * Without weights each output's E2 is computed directly from v (fewer
+ * operations); lo = RN(v - E2) <= exact <= RN(v + E2) = hi holds when
+ * E2 (1 - u) >= B + u |v| (B the bound above: the two roundings of v -+
+ * E2 are <= u (|v| + E2)):
+ *   logits loss, E2 = RN(RN(RN(Lf + v) 2^-22) + 2^-146): with |al| <= u ah
+ *     <= u s1, s1 <= v (1 + 2.01 u), so the bound above is <= 2u Lf + (2u
+ *     + 2.01 u^2) v + 2^-148, and E2 (1 - u) >= 4u (1 - u)^4 (Lf + v) +
+ *     (2^-146 - 2^-150) (1 - u)^2 >= 2u Lf + (3u + 2.01 u^2) v + 2^-148;
+ *   logits gradient, E2 = RN(RN(RN(sf + |v|) 2^-22) + 2^-146): from v =
+ *     RN(d + cl), |cl| <= u |ch|, d = RN(ch + sg): |d| <= (1 + 2.1u) |v| +
+ *     1.1 u sf, so BG + u |v| <= (2^-23 + 2^-47) sf + (3 2^-24 + 2^-47) |v|
+ *     + 2^-148, and E2 (1 - u) >= 2^-22 (1 - u)^4 (sf + |v|) + (2^-146 -
+ *     2^-150) (1 - u)^2 covers it;
+ *   probs loss, E2 = RN(RN(2^-20 v) + 2^-144): E2 (1 - u) >= (2^-20 v -
+ *     2^-150 + 2^-144) (1 - u)^2 >= (2^-21 + 2^-24) v + 2^-146;
+ *     with a hard label (y = +-0 or 1) v is the table value Tf[0] (y = 1:
+ *     y T0 = T0, (1 - y) T1 = 0) or Tf[1] (y = 0), within B = (2^-24 +
+ *     2^-50) v + 2^-149 of the exact value (RN32 of T: 2^-24 |Tf| or
+ *     2^-150; T within 2^-51 |T| + 2^-1073), and E2 = RN(RN(k v) +
+ *     2^-146), k = 2^-23 + 2^-38: E2 (1 - u) >= k (1 - u)^3 v + (2^-146 -
+ *     2^-150) (1 - u)^2 >= (2^-23 + 2^-50) v + 2^-149 = B + u v;
+ *   probs gradient, E2 = RN(RN(2^-21 |v|) + 2^-147) >= 6 u |v| / (1 - u);
+ *     with a hard label and p >= 1/2, p - y and 1 - p are exact
+ *     (Sterbenz), so v = RN(dh / RN(p m)) has two roundings: |v - exact|
+ *     <= 2.01 u |v| (|v| >= 1: no underflow), and k = 0x1.9p-23 (3.125
+ *     u) gives E2 (1 - u) >= 3.01 u |v|;
+ *   exact limits (p = 0 or 1): E2 = 0.
+ *   (The constant terms keep an exact zero's interval around 0: zeros are
+ *   never decided here, as in the template.)
+ * The midpoint rule (logits, no weights): a result whose exact part is a
+ * 16-bit rounding boundary (z (1 - y) or 1 - y landing on a midpoint, the
+ * transcendental part below the bound) is decided by the known sign of
+ * the transcendental part, as the per-sample code's sticky sign decides it:
+ *   loss = A + L(|z|) with L > 0 (log1p(e^-a) > 0 for finite a), A =
+ *     ah + al exactly (TwoSum) and A >= 0: where al = 0, exact > C = ah;
+ *   gradient = C + sg s(|z|), s > 0 (sigma(-a) > 0), C = ch + cl exactly:
+ *     where cl = 0, exact < C for z >= 0 (C = 1 - y >= 0) and exact > C
+ *     for z < 0 (C = -y <= 0; cl is always 0 there).
+ *   Let X be the binary32 neighbour of C toward the exact value (bits of C
+ *   - 1 for the gradient: toward zero; + 1 for the loss; a zero C gives
+ *   NaN bits or 2^-149, see below).  Then for exact > C: lo' = max(X, lo)
+ *   and for exact < C: hi' = min(X, hi), and the output is decided by
+ *   f_dec16 on (lo', hi').  Proof for exact > C (the other is the mirror
+ *   image): no binary32, so no 16-bit rounding boundary (a binary32
+ *   number), lies strictly between C and X, so RN16 is constant on (C, X)
+ *   and there equals RN16 of values just below X:
+ *   - bf16: kl = RN16 of lo' with ties toward -inf is <= RN16(exact):
+ *     from exact >= lo if lo' = lo; if lo' = X, from exact >= X, or from
+ *     exact in (C, X), where RN16 is RN16 just below X = RN16 of X with
+ *     ties toward -inf;
+ *   - f16 (F16C rounds ties to even, which may take the wrong side at C):
+ *     X is the neighbour only where C is an f16 rounding boundary (normal
+ *     range: 113 <= E <= 142 and C's 13 low bits 0x1000; elsewhere X = C,
+ *     valid by monotonicity as exact > C).  A boundary's neighbour is no
+ *     boundary (they are >= 2^12 binary32 steps apart), so RN16(X) is
+ *     RN16 on (C, X] and RNE16(lo') <= RN16(exact).
+ *   With kh >= RN16(exact) from hi >= exact, kl == kh decides it.  A C of
+ *   +0 gives X with bits 0xffffffff (NaN: max/min then return lo or hi,
+ *   the second operand) for the gradient, 2^-149 for the loss (exact >
+ *   0); -0 does not occur (ah = mz - zy and ch = bz - y are +0 when zero).
+ *   The same for the probability form's gradient with y = 1 and 1/2 <=
+ *   p < 1 (no weights): exact = -1/p and, with e = 1 - p in (0, 1/2],
+ *   1/p = 1 + e + e^2 / (1 - e) > 1 + e, so exact < C = p - 2, exact in
+ *   binary32 (a multiple of p's ulp in [-3/2, -1)); X = C's neighbour
+ *   below (bits + 1; f16 where C is a boundary), hi' = min(X, hi).  It
+ *   decides -1/(1 - 2^-11) in f16 (1 + 2^-11 a midpoint, 2^-22 beyond it:
+ *   two binary32 steps) and its bf16 kin, common with p near 1.
+ *   This is what makes z (1 - y) and 1 - y midpoints with |z| beyond ~15
+ *   decidable here instead of in the double tier.
+ * Output: f_dec16. */
 static inline __attribute__((always_inline)) __m256 fabs8(__m256 v)
 {
     return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v);
 }
 
-static inline __attribute__((always_inline)) __m256
-f_interval(__m256 v, __m256 e, __m256 exact, __m256 *lo)
+/* The 16-bit decision of one output on 8 lanes from binary32 ends lo <=
+ * hi of its bound (RN16(exact) between the two roundings below); stores 8
+ * 16-bit results at oh and returns the decided lanes as 8 bits.
+ *   bf16: kl = RN16 of lo with ties toward -inf, kh = RN16 of hi with
+ *     ties toward +inf (value order; on the signed bits u: (u + 0x7fff +
+ *     s) >> 16 and (u + 0x8000 - s) >> 16, s = the sign bit: a tie of a
+ *     positive lo rounds down in magnitude, of a negative one up, and the
+ *     other way for kh; core/half.h's integer rounding with the tie
+ *     fixed).  RN16 with any tie rule lies between the two and is
+ *     monotone, so kl(lo) <= RN16(exact) <= kh(hi), and kl == kh (as
+ *     bits, the sign too) gives RN16(exact) = kl.
+ *   f16: F16C's VCVTPS2PH (round to nearest even, sign, subnormals,
+ *     overflow to infinity) of lo and hi; decided iff the bits agree.
+ * NaN ends (an overflowing w v) are undecided. */
+static inline __attribute__((always_inline)) int
+f_dec16(__m256 lo, __m256 hi, int fmt, uint16_t *oh)
+{
+    const int ord = _mm256_movemask_ps(_mm256_cmp_ps(lo, hi, _CMP_ORD_Q));
+    if (fmt == BCE_FMT_F16) {
+        const __m128i rl = _mm256_cvtps_ph(lo, _MM_FROUND_TO_NEAREST_INT);
+        const __m128i rh = _mm256_cvtps_ph(hi, _MM_FROUND_TO_NEAREST_INT);
+        _mm_storeu_si128((__m128i *)oh, rl);
+        const __m128i eq = _mm_cmpeq_epi16(rl, rh);
+        return _mm_movemask_epi8(_mm_packs_epi16(eq, eq)) & ord;
+    }
+    const __m256i ul = _mm256_castps_si256(lo), uh = _mm256_castps_si256(hi);
+    const __m256i kl = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(ul, _mm256_set1_epi32(0x7fff)),
+                                                          _mm256_srli_epi32(ul, 31)), 16);
+    const __m256i kh = _mm256_srli_epi32(_mm256_sub_epi32(_mm256_add_epi32(uh, _mm256_set1_epi32(0x8000)),
+                                                          _mm256_srli_epi32(uh, 31)), 16);
+    const __m256i p = _mm256_packus_epi32(kl, kl);              /* per 128-bit half */
+    _mm_storeu_si128((__m128i *)oh, _mm256_castsi256_si128(_mm256_permute4x64_epi64(p, 0x08)));
+    return _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(kl, kh))) & ord;
+}
+
+/* lo, hi of a value v with bound e (the weighted outputs) */
+static inline __attribute__((always_inline)) void
+f_interval(__m256 v, __m256 e, __m256 exact, __m256 *lo, __m256 *hi)
 {
     const __m256 e1 = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(e, _mm256_set1_ps(1.0f + 0x1p-20f)),
                                                   _mm256_mul_ps(fabs8(v), _mm256_set1_ps(0x1p-22f))),
                                     _mm256_set1_ps(0x1p-147f));
     const __m256 e2 = _mm256_andnot_ps(exact, e1);
     *lo = _mm256_sub_ps(v, e2);
-    return _mm256_add_ps(v, e2);
+    *hi = _mm256_add_ps(v, e2);
 }
 
-/* 8 16-bit results of the floats f (RN), in a __m128i */
-static inline __attribute__((always_inline)) __m128i f_rn16(__m256 f, int fmt)
+/* lo, hi of v with the direct E2 = RN(RN(k s) + c) (unweighted outputs:
+ * the bounds above), E2 = 0 on exact lanes */
+static inline __attribute__((always_inline)) void
+f_direct(__m256 v, __m256 s, float k, float c, __m256 exact, __m256 *lo, __m256 *hi)
 {
-    if (fmt == BCE_FMT_F16) return _mm256_cvtps_ph(f, _MM_FROUND_TO_NEAREST_INT);
-    const __m256i u = _mm256_castps_si256(f);
-    const __m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7fff)),
-                                        _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1))), 16);
-    const __m256i p = _mm256_packus_epi32(r, r);              /* per 128-bit half */
-    return _mm256_castsi256_si128(_mm256_permute4x64_epi64(p, 0x08));
+    const __m256 e2 = _mm256_andnot_ps(exact, _mm256_add_ps(_mm256_mul_ps(s, _mm256_set1_ps(k)),
+                                                            _mm256_set1_ps(c)));
+    *lo = _mm256_sub_ps(v, e2);
+    *hi = _mm256_add_ps(v, e2);
 }
 
-/* one output: 8 16-bit results (stored), returns the decided lanes as a
- * 16-bit-lane mask (all ones where decided) */
-static inline __attribute__((always_inline)) __m128i
-f_out(__m256 v, __m256 e, __m256 exact, int fmt, uint16_t *oh)
+/* the midpoint rule's step at C (magnitude bits a, |C| <= 65504 for f16:
+ * A <= |z|, |1 - y| <= 1): all ones where X is C's neighbour (bf16:
+ * always; f16: C a normal-range f16 boundary, E >= 113 and the 13 low
+ * bits 0x1000; E <= 142 holds as |C| <= 65504), else 0 */
+static inline __attribute__((always_inline)) __m256i f_step(__m256i a, int fmt)
 {
-    __m256 lo;
-    const __m256 hi = f_interval(v, e, exact, &lo);
-    const __m128i rl = f_rn16(lo, fmt), rh = f_rn16(hi, fmt);
-    const __m256 ord = _mm256_cmp_ps(lo, hi, _CMP_ORD_Q);
-    const __m256i o32 = _mm256_castps_si256(ord);
-    const __m128i o16 = _mm_packs_epi32(_mm256_castsi256_si128(o32), _mm256_extracti128_si256(o32, 1));
-    _mm_storeu_si128((__m128i *)oh, rl);
-    return _mm_and_si128(_mm_cmpeq_epi16(rl, rh), o16);
+    if (fmt == BCE_FMT_BF16) return _mm256_set1_epi32(-1);
+    const __m256i mid = _mm256_cmpeq_epi32(_mm256_and_si256(a, _mm256_set1_epi32(0x1fff)),
+                                           _mm256_set1_epi32(0x1000));
+    return _mm256_and_si256(mid, _mm256_cmpgt_epi32(a, _mm256_set1_epi32((113 << 23) - 1)));
 }
 
 static inline __attribute__((always_inline)) void f_weigh(__m256 w, __m256 *v, __m256 *e)
@@ -364,6 +464,10 @@ static inline __attribute__((always_inline)) void f_weigh(__m256 w, __m256 *v, _
                        _mm256_set1_ps(0x1p-149f));
     *v = vw;
 }
+
+#ifndef F_HWGATHER
+#define F_HWGATHER 0
+#endif
 
 /* 8 elements j .. j + 7, 16-bit outputs (stored): the lanes where a
  * wanted output is undecided, as 8 bits (0xff: the tier does not apply) */
@@ -376,19 +480,23 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     const __m256 U = _mm256_set1_ps(0x1p-24f);
     const __m256 sgnbit = _mm256_set1_ps(-0.0f);
+    const __m256 qnan = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fc00000));
     const __m256i bx = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(xb + j)));
     const __m256 x = _mm256_loadu_ps(xf + j), y = _mm256_loadu_ps(yf + j);
     __m256i hot, idx;
     __m256 exact = zero;
     if (logits) {
         const __m256i a = _mm256_and_si256(bx, _mm256_set1_epi32(0x7fff));
-        const __m256 tz = _mm256_set1_ps(0x1p-50f);
-        const __m256 okz = _mm256_or_ps(_mm256_cmp_ps(x, zero, _CMP_EQ_OQ),
-                                        _mm256_cmp_ps(fabs8(x), tz, _CMP_GE_OQ));
-        const __m256 oky = _mm256_or_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ),
-                                        _mm256_cmp_ps(y, tz, _CMP_GE_OQ));
-        hot = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(inf16), a),
-                               _mm256_castps_si256(_mm256_and_ps(okz, oky)));
+        hot = _mm256_cmpgt_epi32(_mm256_set1_epi32(inf16), a);
+        if (fmt == BCE_FMT_BF16) {
+            /* (every nonzero f16 is >= 2^-24: no f16 factor lies in (0, 2^-50)) */
+            const __m256 tz = _mm256_set1_ps(0x1p-50f);
+            const __m256 okz = _mm256_or_ps(_mm256_cmp_ps(x, zero, _CMP_EQ_OQ),
+                                            _mm256_cmp_ps(fabs8(x), tz, _CMP_GE_OQ));
+            const __m256 oky = _mm256_or_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ),
+                                            _mm256_cmp_ps(y, tz, _CMP_GE_OQ));
+            hot = _mm256_and_si256(hot, _mm256_castps_si256(_mm256_and_ps(okz, oky)));
+        }
         idx = _mm256_and_si256(hot, a);
     } else {
         const __m256i in = _mm256_and_si256(_mm256_cmpgt_epi32(bx, _mm256_setzero_si256()),
@@ -405,6 +513,11 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
     }
     if (_mm256_movemask_ps(_mm256_castsi256_ps(hot)) != 0xff) { L16_COUNT(0); return 0xff; }
     /* the rows {T0, T1} (8 bytes each) of the 8 lanes */
+#if F_HWGATHER
+    const long long *R = (const long long *)(const void *)Tf;
+    const __m256i q0 = _mm256_i32gather_epi64(R, _mm256_castsi256_si128(idx), 8);
+    const __m256i q1 = _mm256_i32gather_epi64(R, _mm256_extracti128_si256(idx, 1), 8);
+#else
     uint32_t ix[8];
     _mm256_storeu_si256((__m256i *)ix, idx);
     const uint64_t *R = (const uint64_t *)(const void *)Tf;
@@ -412,11 +525,12 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
                                           (long long)R[ix[2]], (long long)R[ix[3]]);
     const __m256i q1 = _mm256_setr_epi64x((long long)R[ix[4]], (long long)R[ix[5]],
                                           (long long)R[ix[6]], (long long)R[ix[7]]);
+#endif
     const __m256i dei = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     const __m256i d0 = _mm256_permutevar8x32_epi32(q0, dei), d1 = _mm256_permutevar8x32_epi32(q1, dei);
     const __m256 t0 = _mm256_castsi256_ps(_mm256_permute2x128_si256(d0, d1, 0x20));
     const __m256 t1 = _mm256_castsi256_ps(_mm256_permute2x128_si256(d0, d1, 0x31));
-    __m256 vL, eL, vG, eG;
+    __m256 loL, hiL, loG, hiG;
     if (logits) {
         const __m256 mz = _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GT_OQ), x);
         const __m256 zy = _mm256_mul_ps(x, y);                     /* exact */
@@ -425,8 +539,7 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
         const __m256 al = _mm256_add_ps(_mm256_sub_ps(mz, _mm256_sub_ps(ah, bb)),
                                         _mm256_sub_ps(_mm256_xor_ps(zy, sgnbit), bb));
         const __m256 s1 = _mm256_add_ps(ah, t0);
-        vL = _mm256_add_ps(s1, al);
-        eL = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(0x1p-21f), vL), _mm256_set1_ps(0x1p-148f));
+        __m256 vL = _mm256_add_ps(s1, al);
         const __m256 ge = _mm256_cmp_ps(x, zero, _CMP_GE_OQ);
         const __m256 bz = _mm256_and_ps(ge, one);
         const __m256 ch = _mm256_sub_ps(bz, y);
@@ -435,22 +548,42 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
                                         _mm256_sub_ps(_mm256_xor_ps(y, sgnbit), cb));
         const __m256 sg = _mm256_xor_ps(t1, _mm256_and_ps(ge, sgnbit));
         const __m256 d = _mm256_add_ps(ch, sg);
-        vG = _mm256_add_ps(d, cl);
-        eG = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(0x1p-23f), t1),
-                                                       _mm256_set1_ps(0x1p-148f)),
-                                         _mm256_mul_ps(U, fabs8(d))),
-                           _mm256_mul_ps(U, fabs8(vG)));
+        __m256 vG = _mm256_add_ps(d, cl);
+        if (wf) {
+            __m256 eL = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(0x1p-21f), vL), _mm256_set1_ps(0x1p-148f));
+            __m256 eG = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(0x1p-23f), t1),
+                                                                  _mm256_set1_ps(0x1p-148f)),
+                                                    _mm256_mul_ps(U, fabs8(d))),
+                                      _mm256_mul_ps(U, fabs8(vG)));
+            const __m256 w = _mm256_loadu_ps(wf + j);
+            f_weigh(w, &vL, &eL);
+            f_weigh(w, &vG, &eG);
+            f_interval(vL, eL, zero, &loL, &hiL);
+            f_interval(vG, eG, zero, &loG, &hiG);
+        } else {
+            f_direct(vL, _mm256_add_ps(t0, vL), 0x1p-22f, 0x1p-146f, zero, &loL, &hiL);
+            f_direct(vG, _mm256_add_ps(t1, fabs8(vG)), 0x1p-22f, 0x1p-146f, zero, &loG, &hiG);
+            /* the midpoint rule (above) */
+            const __m256i ahb = _mm256_castps_si256(ah);                  /* ah >= +0 */
+            __m256 X = _mm256_castsi256_ps(_mm256_sub_epi32(ahb, f_step(ahb, fmt)));
+            X = _mm256_or_ps(X, _mm256_andnot_ps(_mm256_cmp_ps(al, zero, _CMP_EQ_OQ), qnan));
+            loL = _mm256_max_ps(X, loL);
+            const __m256i chb = _mm256_castps_si256(ch);
+            const __m256i cha = _mm256_and_si256(chb, _mm256_set1_epi32(0x7fffffff));
+            X = _mm256_castsi256_ps(_mm256_add_epi32(chb, f_step(cha, fmt)));
+            X = _mm256_or_ps(X, _mm256_andnot_ps(_mm256_cmp_ps(cl, zero, _CMP_EQ_OQ), qnan));
+            hiG = _mm256_blendv_ps(hiG, _mm256_min_ps(X, hiG), ge);     /* z >= 0: exact < C */
+            loG = _mm256_blendv_ps(_mm256_max_ps(X, loG), loG, ge);     /* z < 0: exact > C */
+        }
     } else {
         const __m256 ch = _mm256_sub_ps(one, y);
         const __m256 q1f = _mm256_mul_ps(ch, t1);
         const __m256 p1f = _mm256_mul_ps(y, t0);
-        vL = _mm256_add_ps(p1f, q1f);
-        eL = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(0x1p-21f), vL), _mm256_set1_ps(0x1p-146f));
+        __m256 vL = _mm256_add_ps(p1f, q1f);
         const __m256 dh = _mm256_sub_ps(x, y);
         const __m256 mm = _mm256_sub_ps(one, x);
         const __m256 q = _mm256_mul_ps(x, mm);
-        vG = _mm256_div_ps(dh, q);
-        eG = _mm256_mul_ps(_mm256_set1_ps(5.0f * 0x1p-24f), fabs8(vG));
+        __m256 vG = _mm256_div_ps(dh, q);
         const __m256 pone = _mm256_castsi256_ps(_mm256_cmpeq_epi32(bx, _mm256_set1_epi32(one16)));
         const __m256 yedge = _mm256_blendv_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ),
                                               _mm256_cmp_ps(y, one, _CMP_EQ_OQ), pone);
@@ -459,26 +592,50 @@ f_group8(size_t j, const uint16_t *xb, const float *xf, const float *yf, const f
         const __m256 lim_g = _mm256_blendv_ps(_mm256_blendv_ps(_mm256_set1_ps(-HUGE_VALF), inf, pone),
                                               _mm256_blendv_ps(one, _mm256_set1_ps(-1.0f), pone), yedge);
         vL = _mm256_blendv_ps(vL, lim_l, exact);
-        eL = _mm256_blendv_ps(eL, zero, exact);
         vG = _mm256_blendv_ps(vG, lim_g, exact);
-        eG = _mm256_blendv_ps(eG, zero, exact);
+        if (wf) {
+            __m256 eL = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(0x1p-21f), vL), _mm256_set1_ps(0x1p-146f));
+            __m256 eG = _mm256_mul_ps(_mm256_set1_ps(5.0f * 0x1p-24f), fabs8(vG));
+            eL = _mm256_blendv_ps(eL, zero, exact);
+            eG = _mm256_blendv_ps(eG, zero, exact);
+            const __m256 w = _mm256_loadu_ps(wf + j);
+            f_weigh(w, &vL, &eL);
+            f_weigh(w, &vG, &eG);
+            /* exact limits times w = 0: the double tier (which leaves them) */
+            if (_mm256_movemask_ps(_mm256_and_ps(exact, _mm256_cmp_ps(w, zero, _CMP_EQ_OQ))) != 0)
+                return 0xff;
+            f_interval(vL, eL, exact, &loL, &hiL);
+            f_interval(vG, eG, exact, &loG, &hiG);
+        } else {
+            /* hard labels (y = +-0 or 1; above): the loss is a table
+             * value, the gradient at p >= 1/2 two roundings */
+            const __m256 hard = _mm256_or_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ),
+                                             _mm256_cmp_ps(y, one, _CMP_EQ_OQ));
+            const __m256 hg = _mm256_and_ps(hard, _mm256_cmp_ps(x, _mm256_set1_ps(0.5f), _CMP_GE_OQ));
+            const __m256 kL = _mm256_blendv_ps(_mm256_set1_ps(0x1p-20f), _mm256_set1_ps(0x1p-23f + 0x1p-38f), hard);
+            const __m256 kG = _mm256_blendv_ps(_mm256_set1_ps(0x1p-21f), _mm256_set1_ps(0x1.9p-23f), hg);
+            const __m256 e2L = _mm256_andnot_ps(exact, _mm256_add_ps(_mm256_mul_ps(vL, kL), _mm256_set1_ps(0x1p-144f)));
+            loL = _mm256_sub_ps(vL, e2L);
+            hiL = _mm256_add_ps(vL, e2L);
+            const __m256 e2G = _mm256_andnot_ps(exact, _mm256_add_ps(_mm256_mul_ps(fabs8(vG), kG),
+                                                                     _mm256_set1_ps(0x1p-147f)));
+            loG = _mm256_sub_ps(vG, e2G);
+            hiG = _mm256_add_ps(vG, e2G);
+            /* the midpoint rule for y = 1, 1/2 <= p < 1: exact < C = p - 2 */
+            const __m256 c = _mm256_sub_ps(x, _mm256_set1_ps(2.0f));          /* exact */
+            const __m256 app = _mm256_and_ps(_mm256_cmp_ps(y, one, _CMP_EQ_OQ),
+                                             _mm256_and_ps(hg, _mm256_cmp_ps(x, one, _CMP_LT_OQ)));
+            const __m256i cb = _mm256_castps_si256(c);
+            const __m256i ca = _mm256_and_si256(cb, _mm256_set1_epi32(0x7fffffff));
+            __m256 X = _mm256_castsi256_ps(_mm256_sub_epi32(cb, f_step(ca, fmt)));
+            X = _mm256_or_ps(X, _mm256_andnot_ps(app, qnan));
+            hiG = _mm256_min_ps(X, hiG);
+        }
     }
-    if (wf) {
-        const __m256 w = _mm256_loadu_ps(wf + j);
-        f_weigh(w, &vL, &eL);
-        f_weigh(w, &vG, &eG);
-        /* exact limits times w = 0: the double tier (which leaves them) */
-        if (_mm256_movemask_ps(_mm256_and_ps(exact, _mm256_cmp_ps(w, zero, _CMP_EQ_OQ))) != 0)
-            return 0xff;
-    }
-    __m128i ok = _mm_set1_epi32(-1);
-    if (wl) { const __m128i o = f_out(vL, eL, exact, fmt, lh + j); ok = _mm_and_si128(ok, o);
-              L16_COUNTM(1, o); }
-    if (wg) { const __m128i o = f_out(vG, eG, exact, fmt, gh + j); ok = _mm_and_si128(ok, o);
-              L16_COUNTM(2, o); }
-    /* 16-bit lanes to 8 bits: one bit per byte pair */
-    const int b16 = _mm_movemask_epi8(_mm_packs_epi16(ok, ok)) & 0xff;
-    return ~b16 & 0xff;
+    int ok = 0xff;
+    if (wl) { const int o = f_dec16(loL, hiL, fmt, lh + j); ok &= o; L16_COUNTM(1, o); }
+    if (wg) { const int o = f_dec16(loG, hiG, fmt, gh + j); ok &= o; L16_COUNTM(2, o); }
+    return ~ok & 0xff;
 }
 
 static inline __attribute__((always_inline)) size_t
@@ -539,3 +696,21 @@ size_t bce_lowp16_avx2_chunk(size_t m, const uint16_t *xb, const float *xf, cons
 #undef V_FORMS
 }
 #undef V_CASE
+
+/* For tests/test_lowp_table.c: the binary32 tier alone on the 8 elements
+ * xb[0..7] (no weights; the loss (grad = 0) or the gradient (grad = 1) in
+ * the 16-bit type, at out): its undecided lanes as 8 bits (0xff: the tier
+ * does not apply).  Not part of the library's interface. */
+int bce_lowp16_avx2_tier32_group8(const uint16_t *xb, const float *xf, const float *yf, int fmt,
+                                  int logits, int grad, const float (*Tf)[2], uint16_t *out);
+int bce_lowp16_avx2_tier32_group8(const uint16_t *xb, const float *xf, const float *yf, int fmt,
+                                  int logits, int grad, const float (*Tf)[2], uint16_t *out)
+{
+    uint16_t *lh = grad ? NULL : out, *gh = grad ? out : NULL;
+#define T32(F, LG) return grad ? f_group8(0, xb, xf, yf, NULL, F, LG, 0, 1, Tf, lh, gh)   \
+                               : f_group8(0, xb, xf, yf, NULL, F, LG, 1, 0, Tf, lh, gh)
+    if (fmt == BCE_FMT_BF16) { if (logits) T32(BCE_FMT_BF16, 1); T32(BCE_FMT_BF16, 0); }
+    if (logits) T32(BCE_FMT_F16, 1);
+    T32(BCE_FMT_F16, 0);
+#undef T32
+}

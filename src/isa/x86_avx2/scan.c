@@ -94,3 +94,38 @@ int bce_scan_chunk_f64_avx2(const double *x, const double *y, size_t m, int prob
     }
     return _mm256_movemask_pd(_mm256_or_pd(acc0, acc1)) != 0;
 }
+
+/* The 16-bit types' check (core/api.c's scan_chunk_h16 without NaN
+ * propagation), 16 patterns at a time: one = the bits of 1, inf those of
+ * +inf; y (and p) is rejected iff (v == 0x8000 ? 0 : v) > one (unsigned:
+ * negative, above 1 or NaN), z iff (z & 0x7fff) > inf (NaN).  The last m
+ * mod 16 by the scalar loop. */
+int bce_scan_chunk_h16_avx2(const uint16_t *x, const uint16_t *y, size_t m, int probs,
+                            uint16_t one, uint16_t inf)
+{
+    const __m256i n0 = _mm256_set1_epi16((short)0x8000), o = _mm256_set1_epi16((short)one);
+    const __m256i in = _mm256_set1_epi16((short)inf), mag = _mm256_set1_epi16(0x7fff);
+    __m256i acc = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 16 <= m; i += 16) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(x + i));
+        const __m256i b = _mm256_loadu_si256((const __m256i *)(y + i));
+        const __m256i b1 = _mm256_andnot_si256(_mm256_cmpeq_epi16(b, n0), b);
+        __m256i r = _mm256_subs_epu16(b1, o);
+        if (probs) {
+            const __m256i a1 = _mm256_andnot_si256(_mm256_cmpeq_epi16(a, n0), a);
+            r = _mm256_or_si256(r, _mm256_subs_epu16(a1, o));
+        } else {
+            r = _mm256_or_si256(r, _mm256_subs_epu16(_mm256_and_si256(a, mag), in));
+        }
+        acc = _mm256_or_si256(acc, r);
+    }
+    unsigned off = !_mm256_testz_si256(acc, acc);
+    for (; i < m; i++) {
+        const unsigned a = x[i], b = y[i];
+        const unsigned b1 = b == 0x8000u ? 0 : b, a1 = a == 0x8000u ? 0 : a;
+        off |= b1 > one;
+        off |= probs ? a1 > one : (a & 0x7fffu) > inf;
+    }
+    return off != 0;
+}

@@ -266,7 +266,7 @@ static double opt_ns(int e, int o, size_t n, long reps)
     bce_options op = { 0 };
     int wts = 0;
     switch (o) {
-    case 1: op.pos_weight = 2.0; break;
+    case 1: op.flags = BCE_OPT_POS_WEIGHT; op.pos_weight = 2.0; break;   /* (the flag: without it pos_weight is ignored) */
     case 2: op.label_smoothing = 0.1; break;
     case 3: wts = 1; break;
     case 4: op.reduction = BCE_REDUCTION_MEAN; break;

@@ -67,6 +67,7 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
     kp->want_loss = want_loss;
     kp->want_grad = want_grad;
     kp->reduce = opt->reduction != BCE_REDUCTION_NONE;
+    kp->l0red = 0;
 }
 
 /* The element types of the entry points: the arrays are read through
@@ -622,6 +623,58 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, i
     return q;
 }
 
+/* The reduced loss of a call whose kernels summed level-0 terms
+ * (kp->l0red, acc->l0n > 0): *out gets the bits reduced() would give on
+ * the level-1 sum of the same call, when the sum's error bounds prove them;
+ * returns 0 (rare) when they do not, or when the accumulator took anything
+ * but finite terms of the plain frame (inf, NaN, tiny terms: the caller
+ * then recomputes the loss on the current path).  (docs/ACCURACY.md,
+ * "Reductions and weights on level 0", proves the rule.)
+ *   S = s0 + s (bce_dd_add) is within E = e0 (1 + (n + 1024) 2^-50) +
+ *   (n + 1024) 2^-100 S of the level-1 dd sum Sc the other kernels build:
+ *   e0 bounds the terms (each level-0 term within its bound of the current
+ *   path's term; the factor: e0's own recursive sum of <= 1.01 n + 1024
+ *   doubles),
+ *   the rest the double-double additions of both sums (<= 3u^2 / (1 - 4u)
+ *   of a partial sum <= S each, at most n + 2 n / 16384 + 64 of them per
+ *   sum, all terms >= 0).  reduced() returns RN(q) with q =
+ *   bce_reduce_div(Sc, denom) (normalised: its hi is RN(hi + lo), ties
+ *   aside), |q - Sc/d| <= 15u^2 |q|.  So q lies within R = E/d + |Q| 2^-98
+ *   of Q = bce_reduce_div(S, denom); when every value within R of Q rounds
+ *   to one double (bce_f64_cr's test, no midpoint inside) or one float
+ *   (bce_f32_safe), that is reduced()'s result. */
+static int reduced_l0(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, size_t n,
+                      enum elem t, void *out)
+{
+    if (acc->nan || acc->inf) {
+        /* a NaN or infinite term (never a level-0 one: those are finite,
+         * and so are their level-1 values; a finite sum of n < 2^40 plain
+         * terms, each < 2^75 with its weight, cannot overflow): the flags
+         * are the current path's, and so is reduced()'s result */
+        const bce_dd r = reduced(acc, denom, kp, 0);
+        if (t == ELEM_F32) *(float *)out = bce_dd_to_float(r);
+        else *(double *)out = r.hi;
+        return 1;
+    }
+    if (acc->t.hi != 0.0) return 0;
+    const bce_dd S = bce_dd_add(acc->s0, acc->s);
+    const double Sup = S.hi + bce_fabs(S.lo);
+    if (!(Sup >= 0x1p-800 && Sup <= 0x1p1000)) return 0;   /* also NaN, inf */
+    const double E = acc->e0 * (1 + ((double)n + 1024.0) * 0x1p-50)
+                   + ((double)n + 1024.0) * 0x1p-100 * Sup;
+    if (!(E <= Sup * 0x1p-40)) return 0;
+    const bce_dd Q = bce_reduce_div(S, denom);
+    bce_res r = { Q, 0, E / denom.hi * (1 + 0x1p-50) + bce_fabs(Q.hi) * 0x1p-98, 0 };
+    if (t == ELEM_F32) {
+        if (!bce_f32_safe(&r)) return 0;
+        *(float *)out = bce_dd_to_float(Q);
+    } else {
+        if (!bce_f64_cr(&r)) return 0;
+        *(double *)out = Q.hi + Q.lo;
+    }
+    return 1;
+}
+
 /* The kernel of table kt for (type, form), through its typed field. */
 static void run_kernel(const bce_kernels *kt, size_t n, const void *x, const void *y,
                        const void *w, enum elem t, enum form f, const bce_kparams *kp,
@@ -678,6 +731,9 @@ static void merge_acc(bce_acc *acc, const bce_acc *b)
     acc->sticky |= b->sticky;
     acc->s = bce_dd_add(acc->s, b->s);
     acc->t = bce_dd_add(acc->t, b->t);
+    acc->s0 = bce_dd_add(acc->s0, b->s0);
+    acc->e0 += b->e0;
+    acc->l0n += b->l0n;
     if (acc->s.hi - acc->s.hi != 0.0) acc->inf = 1;
 }
 
@@ -745,7 +801,19 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
     bce_dd denom;
     st = finish_prepare(n, o, wsum, &kp, &denom);
     if (st != BCE_OK) return st;
-    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0, 0 };
+    bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0, 0,
+                    { 0.0, 0.0 }, 0.0, 0 };
+    /* weights, reductions and the gradient factor without frames (n <
+     * 2^40: reduced_l0's bounds): level 0 may take them (simd/loop_tmpl.h; the 16-bit inputs' kernels
+     * keep the current path) */
+    kp.l0red = !h16 && !kp.wscale_e && !kp.lscale_e && (kp.reduce || kp.has_gscale || w)
+               && n < ((size_t)1 << 40);
+    /* a reduced loss with a gradient written over an input (grad == x,
+     * y or w: include/bce.h allows it) could not be recomputed after the
+     * kernel (reduced_l0 undecided): the current path, one pass */
+    if (kp.l0red && loss && kp.reduce && grad &&
+        ((const void *)grad == x || (const void *)grad == y || (const void *)grad == w))
+        kp.l0red = 0;
     if (h16) {
         /* 16-bit inputs: core/lowp.c (float or 16-bit outputs) */
         const int fmt = t == ELEM_BF16 ? BCE_FMT_BF16 : BCE_FMT_F16;
@@ -767,6 +835,17 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
         run_blocks(bce_kernels_active(), n, x, y, w, t, f, &kp, kp.reduce ? NULL : loss,
                    grad, &acc, parts);
     if (loss && kp.reduce) {
+        if (acc.l0n) {
+            if (reduced_l0(&acc, denom, &kp, n, t, loss)) return BCE_OK;
+            /* undecided (rare): the loss again on the current path */
+            bce_kparams kp1 = kp;
+            kp1.l0red = 0;
+            kp1.want_grad = 0;
+            bce_acc acc1 = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0, 0,
+                             { 0.0, 0.0 }, 0.0, 0 };
+            run_blocks(bce_kernels_active(), n, x, y, w, t, f, &kp1, NULL, NULL, &acc1, parts);
+            acc = acc1;
+        }
         const bce_dd r = reduced(&acc, denom, &kp, 0);
         if (t == ELEM_F32) *(float *)loss = bce_dd_to_float(r);
         else *(double *)loss = r.hi;

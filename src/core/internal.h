@@ -75,6 +75,13 @@ typedef struct bce_kparams {
     int mean_e;                /* MEAN: results scaled back by 2^E         */
     int want_loss, want_grad;
     int reduce;                /* loss accumulated into *acc, not stored */
+    int l0red;                 /* a call with a reduction or gradient factor
+                                  that level 0 may take (no weights, no
+                                  frames: core/api.c; simd/loop_tmpl.h):
+                                  gradients g gscale tested on their own
+                                  interval, loss terms summed into acc->s0
+                                  with the bound acc->e0 (docs/ACCURACY.md,
+                                  "Reductions and weights on level 0") */
 } bce_kparams;
 
 /* Accumulator of a reduced loss: compensated sum, plus flags for inf/NaN. */
@@ -87,6 +94,10 @@ typedef struct bce_acc {
     int sticky;    /* some term had a positive part too small to represent
                       (its bce_res.sticky > 0; losses are >= 0): the 16-bit
                       entry points break an exact midpoint of the sum with it */
+    /* kp->l0red: the loss terms level 0 decided are not in s but here */
+    bce_dd s0;     /* their sum (double-double additions in any order) */
+    double e0;     /* >= sum over them of |value added - level-1 value| */
+    size_t l0n;    /* how many (0: s is the level-1 sum, as without l0red) */
 } bce_acc;
 
 void bce_label(double y, const bce_kparams *kp, bce_lab *lab);

@@ -19,9 +19,14 @@
  * unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...) level 0 first runs
  * in stages over blocks of groups (simd/loop0_staged_tmpl.h, PFX(l0_run)).
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
- * gradient factor first try level 0 on every group: a group whose
+ * gradient factor, and those with them that kp->l0red admits (no frames:
+ * core/api.c), first try level 0 on every group: a group whose
  * lanes are all hot and pass its rounding tests (results provably those of
- * the dd path and its finishing code) is stored on the vectors.  Otherwise,
+ * the dd path and its finishing code: with a weight or gscale, PFX(l0_scale)
+ * widens each interval by the finishing code's products) is stored on the
+ * vectors, and a reduced loss's level-0 terms go into acc->s0 with their
+ * bounds (core/api.c's reduced_l0 decides the sum, or recomputes it on the
+ * current path).  Otherwise,
  * and for the other calls, the dd level 1 runs on the hot lanes (the scalar
  * kernel's statements) and each lane is finished by the scalar kernel's
  * finishing code (weight, reduction factor, rounding test, slow path,
@@ -62,18 +67,63 @@ __attribute__((destructor)) static void bce_level0_stats_print(void)
 /* Level 0 on one group (no weights, reduction or factor): the
  * lanes whose results are proven to be the dd path's (its value and the
  * exact one both within the tested interval), and those results. */
+/* A level-0 value times a factor F = sh + sl > 0 as the current path's
+ * finishing code applies it (bce_res_scale: the weight w, sl = 0, then for
+ * a gradient the reduction's gscale, 1/n or 1/sum w; kp->l0red), on the
+ * vectors: V = (gh + gl) F as ph + pl (ph, pe = TwoProd(gh, sh) exact), and
+ * the radius r of the interval V -+ r that holds every value the current
+ * path can round (its level-1 value times F by bce_dd_mul, its slow path's,
+ * the exact value of its resolve step) becomes
+ *   r sh (1 + 2^-50)          r = fast + dd bound, times F <= sh (1 + u)
+ *   + |gl| sh 2^-50           gl sh and gl sl (<= 3.01 u |gl| sh)
+ *   + |pl| 2^-52              the last addition (u |pl|)
+ *   + |ph| 2^-98              gh sl (u^2), the current path's bce_dd_mul
+ *                             (4u^2), gscale - 1/n or 1/sum w (15u^2)
+ * (docs/ACCURACY.md, "Reductions and weights on level 0").  Lanes whose |ph| is
+ * outside [2^-899, 2^899] fail (a zero weight among them): the current
+ * path's bce_res_scale would take a frame there. */
+static inline VI PFX(l0_scale)(VDD *G, VD *r, VD sh, VD sl)
+{
+    VDD p = VFN(two_prod)(G->hi, sh);
+    VD c = G->hi * sl + G->lo * sh;
+    VD pl = p.lo + c;
+    *r = *r * sh * (1 + 0x1p-50) + EL_ABS(G->lo) * sh * 0x1p-50
+       + EL_ABS(pl) * 0x1p-52 + EL_ABS(p.hi) * 0x1p-98;
+    VI ok = (EL_ABS(p.hi) >= 0x1p-899) & (EL_ABS(p.hi) <= 0x1p899);
+    G->hi = p.hi;
+    G->lo = pl;
+    return ok;
+}
 #define LEVEL0_BODY                                                      \
     const VD zero = VSPLAT(0.0);                                         \
     VI ok = VSPLAT(1.0) > zero;                                          \
     VDD fL = VFN(make)(zero, zero), fG = fL;                             \
     VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;                   \
     ok &= VLEVEL0(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);          \
-    if (kp->want_loss) ok &= VFN(f64_safe)(fL, fLe + fLd);               \
-    if (kp->want_grad) ok &= VFN(f64_safe)(fG, fGe + fGd);               \
-    *Lo = fL.hi + fL.lo;                                                 \
+    const VD wv = wp ? LOADV(wp) : zero;                                 \
+    VD rL = fLe + fLd;                                                   \
+    if (kp->want_loss) {                                                 \
+        if (wp) ok &= PFX(l0_scale)(&fL, &rL, wv, zero);                 \
+        if (!kp->reduce) ok &= VFN(f64_safe)(fL, rL);                    \
+    }                                                                    \
+    if (kp->want_grad) {                                                 \
+        VD rG = fGe + fGd;                                               \
+        if (wp) ok &= PFX(l0_scale)(&fG, &rG, wv, zero);                 \
+        if (kp->has_gscale)                                              \
+            ok &= PFX(l0_scale)(&fG, &rG, VSPLAT(kp->gscale.hi),         \
+                                VSPLAT(kp->gscale.lo));                  \
+        ok &= VFN(f64_safe)(fG, rG);                                     \
+    }                                                                    \
+    /* (Lo, Ll) = TwoSum(fL): Lo = RN(fL), Lo + Ll = fL exactly */      \
+    VDD Ls = VFN(two_sum)(fL.hi, fL.lo);                                 \
+    *Lo = Ls.hi;                                                         \
+    *Ll = Ls.lo;                                                         \
     *Go = fG.hi + fG.lo;                                                 \
+    /* a reduced loss: the bound of |Lo + Ll - the current path's term| */ \
+    *Lb = rL;                                                            \
     return ok;
-static inline VI PFX(level0)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
+static inline VI PFX(level0)(VD z, VD yv, const FT *wp, const bce_kparams *kp, VD *Lo, VD *Ll,
+                             VD *Go, VD *Lb)
 {
     LEVEL0_BODY
 }
@@ -84,8 +134,9 @@ static inline VI PFX(level0)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
  * longer with level 0 out of line, the logits form's 3-10% longer with it
  * inlined. */
 #ifdef VLEVEL0_TAIL_COPY
-__attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const bce_kparams *kp,
-                                                     VD *Lo, VD *Go)
+__attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const FT *wp,
+                                                     const bce_kparams *kp,
+                                                     VD *Lo, VD *Ll, VD *Go, VD *Lb)
 {
     LEVEL0_BODY
 }
@@ -103,9 +154,22 @@ __attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const bce_kpar
  * (computed once, if a lane needs it) finished by the scalar finishing
  * code.  (fok may be set on a lane that is not hot: the f32 level 0
  * also takes z = 0.) */
-__attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD z, VD yv,
+/* kp->l0red, a reduced loss: the level-0 terms' sum, vector accumulators
+ * (per lane a double-double, DWPlusFP: relative error <= 2u^2 of the
+ * partial sum per addition) and their bounds, flushed into acc->s0, e0,
+ * l0n at the end of the kernel call (core/api.c decides on them) */
+static inline void PFX(l0_sum_flush)(bce_acc *acc, VDD s, VD e, size_t cnt)
+{
+    for (size_t l = 0; l < VW; l++) {
+        acc->s0 = bce_dd_add(acc->s0, bce_dd_make(s.hi[l], s.lo[l]));
+        acc->e0 += e[l];
+    }
+    acc->l0n += cnt;
+}
+
+__attribute__((noinline)) static void PFX(group_lanes_b)(size_t k0, size_t nl, VD z, VD yv,
                                     VI hot, VI fok,
-                                    VD fL, VD fG, const FT *x, const FT *y,
+                                    VD fL, VD fLl, VD fLb, VD fG, const FT *x, const FT *y,
                                     const FT *w, const bce_kparams *kp,
                                     FT *loss, FT *grad, bce_acc *acc)
 {
@@ -118,7 +182,16 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
         size_t k = k0 + l;
         if (fok[l]) {
             if (kp->want_grad) grad[k] = (FT)fG[l];
-            if (kp->want_loss) loss[k] = (FT)fL[l];
+            if (kp->want_loss) {
+                if (kp->reduce) {
+                    /* (kp->l0red) fL within fLb of the level-1 value */
+                    acc->s0 = bce_dd_add(acc->s0, bce_two_sum(fL[l], fLl[l]));
+                    acc->e0 += fLb[l];
+                    acc->l0n++;
+                } else {
+                    loss[k] = (FT)fL[l];
+                }
+            }
             continue;
         }
         if (!hot[l]) {
@@ -136,6 +209,16 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
     }
 }
 
+/* group_lanes_b without a reduced loss's level-0 bounds (simd/loop0_staged_tmpl.h) */
+static inline void PFX(group_lanes)(size_t k0, size_t nl, VD z, VD yv, VI hot, VI fok,
+                                    VD fL, VD fG, const FT *x, const FT *y,
+                                    const FT *w, const bce_kparams *kp,
+                                    FT *loss, FT *grad, bce_acc *acc)
+{
+    PFX(group_lanes_b)(k0, nl, z, yv, hot, fok, fL, VSPLAT(0.0), VSPLAT(0.0), fG, x, y, w, kp, loss,
+                       grad, acc);
+}
+
 #ifndef NG
 #define NG 2   /* groups of VW lanes per iteration */
 #endif
@@ -146,7 +229,7 @@ __attribute__((noinline)) static void PFX(group_lanes)(size_t k0, size_t nl, VD 
 
 #ifdef VF32V_A
 /* the float outputs' level 0 (defined after this file by the kernel unit) */
-static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
+static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const float *w,
                             const bce_kparams *kp, float *loss, float *grad,
                             bce_acc *acc);
 #endif
@@ -164,7 +247,7 @@ PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
 {
     const VD zero = VSPLAT(0.0);
 #ifdef HAVE_LEVEL0
-    const int level0 = !w && !kp->has_gscale && !kp->reduce;
+    const int level0 = (!w && !kp->has_gscale && !kp->reduce) || kp->l0red;
 #endif
     /* the lanes of group h that are samples */
 #define GROUP_NL(h) (lim >= VW * (size_t)((h) + 1) ? (size_t)VW \
@@ -194,20 +277,28 @@ PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
     if (level0) {
         /* level 0 on every group; a group whose lanes are
          * all hot and pass is stored on the vectors */
-        VD fL[NG], fG[NG];
+        VD fL[NG], fLl[NG], fG[NG], fLb[NG];
         VI fok[NG];
         for (int h = 0; h < ng; h++)
-            fok[h] = L0TAIL(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
+            fok[h] = L0TAIL(z[h], yv[h], w ? w + i + VW * h : NULL, kp, &fL[h], &fLl[h], &fG[h],
+                            &fLb[h]) & hot[h];
         for (int h = 0; h < ng; h++) {
 #ifdef BCE_LEVEL0_STATS
             bce_level0_stats[VALL(fok[h])]++;
 #endif
-            if (VALL(fok[h])) {
+            /* (the padded tail's group: its padding lanes go through
+             * group_lanes, which stops at the samples) */
+            if (VALL(fok[h]) && (!kp->reduce || GROUP_NL(h) == VW)) {
                 if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
-                if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
+                if (kp->want_loss) {
+                    if (kp->reduce)
+                        PFX(l0_sum_flush)(acc, VFN(make)(fL[h], fLl[h]), fLb[h], VW);
+                    else
+                        STOREV(loss + i + VW * h, fL[h]);
+                }
             } else {
-                PFX(group_lanes)(i + VW * (size_t)h, GROUP_NL(h), z[h], yv[h], hot[h],
-                                 fok[h], fL[h], fG[h], x, y, w, kp, loss, grad, acc);
+                PFX(group_lanes_b)(i + VW * (size_t)h, GROUP_NL(h), z[h], yv[h], hot[h],
+                                 fok[h], fL[h], fLl[h], fLb[h], fG[h], x, y, w, kp, loss, grad, acc);
             }
         }
         return;
@@ -331,8 +422,8 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
 #ifdef VF32V_A
     /* f32 outputs without weights, reduction or factor: the table-free
      * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
-    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce)
-        i = PFX(f32v_run)(n, x, y, kp, loss, grad, acc);
+    if (VUSABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
+        i = PFX(f32v_run)(n, x, y, w, kp, loss, grad, acc);
 #endif
 #ifdef PFX_L0_RUN
     /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h); the
@@ -365,7 +456,11 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     if (VUSABLE(kp)) {
         const VD zero = VSPLAT(0.0);
 #ifdef HAVE_LEVEL0
-        const int level0 = !w && !kp->has_gscale && !kp->reduce;
+        const int level0 = (!w && !kp->has_gscale && !kp->reduce) || kp->l0red;
+        /* a reduced loss on level 0: the sum of the passing groups' terms */
+        VDD lsum = VFN(make)(zero, zero);
+        VD lerr = zero;
+        size_t lcnt = 0;
 #endif
         /* NG independent groups per iteration: the dependency chains are
          * long, two groups interleave well */
@@ -393,20 +488,29 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
             if (level0) {
                 /* level 0 on every group; a group whose lanes are
                  * all hot and pass is stored on the vectors */
-                VD fL[NG], fG[NG];
+                VD fL[NG], fLl[NG], fG[NG], fLb[NG];
                 VI fok[NG];
                 for (int h = 0; h < NG; h++)
-                    fok[h] = PFX(level0)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
+                    fok[h] = PFX(level0)(z[h], yv[h], w ? w + i + VW * h : NULL, kp, &fL[h],
+                                         &fLl[h], &fG[h], &fLb[h]) & hot[h];
                 for (int h = 0; h < NG; h++) {
 #ifdef BCE_LEVEL0_STATS
                     bce_level0_stats[VALL(fok[h])]++;
 #endif
                     if (VALL(fok[h])) {
                         if (kp->want_grad) STOREV(grad + i + VW * h, fG[h]);
-                        if (kp->want_loss) STOREV(loss + i + VW * h, fL[h]);
+                        if (kp->want_loss) {
+                            if (kp->reduce) {
+                                lsum = VFN(dd_add)(lsum, VFN(make)(fL[h], fLl[h]));
+                                lerr += fLb[h];
+                                lcnt += VW;
+                            } else {
+                                STOREV(loss + i + VW * h, fL[h]);
+                            }
+                        }
                     } else {
-                        PFX(group_lanes)(i + VW * (size_t)h, VW, z[h], yv[h], hot[h], fok[h],
-                                         fL[h], fG[h], x, y, w, kp, loss, grad, acc);
+                        PFX(group_lanes_b)(i + VW * (size_t)h, VW, z[h], yv[h], hot[h], fok[h],
+                                         fL[h], fLl[h], fLb[h], fG[h], x, y, w, kp, loss, grad, acc);
                     }
                 }
                 continue;
@@ -474,6 +578,9 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                                 loss, grad, acc);
                 }
         }
+#ifdef HAVE_LEVEL0
+        if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
+#endif
     }
     if (VUSABLE(kp) && i < n) {
         /* the leftover samples: one padded vector step (PFX(tail)) */

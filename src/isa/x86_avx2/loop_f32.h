@@ -1,6 +1,8 @@
 /*
  * isa/x86_avx2/loop_f32.h -- the AVX2 f32 kernels' loop for calls without weights,
- * reduction or gradient factor: 8 floats per group, the form's table-free
+ * reduction or gradient factor, and for those with them that kp->l0red
+ * admits (the ends scaled by PFX(f32v_scale), a reduced loss's terms summed
+ * into acc->s0): 8 floats per group, the form's table-free
  * level 1 (level0/f32_tmpl.h) on two halves of 4 double lanes, in
  * stages, each stage over a block of F32V_BG groups (the intermediate
  * values in a small buffer), and the float rounding test: both ends of
@@ -77,10 +79,28 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
 
 /* stage B on one group: the rest of the level 1, the rounding tests, the
  * stores or the fallback */
+/* kp->l0red: an output's ends [lo, hi] times a factor F = sh + sl > 0 as
+ * the current path's finishing code applies it (the weight, sl = 0; a
+ * gradient's gscale, 1/n or 1/sum w).  With a = RN(lo sh), b = RN(hi sh)
+ * and M = |a| + |b|, the ends a - M 2^-48, b + M 2^-48 hold every value
+ * the current path can round: v F with v in [lo, hi] (|v sl| <= u |v sh|),
+ * its level-1 or slow-path value times F (bce_dd_mul) within their bounds,
+ * the exact value of its resolve step (gscale - 1/n <= 15u^2), and the
+ * roundings of a and b: together < 3.1u M, far inside M 2^-48 less the
+ * ends' own roundings (docs/ACCURACY.md, "Reductions and weights on level 0").  Equal
+ * float bits of the ends then prove the float that path returns. */
+static inline void PFX(f32v_scale)(v4d *lo, v4d *hi, v4d sh)
+{
+    v4d a = *lo * sh, b = *hi * sh;
+    v4d M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-48;
+    *lo = a - M;
+    *hi = b + M;
+}
+
 static inline __attribute__((always_inline)) void
 PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
                   int wl, int wg, int hm, int soft, v4d (*T)[F32V_TN], float *loss, float *grad,
-                  bce_acc *acc)
+                  bce_acc *acc, VDD *lsum, VD *lerr, size_t *lcnt, int nv, const float *w)
 {
     (void)soft;                                   /* (the logits form has one variant) */
     /* the inputs widened by stage A (lanes outside the fast domain
@@ -89,10 +109,39 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     v4d Llo[2], Lhi[2], Glo[2], Ghi[2];
     for (int h = 0; h < 2; h++)
         VF32V_B(z[h], yv[h], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
+    /* weights (kp->l0red): the lanes with w > 0 (a zero weight's outputs
+     * are exact zeros: the current path's) */
+    v4d wd[2] = { VSPLAT(1.0), VSPLAT(1.0) };
+    int wpos = 0xff;
+    if (w) {
+        __m256 wf = _mm256_loadu_ps(w + i);
+        wd[0] = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(wf));
+        wd[1] = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(wf, 1));
+        wpos = _mm256_movemask_ps(_mm256_cmp_ps(wf, _mm256_setzero_ps(), _CMP_GT_OQ));
+    }
+    const int lsumd = wl && kp->reduce;
+    VD Lb[2] = { VSPLAT(0.0), VSPLAT(0.0) };
+    if (wg && w)
+        for (int h = 0; h < 2; h++) PFX(f32v_scale)(&Glo[h], &Ghi[h], wd[h]);
+    if (wg && kp->has_gscale)
+        for (int h = 0; h < 2; h++) PFX(f32v_scale)(&Glo[h], &Ghi[h], VSPLAT(kp->gscale.hi));
+    if (lsumd) {
+        /* a reduced loss (kp->l0red): the terms T = RN(Lhi w), each within
+         * b = ((Lhi - Llo) + 0x1.01p-52 Lhi) w of the current path's term
+         * L1 w (bce_dd_mul): the exact loss is in [Llo, Lhi], L1 within
+         * BCE_EPS_LOSS of it; u (Lhi w) for T's rounding, 4u^2 for the
+         * current path's product */
+        for (int h = 0; h < 2; h++) {
+            Lb[h] = ((Lhi[h] - Llo[h]) + Lhi[h] * 0x1.01p-52) * wd[h];
+            Lhi[h] = Lhi[h] * wd[h];
+        }
+    } else if (wl && w) {
+        for (int h = 0; h < 2; h++) PFX(f32v_scale)(&Llo[h], &Lhi[h], wd[h]);
+    }
     /* both halves' ends as 8 floats; equal bits lane by lane */
     __m256 fL = _mm256_setzero_ps(), fG = fL;
     __m256i okL = _mm256_set1_epi32(-1), okG = okL;
-    if (wl) {
+    if (wl && !lsumd) {
         fL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Llo[1]), _mm256_cvtpd_ps((__m256d)Llo[0]));
         __m256 hL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Lhi[1]), _mm256_cvtpd_ps((__m256d)Lhi[0]));
         okL = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
@@ -102,19 +151,33 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         __m256 hG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Ghi[1]), _mm256_cvtpd_ps((__m256d)Ghi[0]));
         okG = _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG));
     }
-    int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm;
+    int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
+    /* a reduced loss's padded group (nv < 8 samples): lane by lane, so
+     * that the padding adds nothing (group_lanes stops at the samples) */
+    if (lsumd && nv < 8) m &= (1 << nv) - 1;
+    /* (and a lane whose loss is an exact infinite limit, p = 0 or 1:
+     * lane by lane, so that acc->inf is set as on the current path) */
+    if (lsumd)
+        m &= _mm256_movemask_pd((__m256d)(Lhi[0] <= 0x1.fffffffffffffp+1023))
+           | _mm256_movemask_pd((__m256d)(Lhi[1] <= 0x1.fffffffffffffp+1023)) << 4;
 #ifdef VF32FIX_L
-    if (__builtin_expect(m != 0xff, 0) && wl) {
+    if (__builtin_expect(m != 0xff, 0) && wl && !lsumd && !w) {
         /* the form's exact cases of the loss (proven results the test
          * cannot decide: level0/f32_tmpl.h), before the slow lanes */
         __m256 hitL = VF32FIX_L(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), soft, &fL);
         okL = _mm256_or_si256(okL, _mm256_castps_si256(hitL));
-        m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm;
+        m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
     }
 #endif
     if (__builtin_expect(m == 0xff, 1)) {
         if (wg) _mm256_storeu_ps(grad + i, fG);
-        if (wl) _mm256_storeu_ps(loss + i, fL);
+        if (lsumd) {
+            *lsum = VFN(dd_add_d)(VFN(dd_add_d)(*lsum, Lhi[0]), Lhi[1]);
+            *lerr += Lb[0] + Lb[1];
+            *lcnt += 8;
+        } else if (wl) {
+            _mm256_storeu_ps(loss + i, fL);
+        }
         return;
     }
     for (int h = 0; h < 2; h++) {
@@ -127,12 +190,14 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         /* the passing lanes' results: the floats fL, fG (widened
          * exactly; group_lanes narrows them back), so that the ends need
          * not stay live past the test */
-        VD dL = wl ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fL, 1)
+        VD dL = lsumd ? Lhi[h]
+              : wl ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fL, 1)
                                            : _mm256_castps256_ps128(fL)) : halfd;
         VD dG = wg ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fG, 1)
                                            : _mm256_castps256_ps128(fG)) : halfd;
-        PFX(group_lanes)(k0, 4, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
-                         dL, dG, x, y, NULL, kp, loss, grad, acc);
+        const size_t nl = nv >= 4 * (h + 1) ? 4 : nv > 4 * h ? (size_t)(nv - 4 * h) : 0;
+        PFX(group_lanes_b)(k0, nl, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
+                         dL, VSPLAT(0.0), Lb[h], dG, x, y, w, kp, loss, grad, acc);
     }
 }
 
@@ -147,10 +212,15 @@ static inline void PFX(f32v_put)(float *d, const float *b, size_t m)
 }
 
 static inline __attribute__((always_inline)) size_t
-PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp,
+PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
+                 const bce_kparams *kp,
                  int wl, int wg, float *loss, float *grad, bce_acc *acc)
 {
     size_t i = 0;
+    /* a reduced loss's level-0 terms (kp->l0red; flushed into acc at the end) */
+    VDD lsum = VFN(make)(VSPLAT(0.0), VSPLAT(0.0));
+    VD lerr = VSPLAT(0.0);
+    size_t lcnt = 0;
     /* a block holds F32V_BG groups, the last one up to 2 F32V_BG - 1 and
      * the padded group: fewer than F32V_BG groups left after a block would
      * run alone, with little to overlap their latency (bce-bench-side-by-side
@@ -164,6 +234,7 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
      * PFX(tail) does the same for the other kernels) */
     const size_t m = n % 8;
     float bx[8] __attribute__((aligned(32))), by[8] __attribute__((aligned(32)));
+    float bw[8] __attribute__((aligned(32)));
     float bl[8] __attribute__((aligned(32))), bg[8] __attribute__((aligned(32)));
     /* lanes 0 .. m-1: masked loads and stores touch nothing past the
      * arrays (the masked-out lanes are neither read nor written, and
@@ -175,6 +246,10 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
                                              _mm256_maskload_ps(x + n - m, mmask),
                                              _mm256_castsi256_ps(mmask)));
         _mm256_store_ps(by, _mm256_maskload_ps(y + n - m, mmask));   /* 0 in the padding */
+        if (w)
+            _mm256_store_ps(bw, _mm256_blendv_ps(_mm256_set1_ps(1.0f),
+                                                 _mm256_maskload_ps(w + n - m, mmask),
+                                                 _mm256_castsi256_ps(mmask)));
     }
     if (n <= 8) {
         /* one group (n = 8, or padded): the same stages on a buffer of
@@ -188,8 +263,13 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
         VF32V_A2(wl, wg, k1, T1[0]);
         VF32V_A2(wl, wg, k1, T1[1]);
 #endif
-        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1, m ? bl : loss, m ? bg : grad, acc);
-        if (m && wl) PFX(f32v_put)(loss, bl, m);
+        /* (a padded group of a reduced loss: group_lanes, whose lane loop
+         * stops at the m samples) */
+        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1,
+                          m ? bl : loss, m ? bg : grad, acc, &lsum, &lerr, &lcnt, m ? (int)m : 8,
+                          w && m ? bw : w);
+        if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
+        if (m && wl && !kp->reduce) PFX(f32v_put)(loss, bl, m);
         if (m && wg) PFX(f32v_put)(grad, bg, m);
         return n;
     }
@@ -212,30 +292,41 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const bce_kparams *kp
 
         for (int g = 0; g < ng; g++)
             PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[2 * g],
-                              loss, grad, acc);
+                              loss, grad, acc, &lsum, &lerr, &lcnt, 8, w);
         i += 8 * (size_t)ng;
         if (tail) {
-            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng], &T[2 * ng],
-                              bl, bg, acc);
-            if (wl) PFX(f32v_put)(loss + i, bl, m);
+            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng],
+                              &T[2 * ng], bl, bg, acc, &lsum, &lerr, &lcnt, (int)m, w ? bw : NULL);
+            if (wl && !kp->reduce) PFX(f32v_put)(loss + i, bl, m);
             if (wg) PFX(f32v_put)(grad + i, bg, m);
             i += m;
         }
     }
+    if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
     return i;
 }
 
 /* every sample (the leftover in a padded group); returns n, or 0 when
  * no output is wanted */
-static size_t PFX(f32v_run)(size_t n, const float *x, const float *y,
+static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const float *w,
                             const bce_kparams *kp, float *loss, float *grad,
                             bce_acc *acc)
 {
+    if (w) {
+        /* (weights: kp->l0red) */
+        if (kp->want_loss && kp->want_grad)
+            return PFX(f32v_blocks)(n, x, y, w, kp, 1, 1, loss, grad, acc);
+        if (kp->want_loss)
+            return PFX(f32v_blocks)(n, x, y, w, kp, 1, 0, loss, grad, acc);
+        if (kp->want_grad)
+            return PFX(f32v_blocks)(n, x, y, w, kp, 0, 1, loss, grad, acc);
+        return 0;
+    }
     if (kp->want_loss && kp->want_grad)
-        return PFX(f32v_blocks)(n, x, y, kp, 1, 1, loss, grad, acc);
+        return PFX(f32v_blocks)(n, x, y, NULL, kp, 1, 1, loss, grad, acc);
     if (kp->want_loss)
-        return PFX(f32v_blocks)(n, x, y, kp, 1, 0, loss, grad, acc);
+        return PFX(f32v_blocks)(n, x, y, NULL, kp, 1, 0, loss, grad, acc);
     if (kp->want_grad)
-        return PFX(f32v_blocks)(n, x, y, kp, 0, 1, loss, grad, acc);
+        return PFX(f32v_blocks)(n, x, y, NULL, kp, 0, 1, loss, grad, acc);
     return 0;
 }

@@ -93,6 +93,13 @@ static inline void PFX(f32v_scale)(v4d *lo, v4d *hi, v4d sh)
 {
     v4d a = *lo * sh, b = *hi * sh;
     v4d M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-48;
+    /* an exact infinite limit (p = 0 or 1: both ends the same infinity)
+     * stays that infinity, exactly (a positive finite factor): no widening,
+     * which would make inf - inf = NaN at one end -- and after a second
+     * scaling (weights, then a mean's 1/n) NaN at both ends, whose equal
+     * bits the test below took for a decided lane (p = 0, y > 0 under MEAN
+     * with weights gave NaN for -inf: isa_bits in the ASan build) */
+    M = EL_SEL((EL_ABS(a) == VSPLAT(__builtin_inf())) & (a == b), VSPLAT(0.0), M);
     *lo = a - M;
     *hi = b + M;
 }
@@ -151,6 +158,9 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         __m256 hG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Ghi[1]), _mm256_cvtpd_ps((__m256d)Ghi[0]));
         okG = _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG));
     }
+    /* (never a NaN end: equal NaN bits decide nothing) */
+    if (wl && !lsumd) okL = _mm256_and_si256(okL, _mm256_castps_si256(_mm256_cmp_ps(fL, fL, _CMP_ORD_Q)));
+    if (wg) okG = _mm256_and_si256(okG, _mm256_castps_si256(_mm256_cmp_ps(fG, fG, _CMP_ORD_Q)));
     int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
     /* a reduced loss's padded group (nv < 8 samples): lane by lane, so
      * that the padding adds nothing (group_lanes stops at the samples) */

@@ -44,7 +44,9 @@
  * scan_blocks).  When that double-double is not the exact sum, the
  * exact expected values use it (the documented exception), not the exact
  * sum -- e.g. w = 1 - 2^-52, 2^-53 - 2^-106, 1: the exact sum needs 107
- * bits, the library's is 2 - 2^-53 (found by the probs_f64 fuzzer). */
+ * bits, the library's is 2 - 2^-53 (found by the probs_f64 fuzzer; not kept
+ * as a seed: the port fuzzer's self-test, which judges libbce against the
+ * exact sum, fails on it -- the documented exception, docs/ACCURACY.md). */
 static inline void fz_two_sum(double a, double b, double *s, double *e)
 {
     volatile double t = a + b;

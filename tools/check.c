@@ -1167,7 +1167,7 @@ static int write_reports(ck_run *R)
 /* --merge: the JSON summaries of shards into one (line-oriented reader of
  * json_write's layout). */
 
-static const char *jfield(const char *line, const char *key)
+const char *bce_tool_jfield(const char *line, const char *key)
 {
     char pat[64];
     snprintf(pat, sizeof pat, "\"%s\": ", key);
@@ -1175,7 +1175,7 @@ static const char *jfield(const char *line, const char *key)
     return p ? p + strlen(pat) : NULL;
 }
 
-static double jnum(const char *p)
+double bce_tool_jnum(const char *p)
 {
     if (p == NULL) return NAN;
     if (*p == '"') {
@@ -1242,7 +1242,7 @@ static int mg_cmp(const void *a, const void *b)
 /* A parsed group line, and its stat. */
 static int mg_group(const char *line, ck_run *R, int *ci, int *reg)
 {
-    const char *p = jfield(line, "config"), *q = jfield(line, "regime");
+    const char *p = bce_tool_jfield(line, "config"), *q = bce_tool_jfield(line, "regime");
     if (p == NULL || q == NULL) return -1;
     *ci = atoi(p);
     char name[32];
@@ -1252,8 +1252,8 @@ static int mg_group(const char *line, ck_run *R, int *ci, int *reg)
     ck_stat s;
     memset(&s, 0, sizeof s);
     unsigned long long c, f0, f1;
-    if (sscanf(jfield(line, "count"), "%llu", &c) != 1 ||
-        sscanf(jfield(line, "failing"), "[%llu, %llu]", &f0, &f1) != 2)
+    if (sscanf(bce_tool_jfield(line, "count"), "%llu", &c) != 1 ||
+        sscanf(bce_tool_jfield(line, "failing"), "[%llu, %llu]", &f0, &f1) != 2)
         return -1;
     s.count = c;
     s.fail[0] = f0;
@@ -1264,12 +1264,12 @@ static int mg_group(const char *line, ck_run *R, int *ci, int *reg)
         w += 8;
         if (!strncmp(w, "null", 4)) continue;
         s.worst[o].set = 1;
-        s.max_ulp[o] = jnum(jfield(w, "max_ulp"));
-        s.worst[o].x = jnum(jfield(w, "x"));
-        s.worst[o].y = jnum(jfield(w, "y"));
-        s.worst[o].w = jnum(jfield(w, "w"));
-        s.worst[o].expected = jnum(jfield(w, "expected"));
-        s.worst[o].got = jnum(jfield(w, "got"));
+        s.max_ulp[o] = bce_tool_jnum(bce_tool_jfield(w, "max_ulp"));
+        s.worst[o].x = bce_tool_jnum(bce_tool_jfield(w, "x"));
+        s.worst[o].y = bce_tool_jnum(bce_tool_jfield(w, "y"));
+        s.worst[o].w = bce_tool_jnum(bce_tool_jfield(w, "w"));
+        s.worst[o].expected = bce_tool_jnum(bce_tool_jfield(w, "expected"));
+        s.worst[o].got = bce_tool_jnum(bce_tool_jfield(w, "got"));
     }
     ck_stat *t = &R->stat[*ci][*reg];
     t->count += s.count;
@@ -1419,7 +1419,7 @@ static int merge_files(mg_file *m, int nfiles, const char *json, const char *jun
                     const char *l = m[k].lines[i];
                     if (!strncmp(l, "\"failing_rows\": [", 17)) { in_rows = 1; continue; }
                     if (!in_rows || l[0] != ' ') continue;
-                    if (atoi(jfield(l, "config")) != ci) continue;
+                    if (atoi(bce_tool_jfield(l, "config")) != ci) continue;
                     size_t len = strlen(l);
                     while (len && (l[len - 1] == '\n' || l[len - 1] == ',')) len--;
                     fprintf(out, "%s%.*s", any ? ",\n" : "", (int)len, l);

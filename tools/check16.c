@@ -982,27 +982,6 @@ typedef struct m16_file {
     unsigned long long lo, hi;
 } m16_file;
 
-static const char *m16_field(const char *l, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    const char *p = strstr(l, pat);
-    return p ? p + strlen(pat) : NULL;
-}
-
-/* a number, or a hex/decimal float in quotes ("inf", "nan" too) */
-static double m16_num(const char *p)
-{
-    if (!p) return NAN;
-    if (*p == '"') {
-        if (!strncmp(p, "\"inf\"", 5)) return INFINITY;
-        if (!strncmp(p, "\"-inf\"", 6)) return -INFINITY;
-        if (!strncmp(p, "\"nan\"", 5)) return NAN;
-        p++;
-    }
-    return strtod(p, NULL);
-}
-
 static int m16_name(const char *p, const char *const *names, int n)
 {
     char b[32];
@@ -1071,29 +1050,29 @@ static int m16_header(c16 *s, const m16_file *m, size_t *cfg_end)
         return m16_bad(m, 1, "no type and out_type");
     s->type = t;
     s->out = o;
-    s->max_ulp[0] = m16_num(m16_field(l, "max_ulp_loss"));
-    s->max_ulp[1] = m16_num(m16_field(l, "max_ulp_grad"));
+    s->max_ulp[0] = bce_tool_jnum(bce_tool_jfield(l, "max_ulp_loss"));
+    s->max_ulp[1] = bce_tool_jnum(bce_tool_jfield(l, "max_ulp_grad"));
     size_t i = 4;
     if (strncmp(m->line[i], "\"configurations\": [", 19)) return m16_bad(m, i, "no configurations");
     for (i++; i < m->n && !strncmp(m->line[i], "  {", 3); i++) {
         const char *c = m->line[i];
-        if (s->ncfg >= C16_MAX_CFG || atoi(m16_field(c, "config") ? m16_field(c, "config") : "-1") != s->ncfg)
+        if (s->ncfg >= C16_MAX_CFG || atoi(bce_tool_jfield(c, "config") ? bce_tool_jfield(c, "config") : "-1") != s->ncfg)
             return m16_bad(m, i, "configuration out of order");
         cfg16 *g = &s->cfg[s->ncfg++];
         memset(g, 0, sizeof *g);
         static const char *const forms[2] = {"logits", "probs"};
         static const char *const reds[4] = {"none", "sum", "mean", "weighted-mean"};
-        int form = m16_name(m16_field(c, "form"), forms, 2);
-        int red = m16_name(m16_field(c, "reduction"), reds, 4);
-        double pw = m16_num(m16_field(c, "pos_weight")), a = m16_num(m16_field(c, "label_smoothing"));
-        if (form < 0 || red < 0 || pw != pw || a != a || !m16_field(c, "clamp") || !m16_field(c, "weights"))
+        int form = m16_name(bce_tool_jfield(c, "form"), forms, 2);
+        int red = m16_name(bce_tool_jfield(c, "reduction"), reds, 4);
+        double pw = bce_tool_jnum(bce_tool_jfield(c, "pos_weight")), a = bce_tool_jnum(bce_tool_jfield(c, "label_smoothing"));
+        if (form < 0 || red < 0 || pw != pw || a != a || !bce_tool_jfield(c, "clamp") || !bce_tool_jfield(c, "weights"))
             return m16_bad(m, i, "not a configuration");
         g->form = form;
         g->opt.flags |= BCE_OPT_POS_WEIGHT;
         g->opt.pos_weight = pw;
         g->opt.label_smoothing = a;
-        if (atoi(m16_field(c, "clamp"))) g->opt.flags |= BCE_OPT_LOG_CLAMP;
-        g->weights = atoi(m16_field(c, "weights")) != 0;
+        if (atoi(bce_tool_jfield(c, "clamp"))) g->opt.flags |= BCE_OPT_LOG_CLAMP;
+        g->weights = atoi(bce_tool_jfield(c, "weights")) != 0;
         g->opt.reduction = (bce_reduction)red;
         cfg_name(s, g);
     }
@@ -1113,17 +1092,17 @@ static int m16_body(c16 *s, const m16_file *m, size_t i, c16_fail **fails, size_
         if (!strncmp(l, "\"summary\": [", 12)) { sec = 1; continue; }
         if (!strncmp(l, "\"failures\": [", 13)) { sec = 2; continue; }
         if (strncmp(l, "  {", 3)) continue;
-        const char *cf = m16_field(l, "config");
+        const char *cf = bce_tool_jfield(l, "config");
         int ci = cf ? atoi(cf) : -1;
-        int g = m16_name(m16_field(l, "regime"), reg_names, R_N);
+        int g = m16_name(bce_tool_jfield(l, "regime"), reg_names, R_N);
         if (ci < 0 || ci >= s->ncfg || g < 0) return m16_bad(m, i, "no configuration or regime");
         if (sec == 1) {
-            int o = m16_name(m16_field(l, "output"), outs, 2);
-            const char *r = m16_field(l, "rows"), *fl = m16_field(l, "failed");
+            int o = m16_name(bce_tool_jfield(l, "output"), outs, 2);
+            const char *r = bce_tool_jfield(l, "rows"), *fl = bce_tool_jfield(l, "failed");
             if (o < 0 || !r || !fl) return m16_bad(m, i, "not a summary row");
             s->rows[ci][g][o] += strtoull(r, NULL, 10);
             s->failed[ci][g][o] += strtoull(fl, NULL, 10);
-            double w = m16_num(m16_field(l, "worst_ulp"));
+            double w = bce_tool_jnum(bce_tool_jfield(l, "worst_ulp"));
             if (w > s->worst[ci][g][o]) s->worst[ci][g][o] = w;
         } else if (sec == 2) {
             if (*nf == *cap) {
@@ -1136,13 +1115,13 @@ static int m16_body(c16 *s, const m16_file *m, size_t i, c16_fail **fails, size_
             q->cfg = ci;
             q->reg = g;
             q->output = strstr(l, "\"output\": \"grad\"") != NULL;
-            q->line = strtoull(m16_field(l, "line") ? m16_field(l, "line") : "0", NULL, 10);
-            q->x = m16_num(m16_field(l, "x"));
-            q->y = m16_num(m16_field(l, "y"));
-            q->w = m16_num(m16_field(l, "w"));
-            q->expected = m16_num(m16_field(l, "expected"));
-            q->got = m16_num(m16_field(l, "got"));
-            q->ulp = m16_num(m16_field(l, "ulp"));
+            q->line = strtoull(bce_tool_jfield(l, "line") ? bce_tool_jfield(l, "line") : "0", NULL, 10);
+            q->x = bce_tool_jnum(bce_tool_jfield(l, "x"));
+            q->y = bce_tool_jnum(bce_tool_jfield(l, "y"));
+            q->w = bce_tool_jnum(bce_tool_jfield(l, "w"));
+            q->expected = bce_tool_jnum(bce_tool_jfield(l, "expected"));
+            q->got = bce_tool_jnum(bce_tool_jfield(l, "got"));
+            q->ulp = bce_tool_jnum(bce_tool_jfield(l, "ulp"));
         }
     }
     return 0;
@@ -1189,8 +1168,8 @@ int bce_tool_check16_merge(int nfiles, char **paths, const char *json, const cha
     size_t nf = 0, fcap = 0;
     for (int k = 0; k < nfiles && !r; k++) {
         r = m16_body(&s, &m[k], cfg_end + 1, &fails, &nf, &fcap);
-        s.mpfr += strtoull(m16_field(m[k].line[1], "mpfr") ? m16_field(m[k].line[1], "mpfr") : "0", NULL, 10);
-        seconds += m16_num(m16_field(m[k].line[1], "seconds"));
+        s.mpfr += strtoull(bce_tool_jfield(m[k].line[1], "mpfr") ? bce_tool_jfield(m[k].line[1], "mpfr") : "0", NULL, 10);
+        seconds += bce_tool_jnum(bce_tool_jfield(m[k].line[1], "seconds"));
     }
     /* the kept failing rows as one run keeps them: configuration-major,
      * then in range order (the shards' order), the first C16_KEEP */

@@ -136,6 +136,11 @@ const char *bce_tool_check_help(void);
 /* `bce check --type bf16|f16` (check16.c) */
 int bce_tool_check16(int argc, char **argv);
 const char *bce_tool_check16_help(void);
+/* The line-oriented JSON readers of `bce check --merge` (check.c): the
+ * text after "KEY": in line (NULL if absent), and the number there (a
+ * JSON number, or a quoted hex/decimal float, "inf", "-inf", "nan"). */
+const char *bce_tool_jfield(const char *line, const char *key);
+double bce_tool_jnum(const char *p);
 /* `bce check --merge` of 16-bit summaries (schema 4; check16.c) */
 int bce_tool_check16_merge(int nfiles, char **paths, const char *json, const char *junit);
 

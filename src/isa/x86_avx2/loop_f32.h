@@ -158,9 +158,11 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         __m256 hG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Ghi[1]), _mm256_cvtpd_ps((__m256d)Ghi[0]));
         okG = _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG));
     }
-    /* (never a NaN end: equal NaN bits decide nothing) */
-    if (wl && !lsumd) okL = _mm256_and_si256(okL, _mm256_castps_si256(_mm256_cmp_ps(fL, fL, _CMP_ORD_Q)));
-    if (wg) okG = _mm256_and_si256(okG, _mm256_castps_si256(_mm256_cmp_ps(fG, fG, _CMP_ORD_Q)));
+    /* (never a NaN end after a scaling: equal NaN bits decide nothing;
+     * the plain calls' ends are not scaled and stay as they were tested) */
+    if (wl && !lsumd && w) okL = _mm256_and_si256(okL, _mm256_castps_si256(_mm256_cmp_ps(fL, fL, _CMP_ORD_Q)));
+    if (wg && (w || kp->has_gscale))
+        okG = _mm256_and_si256(okG, _mm256_castps_si256(_mm256_cmp_ps(fG, fG, _CMP_ORD_Q)));
     int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
     /* a reduced loss's padded group (nv < 8 samples): lane by lane, so
      * that the padding adds nothing (group_lanes stops at the samples) */

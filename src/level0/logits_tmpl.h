@@ -220,3 +220,91 @@ static inline EL_M EL_FN(logits_l0)(EL_V z, EL_V y, int want_loss, int want_grad
     if (want_loss) lg = EL_FN(logits_l0_lg)(eh, el);
     return EL_FN(logits_l0_b)(z, y, eh, el, lg, want_loss, want_grad, Lv, Lef, Led, Gv, Gef, Ged);
 }
+
+/*
+ * The rest for labels with pos_weight or smoothing (not plain): C (beta
+ * where z > 0, else alpha) and N = alpha + beta are double-doubles from
+ * simd/label_tmpl.h's vlabel (normalised: |Cl| <= u Ch, |Nl| <= u Nh, Ch
+ * >= 0, N >= min(P, 1) >= 2^-64), each within eps_lab = BCE_EPS_LAB =
+ * 2^-102 (relative) of the true coefficient (core/label.c: <= 2^-103 when
+ * nothing underflows; vlabel's labok lanes).  The same outputs as
+ * logits_l0_b, for L = C|z| + N log D and g = -+(N s0 - C).
+ * Proof (by hand, u = 2^-53, stated like logits_l0_b's budget; not
+ * machine-checked):
+ *   loss: lg = lh + ll normalised first (Fast2Sum: |ll| <= u lh).
+ *     ah + al = Ch az, n1 + n1e = Nh lh exact (FMA; n1 >= 2^-64 2^-867,
+ *     normal, so the error is representable); Cl az, Nl lh, the FMA
+ *     Nh ll + Nl lh and the 4 additions of the low parts round terms whose
+ *     sum is <= 4u L' (L' = C az + N lg), and Nl ll (<= u^3 N lg) is
+ *     dropped: <= 21 u^2 L' < 2^-101.6 L'.  Labels: |dC| az + |dN| lg <=
+ *     2^-102 L'.  lg's own error (2^-65 + 2^-67, logits_l0_b) times N
+ *     <= n1 1.25 2^-65 (1 + 2^-50).  Underflow: L >= N lg >= 2^-931, so an
+ *     absolute 2^-1074 (Ch az below the normal range) is < 2^-143 L.
+ *       Lef = n1 0x1.5p-65 + s.hi 2^-100     (2^-101.6 + 2^-102 < 2^-100.8)
+ *     Led = s.hi 0x1.001p-62 as before: the dd path's loss bound
+ *     BCE_EPS_LOSS |L| holds for these labels too (level1/logits.c).
+ *   gradient: s0 = q + sl as in logits_l0_b, |q + sl - s0| <= 2^-66.9 s0,
+ *     |sl| <= 4u q.  p + pe = Nh q exact (p >= 2^-931: normal);
+ *     (th, tl) = TwoSum(p, -Ch) exact; c = FMA(Nl, q, RN(Nh sl)), gl =
+ *     RN(tl + RN(RN(pe + c) - Cl)): 5 roundings of partial sums of
+ *     S = |tl| + |pe| + |Nh sl| + |Nl q| + |Cl| <= u (7p + 2Ch)(1 + 2u),
+ *     each <= u S (1 + 5u): <= 35u^2 p + 10u^2 Ch; Nl sl dropped: <= 4u^2 p.
+ *     N s0's error N 2^-66.9 s0 <= 2^-66.9 p (1 + 6u) (N s0 <= p (1 + 6u)).
+ *     Labels: |dN| s0 + |dC| <= 2^-102 (p + Ch) (1 + 2^-60).
+ *     Sum: p (2^-66.9 + 2^-100.4) + Ch (2^-102 + 2^-102.7) <=
+ *       Gef = p 0x1.2p-67 + Ch 2^-101    (absolute: g cancels near
+ *                                         s0 = C/N, and the bound does not)
+ *     Ged >= the dd path's Gerr = s0dd BCE_EPS_SIG + (s0dd + Ch) BCE_EPS_LAB
+ *     + |g| 2^-103 (level1/logits_hot_tmpl.h, s0dd = N s0 there, within
+ *     2^-62 of p; |g_dd| <= |th| (1 + 2^-52) + 2^-62 p):
+ *       Ged = p 0x1.0001p-64 + (Ch + |th|) 0x1.01p-102
+ *     okdd (the dd path keeps its own gradient, Gerr 2^55 <= |g_dd.hi|):
+ *     |th| >= (p + Ch) 2^-7 gives 2^55 (Gef + Ged) <= 2^-8.8 p + 2^-45
+ *     (Ch + |th|) < |th| / 2 <= |g_dd.hi|.
+ */
+static inline EL_M EL_FN(logits_l0_bl)(EL_V z, EL_DD C, EL_DD N, EL_V eh, EL_V el, EL_DD lg,
+                                         int want_loss, int want_grad,
+                                         EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                         EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V az = EL_ABS(z);
+    EL_M pos = z > 0.0;
+    EL_M okdd = EL_ABS(z) >= 0.0;                     /* all lanes */
+    if (want_loss) {
+        EL_V lh = lg.hi + lg.lo;
+        EL_V ll = lg.lo - (lh - lg.hi);                /* Fast2Sum, exact */
+        EL_V ah = C.hi * az;
+        EL_V al = EL_FMA(C.hi, az, -ah);               /* exact */
+        EL_V n1 = N.hi * lh;
+        EL_V n1e = EL_FMA(N.hi, lh, -n1);              /* exact */
+        EL_V n2 = EL_FMA(N.hi, ll, N.lo * lh);
+        EL_DD s = EL_DDFN(two_sum)(ah, n1);
+        EL_V lo = s.lo + ((al + C.lo * az) + (n1e + n2));
+        Lv->hi = s.hi;
+        Lv->lo = lo;
+        *Lef = EL_FMA(n1, EL_SPLAT(0x1.5p-65), s.hi * 0x1p-100);
+        *Led = s.hi * 0x1.001p-62;
+    }
+    if (want_grad) {
+        EL_V Dh = one + eh;
+        EL_V dlo = (one - Dh) + eh;                    /* Fast2Sum(1, eh) */
+        EL_V Dl = dlo + el;
+        EL_V inv = one / Dh;
+        EL_V q = eh * inv;
+        EL_V r = EL_FMA(-q, Dh, eh);
+        EL_V r2 = EL_FMA(-q, Dl, r + el);
+        EL_V sl = r2 * inv;
+        EL_V p = N.hi * q;
+        EL_V pe = EL_FMA(N.hi, q, -p);                 /* exact */
+        EL_DD t = EL_DDFN(two_sum)(p, -C.hi);
+        EL_V c = EL_FMA(N.lo, q, N.hi * sl);
+        EL_V gl = t.lo + ((pe + c) - C.lo);
+        Gv->hi = EL_SEL(pos, -t.hi, t.hi);
+        Gv->lo = EL_SEL(pos, -gl, gl);
+        *Gef = EL_FMA(p, EL_SPLAT(0x1.2p-67), C.hi * 0x1p-101);
+        *Ged = EL_FMA(p, EL_SPLAT(0x1.0001p-64), (C.hi + EL_ABS(t.hi)) * 0x1.01p-102);
+        okdd = EL_ABS(t.hi) >= (p + C.hi) * 0x1p-7;
+    }
+    return okdd;
+}

@@ -5,9 +5,15 @@
 #if !defined(VD) || !defined(VEL) || !defined(EL_ABS)
 #error "simd/form_logits.h: include an ISA header (simd/lanes_tmpl.h) and level1/logits_hot_tmpl.h first"
 #endif
-/* the logits form's vector path: plain labels, 2^-900 <= |z| <= 600
- * (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */
-#define VUSABLE(kp) ((kp)->plain)
+#include "simd/label_tmpl.h"             /* vlabel: bce_label on the lanes */
+/* the logits form's vector path: any labels (pos_weight and smoothing:
+ * the label coefficients per lane, simd/label_tmpl.h), 2^-900 <= |z| <=
+ * 600 (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */
+#define VUSABLE(kp) 1
+/* the staged level 0 (simd/loop0_staged_tmpl.h) and the AVX2 float level
+ * 0 (isa/x86_avx2/loop_f32.h): plain labels only */
+#define VL0_STAGED_USABLE(kp) ((kp)->plain)
+#define VF32V_USABLE(kp) ((kp)->plain)
 #define VHOT(x, y) ((EL_ABS(x) >= 0x1p-900) & (EL_ABS(x) <= 600.0))
 static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
                          VDD *Gv, VD *Gerr)
@@ -17,6 +23,16 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
     VI pos = z > 0.0;
     VI E;
     VDD m = VEL(exp_scaled)(-az, &E);
+    if (!kp->plain) {
+        /* the scalar kernel's statements (level1/logits.c's normal path)
+         * on bce_label's coefficients */
+        VDD alpha, beta, N;
+        vlabel(y, kp, &alpha, &beta, &N, NULL);
+        VEL(logits_normal)(az, pos, m, E, VEL(sel_dd)(pos, beta, alpha), N, 0,
+                           VSPLAT(BCE_EPS_LAB), kp->want_loss, kp->want_grad,
+                           Lv, Lerr, Gv, Gerr);
+        return;
+    }
     VDD alpha = VFN(make)(y, zero);
     VDD beta = VFN(two_sum)(one, -y);                 /* exact */
     VDD C = VEL(sel_dd)(pos, beta, alpha);
@@ -26,8 +42,27 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
 #define VEVAL(x, y, kp, Lv, Lerr, Gv, Gerr) veval((x), (y), (kp), (Lv), (Lerr), (Gv), (Gerr))
 #ifdef WITH_LEVEL0
 /* level 0, the double-only level (level0/logits_tmpl.h), for these lanes */
+/* (labels with pos_weight or smoothing: level0/logits_tmpl.h's
+ * logits_l0_bl on vlabel's coefficients, on the lanes where they are
+ * within BCE_EPS_LAB: labok) */
+static inline VI vlogits_level0(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lef,
+                                VD *Led, VDD *Gv, VD *Gef, VD *Ged)
+{
+    if (kp->plain)
+        return VEL(logits_l0)(z, y, kp->want_loss, kp->want_grad, Lv, Lef, Led, Gv, Gef, Ged);
+    VDD alpha, beta, N;
+    VI labok;
+    vlabel(y, kp, &alpha, &beta, &N, &labok);
+    VD eh, el;
+    VEL(logits_l0_e)(z, &eh, &el);
+    VDD lg = VFN(make)(VSPLAT(0.0), VSPLAT(0.0));
+    if (kp->want_loss) lg = VEL(logits_l0_lg)(eh, el);
+    VDD C = VEL(sel_dd)(z > 0.0, beta, alpha);
+    return VEL(logits_l0_bl)(z, C, N, eh, el, lg, kp->want_loss, kp->want_grad,
+                             Lv, Lef, Led, Gv, Gef, Ged) & labok;
+}
 #define VLEVEL0(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
-    VEL(logits_l0)((x), (y), (kp)->want_loss, (kp)->want_grad, (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
+    vlogits_level0((x), (y), (kp), (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 /* the same in stages (simd/loop0_staged_tmpl.h, T: VD a, b, c, d):
  * e = e^-|z| = a + b, then log(1 + e) = c + d, then the rest */
 #define VL0_SOFT(y) 0

@@ -38,6 +38,12 @@
  * reductions are bit-identical to
  * the scalar kernel's.
  */
+#ifndef VL0_STAGED_USABLE
+#define VL0_STAGED_USABLE(kp) 1   /* may this call take PFX(l0_run)? */
+#endif
+#ifndef VF32V_USABLE
+#define VF32V_USABLE(kp) 1        /* may this call take PFX(f32v_run)? */
+#endif
 #if !defined(PFX) || !defined(FT) || !defined(VW) || !defined(LOADV) || \
     !defined(VUSABLE) || !defined(VHOT) || !defined(VEVAL) || \
     (!defined(STOREV) && !defined(STOREVF))
@@ -422,7 +428,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
 #ifdef VF32V_A
     /* f32 outputs without weights, reduction or factor: the table-free
      * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
-    if (VUSABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
+    if (VUSABLE(kp) && VF32V_USABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
         i = PFX(f32v_run)(n, x, y, w, kp, loss, grad, acc);
 #endif
 #ifdef PFX_L0_RUN
@@ -434,7 +440,8 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * leftover table in units of T(4096)/4096, logits: m = 1..4 7.4-7.9 ->
      * 5.6-6.2, m = 5..7 14.0-14.5 -> 9.8-10.5; probs 6.5-7.4 -> 3.6-4.8,
      * 11.6-12.2 -> 8.6-8.8) */
-    if (VUSABLE(kp) && !w && !kp->has_gscale && !kp->reduce && n >= L0_BG * VW) {
+    if (VUSABLE(kp) && VL0_STAGED_USABLE(kp) && !w && !kp->has_gscale && !kp->reduce &&
+        n >= L0_BG * VW) {
         size_t m = n % (NG * VW);
         n -= m;
         i = PFX(l0_run)(n, m, x, y, kp, loss, grad, acc);

@@ -30,6 +30,7 @@
 
 #define PREC 300
 #define MAXN 512
+#define FORMV (form_probs ? BCEV_PROBS : BCEV_LOGITS)
 
 static const char *isas[TEST_MAX_ISA];
 static size_t n_isas;
@@ -42,6 +43,35 @@ static long double zstar(double y, double P, double a)
 {
     long double yp = (long double)y * (1.0L - a) + a / 2.0L;
     return logl(P * yp / (1.0L - yp));
+}
+
+static void fill_probs(double P, double a)
+{
+    static const double labs[] = {0.0, 0x1p-1074, 0x1p-60, 0.3, 0x1.fffffffffffffp-1, 1.0};
+    static const double ps[] = {0.0, 0x1p-800, 0x1.8p-500, 0x1p-60, 0.01, 0.3, 0.5, 0.75,
+                                0.99, 0x1.fffffffffffffp-1, 1.0};
+    n_in = 0;
+    for (size_t il = 0; il < sizeof labs / sizeof *labs; il++) {
+        double y = labs[il];
+        for (size_t ip = 0; ip < sizeof ps / sizeof *ps; ip++) {
+            X[n_in] = ps[ip];
+            Y[n_in++] = y;
+        }
+        /* the gradient's cancellation point N p = alpha: p* = y'P / (y'P + 1 - y') */
+        long double yp = (long double)y * (1.0L - a) + a / 2.0L;
+        long double al = P * yp, ps0 = al / (al + 1.0L - yp);
+        double p0 = (double)ps0;
+        if (!(p0 > 0.0 && p0 < 1.0)) continue;
+        double cand[] = {p0, nextafter(p0, 0.0), nextafter(p0, 1.0), p0 * (1 + 0x1p-45),
+                         p0 * (1 - 0x1p-45), p0 * (1 + 0x1p-20), p0 * (1 - 0x1p-20)};
+        for (size_t k = 0; k < sizeof cand / sizeof *cand; k++) {
+            if (!(cand[k] > 0.0 && cand[k] < 1.0)) continue;
+            X[n_in] = cand[k];
+            Y[n_in++] = y;
+        }
+    }
+    for (size_t i = 0; i < n_in; i++)
+        W[i] = i % 11 == 0 ? 0.0 : ldexp(1.0 + (double)(i % 7) / 8, (int)(i % 41) - 20);
 }
 
 static void fill(double P, double a)
@@ -72,17 +102,20 @@ static void fill(double P, double a)
 
 typedef struct tally { long n, bad, isa_bad; } tally;
 
+static int form_probs;
+
 static bce_status call(int f32, size_t n, const double *w, const bce_options *o, double *L,
                        double *G)
 {
-    if (!f32) return bce_logits_f64(n, X, Y, w, o, L, G);
+    if (!f32) return form_probs ? bce_probs_f64(n, X, Y, w, o, L, G) : bce_logits_f64(n, X, Y, w, o, L, G);
     static float fx[MAXN], fy[MAXN], fw[MAXN], fl[MAXN], fg[MAXN];
     for (size_t i = 0; i < n; i++) {
         fx[i] = (float)X[i];
         fy[i] = (float)Y[i];
         fw[i] = w ? (float)w[i] : 1.0f;
     }
-    bce_status s = bce_logits_f32(n, fx, fy, w ? fw : NULL, o, fl, fg);
+    bce_status s = form_probs ? bce_probs_f32(n, fx, fy, w ? fw : NULL, o, fl, fg)
+                              : bce_logits_f32(n, fx, fy, w ? fw : NULL, o, fl, fg);
     for (size_t i = 0; i < n; i++) {
         G[i] = fg[i];
         if (o->reduction == BCE_REDUCTION_NONE || i == 0) L[i] = fl[i];
@@ -116,23 +149,24 @@ static void run(tally *T, int f32, double P, double a, bce_reduction red, int us
     cr_assert_eq(bce_set_isa("scalar"), BCE_OK);
     cr_assert_eq(call(f32, n_in, w, &o, L0, G0), BCE_OK);
     const bcev_config_kind ck = red == BCE_REDUCTION_NONE ? BCEV_CFG_OPTIONS : BCEV_CFG_REDUCED;
-    const double bl = bcev_bound(BCEV_LOGITS, t, BCEV_LOSS, ck);
-    const double bg = bcev_bound(BCEV_LOGITS, t, BCEV_GRAD, ck);
+    const double bl = bcev_bound(FORMV, t, BCEV_LOSS, ck);
+    const double bg = bcev_bound(FORMV, t, BCEV_GRAD, ck);
     /* the scalar ISA's outputs against MPFR */
     for (size_t i = 0; i < n_in; i++) {
         bcev_sample s = {Xs[i], Ys[i], use_w ? Ws[i] : 1.0};
-        bcev_exact(BCEV_LOGITS, &s, &o, red == BCE_REDUCTION_NONE || red == BCE_REDUCTION_SUM ? 1.0 : dd,
+        bcev_exact(FORMV, &s, &o, red == BCE_REDUCTION_NONE || red == BCE_REDUCTION_SUM ? 1.0 : dd,
                    PREC, el, eg);
         double u;
         int ok = bcev_check(t, G0[i], eg, bg, &u);
         if (red == BCE_REDUCTION_NONE) ok &= bcev_check(t, L0[i], el, bl, &u);
         T->n++;
         if (!ok && T->bad++ < 10)
-            cr_log_error("%s P=%a a=%a red=%d w=%d: z=%a y=%a: loss %a grad %a", f32 ? "f32" : "f64",
+            cr_log_error("%s %s P=%a a=%a red=%d w=%d: x=%a y=%a: loss %a grad %a",
+                         form_probs ? "probs" : "logits", f32 ? "f32" : "f64",
                          P, a, (int)red, use_w, Xs[i], Ys[i], L0[i], G0[i]);
     }
     if (red != BCE_REDUCTION_NONE) {
-        int st = bcev_exact_reduced(BCEV_LOGITS, n_in, Xs, Ys, use_w ? Ws : NULL, &o, NAN, PREC, er);
+        int st = bcev_exact_reduced(FORMV, n_in, Xs, Ys, use_w ? Ws : NULL, &o, NAN, PREC, er);
         double u;
         T->n++;
         if (st != 0 || !bcev_check(t, L0[0], er, bl, &u)) {
@@ -151,8 +185,8 @@ static void run(tally *T, int f32, double P, double a, bce_reduction red, int us
         for (size_t i = 0; i < n_in; i++) {
             int same = memcmp(&G[i], &G0[i], 8) == 0 && (i >= nl || memcmp(&L[i], &L0[i], 8) == 0);
             if (!same && T->isa_bad++ < 10)
-                cr_log_error("%s %s P=%a a=%a red=%d w=%d: z=%a y=%a: loss %a / %a grad %a / %a",
-                             isas[k], f32 ? "f32" : "f64", P, a, (int)red, use_w, Xs[i], Ys[i],
+                cr_log_error("%s %s %s P=%a a=%a red=%d w=%d: x=%a y=%a: loss %a / %a grad %a / %a",
+                             isas[k], form_probs ? "probs" : "logits", f32 ? "f32" : "f64", P, a, (int)red, use_w, Xs[i], Ys[i],
                              L[i], L0[i], G[i], G0[i]);
         }
     }
@@ -160,8 +194,9 @@ static void run(tally *T, int f32, double P, double a, bce_reduction red, int us
     mpfr_clears(den, el, eg, er, (mpfr_ptr)0);
 }
 
-static void grid(int f32)
+static void grid(int probs, int f32)
 {
+    form_probs = probs;
     n_isas = test_runnable_isas(isas);
     static const double Ps[] = {1.0, 0x1p-64, 0.3, 3.5, 0x1p64};
     static const double as[] = {0.0, 0x1p-64, 0.1, 0x1.fffffffffffffp-1, 1.0};
@@ -171,13 +206,13 @@ static void grid(int f32)
     for (size_t ip = 0; ip < 5; ip++)
         for (size_t ia = 0; ia < 5; ia++) {
             if (ip == 0 && ia == 0) continue;          /* plain: other tests */
-            fill(Ps[ip], as[ia]);
+            if (probs) fill_probs(Ps[ip], as[ia]); else fill(Ps[ip], as[ia]);
             for (size_t ir = 0; ir < 4; ir++)
                 for (int uw = 0; uw < 2; uw++)
                     run(&T, f32, Ps[ip], as[ia], rs[ir], uw);
         }
-    cr_log_info("logits %s, pos_weight x smoothing: %ld outputs vs MPFR, %ld outside the bound, "
-                "%ld differing from the scalar ISA's bits (%zu ISAs)", f32 ? "f32" : "f64", T.n,
+    cr_log_info("%s %s, pos_weight x smoothing: %ld outputs vs MPFR, %ld outside the bound, "
+                "%ld differing from the scalar ISA's bits (%zu ISAs)", probs ? "probs" : "logits", f32 ? "f32" : "f64", T.n,
                 T.bad, T.isa_bad, n_isas);
     cr_assert_eq(T.bad, 0);
     cr_assert_eq(T.isa_bad, 0);
@@ -230,6 +265,7 @@ static const double hard[][4] = {
 Test(options_l0, hard_cases, .timeout = 600)
 {
     n_isas = test_runnable_isas(isas);
+    form_probs = 0;
     tally T = {0, 0, 0};
     for (size_t h = 0; h < sizeof hard / sizeof *hard; h++) {
         /* 16 copies: whole vector groups of every width */
@@ -247,5 +283,74 @@ Test(options_l0, hard_cases, .timeout = 600)
     cr_assert_eq(T.isa_bad, 0);
 }
 
-Test(options_l0, logits_f64, .timeout = 600) { grid(0); }
-Test(options_l0, logits_f32, .timeout = 600) { grid(1); }
+/* {P, a, p, y}: the probability form's gradient near N p = alpha, found
+ * as the logits form's (p = p* (1 + d), |d| in 2^-53 .. 2^-20) with
+ * probs_l0_lab's Gef and Ged set to 0: that build returned the other
+ * neighbour on each (847159 of 31.5M samples; 40 of them here) */
+static const double hard_p[][4] = {
+    {0x1.3333333333333p-2, 0x0p+0, 0x1.f35ce24e4d5a4p-6, 0x1.84819d8fe3d18p-4},
+    {0x1.cp+1, 0x0p+0, 0x1.dbd980fc05ec2p-1, 0x1.9474ecd1d5f03p-1},
+    {0x1p+64, 0x0p+0, 0x1.fffffffffffffp-1, 0x1.c23d1a54f34bp-1},
+    {0x1.b333333333333p+0, 0x0p+0, 0x1.c24df40c71f66p-1, 0x1.9f46b7bafe4c5p-1},
+    {0x1.3333333333333p-2, 0x1.999999999999ap-4, 0x1.01f2efa0d84d2p-2, 0x1.10680ad08f303p-1},
+    {0x1.3333333333333p-2, 0x1.999999999999ap-4, 0x1.6832b02043f9p-6, 0x1.66bfc4d0221cp-6},
+    {0x1.cp+1, 0x1.999999999999ap-4, 0x1.7f2a6c3348797p-1, 0x1.d1c9c2c2893acp-2},
+    {0x1.cp+1, 0x1.999999999999ap-4, 0x1.e4301467a630ap-1, 0x1.bd37c5fae0f96p-1},
+    {0x1p-64, 0x1.999999999999ap-4, 0x1.cd9e2253a1d2ap-63, 0x1.a0f1c82ca1df6p-1},
+    {0x1p-64, 0x1.999999999999ap-4, 0x1.4da3cf4c50ac8p-65, 0x1.8802ef755599cp-2},
+    {0x1.b333333333333p+0, 0x1.999999999999ap-4, 0x1.5062efec366a6p-4, 0x0p+0},
+    {0x1.b333333333333p+0, 0x1.999999999999ap-4, 0x1.e02d742359fd4p-1, 0x1.e2d76e132f275p-1},
+    {0x1.ccccccccccccdp-1, 0x1.999999999999ap-4, 0x1.26b8352e74875p-2, 0x1.27aff5cac9ceep-2},
+    {0x1.ccccccccccccdp-1, 0x1.999999999999ap-4, 0x1.493ad917a343p-1, 0x1.5ee88ca7b69c2p-1},
+    {0x1.ccccccccccccdp-1, 0x1.999999999999ap-4, 0x1.727e120292a75p-5, 0x0p+0},
+    {0x1.3333333333333p-2, 0x1p-64, 0x1.d92054ff347fbp-1, 0x1.f3aeebbf69a27p-1},
+    {0x1.3333333333333p-2, 0x1p-64, 0x1.3333333333333p-67, 0x0p+0},
+    {0x1.cp+1, 0x1p-64, 0x1.2c0f762b4bd9cp-1, 0x1.26eb749399f74p-2},
+    {0x1p-64, 0x1p-64, 0x1.ffffffffffffap-130, 0x0p+0},
+    {0x1.b333333333333p+0, 0x1p-64, 0x1.5f9e40530ae64p-3, 0x1.bd233750b84fp-4},
+    {0x1.ccccccccccccdp-1, 0x1p-64, 0x1.92e4f57679899p-3, 0x1.b615a6bf6f9dcp-3},
+    {0x1.3333333333333p-2, 0x1.ff7ced916872bp-1, 0x1.d957c6c860f02p-3, 0x1p+0},
+    {0x1.3333333333333p-2, 0x1.ff7ced916872bp-1, 0x1.d87ec46c79f46p-3, 0x1.ab5a07e69f288p-2},
+    {0x1.3333333333333p-2, 0x1.ff7ced916872bp-1, 0x1.d8e9f28b4d16fp-3, 0x1.691061ced21p-1},
+    {0x1.cp+1, 0x1.ff7ced916872bp-1, 0x1.8e0b8e0b8e0b8p-1, 0x0p+0},
+    {0x1.cp+1, 0x1.ff7ced916872bp-1, 0x1.8e4086eddcb03p-1, 0x1.2b291d251e41fp-1},
+    {0x1p-64, 0x1.ff7ced916872bp-1, 0x1.0083340520083p-64, 0x1p+0},
+    {0x1p-64, 0x1.ff7ced916872bp-1, 0x1.fefa1e2d85c11p-65, 0x0p+0},
+    {0x1p+64, 0x1.ff7ced916872bp-1, 0x1.ffffffffffff5p-1, 0x1.4d6f7c2c96a74p-1},
+    {0x1.b333333333333p+0, 0x1.ff7ced916872bp-1, 0x1.4290a568dfb78p-1, 0x1.d0b9652af6a68p-1},
+    {0x1.ccccccccccccdp-1, 0x1.ff7ced916872bp-1, 0x1.e5903082003e2p-2, 0x1p+0},
+    {0x1.ccccccccccccdp-1, 0x1.ff7ced916872bp-1, 0x1.e5903082003e2p-2, 0x1p+0},
+    {0x1.3333333333333p-2, 0x1.7ae147ae147aep-2, 0x1.9750002b89615p-4, 0x1.1136a4b2658d8p-3},
+    {0x1.3333333333333p-2, 0x1.7ae147ae147aep-2, 0x1.9fdf40aa0bcb1p-4, 0x1.2012a8d169034p-3},
+    {0x1.cp+1, 0x1.7ae147ae147aep-2, 0x1.e0d10394f6f0cp-1, 0x1p+0},
+    {0x1.cp+1, 0x1.7ae147ae147aep-2, 0x1.e0d10394f6f0ap-1, 0x1p+0},
+    {0x1p-64, 0x1.7ae147ae147aep-2, 0x1.d0e228d59857fp-67, 0x0p+0},
+    {0x1p-64, 0x1.7ae147ae147aep-2, 0x1.d0e228d59857fp-67, 0x0p+0},
+    {0x1p+64, 0x1.7ae147ae147aep-2, 0x1.fffffffffffffp-1, 0x1.e492c1e93a331p-1},
+    {0x1.b333333333333p+0, 0x1.7ae147ae147aep-2, 0x1.1d1fd81c1abeap-2, 0x0p+0},
+};
+
+Test(options_l0, hard_cases_probs, .timeout = 600)
+{
+    n_isas = test_runnable_isas(isas);
+    form_probs = 1;
+    tally T = {0, 0, 0};
+    for (size_t h = 0; h < sizeof hard_p / sizeof *hard_p; h++) {
+        n_in = 16;
+        for (size_t i = 0; i < n_in; i++) {
+            X[i] = hard_p[h][2];
+            Y[i] = hard_p[h][3];
+            W[i] = 1.0;
+        }
+        run(&T, 0, hard_p[h][0], hard_p[h][1], BCE_REDUCTION_NONE, 0);
+    }
+    cr_log_info("probs f64 hard cases: %ld outputs vs MPFR, %ld outside the bound, "
+                "%ld differing from the scalar ISA's bits (%zu ISAs)", T.n, T.bad, T.isa_bad, n_isas);
+    cr_assert_eq(T.bad, 0);
+    cr_assert_eq(T.isa_bad, 0);
+}
+
+Test(options_l0, logits_f64, .timeout = 600) { grid(0, 0); }
+Test(options_l0, logits_f32, .timeout = 600) { grid(0, 1); }
+Test(options_l0, probs_f64, .timeout = 600) { grid(1, 0); }
+Test(options_l0, probs_f32, .timeout = 600) { grid(1, 1); }

@@ -283,3 +283,92 @@ static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_
     }
     EL_FN(probs_l0_soft_b)(p, y, lp, lq, want_loss, want_grad, Lv, Lef, Led, Gv, Gef, Ged);
 }
+
+/*
+ * Labels with pos_weight or smoothing (not plain): alpha, beta, N double-
+ * doubles from simd/label_tmpl.h's vlabel (normalised, alpha, beta >= 0,
+ * N = alpha + beta >= 2^-64, each within eps_lab = BCE_EPS_LAB = 2^-102
+ * of the true coefficient on its labok lanes; the caller masks the rest),
+ *   L = -(alpha log p + beta log(1 - p)),   g = (N p - alpha) / (p (1 - p)).
+ * Outputs as probs_l0_soft_b's.  Proof (by hand, u = 2^-53; not
+ * machine-checked):
+ *   loss: lp = log_l0_1(p), lq = log_l0(1 - p), each within 2^-65 of the
+ *     log (log_l0's budget), |lo| <= 2^-19 |hi| (log_tail_l0's low parts:
+ *     Bl, Cl, hl, t1, k ln2_lo are <= u-sized, and rh^3 P(rh) <= |rh|^3/3
+ *     <= 2^-19.5 |hi|: |hi| ~ |rh| when c = 1, k = 0, else |hi| >= 2^-9.5
+ *     and |rh| <= 2^-9).  Both products <= 0: ph + pe = ah lp.hi,
+ *     qhh + qe = bh lq.hi exact (FMA; |ah lp.hi| >= 2^-900 2^-53 when ah
+ *     != 0, so the error is representable; a beta lq below 2^-1022 is an
+ *     absolute 2^-1074 next to L >= 2^-865, since alpha or beta >= 2^-65),
+ *     TwoSum(ph, qhh) exact; the cross terms cp = ah lp.lo + al lp.hi,
+ *     cq = bh lq.lo + bl lq.hi are <= 2^-18.9 of their product (al lp.lo,
+ *     bl lq.lo <= 2^-72 u of it, dropped), and the 7 roundings (al lp.hi,
+ *     bl lq.hi, the two FMAs, pe + qe, cp + cq, s.lo + ...) are each <= u
+ *     times a partial sum <= 2^-18.8 |L|: <= 2^-69 |L|.  Labels: 2^-102
+ *     |L|.  So
+ *       Lef = |s.hi| 0x1.2p-65  (2^-65 + 2^-69 + 2^-102 <= 1.07 2^-65)
+ *       Led = |s.hi| 0x1.001p-62 (the dd path's (BCE_EPS_LOSS + BCE_EPS_LAB) |L|,
+ *             level1/probs.c: the same bound for these labels)
+ *   gradient: n1 + n1e = Nh p exact (FMA; n1 >= 2^-64 2^-800, normal);
+ *     (th, tl) = TwoSum(n1, -ah) exact; nl = RN(tl + RN(RN(n1e + RN(Nl p))
+ *     - al)): 4 roundings of partial sums of S = |tl| + |n1e| + |Nl p| +
+ *     |al| <= 4u (n1 + ah) (1 + u) each <= u S (1 + 4u): <= 16.01 u^2 (n1 +
+ *     ah); Nl p's true value: |Nl| <= u Nh.  Labels: |dN| p + |dalpha| <=
+ *     2^-102 (N p + alpha).  So the numerator num = th + nl (renormalised
+ *     by TwoSum, exact) is within E = 2^-101.9 (n1 + ah) (1 + 2^-50) +
+ *     2^-102 (n1 + ah) (1 + 2^-52) <= 2^-100.9 (n1 + ah) of N p - alpha
+ *     (absolute: it cancels near N p = alpha, and E does not).  The
+ *     quotient by den = p (1 - p) = dh + dl as probs_l0_soft_b (within
+ *     2^-105 den): relative error <= 2^-101 of num/den plus the dropped
+ *     second-order terms, i.e. the plain budget Gef = 2^-99 |g| (which
+ *     covers num's exact-numerator case) plus E / den (1 + 2^-50):
+ *       Gef = |g1| 2^-99 + (n1 + ah) inv 2^-100   (inv = RN(1/dh))
+ *     Ged >= the dd path's Gerr = |g| 2^-100 + BCE_EPS_LAB (|N p| + alpha)
+ *     / den (level1/probs.c, the general branch):
+ *       Ged = |g1| 0x1.1p-100 + (n1 + ah) inv 0x1.01p-102
+ *     (the gradient's f64 output is correctly rounded either way: the
+ *     interval holds the exact value).
+ */
+static inline void EL_FN(probs_l0_lab)(EL_V p, EL_DD alpha, EL_DD beta, EL_DD N,
+                                         int want_loss, int want_grad,
+                                         EL_DD *Lv, EL_V *Lef, EL_V *Led,
+                                         EL_DD *Gv, EL_V *Gef, EL_V *Ged)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_V qh = one - p;
+    EL_V ql = (one - qh) - p;                          /* 1 - p exact */
+    if (want_loss) {
+        EL_DD lp = EL_FN(log_l0_1)(p);
+        EL_DD lq = EL_FN(log_l0)(qh, ql);
+        EL_V ph = alpha.hi * lp.hi;
+        EL_V pe = EL_FMA(alpha.hi, lp.hi, -ph);        /* exact */
+        EL_V qhh = beta.hi * lq.hi;
+        EL_V qe = EL_FMA(beta.hi, lq.hi, -qhh);        /* exact */
+        EL_DD s = EL_DDFN(two_sum)(ph, qhh);
+        EL_V cp = EL_FMA(alpha.hi, lp.lo, alpha.lo * lp.hi);
+        EL_V cq = EL_FMA(beta.hi, lq.lo, beta.lo * lq.hi);
+        EL_V lo = s.lo + ((pe + qe) + (cp + cq));
+        Lv->hi = -s.hi;
+        Lv->lo = -lo;
+        *Lef = EL_ABS(s.hi) * 0x1.2p-65;
+        *Led = EL_ABS(s.hi) * 0x1.001p-62;
+    }
+    if (want_grad) {
+        EL_V n1 = N.hi * p;
+        EL_V n1e = EL_FMA(N.hi, p, -n1);               /* exact */
+        EL_DD t = EL_DDFN(two_sum)(n1, -alpha.hi);     /* exact */
+        EL_V nl0 = t.lo + ((n1e + N.lo * p) - alpha.lo);
+        EL_DD num = EL_DDFN(two_sum)(t.hi, nl0);       /* exact */
+        EL_V dh = p * qh;
+        EL_V dl = EL_FMA(p, qh, -dh) + p * ql;
+        EL_V inv = one / dh;
+        EL_V g1 = num.hi * inv;
+        EL_V r = EL_FMA(-g1, dh, num.hi);
+        EL_V r2 = EL_FMA(-g1, dl, r + num.lo);
+        Gv->hi = g1;
+        Gv->lo = r2 * inv;
+        EL_V cn = (n1 + alpha.hi) * inv;
+        *Gef = EL_FMA(EL_ABS(g1), EL_SPLAT(0x1p-99), cn * 0x1p-100);
+        *Ged = EL_FMA(EL_ABS(g1), EL_SPLAT(0x1.1p-100), cn * 0x1.01p-102);
+    }
+}

@@ -5,9 +5,21 @@
 #if !defined(VD) || !defined(VEL) || !defined(EL_ABS)
 #error "simd/form_probs.h: include an ISA header (simd/lanes_tmpl.h) and level1/probs_hot_tmpl.h first"
 #endif
-/* the probability form's vector path: plain labels, no clamp,
- * 2^-800 <= p < 1, y = 0 or y >= 2^-900 (the scalar common case) */
+#include "simd/label_tmpl.h"             /* vlabel: bce_label on the lanes */
+/* the probability form's vector path: no clamp, 2^-800 <= p < 1, y = 0
+ * or y >= 2^-900 (the scalar common case); plain labels, or (ISAs with
+ * level 0) pos_weight and smoothing: level 0 on the label coefficients
+ * (simd/label_tmpl.h, level0/probs_tmpl.h's probs_l0_lab), the lanes it
+ * leaves through the scalar per-sample code (VEVAL, the vector level 1,
+ * is for plain labels) */
+#ifdef WITH_LEVEL0
+#define VUSABLE(kp) (!((kp)->flags & BCE_OPT_LOG_CLAMP))
+#else
 #define VUSABLE(kp) ((kp)->plain && !((kp)->flags & BCE_OPT_LOG_CLAMP))
+#endif
+#define VEVAL_USABLE(kp) ((kp)->plain)
+#define VL0_STAGED_USABLE(kp) ((kp)->plain)
+#define VF32V_USABLE(kp) ((kp)->plain)
 /* level 0 of the tail step as its own copy (simd/loop_tmpl.h, measured) */
 #define VLEVEL0_TAIL_COPY 1
 #define VHOT(x, y) ((x >= 0x1p-800) & (x < 1.0) & ((y == 0.0) | (y >= 0x1p-900)))
@@ -21,6 +33,14 @@
 static inline VI vprobs_level0(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *Lef,
                              VD *Led, VDD *Gv, VD *Gef, VD *Ged)
 {
+    if (!kp->plain) {
+        VDD alpha, beta, N;
+        VI labok;
+        vlabel(y, kp, &alpha, &beta, &N, &labok);
+        VEL(probs_l0_lab)(p, alpha, beta, N, kp->want_loss, kp->want_grad,
+                          Lv, Lef, Led, Gv, Gef, Ged);
+        return labok;
+    }
     if (VALL((y == 0.0) | (y == 1.0)))
         VEL(probs_l0_hard)(p, y, kp->want_loss, kp->want_grad, Lv, Lef, Led, Gv, Gef, Ged);
     else

@@ -41,6 +41,10 @@
 #ifndef VL0_STAGED_USABLE
 #define VL0_STAGED_USABLE(kp) 1   /* may this call take PFX(l0_run)? */
 #endif
+#ifndef VEVAL_USABLE
+#define VEVAL_USABLE(kp) 1        /* may the lanes level 0 leaves take VEVAL?
+                                     (else: the scalar per-sample code) */
+#endif
 #ifndef VF32V_USABLE
 #define VF32V_USABLE(kp) 1        /* may this call take PFX(f32v_run)? */
 #endif
@@ -200,7 +204,7 @@ __attribute__((noinline)) static void PFX(group_lanes_b)(size_t k0, size_t nl, V
             }
             continue;
         }
-        if (!hot[l]) {
+        if (!hot[l] || !VEVAL_USABLE(kp)) {
             PFX(one)(k, x, y, w, kp, loss, grad, acc);
             continue;
         }
@@ -425,10 +429,19 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                              const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
+    /* the vector path: the form admits the call, and either its level 1
+     * (VEVAL) takes what level 0 leaves or level 0 runs on every group
+     * (then the lanes it leaves go through the scalar per-sample code) */
+#ifdef HAVE_LEVEL0
+    const int vuse = VUSABLE(kp) &&
+        (VEVAL_USABLE(kp) || (!w && !kp->has_gscale && !kp->reduce) || kp->l0red);
+#else
+    const int vuse = VUSABLE(kp) && VEVAL_USABLE(kp);
+#endif
 #ifdef VF32V_A
     /* f32 outputs without weights, reduction or factor: the table-free
      * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
-    if (VUSABLE(kp) && VF32V_USABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
+    if (vuse && VF32V_USABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
         i = PFX(f32v_run)(n, x, y, w, kp, loss, grad, acc);
 #endif
 #ifdef PFX_L0_RUN
@@ -440,14 +453,14 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * leftover table in units of T(4096)/4096, logits: m = 1..4 7.4-7.9 ->
      * 5.6-6.2, m = 5..7 14.0-14.5 -> 9.8-10.5; probs 6.5-7.4 -> 3.6-4.8,
      * 11.6-12.2 -> 8.6-8.8) */
-    if (VUSABLE(kp) && VL0_STAGED_USABLE(kp) && !w && !kp->has_gscale && !kp->reduce &&
+    if (vuse && VL0_STAGED_USABLE(kp) && !w && !kp->has_gscale && !kp->reduce &&
         n >= L0_BG * VW) {
         size_t m = n % (NG * VW);
         n -= m;
         i = PFX(l0_run)(n, m, x, y, kp, loss, grad, acc);
     } else
 #endif
-    if (VUSABLE(kp) && !kp->reduce && (n - i) % (NG * VW) && n - i > NG * VW) {
+    if (vuse && !kp->reduce && (n - i) % (NG * VW) && n - i > NG * VW) {
         /* (the other calls, and n < one block:) the leftover samples
          * first (PFX(tail)), when nothing is
          * accumulated (their order does not matter): the out-of-order
@@ -460,7 +473,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
         PFX(tail)(m, x + n, y + n, w ? w + n : NULL, kp,
                   kp->want_loss ? loss + n : NULL, kp->want_grad ? grad + n : NULL, acc);
     }
-    if (VUSABLE(kp)) {
+    if (vuse) {
         const VD zero = VSPLAT(0.0);
 #ifdef HAVE_LEVEL0
         const int level0 = (!w && !kp->has_gscale && !kp->reduce) || kp->l0red;
@@ -589,7 +602,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
         if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
 #endif
     }
-    if (VUSABLE(kp) && i < n) {
+    if (vuse && i < n) {
         /* the leftover samples: one padded vector step (PFX(tail)) */
         PFX(tail)(n - i, x + i, y + i, w ? w + i : NULL, kp,
                   kp->want_loss && !kp->reduce ? loss + i : NULL,

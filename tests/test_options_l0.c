@@ -267,15 +267,16 @@ Test(options_l0, hard_cases, .timeout = 600)
     n_isas = test_runnable_isas(isas);
     form_probs = 0;
     tally T = {0, 0, 0};
-    for (size_t h = 0; h < sizeof hard / sizeof *hard; h++) {
-        /* 16 copies: whole vector groups of every width */
-        n_in = 16;
+    for (size_t h = 0; h < 2 * (sizeof hard / sizeof *hard); h++) {
+        /* 16 copies (whole vector groups of every width), then 80 (the
+         * AVX2 f64 kernels' staged level 0 from 64 on) */
+        n_in = h % 2 ? 80 : 16;
         for (size_t i = 0; i < n_in; i++) {
-            X[i] = hard[h][2];
-            Y[i] = hard[h][3];
+            X[i] = hard[h / 2][2];
+            Y[i] = hard[h / 2][3];
             W[i] = 1.0;
         }
-        run(&T, 0, hard[h][0], hard[h][1], BCE_REDUCTION_NONE, 0);
+        run(&T, 0, hard[h / 2][0], hard[h / 2][1], BCE_REDUCTION_NONE, 0);
     }
     cr_log_info("logits f64 hard cases: %ld outputs vs MPFR, %ld outside the bound, "
                 "%ld differing from the scalar ISA's bits (%zu ISAs)", T.n, T.bad, T.isa_bad, n_isas);
@@ -335,14 +336,16 @@ Test(options_l0, hard_cases_probs, .timeout = 600)
     n_isas = test_runnable_isas(isas);
     form_probs = 1;
     tally T = {0, 0, 0};
-    for (size_t h = 0; h < sizeof hard_p / sizeof *hard_p; h++) {
-        n_in = 16;
+    for (size_t h = 0; h < 2 * (sizeof hard_p / sizeof *hard_p); h++) {
+        /* 16 copies (whole vector groups of every width), then 80 (the
+         * AVX2 f64 kernels' staged level 0 from 64 on) */
+        n_in = h % 2 ? 80 : 16;
         for (size_t i = 0; i < n_in; i++) {
-            X[i] = hard_p[h][2];
-            Y[i] = hard_p[h][3];
+            X[i] = hard_p[h / 2][2];
+            Y[i] = hard_p[h / 2][3];
             W[i] = 1.0;
         }
-        run(&T, 0, hard_p[h][0], hard_p[h][1], BCE_REDUCTION_NONE, 0);
+        run(&T, 0, hard_p[h / 2][0], hard_p[h / 2][1], BCE_REDUCTION_NONE, 0);
     }
     cr_log_info("probs f64 hard cases: %ld outputs vs MPFR, %ld outside the bound, "
                 "%ld differing from the scalar ISA's bits (%zu ISAs)", T.n, T.bad, T.isa_bad, n_isas);

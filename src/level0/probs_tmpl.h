@@ -292,7 +292,8 @@ static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_
  *   L = -(alpha log p + beta log(1 - p)),   g = (N p - alpha) / (p (1 - p)).
  * Outputs as probs_l0_soft_b's.  Proof (by hand, u = 2^-53; not
  * machine-checked):
- *   loss: lp = log_l0_1(p), lq = log_l0(1 - p), each within 2^-65 of the
+ *   loss: lp = log_l0_1(p), lq = log_l0(1 - p) (probs_l0_soft_lp, _lq:
+ *     the caller's, used when want_loss), each within 2^-65 of the
  *     log (log_l0's budget), |lo| <= 2^-19 |hi| (log_tail_l0's low parts:
  *     Bl, Cl, hl, t1, k ln2_lo are <= u-sized, and rh^3 P(rh) <= |rh|^3/3
  *     <= 2^-19.5 |hi|: |hi| ~ |rh| when c = 1, k = 0, else |hi| >= 2^-9.5
@@ -330,7 +331,7 @@ static inline void EL_FN(probs_l0_soft)(EL_V p, EL_V y, int want_loss, int want_
  *     interval holds the exact value).
  */
 static inline void EL_FN(probs_l0_lab)(EL_V p, EL_DD alpha, EL_DD beta, EL_DD N,
-                                         int want_loss, int want_grad,
+                                         EL_DD lp, EL_DD lq, int want_loss, int want_grad,
                                          EL_DD *Lv, EL_V *Lef, EL_V *Led,
                                          EL_DD *Gv, EL_V *Gef, EL_V *Ged)
 {
@@ -338,8 +339,6 @@ static inline void EL_FN(probs_l0_lab)(EL_V p, EL_DD alpha, EL_DD beta, EL_DD N,
     EL_V qh = one - p;
     EL_V ql = (one - qh) - p;                          /* 1 - p exact */
     if (want_loss) {
-        EL_DD lp = EL_FN(log_l0_1)(p);
-        EL_DD lq = EL_FN(log_l0)(qh, ql);
         EL_V ph = alpha.hi * lp.hi;
         EL_V pe = EL_FMA(alpha.hi, lp.hi, -ph);        /* exact */
         EL_V qhh = beta.hi * lq.hi;

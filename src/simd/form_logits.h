@@ -10,9 +10,7 @@
  * the label coefficients per lane, simd/label_tmpl.h), 2^-900 <= |z| <=
  * 600 (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */
 #define VUSABLE(kp) 1
-/* the staged level 0 (simd/loop0_staged_tmpl.h) and the AVX2 float level
- * 0 (isa/x86_avx2/loop_f32.h): plain labels only */
-#define VL0_STAGED_USABLE(kp) ((kp)->plain)
+/* the AVX2 float level 0 (isa/x86_avx2/loop_f32.h): plain labels only */
 #define VF32V_USABLE(kp) ((kp)->plain)
 #define VHOT(x, y) ((EL_ABS(x) >= 0x1p-900) & (EL_ABS(x) <= 600.0))
 static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
@@ -45,21 +43,28 @@ static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
 /* (labels with pos_weight or smoothing: level0/logits_tmpl.h's
  * logits_l0_bl on vlabel's coefficients, on the lanes where they are
  * within BCE_EPS_LAB: labok) */
+/* the rest (after e = eh + el and lg = log(1 + e)) for label coefficients */
+static inline VI vlogits_l0_lab(VD z, VD y, const bce_kparams *kp, int wl, int wg, VD eh,
+                                VD el, VDD lg, VDD *Lv, VD *Lef, VD *Led, VDD *Gv, VD *Gef,
+                                VD *Ged)
+{
+    VDD alpha, beta, N;
+    VI labok;
+    vlabel(y, kp, &alpha, &beta, &N, &labok);
+    VDD C = VEL(sel_dd)(z > 0.0, beta, alpha);
+    return VEL(logits_l0_bl)(z, C, N, eh, el, lg, wl, wg, Lv, Lef, Led, Gv, Gef, Ged) & labok;
+}
 static inline VI vlogits_level0(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lef,
                                 VD *Led, VDD *Gv, VD *Gef, VD *Ged)
 {
     if (kp->plain)
         return VEL(logits_l0)(z, y, kp->want_loss, kp->want_grad, Lv, Lef, Led, Gv, Gef, Ged);
-    VDD alpha, beta, N;
-    VI labok;
-    vlabel(y, kp, &alpha, &beta, &N, &labok);
     VD eh, el;
     VEL(logits_l0_e)(z, &eh, &el);
     VDD lg = VFN(make)(VSPLAT(0.0), VSPLAT(0.0));
     if (kp->want_loss) lg = VEL(logits_l0_lg)(eh, el);
-    VDD C = VEL(sel_dd)(z > 0.0, beta, alpha);
-    return VEL(logits_l0_bl)(z, C, N, eh, el, lg, kp->want_loss, kp->want_grad,
-                             Lv, Lef, Led, Gv, Gef, Ged) & labok;
+    return vlogits_l0_lab(z, y, kp, kp->want_loss, kp->want_grad, eh, el, lg,
+                          Lv, Lef, Led, Gv, Gef, Ged);
 }
 #define VLEVEL0(x, y, kp, Lv, Lef, Led, Gv, Gef, Ged) \
     vlogits_level0((x), (y), (kp), (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
@@ -84,8 +89,11 @@ static inline VI vlogits_level0(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *
  * variant (level0/logits_tmpl.h: the same outputs and bounds, fewer
  * operations), chosen per group */
 #define VL0_HARD(y) VALL(((y) == 0.0) | ((y) == 1.0))
-#define VL0_S3(x, y, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
-    (VL0_HARD(y) \
+#define VL0_S3(x, y, kp, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
+    ((soft) == 2 \
+     ? vlogits_l0_lab((x), (y), (kp), (wl), (wg), (T).a, (T).b, VFN(make)((T).c, (T).d), \
+                      (Lv), (Lef), (Led), (Gv), (Gef), (Ged)) \
+     : VL0_HARD(y) \
      ? VEL(logits_l0_bh)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \
                          (Lv), (Lef), (Led), (Gv), (Gef), (Ged)) \
      : VEL(logits_l0_b)((x), (y), (T).a, (T).b, VFN(make)((T).c, (T).d), (wl), (wg), \

@@ -18,7 +18,6 @@
 #define VUSABLE(kp) ((kp)->plain && !((kp)->flags & BCE_OPT_LOG_CLAMP))
 #endif
 #define VEVAL_USABLE(kp) ((kp)->plain)
-#define VL0_STAGED_USABLE(kp) ((kp)->plain)
 #define VF32V_USABLE(kp) ((kp)->plain)
 /* level 0 of the tail step as its own copy (simd/loop_tmpl.h, measured) */
 #define VLEVEL0_TAIL_COPY 1
@@ -37,7 +36,12 @@ static inline VI vprobs_level0(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *L
         VDD alpha, beta, N;
         VI labok;
         vlabel(y, kp, &alpha, &beta, &N, &labok);
-        VEL(probs_l0_lab)(p, alpha, beta, N, kp->want_loss, kp->want_grad,
+        VDD lp = VFN(make)(VSPLAT(0.0), VSPLAT(0.0)), lq = lp;
+        if (kp->want_loss) {
+            lp = VEL(probs_l0_soft_lp)(p);
+            lq = VEL(probs_l0_soft_lq)(p);
+        }
+        VEL(probs_l0_lab)(p, alpha, beta, N, lp, lq, kp->want_loss, kp->want_grad,
                           Lv, Lef, Led, Gv, Gef, Ged);
         return labok;
     }
@@ -62,9 +66,19 @@ static inline VI vprobs_level0(VD p, VD y, const bce_kparams *kp, VDD *Lv, VD *L
 #define VL0_S2(x, y, wl, wg, soft, T) do { \
         if ((wl) && (soft)) { VDD l_ = VEL(probs_l0_soft_lq)(x); (T).c = l_.hi; (T).d = l_.lo; } \
     } while (0)
-static inline VI vprobs_l0_s3(VD p, VD y, int wl, int wg, int soft, VD a, VD b, VD c, VD d,
+static inline VI vprobs_l0_s3(VD p, VD y, const bce_kparams *kp, int wl, int wg, int soft,
+                              VD a, VD b, VD c, VD d,
                               VDD *Lv, VD *Lef, VD *Led, VDD *Gv, VD *Gef, VD *Ged)
 {
+    if (soft == 2) {
+        /* label coefficients (stages 1 and 2 gave log p, log(1 - p)) */
+        VDD alpha, beta, N;
+        VI labok;
+        vlabel(y, kp, &alpha, &beta, &N, &labok);
+        VEL(probs_l0_lab)(p, alpha, beta, N, VFN(make)(a, b), VFN(make)(c, d), wl, wg,
+                          Lv, Lef, Led, Gv, Gef, Ged);
+        return labok;
+    }
     if (soft)
         VEL(probs_l0_soft_b)(p, y, VFN(make)(a, b), VFN(make)(c, d), wl, wg,
                              Lv, Lef, Led, Gv, Gef, Ged);
@@ -72,7 +86,7 @@ static inline VI vprobs_l0_s3(VD p, VD y, int wl, int wg, int soft, VD a, VD b, 
         VEL(probs_l0_hard_b)(p, y, VFN(make)(a, b), wl, wg, Lv, Lef, Led, Gv, Gef, Ged);
     return p > 0.0;                                   /* every lane */
 }
-#define VL0_S3(x, y, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
-    vprobs_l0_s3((x), (y), (wl), (wg), (soft), (T).a, (T).b, (T).c, (T).d, \
+#define VL0_S3(x, y, kp, wl, wg, soft, T, Lv, Lef, Led, Gv, Gef, Ged) \
+    vprobs_l0_s3((x), (y), (kp), (wl), (wg), (soft), (T).a, (T).b, (T).c, (T).d, \
                  (Lv), (Lef), (Led), (Gv), (Gef), (Ged))
 #endif

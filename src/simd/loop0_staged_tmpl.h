@@ -7,8 +7,11 @@
  *                      (chosen per block: any group of it)
  *   VL0_S1(z, y, wl, wg, soft, T), optionally VL0_S1B(same), VL0_S2(same)
  *                      the first stages
- *   VL0_S3(z, y, wl, wg, soft, T, &Lv, &Lef, &Led, &Gv, &Gef, &Ged)
+ *   VL0_S3(z, y, kp, wl, wg, soft, T, &Lv, &Lef, &Led, &Gv, &Gef, &Ged)
  *                      the rest, as VLEVEL0 (its lane mask and outputs)
+ * soft is 2 in every block of a call with pos_weight or smoothing (not
+ * kp->plain: the stages of the form's variant for label coefficients,
+ * simd/label_tmpl.h), else 0 or 1 per block as VL0_SOFT says.
  * (the logits form: e = e^-|z|, the log's table look-ups, log(1 + e), the
  * rest; the probability form: its logs, the rest -- level0/logits_tmpl.h,
  * level0/probs_tmpl.h, where the one-call functions are these stages in a
@@ -55,7 +58,7 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
     VI H[L0_BG + 2];
     PFX(l0t) T[L0_BG + 2];
     const VD zero = VSPLAT(0.0);
-    (void)soft;                       /* (the logits form has one variant) */
+    (void)soft;                       /* (the logits form: 0 and 1 alike) */
     for (int g = 0; g < L0_BG + nt; g++) {
         /* groups from L0_BG on: the padded leftover (tx, ty) */
         const FT *xp = nt && g >= L0_BG ? tx + VW * (g - L0_BG) : x + i + VW * g;
@@ -89,7 +92,7 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
     for (int g = 0; g < L0_BG + nt; g++) {
         VDD fL = VFN(make)(zero, zero), fG = fL;
         VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
-        VI ok = VL0_S3(Z[g], Y[g], wl, wg, soft, T[g], &fL, &fLe, &fLd, &fG, &fGe, &fGd);
+        VI ok = VL0_S3(Z[g], Y[g], kp, wl, wg, soft, T[g], &fL, &fLe, &fLd, &fG, &fGe, &fGd);
         VD Lo = zero, Go = zero;      /* RN(hi + lo) where the test passes */
         if (wl) ok &= VFN(f64_safe_r)(fL, fLe + fLd, &Lo);
         if (wg) ok &= VFN(f64_safe_r)(fG, fGe + fGd, &Go);
@@ -160,7 +163,10 @@ PFX(l0_first)(size_t n, size_t m, const FT *x, const FT *y, const bce_kparams *k
     }
 #define L0_FIRST(wl, wg)                                                         \
     do {                                                                         \
-        if (soft)                                                                \
+        if (!kp->plain)                                                          \
+            PFX(l0_block)(0, x, y, kp, loss, grad, acc, (wl), (wg), 2,           \
+                          nt, bx, by, bl, bg, m);                                \
+        else if (soft)                                                           \
             PFX(l0_block)(0, x, y, kp, loss, grad, acc, (wl), (wg), 1,           \
                           nt, bx, by, bl, bg, m);                                \
         else                                                                     \
@@ -193,7 +199,10 @@ static size_t PFX(l0_run)(size_t n, size_t m, const FT *x, const FT *y, const bc
     }
 #define L0_RUN(wl, wg)                                                           \
     for (; i + B <= n; i += B) {                                                 \
-        if (PFX(l0_soft)(i, y))                                                  \
+        if (!kp->plain)                                                          \
+            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 2,           \
+                          0, NULL, NULL, NULL, NULL, 0);                         \
+        else if (PFX(l0_soft)(i, y))                                             \
             PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 1,           \
                           0, NULL, NULL, NULL, NULL, 0);                         \
         else                                                                     \

@@ -38,9 +38,6 @@
  * reductions are bit-identical to
  * the scalar kernel's.
  */
-#ifndef VL0_STAGED_USABLE
-#define VL0_STAGED_USABLE(kp) 1   /* may this call take PFX(l0_run)? */
-#endif
 #ifndef VEVAL_USABLE
 #define VEVAL_USABLE(kp) 1        /* may the lanes level 0 leaves take VEVAL?
                                      (else: the scalar per-sample code) */
@@ -453,8 +450,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * leftover table in units of T(4096)/4096, logits: m = 1..4 7.4-7.9 ->
      * 5.6-6.2, m = 5..7 14.0-14.5 -> 9.8-10.5; probs 6.5-7.4 -> 3.6-4.8,
      * 11.6-12.2 -> 8.6-8.8) */
-    if (vuse && VL0_STAGED_USABLE(kp) && !w && !kp->has_gscale && !kp->reduce &&
-        n >= L0_BG * VW) {
+    if (vuse && !w && !kp->has_gscale && !kp->reduce && n >= L0_BG * VW) {
         size_t m = n % (NG * VW);
         n -= m;
         i = PFX(l0_run)(n, m, x, y, kp, loss, grad, acc);

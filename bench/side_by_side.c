@@ -32,7 +32,7 @@
  *   n = 10^7 (each entry point, hard labels; and the logits with weights
  *   and MEAN, whose validation scan stays on one thread), alternated, wall clock
  *   (CLOCK_MONOTONIC: the workers' time is not the caller's CPU time).
- * --options: libbce at n = 4096 with each option, weights and reduction
+ * --options: libbce at n = 4096 (or at each n of an explicit --n) with each option, weights and reduction
  *   (pos_weight, label_smoothing, weights, MEAN, SUM, WEIGHTED_MEAN) against
  *   the plain call, alternated rounds (the cost of leaving level 0).
  * --short: per-call cost of libbce at n = 0, 1, 8, 100 and the leftover
@@ -404,10 +404,10 @@ int main(int argc, char **argv)
 {
     const char *nlist = "1,8,100,4096,1e7", *types = "f64,f32", *forms = "logits,probs",
                *labels = "hard,soft";
-    int trials = 15, big_trials = 5, threads = 0, shortm = 0, cases = 1, optm = 0;
+    int trials = 15, big_trials = 5, threads = 0, shortm = 0, cases = 1, optm = 0, nset = 0;
     for (int a = 1; a < argc; a++) {
         const char *s = argv[a];
-        if (!strcmp(s, "--n") && a + 1 < argc) nlist = argv[++a];
+        if (!strcmp(s, "--n") && a + 1 < argc) { nlist = argv[++a]; nset = 1; }
         else if (!strcmp(s, "--trials") && a + 1 < argc) trials = atoi(argv[++a]);
         else if (!strcmp(s, "--big-trials") && a + 1 < argc) big_trials = atoi(argv[++a]);
         else if (!strcmp(s, "--types") && a + 1 < argc) types = argv[++a];
@@ -484,7 +484,10 @@ int main(int argc, char **argv)
             }
     }
     if (shortm) run_short(trials);
-    if (optm) run_options(4096, trials);
+    /* (--options: at n = 4096, or at each n of an explicit --n) */
+    if (optm && !nset) run_options(4096, trials);
+    if (optm && nset)
+        for (int i = 0; i < nn; i++) run_options(nv[i], nv[i] >= 1000000 ? big_trials : trials);
     if (threads) run_threads(10000000, big_trials * 2 + 1);
     fprintf(stderr, "(checksum %g)\n", sink);
     return 0;

@@ -157,21 +157,37 @@ __attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const FT *wp,
 /* (f32 outputs, kernel units that define WITH_LEVEL0: the AVX2 f32
  * kernels) Level 0 for a call with pos_weight or smoothing (not
  * kp->plain; the plain calls keep the float level 0, VF32V_A) without
- * weights, reduction or factor: the f64 outputs' level 0 (VLEVEL0: values
- * v within Lef of the exact value and within Lef + Led of the dd path's
- * value Vdd, whose own bound Lerr <= Led) and a float rounding test on
- * R = Lef + 2.001 Led + |v.hi| 2^-100.  Proof (by hand): f32_safe(v, R)
- * rounds v -+ R (1 + 2^-40) to one float F (perturbed by RN(lo -+ e), <=
- * u (|lo| + e) < 2^-40 R), so every value in [v - R, v + R] rounds to F
- * (rounding is monotonic): the exact value, and every point the dd path's
+ * weights, reduction or factor: the f64 outputs' level 0 (VLEVEL0: a value
+ * v = hi + lo within Lef of the exact value and within Lef + Led of the dd
+ * path's value Vdd, whose own bound Lerr <= Led) and a float rounding test
+ * on R = Lef + 2.001 Led + |v.hi| 2^-100.  Proof (by hand): e =
+ * R (1 + 2^-40) + (|lo| (1 + 2^-50) + |hi| 2^-51), three roundings, is >=
+ * (R + |lo|) / (1 - u) + |hi| 2^-51.5; a = RN(hi - e) is within u |hi - e|
+ * <= 2^-52.9 |hi| of hi - e, so a <= hi - |lo| - R <= v - R, and likewise
+ * b = RN(hi + e) >= v + R (u = 2^-53; the |hi| 2^-51 term pays for these
+ * two roundings, which are relative to hi, not to e); when RN_f(a) and
+ * RN_f(b) (the conversions to float) have the same bits, every real in
+ * [a, b] rounds to that float F (rounding is monotonic; the same bits also
+ * keep the sign of a zero): the exact value, and every point the dd path's
  * own test f32_safe(Vdd, Lerr) tries (within Lerr (1 + 2^-40) + 2^-104 |v|
- * of Vdd, so within R of v): that test passes and the dd path returns
- * float(round_odd(Vdd)) = F, the level-0 value's float(round_odd(v)), v
- * normalised first by TwoSum (exact; round_odd needs hi = RN(hi + lo)) (the
- * scalar finishing code's bce_f32_safe and bce_res_f32: the same
- * operations).  The lanes that fail go through the current path. */
+ * of Vdd, so within R of v), so that test passes and the dd path returns
+ * float(round_odd(Vdd)) = RN_f(Vdd) = F (the scalar finishing code's
+ * bce_f32_safe and bce_res_f32: the same operations).  The output is a,
+ * which the float store rounds to F.  (A value beyond the float range
+ * gives F = inf at both ends, as the dd path's rounding.)  The lanes that
+ * fail go through the current path. */
 #if defined(VLEVEL0) && defined(STOREVF)
 #define HAVE_LEVEL0_F32 1
+static inline VI PFX(l0f_test)(VDD v, VD R, VD *o)
+{
+    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
+    typedef int32_t vis __attribute__((vector_size(sizeof(VD) / 2)));
+    VD e = R * (1 + 0x1p-40) + (EL_ABS(v.lo) * (1 + 0x1p-50) + EL_ABS(v.hi) * 0x1p-51);
+    VD a = v.hi - e, b = v.hi + e;
+    vfs fa = __builtin_convertvector(a, vfs), fb = __builtin_convertvector(b, vfs);
+    *o = a;
+    return __builtin_convertvector((vis)fa == (vis)fb, VI);
+}
 static inline VI PFX(level0_f32)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
 {
     const VD zero = VSPLAT(0.0);
@@ -179,15 +195,10 @@ static inline VI PFX(level0_f32)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD 
     VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
     VI ok = VLEVEL0(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
     *Lo = *Go = zero;
-    if (kp->want_loss) {
-        ok &= VFN(f32_safe)(fL, fLe + fLd * 2.001 + EL_ABS(fL.hi) * 0x1p-100);
-        /* (level 0's pairs are unnormalised: round_odd wants hi = RN(hi + lo)) */
-        *Lo = VFN(round_odd)(VFN(two_sum)(fL.hi, fL.lo));
-    }
-    if (kp->want_grad) {
-        ok &= VFN(f32_safe)(fG, fGe + fGd * 2.001 + EL_ABS(fG.hi) * 0x1p-100);
-        *Go = VFN(round_odd)(VFN(two_sum)(fG.hi, fG.lo));
-    }
+    if (kp->want_loss)
+        ok &= PFX(l0f_test)(fL, fLe + fLd * 2.001 + EL_ABS(fL.hi) * 0x1p-100, Lo);
+    if (kp->want_grad)
+        ok &= PFX(l0f_test)(fG, fGe + fGd * 2.001 + EL_ABS(fG.hi) * 0x1p-100, Go);
     return ok;
 }
 #endif

@@ -18,7 +18,9 @@
  *      bits, w_t g / S lies about 2^-160 relative on one side of M, and a
  *      divisor rounded to 106 bits lands on either side.
  *   3. the same with the weights spread over three blocks of 16384 (zero
- *      weights between them), with bce_options.threads 1 and 3.
+ *      weights between them), with bce_options.threads 1 and 3;
+ *   4. f64 probabilities in the gradient's 2^-600 frame (core/api.c,
+ *      finish_prepare: the divisor's parts scaled by 2^-600).
  * The reduced loss of the f64 and f32 calls is checked within its bound (2
  * ulp) against the exact weighted mean.
  * f16 weights are not here: every f16 is a multiple of 2^-24 below 2^16, so
@@ -272,7 +274,7 @@ static void target(bcev_form f, enum kind k, double *x, double *y, bce_options *
 /* 2., 3. a generated case: the weights of the input type summing to S
  * within the grid of w_t g / M, M a midpoint of the output format; spread:
  * over three blocks with zero weights between */
-static int gen_case(tcase *c, bcev_form f, enum kind k, int spread)
+static int gen_case(tcase *c, bcev_form f, enum kind k, int spread, int frame)
 {
     const int p = in_prec[k], q = out_prec[k];
     memset(c, 0, sizeof *c);
@@ -359,26 +361,38 @@ static int gen_case(tcase *c, bcev_form f, enum kind k, int spread)
         c->x[i] = f == BCEV_LOGITS ? 0.0 : 0.25 * (double)(1 + r64() % 3);
         c->y[i] = round_pd(u01(), p);
         c->w[i] = chunks[j - 1];
+        if (frame && j == 1) {
+            /* a gradient bound beyond 2^1000 (w / p): the 2^-600 frame of
+             * core/api.c's finish_prepare (wscale_e) */
+            c->x[i] = 0x1p-1000;
+            c->y[i] = 0.5;
+        }
     }
     return 1;
 }
 
-static void family(bcev_form f, enum kind k, int cases, uint64_t seed)
+static void family_f(bcev_form f, enum kind k, int cases, uint64_t seed, int frame)
 {
     static tcase c;
     bcev_rng_seed(&rng, seed);
     tally T = { 0, 0 };
     int made = 0;
     for (int j = 0; j < cases; j++) {
-        if (!gen_case(&c, f, k, 0)) continue;
+        if (!gen_case(&c, f, k, 0, frame)) continue;
         made++;
         check_case(&T, &c);
     }
     cr_assert(made >= cases * 9 / 10, "only %d of %d cases built", made, cases);
-    fprintf(stderr, "%s %s: %d cases, %ld outputs, %ld wrong\n",
-            f == BCEV_LOGITS ? "logits" : "probs", kind_name[k], made, T.n, T.bad);
+    fprintf(stderr, "%s %s%s: %d cases, %ld outputs, %ld wrong\n",
+            f == BCEV_LOGITS ? "logits" : "probs", kind_name[k], frame ? " (2^-600 frame)" : "",
+            made, T.n, T.bad);
     cr_assert_eq(T.bad, 0, "%s %s: %ld of %ld outputs wrong", f == BCEV_LOGITS ? "logits" : "probs",
                  kind_name[k], T.bad, T.n);
+}
+
+static void family(bcev_form f, enum kind k, int cases, uint64_t seed)
+{
+    family_f(f, k, cases, seed, 0);
 }
 
 Test(wsum_exact, probs_f64) { family(BCEV_PROBS, K_F64, 200, 101); }
@@ -399,9 +413,13 @@ Test(wsum_exact, blocks_threads)
     for (int j = 0; j < 12; j++) {
         const bcev_form f = (j & 1) ? BCEV_LOGITS : BCEV_PROBS;
         const enum kind k = (j & 2) ? K_F32 : K_F64;
-        if (!gen_case(&c, f, k, 1)) continue;
+        if (!gen_case(&c, f, k, 1, 0)) continue;
         c.o.threads = (j & 4) ? 3 : 1;
         check_case(&T, &c);
     }
     cr_assert_eq(T.bad, 0, "%ld of %ld outputs wrong", T.bad, T.n);
 }
+
+/* 4. the gradient's 2^-600 weight frame (an element at p = 2^-1000: its
+ * w |g| bound exceeds 2^1000), f64 probabilities */
+Test(wsum_exact, probs_f64_frame) { family_f(BCEV_PROBS, K_F64, 200, 110, 1); }

@@ -7,8 +7,8 @@
  * of the exact value (the f64 logits gradient, not claimed correctly
  * rounded: within its documented bound).
  *   1. docs/ACCURACY.md's input (found by the probs_f64 fuzzer): p = 0,
- *      y = 0, w = 2^-53 - 2^-106 at index 1 of three, the other weights
- *      1 - 2^-52 and 1: S = 2 - 2^-53 - 2^-106 (107 bits), the gradient
+ *      y = 0, w = 2^-53 - 2^-106 at index 1 of three, the others p = y =
+ *      1 - 2^-52 and 0x1.01fffffffffp-9 with weights 1 - 2^-52 and 1: S = 2 - 2^-53 - 2^-106 (107 bits), the gradient
  *      2^-162 relative above the midpoint 2^-54 (1 - 2^-53): 2^-54.
  *   2. generated: a target element whose gradient w_t g is rational (probs
  *      p in {0, 1/4, 1/2, 3/4}, logits z = 0; random labels and options),
@@ -229,10 +229,12 @@ Test(wsum_exact, accuracy_input)
     c.k = K_F64;
     c.n = 3;
     c.o.reduction = BCE_REDUCTION_WEIGHTED_MEAN;
-    const double p = 1.0 - 0x1p-52, y = 0x1.01fffffffffp-9;
-    c.x[0] = p;   c.y[0] = y; c.w[0] = 1.0 - 0x1p-52;
-    c.x[1] = 0.0; c.y[1] = 0; c.w[1] = 0x1p-53 - 0x1p-106;
-    c.x[2] = p;   c.y[2] = y; c.w[2] = 1.0;
+    /* (fuzz/corpus/probs_f64/regress-wmean-wsum-107-bits: each other
+     * element's label is its p) */
+    const double p0 = 1.0 - 0x1p-52, p2 = 0x1.01fffffffffp-9;
+    c.x[0] = p0;  c.y[0] = p0; c.w[0] = 1.0 - 0x1p-52;
+    c.x[1] = 0.0; c.y[1] = 0;  c.w[1] = 0x1p-53 - 0x1p-106;
+    c.x[2] = p2;  c.y[2] = p2; c.w[2] = 1.0;
     tally T = { 0, 0 };
     check_case(&T, &c);
     /* and the value itself, on the active ISA */

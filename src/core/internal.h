@@ -68,7 +68,8 @@ typedef struct bce_kparams {
     bce_dd gscale;             /* 1/n or 1/sum(w) (1/(sum(w) 2^wscale_e)) */
     bce_dd gden;               /* its divisor: n or sum(w) (2^wscale_e)     */
     int gden_xn;               /* WEIGHTED_MEAN whose exact sum of weights S
-                                  needs more than 106 bits: gden is S rounded
+                                  is not a double-double (it needs more
+                                  than 106 bits): gden is S rounded
                                   to a double-double (|gden - S| <= 2^-106
                                   (1 + 2^-52) S) and S 2^wscale_e = gden +
                                   gden_x[0] + ... + gden_x[gden_xn - 1]

@@ -13,7 +13,7 @@
  *                 point only (e.g. bce_probs_f64); --wmean: weights and
  *                 WEIGHTED_MEAN in both, the weights uniform in [0.5, 1.5)
  *                 (narrow: their sum is exact in double-double) or 2^k (1 +
- *                 u), k uniform in -64..64 (wide: a sum of more than 106
+ *                 u), k uniform in -64..63 (wide: a sum of more than 106
  *                 bits, the exact-sum pass of core/api.c)
  * Prints per entry point and n the median ns per call of A and B (thread
  * CPU clock; wall clock with --threads) and the median and range of the
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
         /* weights (--wmean): a third draw */
         uint64_t s3 = s2 * 0xD1B54A32D192ED03u;
         double u3 = (double)(s3 >> 11) * 0x1p-53;
-        w[i] = wmean == 2 ? ldexp(1.0 + u3, (int)((s3 >> 3) % 129) - 64) : 0.5 + u3;
+        w[i] = wmean == 2 ? ldexp(1.0 + u3, (int)((s3 >> 3) % 128) - 64) : 0.5 + u3;
         wf[i] = (float)w[i];
     }
     const double *wd = wmean ? w : NULL;
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     bce_options ob = { .threads = (uint64_t)threads };
     bce_options oa = { 0 };
     if (wmean) ob.reduction = oa.reduction = BCE_REDUCTION_WEIGHTED_MEAN;
-    if (wmean) printf("weights: %s, WEIGHTED_MEAN\n", wmean == 2 ? "wide, 2^k (1 + u), k in -64..64" : "narrow, [0.5, 1.5)");
+    if (wmean) printf("weights: %s, WEIGHTED_MEAN\n", wmean == 2 ? "wide, 2^k (1 + u), k in -64..63" : "narrow, [0.5, 1.5)");
     printf("A = %s\nB = %s%s\nlabels: %s\n\n| entry point | n | A ns/call | B ns/call | A / B median (min..max) |\n|---|---|---|---|---|\n",
            argv[1], argv[2], threads > 1 ? " (threads set in B; wall clock)" : "", soft ? "soft, uniform in [0, 1)" : "hard {0, 1}");
     for (int e = 0; e < 4; e++)

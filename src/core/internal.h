@@ -67,15 +67,6 @@ typedef struct bce_kparams {
     int has_gscale;            /* gradient multiplied by gscale */
     bce_dd gscale;             /* 1/n or 1/sum(w) (1/(sum(w) 2^wscale_e)) */
     bce_dd gden;               /* its divisor: n or sum(w) (2^wscale_e)     */
-    int gden_xn;               /* WEIGHTED_MEAN whose exact sum of weights S
-                                  is not a double-double (it needs more
-                                  than 106 bits): gden is S rounded
-                                  to a double-double (|gden - S| <= 2^-106
-                                  (1 + 2^-52) S) and S 2^wscale_e = gden +
-                                  gden_x[0] + ... + gden_x[gden_xn - 1]
-                                  exactly (core/api.c, wsum_exact); 0: gden
-                                  is the exact divisor */
-    double gden_x[3];
     int wscale_e;              /* E != 0: MEAN / WEIGHTED_MEAN whose sum of
                                   weights is outside [2^-900, 2^900]: the
                                   kernels work with w 2^E (E = -600 or 600)
@@ -91,6 +82,15 @@ typedef struct bce_kparams {
                                   interval, loss terms summed into acc->s0
                                   with the bound acc->e0 (docs/ACCURACY.md,
                                   "Reductions and weights on level 0") */
+    int gden_xn;               /* WEIGHTED_MEAN whose exact sum of weights S
+                                  is not a double-double (it needs more
+                                  than 106 bits): gden is S rounded
+                                  to a double-double (|gden - S| <= 2^-106
+                                  (1 + 2^-52) S) and S 2^wscale_e = gden +
+                                  gden_x[0] + ... + gden_x[gden_xn - 1]
+                                  exactly (core/api.c, wsum_exact); 0: gden
+                                  is the exact divisor */
+    double gden_x[3];
 } bce_kparams;
 
 /* Accumulator of a reduced loss: compensated sum, plus flags for inf/NaN. */
@@ -186,11 +186,7 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
  * bce_f64_ok) is then a test about w g / S (docs/ACCURACY.md, "The exact
  * sum of the weights").  A non-finite v is left alone (its rounding is its
  * own limit). */
-static inline void bce_res_gden_err(bce_res *r)
-{
-    if (r->v.hi - r->v.hi == 0.0)
-        r->err += (bce_fabs(r->v.hi) + r->err) * 0x1p-105;
-}
+void bce_res_gden_err(bce_res *r);   /* core/frame.c (out of line: rare) */
 
 /* The reduction's divisor (core/reduce.c), shared by the per-sample entry
  * points (core/api.c) and the fused regression (logreg/logreg.c):

@@ -38,13 +38,13 @@ static inline void PFX(weigh)(bce_res *r, double wi, int has_w,
         r->scale -= E;                            /* r 2^E */
         if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));
         if (grad && kp->has_gscale) bce_res_scale(r, kp->gscale);
-        if (grad && kp->gden_xn) bce_res_gden_err(r);   /* S is not gden */
+        if (grad && __builtin_expect(kp->gden_xn != 0, 0)) bce_res_gden_err(r);   /* S is not gden */
         if (grad && kp->mean_e) r->scale += E;    /* (w g 2^E / n) 2^-E */
         return;
     }
     if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));
     if (grad && kp->has_gscale) bce_res_scale(r, kp->gscale);
-    if (grad && kp->gden_xn) bce_res_gden_err(r);       /* S is not gden */
+    if (grad && __builtin_expect(kp->gden_xn != 0, 0)) bce_res_gden_err(r);       /* S is not gden */
 }
 
 /* Everything after the level-1 evaluation of sample i. */

@@ -221,10 +221,12 @@ static inline EL_DD EL_FN(log_1to2)(EL_V Dh, EL_V Dl, EL_V Du)
  * |t0| >= 1.01 |r| >= |hh|, |hh| <= 1.0021 |r|) + [Cl + (hl + small + t1)]
  * (roundings <= 2^-104 + 3 u |lows|).
  * Relative error: i = 0 (c = 1, t0 = t1 = 0, D < 1 + 2^-8): every term is
- * relative to r ~ log D: <= 2^-68 + 2^-75 + 2^-100 -> 2^-67.9; i >= 1:
- * log D >= log(1 + 2^-8) > 2^-8.01 and the absolute errors (2^-102 in r,
- * 2^-68 2^-8 in the bracket, table 2^-106, lows 2^-104 + 3u 2^-8) give
- * <= 2^-67.3.  The budget stays log_1to2's 2^-65 (the rounding tests of
+ * relative to r ~ log D: <= 2^-68 + 2^-75 + 2^-100 -> 2^-67.9, and the
+ * dropped rl rh^2 (|rl| <= |Du| + ulp(rh) <= 2^-52 |r|) 2^-68: 2^-66.9.
+ * i >= 1: proofs/gappa/log12_far.g proves |log_12 - log D + W| <= 2^-75
+ * (every statement; W = rl rh^2/(1 + rh), |W| <= 2^-78 + 1.01 2^-69 e since
+ * |Du| <= 2^-53 e at every call) and log D >= max(2^-8.01, e ln2): <=
+ * 2^-66.4 |log D|.  The budget stays log_1to2's 2^-65 (the rounding tests of
  * level0/logits_tmpl.h use it); measured by tests/test_fast.c (log_12).
  * For the lanes with Dh < 1.375 (k = 0 in log_1to2), the rows are log_1to2's
  * rows 160 .. 255 and the operations are log_1to2's with k = 0 (Bl = 0,

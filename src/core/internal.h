@@ -82,6 +82,15 @@ typedef struct bce_kparams {
                                   interval, loss terms summed into acc->s0
                                   with the bound acc->e0 (docs/ACCURACY.md,
                                   "Reductions and weights on level 0") */
+    int gden_xn;               /* WEIGHTED_MEAN whose exact sum of weights S
+                                  is not a double-double (it needs more
+                                  than 106 bits): gden is S rounded
+                                  to a double-double (|gden - S| <= 2^-106
+                                  (1 + 2^-52) S) and S 2^wscale_e = gden +
+                                  gden_x[0] + ... + gden_x[gden_xn - 1]
+                                  exactly (core/api.c, wsum_exact); 0: gden
+                                  is the exact divisor */
+    double gden_x[3];
 } bce_kparams;
 
 /* Accumulator of a reduced loss: compensated sum, plus flags for inf/NaN. */
@@ -167,6 +176,17 @@ static inline void bce_res_scale(bce_res *r, bce_dd f)
     }
     bce_res_scale_framed(r, f);
 }
+
+/* The gradient's divisor error (kp->gden_xn != 0, after r was scaled by
+ * gscale = 1/gden): gden is within 2^-106 (1 + 2^-52) S of the exact sum S,
+ * so w g / S differs from w g / gden, which r approximates within r->err,
+ * by at most |w g / gden| 2^-106 (1 + 2^-52) / (1 - 2^-106) <= (|v.hi| (1 +
+ * 2^-52) + err) 2^-106 (1 + 2^-51) < (|v.hi| + err) 2^-105.  Added to err,
+ * every rounding test on r (bce_f64_cr, bce_f32_safe, bce_h16_safe,
+ * bce_f64_ok) is then a test about w g / S (docs/ACCURACY.md, "The exact
+ * sum of the weights").  A non-finite v is left alone (its rounding is its
+ * own limit). */
+void bce_res_gden_err(bce_res *r);   /* core/frame.c (out of line: rare) */
 
 /* The reduction's divisor (core/reduce.c), shared by the per-sample entry
  * points (core/api.c) and the fused regression (logreg/logreg.c):

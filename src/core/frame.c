@@ -121,7 +121,7 @@ static void multiply(bce_res *r, bce_dd f, double af)
     } else {
         r->v = bce_dd_mul(r->v, f);         /* rule 7 */
     }
-    r->err = r->err * af * (1 + 0x1p-50) + bce_fabs(r->v.hi) * 0x1p-103;
+    r->err = r->err * af * (1 + 0x1p-50) + bce_fabs(r->v.hi) * BCE_RES_SCALE_REL;
 }
 
 void bce_res_scale_framed(bce_res *r, bce_dd f)

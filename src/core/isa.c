@@ -153,6 +153,7 @@ static const bce_isa bce_isa_registry[] = {
 #if BCE_HAVE_AVX512
         .runnable = cpu_has_avx512,
         .logits_f64 = bce_logits_f64_avx512, .probs_f64 = bce_probs_f64_avx512,
+        .logits_f32 = bce_logits_f32_avx512, .probs_f32 = bce_probs_f32_avx512,
 #endif
     },
     {

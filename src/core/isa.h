@@ -165,6 +165,10 @@ void bce_logits_f64_avx512(size_t, const double *, const double *, const double 
                            const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f64_avx512(size_t, const double *, const double *, const double *,
                           const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f32_avx512(size_t, const float *, const float *, const float *,
+                           const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f32_avx512(size_t, const float *, const float *, const float *,
+                          const bce_kparams *, float *, float *, bce_acc *);
 #endif
 #if BCE_HAVE_SSE41
 /* SSE4.1 kernels (src/isa/x86_sse41/): 2 lanes, Dekker products. */

@@ -34,9 +34,11 @@ static inline int v8_all(v8i m) { return _mm512_movepi64_mask((__m512i)m) == 0xf
 #define VFN(name) v8_##name
 #define VEL(name) v8_el_##name
 #define VALL(m) v8_all(m)
-/* Table look-ups: one scalar load per lane, as on AVX2 (measured against
- * vgatherqpd and, for the 128-row tables, permutes: docs/PERFORMANCE.md,
- * "AVX-512 (issue 19)"); every way loads the same doubles. */
+/* Table look-ups: one scalar load per lane, as on AVX2.  Measured with
+ * bce-bench-ab (n = 4096, f64, Zen 4): vgatherqpd for both level-0
+ * look-ups took 1.12-1.16x the time, for VLOOKUP1 alone 1.01-1.06x; the
+ * tables have 128 and 256 rows, too many for in-register permutes
+ * (vpermt2pd holds 16 doubles).  Every way loads the same doubles. */
 #define VLOOKUP(tab, idx, col) \
     ((v8d){ (tab)[(idx)[0]][col], (tab)[(idx)[1]][col], (tab)[(idx)[2]][col], (tab)[(idx)[3]][col], \
             (tab)[(idx)[4]][col], (tab)[(idx)[5]][col], (tab)[(idx)[6]][col], (tab)[(idx)[7]][col] })
@@ -48,12 +50,6 @@ static inline int v8_all(v8i m) { return _mm512_movepi64_mask((__m512i)m) == 0xf
  * 0's tables) */
 static inline void v8_lookup2(const double (*tab)[3], v8i idx, v8d *c0, v8d *c1)
 {
-#if BCE_AVX512_LOOKUP2 == 1
-    /* two gathers */
-    __m512i off = _mm512_mullo_epi64((__m512i)idx, _mm512_set1_epi64(3));
-    *c0 = (v8d)_mm512_i64gather_pd(off, &tab[0][0], 8);
-    *c1 = (v8d)_mm512_i64gather_pd(off, &tab[0][1], 8);
-#else
     __m512d A = _mm512_castpd128_pd512(_mm_loadu_pd(tab[idx[0]]));
     __m512d B = _mm512_castpd128_pd512(_mm_loadu_pd(tab[idx[1]]));
     A = _mm512_insertf64x2(A, _mm_loadu_pd(tab[idx[2]]), 1);
@@ -66,7 +62,6 @@ static inline void v8_lookup2(const double (*tab)[3], v8i idx, v8d *c0, v8d *c1)
      * unpacks give (r0[0], r1[0], r2[0], r3[0], ...) in lane order */
     *c0 = (v8d)_mm512_unpacklo_pd(A, B);
     *c1 = (v8d)_mm512_unpackhi_pd(A, B);
-#endif
 }
 #define VLOOKUP2(tab, idx, c0, c1) v8_lookup2((tab), (idx), (c0), (c1))
 #define VDD_FMA(a, b, c) ((v8d)_mm512_fmadd_pd((__m512d)(a), (__m512d)(b), (__m512d)(c)))

@@ -3,7 +3,9 @@
  * loop (isa/x86_avx2/loop_f32.h), statement for statement, with the 8
  * floats of a group widened to ONE vector of 8 double lanes instead of two
  * halves of 4 (the same arithmetic on each lane -- level0/f32_tmpl.h -- so
- * the same ends, tests and bits).  For calls without weights,
+ * the same ends, tests and bits; groups of 16 floats as two 8-double
+ * halves, the AVX2 shape, measured 0.94-0.99x as fast: docs/PERFORMANCE.md,
+ * "AVX-512 (issue 19)").  For calls without weights,
  * reduction or gradient factor, and for those with them that kp->l0red
  * admits (the ends scaled by PFX(f32v_scale), a reduced loss's terms summed
  * into acc->s0): 8 floats per group, the form's table-free

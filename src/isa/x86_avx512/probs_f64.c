@@ -12,6 +12,11 @@
 #include "level0/probs_tmpl.h"          /* level 0 of the probs form */
 #define WITH_LEVEL0 1
 #define WITH_LEVEL0_STAGED 1             /* in stages: simd/loop0_staged_tmpl.h */
+/* blocks of 8 groups of 8 (64 samples, the AVX2 row's block): against 16,
+ * bce-bench-ab (load ~14) n = 100 1.16-1.28x, 200 1.09-1.19x, 1000
+ * 1.04x, 4096 0.98-1.02x (hard / soft labels); the logits kernel keeps
+ * 16 (at 4096: 0.93-0.97x with 8) */
+#define L0_BG 8
 
 #define PFX(name) avx512_probs_f64_##name
 #include "level1/form_probs_f64.h"      /* the probs form in f64 */

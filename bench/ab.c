@@ -4,12 +4,17 @@
  * that a before/after comparison sees the same load (docs/PERFORMANCE.md).
  *
  * Usage: bce-bench-ab LIB_A LIB_B [--n LIST] [--trials T] [--threads K] [--soft] [--only NAME]
+ *                    [--wmean narrow|wide]
  *   LIB_A, LIB_B  paths of two libbce.so (e.g. a build of main and of a
  *                 branch); --threads K sets bce_options.threads = K in B
  *                 only when B has the field (ignored by A unless it does);
  *                 --soft: labels uniform in [0, 1) (bce-bench-side-by-side's
  *                 soft labels) instead of {0, 1}; --only NAME: that entry
- *                 point only (e.g. bce_probs_f64)
+ *                 point only (e.g. bce_probs_f64); --wmean: weights and
+ *                 WEIGHTED_MEAN in both, the weights uniform in [0.5, 1.5)
+ *                 (narrow: their sum is exact in double-double) or 2^k (1 +
+ *                 u), k uniform in -64..63 (wide: a sum of more than 106
+ *                 bits, the exact-sum pass of core/api.c)
  * Prints per entry point and n the median ns per call of A and B (thread
  * CPU clock; wall clock with --threads) and the median and range of the
  * per-round ratio A / B (> 1: B is faster).  Inputs: logits uniform in
@@ -54,7 +59,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *nlist = "0,1,8,100,4096";
-    int trials = 21, threads = 0, soft = 0;
+    int trials = 21, threads = 0, soft = 0, wmean = 0;
     const char *only = NULL;
     for (int a = 3; a < argc; a++) {
         if (!strcmp(argv[a], "--n") && a + 1 < argc) nlist = argv[++a];
@@ -62,6 +67,11 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "--threads") && a + 1 < argc) threads = atoi(argv[++a]);
         else if (!strcmp(argv[a], "--soft")) soft = 1;
         else if (!strcmp(argv[a], "--only") && a + 1 < argc) only = argv[++a];
+        else if (!strcmp(argv[a], "--wmean") && a + 1 < argc) {
+            a++;
+            wmean = !strcmp(argv[a], "narrow") ? 1 : !strcmp(argv[a], "wide") ? 2 : -1;
+            if (wmean < 0) { fprintf(stderr, "bce-bench-ab: --wmean narrow|wide\n"); return 2; }
+        }
         else { fprintf(stderr, "bce-bench-ab: unknown argument %s\n", argv[a]); return 2; }
     }
     if (trials < 1 || trials > 1001) { fprintf(stderr, "bce-bench-ab: trials in 1..1001\n"); return 2; }
@@ -92,12 +102,13 @@ int main(int argc, char **argv)
         p = *end == ',' ? end + 1 : end;
     }
     double *z = malloc(nmax * 8), *p = malloc(nmax * 8), *y = malloc(nmax * 8),
-           *L = malloc(nmax * 8), *G = malloc(nmax * 8);
+           *L = malloc(nmax * 8), *G = malloc(nmax * 8), *w = malloc(nmax * 8);
     float *zf = malloc(nmax * 4), *pf = malloc(nmax * 4), *yf = malloc(nmax * 4),
-          *Lf = malloc(nmax * 4), *Gf = malloc(nmax * 4);
+          *Lf = malloc(nmax * 4), *Gf = malloc(nmax * 4), *wf = malloc(nmax * 4);
     double *ta = malloc(trials * sizeof(double)), *tb = malloc(trials * sizeof(double)),
            *rt = malloc(trials * sizeof(double));
-    if (!z || !p || !y || !L || !G || !zf || !pf || !yf || !Lf || !Gf || !ta || !tb || !rt) {
+    if (!z || !p || !y || !L || !G || !w || !zf || !pf || !yf || !Lf || !Gf || !wf || !ta || !tb ||
+        !rt) {
         fprintf(stderr, "bce-bench-ab: out of memory\n");
         return 2;
     }
@@ -110,9 +121,19 @@ int main(int argc, char **argv)
         double u2 = (double)(s2 >> 11) * 0x1p-53;
         z[i] = -20.0 + 40.0 * u; p[i] = 1.0 / (1.0 + exp(-z[i])); y[i] = soft ? u2 : (double)((s >> 7) & 1);
         zf[i] = (float)z[i]; pf[i] = (float)p[i]; yf[i] = (float)y[i];
+        /* weights (--wmean): a third draw */
+        uint64_t s3 = s2 * 0xD1B54A32D192ED03u;
+        double u3 = (double)(s3 >> 11) * 0x1p-53;
+        w[i] = wmean == 2 ? ldexp(1.0 + u3, (int)((s3 >> 3) % 128) - 64) : 0.5 + u3;
+        wf[i] = (float)w[i];
     }
+    const double *wd = wmean ? w : NULL;
+    const float *ws = wmean ? wf : NULL;
     const clockid_t clk = threads > 1 ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
     bce_options ob = { .threads = (uint64_t)threads };
+    bce_options oa = { 0 };
+    if (wmean) ob.reduction = oa.reduction = BCE_REDUCTION_WEIGHTED_MEAN;
+    if (wmean) printf("weights: %s, WEIGHTED_MEAN\n", wmean == 2 ? "wide, 2^k (1 + u), k in -64..63" : "narrow, [0.5, 1.5)");
     printf("A = %s\nB = %s%s\nlabels: %s\n\n| entry point | n | A ns/call | B ns/call | A / B median (min..max) |\n|---|---|---|---|---|\n",
            argv[1], argv[2], threads > 1 ? " (threads set in B; wall clock)" : "", soft ? "soft, uniform in [0, 1)" : "hard {0, 1}");
     for (int e = 0; e < 4; e++)
@@ -124,13 +145,13 @@ int main(int argc, char **argv)
                 double t[2];
                 for (int j = 0; j < 2; j++) {
                     const int l = (r & 1) ? 1 - j : j;
-                    const bce_options *o = l ? &ob : NULL;
+                    const bce_options *o = l ? &ob : wmean ? &oa : NULL;
                     double t0 = now_ns(clk);
                     for (long q = 0; q < reps; q++) {
-                        if (e == 0) ((fn64)f[l][0])(n, z, y, NULL, o, L, G);
-                        else if (e == 1) ((fn64)f[l][1])(n, p, y, NULL, o, L, G);
-                        else if (e == 2) ((fn32)f[l][2])(n, zf, yf, NULL, o, Lf, Gf);
-                        else ((fn32)f[l][3])(n, pf, yf, NULL, o, Lf, Gf);
+                        if (e == 0) ((fn64)f[l][0])(n, z, y, wd, o, L, G);
+                        else if (e == 1) ((fn64)f[l][1])(n, p, y, wd, o, L, G);
+                        else if (e == 2) ((fn32)f[l][2])(n, zf, yf, ws, o, Lf, Gf);
+                        else ((fn32)f[l][3])(n, pf, yf, ws, o, Lf, Gf);
                     }
                     t[l] = (now_ns(clk) - t0) / (double)reps;
                 }

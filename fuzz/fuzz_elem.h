@@ -35,59 +35,6 @@
 #include "fuzz_common.h"
 #include "fuzz_oracle.h"
 
-/* WEIGHTED_MEAN's divisor as the library defines it (docs/ACCURACY.md,
- * "Correct rounding": "the divisor sum w is used as the double-double the
- * library sums", exact unless the weights' sum needs more than 106 bits):
- * the weights added in index order by DWPlusFP (two_sum, fast_two_sum)
- * within each block of BCE_THREADS_BLOCK = 16384, the blocks' sums added
- * in block order by AccurateDWPlusDW (src/core/api.c scan_elements,
- * scan_blocks).  When that double-double is not the exact sum, the
- * exact expected values use it (the documented exception), not the exact
- * sum -- e.g. w = 1 - 2^-52, 2^-53 - 2^-106, 1: the exact sum needs 107
- * bits, the library's is 2 - 2^-53 (found by the probs_f64 fuzzer; not kept
- * as a seed: the port fuzzer's self-test, which judges libbce against the
- * exact sum, fails on it -- the documented exception, docs/ACCURACY.md). */
-static inline void fz_two_sum(double a, double b, double *s, double *e)
-{
-    volatile double t = a + b;
-    *s = t;
-    double bb = t - a;
-    *e = (a - (t - bb)) + (b - bb);
-}
-static inline void fz_library_wsum(size_t n, const double *w, const bce_options *o, mpfr_t den)
-{
-    if (o->reduction != BCE_REDUCTION_WEIGHTED_MEAN || w == NULL || n == 0) return;
-    double th = 0, tl = 0;
-    for (size_t b0 = 0; b0 < n; b0 += 16384) {
-        double sh = 0, sl = 0;
-        for (size_t i = b0; i < n && i < b0 + 16384; i++) {   /* DWPlusFP */
-            double h, e;
-            fz_two_sum(sh, w[i], &h, &e);
-            double v = sl + e;
-            sh = h + v;
-            sl = v - (sh - h);
-        }
-        if (b0 == 0) { th = sh; tl = sl; continue; }
-        double s1, s2, t1, t2;                                 /* AccurateDWPlusDW */
-        fz_two_sum(th, sh, &s1, &s2);
-        fz_two_sum(tl, sl, &t1, &t2);
-        s2 += t1;
-        double v1 = s1 + s2, v2 = s2 - (v1 - s1);
-        v2 += t2;
-        th = v1 + v2;
-        tl = v2 - (th - v1);
-    }
-    mpfr_t d;
-    mpfr_init2(d, 2200);
-    mpfr_set_d(d, th, MPFR_RNDN);
-    mpfr_add_d(d, d, tl, MPFR_RNDN);                           /* exact at 2200 bits */
-    if (mpfr_cmp(d, den) != 0) {
-        mpfr_set_prec(den, 2200);
-        mpfr_set(den, d, MPFR_RNDN);
-    }
-    mpfr_clear(d);
-}
-
 #define FZ_FORM (FZ_LOGITS ? BCEV_LOGITS : BCEV_PROBS)
 #define FZ_TYPE (FZ_F32 ? BCEV_F32 : BCEV_F64)
 /* Precision of the exact values when MPFR decides: bcev_exact_mp returns
@@ -409,8 +356,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     xd[i], yd[i], s.w, o.pos_weight, !!(o.flags & BCE_OPT_POS_WEIGHT),
                     o.label_smoothing, !!(o.flags & BCE_OPT_LOG_CLAMP), (int)o.reduction, dl, dg, gl, gg);
         if (!have_den) {
-            bcev_denominator(n, wdp, &o, den);
-            fz_library_wsum(n, wdp, &o, den);
+            bcev_denominator(n, wdp, &o, den);   /* exact (also sum w) */
             have_den = 1;
         }
         bcev_exact_mp(FZ_FORM, &s, &o, den, FZ_PREC, dl ? NULL : el, dg ? NULL : eg);

@@ -43,6 +43,7 @@ static double round_bits(const mpfr_t v, int bits)
 
 #define LOG_OFF 0x3fe6000000000000ull /* 0.6875: m in [0.6875, 1.375) */
 #define LOG_N 256
+#define LOG1_N 257 /* log_12: [1, 2] in steps of 2^-8, and 2 */
 #define BCE_TD_EXP_DEG_GEN 13 /* must match src/accurate/td_data.h */
 #define BCE_TD_LOG_DEG_GEN 19
 
@@ -193,6 +194,31 @@ int main(int argc, char **argv)
     fprintf(f, "};\n\nconst double bce_log_tab[BCE_LOG_N][3] = {\n");
     for (int i = 0; i < LOG_N; i++) {
         mpfr_set_d(v, cs[i], MPFR_RNDN);
+        mpfr_log(v, v, MPFR_RNDN);
+        mpfr_neg(v, v, MPFR_RNDN);
+        split3(v, e);
+        fprintf(f, "    { %a, %a, %a },\n", e[0], e[1], e[2]);
+    }
+    fprintf(f, "};\n");
+    /* the logits' log(1 + e): D in [1, 2] without the exponent k */
+    fprintf(f,
+        "\n/* log D for D in [1, 2] (level0/elem_tmpl.h log_12): i = (bits(D) -\n"
+        " * bits(1)) >> 44, interval i = [1 + i 2^-8, 1 + (i + 1) 2^-8), i = 0 .. 256\n"
+        " * (256: D = 2).  bce_log1_c[i]: 1 for i = 0; elsewhere the reciprocal of\n"
+        " * the interval's midpoint rounded to 20 significant bits (|c D - 1| <=\n"
+        " * 2^-8).  bce_log1_tab[i] = -log(c_i) as a triple-double (h+m+l).  */\n");
+    double c1[LOG1_N];
+    for (int i = 0; i < LOG1_N; i++) {
+        if (i == 0) { c1[i] = 1.0; continue; }
+        mpfr_set_d(v, 1.0 + (i + 0.5) * 0x1p-8, MPFR_RNDN);   /* exact */
+        mpfr_ui_div(v, 1, v, MPFR_RNDN);
+        c1[i] = round_bits(v, 20);
+    }
+    fprintf(f, "const double bce_log1_c[BCE_LOG1_N] = {\n");
+    for (int i = 0; i < LOG1_N; i++) fprintf(f, "    %a,\n", c1[i]);
+    fprintf(f, "};\n\nconst double bce_log1_tab[BCE_LOG1_N][3] = {\n");
+    for (int i = 0; i < LOG1_N; i++) {
+        mpfr_set_d(v, c1[i], MPFR_RNDN);
         mpfr_log(v, v, MPFR_RNDN);
         mpfr_neg(v, v, MPFR_RNDN);
         split3(v, e);

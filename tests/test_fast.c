@@ -3,6 +3,7 @@
  * (src/level0/logits_tmpl.h) against MPFR, before any rounding:
  *   - exp_lean: relative error <= 2^-67 (its budget, 2^-67.5 by hand);
  *   - log_1to2: relative error <= 2^-65 on D = 1 + e, Dh in [1, 2];
+ *   - log_12 (the logits' log): the same budget, and its proven 2^-66.4;
  *   - logits_l0: every result's attached bound (Lef, Gef) holds, for hard
  *     and soft labels; the relative maxima are printed (docs/ACCURACY.md).
  * The rounding tests of simd/loop_tmpl.h rely on exactly these bounds.
@@ -145,6 +146,71 @@ Test(fast, log_1to2)
            st.maxrel, __builtin_log2(st.maxrel), st.x, st.y, st.n);
     cr_expect(st.maxrel <= 0x1p-65, "log_1to2 rel err %g > 2^-65", st.maxrel);
     mpfr_clears(ex, t, (mpfr_ptr)0);
+}
+
+/* log_12 (the logits' log(1 + e), level0/elem_tmpl.h): D = 1 + e formed as
+ * the kernel forms it, e random over (0, 1] (tiny, near 2^-k, uniform), plus
+ * every table boundary 1 + i 2^-8 with e one or two ulps either side (so D = 2
+ * with Dl < 0 too), el of either sign.  Asserts the budget the
+ * rounding tests use (2^-65) and the bound proven at log_12 (2^-66.4). */
+static void log12_note(stat_t *st, v4d Dh, v4d Dl, v4d Du, mpfr_t ex)
+{
+    v4dd r = v4_el_log_12(Dh, Dl, Du);
+    for (int l = 0; l < 4; l++) {
+        mpfr_set_d(ex, Dh[l], MPFR_RNDN);
+        mpfr_add_d(ex, ex, Dl[l], MPFR_RNDN);
+        mpfr_add_d(ex, ex, Du[l], MPFR_RNDN);
+        mpfr_log(ex, ex, MPFR_RNDN);
+        note(st, relerr(r.hi[l], r.lo[l], 0, ex), Dh[l], Dl[l] + Du[l]);
+    }
+}
+Test(fast, log_12)
+{
+    if (!have_avx2()) { cr_skip_test("no AVX2"); }
+    long n = bce_test_samples(400000);
+    bcev_rng_seed(&rng, 13);
+    stat_t st = { 0 };
+    mpfr_t ex;
+    mpfr_init2(ex, PREC);
+    for (long i = 0; i < n; i += 4) {
+        v4d Dh, Dl, Du;
+        for (int l = 0; l < 4; l++) {
+            double u = rnd01();
+            double e = u < 0.3 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 866) - 1)
+                               : (u < 0.5 ? __builtin_ldexp(1.0 + rnd01(), -(int)(rnd64() % 10) - 1)
+                                          : rnd01());
+            if (e == 0.0) e = 0x1p-900;
+            double el = e * 0x1p-53 * (2 * rnd01() - 1);
+            double h = 1.0 + e;
+            Dh[l] = h; Dl[l] = (1.0 - h) + e; Du[l] = el;
+        }
+        log12_note(&st, Dh, Dl, Du, ex);
+    }
+    long nrand = st.n;
+    /* the boundaries: e = b - 1 (exact) for b = 1 + i 2^-8, and e one and
+     * two ulps either side (1 + e then rounds to b or a neighbour, with a
+     * nonzero TwoSum error Dl), el = +-e 2^-53, +-e 2^-54 (as the kernel:
+     * |el| <= ulp(e)/2); i = 0 is e = 2^-1074 .. 2^-52 instead */
+    for (int i = 0; i <= 256; i++) {
+        double b = 1.0 + i * 0x1p-8, e0 = b - 1.0;        /* exact */
+        for (int d = -2; d <= 2; d++) {
+            double e = e0;
+            for (int k = 0; k < (d < 0 ? -d : d); k++) e = __builtin_nextafter(e, d < 0 ? 0.0 : 2.0);
+            if (i == 0) e = __builtin_ldexp(1.0, -1074 + 255 * (d + 2) + (d == 2 ? 2 : 0));
+            if (!(e > 0.0) || e > 1.0) continue;
+            double h = 1.0 + e;
+            v4d Dh = { h, h, h, h }, Dl, Du;
+            const double w[4] = { 0x1p-53, -0x1p-53, 0x1p-54, -0x1p-54 };
+            for (int l = 0; l < 4; l++) { Dl[l] = (1.0 - h) + e; Du[l] = e * w[l]; }
+            log12_note(&st, Dh, Dl, Du, ex);
+        }
+    }
+    printf("fast log_12: max rel err %.3g (2^%.2f) at Dh=%a Dl+Du=%a (%ld random + %ld boundary samples;"
+           " proven 2^-66.4, budget 2^-65)\n",
+           st.maxrel, __builtin_log2(st.maxrel), st.x, st.y, nrand, st.n - nrand);
+    cr_expect(st.maxrel <= 0x1.85p-67, "log_12 rel err %g > 2^-66.4 (its proven bound)", st.maxrel);
+    cr_expect(st.maxrel <= 0x1p-65, "log_12 rel err %g > 2^-65", st.maxrel);
+    mpfr_clear(ex);
 }
 
 /* the exact loss and gradient (libbce-verify's reference) */

@@ -79,3 +79,32 @@ Test(tables, log_intervals)
     }
     mpfr_clears(v, lo, hi, (mpfr_ptr)0);
 }
+
+/* level 0's log_12 table over [1, 2] (row i: [1 + i 2^-8, 1 + (i+1) 2^-8)):
+ * -log c to the triple-double split, |c D - 1| <= 2^-8, c = 1 on row 0, and
+ * the Fast2Sum condition |t0| >= 1.01 max |c D - 1| elsewhere */
+Test(tables, log1_intervals)
+{
+    mpfr_t v, lo, hi;
+    mpfr_inits2(400, v, lo, hi, (mpfr_ptr)0);
+    cr_expect(bce_asdouble(BCE_LOG1_OFF) == 1.0, "BCE_LOG1_OFF = bits(1)");
+    for (int i = 0; i < BCE_LOG1_N; i++) {
+        double c = bce_log1_c[i];
+        mpfr_set_d(v, c, MPFR_RNDN);
+        mpfr_log(v, v, MPFR_RNDN);
+        mpfr_neg(v, v, MPFR_RNDN);
+        check_split(bce_log1_tab[i], v, "bce_log1_tab", i);
+        double a = bce_asdouble(BCE_LOG1_OFF + ((uint64_t)i << 44));
+        /* (row 256 takes Dh = 2 only, Dh <= 2: checked on [2, 2 + 2^-8]) */
+        double b = i < 256 ? bce_asdouble(BCE_LOG1_OFF + ((uint64_t)(i + 1) << 44)) : 2.0 + 0x1p-8;
+        cr_expect(a == 1.0 + i * 0x1p-8 && b == a + 0x1p-8, "row %d's interval", i);
+        mpfr_set_d(lo, c, MPFR_RNDN); mpfr_mul_d(lo, lo, a, MPFR_RNDN); mpfr_sub_ui(lo, lo, 1, MPFR_RNDN);
+        mpfr_set_d(hi, c, MPFR_RNDN); mpfr_mul_d(hi, hi, b, MPFR_RNDN); mpfr_sub_ui(hi, hi, 1, MPFR_RNDN);
+        double rl = mpfr_get_d(lo, MPFR_RNDN), rh = mpfr_get_d(hi, MPFR_RNDN);
+        cr_expect(rl >= -0x1p-8 && rh <= 0x1p-8, "log1 row %d: c D - 1 in [%a, %a]", i, rl, rh);
+        double r = rh > -rl ? rh : -rl;
+        if (i == 0) cr_expect(c == 1.0 && bce_log1_tab[0][0] == 0.0, "c = 1 on row 0");
+        else cr_expect(__builtin_fabs(bce_log1_tab[i][0]) >= 1.01 * r, "log1 row %d: Fast2Sum condition", i);
+    }
+    mpfr_clears(v, lo, hi, (mpfr_ptr)0);
+}

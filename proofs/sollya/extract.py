@@ -90,13 +90,15 @@ lg = read("src/tables/log_data.c")
 emit("ln2", array(lg, "bce_ln2"))
 emit("log_c", array(lg, "bce_log_c"))
 emit("log_tab", array(lg, "bce_log_tab"))
+emit("log1_c", array(lg, "bce_log1_c"))
+emit("log1_tab", array(lg, "bce_log1_tab"))
 td = read("src/accurate/td_data.c")
 emit("td_ln2", array(td, "bce_td_ln2"))
 emit("td_exp_coef", array(td, "bce_td_exp_coef"))
 emit("td_log1p_coef", array(td, "bce_td_log1p_coef"))
 emit("td_ln2n_fix", array(td, "bce_td_ln2n_fix"))
 tabh = read("src/tables/tables.h")
-for name in ("BCE_EXP_N", "BCE_LOG_N"):
+for name in ("BCE_EXP_N", "BCE_LOG_N", "BCE_LOG1_N"):
     m = re.search(r"#define\s+" + name + r"\s+(\d+)", tabh)
     if not m:
         sys.exit(f"extract.py: {name} not found")
@@ -105,6 +107,10 @@ m = re.search(r"#define\s+BCE_LOG_OFF\s+0x([0-9a-fA-F]+)ull", tabh)
 if not m:
     sys.exit("extract.py: BCE_LOG_OFF not found")
 print(f"c_BCE_LOG_OFF = {int(m.group(1), 16)};")
+m = re.search(r"#define\s+BCE_LOG1_OFF\s+0x([0-9a-fA-F]+)ull", tabh)
+if not m:
+    sys.exit("extract.py: BCE_LOG1_OFF not found")
+print(f"c_BCE_LOG1_OFF = {int(m.group(1), 16)};")
 tdh = read("src/accurate/td_data.h")
 for name in ("BCE_TD_EXP_DEG", "BCE_TD_LOG_DEG"):
     m = re.search(r"#define\s+" + name + r"\s+(\d+)", tdh)

@@ -267,25 +267,46 @@ static int poly_round(const xpoly *n, bce_dd *num, int *E)
     return 0;
 }
 
-/* 2 w num - (b1 + b2) den K as a polynomial */
-static int frac_poly(const xpoly *num, const xpoly *den, double w, bce_dd K,
+/* The reduction's divisor K (1, n, or the sum of the weights 2^wscale_e)
+ * exactly: gden, plus the parts the double-double does not hold when the
+ * weights' sum needs more than 106 bits (kp->gden_x: core/api.c,
+ * wsum_exact): at most 5 monomials of one factor. */
+static void poly_den(xpoly *r, const bce_kparams *kp)
+{
+    if (!kp->has_gscale) { poly_d(r, 1.0); return; }
+    poly_dd(r, kp->gden);
+    for (int k = 0; k < kp->gden_xn; k++) {
+        xpoly t;
+        poly_d(&t, kp->gden_x[k]);
+        if (t.n) r->m[r->n++] = t.m[0];
+    }
+}
+
+/* 2 w num - (b1 + b2) den K as a polynomial.  Capacity (48 monomials of
+ * at most 6 factors, poly_add / poly_mul return -1 beyond): K has at most
+ * 5 monomials (poly_den), b 2, den at most 2 (p (1 - p)), so (b1 + b2) den
+ * K at most 20 of at most 4 factors; num at most 24 (tinyz_poly: 2 (beta -
+ * alpha) + N z with 5 monomials in beta, 3 in alpha) of at most 4 factors
+ * (y (1 - a) P z), 5 with 2 w; in all at most 34 (probs: 11 + 20 = 31;
+ * tail_cmp: 5 + 10), for every accepted option: the -1 paths are not
+ * reached. */
+static int frac_poly(const xpoly *num, const xpoly *den, double w, const xpoly *kk,
                      double b1, double b2, xpoly *lhs)
 {
-    xpoly f, b, t, bd, kk;
+    xpoly f, b, t, bd;
     poly_d(&f, 2.0 * w);
     if (poly_mul(lhs, num, &f)) return -1;
     poly_d(&b, b1);
     poly_d(&t, b2);
     if (t.n) b.m[b.n++] = t.m[0];
-    poly_dd(&kk, K);
-    if (poly_mul(&bd, &b, den) || poly_mul(&t, &bd, &kk) || poly_add(lhs, lhs, &t, -1))
+    if (poly_mul(&bd, &b, den) || poly_mul(&t, &bd, kk) || poly_add(lhs, lhs, &t, -1))
         return -1;
     return 0;
 }
 
 /* the sign of w num / (den K) - (b1 + b2)/2 for den, K > 0: that of
  * 2 w num - (b1 + b2) den K, exactly */
-static int frac_sign(const xpoly *num, const xpoly *den, double w, bce_dd K,
+static int frac_sign(const xpoly *num, const xpoly *den, double w, const xpoly *K,
                      double b1, double b2, int *sign)
 {
     xpoly lhs;
@@ -310,7 +331,7 @@ int bce_probs_num_exact(double p, double y, const bce_kparams *kp, bce_dd *num, 
  * the log p term clamped beta / (1 - p); at p = 0 (alpha = 0 or clamped)
  * beta; at p = 1 (beta = 0 or clamped) -alpha */
 static int probs_cmp(double p, double y, const bce_kparams *kp, int clamped_p,
-                     double w, bce_dd K, double b1, double b2, int *sign)
+                     double w, const xpoly *K, double b1, double b2, int *sign)
 {
     xpoly al, be, omp, num, den, zero;
     if (label_polys(p, y, kp, &al, &be, &omp)) return -1;
@@ -358,7 +379,7 @@ int bce_logits_tinyz_exact(double z, double y, const bce_kparams *kp, bce_dd c4,
 
 /* sign of w g / K - (b1 + b2)/2 at |z| < 2^-300, g = num/4: exactly, else
  * (a tie of the polynomial part) that of -z, the cubic term's */
-static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd K,
+static int tinyz_cmp(double z, double y, const bce_kparams *kp, double w, const xpoly *K,
                      double b1, double b2, int *sign)
 {
     xpoly n, four;
@@ -388,7 +409,7 @@ static int expo(double x)
  * |D| >= 2^E (D = num 2^E, num in [1, 2]) exceeds the tail term's bound
  * 2 w (P + 1) e^-|z| < 2^(expo(w) + expo(P + 1) + Ee + 4) (e^-|z| = 2^Ee v,
  * v < 2); else undecided (-1: the rounding of r stands). */
-static int tail_cmp(double z, double y, const bce_kparams *kp, double w, bce_dd K,
+static int tail_cmp(double z, double y, const bce_kparams *kp, double w, const xpoly *K,
                     double b1, double b2, int *sign)
 {
     xpoly al, be, omp, c0, one, D;
@@ -460,16 +481,16 @@ static double grad_resolve(int logits, double p, double y, double w, const bce_k
     else if (h16) R2 = next16(R, side > 0, fmt);
     else R2 = nextafter(R, side > 0 ? HUGE_VAL : -HUGE_VAL);
     if (R2 - R2 != 0.0) return R;
-    bce_dd K = bce_dd_make(1.0, 0.0);
+    xpoly K;                    /* the divisor, exactly (poly_den) */
+    poly_den(&K, kp);
     double wf = w;
-    if (kp->has_gscale) {
-        K = kp->gden;
-        if (!kp->mean_e && kp->wscale_e) wf = w * bce_pow2i(kp->wscale_e);
-    }
+    if (kp->has_gscale && !kp->mean_e && kp->wscale_e) wf = w * bce_pow2i(kp->wscale_e);
     int s;
-    if (tail ? tail_cmp(p, y, kp, wf, K, R, R2, &s)
-        : logits ? tinyz_cmp(p, y, kp, wf, K, R, R2, &s)
-                 : probs_cmp(p, y, kp, clamp && p < BCE_P100, wf, K, R, R2, &s))
+    /* (-1, a product beyond the fixed-point range or a polynomial beyond
+     * 48 monomials, is not reached for accepted inputs: frac_poly, XB) */
+    if (tail ? tail_cmp(p, y, kp, wf, &K, R, R2, &s)
+        : logits ? tinyz_cmp(p, y, kp, wf, &K, R, R2, &s)
+                 : probs_cmp(p, y, kp, clamp && p < BCE_P100, wf, &K, R, R2, &s))
         return R;
     double lo = R < R2 ? R : R2, hi = R < R2 ? R2 : R;
     if (s > 0) return hi;

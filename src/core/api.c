@@ -14,6 +14,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "core/isa.h"
 #include "core/half.h"
 #include "core/lowp.h"
@@ -61,6 +62,7 @@ void bce_kparams_init(const bce_options *opt, int want_loss, int want_grad,
     kp->has_gscale = 0;
     kp->gscale = bce_dd_make(1.0, 0.0);
     kp->gden = kp->gscale;
+    kp->gden_xn = 0;
     kp->wscale_e = 0;
     kp->lscale_e = 0;
     kp->mean_e = 0;
@@ -328,7 +330,7 @@ static inline double label_side(double z, double y, double a, double pmin1)
 static inline __attribute__((always_inline)) bce_status
 scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
               enum elem t, enum form f, int prop, double smooth, double pmin1,
-              size_t *bad, bce_dd *wsum)
+              size_t *bad, bce_dd *wsum, double *wmn)
 {
     /* The sum of w only: the sums of w 2^-600 and w 2^600 that the frames
      * need (wsum[1], wsum[2]) are this one scaled, exactly.  Every weight
@@ -339,8 +341,10 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
      * 2^-716, <= 2^729), and rounding to nearest commutes with a power-of-
      * two scaling in the normal range.  So scaling the sum is the same as
      * summing the scaled weights, which this loop did until 2026-12-07,
-     * bit for bit (at one third of the double-double additions). */
+     * bit for bit (at one third of the double-double additions).
+     * *wmn: the smallest positive weight (wsum_sure_exact). */
     bce_dd s = bce_dd_make(0.0, 0.0);
+    double wm = HUGE_VAL;
     double bnd = 0.0;        /* >= sum w L / (P + 1) (loose)  */
     double gmx = 0.0;        /* >= max w |g| / (P + 1) (loose) */
     for (size_t i = i0; i < n; i++) {
@@ -371,6 +375,7 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
             if (wi != wi) { *bad = i; return BCE_E_NAN_WEIGHT; }
             if (!(wi == 0.0 || (wi >= BCE_WEIGHT_MIN && wi <= BCE_WEIGHT_MAX))) { *bad = i; return BCE_E_WEIGHT_RANGE; }
             s = bce_dd_add_d(s, wi);
+            if (wi > 0.0 && wi < wm) wm = wi;
             if (wi > 0.0) bnd += wi * Lb;
             /* G: w = 0 is skipped (0 * Gb is NaN for a subnormal p, and a
              * NaN maximum would be overwritten by the next element) */
@@ -381,6 +386,7 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
         }
     }
     if (!w) s = bce_dd_make((double)n, 0.0);
+    *wmn = wm;
     wsum[0] = s;
     wsum[1] = bce_dd_make(s.hi * 0x1p-600, s.lo * 0x1p-600);   /* exact (above) */
     wsum[2] = bce_dd_make(s.hi * 0x1p600, s.lo * 0x1p600);
@@ -398,8 +404,9 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
  * decisions finish_prepare takes on them -- never depend on the thread
  * count.  (Against the index-order sums of one loop, which this replaced:
  * the weights' sums are the same value whenever the double-double sums are
- * exact, i.e. unless the weights' sum needs more than 106 bits -- the one
- * exception of WEIGHTED_MEAN's correct rounding, docs/ACCURACY.md -- and B
+ * exact; when they may not be (wsum_sure_exact), run_entry replaces
+ * them by the exact sum rounded to a double-double, wsum_exact, which
+ * does not depend on any order either; and B
  * is another rounding of the same sum of bounds, an upper bound of the
  * loss sum by the same argument: B's rounding error, at most n u relative,
  * is far inside the 2^24 between the frame threshold 2^1000 and overflow.)
@@ -408,6 +415,7 @@ typedef struct escan_res {
     bce_status st;
     size_t bad;
     bce_dd ws[4];
+    double wmn;
 } escan_res;
 
 typedef struct escan_job {
@@ -426,9 +434,9 @@ static void escan_block(const escan_job *j, size_t b, escan_res *r)
     const size_t i1 = j->n - i0 < BCE_THREADS_BLOCK ? j->n : i0 + BCE_THREADS_BLOCK;
     r->st = j->t == ELEM_F32
           ? scan_elements(i0, i1, j->x, j->y, j->w, ELEM_F32, j->f, j->prop, j->smooth,
-                          j->pmin1, &r->bad, r->ws)
+                          j->pmin1, &r->bad, r->ws, &r->wmn)
           : scan_elements(i0, i1, j->x, j->y, j->w, ELEM_F64, j->f, j->prop, j->smooth,
-                          j->pmin1, &r->bad, r->ws);
+                          j->pmin1, &r->bad, r->ws, &r->wmn);
 }
 
 static void escan_part(void *ctx, unsigned part, size_t b0, size_t b1)
@@ -444,7 +452,7 @@ static void escan_part(void *ctx, unsigned part, size_t b0, size_t b1)
 static __attribute__((noinline)) bce_status
 scan_blocks(size_t n, const void *x, const void *y, const void *w, enum elem t,
             enum form f, int prop, double smooth, double pmin1, unsigned parts,
-            size_t *bad, bce_dd *wsum)
+            size_t *bad, bce_dd *wsum, double *wmn)
 {
     const size_t nb = (n + BCE_THREADS_BLOCK - 1) / BCE_THREADS_BLOCK;
     escan_job j = { n, x, y, w, t, f, prop, smooth, pmin1, NULL };
@@ -462,8 +470,10 @@ scan_blocks(size_t n, const void *x, const void *y, const void *w, enum elem t,
         }
         if (b == 0) {
             for (int q = 0; q < 4; q++) wsum[q] = r->ws[q];
+            *wmn = r->wmn;
             continue;
         }
+        if (r->wmn < *wmn) *wmn = r->wmn;
         for (int q = 0; q < 3; q++) wsum[q] = bce_dd_add(wsum[q], r->ws[q]);
         wsum[3].hi = wsum[3].hi + r->ws[3].hi;
         if (r->ws[3].lo > wsum[3].lo) wsum[3].lo = r->ws[3].lo;
@@ -484,42 +494,228 @@ scan_blocks(size_t n, const void *x, const void *y, const void *w, enum elem t,
 static inline __attribute__((always_inline)) bce_status
 scan(size_t n, const void *x, const void *y, const void *w, enum elem t,
      enum form f, unsigned flags, double smooth, double pmin1, int need_bounds,
-     unsigned parts, size_t *bad, bce_dd *wsum)
+     unsigned parts, size_t *bad, bce_dd *wsum, double *wmn)
 {
     const int prop = (flags & BCE_OPT_PROPAGATE_NAN) != 0;
+    *wmn = HUGE_VAL;
     if ((w || need_bounds) && (t == ELEM_F64 || t == ELEM_F32) && n > BCE_THREADS_BLOCK)
-        return scan_blocks(n, x, y, w, t, f, prop, smooth, pmin1, parts, bad, wsum);
+        return scan_blocks(n, x, y, w, t, f, prop, smooth, pmin1, parts, bad, wsum, wmn);
     const size_t i0 = !w && !need_bounds
                     ? scan_chunks(n, x, y, t, f == FORM_PROBS, prop, parts) : 0;
-    return scan_elements(i0, n, x, y, w, t, f, prop, smooth, pmin1, bad, wsum);
+    return scan_elements(i0, n, x, y, w, t, f, prop, smooth, pmin1, bad, wsum, wmn);
 }
 
 static bce_status scan_f64(size_t n, const double *x, const double *y, const double *w,
                            enum form f, unsigned flags, double smooth, double pmin1,
-                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
+                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum, double *wmn)
 {
-    return scan(n, x, y, w, ELEM_F64, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
+    return scan(n, x, y, w, ELEM_F64, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum, wmn);
 }
 
 static bce_status scan_f32(size_t n, const float *x, const float *y, const float *w,
                            enum form f, unsigned flags, double smooth, double pmin1,
-                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
+                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum, double *wmn)
 {
-    return scan(n, x, y, w, ELEM_F32, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
+    return scan(n, x, y, w, ELEM_F32, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum, wmn);
 }
 
 static bce_status scan_bf16(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t *w,
                             enum form f, unsigned flags, double smooth, double pmin1,
-                            int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
+                            int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum, double *wmn)
 {
-    return scan(n, x, y, w, ELEM_BF16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
+    return scan(n, x, y, w, ELEM_BF16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum, wmn);
 }
 
 static bce_status scan_f16(size_t n, const uint16_t *x, const uint16_t *y, const uint16_t *w,
                            enum form f, unsigned flags, double smooth, double pmin1,
-                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum)
+                           int need_bounds, unsigned parts, size_t *bad, bce_dd *wsum, double *wmn)
 {
-    return scan(n, x, y, w, ELEM_F16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum);
+    return scan(n, x, y, w, ELEM_F16, f, flags, smooth, pmin1, need_bounds, parts, bad, wsum, wmn);
+}
+
+/* Is the scan's double-double sum of the weights (wsum[0], built by
+ * bce_dd_add_d in index order per block and bce_dd_add over the blocks)
+ * their exact sum S?  Yes when S <= wmin 2^51, wmin the smallest positive
+ * weight: every weight is a multiple of q = ulp(wmin) > wmin 2^-53, so
+ * every partial sum P (<= S < 2^104 q) and every quantity the additions
+ * form is a multiple of q, and the one rounded operation of bce_dd_add_d
+ * (lo + the TwoSum's error: at most ulp(hi) <= 2^-52 P < 2^52 q) and the
+ * two of bce_dd_add (s.lo + t.hi <= 1.5 ulp(s.hi) (1 + u) < 2^53 q; t.lo +
+ * v.lo <= ulp(v.hi)) are multiples of q below 2^53 q: representable, so
+ * exact; the fast_two_sums are exact (terms >= 0, |lo| <= ulp(hi)).  The
+ * test S.hi <= wmin 2^50 covers S <= S.hi (1 + 2^-52).  Ordinary weights
+ * pass it (weights in [1/2, 3/2): any n < 2^49); when it fails
+ * (weights spanning more than ~2^50 relative to their sum), run_entry sums
+ * exactly (wsum_exact).  No weight (wmin = inf, S = 0): exact. */
+static inline int wsum_sure_exact(bce_dd s, double wmin)
+{
+    return s.hi <= wmin * 0x1p50;
+}
+
+/* The exact sum S of the weights, for a WEIGHTED_MEAN whose double-double
+ * sum of the scan may not be exact (wsum_sure_exact).  Every
+ * accepted weight is 0 or m 2^e in [2^-64, 2^64] (m < 2^53, e >= -116), so
+ * S 2^116 is an integer below n 2^180 < 2^244: four 64-bit limbs, two's
+ * complement (the remainders below are signed, |value| < 2^244).  The sum
+ * is order-free (integer additions), so the threads and blocks do not
+ * matter.  The weights are added as 32-bit digits into 64-bit counters
+ * without carries (wsum_dig_add: up to three digits per weight, each
+ * < 2^32, so 2^31 weights cannot overflow a counter; wsum_exact folds the
+ * carries every 2^31 weights); wsum_fx_* then work on the limbs X (value
+ * X 2^-116). */
+__extension__ typedef unsigned __int128 wsum_u128;
+
+/* X += sgn m 2^pos (m < 2^53, 0 <= pos <= 192: m 2^pos < 2^245) */
+static void wsum_fx_addm(uint64_t *X, uint64_t m, int pos, int neg)
+{
+    uint64_t a[4] = { 0, 0, 0, 0 };
+    const int li = pos >> 6, sh = pos & 63;
+    const wsum_u128 v = (wsum_u128)m << sh;
+    a[li] = (uint64_t)v;
+    if (li + 1 < 4) a[li + 1] = (uint64_t)(v >> 64);
+    if (neg) {   /* -a in two's complement */
+        unsigned c = 1;
+        for (int i = 0; i < 4; i++) {
+            a[i] = ~a[i] + c;
+            c = c && a[i] == 0;
+        }
+    }
+    wsum_u128 c = 0;
+    for (int i = 0; i < 4; i++) {
+        c += (wsum_u128)X[i] + a[i];
+        X[i] = (uint64_t)c;
+        c >>= 64;
+    }
+}
+
+/* X += d, d a multiple of 2^-116 below 2^244 in magnitude (weights, and
+ * the roundings of S and its remainders: each a multiple of 2^-116 since
+ * S is and >= 2^-64 when nonzero, so RN keeps the grid) */
+static void wsum_fx_add(uint64_t *X, double d)
+{
+    if (d == 0.0) return;
+    const uint64_t u = bce_asuint64(d);
+    uint64_t m = (u & 0xfffffffffffffULL) | (1ULL << 52);   /* normal: >= 2^-116 */
+    int pos = (int)((u >> 52) & 0x7ff) - 1075 + 116;
+    const int tz = __builtin_ctzll(m);
+    m >>= tz;
+    pos += tz;
+    wsum_fx_addm(X, m, pos, (u >> 63) != 0);
+}
+
+/* D += w (0 or in [2^-64, 2^64]): m 2^pos with pos = e + 116 in 0..128,
+ * as the 32-bit digits of m 2^(pos mod 32) (< 2^85) at digit pos / 32 */
+static inline __attribute__((always_inline)) void wsum_dig_add(uint64_t *D, double w)
+{
+    if (w == 0.0) return;
+    const uint64_t u = bce_asuint64(w);
+    const int pos = (int)(u >> 52) - 959;                     /* w >= 2^-64: normal */
+    const uint64_t m = (u & 0xfffffffffffffULL) | (1ULL << 52);
+    const wsum_u128 v = (wsum_u128)m << (pos & 31);
+    uint64_t *d = D + (pos >> 5);                             /* pos >> 5 <= 4 */
+    d[0] += (uint32_t)v;
+    d[1] += (uint32_t)(v >> 32);
+    d[2] += (uint64_t)(v >> 64);
+}
+
+/* X += the digits' value (carries propagated), D = 0 */
+static void wsum_dig_fold(uint64_t *D, uint64_t *X)
+{
+    uint64_t a[4];
+    wsum_u128 c = 0;
+    for (int q = 0; q < 4; q++) {
+        c += D[2 * q];
+        const uint64_t lo = (uint64_t)c & 0xffffffffULL;
+        c >>= 32;
+        c += D[2 * q + 1];
+        a[q] = lo | ((uint64_t)c << 32);
+        c >>= 32;
+        D[2 * q] = D[2 * q + 1] = 0;
+    }
+    wsum_u128 k = 0;                  /* (c == 0: S 2^116 < 2^256) */
+    for (int q = 0; q < 4; q++) {
+        k += (wsum_u128)X[q] + a[q];
+        X[q] = (uint64_t)k;
+        k >>= 64;
+    }
+}
+
+/* X rounded to a double, to nearest-even (rz = 0) or towards zero */
+static double wsum_fx_round(const uint64_t *X, int rz)
+{
+    uint64_t a[4];
+    const int neg = (X[3] >> 63) != 0;
+    unsigned c = 1;
+    for (int i = 0; i < 4; i++) {
+        a[i] = neg ? ~X[i] + c : X[i];
+        if (neg) c = c && a[i] == 0;
+    }
+    int top = 3;
+    while (top > 0 && a[top] == 0) top--;
+    if (a[top] == 0) return 0.0;
+    const int L = 64 * top + 63 - __builtin_clzll(a[top]);   /* leading bit */
+    uint64_t m;
+    int sh = L - 52;
+    if (sh <= 0) {
+        m = a[0];                                            /* < 2^53: exact */
+        sh = 0;
+    } else {
+        /* bits sh .. L, then the guard bit sh - 1 and the sticky rest */
+        const int li = sh >> 6, bs = sh & 63;
+        m = a[li] >> bs;
+        if (bs && li + 1 < 4) m |= a[li + 1] << (64 - bs);
+        m &= (1ULL << 53) - 1;
+        const int g = sh - 1;
+        const int guard = (int)((a[g >> 6] >> (g & 63)) & 1);
+        int sticky = (a[g >> 6] & ((1ULL << (g & 63)) - 1)) != 0;
+        for (int i = 0; i < (g >> 6) && !sticky; i++) sticky = a[i] != 0;
+        if (!rz && guard && (sticky || (m & 1))) {
+            if (++m == (1ULL << 53)) { m >>= 1; sh++; }
+        }
+    }
+    const double r = (double)m * bce_pow2i(sh - 116);        /* exact */
+    return neg ? -r : r;
+}
+
+/* S from the weights; wsum[0..2] = S rounded to a double-double (gden: hi
+ * = RN(S), lo = RN(S - hi), then normalised by fast_two_sum, |gden - S| <=
+ * |lo| 2^-53 <= 2^-106 (1 + 2^-52) S), and 2^-600, 2^600 times it (exact:
+ * its parts are >= 2^-116); rem[0..k-1] = S - gden exactly, in parts of
+ * at most 53 bits from the top (truncated; k <= 3: S spans at most 244
+ * bits, gden takes the top 106).  Returns k (0: S is a double-double, as
+ * the scan's sum then was too, exactly). */
+static __attribute__((noinline)) int
+wsum_exact(size_t n, const void *w, enum elem t, bce_dd *wsum, double *rem)
+{
+    uint64_t X[4] = { 0, 0, 0, 0 };
+    /* digit d: 2^(32 d); four sets, element i into set i mod 4, so that
+     * consecutive weights do not wait on each other's counters */
+    uint64_t D[4][8];
+    memset(D, 0, sizeof D);
+    for (size_t i0 = 0; i0 < n; i0 += (size_t)1 << 31) {
+        const size_t i1 = n - i0 < ((size_t)1 << 31) ? n : i0 + ((size_t)1 << 31);
+        switch (t) {   /* one loop per type (load() specialised) */
+        case ELEM_F32: for (size_t i = i0; i < i1; i++) wsum_dig_add(D[i & 3], load(w, i, ELEM_F32)); break;
+        case ELEM_BF16: for (size_t i = i0; i < i1; i++) wsum_dig_add(D[i & 3], load(w, i, ELEM_BF16)); break;
+        case ELEM_F16: for (size_t i = i0; i < i1; i++) wsum_dig_add(D[i & 3], load(w, i, ELEM_F16)); break;
+        default: for (size_t i = i0; i < i1; i++) wsum_dig_add(D[i & 3], load(w, i, ELEM_F64)); break;
+        }
+        for (int q = 0; q < 4; q++) wsum_dig_fold(D[q], X);
+    }
+    const double hi = wsum_fx_round(X, 0);
+    wsum_fx_add(X, -hi);
+    const double lo = wsum_fx_round(X, 0);
+    wsum_fx_add(X, -lo);
+    int k = 0;
+    for (double c; k < 3 && (c = wsum_fx_round(X, 1)) != 0.0; k++) {
+        rem[k] = c;
+        wsum_fx_add(X, -c);
+    }
+    const bce_dd s = bce_fast_two_sum(hi, lo);
+    wsum[0] = s;
+    wsum[1] = bce_dd_make(s.hi * 0x1p-600, s.lo * 0x1p-600);
+    wsum[2] = bce_dd_make(s.hi * 0x1p600, s.lo * 0x1p600);
+    return k;
 }
 
 /* Common front end: returns BCE_OK and fills kp, or an error. */
@@ -557,8 +753,8 @@ static bce_status prepare(size_t n, const void *x, const void *y, size_t esize,
  * differ from the scaled sum w 2^E only by the terms below 2^-1074 (w <
  * 2^-474 beside a sum > 2^900), negligible. */
 static bce_status finish_prepare(size_t n, const bce_options *opt,
-                                 const bce_dd *wsum, bce_kparams *kp,
-                                 bce_dd *denom)
+                                 const bce_dd *wsum, const double *wrem, int wrem_n,
+                                 bce_kparams *kp, bce_dd *denom)
 {
     bce_dd norm;
     bce_status st = bce_reduce_norm(opt->reduction, n, wsum[0], &norm);
@@ -585,6 +781,14 @@ static bce_status finish_prepare(size_t n, const bce_options *opt,
         kp->has_gscale = 1;
         kp->gden = gden;
         kp->gscale = bce_dd_div(bce_dd_make(1.0, 0.0), gden);
+    }
+    if (opt->reduction == BCE_REDUCTION_WEIGHTED_MEAN && wrem_n > 0) {
+        /* gden = S 2^E rounded (wsum_exact): the rest, in the same frame
+         * (exact: each part >= 2^-116).  has_gscale: S 2^E is not 1. */
+        kp->has_gscale = 1;
+        kp->gden_xn = wrem_n;
+        for (int k = 0; k < wrem_n; k++)
+            kp->gden_x[k] = kp->wscale_e ? wrem[k] * bce_pow2i(kp->wscale_e) : wrem[k];
     }
     return BCE_OK;
 }
@@ -786,20 +990,28 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
     const unsigned parts = h16 ? 1 : bce_par_parts(n, o->threads);
     size_t bad = BCE_NO_INDEX;
     bce_dd wsum[4];
+    double wmn = HUGE_VAL;        /* the smallest positive weight */
     const int need_bounds = o->reduction == BCE_REDUCTION_MEAN ||
                             o->reduction == BCE_REDUCTION_WEIGHTED_MEAN;
     /* min(P, 1) for the loss bound (P = 1 without BCE_OPT_POS_WEIGHT) */
     const double pmin1 = kp.pos_weight < 1.0 ? kp.pos_weight : 1.0;
     st = t == ELEM_F32
-        ? scan_f32(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
+        ? scan_f32(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum, &wmn)
         : t == ELEM_BF16
-        ? scan_bf16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
+        ? scan_bf16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum, &wmn)
         : t == ELEM_F16
-        ? scan_f16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum)
-        : scan_f64(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum);
+        ? scan_f16(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum, &wmn)
+        : scan_f64(n, x, y, w, f, o->flags, o->label_smoothing, pmin1, need_bounds, parts, &bad, wsum, &wmn);
     if (st != BCE_OK) return fail(o, st, bad);
     bce_dd denom;
-    st = finish_prepare(n, o, wsum, &kp, &denom);
+    /* a WEIGHTED_MEAN whose sum was not built exactly: the exact sum, its
+     * double-double rounding as the divisor (core/api.c, wsum_exact) */
+    double wrem[3];
+    int wrem_n = 0;
+    if (w && o->reduction == BCE_REDUCTION_WEIGHTED_MEAN && n > 0 &&
+        !wsum_sure_exact(wsum[0], wmn))
+        wrem_n = wsum_exact(n, w, t, wsum, wrem);
+    st = finish_prepare(n, o, wsum, wrem, wrem_n, &kp, &denom);
     if (st != BCE_OK) return st;
     bce_acc acc = { { 0.0, 0.0 }, 0, 0, { 0.0, 0.0 }, kp.lscale_e == 0, 0,
                     { 0.0, 0.0 }, 0.0, 0 };
@@ -808,6 +1020,10 @@ static bce_status run_entry(size_t n, const void *x, const void *y, const void *
      * keep the current path) */
     kp.l0red = !h16 && !kp.wscale_e && !kp.lscale_e && (kp.reduce || kp.has_gscale || w)
                && n < ((size_t)1 << 40);
+    /* gden is not the exact sum of the weights (rare: it needs more than
+     * 106 bits): the level-1 path, whose tests include the divisor's
+     * error (bce_res_gden_err); level 0's do not */
+    if (kp.gden_xn) kp.l0red = 0;
     /* a reduced loss with a gradient written over an input (grad == x,
      * y or w: include/bce.h allows it) could not be recomputed after the
      * kernel (reduced_l0 undecided): the current path, one pass */

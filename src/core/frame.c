@@ -121,7 +121,7 @@ static void multiply(bce_res *r, bce_dd f, double af)
     } else {
         r->v = bce_dd_mul(r->v, f);         /* rule 7 */
     }
-    r->err = r->err * af * (1 + 0x1p-50) + bce_fabs(r->v.hi) * 0x1p-103;
+    r->err = r->err * af * (1 + 0x1p-50) + bce_fabs(r->v.hi) * BCE_RES_SCALE_REL;
 }
 
 void bce_res_scale_framed(bce_res *r, bce_dd f)
@@ -131,4 +131,14 @@ void bce_res_scale_framed(bce_res *r, bce_dd f)
     if (factor_overflows(r, af)) move_factor(r, &f, &af);
     else if (product_tiny(r, af)) lift_tiny_product(r, &f, &af);
     multiply(r, f, af);
+}
+
+/* The gradient's divisor error when the exact sum of the weights is not a
+ * double-double (core/internal.h: the bound and why; kp->gden_xn).  Out of
+ * line and cold: the per-sample finishing code (level1/sample_tmpl.h) only
+ * tests kp->gden_xn, so the kernels that inline it stay as they were. */
+__attribute__((cold)) void bce_res_gden_err(bce_res *r)
+{
+    if (r->v.hi - r->v.hi == 0.0)
+        r->err += (bce_fabs(r->v.hi) + r->err) * 0x1p-105;
 }

@@ -82,6 +82,15 @@ typedef struct bce_kparams {
                                   interval, loss terms summed into acc->s0
                                   with the bound acc->e0 (docs/ACCURACY.md,
                                   "Reductions and weights on level 0") */
+    int gden_xn;               /* WEIGHTED_MEAN whose exact sum of weights S
+                                  is not a double-double (it needs more
+                                  than 106 bits): gden is S rounded
+                                  to a double-double (|gden - S| <= 2^-106
+                                  (1 + 2^-52) S) and S 2^wscale_e = gden +
+                                  gden_x[0] + ... + gden_x[gden_xn - 1]
+                                  exactly (core/api.c, wsum_exact); 0: gden
+                                  is the exact divisor */
+    double gden_x[3];
 } bce_kparams;
 
 /* Accumulator of a reduced loss: compensated sum, plus flags for inf/NaN. */
@@ -156,17 +165,40 @@ void bce_res_scale_framed(bce_res *r, bce_dd f);
  * where the exact products of bce_dd_mul are in range (core/dd.h) and no
  * frame rule applies (core/frame.c takes every other case, with the same
  * statements for this one: rule 7). */
+/* The relative error bce_res_scale adds for v f: bce_dd_mul's 4u^2, plus,
+ * when f is the reduction's gscale, gscale's own error against the exact
+ * 1/n or 1/sum w (bce_dd_div, 15u^2, core/dd.h), u = 2^-53: (4u^2 + 15u^2)
+ * (1 + 2u) < 20u^2 < 2^-101.6 relative to |v.hi| (1 + u).  A weight f is
+ * exact (4u^2 would do).  Until 2026-12-07 this was 2^-103 = 8u^2, which
+ * covered the product but not gscale's error (found while reviewing the
+ * exact sum of the weights; the tests then accepted intervals up to 2.4x
+ * too narrow in that term, 2^-101.7 |v| against the 2^-53 |v| of an ulp).
+ * Level 0's PFX(l0_scale) (simd/loop_tmpl.h) already counted 15u^2. */
+#define BCE_RES_SCALE_REL 0x1p-101
+
 static inline void bce_res_scale(bce_res *r, bce_dd f)
 {
     const double av = bce_fabs(r->v.hi), af = bce_fabs(f.hi), p = av * af;
     if (r->scale == 0 && av <= 0x1p900 && af <= 0x1p900 &&
         p >= 0x1p-900 && p <= 0x1p900) {
         r->v = bce_dd_mul(r->v, f);
-        r->err = r->err * af * (1 + 0x1p-50) + bce_fabs(r->v.hi) * 0x1p-103;
+        /* BCE_RES_SCALE_REL: the product's and the factor's own error */
+        r->err = r->err * af * (1 + 0x1p-50) + bce_fabs(r->v.hi) * BCE_RES_SCALE_REL;
         return;
     }
     bce_res_scale_framed(r, f);
 }
+
+/* The gradient's divisor error (kp->gden_xn != 0, after r was scaled by
+ * gscale = 1/gden): gden is within 2^-106 (1 + 2^-52) S of the exact sum S,
+ * so w g / S differs from w g / gden, which r approximates within r->err,
+ * by at most |w g / gden| 2^-106 (1 + 2^-52) / (1 - 2^-106) <= (|v.hi| (1 +
+ * 2^-52) + err) 2^-106 (1 + 2^-51) < (|v.hi| + err) 2^-105.  Added to err,
+ * every rounding test on r (bce_f64_cr, bce_f32_safe, bce_h16_safe,
+ * bce_f64_ok) is then a test about w g / S (docs/ACCURACY.md, "The exact
+ * sum of the weights").  A non-finite v is left alone (its rounding is its
+ * own limit). */
+void bce_res_gden_err(bce_res *r);   /* core/frame.c (out of line: rare) */
 
 /* The reduction's divisor (core/reduce.c), shared by the per-sample entry
  * points (core/api.c) and the fused regression (logreg/logreg.c):

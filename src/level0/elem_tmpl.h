@@ -200,3 +200,74 @@ static inline EL_DD EL_FN(log_1to2)(EL_V Dh, EL_V Dl, EL_V Du)
     return EL_FN(log_1to2_t)(Dh, Dl, Du, c, t0, t1);
 }
 
+
+/*
+ * log_12: log D for D = Dh + Dl + Du with Dh in [1, 2] (the logits' log(1 +
+ * e), e in (0, 1]), |Dl| <= 2^-52, |Du| <= 2^-53, without log_1to2's
+ * exponent k (its 2^-k scaling, k as a double, k ln2 and their Fast2Sum):
+ * the table bce_log1_* covers [1, 2] itself, i = (bits(Dh) - bits(1)) >> 44
+ * in [0, 256] (intervals of 2^-8; row 256 takes Dh = 2).  c = bce_log1_c[i]
+ * (1 for i = 0, else the midpoint's reciprocal to 20 bits), t0 + t1 the
+ * first two parts of -log c (triple-double, |T - t0 - t1| <= 2^-106).
+ * Certified by proofs/sollya/log1_data.sollya: |c D - 1| <= 2^-8 on every
+ * interval, and |t0| >= 1.01 max |c D - 1| where c != 1.
+ * Reduction as log_1to2 with k = 0: p = c Dh exactly (FMA), rh0 = p.hi - 1
+ * exact (Sterbenz, c Dh in [1 - 2^-8, 1 + 2^-8]), rh + rl = rh0 + RN(p.lo +
+ * c Dl) (+ c Du): the same errors (<= 2^-102 where not exact, then |r| <
+ * 2^-50; rl's two roundings <= 2^-105 |r| + 2^-106 |Du|).
+ * log1p(r) = hh + hl + small as in log_tail_t (|r| <= 2^-8: the same
+ * polynomial, truncation < 2^-75 |r|, bracket roundings <= 2^-68 |r|).
+ * log D = t0 + hh (Fast2Sum, exact: t0 = 0 where c = 1, otherwise
+ * |t0| >= 1.01 |r| >= |hh|, |hh| <= 1.0021 |r|) + [Cl + (hl + small + t1)]
+ * (roundings <= 2^-104 + 3 u |lows|).
+ * Relative error: i = 0 (c = 1, t0 = t1 = 0, D < 1 + 2^-8): every term is
+ * relative to r ~ log D: <= 2^-68 + 2^-75 + 2^-100 -> 2^-67.9, and the
+ * dropped rl rh^2 (|rl| <= |Du| + ulp(rh) <= 2^-52 |r|) 2^-68: 2^-66.9.
+ * i >= 1: proofs/gappa/log12_far.g proves |log_12 - log D + W| <= 2^-75
+ * (every statement; W = rl rh^2/(1 + rh), |W| <= 2^-78 + 1.01 2^-69 e since
+ * |Du| <= 2^-53 e at every call) and log D >= max(2^-8.01, e ln2): <=
+ * 2^-66.4 |log D|.  The budget stays log_1to2's 2^-65 (the rounding tests of
+ * level0/logits_tmpl.h use it); measured by tests/test_fast.c (log_12).
+ * For the lanes with Dh < 1.375 (k = 0 in log_1to2), the rows are log_1to2's
+ * rows 160 .. 255 and the operations are log_1to2's with k = 0 (Bl = 0,
+ * 0 ln2_lo + t1 = t1 exactly; a Fast2Sum that is exact gives TwoSum's
+ * values): the same results bit for bit.
+ */
+static inline void EL_FN(log_12_tab)(EL_V Dh, EL_V *c, EL_V *t0, EL_V *t1)
+{
+    EL_I i = EL_SRL(EL_ASI(Dh) - (int64_t)BCE_LOG1_OFF, 44);      /* 0 .. 256 */
+    *c = EL_LOOKUP1(bce_log1_c, i);
+    EL_FN(lookup2)(bce_log1_tab, i, t0, t1);
+}
+static inline EL_DD EL_FN(log_12_t)(EL_V Dh, EL_V Dl, EL_V Du, EL_V c, EL_V t0, EL_V t1)
+{
+    EL_V ph = c * Dh;
+    EL_V pl = EL_FMA(c, Dh, -ph);                      /* exact */
+    EL_V rh0 = ph - 1.0;                               /* exact (Sterbenz) */
+    EL_V rs = EL_FMA(c, Dl, pl);
+    EL_V rh = rh0 + rs;
+    EL_V rl = ((rh0 - rh) + rs) + c * Du;
+    EL_V q2h = rh * rh;
+    EL_V q2l = EL_FMA(rh, rh, -q2h);                   /* exact */
+    EL_V hh = EL_FMA(q2h, EL_SPLAT(-0.5), rh);         /* rh - q2h/2 */
+    EL_V hl = EL_XFMA(q2h, EL_SPLAT(-0.5), rh - hh);   /* exact (Fast2Sum) */
+    EL_V P = EL_FMA(rh, EL_SPLAT(1.0 / 9), EL_SPLAT(-1.0 / 8));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 7));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 6));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 5));
+    P = EL_FMA(rh, P, EL_SPLAT(-1.0 / 4));
+    P = EL_FMA(rh, P, EL_SPLAT(1.0 / 3));
+    EL_V small = EL_FMA(q2h * rh, P, EL_XFMA(q2l, EL_SPLAT(-0.5), EL_FMA(-rh, rl, rl)));
+    EL_V Ch = t0 + hh;
+    EL_V Cl = (t0 - Ch) + hh;                          /* exact (Fast2Sum, above) */
+    EL_DD r;
+    r.hi = Ch;
+    r.lo = Cl + ((hl + small) + t1);
+    return r;
+}
+static inline EL_DD EL_FN(log_12)(EL_V Dh, EL_V Dl, EL_V Du)
+{
+    EL_V c, t0, t1;
+    EL_FN(log_12_tab)(Dh, &c, &t0, &t1);
+    return EL_FN(log_12_t)(Dh, Dl, Du, c, t0, t1);
+}

@@ -89,19 +89,19 @@ static inline EL_DD EL_FN(logits_l0_lg)(EL_V eh, EL_V el)
     const EL_V one = EL_SPLAT(1.0);
     EL_V Dh = one + eh;
     EL_V dlo = (one - Dh) + eh;                        /* Fast2Sum(1, eh) */
-    return EL_FN(log_1to2)(Dh, dlo, el);
+    return EL_FN(log_12)(Dh, dlo, el);
 }
 /* the same in two steps: the table look-ups, then the rest */
 static inline void EL_FN(logits_l0_lgtab)(EL_V eh, EL_V *c, EL_V *t0, EL_V *t1)
 {
-    EL_FN(log_1to2_tab)(EL_SPLAT(1.0) + eh, c, t0, t1);
+    EL_FN(log_12_tab)(EL_SPLAT(1.0) + eh, c, t0, t1);
 }
 static inline EL_DD EL_FN(logits_l0_lgt)(EL_V eh, EL_V el, EL_V c, EL_V t0, EL_V t1)
 {
     const EL_V one = EL_SPLAT(1.0);
     EL_V Dh = one + eh;
     EL_V dlo = (one - Dh) + eh;                        /* Fast2Sum(1, eh) */
-    return EL_FN(log_1to2_t)(Dh, dlo, el, c, t0, t1);
+    return EL_FN(log_12_t)(Dh, dlo, el, c, t0, t1);
 }
 
 /* The rest, from e = eh + el and lg = log(1 + e) (used when want_loss) */

@@ -27,7 +27,9 @@
 /* Apply the weight (and for a gradient the reduction's factor) to r.  With
  * E = kp->wscale_e (gradient) or kp->lscale_e (loss) != 0 the weight is
  * w 2^E and 1/sum w is gscale 2^E (core/api.c): r is first scaled by 2^E
- * (exactly, through r->scale). */
+ * (exactly, through r->scale).  When the exact sum of the weights is not
+ * a double-double (kp->gden_xn), err also covers gden's distance to it
+ * (bce_res_gden_err): the tests then decide about w g / (exact sum). */
 static inline void PFX(weigh)(bce_res *r, double wi, int has_w,
                               const bce_kparams *kp, int grad)
 {
@@ -36,11 +38,13 @@ static inline void PFX(weigh)(bce_res *r, double wi, int has_w,
         r->scale -= E;                            /* r 2^E */
         if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));
         if (grad && kp->has_gscale) bce_res_scale(r, kp->gscale);
+        if (grad && __builtin_expect(kp->gden_xn != 0, 0)) bce_res_gden_err(r);   /* S is not gden */
         if (grad && kp->mean_e) r->scale += E;    /* (w g 2^E / n) 2^-E */
         return;
     }
     if (has_w) bce_res_scale(r, bce_dd_make(wi, 0.0));
     if (grad && kp->has_gscale) bce_res_scale(r, kp->gscale);
+    if (grad && __builtin_expect(kp->gden_xn != 0, 0)) bce_res_gden_err(r);       /* S is not gden */
 }
 
 /* Everything after the level-1 evaluation of sample i. */

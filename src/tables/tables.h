@@ -12,5 +12,10 @@ extern const double bce_exp_tab[BCE_EXP_N][3];
 extern const double bce_ln2[3];
 extern const double bce_log_c[BCE_LOG_N];
 extern const double bce_log_tab[BCE_LOG_N][3];
+/* log D, D in [1, 2] (the logits' log(1 + e)): 257 intervals of 2^-8 */
+#define BCE_LOG1_N 257
+#define BCE_LOG1_OFF 0x3ff0000000000000ull
+extern const double bce_log1_c[BCE_LOG1_N];
+extern const double bce_log1_tab[BCE_LOG1_N][3];
 
 #endif

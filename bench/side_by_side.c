@@ -4,6 +4,9 @@
  *
  * Kernels (loss and gradient, reduction NONE, one thread):
  *   libbce   bce_logits_* / bce_probs_* (the active ISA; BCE_ISA selects)
+ *   libbce avx2   the same with bce_set_isa("avx2") around its samples
+ *            (only where the active ISA is another one that the CPU runs:
+ *            the avx512 row against the avx2 row in one process)
  *   libm     TensorFlow's formula, a scalar loop through glibc's libm
  *            (bench/sbs_libm.c: the project's flags)
  *   libmvec  the same loop built with gcc -O3 -march=native -ffast-math:
@@ -11,6 +14,9 @@
  *   sleef    SLEEF 1-ulp (u10) AVX2 exp/log/log1p, 4 doubles or 8 floats
  *            per step (bench/sbs_sleef.c; only when built with libsleef-dev
  *            and the CPU has AVX2)
+ *   sleef AVX-512   SLEEF u10 AVX512F exp/log/log1p, 8 doubles or 16
+ *            floats per step (bench/sbs_sleef512.c; libsleef-dev and a CPU
+ *            with AVX512F and DQ)
  *   libmvec, AVX2 only   the libmvec loop with -mno-avx512f added
  *            (bench/sbs_libmvec_avx2.c): where -march=native has AVX-512,
  *            the plain libmvec loop calls libmvec's AVX-512 variants
@@ -74,6 +80,12 @@ void sbs_libmvec_avx2_probs_f64(size_t, const double *, const double *, double *
 void sbs_libmvec_avx2_logits_f32(size_t, const float *, const float *, float *, float *);
 void sbs_libmvec_avx2_probs_f32(size_t, const float *, const float *, float *, float *);
 #endif
+#ifdef HAVE_SLEEF512
+void sbs_sleef512_logits_f64(size_t, const double *, const double *, double *, double *);
+void sbs_sleef512_probs_f64(size_t, const double *, const double *, double *, double *);
+void sbs_sleef512_logits_f32(size_t, const float *, const float *, float *, float *);
+void sbs_sleef512_probs_f32(size_t, const float *, const float *, float *, float *);
+#endif
 #ifdef HAVE_SLEEF
 void sbs_sleef_logits_f64(size_t, const double *, const double *, double *, double *);
 void sbs_sleef_probs_f64(size_t, const double *, const double *, double *, double *);
@@ -90,16 +102,19 @@ static void bce_lg32(size_t n, const float *x, const float *y, float *L, float *
 static void bce_pr32(size_t n, const float *x, const float *y, float *L, float *G)
 { bce_probs_f32(n, x, y, NULL, NULL, L, G); }
 
-enum { NK = 5 };
-static const char *kname[NK] = { "libbce", "libm loop", "libmvec loop", "SLEEF u10 AVX2",
+enum { NK = 7, K_BCE_AVX2 = 1, K_SLEEF = 4, K_SLEEF512 = 5, K_MVEC_AVX2 = 6 };
+static const char *kname[NK] = { "libbce", "libbce avx2", "libm loop", "libmvec loop",
+                                 "SLEEF u10 AVX2", "SLEEF u10 AVX-512",
                                  "libmvec loop, AVX2 only" };
-/* [form][kernel] */
+/* [form][kernel]: libbce avx2 is libbce's own functions, run with the avx2
+ * row active (sample() switches, main() enables it) */
 static k64 K64[2][NK] = {
-    { bce_lg64, sbs_libm_logits_f64, sbs_libmvec_logits_f64, NULL, NULL },
-    { bce_pr64, sbs_libm_probs_f64, sbs_libmvec_probs_f64, NULL, NULL } };
+    { bce_lg64, NULL, sbs_libm_logits_f64, sbs_libmvec_logits_f64, NULL, NULL, NULL },
+    { bce_pr64, NULL, sbs_libm_probs_f64, sbs_libmvec_probs_f64, NULL, NULL, NULL } };
 static k32 K32[2][NK] = {
-    { bce_lg32, sbs_libm_logits_f32, sbs_libmvec_logits_f32, NULL, NULL },
-    { bce_pr32, sbs_libm_probs_f32, sbs_libmvec_probs_f32, NULL, NULL } };
+    { bce_lg32, NULL, sbs_libm_logits_f32, sbs_libmvec_logits_f32, NULL, NULL, NULL },
+    { bce_pr32, NULL, sbs_libm_probs_f32, sbs_libmvec_probs_f32, NULL, NULL, NULL } };
+static const char *active_isa;   /* the ISA libbce chose (restored after each avx2 sample) */
 
 
 static double wall_ns(void)
@@ -166,6 +181,7 @@ static void make_inputs(void)
 /* one sample: reps calls of kernel k on case (f32, form, soft, n); ns */
 static double sample(int f32, int form, int soft, int k, size_t n, long reps)
 {
+    if (k == K_BCE_AVX2) bce_set_isa("avx2");   /* (one atomic store, before the clock) */
     double t0 = cpu_ns();
     if (f32) {
         const float *x = form ? p32 : z32, *y = soft ? ys32 : yh32;
@@ -177,6 +193,7 @@ static double sample(int f32, int form, int soft, int k, size_t n, long reps)
         for (long r = 0; r < reps; r++) f(n, x, y, L64, G64);
     }
     double t = cpu_ns() - t0;
+    if (k == K_BCE_AVX2) bce_set_isa(active_isa);
     sink += f32 ? (double)G32[n ? n - 1 : 0] : G64[n ? n - 1 : 0];
     return t;
 }
@@ -442,24 +459,39 @@ int main(int argc, char **argv)
     if (threads && NMAX < 10000000) NMAX = 10000000;
 #ifdef HAVE_SLEEF
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        K64[0][3] = sbs_sleef_logits_f64; K64[1][3] = sbs_sleef_probs_f64;
-        K32[0][3] = sbs_sleef_logits_f32; K32[1][3] = sbs_sleef_probs_f32;
+        K64[0][K_SLEEF] = sbs_sleef_logits_f64; K64[1][K_SLEEF] = sbs_sleef_probs_f64;
+        K32[0][K_SLEEF] = sbs_sleef_logits_f32; K32[1][K_SLEEF] = sbs_sleef_probs_f32;
+    }
+#endif
+#ifdef HAVE_SLEEF512
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
+        K64[0][K_SLEEF512] = sbs_sleef512_logits_f64; K64[1][K_SLEEF512] = sbs_sleef512_probs_f64;
+        K32[0][K_SLEEF512] = sbs_sleef512_logits_f32; K32[1][K_SLEEF512] = sbs_sleef512_probs_f32;
     }
 #endif
 #ifdef HAVE_MVEC_AVX2
-    K64[0][4] = sbs_libmvec_avx2_logits_f64; K64[1][4] = sbs_libmvec_avx2_probs_f64;
-    K32[0][4] = sbs_libmvec_avx2_logits_f32; K32[1][4] = sbs_libmvec_avx2_probs_f32;
+    K64[0][K_MVEC_AVX2] = sbs_libmvec_avx2_logits_f64; K64[1][K_MVEC_AVX2] = sbs_libmvec_avx2_probs_f64;
+    K32[0][K_MVEC_AVX2] = sbs_libmvec_avx2_logits_f32; K32[1][K_MVEC_AVX2] = sbs_libmvec_avx2_probs_f32;
 #endif
+    /* libbce avx2 beside the active row, where that is another row the
+     * CPU runs (auto picks avx512 on an AVX-512 machine) */
+    active_isa = bce_active_isa();
+    if (strcmp(active_isa, "avx2") != 0 && bce_isa_available("avx2")) {
+        K64[0][K_BCE_AVX2] = bce_lg64; K64[1][K_BCE_AVX2] = bce_pr64;
+        K32[0][K_BCE_AVX2] = bce_lg32; K32[1][K_BCE_AVX2] = bce_pr32;
+    }
     make_inputs();
     printf("# bce-bench-side-by-side: libbce %s, active ISA %s, clock %.2f GHz (dependent adds)\n",
            bce_version(), bce_active_isa(), measure_ghz());
-    printf("# libmvec loop: %s; SLEEF: %s\n", SBS_MVEC_FLAGS,
+    printf("# libmvec loop: %s; SLEEF: %s%s\n", SBS_MVEC_FLAGS,
 #ifdef HAVE_SLEEF
-           K64[0][3] ? "libsleef u10 AVX2" : "built, CPU without AVX2"
+           K64[0][K_SLEEF] ? "libsleef u10 AVX2" : "built, CPU without AVX2",
 #else
-           "not built (no libsleef-dev)"
+           "not built (no libsleef-dev)",
 #endif
-    );
+           K64[0][K_SLEEF512] ? " and u10 AVX-512 (AVX512F)" : "");
+    printf("# libbce rows: libbce = the active ISA (%s)%s\n", active_isa,
+           K64[0][K_BCE_AVX2] ? "; libbce avx2 = the same library with bce_set_isa(\"avx2\")" : "");
     /* warm-up: every kernel of every case once (the first case's first
      * rounds ran cold: page faults of the outputs, lazy binding, clocks) */
     for (int f32 = 0; f32 < 2; f32++)

@@ -334,7 +334,8 @@ BCE_API const char *bce_status_name(bce_status s);
 /*
  * Instruction set selection.  libbce knows the ISAs bce_isa_name(0) ..
  * bce_isa_name(bce_isa_count() - 1), from the baseline to the best:
- * "scalar" (every target), "sse4.1" and "avx2" (x86-64), "neon" (AArch64).
+ * "scalar" (every target), "sse4.1", "avx2" and "avx512" (x86-64), "neon"
+ * (AArch64).
  * The kernel table is chosen once, at first use, from the BCE_ISA
  * environment variable if it names a runnable ISA, else the best runnable
  * one (CPUID/XGETBV on x86-64).  bce_set_isa(name or "auto") changes it;

@@ -630,34 +630,38 @@ static void one_output_case(int probs, int f32, int which, long n)
         if (probs && !(xf[i] > 0.0f)) xf[i] = 0x1p-126f;
         yf[i] = (float)y[i];
     }
-    /* the baseline (registry row 0, scalar) against the ISA under test */
-    const char *isa[2] = { bce_isa_name(0), "avx2" };
-    for (int s = 0; s < 2; s++) {
-        cr_assert_eq(bce_set_isa(isa[s]), BCE_OK);
-        bce_status st;
-        if (!f32) {
-            double *L = which == 0 ? r[s] : NULL, *G = which == 1 ? r[s] : NULL;
-            st = probs ? bce_probs_f64((size_t)n, x, y, NULL, NULL, L, G)
-                       : bce_logits_f64((size_t)n, x, y, NULL, NULL, L, G);
-        } else {
-            float *L = which == 0 ? rf[s] : NULL, *G = which == 1 ? rf[s] : NULL;
-            st = probs ? bce_probs_f32((size_t)n, xf, yf, NULL, NULL, L, G)
-                       : bce_logits_f32((size_t)n, xf, yf, NULL, NULL, L, G);
+    /* the baseline (registry row 0, scalar) against each other runnable
+     * ISA of the registry (avx2, avx512, ...) */
+    for (size_t t = 1; t < bce_isa_count(); t++) {
+        const char *isa[2] = { bce_isa_name(0), bce_isa_name(t) };
+        if (!bce_isa_available(isa[1])) continue;
+        for (int s = 0; s < 2; s++) {
+            cr_assert_eq(bce_set_isa(isa[s]), BCE_OK);
+            bce_status st;
+            if (!f32) {
+                double *L = which == 0 ? r[s] : NULL, *G = which == 1 ? r[s] : NULL;
+                st = probs ? bce_probs_f64((size_t)n, x, y, NULL, NULL, L, G)
+                           : bce_logits_f64((size_t)n, x, y, NULL, NULL, L, G);
+            } else {
+                float *L = which == 0 ? rf[s] : NULL, *G = which == 1 ? rf[s] : NULL;
+                st = probs ? bce_probs_f32((size_t)n, xf, yf, NULL, NULL, L, G)
+                           : bce_logits_f32((size_t)n, xf, yf, NULL, NULL, L, G);
+            }
+            cr_assert_eq(st, BCE_OK, "status %d", (int)st);
         }
-        cr_assert_eq(st, BCE_OK, "status %d", (int)st);
+        bce_set_isa("auto");
+        long bad = 0;
+        for (long i = 0; i < n; i++) {
+            int diff = f32 ? memcmp(&rf[0][i], &rf[1][i], sizeof(float))
+                           : memcmp(&r[0][i], &r[1][i], sizeof(double));
+            if (diff && bad++ < 3)
+                cr_log_error("%s %s %s: x=%a y=%a scalar %a %s %a", probs ? "probs" : "logits",
+                             f32 ? "f32" : "f64", which ? "grad" : "loss", f32 ? (double)xf[i] : x[i],
+                             f32 ? (double)yf[i] : y[i], f32 ? (double)rf[0][i] : r[0][i], isa[1],
+                             f32 ? (double)rf[1][i] : r[1][i]);
+        }
+        cr_expect_eq(bad, 0, "%s: %ld differences", isa[1], bad);
     }
-    bce_set_isa("auto");
-    long bad = 0;
-    for (long i = 0; i < n; i++) {
-        int diff = f32 ? memcmp(&rf[0][i], &rf[1][i], sizeof(float))
-                       : memcmp(&r[0][i], &r[1][i], sizeof(double));
-        if (diff && bad++ < 3)
-            cr_log_error("%s %s %s: x=%a y=%a scalar %a avx2 %a", probs ? "probs" : "logits",
-                         f32 ? "f32" : "f64", which ? "grad" : "loss", f32 ? (double)xf[i] : x[i],
-                         f32 ? (double)yf[i] : y[i], f32 ? (double)rf[0][i] : r[0][i],
-                         f32 ? (double)rf[1][i] : r[1][i]);
-    }
-    cr_expect_eq(bad, 0, "%ld differences", bad);
     free(x); free(y); free(xf); free(yf);
     for (int s = 0; s < 2; s++) { free(r[s]); free(rf[s]); }
 }

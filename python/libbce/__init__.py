@@ -37,7 +37,7 @@ __all__ = ["Error", "logits", "probs", "oracle", "ulp_error", "check", "CheckRes
 
 
 def isa():
-    """The name of the active instruction set ("scalar", "sse4.1", "avx2", "neon")."""
+    """The name of the active instruction set ("scalar", "sse4.1", "avx2", "avx512", "neon")."""
     return _lib.lib.bce_active_isa().decode()
 
 

@@ -12,7 +12,10 @@
  * The choice: the BCE_ISA environment variable if it names a runnable ISA,
  * else the best runnable one (the last runnable row of the registry).
  * AVX2 is trusted only when CPUID reports AVX2, FMA, AVX and OSXSAVE *and*
- * XGETBV shows that the OS saves the YMM state.
+ * XGETBV shows that the OS saves the YMM state; AVX-512 only when CPUID
+ * reports AVX512F, VL, DQ, BW (and the AVX2 row's FMA, AVX, F16C, OSXSAVE)
+ * and XCR0 shows the XMM, YMM, opmask and both ZMM states (bits 1, 2, 5,
+ * 6, 7) enabled.
  *
  * The global mutable state of libbce, all C11 atomics (lock-free on every
  * target libbce builds for, so no libatomic):
@@ -35,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/isa.h"
-#if BCE_HAVE_AVX2 || BCE_HAVE_SSE41
+#if BCE_HAVE_AVX2 || BCE_HAVE_SSE41 || BCE_HAVE_AVX512
 #include <cpuid.h>
 #endif
 
@@ -43,7 +46,7 @@
 
 static int runs_everywhere(void) { return 1; }
 
-#if BCE_HAVE_AVX2 || BCE_HAVE_SSE41
+#if BCE_HAVE_AVX2 || BCE_HAVE_SSE41 || BCE_HAVE_AVX512
 static int cpuid_avx2_fma(void)
 {
     unsigned a, b, c, d;
@@ -58,6 +61,23 @@ static int cpuid_avx2_fma(void)
     return (b & (1u << 5)) != 0;                      /* AVX2 */
 }
 
+/* AVX512F, VL, DQ, BW on top of cpuid_avx2_fma, and the OS saving the
+ * opmask and ZMM state: XCR0 bits 5 (opmask), 6 (ZMM0-15 upper halves),
+ * 7 (ZMM16-31), besides 1 and 2 (XMM, YMM) */
+static int cpuid_avx512(void)
+{
+    if (!cpuid_avx2_fma()) return 0;
+    unsigned a, b, c, d;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    const unsigned xcr0 = (1u << 1) | (1u << 2) | (1u << 5) | (1u << 6) | (1u << 7);
+    if ((lo & xcr0) != xcr0) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const unsigned need7 = (1u << 16) /* AVX512F */ | (1u << 17) /* AVX512DQ */
+                         | (1u << 30) /* AVX512BW */ | (1u << 31) /* AVX512VL */;
+    return (b & need7) == need7;
+}
+
 static int cpuid_sse41(void)
 {
     unsigned a, b, c, d;
@@ -67,7 +87,8 @@ static int cpuid_sse41(void)
 
 /* The CPU's features, read once (CPUID costs about 12.5 us per call in
  * the VMs measured here, and bce_set_isa / bce_isa_available ask on every
- * call): 0 until read, then 1 | 2 (AVX2+FMA usable) | 4 (SSE4.1). */
+ * call): 0 until read, then 1 | 2 (AVX2+FMA usable) | 4 (SSE4.1)
+ * | 8 (AVX-512 usable). */
 static _Atomic unsigned bce_cpu_feat;
 
 static unsigned cpu_features(void)
@@ -77,6 +98,7 @@ static unsigned cpu_features(void)
     f = 1;
     if (cpuid_avx2_fma()) f |= 2;
     if (cpuid_sse41()) f |= 4;
+    if (cpuid_avx512()) f |= 8;
     atomic_store_explicit(&bce_cpu_feat, f, memory_order_relaxed);
     return f;
 }
@@ -84,6 +106,9 @@ static unsigned cpu_features(void)
 #if BCE_HAVE_AVX2
 static int cpu_has_avx2_fma(void) { return (cpu_features() & 2) != 0; }
 int bce_cpu_avx2(void) { return cpu_has_avx2_fma(); }
+#endif
+#if BCE_HAVE_AVX512
+static int cpu_has_avx512(void) { return (cpu_features() & 8) != 0; }
 #endif
 #if BCE_HAVE_SSE41
 static int cpu_has_sse41(void) { return (cpu_features() & 4) != 0; }
@@ -119,6 +144,16 @@ static const bce_isa bce_isa_registry[] = {
         .logreg = &bce_lr_kernels_avx2,
         .cvt_bf16 = bce_cvt_bf16_avx2, .cvt_f16 = bce_cvt_f16_avx2,
         .lowp16 = bce_lowp16_avx2_chunk,
+#endif
+    },
+    {
+        /* 8 lanes; the entry points without an avx512 kernel of their own
+         * (NULL here) run avx2's (resolve) */
+        .name = "avx512", .target = "x86-64",
+#if BCE_HAVE_AVX512
+        .runnable = cpu_has_avx512,
+        .logits_f64 = bce_logits_f64_avx512, .probs_f64 = bce_probs_f64_avx512,
+        .logits_f32 = bce_logits_f32_avx512, .probs_f32 = bce_probs_f32_avx512,
 #endif
     },
     {

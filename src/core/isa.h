@@ -157,6 +157,19 @@ void bce_probs_f64_avx2(size_t, const double *, const double *, const double *,
 void bce_probs_f32_avx2(size_t, const float *, const float *, const float *,
                         const bce_kparams *, float *, float *, bce_acc *);
 #endif
+#if BCE_HAVE_AVX512
+/* AVX-512 kernels (src/isa/x86_avx512/): 8 lanes, hardware FMA.  The row
+ * needs AVX512F, VL, DQ, BW, FMA and F16C and the OS's ZMM and opmask
+ * state (core/isa.c). */
+void bce_logits_f64_avx512(size_t, const double *, const double *, const double *,
+                           const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f64_avx512(size_t, const double *, const double *, const double *,
+                          const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f32_avx512(size_t, const float *, const float *, const float *,
+                           const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f32_avx512(size_t, const float *, const float *, const float *,
+                          const bce_kparams *, float *, float *, bce_acc *);
+#endif
 #if BCE_HAVE_SSE41
 /* SSE4.1 kernels (src/isa/x86_sse41/): 2 lanes, Dekker products. */
 void bce_logits_f64_sse41(size_t, const double *, const double *, const double *,

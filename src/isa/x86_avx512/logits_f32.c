@@ -1,0 +1,41 @@
+/*
+ * isa/x86_avx512/logits_f32.c -- the logits kernel, f32, on
+ * 8 lanes (AVX-512): the algorithm every ISA shares (src/level1, src/level0,
+ * src/simd/loop_tmpl.h) instantiated on this ISA's lanes (f32 samples are
+ * widened exactly to double lanes).
+ * Calls without weights, reduction or factor: the float outputs' level 0
+ * on 8 floats at a time first (isa/x86_avx512/loop_f32.h).
+ * Results are the scalar kernel's bits (tests/test_isa.c,
+ * tests/isa_bits.c); bounds: src/isa/scalar/logits_f32.c, docs/ACCURACY.md.
+ */
+#include "isa/x86_avx512/vec_avx512.h"  /* the lanes: 8 doubles, FMA */
+#include "level1/logits_hot_tmpl.h"     /* level 1 of the logits form on them */
+#include "level0/f32_coef.h"
+#include "level0/f32_tmpl.h"            /* the float outputs' level 0 (f32v) */
+
+#define PFX(name) avx512_logits_f32_##name
+#include "level1/form_logits_f32.h"     /* the logits form in f32 */
+#include "level1/sample_tmpl.h"         /* the per-sample code (tails, cold lanes) */
+
+#define LOADV(p) v8_load_f32(p)
+#define STOREVF(p, v) v8_store_f32((p), (v))
+#include "simd/form_logits.h"           /* the hot lanes and their level-1 evaluation */
+
+/* the float outputs' level 0 (level0/f32_tmpl.h, isa/x86_avx512/loop_f32.h):
+ * its domain is |z| <= 600 (z = 0 included; NaN is not) */
+#define VF32V_A(z, y, wl, wg, soft, T) VEL(logits_f32v_a1)((z), (y), (wl), (wg), (T))
+#define VF32V_A2(wl, wg, soft, T) VEL(logits_f32v_a2)((wl), (wg), (T))
+#define VF32SOFT8(zf, yf) 0
+#define VF32V_B(z, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
+    VEL(logits_f32v_b)((z), (y), (wl), (wg), (T), (Llo), (Lhi), (Glo), (Ghi))
+#define VF32HOT8(zf, yf) \
+    _mm256_cmp_ps(_mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))), \
+                  _mm256_set1_ps(600.0f), _CMP_LE_OQ)
+#include "simd/loop_tmpl.h"             /* the vector loop: avx512_logits_f32_loop */
+#include "isa/x86_avx512/loop_f32.h"    /* its loop: avx512_logits_f32_f32v_run */
+
+void bce_logits_f32_avx512(size_t n, const float *x, const float *y, const float *w,
+                           const bce_kparams *kp, float *loss, float *grad, bce_acc *acc)
+{
+    avx512_logits_f32_loop(n, x, y, w, kp, loss, grad, acc);
+}

@@ -1,0 +1,29 @@
+/*
+ * isa/x86_avx512/logits_f64.c -- the logits kernel, f64, on
+ * 8 lanes (AVX-512): the algorithm every ISA shares (src/level1, src/level0,
+ * src/simd/loop_tmpl.h) instantiated on this ISA's lanes.
+ * Level 0 (double-only, FMA) first, then level 1 on lanes it cannot decide.
+ * Results are the scalar kernel's bits (tests/test_isa.c,
+ * tests/isa_bits.c); bounds: src/isa/scalar/logits_f64.c, docs/ACCURACY.md.
+ */
+#include "isa/x86_avx512/vec_avx512.h"  /* the lanes: 8 doubles, FMA */
+#include "level1/logits_hot_tmpl.h"     /* level 1 of the logits form on them */
+#include "level0/elem_tmpl.h"           /* level 0 (double-only): its functions */
+#include "level0/logits_tmpl.h"         /* level 0 of the logits form */
+#define WITH_LEVEL0 1
+#define WITH_LEVEL0_STAGED 1             /* in stages: simd/loop0_staged_tmpl.h */
+
+#define PFX(name) avx512_logits_f64_##name
+#include "level1/form_logits_f64.h"     /* the logits form in f64 */
+#include "level1/sample_tmpl.h"         /* the per-sample code (tails, cold lanes) */
+
+#define LOADV(p) v8_load_f64(p)
+#define STOREV(p, v) v8_store_f64((p), (v))
+#include "simd/form_logits.h"           /* the hot lanes and their level-1 evaluation */
+#include "simd/loop_tmpl.h"             /* the vector loop: avx512_logits_f64_loop */
+
+void bce_logits_f64_avx512(size_t n, const double *x, const double *y, const double *w,
+                           const bce_kparams *kp, double *loss, double *grad, bce_acc *acc)
+{
+    avx512_logits_f64_loop(n, x, y, w, kp, loss, grad, acc);
+}

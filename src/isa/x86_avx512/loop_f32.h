@@ -1,0 +1,329 @@
+/*
+ * isa/x86_avx512/loop_f32.h -- the AVX-512 f32 kernels' loop: the AVX2
+ * loop (isa/x86_avx2/loop_f32.h), statement for statement, with the 8
+ * floats of a group widened to ONE vector of 8 double lanes instead of two
+ * halves of 4 (the same arithmetic on each lane -- level0/f32_tmpl.h -- so
+ * the same ends, tests and bits; groups of 16 floats as two 8-double
+ * halves, the AVX2 shape, measured 0.94-0.99x as fast: docs/PERFORMANCE.md,
+ * "AVX-512 (issue 19)").  For calls without weights,
+ * reduction or gradient factor, and for those with them that kp->l0red
+ * admits (the ends scaled by PFX(f32v_scale), a reduced loss's terms summed
+ * into acc->s0): 8 floats per group, the form's table-free
+ * level 1 (level0/f32_tmpl.h) on 8 double lanes, in
+ * stages, each stage over a block of F32V_BG groups (the intermediate
+ * values in a small buffer), and the float rounding test: both ends of
+ * each output's interval
+ * converted to float (RN, as the scalar code's final (float)), compared
+ * bit for bit.  A group whose 8 lanes are all in the fast domain
+ * (VF32HOT8) and pass is stored as floats; otherwise the group goes to
+ * simd/loop_tmpl.h's group_lanes: the passing lanes are stored, the others take
+ * the double-double path (hot lanes) or the scalar per-sample code -- the
+ * same bits as the scalar kernel either way.
+ * Included by simd/loop_tmpl.h (needs PFX, FT = float, LOADV, VHOT, VEVAL and
+ * group_lanes) when the form defines
+ *   VF32HOT8(zf, yf)   __m256 lane mask (all ones) of the fast domain
+ *   VF32SOFT8(zf, yf)  0 or 1: which variant of the level 1 (the
+ *                      probability form: 1 unless every label is 0 or 1)
+ * and VF32V_A (z, y -> T), optionally VF32V_A2 (T -> T), and VF32V_B
+ * (z, y, T -> the ends), the level 1's stages (see level0/f32_tmpl.h),
+ * optionally VF32FIX_L(xf, yf, soft, &fL): the lanes (a __m256 mask) of a
+ * group that failed its test whose loss is a known exact case, their
+ * correctly rounded loss set in fL.
+ */
+
+#include <immintrin.h>
+
+/* the lanes of 8 whose bit in m is set, as a v8i mask (vpmovm2q) */
+static inline v8i PFX(f32v_mask)(int m)
+{
+    return (v8i)_mm512_movm_epi64((__mmask8)m);
+}
+
+#define F32V_BG 8          /* groups of 8 per block */
+/* per group: the form's 6 intermediate values, then z and y as
+ * doubles (stage A writes them, stage B reads them) */
+#define F32V_TZ 6
+#define F32V_TN 8
+
+/* stage A on the groups of a block: the hot masks (lanes outside the fast
+ * domain get harmless inputs) and the form's intermediate values */
+static inline __attribute__((always_inline)) int
+PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int wg,
+                  unsigned char *hm, v8d (*T)[F32V_TN], unsigned char *kind)
+{
+    int all = 0xff;
+    for (int g = 0; g < ng; g++) {
+        size_t k = i + 8 * (size_t)g;
+        __m256 zf = _mm256_loadu_ps(x + k), yf = _mm256_loadu_ps(y + k);
+        __m256 hotf = VF32HOT8(zf, yf);
+        int m = _mm256_movemask_ps(hotf);
+        hm[g] = (unsigned char)m;
+        int soft = VF32SOFT8(zf, yf);
+        kind[g] = (unsigned char)soft;
+        all &= m;
+        if (__builtin_expect(m != 0xff, 0)) {
+            const __m256 half = _mm256_set1_ps(0.5f);
+            zf = _mm256_blendv_ps(half, zf, hotf);
+            yf = _mm256_blendv_ps(half, yf, hotf);
+        }
+        v8d z0 = (v8d)_mm512_cvtps_pd(zf);            /* exact widening */
+        v8d y0 = (v8d)_mm512_cvtps_pd(yf);
+        /* the inputs as doubles, for stage B (no second load and widening) */
+        T[g][F32V_TZ] = z0;
+        T[g][F32V_TZ + 1] = y0;
+        VF32V_A(z0, y0, wl, wg, soft, T[g]);
+    }
+    return all;
+}
+
+/* stage B on one group: the rest of the level 1, the rounding tests, the
+ * stores or the fallback */
+/* kp->l0red: an output's ends [lo, hi] times a factor F = sh + sl > 0 as
+ * the current path's finishing code applies it (the weight, sl = 0; a
+ * gradient's gscale, 1/n or 1/sum w).  With a = RN(lo sh), b = RN(hi sh)
+ * and M = |a| + |b|, the ends a - M 2^-48, b + M 2^-48 hold every value
+ * the current path can round: v F with v in [lo, hi] (|v sl| <= u |v sh|),
+ * its level-1 or slow-path value times F (bce_dd_mul) within their bounds,
+ * the exact value of its resolve step (gscale - 1/n <= 15u^2), and the
+ * roundings of a and b: together < 3.1u M, far inside M 2^-48 less the
+ * ends' own roundings (docs/ACCURACY.md, "Reductions and weights on level 0").  Equal
+ * float bits of the ends then prove the float that path returns. */
+static inline void PFX(f32v_scale)(v8d *lo, v8d *hi, v8d sh)
+{
+    v8d a = *lo * sh, b = *hi * sh;
+    v8d M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-48;
+    /* an exact infinite limit (p = 0 or 1: both ends the same infinity)
+     * stays that infinity, exactly (a positive finite factor): no widening,
+     * which would make inf - inf = NaN at one end -- and after a second
+     * scaling (weights, then a mean's 1/n) NaN at both ends, whose equal
+     * bits the test below took for a decided lane (p = 0, y > 0 under MEAN
+     * with weights gave NaN for -inf: isa_bits in the ASan build) */
+    M = EL_SEL((EL_ABS(a) == VSPLAT(__builtin_inf())) & (a == b), VSPLAT(0.0), M);
+    *lo = a - M;
+    *hi = b + M;
+}
+
+static inline __attribute__((always_inline)) void
+PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
+                  int wl, int wg, int hm, int soft, v8d (*T)[F32V_TN], float *loss, float *grad,
+                  bce_acc *acc, VDD *lsum, VD *lerr, size_t *lcnt, int nv, const float *w)
+{
+    (void)soft;                                   /* (the logits form has one variant) */
+    /* the inputs widened by stage A (lanes outside the fast domain
+     * already replaced by 0.5) */
+    v8d z = T[0][F32V_TZ], yv = T[0][F32V_TZ + 1];
+    v8d Llo, Lhi, Glo, Ghi;
+    VF32V_B(z, yv, wl, wg, soft, T[0], &Llo, &Lhi, &Glo, &Ghi);
+    /* weights (kp->l0red): the lanes with w > 0 (a zero weight's outputs
+     * are exact zeros: the current path's) */
+    v8d wd = VSPLAT(1.0);
+    int wpos = 0xff;
+    if (w) {
+        __m256 wf = _mm256_loadu_ps(w + i);
+        wd = (v8d)_mm512_cvtps_pd(wf);
+        wpos = _mm256_movemask_ps(_mm256_cmp_ps(wf, _mm256_setzero_ps(), _CMP_GT_OQ));
+    }
+    const int lsumd = wl && kp->reduce;
+    VD Lb = VSPLAT(0.0);
+    if (wg && w) PFX(f32v_scale)(&Glo, &Ghi, wd);
+    if (wg && kp->has_gscale) PFX(f32v_scale)(&Glo, &Ghi, VSPLAT(kp->gscale.hi));
+    if (lsumd) {
+        /* a reduced loss (kp->l0red): the terms T = RN(Lhi w), each within
+         * b = ((Lhi - Llo) + 0x1.01p-52 Lhi) w of the current path's term
+         * L1 w (bce_dd_mul): the exact loss is in [Llo, Lhi], L1 within
+         * BCE_EPS_LOSS of it; u (Lhi w) for T's rounding, 4u^2 for the
+         * current path's product */
+        Lb = ((Lhi - Llo) + Lhi * 0x1.01p-52) * wd;
+        Lhi = Lhi * wd;
+    } else if (wl && w) {
+        PFX(f32v_scale)(&Llo, &Lhi, wd);
+    }
+    /* the ends as 8 floats (RN, vcvtpd2ps); equal bits lane by lane */
+    __m256 fL = _mm256_setzero_ps(), fG = fL;
+    __m256i okL = _mm256_set1_epi32(-1), okG = okL;
+    if (wl && !lsumd) {
+        fL = _mm512_cvtpd_ps((__m512d)Llo);
+        __m256 hL = _mm512_cvtpd_ps((__m512d)Lhi);
+        okL = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
+    }
+    if (wg) {
+        fG = _mm512_cvtpd_ps((__m512d)Glo);
+        __m256 hG = _mm512_cvtpd_ps((__m512d)Ghi);
+        okG = _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG));
+    }
+    /* (never a NaN end after a scaling: equal NaN bits decide nothing;
+     * the plain calls' ends are not scaled and stay as they were tested) */
+    if (wl && !lsumd && w) okL = _mm256_and_si256(okL, _mm256_castps_si256(_mm256_cmp_ps(fL, fL, _CMP_ORD_Q)));
+    if (wg && (w || kp->has_gscale))
+        okG = _mm256_and_si256(okG, _mm256_castps_si256(_mm256_cmp_ps(fG, fG, _CMP_ORD_Q)));
+    int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
+    /* a reduced loss's padded group (nv < 8 samples): lane by lane, so
+     * that the padding adds nothing (group_lanes stops at the samples) */
+    if (lsumd && nv < 8) m &= (1 << nv) - 1;
+    /* (and a lane whose loss is an exact infinite limit, p = 0 or 1:
+     * lane by lane, so that acc->inf is set as on the current path) */
+    if (lsumd)
+        m &= _mm512_movepi64_mask((__m512i)(Lhi <= 0x1.fffffffffffffp+1023));
+#ifdef VF32FIX_L
+    if (__builtin_expect(m != 0xff, 0) && wl && !lsumd && !w) {
+        /* the form's exact cases of the loss (proven results the test
+         * cannot decide: level0/f32_tmpl.h), before the slow lanes */
+        __m256 hitL = VF32FIX_L(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), soft, &fL);
+        okL = _mm256_or_si256(okL, _mm256_castps_si256(hitL));
+        m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
+    }
+#endif
+    if (__builtin_expect(m == 0xff, 1)) {
+        if (wg) _mm256_storeu_ps(grad + i, fG);
+        if (lsumd) {
+            *lsum = VFN(dd_add_d)(*lsum, Lhi);
+            *lerr += Lb;
+            *lcnt += 8;
+        } else if (wl) {
+            _mm256_storeu_ps(loss + i, fL);
+        }
+        return;
+    }
+    {
+        VD zd = LOADV(x + i), yd = LOADV(y + i);
+        VI hot = VHOT(zd, yd);
+        const VD halfd = VSPLAT(0.5);
+        zd = EL_SEL(hot, zd, halfd);
+        yd = EL_SEL(hot, yd, halfd);
+        /* the passing lanes' results: the floats fL, fG (widened
+         * exactly; group_lanes narrows them back), so that the ends need
+         * not stay live past the test */
+        VD dL = lsumd ? Lhi : wl ? (VD)_mm512_cvtps_pd(fL) : halfd;
+        VD dG = wg ? (VD)_mm512_cvtps_pd(fG) : halfd;
+        const size_t nl = nv >= 8 ? 8 : (size_t)nv;
+        PFX(group_lanes_b)(i, nl, zd, yd, hot, PFX(f32v_mask)(m),
+                         dL, VSPLAT(0.0), Lb, dG, x, y, w, kp, loss, grad, acc);
+    }
+}
+
+/* the first m < 8 floats of b to d: at most three moves (4, 2, 1 floats;
+ * a masked store, vmaskmovps, cost more on Zen 4) */
+static inline void PFX(f32v_put)(float *d, const float *b, size_t m)
+{
+    size_t o = 0;
+    if (m & 4) { __builtin_memcpy(d, b, 16); o = 4; }
+    if (m & 2) { __builtin_memcpy(d + o, b + o, 8); o += 2; }
+    if (m & 1) d[o] = b[o];
+}
+
+static inline __attribute__((always_inline)) size_t
+PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
+                 const bce_kparams *kp,
+                 int wl, int wg, float *loss, float *grad, bce_acc *acc)
+{
+    size_t i = 0;
+    /* a reduced loss's level-0 terms (kp->l0red; flushed into acc at the end) */
+    VDD lsum = VFN(make)(VSPLAT(0.0), VSPLAT(0.0));
+    VD lerr = VSPLAT(0.0);
+    size_t lcnt = 0;
+    /* a block holds F32V_BG groups, the last one up to 2 F32V_BG - 1 and
+     * the padded group: fewer than F32V_BG groups left after a block would
+     * run alone, with little to overlap their latency (bce-bench-side-by-side
+     * --short: 9 groups as 8 + 1 cost 2.9 groups' time, as one block 2.3) */
+    v8d T[2 * F32V_BG][F32V_TN];
+    unsigned char hm[2 * F32V_BG], kind[2 * F32V_BG];
+    /* the n mod 8 leftover floats: one more group in the last block, run
+     * on a local copy padded with the hot pair (0.25, 0) (never reading
+     * past x, y), of which only the m outputs are copied back; in the
+     * block, its latency overlaps the other groups' (simd/loop_tmpl.h's
+     * PFX(tail) does the same for the other kernels) */
+    const size_t m = n % 8;
+    float bx[8] __attribute__((aligned(32))), by[8] __attribute__((aligned(32)));
+    float bw[8] __attribute__((aligned(32)));
+    float bl[8] __attribute__((aligned(32))), bg[8] __attribute__((aligned(32)));
+    /* lanes 0 .. m-1: masked loads and stores touch nothing past the
+     * arrays (the masked-out lanes are neither read nor written, and
+     * cannot fault); they replace copy loops whose cost grew with m */
+    const __m256i mmask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)m),
+                                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    if (m) {
+        _mm256_store_ps(bx, _mm256_blendv_ps(_mm256_set1_ps(0.25f),
+                                             _mm256_maskload_ps(x + n - m, mmask),
+                                             _mm256_castsi256_ps(mmask)));
+        _mm256_store_ps(by, _mm256_maskload_ps(y + n - m, mmask));   /* 0 in the padding */
+        if (w)
+            _mm256_store_ps(bw, _mm256_blendv_ps(_mm256_set1_ps(1.0f),
+                                                 _mm256_maskload_ps(w + n - m, mmask),
+                                                 _mm256_castsi256_ps(mmask)));
+    }
+    if (n <= 8) {
+        /* one group (n = 8, or padded): the same stages on a buffer of
+         * constant indices, which the compiler keeps in registers (the
+         * block's buffer costs its chain a store and a load per stage) */
+        const float *gx = m ? bx : x, *gy = m ? by : y;
+        v8d T1[1][F32V_TN];
+        unsigned char h1, k1;
+        PFX(f32v_stage_a)(0, 1, gx, gy, wl, wg, &h1, T1, &k1);
+#ifdef VF32V_A2
+        VF32V_A2(wl, wg, k1, T1[0]);
+#endif
+        /* (a padded group of a reduced loss: group_lanes, whose lane loop
+         * stops at the m samples) */
+        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1,
+                          m ? bl : loss, m ? bg : grad, acc, &lsum, &lerr, &lcnt, m ? (int)m : 8,
+                          w && m ? bw : w);
+        if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
+        if (m && wl && !kp->reduce) PFX(f32v_put)(loss, bl, m);
+        if (m && wg) PFX(f32v_put)(grad, bg, m);
+        return n;
+    }
+    while (i + 8 <= n || (m && i < n)) {
+        size_t left = (n - i) / 8;
+        int ng = left < 2 * F32V_BG ? (int)left : F32V_BG;
+        int tail = m && (size_t)ng == left;  /* this block ends with the padded group */
+        if (ng == F32V_BG)
+            PFX(f32v_stage_a)(i, F32V_BG, x, y, wl, wg, hm, T, kind);
+        else if (ng)
+            PFX(f32v_stage_a)(i, ng, x, y, wl, wg, hm, T, kind);
+        if (tail)
+            PFX(f32v_stage_a)(0, 1, bx, by, wl, wg, hm + ng, T + ng, kind + ng);
+#ifdef VF32V_A2
+        for (int g = 0; g < ng + tail; g++)
+            VF32V_A2(wl, wg, kind[g], T[g]);
+#endif
+
+        for (int g = 0; g < ng; g++)
+            PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[g],
+                              loss, grad, acc, &lsum, &lerr, &lcnt, 8, w);
+        i += 8 * (size_t)ng;
+        if (tail) {
+            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng],
+                              &T[ng], bl, bg, acc, &lsum, &lerr, &lcnt, (int)m, w ? bw : NULL);
+            if (wl && !kp->reduce) PFX(f32v_put)(loss + i, bl, m);
+            if (wg) PFX(f32v_put)(grad + i, bg, m);
+            i += m;
+        }
+    }
+    if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
+    return i;
+}
+
+/* every sample (the leftover in a padded group); returns n, or 0 when
+ * no output is wanted */
+static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const float *w,
+                            const bce_kparams *kp, float *loss, float *grad,
+                            bce_acc *acc)
+{
+    if (w) {
+        /* (weights: kp->l0red) */
+        if (kp->want_loss && kp->want_grad)
+            return PFX(f32v_blocks)(n, x, y, w, kp, 1, 1, loss, grad, acc);
+        if (kp->want_loss)
+            return PFX(f32v_blocks)(n, x, y, w, kp, 1, 0, loss, grad, acc);
+        if (kp->want_grad)
+            return PFX(f32v_blocks)(n, x, y, w, kp, 0, 1, loss, grad, acc);
+        return 0;
+    }
+    if (kp->want_loss && kp->want_grad)
+        return PFX(f32v_blocks)(n, x, y, NULL, kp, 1, 1, loss, grad, acc);
+    if (kp->want_loss)
+        return PFX(f32v_blocks)(n, x, y, NULL, kp, 1, 0, loss, grad, acc);
+    if (kp->want_grad)
+        return PFX(f32v_blocks)(n, x, y, NULL, kp, 0, 1, loss, grad, acc);
+    return 0;
+}

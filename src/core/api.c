@@ -378,84 +378,29 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
 }
 
 #if defined(__SSE2__)
-/* elem_check and elem_sums on the 2 elements at i (SSE2, the baseline of
- * x86-64), lane by lane the same IEEE operations as those scalar
- * statements (scan_elements' lanes): *ok becomes 0 in a rejected lane.
- * (Intrinsics: GCC 12 lowered the same code in generic vectors to
- * per-lane integer selects, 3x slower than the scalar loop.) */
-static inline __m128d sp_sel(__m128d m, __m128d a, __m128d b)
-{
-    return _mm_or_pd(_mm_and_pd(m, a), _mm_andnot_pd(m, b));
-}
-static inline __attribute__((always_inline)) void
-scan_pair(size_t i, const void *x, const void *y, const void *w, enum elem t, enum form f,
-          int prop, double smooth, double pmin1, int bounds, __m128d *ok,
-          __m128d *sh, __m128d *sl, __m128d *wm, __m128d *bd, __m128d *gm)
-{
-    const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0), two = _mm_set1_pd(2.0);
-    __m128d xv, yv, wv = one;
-    if (t == ELEM_F32) {
-        xv = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)((const float *)x + i))));
-        yv = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)((const float *)y + i))));
-        if (w) wv = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)((const float *)w + i))));
-    } else {
-        xv = _mm_loadu_pd((const double *)x + i);
-        yv = _mm_loadu_pd((const double *)y + i);
-        if (w) wv = _mm_loadu_pd((const double *)w + i);
-    }
-    /* elem_check: the accepted lanes' mask */
-    __m128d acc = _mm_and_pd(_mm_cmpge_pd(yv, zero), _mm_cmple_pd(yv, one));
-    if (f == FORM_PROBS) {
-        __m128d in = _mm_and_pd(_mm_cmpge_pd(xv, zero), _mm_cmple_pd(xv, one));
-        if (prop) in = _mm_or_pd(in, _mm_cmpunord_pd(xv, xv));    /* NaN passes */
-        acc = _mm_and_pd(acc, in);
-    } else if (!prop) {
-        acc = _mm_and_pd(acc, _mm_cmpord_pd(xv, xv));
-    }
-    if (w) {
-        const __m128d in = _mm_and_pd(_mm_cmpge_pd(wv, _mm_set1_pd(BCE_WEIGHT_MIN)),
-                                      _mm_cmple_pd(wv, _mm_set1_pd(BCE_WEIGHT_MAX)));
-        acc = _mm_and_pd(acc, _mm_or_pd(in, _mm_cmpeq_pd(wv, zero)));
-    }
-    *ok = _mm_and_pd(*ok, acc);
-    /* elem_sums */
-    __m128d Lb = zero, Gb = zero;
-    if (!bounds) {
-    } else if (f == FORM_PROBS) {
-        Lb = _mm_set1_pd(746.0);
-        const __m128d d = sp_sel(_mm_cmplt_pd(xv, _mm_set1_pd(0.5)), xv, _mm_sub_pd(one, xv));
-        Gb = sp_sel(_mm_and_pd(_mm_cmpgt_pd(xv, zero), _mm_cmplt_pd(xv, one)),
-                    _mm_div_pd(two, d), two);
-    } else {
-        /* label_side, bce_fabs */
-        __m128d c = sp_sel(_mm_cmpgt_pd(xv, zero),
-                           _mm_add_pd(_mm_sub_pd(one, yv), _mm_set1_pd(smooth)),
-                           _mm_mul_pd(_mm_set1_pd(pmin1), _mm_add_pd(yv, _mm_set1_pd(smooth))));
-        c = sp_sel(_mm_cmplt_pd(c, one), c, one);
-        const __m128d ax = sp_sel(_mm_cmplt_pd(xv, zero), _mm_sub_pd(zero, xv), xv);
-        /* (where x < 0, 0 - x is -x exactly) */
-        Lb = sp_sel(_mm_cmpneq_pd(_mm_sub_pd(xv, xv), zero), zero,
-                    _mm_add_pd(_mm_mul_pd(c, ax), one));
-        Gb = two;
-    }
-    if (w) {
-        /* bce_dd_add_d((sh, sl), w): TwoSum, then Fast2Sum */
-        const __m128d a = _mm_add_pd(*sh, wv), bb = _mm_sub_pd(a, *sh);
-        const __m128d e = _mm_add_pd(_mm_sub_pd(*sh, _mm_sub_pd(a, bb)), _mm_sub_pd(wv, bb));
-        const __m128d v = _mm_add_pd(*sl, e);
-        *sh = _mm_add_pd(a, v);
-        *sl = _mm_sub_pd(v, _mm_sub_pd(*sh, a));
-        const __m128d pos = _mm_cmpgt_pd(wv, zero);
-        *wm = sp_sel(_mm_and_pd(pos, _mm_cmplt_pd(wv, *wm)), wv, *wm);
-        if (!bounds) return;
-        *bd = _mm_add_pd(*bd, _mm_and_pd(pos, _mm_mul_pd(wv, Lb)));
-        const __m128d g = _mm_mul_pd(wv, Gb);
-        *gm = sp_sel(_mm_andnot_pd(_mm_cmple_pd(g, *gm), pos), g, *gm);
-    } else if (bounds) {
-        *bd = _mm_add_pd(*bd, Lb);
-        *gm = sp_sel(_mm_cmple_pd(Gb, *gm), *gm, Gb);
-    }
-}
+/* scan_elements' lanes on SSE2 (the baseline of x86-64): two pairs per
+ * step of 4 (core/scan_lanes_tmpl.h) */
+#define SL_V __m128d
+#define SL_FN(name) sse2_##name
+#define SL_SET1(d) _mm_set1_pd(d)
+#define SL_ADD _mm_add_pd
+#define SL_SUB _mm_sub_pd
+#define SL_MUL _mm_mul_pd
+#define SL_DIV _mm_div_pd
+#define SL_AND _mm_and_pd
+#define SL_ANDNOT _mm_andnot_pd
+#define SL_OR _mm_or_pd
+#define SL_GE _mm_cmpge_pd
+#define SL_LE _mm_cmple_pd
+#define SL_LT _mm_cmplt_pd
+#define SL_GT _mm_cmpgt_pd
+#define SL_EQ _mm_cmpeq_pd
+#define SL_NEQ _mm_cmpneq_pd
+#define SL_UNORD _mm_cmpunord_pd
+#define SL_ORD _mm_cmpord_pd
+#define SL_LOAD_F64(p) _mm_loadu_pd(p)
+#define SL_LOAD_F32(p) _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(const void *)(p))))
+#include "core/scan_lanes_tmpl.h"
 #endif
 
 
@@ -470,7 +415,10 @@ scan_pair(size_t i, const void *x, const void *y, const void *w, enum elem t, en
  * order (bce_dd_add, +, max, min): independent dependency chains instead
  * of one (a double-double addition per weight is ~14 cycles of latency:
  * the scan of an f32 call with weights cost 6.6 ns per element, 4x the
- * kernel).  Nothing is left early there; when any element is rejected,
+ * kernel).  f64 and f32 inputs: core/scan_lanes_tmpl.h on AVX2 (4 lanes
+ * per step, isa/x86_avx2/scan.c; scan_sums_wide) or SSE2 (two pairs per
+ * step); elsewhere, and for the 16-bit types, the scalar statements lane
+ * by lane -- the same operations per lane on every path.  Nothing is left early there; when any element is rejected,
  * the index-order loop runs again from i0 and reports the first one, as
  * before.  The order is fixed by n and i0 alone (not the ISA, not the
  * threads).  What the order may change:
@@ -495,6 +443,18 @@ scan_pair(size_t i, const void *x, const void *y, const void *w, enum elem t, en
  * bit for bit (at one third of the double-double additions).
  * *wmn: the smallest positive weight (wsum_sure_exact). */
 #define SCAN_LANES 4
+#if BCE_HAVE_AVX2
+/* The sums on AVX2 (one step of 4 lanes) when the CPU has it and the active
+ * ISA is neither scalar nor sse4.1: BCE_ISA=sse4.1 (or bce_set_isa) keeps
+ * them on the SSE2 pairs, so that the tests that run every ISA
+ * (tests/isa_bits.c, tests/test_isa.c) reach both instantiations of the
+ * template; their lanes and so their sums are the same. */
+static int scan_sums_wide(void)
+{
+    const char *a = bce_kernels_active()->name;
+    return bce_cpu_avx2() && strcmp(a, "scalar") != 0 && strcmp(a, "sse4.1") != 0;
+}
+#endif
 static inline __attribute__((always_inline)) bce_status
 scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
               enum elem t, enum form f, int prop, double smooth, double pmin1,
@@ -513,10 +473,24 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
         gmx[k] = 0.0;      /* >= max w |g| / (P + 1) (loose) */
     }
     const size_t nq = (n - i0) / SCAN_LANES * SCAN_LANES;
+#if BCE_HAVE_AVX2
+    if ((t == ELEM_F64 || t == ELEM_F32) && nq && scan_sums_wide()) {
+        /* AVX2: one step of 4 lanes (isa/x86_avx2/scan.c, the same template) */
+        double acc[5][SCAN_LANES];
+        rej = bce_scan_sums_avx2(i0, nq, x, y, w, t == ELEM_F32, f == FORM_PROBS, prop, bounds,
+                                 smooth, pmin1, acc);
+        for (int k = 0; k < SCAN_LANES; k++) {
+            s[k] = bce_dd_make(acc[0][k], acc[1][k]);
+            wm[k] = acc[2][k];
+            bnd[k] = acc[3][k];
+            gmx[k] = acc[4][k];
+        }
+    } else
+#endif
 #if defined(__SSE2__)
-    /* two pairs of lanes: pair q holds elements i + 2q, i + 2q + 1 (f64
-     * and f32; the 16-bit types take the scalar lanes below) */
     if (t == ELEM_F64 || t == ELEM_F32) {
+        /* two pairs of lanes: pair q holds elements i + 2q, i + 2q + 1 (f64
+         * and f32; the 16-bit types take the scalar lanes below) */
         __m128d ok = _mm_castsi128_pd(_mm_set1_epi32(-1));
         __m128d sh[2], sl[2], wmv[2], bd[2], gm[2];
         for (int q = 0; q < 2; q++) {
@@ -525,8 +499,8 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
         }
         for (size_t i = i0; i < i0 + nq; i += SCAN_LANES)
             for (int q = 0; q < 2; q++)
-                scan_pair(i + 2 * (size_t)q, x, y, w, t, f, prop, smooth, pmin1, bounds, &ok,
-                          &sh[q], &sl[q], &wmv[q], &bd[q], &gm[q]);
+                sse2_scan_step(i + 2 * (size_t)q, x, y, w, t == ELEM_F32, f == FORM_PROBS, prop,
+                               bounds, smooth, pmin1, &ok, &sh[q], &sl[q], &wmv[q], &bd[q], &gm[q]);
         rej = _mm_movemask_pd(ok) != 3;
         for (int q = 0; q < 2; q++) {
             double a[2], b[2];

@@ -14,9 +14,10 @@
 #                          rhi = RN(vhi + w)   (fast_two_sum; its low part
 #                             is not used by dd_div)
 #   q2 = RN(rhi / bh);  result fast_two_sum(q1, q2) = q1 + q2 exactly
-#                          (|q2| <= |q1|: goal 3)
+#                          (|q2| <= |q1|: goal 3; |cl3| <= |chi|: goal 5)
 # PROVES |(q1 + q2) - a/b| <= 12.5 u^2 |a/b| = 0x1.9p-103 |a/b|, u = 2^-53
-#   (so <= 13u^2 of the returned value; core/dd.h quotes 13u^2)
+#   (relative to the returned value: < 13u^2; the 15u^2 the callers quote,
+#   from Joldes-Muller-Popescu's DWDivDW2, holds a fortiori)
 # Hypotheses: a = ah + al, b = bh + bl normalised (|al| <= u|ah|, |bl| <=
 #   u|bh|: every double-double the library builds is the output of an exact
 #   two_sum/fast_two_sum or (x, 0)); ah, bh != 0; |ah| >= 2^-964 and
@@ -31,14 +32,13 @@
 #   scaled, <= 2^-1074 / |ah| or 2^-1074 / |ah/bh| <= 2^-110 under the
 #   hypotheses (subnormal result): a superset of what RN does, so no step
 #   depends on the format beyond the exactness facts above.
-# Exactness: two_sum, fast_two_sum (|b| <= |a|), two_prod (FMA and Dekker,
-#   same pair) and Sterbenz: proofs/coq/BceEFT.v.  (*) fast_two_sum(shi, c)
-#   may have |c| > |shi| (cancellation in ah - phi): it is exact by the
-#   exponent form of Dekker's theorem (Fast2Sum is exact when a = Ma 2^ea,
-#   b = Mb 2^eb, |Ma|, |Mb| < 2^53, ea >= eb; Boldo, Graillat, Muller, ACM
-#   TOMS 2017): shi = ah - phi is a multiple of the smaller ulp of ah and phi
-#   (>= 2^-53 scaled: phi > 1/2 by goal 2), |shi| <= 2^-50, while |c| < 2^-50
-#   has ulp <= 2^-102.  That step is cited, not machine-checked.
+# Exactness (proofs/coq/BceEFT.v): two_sum, fast_two_sum (|b| <= |a|),
+#   two_prod (FMA and Dekker, the same pair), Sterbenz.  (*) fast_two_sum(shi,
+#   c) may have |c| > |shi| (cancellation in ah - phi): it is exact by
+#   fast_two_sum_exact_exp (a, b multiples of 2^f >= 2^-1074, |b| < 2^(f+53))
+#   with f the exponent of ulp(c): shi = ah - phi is a multiple of the
+#   smaller ulp of ah and phi, >= ulp(ah)/2 (phi >= ah/2, goal 2), while
+#   |c| <= 2^-50 |ah| (goal 4) makes ulp(c) <= 2^-102 |ah| or 2^-1074.
 # The error, q1 + q2 - a/b = q2 - R/b with R = a - b q1, rho = R/a (|rho| <=
 #   3u + O(u^2)): E = rho ((1+d9)(1+d10)(1+bl/bh) - 1) + (the rounding of
 #   cl3, bq, w)/a + underflow terms, about 9u^2 + 3u^2.
@@ -89,6 +89,7 @@ E = (S - Q) / Q;
   -> |E| <= 0x1.9p-103
   /\ phi / ah in [0.5, 2]
   /\ q1 >= 0.49 /\ |q2| <= 1b-48
+  /\ |thi| <= 1b-50
   /\ chi >= 0.49 /\ |cl3| <= 1b-49 }
 
 rho -> (al_r - bl_r - d1 - bl_r * d1) / (1 + al_r) - B * h1 / A { A <> 0, 1 + al_r <> 0, bh <> 0 };
@@ -103,4 +104,5 @@ E -> rho * ((1 + d9) * (1 + d10) * (1 + bl_r) - 1) + (ewn - e3n - e4n) * ((1 + d
 RrA -> rho + ewn - e3n - e4n { A <> 0 };
 q2 -> (RrA * A * (1 + d9) + h9) / bh * (1 + d10) + h10 { A <> 0, bh <> 0 };
 cl3 -> (K1 * (bl_r * (1 + d3) - d2) * A + h3 - h2) * (1 + d4) + h4 { A <> 0 };
+thi -> (al_r / (1 + al_r) + PA * d5 + h5 / A) * A * (1 + d6) + h6 { A <> 0, 1 + al_r <> 0 };
 phi / ah -> PA * (1 + d5) * (1 + al_r) + h5 / ah { A <> 0, ah <> 0 };

@@ -24,16 +24,7 @@
 #define STOREVF(p, v) v4_store_f32((p), (v))
 #include "simd/form_logits.h"           /* the hot lanes and their level-1 evaluation */
 
-/* the float outputs' level 0 (level0/f32_tmpl.h, isa/x86_avx2/loop_f32.h):
- * its domain is |z| <= 600 (z = 0 included; NaN is not) */
-#define VF32V_A(z, y, wl, wg, soft, T) VEL(logits_f32v_a1)((z), (y), (wl), (wg), (T))
-#define VF32V_A2(wl, wg, soft, T) VEL(logits_f32v_a2)((wl), (wg), (T))
-#define VF32SOFT8(zf, yf) 0
-#define VF32V_B(z, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
-    VEL(logits_f32v_b)((z), (y), (wl), (wg), (T), (Llo), (Lhi), (Glo), (Ghi))
-#define VF32HOT8(zf, yf) \
-    _mm256_cmp_ps(_mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))), \
-                  _mm256_set1_ps(600.0f), _CMP_LE_OQ)
+#include "isa/x86_avx2/f32v_form_logits.h"  /* the form's hooks for the float loop */
 #include "simd/loop_tmpl.h"             /* the vector loop: avx2_logits_f32_loop */
 #include "isa/x86_avx2/loop_f32.h"      /* its loop: avx2_logits_f32_f32v_run */
 

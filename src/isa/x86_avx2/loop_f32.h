@@ -1,9 +1,15 @@
 /*
- * isa/x86_avx2/loop_f32.h -- the AVX2 f32 kernels' loop for calls without weights,
+ * isa/x86_avx2/loop_f32.h -- the x86 f32 kernels' loop, written once for
+ * the avx2 row (VW = 4 double lanes: a group's 8 floats as F32V_H = 2
+ * halves) and the avx512 row (VW = 8: the group as one vector; groups of 16
+ * floats as two 8-double halves measured 0.94-0.99x as fast,
+ * docs/PERFORMANCE.md, "AVX-512 (issue 19)").  The same arithmetic on each
+ * lane (level0/f32_tmpl.h), so the same ends, tests and bits on both.
+ * For calls without weights,
  * reduction or gradient factor, and for those with them that kp->l0red
  * admits (the ends scaled by PFX(f32v_scale), a reduced loss's terms summed
  * into acc->s0): 8 floats per group, the form's table-free
- * level 1 (level0/f32_tmpl.h) on two halves of 4 double lanes, in
+ * level 1 (level0/f32_tmpl.h) on F32V_H halves of VW double lanes, in
  * stages, each stage over a block of F32V_BG groups (the intermediate
  * values in a small buffer), and the float rounding test: both ends of
  * each output's interval
@@ -13,8 +19,9 @@
  * simd/loop_tmpl.h's group_lanes: the passing lanes are stored, the others take
  * the double-double path (hot lanes) or the scalar per-sample code -- the
  * same bits as the scalar kernel either way.
- * Included by simd/loop_tmpl.h (needs PFX, FT = float, LOADV, VHOT, VEVAL and
- * group_lanes) when the form defines
+ * Included by simd/loop_tmpl.h (needs PFX, FT = float, VW, VD, VI, LOADV,
+ * VHOT, VEVAL and group_lanes) when the form (isa/x86_avx2/f32v_form_*.h)
+ * defines
  *   VF32HOT8(zf, yf)   __m256 lane mask (all ones) of the fast domain
  *   VF32SOFT8(zf, yf)  0 or 1: which variant of the level 1 (the
  *                      probability form: 1 unless every label is 0 or 1)
@@ -27,16 +34,47 @@
 
 #include <immintrin.h>
 
+#if VW == 4
+#define F32V_H 2           /* halves per group of 8 floats */
 /* the lanes of 4 whose bit in m is set, as a v4i mask */
-static inline v4i PFX(f32v_mask)(int m)
+static inline VI PFX(f32v_mask)(int m)
 {
-    v4i r = { -(int64_t)(m & 1), -(int64_t)((m >> 1) & 1),
-              -(int64_t)((m >> 2) & 1), -(int64_t)((m >> 3) & 1) };
+    VI r = { -(int64_t)(m & 1), -(int64_t)((m >> 1) & 1),
+             -(int64_t)((m >> 2) & 1), -(int64_t)((m >> 3) & 1) };
     return r;
 }
+/* half h of 8 floats as doubles (exact widening) */
+static inline VD PFX(f32v_widen)(__m256 f, int h)
+{
+    return (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(f, 1) : _mm256_castps256_ps128(f));
+}
+/* the halves' doubles as 8 floats (RN, vcvtpd2ps) */
+static inline __m256 PFX(f32v_narrow)(const VD *v)
+{
+    return _mm256_set_m128(_mm256_cvtpd_ps((__m256d)v[1]), _mm256_cvtpd_ps((__m256d)v[0]));
+}
+/* the sign bits of a half's lanes (a comparison's mask) as VW bits */
+static inline int PFX(f32v_movemask)(VI m) { return _mm256_movemask_pd((__m256d)m); }
+#elif VW == 8
+#define F32V_H 1
+/* the lanes of 8 whose bit in m is set, as a v8i mask (vpmovm2q) */
+static inline VI PFX(f32v_mask)(int m)
+{
+    return (VI)_mm512_movm_epi64((__mmask8)m);
+}
+static inline VD PFX(f32v_widen)(__m256 f, int h)
+{
+    (void)h;
+    return (VD)_mm512_cvtps_pd(f);
+}
+static inline __m256 PFX(f32v_narrow)(const VD *v) { return _mm512_cvtpd_ps((__m512d)v[0]); }
+static inline int PFX(f32v_movemask)(VI m) { return _mm512_movepi64_mask((__m512i)m); }
+#else
+#error "isa/x86_avx2/loop_f32.h: VW must be 4 (avx2) or 8 (avx512)"
+#endif
 
 #define F32V_BG 8          /* groups of 8 per block */
-/* per half group: the form's 6 intermediate values, then z and y as
+/* per half group (T[F32V_H g + h]): the form's 6 intermediate values, then z and y as
  * doubles (stage A writes them, stage B reads them) */
 #define F32V_TZ 6
 #define F32V_TN 8
@@ -45,7 +83,7 @@ static inline v4i PFX(f32v_mask)(int m)
  * domain get harmless inputs) and the form's intermediate values */
 static inline __attribute__((always_inline)) int
 PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int wg,
-                  unsigned char *hm, v4d (*T)[F32V_TN], unsigned char *kind)
+                  unsigned char *hm, VD (*T)[F32V_TN], unsigned char *kind)
 {
     int all = 0xff;
     for (int g = 0; g < ng; g++) {
@@ -62,17 +100,16 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
             zf = _mm256_blendv_ps(half, zf, hotf);
             yf = _mm256_blendv_ps(half, yf, hotf);
         }
-        v4d z0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(zf));
-        v4d z1 = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(zf, 1));
-        v4d y0 = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(yf));
-        v4d y1 = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(yf, 1));
-        /* the inputs as doubles, for stage B (no second load and widening) */
-        T[2 * g][F32V_TZ] = z0;
-        T[2 * g][F32V_TZ + 1] = y0;
-        T[2 * g + 1][F32V_TZ] = z1;
-        T[2 * g + 1][F32V_TZ + 1] = y1;
-        VF32V_A(z0, y0, wl, wg, soft, T[2 * g]);
-        VF32V_A(z1, y1, wl, wg, soft, T[2 * g + 1]);
+        VD zh[F32V_H], yh[F32V_H];
+        for (int h = 0; h < F32V_H; h++) {
+            zh[h] = PFX(f32v_widen)(zf, h);
+            yh[h] = PFX(f32v_widen)(yf, h);
+            /* the inputs as doubles, for stage B (no second load and widening) */
+            T[F32V_H * g + h][F32V_TZ] = zh[h];
+            T[F32V_H * g + h][F32V_TZ + 1] = yh[h];
+        }
+        for (int h = 0; h < F32V_H; h++)
+            VF32V_A(zh[h], yh[h], wl, wg, soft, T[F32V_H * g + h]);
     }
     return all;
 }
@@ -89,10 +126,10 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
  * roundings of a and b: together < 3.1u M, far inside M 2^-48 less the
  * ends' own roundings (docs/ACCURACY.md, "Reductions and weights on level 0").  Equal
  * float bits of the ends then prove the float that path returns. */
-static inline void PFX(f32v_scale)(v4d *lo, v4d *hi, v4d sh)
+static inline void PFX(f32v_scale)(VD *lo, VD *hi, VD sh)
 {
-    v4d a = *lo * sh, b = *hi * sh;
-    v4d M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-48;
+    VD a = *lo * sh, b = *hi * sh;
+    VD M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-48;
     /* an exact infinite limit (p = 0 or 1: both ends the same infinity)
      * stays that infinity, exactly (a positive finite factor): no widening,
      * which would make inf - inf = NaN at one end -- and after a second
@@ -106,56 +143,56 @@ static inline void PFX(f32v_scale)(v4d *lo, v4d *hi, v4d sh)
 
 static inline __attribute__((always_inline)) void
 PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
-                  int wl, int wg, int hm, int soft, v4d (*T)[F32V_TN], float *loss, float *grad,
+                  int wl, int wg, int hm, int soft, VD (*T)[F32V_TN], float *loss, float *grad,
                   bce_acc *acc, VDD *lsum, VD *lerr, size_t *lcnt, int nv, const float *w)
 {
     (void)soft;                                   /* (the logits form has one variant) */
     /* the inputs widened by stage A (lanes outside the fast domain
      * already replaced by 0.5) */
-    v4d z[2] = { T[0][F32V_TZ], T[1][F32V_TZ] }, yv[2] = { T[0][F32V_TZ + 1], T[1][F32V_TZ + 1] };
-    v4d Llo[2], Lhi[2], Glo[2], Ghi[2];
-    for (int h = 0; h < 2; h++)
-        VF32V_B(z[h], yv[h], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
+    VD Llo[F32V_H], Lhi[F32V_H], Glo[F32V_H], Ghi[F32V_H];
+    for (int h = 0; h < F32V_H; h++)
+        VF32V_B(T[h][F32V_TZ], T[h][F32V_TZ + 1], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
     /* weights (kp->l0red): the lanes with w > 0 (a zero weight's outputs
      * are exact zeros: the current path's) */
-    v4d wd[2] = { VSPLAT(1.0), VSPLAT(1.0) };
+    VD wd[F32V_H];
+    for (int h = 0; h < F32V_H; h++) wd[h] = VSPLAT(1.0);
     int wpos = 0xff;
     if (w) {
         __m256 wf = _mm256_loadu_ps(w + i);
-        wd[0] = (v4d)_mm256_cvtps_pd(_mm256_castps256_ps128(wf));
-        wd[1] = (v4d)_mm256_cvtps_pd(_mm256_extractf128_ps(wf, 1));
+        for (int h = 0; h < F32V_H; h++) wd[h] = PFX(f32v_widen)(wf, h);
         wpos = _mm256_movemask_ps(_mm256_cmp_ps(wf, _mm256_setzero_ps(), _CMP_GT_OQ));
     }
     const int lsumd = wl && kp->reduce;
-    VD Lb[2] = { VSPLAT(0.0), VSPLAT(0.0) };
+    VD Lb[F32V_H];
+    for (int h = 0; h < F32V_H; h++) Lb[h] = VSPLAT(0.0);
     if (wg && w)
-        for (int h = 0; h < 2; h++) PFX(f32v_scale)(&Glo[h], &Ghi[h], wd[h]);
+        for (int h = 0; h < F32V_H; h++) PFX(f32v_scale)(&Glo[h], &Ghi[h], wd[h]);
     if (wg && kp->has_gscale)
-        for (int h = 0; h < 2; h++) PFX(f32v_scale)(&Glo[h], &Ghi[h], VSPLAT(kp->gscale.hi));
+        for (int h = 0; h < F32V_H; h++) PFX(f32v_scale)(&Glo[h], &Ghi[h], VSPLAT(kp->gscale.hi));
     if (lsumd) {
         /* a reduced loss (kp->l0red): the terms T = RN(Lhi w), each within
          * b = ((Lhi - Llo) + 0x1.01p-52 Lhi) w of the current path's term
          * L1 w (bce_dd_mul): the exact loss is in [Llo, Lhi], L1 within
          * BCE_EPS_LOSS of it; u (Lhi w) for T's rounding, 4u^2 for the
          * current path's product */
-        for (int h = 0; h < 2; h++) {
+        for (int h = 0; h < F32V_H; h++) {
             Lb[h] = ((Lhi[h] - Llo[h]) + Lhi[h] * 0x1.01p-52) * wd[h];
             Lhi[h] = Lhi[h] * wd[h];
         }
     } else if (wl && w) {
-        for (int h = 0; h < 2; h++) PFX(f32v_scale)(&Llo[h], &Lhi[h], wd[h]);
+        for (int h = 0; h < F32V_H; h++) PFX(f32v_scale)(&Llo[h], &Lhi[h], wd[h]);
     }
     /* both halves' ends as 8 floats; equal bits lane by lane */
     __m256 fL = _mm256_setzero_ps(), fG = fL;
     __m256i okL = _mm256_set1_epi32(-1), okG = okL;
     if (wl && !lsumd) {
-        fL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Llo[1]), _mm256_cvtpd_ps((__m256d)Llo[0]));
-        __m256 hL = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Lhi[1]), _mm256_cvtpd_ps((__m256d)Lhi[0]));
+        fL = PFX(f32v_narrow)(Llo);
+        __m256 hL = PFX(f32v_narrow)(Lhi);
         okL = _mm256_cmpeq_epi32(_mm256_castps_si256(fL), _mm256_castps_si256(hL));
     }
     if (wg) {
-        fG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Glo[1]), _mm256_cvtpd_ps((__m256d)Glo[0]));
-        __m256 hG = _mm256_set_m128(_mm256_cvtpd_ps((__m256d)Ghi[1]), _mm256_cvtpd_ps((__m256d)Ghi[0]));
+        fG = PFX(f32v_narrow)(Glo);
+        __m256 hG = PFX(f32v_narrow)(Ghi);
         okG = _mm256_cmpeq_epi32(_mm256_castps_si256(fG), _mm256_castps_si256(hG));
     }
     /* (never a NaN end after a scaling: equal NaN bits decide nothing;
@@ -169,9 +206,12 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     if (lsumd && nv < 8) m &= (1 << nv) - 1;
     /* (and a lane whose loss is an exact infinite limit, p = 0 or 1:
      * lane by lane, so that acc->inf is set as on the current path) */
-    if (lsumd)
-        m &= _mm256_movemask_pd((__m256d)(Lhi[0] <= 0x1.fffffffffffffp+1023))
-           | _mm256_movemask_pd((__m256d)(Lhi[1] <= 0x1.fffffffffffffp+1023)) << 4;
+    if (lsumd) {
+        int fin = 0;
+        for (int h = 0; h < F32V_H; h++)
+            fin |= PFX(f32v_movemask)(Lhi[h] <= 0x1.fffffffffffffp+1023) << (VW * h);
+        m &= fin;
+    }
 #ifdef VF32FIX_L
     if (__builtin_expect(m != 0xff, 0) && wl && !lsumd && !w) {
         /* the form's exact cases of the loss (proven results the test
@@ -184,16 +224,18 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     if (__builtin_expect(m == 0xff, 1)) {
         if (wg) _mm256_storeu_ps(grad + i, fG);
         if (lsumd) {
-            *lsum = VFN(dd_add_d)(VFN(dd_add_d)(*lsum, Lhi[0]), Lhi[1]);
-            *lerr += Lb[0] + Lb[1];
+            VD lb = Lb[0];
+            for (int h = 0; h < F32V_H; h++) *lsum = VFN(dd_add_d)(*lsum, Lhi[h]);
+            for (int h = 1; h < F32V_H; h++) lb += Lb[h];
+            *lerr += lb;
             *lcnt += 8;
         } else if (wl) {
             _mm256_storeu_ps(loss + i, fL);
         }
         return;
     }
-    for (int h = 0; h < 2; h++) {
-        size_t k0 = i + 4 * (size_t)h;
+    for (int h = 0; h < F32V_H; h++) {
+        size_t k0 = i + VW * (size_t)h;
         VD zd = LOADV(x + k0), yd = LOADV(y + k0);
         VI hot = VHOT(zd, yd);
         const VD halfd = VSPLAT(0.5);
@@ -202,13 +244,10 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         /* the passing lanes' results: the floats fL, fG (widened
          * exactly; group_lanes narrows them back), so that the ends need
          * not stay live past the test */
-        VD dL = lsumd ? Lhi[h]
-              : wl ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fL, 1)
-                                           : _mm256_castps256_ps128(fL)) : halfd;
-        VD dG = wg ? (VD)_mm256_cvtps_pd(h ? _mm256_extractf128_ps(fG, 1)
-                                           : _mm256_castps256_ps128(fG)) : halfd;
-        const size_t nl = nv >= 4 * (h + 1) ? 4 : nv > 4 * h ? (size_t)(nv - 4 * h) : 0;
-        PFX(group_lanes_b)(k0, nl, zd, yd, hot, PFX(f32v_mask)((m >> (4 * h)) & 15),
+        VD dL = lsumd ? Lhi[h] : wl ? PFX(f32v_widen)(fL, h) : halfd;
+        VD dG = wg ? PFX(f32v_widen)(fG, h) : halfd;
+        const size_t nl = nv >= VW * (h + 1) ? VW : nv > VW * h ? (size_t)(nv - VW * h) : 0;
+        PFX(group_lanes_b)(k0, nl, zd, yd, hot, PFX(f32v_mask)((m >> (VW * h)) & ((1 << VW) - 1)),
                          dL, VSPLAT(0.0), Lb[h], dG, x, y, w, kp, loss, grad, acc);
     }
 }
@@ -237,7 +276,7 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
      * the padded group: fewer than F32V_BG groups left after a block would
      * run alone, with little to overlap their latency (bce-bench-side-by-side
      * --short: 9 groups as 8 + 1 cost 2.9 groups' time, as one block 2.3) */
-    v4d T[2 * 2 * F32V_BG][F32V_TN];
+    VD T[F32V_H * 2 * F32V_BG][F32V_TN];
     unsigned char hm[2 * F32V_BG], kind[2 * F32V_BG];
     /* the n mod 8 leftover floats: one more group in the last block, run
      * on a local copy padded with the hot pair (0.25, 0) (never reading
@@ -268,12 +307,11 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
          * constant indices, which the compiler keeps in registers (the
          * block's buffer costs its chain a store and a load per stage) */
         const float *gx = m ? bx : x, *gy = m ? by : y;
-        v4d T1[2][F32V_TN];
+        VD T1[F32V_H][F32V_TN];
         unsigned char h1, k1;
         PFX(f32v_stage_a)(0, 1, gx, gy, wl, wg, &h1, T1, &k1);
 #ifdef VF32V_A2
-        VF32V_A2(wl, wg, k1, T1[0]);
-        VF32V_A2(wl, wg, k1, T1[1]);
+        for (int h = 0; h < F32V_H; h++) VF32V_A2(wl, wg, k1, T1[h]);
 #endif
         /* (a padded group of a reduced loss: group_lanes, whose lane loop
          * stops at the m samples) */
@@ -294,21 +332,19 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
         else if (ng)
             PFX(f32v_stage_a)(i, ng, x, y, wl, wg, hm, T, kind);
         if (tail)
-            PFX(f32v_stage_a)(0, 1, bx, by, wl, wg, hm + ng, T + 2 * ng, kind + ng);
+            PFX(f32v_stage_a)(0, 1, bx, by, wl, wg, hm + ng, T + F32V_H * ng, kind + ng);
 #ifdef VF32V_A2
-        for (int g = 0; g < ng + tail; g++) {
-            VF32V_A2(wl, wg, kind[g], T[2 * g]);
-            VF32V_A2(wl, wg, kind[g], T[2 * g + 1]);
-        }
+        for (int g = 0; g < ng + tail; g++)
+            for (int h = 0; h < F32V_H; h++) VF32V_A2(wl, wg, kind[g], T[F32V_H * g + h]);
 #endif
 
         for (int g = 0; g < ng; g++)
-            PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[2 * g],
+            PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[F32V_H * g],
                               loss, grad, acc, &lsum, &lerr, &lcnt, 8, w);
         i += 8 * (size_t)ng;
         if (tail) {
             PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng],
-                              &T[2 * ng], bl, bg, acc, &lsum, &lerr, &lcnt, (int)m, w ? bw : NULL);
+                              &T[F32V_H * ng], bl, bg, acc, &lsum, &lerr, &lcnt, (int)m, w ? bw : NULL);
             if (wl && !kp->reduce) PFX(f32v_put)(loss + i, bl, m);
             if (wg) PFX(f32v_put)(grad + i, bg, m);
             i += m;

@@ -4,7 +4,7 @@
  * src/simd/loop_tmpl.h) instantiated on this ISA's lanes (f32 samples are
  * widened exactly to double lanes).
  * Calls without weights, reduction or factor: the float outputs' level 0
- * on 8 floats at a time first (isa/x86_avx512/loop_f32.h).
+ * on 8 floats at a time first (isa/x86_avx2/loop_f32.h, shared with avx2).
  * Results are the scalar kernel's bits (tests/test_isa.c,
  * tests/isa_bits.c); bounds: src/isa/scalar/logits_f32.c, docs/ACCURACY.md.
  */
@@ -24,18 +24,9 @@
 #define STOREVF(p, v) v8_store_f32((p), (v))
 #include "simd/form_logits.h"           /* the hot lanes and their level-1 evaluation */
 
-/* the float outputs' level 0 (level0/f32_tmpl.h, isa/x86_avx512/loop_f32.h):
- * its domain is |z| <= 600 (z = 0 included; NaN is not) */
-#define VF32V_A(z, y, wl, wg, soft, T) VEL(logits_f32v_a1)((z), (y), (wl), (wg), (T))
-#define VF32V_A2(wl, wg, soft, T) VEL(logits_f32v_a2)((wl), (wg), (T))
-#define VF32SOFT8(zf, yf) 0
-#define VF32V_B(z, y, wl, wg, soft, T, Llo, Lhi, Glo, Ghi) \
-    VEL(logits_f32v_b)((z), (y), (wl), (wg), (T), (Llo), (Lhi), (Glo), (Ghi))
-#define VF32HOT8(zf, yf) \
-    _mm256_cmp_ps(_mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))), \
-                  _mm256_set1_ps(600.0f), _CMP_LE_OQ)
+#include "isa/x86_avx2/f32v_form_logits.h"  /* the form's hooks for the float loop */
 #include "simd/loop_tmpl.h"             /* the vector loop: avx512_logits_f32_loop */
-#include "isa/x86_avx512/loop_f32.h"    /* its loop: avx512_logits_f32_f32v_run */
+#include "isa/x86_avx2/loop_f32.h"      /* its loop (shared with avx2, VW = 8): avx512_logits_f32_f32v_run */
 
 void bce_logits_f32_avx512(size_t n, const float *x, const float *y, const float *w,
                            const bce_kparams *kp, float *loss, float *grad, bce_acc *acc)

@@ -999,7 +999,8 @@ static bce_dd reduced(const bce_acc *acc, bce_dd denom, const bce_kparams *kp, i
  *   of a partial sum <= S each, at most n + 2 n / 16384 + 64 of them per
  *   sum, all terms >= 0).  reduced() returns RN(q) with q =
  *   bce_reduce_div(Sc, denom) (normalised: its hi is RN(hi + lo), ties
- *   aside), |q - Sc/d| <= 15u^2 |q|.  So q lies within R = E/d + |Q| 2^-98
+ *   aside), |q - Sc/d| <= 15u^2 |q| (bce_dd_div: 12.5u^2 |Sc/d|
+ *   machine-checked in proofs/gappa/dd_div.g for Sc, Sc/d >= 2^-964).  So q lies within R = E/d + |Q| 2^-98
  *   of Q = bce_reduce_div(S, denom); when every value within R of Q rounds
  *   to one double (bce_f64_cr's test, no midpoint inside) or one float
  *   (bce_f32_safe), that is reduced()'s result. */

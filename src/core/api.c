@@ -378,8 +378,8 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
 }
 
 #if defined(__SSE2__)
-/* scan_elements' lanes on SSE2 (the baseline of x86-64): two pairs per
- * step of 4 (core/scan_lanes_tmpl.h) */
+/* scan_elements' lanes on SSE2 (the baseline of x86-64): 8 pairs per
+ * step of BCE_SCAN_LANES (core/scan_lanes_tmpl.h) */
 #define SL_V __m128d
 #define SL_FN(name) sse2_##name
 #define SL_SET1(d) _mm_set1_pd(d)
@@ -415,10 +415,13 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
  * order (bce_dd_add, +, max, min): independent dependency chains instead
  * of one (a double-double addition per weight is ~14 cycles of latency:
  * the scan of an f32 call with weights cost 6.6 ns per element, 4x the
- * kernel).  f64 and f32 inputs: core/scan_lanes_tmpl.h on AVX2 (4 lanes
- * per step, isa/x86_avx2/scan.c; scan_sums_wide) or SSE2 (two pairs per
- * step); elsewhere, and for the 16-bit types, the scalar statements lane
- * by lane -- the same operations per lane on every path.  Nothing is left early there; when any element is rejected,
+ * kernel).  SCAN_LANES = BCE_SCAN_LANES = 16 (core/isa.h): each lane's
+ * double-double addition is a ~16-cycle chain, so 4 lanes still cost ~4
+ * cycles per weight; 16 cost ~1.  f64 and f32 inputs:
+ * core/scan_lanes_tmpl.h on AVX2 (4 vectors of 4 lanes per step,
+ * isa/x86_avx2/scan.c; scan_sums_wide) or SSE2 (8 pairs per step);
+ * elsewhere, and for the 16-bit types, the scalar statements lane by lane
+ * -- the same operations per lane on every path.  Nothing is left early there; when any element is rejected,
  * the index-order loop runs again from i0 and reports the first one, as
  * before.  The order is fixed by n and i0 alone (not the ISA, not the
  * threads).  What the order may change:
@@ -442,9 +445,8 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
  * summing the scaled weights, which this loop did until 2026-12-07,
  * bit for bit (at one third of the double-double additions).
  * *wmn: the smallest positive weight (wsum_sure_exact). */
-#define SCAN_LANES 4
 #if BCE_HAVE_AVX2
-/* The sums on AVX2 (one step of 4 lanes) when the CPU has it and the active
+/* The sums on AVX2 (4 vectors of 4 lanes per step) when the CPU has it and the active
  * ISA is neither scalar nor sse4.1: BCE_ISA=sse4.1 (or bce_set_isa) keeps
  * them on the SSE2 pairs, so that the tests that run every ISA
  * (tests/isa_bits.c, tests/test_isa.c) reach both instantiations of the
@@ -455,6 +457,7 @@ static int scan_sums_wide(void)
     return bce_cpu_avx2() && strcmp(a, "scalar") != 0 && strcmp(a, "sse4.1") != 0;
 }
 #endif
+#define SCAN_LANES BCE_SCAN_LANES
 static inline __attribute__((always_inline)) bce_status
 scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
               enum elem t, enum form f, int prop, double smooth, double pmin1,
@@ -475,8 +478,8 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
     const size_t nq = (n - i0) / SCAN_LANES * SCAN_LANES;
 #if BCE_HAVE_AVX2
     if ((t == ELEM_F64 || t == ELEM_F32) && nq && scan_sums_wide()) {
-        /* AVX2: one step of 4 lanes (isa/x86_avx2/scan.c, the same template) */
-        double acc[5][SCAN_LANES];
+        /* AVX2: 4 vectors of 4 lanes per step (isa/x86_avx2/scan.c, the same template) */
+        double acc[5][BCE_SCAN_LANES];
         rej = bce_scan_sums_avx2(i0, nq, x, y, w, t == ELEM_F32, f == FORM_PROBS, prop, bounds,
                                  smooth, pmin1, acc);
         for (int k = 0; k < SCAN_LANES; k++) {
@@ -489,20 +492,22 @@ scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,
 #endif
 #if defined(__SSE2__)
     if (t == ELEM_F64 || t == ELEM_F32) {
-        /* two pairs of lanes: pair q holds elements i + 2q, i + 2q + 1 (f64
-         * and f32; the 16-bit types take the scalar lanes below) */
+        /* SCAN_LANES / 2 pairs of lanes: pair q holds elements i + 2q,
+         * i + 2q + 1 (f64 and f32; the 16-bit types take the scalar lanes
+         * below) */
+        enum { NP = SCAN_LANES / 2 };
         __m128d ok = _mm_castsi128_pd(_mm_set1_epi32(-1));
-        __m128d sh[2], sl[2], wmv[2], bd[2], gm[2];
-        for (int q = 0; q < 2; q++) {
+        __m128d sh[NP], sl[NP], wmv[NP], bd[NP], gm[NP];
+        for (int q = 0; q < NP; q++) {
             sh[q] = sl[q] = bd[q] = gm[q] = _mm_setzero_pd();
             wmv[q] = _mm_set1_pd(HUGE_VAL);
         }
         for (size_t i = i0; i < i0 + nq; i += SCAN_LANES)
-            for (int q = 0; q < 2; q++)
+            for (int q = 0; q < NP; q++)
                 sse2_scan_step(i + 2 * (size_t)q, x, y, w, t == ELEM_F32, f == FORM_PROBS, prop,
                                bounds, smooth, pmin1, &ok, &sh[q], &sl[q], &wmv[q], &bd[q], &gm[q]);
         rej = _mm_movemask_pd(ok) != 3;
-        for (int q = 0; q < 2; q++) {
+        for (int q = 0; q < NP; q++) {
             double a[2], b[2];
             _mm_storeu_pd(a, sh[q]);
             _mm_storeu_pd(b, sl[q]);

@@ -6,9 +6,10 @@
  * accepted lanes) and elem_sums (the weights' double-double sum by
  * bce_dd_add_d's TwoSum and Fast2Sum, the smallest positive weight, the
  * loss bound B and the gradient bound G).  Written once over the vector
- * operations; instantiated by core/api.c on SSE2 (SL_W = 2, two calls per
- * step of 4) and by isa/x86_avx2/scan.c on AVX2 (SL_W = 4), so that lane k
- * of a step holds the same element, and so the same sums, on both.
+ * operations; instantiated by core/api.c on SSE2 (SL_W = 2, 8 calls per
+ * step of BCE_SCAN_LANES = 16 elements) and by isa/x86_avx2/scan.c on AVX2
+ * (SL_W = 4, 4 calls per step), so that lane k of a step holds the same
+ * element, and so the same sums, on both.
  * (Intrinsics, not GCC's generic vectors: GCC 12 lowered the generic code
  * to per-lane integer selects on SSE2, 3x slower than the scalar loop.)
  *

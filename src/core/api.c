@@ -403,6 +403,18 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
 #include "core/scan_lanes_tmpl.h"
 #endif
 
+#if BCE_HAVE_AVX2
+/* The sums on AVX2 (4 vectors of 4 lanes per step) when the CPU has it and the active
+ * ISA is neither scalar nor sse4.1: BCE_ISA=sse4.1 (or bce_set_isa) keeps
+ * them on the SSE2 pairs, so that the tests that run every ISA
+ * (tests/isa_bits.c, tests/test_isa.c) reach both instantiations of the
+ * template; their lanes and so their sums are the same. */
+static int scan_sums_wide(void)
+{
+    const char *a = bce_kernels_active()->name;
+    return bce_cpu_avx2() && strcmp(a, "scalar") != 0 && strcmp(a, "sse4.1") != 0;
+}
+#endif
 
 /* The validation of elements i0..n-1 (x, then y, then w: the first
  * offender is *bad), summing the weights and the bounds B and G (see
@@ -413,23 +425,23 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
  * (i - i0) mod SCAN_LANES, the last (n - i0) mod SCAN_LANES elements into
  * lane 0), each lane in index order, the lanes combined at the end in lane
  * order (bce_dd_add, +, max, min): independent dependency chains instead
- * of one (a double-double addition per weight is ~14 cycles of latency:
- * the scan of an f32 call with weights cost 6.6 ns per element, 4x the
- * kernel).  SCAN_LANES = BCE_SCAN_LANES = 16 (core/isa.h): each lane's
- * double-double addition is a ~16-cycle chain, so 4 lanes still cost ~4
- * cycles per weight; 16 cost ~1.  f64 and f32 inputs:
- * core/scan_lanes_tmpl.h on AVX2 (4 vectors of 4 lanes per step,
- * isa/x86_avx2/scan.c; scan_sums_wide) or SSE2 (8 pairs per step);
- * elsewhere, and for the 16-bit types, the scalar statements lane by lane
- * -- the same operations per lane on every path.  Nothing is left early there; when any element is rejected,
- * the index-order loop runs again from i0 and reports the first one, as
- * before.  The order is fixed by n and i0 alone (not the ISA, not the
+ * of one.  A double-double addition per weight is a ~16-cycle chain: with
+ * one lane the scan of an f32 call with weights cost 6.4 ns per element,
+ * 3.5x the kernel; SCAN_LANES = BCE_SCAN_LANES = 16 (core/isa.h) bring it
+ * to ~1 cycle per weight.  f64 and f32 inputs: core/scan_lanes_tmpl.h on
+ * AVX2 (4 vectors of 4 lanes per step, isa/x86_avx2/scan.c;
+ * scan_sums_wide) or SSE2 (8 pairs per step); elsewhere, and for the
+ * 16-bit types, the scalar statements lane by lane -- the same operations
+ * per lane on every path.  Nothing leaves the loop early; when any element
+ * is rejected, the index-order loop runs again from i0 and reports the
+ * first one, as before.  The order is fixed by n and i0 alone (not the ISA, not the
  * threads).  What the order may change:
  *   - the weights' sum: exact whenever wsum_sure_exact holds (its proof
  *     covers any order of bce_dd_add_d and bce_dd_add on partial sums of
  *     the weights), so the same value; otherwise a WEIGHTED_MEAN replaces
  *     it by the exact sum (wsum_exact), and the other reductions use it
- *     only for finish_prepare's frame decision wsum.hi <= 2^900;
+ *     only for finish_prepare's frame decision wsum.hi <= 2^900, which
+ *     holds in any order (w <= 2^64, n < 2^64: sum w < 2^128);
  *   - B: another rounding of the same sum of bounds (at most n u relative,
  *     far inside the 2^24 between the frame threshold 2^1000 and
  *     overflow: still an upper bound), as with the blocks (scan_blocks);
@@ -445,18 +457,6 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
  * summing the scaled weights, which this loop did until 2026-12-07,
  * bit for bit (at one third of the double-double additions).
  * *wmn: the smallest positive weight (wsum_sure_exact). */
-#if BCE_HAVE_AVX2
-/* The sums on AVX2 (4 vectors of 4 lanes per step) when the CPU has it and the active
- * ISA is neither scalar nor sse4.1: BCE_ISA=sse4.1 (or bce_set_isa) keeps
- * them on the SSE2 pairs, so that the tests that run every ISA
- * (tests/isa_bits.c, tests/test_isa.c) reach both instantiations of the
- * template; their lanes and so their sums are the same. */
-static int scan_sums_wide(void)
-{
-    const char *a = bce_kernels_active()->name;
-    return bce_cpu_avx2() && strcmp(a, "scalar") != 0 && strcmp(a, "sse4.1") != 0;
-}
-#endif
 #define SCAN_LANES BCE_SCAN_LANES
 static inline __attribute__((always_inline)) bce_status
 scan_elements(size_t i0, size_t n, const void *x, const void *y, const void *w,

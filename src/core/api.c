@@ -399,7 +399,15 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
 #define SL_UNORD _mm_cmpunord_pd
 #define SL_ORD _mm_cmpord_pd
 #define SL_LOAD_F64(p) _mm_loadu_pd(p)
-#define SL_LOAD_F32(p) _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(const void *)(p))))
+/* 2 floats: 8 bytes at any 4-byte alignment (memcpy: a double load of a
+ * float array is a misaligned access, UBSan's error in the first version) */
+static inline __m128d sse2_load2_f32(const float *p)
+{
+    double d;
+    memcpy(&d, p, sizeof d);
+    return _mm_cvtps_pd(_mm_castpd_ps(_mm_set_sd(d)));
+}
+#define SL_LOAD_F32(p) sse2_load2_f32(p)
 #include "core/scan_lanes_tmpl.h"
 #endif
 

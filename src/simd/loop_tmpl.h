@@ -524,6 +524,12 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
         size_t m = n % (NG * VW);
         n -= m;
         i = PFX(l0_run)(n, m, x, y, kp, loss, grad, acc);
+    } else if (vuse && kp->l0red && n >= L0_BG * VW) {
+        /* weights, a reduction, gscale (kp->l0red): the same, with
+         * LEVEL0_BODY's statements after the stages (PFX(l0_runr)) */
+        size_t m = n % (NG * VW);
+        n -= m;
+        i = PFX(l0_runr)(n, m, x, y, w, kp, loss, grad, acc);
     } else
 #endif
     if (vuse && !kp->reduce && (n - i) % (NG * VW) && n - i > NG * VW) {

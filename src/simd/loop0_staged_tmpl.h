@@ -47,25 +47,31 @@
 
 typedef struct { VD a, b, c, d, e; } PFX(l0t);
 
-/* a reduced loss's level-0 terms (red): per lane their double-double sum
- * (VFN(dd_add), as the main loop's lsum), their bounds, how many */
+#ifdef BCE_L0RED_UNIT
+/* (the kp->l0red unit) a reduced loss's level-0 terms: per lane their
+ * double-double sum (VFN(dd_add), as PFX(loop_main)'s lsum), their bounds,
+ * how many; PFX(l0_block)'s extra arguments: the weights and that sum */
 typedef struct { VDD s; VD e; size_t n; } PFX(l0sum);
+#define L0R_P , const FT *w, PFX(l0sum) *ls
+#define L0R_A , w, &ls
+#else
+#define L0R_P
+#define L0R_A
+#endif
 
-/* one block of L0_BG groups at i; wl, wg (want_loss, want_grad), soft and
- * red are constants in each of PFX(l0_run)'s loops.  red: a kp->l0red call
- * (weights w, a reduction, gscale: runtime tests, the same in every group);
- * then stage 3 is followed by LEVEL0_BODY's statements (PFX(l0_scale) with
- * the weight and gscale, f64_safe on the scaled values; a reduced loss's
- * terms TwoSum(fL) with their bounds into *ls instead of stores), and the
- * groups that fail go to PFX(group_lanes_b) with those values, as in the
- * main loop.  Padded groups: tw their weights (1 in the padding), and a
- * reduced loss adds only its first tm samples' terms (the padding lanes'
- * are replaced by exact zeros, which dd_add adds exactly). */
+/* one block of L0_BG groups at i; wl, wg (want_loss, want_grad) and soft
+ * are constants in each of PFX(l0_run)'s loops.  In the kp->l0red unit
+ * (BCE_L0RED_UNIT: weights w, a reduction, gscale, runtime tests that are
+ * the same in every group), stage 3 is followed by LEVEL0_BODY's
+ * statements (simd/loop_tmpl.h): PFX(l0_scale) with the weight and
+ * gscale, f64_safe on the scaled values, and a reduced loss's terms
+ * TwoSum(fL) and their bounds summed into *ls instead of stored; a group
+ * that fails goes to PFX(group_lanes_b) with those values, as in
+ * PFX(loop_main).  (That unit has no padded groups: nt = 0.) */
 static inline __attribute__((always_inline)) void
-PFX(l0_block)(size_t i, const FT *x, const FT *y, const FT *w, const bce_kparams *kp,
+PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
               FT *loss, FT *grad, bce_acc *acc, const int wl, const int wg, const int soft,
-              const int red, PFX(l0sum) *ls,
-              const int nt, const FT *tx, const FT *ty, const FT *tw, FT *tl, FT *tg, size_t tm)
+              const int nt, const FT *tx, const FT *ty, FT *tl, FT *tg, size_t tm L0R_P)
 {
     VD Z[L0_BG + 2], Y[L0_BG + 2];
     VI H[L0_BG + 2];
@@ -102,69 +108,60 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const FT *w, const bce_kparams
     for (int g = 0; g < L0_BG + nt; g++)
         VL0_S2(Z[g], Y[g], wl, wg, soft, T[g]);
     /* the rest: the loss, the gradient, the rounding tests, the stores */
-    const int rsum = red && wl && kp->reduce;     /* a reduced loss: summed */
     for (int g = 0; g < L0_BG + nt; g++) {
-        const int pad = nt && g >= L0_BG;
         VDD fL = VFN(make)(zero, zero), fG = fL;
         VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
         VI ok = VL0_S3(Z[g], Y[g], kp, wl, wg, soft, T[g], &fL, &fLe, &fLd, &fG, &fGe, &fGd);
         VD Lo = zero, Go = zero;      /* RN(hi + lo) where the test passes */
-        VD Ll = zero, Lb = zero;      /* (rsum) TwoSum(fL)'s low part, the bound */
-        if (!red) {
-            if (wl) ok &= VFN(f64_safe_r)(fL, fLe + fLd, &Lo);
-            if (wg) ok &= VFN(f64_safe_r)(fG, fGe + fGd, &Go);
-        } else {
-            /* LEVEL0_BODY's statements (simd/loop_tmpl.h) */
-            const VD wv = w ? LOADV(pad ? tw + VW * (g - L0_BG) : w + i + VW * g) : zero;
-            if (wl) {
-                VD rL = fLe + fLd;
-                if (w) ok &= PFX(l0_scale)(&fL, &rL, wv, zero);
-                if (rsum) {
-                    VDD Ls = VFN(two_sum)(fL.hi, fL.lo);
-                    Lo = Ls.hi;
-                    Ll = Ls.lo;
-                    Lb = rL;
-                } else {
-                    ok &= VFN(f64_safe_r)(fL, rL, &Lo);
-                }
-            }
-            if (wg) {
-                VD rG = fGe + fGd;
-                if (w) ok &= PFX(l0_scale)(&fG, &rG, wv, zero);
-                if (kp->has_gscale)
-                    ok &= PFX(l0_scale)(&fG, &rG, VSPLAT(kp->gscale.hi), VSPLAT(kp->gscale.lo));
-                ok &= VFN(f64_safe_r)(fG, rG, &Go);
+#ifndef BCE_L0RED_UNIT
+        if (wl) ok &= VFN(f64_safe_r)(fL, fLe + fLd, &Lo);
+        if (wg) ok &= VFN(f64_safe_r)(fG, fGe + fGd, &Go);
+#else
+        /* LEVEL0_BODY's statements, the same per lane: the same lanes
+         * pass, with the same values */
+        const int rsum = wl && kp->reduce;        /* a reduced loss: summed */
+        VD Ll = zero, Lb = zero;      /* (rsum) TwoSum(fL)'s low part, its bound */
+        const VD wv = w ? LOADV(w + i + VW * g) : zero;
+        if (wl) {
+            VD rL = fLe + fLd;
+            if (w) ok &= PFX(l0_scale)(&fL, &rL, wv, zero);
+            if (rsum) {
+                VDD Ls = VFN(two_sum)(fL.hi, fL.lo);
+                Lo = Ls.hi;
+                Ll = Ls.lo;
+                Lb = rL;
+            } else {
+                ok &= VFN(f64_safe_r)(fL, rL, &Lo);
             }
         }
+        if (wg) {
+            VD rG = fGe + fGd;
+            if (w) ok &= PFX(l0_scale)(&fG, &rG, wv, zero);
+            if (kp->has_gscale)
+                ok &= PFX(l0_scale)(&fG, &rG, VSPLAT(kp->gscale.hi), VSPLAT(kp->gscale.lo));
+            ok &= VFN(f64_safe_r)(fG, rG, &Go);
+        }
+#endif
         ok &= H[g];
 #ifdef BCE_LEVEL0_STATS
         bce_level0_stats[VALL(ok)]++;
 #endif
-        if (pad) {
+        if (nt && g >= L0_BG) {
             /* a padded group: into the local buffers, its first lanes up
              * to tm the samples (group_lanes stops there) */
             size_t k0 = VW * (size_t)(g - L0_BG);
-            size_t nl = tm - k0 < VW ? tm - k0 : VW;
             if (__builtin_expect(VALL(ok), 1)) {
                 if (wg) STOREV(tg + k0, Go);
-                if (rsum) {
-                    /* only the samples' terms: exact zeros in the padding */
-                    VI li;
-                    for (int l = 0; l < VW; l++) li[l] = l;
-                    VI smp = li < (int64_t)nl;
-                    ls->s = VFN(dd_add)(ls->s, VFN(make)(EL_SEL(smp, Lo, zero),
-                                                         EL_SEL(smp, Ll, zero)));
-                    ls->e += EL_SEL(smp, Lb, zero);
-                    ls->n += nl;
-                } else if (wl) {
-                    STOREV(tl + k0, Lo);
-                }
+                if (wl) STOREV(tl + k0, Lo);
             } else {
-                PFX(group_lanes_b)(k0, nl, Z[g], Y[g], H[g], ok, Lo, Ll, Lb, Go,
-                                   tx, ty, red ? (w ? tw : NULL) : NULL, kp, tl, tg, acc);
+                PFX(group_lanes)(k0, tm - k0 < VW ? tm - k0 : VW, Z[g], Y[g], H[g], ok, Lo, Go,
+                                 tx, ty, NULL, kp, tl, tg, acc);
             }
         } else if (__builtin_expect(VALL(ok), 1)) {
             if (wg) STOREV(grad + i + VW * g, Go);
+#ifndef BCE_L0RED_UNIT
+            if (wl) STOREV(loss + i + VW * g, Lo);
+#else
             if (rsum) {
                 ls->s = VFN(dd_add)(ls->s, VFN(make)(Lo, Ll));
                 ls->e += Lb;
@@ -172,9 +169,15 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const FT *w, const bce_kparams
             } else if (wl) {
                 STOREV(loss + i + VW * g, Lo);
             }
+#endif
         } else {
+#ifndef BCE_L0RED_UNIT
+            PFX(group_lanes)(i + VW * (size_t)g, VW, Z[g], Y[g], H[g], ok, Lo, Go,
+                             x, y, NULL, kp, loss, grad, acc);
+#else
             PFX(group_lanes_b)(i + VW * (size_t)g, VW, Z[g], Y[g], H[g], ok, Lo, Ll, Lb, Go,
-                               x, y, red ? w : NULL, kp, loss, grad, acc);
+                               x, y, w, kp, loss, grad, acc);
+#endif
         }
     }
 }
@@ -191,34 +194,28 @@ static inline int PFX(l0_soft)(size_t i, const FT *y)
     return soft;
 }
 
+#ifndef BCE_L0RED_UNIT
 /* The first block with the m (0 < m < NG VW) leftover samples at x + n
  * appended as one or two padded groups (PFX(tail)'s padding: (0.25, 0),
- * hot with a hard label in either form, weight 1); only their m outputs
- * are copied back (a reduced loss: only their m terms are summed, into
- * *ls).  wl, wg, soft and red constants in each instantiation (with soft a
+ * hot with a hard label in either form); only their m outputs are copied
+ * back.  wl, wg and soft constants in each instantiation (with soft a
  * variable, gcc no longer inlined the probability form's stages: the first
  * block took ~50 ns longer); the count of padded groups, 1 or 2, is a
  * variable (it runs once per call). */
-__attribute__((noinline)) static PFX(l0sum)
-PFX(l0_first)(size_t n, size_t m, const FT *x, const FT *y, const FT *w, const bce_kparams *kp,
-              FT *loss, FT *grad, bce_acc *acc, const int red)
+__attribute__((noinline)) static void
+PFX(l0_first)(size_t n, size_t m, const FT *x, const FT *y, const bce_kparams *kp,
+              FT *loss, FT *grad, bce_acc *acc)
 {
-    const VD zero = VSPLAT(0.0);
-    PFX(l0sum) s = { VFN(make)(zero, zero), zero, 0 }, *ls = &s;
     enum { TW = NG * VW };
-    FT bx[TW], by[TW], bw[TW], bl[TW], bg[TW];
+    FT bx[TW], by[TW], bl[TW], bg[TW];
     for (size_t l = 0; l < TW; l++) {
         bx[l] = (FT)0.25;
         by[l] = 0;
-        bw[l] = 1;
     }
-    /* (separate loops: see PFX(tail)) */
     for (size_t l = 0; l < m; l++) {
         bx[l] = x[n + l];
         by[l] = y[n + l];
     }
-    if (w)
-        for (size_t l = 0; l < m; l++) bw[l] = w[n + l];
     const int nt = m <= VW ? 1 : 2;
     int soft = PFX(l0_soft)(0, y);
     for (int g = 0; g < nt; g++) {
@@ -226,101 +223,93 @@ PFX(l0_first)(size_t n, size_t m, const FT *x, const FT *y, const FT *w, const b
         soft |= VL0_SOFT(yv);
         (void)yv;
     }
-#define L0_FIRST(wl, wg, r)                                                      \
+#define L0_FIRST(wl, wg)                                                         \
     do {                                                                         \
         if (!kp->plain)                                                          \
-            PFX(l0_block)(0, x, y, w, kp, loss, grad, acc, (wl), (wg), 2, (r), ls, \
-                          nt, bx, by, bw, bl, bg, m);                            \
+            PFX(l0_block)(0, x, y, kp, loss, grad, acc, (wl), (wg), 2,           \
+                          nt, bx, by, bl, bg, m);                                \
         else if (soft)                                                           \
-            PFX(l0_block)(0, x, y, w, kp, loss, grad, acc, (wl), (wg), 1, (r), ls, \
-                          nt, bx, by, bw, bl, bg, m);                            \
+            PFX(l0_block)(0, x, y, kp, loss, grad, acc, (wl), (wg), 1,           \
+                          nt, bx, by, bl, bg, m);                                \
         else                                                                     \
-            PFX(l0_block)(0, x, y, w, kp, loss, grad, acc, (wl), (wg), 0, (r), ls, \
-                          nt, bx, by, bw, bl, bg, m);                            \
+            PFX(l0_block)(0, x, y, kp, loss, grad, acc, (wl), (wg), 0,           \
+                          nt, bx, by, bl, bg, m);                                \
     } while (0)
-    if (red) {
-        if (kp->want_loss && kp->want_grad)
-            L0_FIRST(1, 1, 1);
-        else if (kp->want_loss)
-            L0_FIRST(1, 0, 1);
-        else
-            L0_FIRST(0, 1, 1);
-    } else {
-        if (kp->want_loss && kp->want_grad)
-            L0_FIRST(1, 1, 0);
-        else if (kp->want_loss)
-            L0_FIRST(1, 0, 0);
-        else
-            L0_FIRST(0, 1, 0);
-    }
+    if (kp->want_loss && kp->want_grad)
+        L0_FIRST(1, 1);
+    else if (kp->want_loss)
+        L0_FIRST(1, 0);
+    else
+        L0_FIRST(0, 1);
 #undef L0_FIRST
     for (size_t l = 0; l < m; l++) {
-        if (kp->want_loss && !kp->reduce) loss[n + l] = bl[l];
+        if (kp->want_loss) loss[n + l] = bl[l];
         if (kp->want_grad) grad[n + l] = bg[l];
     }
-    return s;
 }
 
-/* the blocks of PFX(l0_run) from i, for one (wl, wg, red) */
-#define L0_RUN(wl, wg, r)                                                        \
-    for (; i + B <= n; i += B) {                                                 \
-        if (!kp->plain)                                                          \
-            PFX(l0_block)(i, x, y, w, kp, loss, grad, acc, (wl), (wg), 2, (r), &ls, \
-                          0, NULL, NULL, NULL, NULL, NULL, 0);                   \
-        else if (PFX(l0_soft)(i, y))                                             \
-            PFX(l0_block)(i, x, y, w, kp, loss, grad, acc, (wl), (wg), 1, (r), &ls, \
-                          0, NULL, NULL, NULL, NULL, NULL, 0);                   \
-        else                                                                     \
-            PFX(l0_block)(i, x, y, w, kp, loss, grad, acc, (wl), (wg), 0, (r), &ls, \
-                          0, NULL, NULL, NULL, NULL, NULL, 0);                   \
-    }
+#endif
 
-/* level 0 in blocks over [0, n) of a call without weights, reduction or
- * factor (red = 0) or of a kp->l0red call (red = 1, PFX(l0_runr)); with
- * m > 0 (and n >= one block), the m leftover samples at n go with the
- * first block (PFX(l0_first)).  A reduced loss's level-0 terms: summed
- * per lane, flushed into acc->s0, e0, l0n once at the end. */
-static inline __attribute__((always_inline)) size_t
-PFX(l0_run_t)(size_t n, size_t m, const FT *x, const FT *y, const FT *w,
-              const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc, const int red)
+#ifndef BCE_L0RED_UNIT
+/* level 0 in blocks over [0, n); with m > 0 (and n >= one block), the m
+ * leftover samples at n go with the first block (PFX(l0_first)) */
+static size_t PFX(l0_run)(size_t n, size_t m, const FT *x, const FT *y, const bce_kparams *kp,
+                          FT *loss, FT *grad, bce_acc *acc)
+{
+    size_t i = 0;
+    const size_t B = L0_BG * VW;
+    if (m) {
+        PFX(l0_first)(n, m, x, y, kp, loss, grad, acc);
+        i = B;
+    }
+#else
+/* (the kp->l0red unit) level 0 in blocks over [0, n - n mod B); returns
+ * the number of samples done, the rest go through PFX(loop_main) (its main
+ * loop, its padded tail step: PFX(loop_red)).  A reduced loss's level-0
+ * terms are summed per lane over all the blocks and flushed into acc->s0,
+ * e0, l0n at the end.  The order of that sum is not PFX(loop_main)'s, and
+ * need not be: core/api.c's reduced_l0 bounds |s0 + s - Sc| by the sum of
+ * the terms' bounds (e0) and 3u^2/(1 - 4u) of the total per rounding
+ * double-double addition, and any order of additions of nonnegative terms
+ * has at most one rounding addition per term -- an addition to an exact
+ * zero (each lane's first, the zero parts) is exact (dd_add of (0, 0) and
+ * a normalised pair returns the pair) --, fewer than its count of n +
+ * 2n/16384 + 64.  e0 likewise: one double addition per bound and per lane
+ * flushed, within its 1.01 n + 1024 (docs/ACCURACY.md, "Reductions and
+ * weights on level 0").  With weights, f64 gscale, the output's test
+ * and the fallback are LEVEL0_BODY's, lane by lane (PFX(l0_block)). */
+__attribute__((noinline)) static size_t
+PFX(l0_runr)(size_t n, const FT *x, const FT *y, const FT *w, const bce_kparams *kp,
+             FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
     const size_t B = L0_BG * VW;
     const VD zero = VSPLAT(0.0);
     PFX(l0sum) ls = { VFN(make)(zero, zero), zero, 0 };
-    if (m) {
-        ls = PFX(l0_first)(n, m, x, y, w, kp, loss, grad, acc, red);
-        i = B;
+#endif
+#define L0_RUN(wl, wg)                                                           \
+    for (; i + B <= n; i += B) {                                                 \
+        if (!kp->plain)                                                          \
+            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 2,           \
+                          0, NULL, NULL, NULL, NULL, 0 L0R_A);                   \
+        else if (PFX(l0_soft)(i, y))                                             \
+            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 1,           \
+                          0, NULL, NULL, NULL, NULL, 0 L0R_A);                   \
+        else                                                                     \
+            PFX(l0_block)(i, x, y, kp, loss, grad, acc, (wl), (wg), 0,           \
+                          0, NULL, NULL, NULL, NULL, 0 L0R_A);                   \
     }
-    if (red) {
-        if (kp->want_loss && kp->want_grad)
-            L0_RUN(1, 1, 1)
-        else if (kp->want_loss)
-            L0_RUN(1, 0, 1)
-        else if (kp->want_grad)
-            L0_RUN(0, 1, 1)
-        if (ls.n) PFX(l0_sum_flush)(acc, ls.s, ls.e, ls.n);
-    } else {
-        if (kp->want_loss && kp->want_grad)
-            L0_RUN(1, 1, 0)
-        else if (kp->want_loss)
-            L0_RUN(1, 0, 0)
-        else if (kp->want_grad)
-            L0_RUN(0, 1, 0)
-    }
+    if (kp->want_loss && kp->want_grad)
+        L0_RUN(1, 1)
+    else if (kp->want_loss)
+        L0_RUN(1, 0)
+    else if (kp->want_grad)
+        L0_RUN(0, 1)
+#undef L0_RUN
+#ifdef BCE_L0RED_UNIT
+    if (ls.n) PFX(l0_sum_flush)(acc, ls.s, ls.e, ls.n);
+#endif
     return i;
 }
-#undef L0_RUN
-
-static size_t PFX(l0_run)(size_t n, size_t m, const FT *x, const FT *y,
-                          const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
-{
-    return PFX(l0_run_t)(n, m, x, y, NULL, kp, loss, grad, acc, 0);
-}
-
-__attribute__((noinline)) static size_t
-PFX(l0_runr)(size_t n, size_t m, const FT *x, const FT *y, const FT *w,
-             const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
-{
-    return PFX(l0_run_t)(n, m, x, y, w, kp, loss, grad, acc, 1);
-}
+#undef L0R_P
+#undef L0R_A

@@ -489,8 +489,8 @@ __attribute__((noinline)) static void PFX(tail)(size_t m, const FT *x, const FT 
  * full steps are written out here rather than through PFX(step): with the
  * step instantiated three times gcc stopped inlining level 0 into the main
  * loop, and the steps of 4096 elements took 6-14% longer.) */
-static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
-                             const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+static inline void PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *w,
+                                  const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
     /* the vector path: the form admits the call, and either its level 1
@@ -511,7 +511,7 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     if (vuse && VF32V_USABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
         i = PFX(f32v_run)(n, x, y, w, kp, loss, grad, acc);
 #endif
-#ifdef PFX_L0_RUN
+#if defined(PFX_L0_RUN) && !defined(BCE_L0RED_UNIT)
     /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h); the
      * m leftover samples as one or two padded groups of the first block
      * (PFX(l0_first): the same statements on PFX(tail)'s padding), whose
@@ -524,12 +524,6 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
         size_t m = n % (NG * VW);
         n -= m;
         i = PFX(l0_run)(n, m, x, y, kp, loss, grad, acc);
-    } else if (vuse && kp->l0red && n >= L0_BG * VW) {
-        /* weights, a reduction, gscale (kp->l0red): the same, with
-         * LEVEL0_BODY's statements after the stages (PFX(l0_runr)) */
-        size_t m = n % (NG * VW);
-        n -= m;
-        i = PFX(l0_runr)(n, m, x, y, w, kp, loss, grad, acc);
     } else
 #endif
     if (vuse && !kp->reduce && (n - i) % (NG * VW) && n - i > NG * VW) {
@@ -703,4 +697,47 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     }
     for (; i < n; i++)
         PFX(one)(i, x, y, w, kp, loss, grad, acc);
+}
+
+#ifdef PFX_L0_RUN
+/* A kp->l0red call (weights, a reduction, gscale) of at least one block:
+ * level 0 in stages over the blocks (PFX(l0_runr): the stages, then
+ * LEVEL0_BODY's statements, simd/loop0_staged_tmpl.h), then the rest, fewer
+ * than L0_BG VW samples (the n mod (NG VW) leftover among them), through
+ * PFX(loop_main): its main loop with its own level-0 sum, its padded tail
+ * step.  Only the order of a reduced loss's terms changes (level-0 terms
+ * into acc->s0 in any order, the others into acc->s: core/api.c's
+ * reduced_l0 takes the sums in any order; when it cannot decide, the loss
+ * is computed again on the current path).  Compiled in a unit of its own
+ * (the kernel unit again with BCE_L0RED_UNIT: isa/x86_avx2/logits_f64_l0red.c
+ * and the three like it), so that the kernel unit's other code is
+ * compiled as it was without it: with PFX(l0_runr) in the same unit, gcc
+ * inlined differently elsewhere (the level-0 logarithms, veval, out of
+ * line) or allocated the main loop's registers differently, and the plain
+ * calls took up to 19% longer (bce-bench-ab, AVX-512 probs f64, n = 16). */
+void PFX(loop_red)(size_t n, const FT *x, const FT *y, const FT *w,
+                   const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc);
+#ifdef BCE_L0RED_UNIT
+void PFX(loop_red)(size_t n, const FT *x, const FT *y, const FT *w,
+                   const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+    const size_t i = PFX(l0_runr)(n, x, y, w, kp, loss, grad, acc);
+    if (i < n)
+        PFX(loop_main)(n - i, x + i, y + i, w ? w + i : NULL, kp, loss ? loss + i : NULL,
+                       grad ? grad + i : NULL, acc);
+}
+#endif
+#endif
+
+/* The kernel (the kernel unit's exported function calls it) */
+static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
+                             const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+#ifdef PFX_L0_RUN
+    if (kp->l0red && n >= L0_BG * VW && VUSABLE(kp)) {
+        PFX(loop_red)(n, x, y, w, kp, loss, grad, acc);
+        return;
+    }
+#endif
+    PFX(loop_main)(n, x, y, w, kp, loss, grad, acc);
 }

@@ -140,7 +140,7 @@ static inline VI PFX(level0)(VD z, VD yv, const FT *wp, const bce_kparams *kp, V
  * (n = 4096, AVX2, gcc 12): the probability form's main loop took 6-8%
  * longer with level 0 out of line, the logits form's 3-10% longer with it
  * inlined. */
-#ifdef VLEVEL0_TAIL_COPY
+#if defined(VLEVEL0_TAIL_COPY) && !defined(BCE_L0RED_UNIT)
 __attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const FT *wp,
                                                      const bce_kparams *kp,
                                                      VD *Lo, VD *Ll, VD *Go, VD *Lb)
@@ -290,6 +290,16 @@ static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const floa
                             bce_acc *acc);
 #endif
 
+/* PFX(loop_main): with the staged level 0, a hidden global that the
+ * kp->l0red unit (PFX(loop_red)) calls for the samples after its blocks */
+#ifdef PFX_L0_RUN
+#define LOOP_MAIN_DECL void
+void PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *w,
+                    const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc);
+#else
+#define LOOP_MAIN_DECL static inline void
+#endif
+#ifndef BCE_L0RED_UNIT   /* (the kp->l0red unit calls this unit's PFX(loop_main)) */
 /* One step of the vector loop at i, for the tail (PFX(tail); PFX(loop)'s
  * full steps are the same statements with ng = NG and lim = NG VW): ng (NG,
  * or 1) groups of VW lanes, of which the first lim are samples.  The
@@ -489,8 +499,8 @@ __attribute__((noinline)) static void PFX(tail)(size_t m, const FT *x, const FT 
  * full steps are written out here rather than through PFX(step): with the
  * step instantiated three times gcc stopped inlining level 0 into the main
  * loop, and the steps of 4096 elements took 6-14% longer.) */
-static inline void PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *w,
-                                  const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+LOOP_MAIN_DECL PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *w,
+                              const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
     /* the vector path: the form admits the call, and either its level 1
@@ -511,7 +521,7 @@ static inline void PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *
     if (vuse && VF32V_USABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
         i = PFX(f32v_run)(n, x, y, w, kp, loss, grad, acc);
 #endif
-#if defined(PFX_L0_RUN) && !defined(BCE_L0RED_UNIT)
+#ifdef PFX_L0_RUN
     /* f64 level 0 in stages over blocks (simd/loop0_staged_tmpl.h); the
      * m leftover samples as one or two padded groups of the first block
      * (PFX(l0_first): the same statements on PFX(tail)'s padding), whose
@@ -698,6 +708,8 @@ static inline void PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *
     for (; i < n; i++)
         PFX(one)(i, x, y, w, kp, loss, grad, acc);
 }
+
+#endif /* !BCE_L0RED_UNIT */
 
 #ifdef PFX_L0_RUN
 /* A kp->l0red call (weights, a reduction, gscale) of at least one block:

@@ -1,8 +1,27 @@
 /*
- * simd/loop0_staged_tmpl.h -- level 0 of the f64 outputs in stages, for
- * calls without weights, reduction or gradient factor (included by
- * simd/loop_tmpl.h when the kernel unit defines WITH_LEVEL0_STAGED and the
- * form the stages of its level 0, on T = PFX(l0t), five vectors:
+ * simd/loop0_staged_tmpl.h -- level 0 of the f64 outputs in stages
+ * (included by simd/loop_tmpl.h when the kernel unit defines
+ * WITH_LEVEL0_STAGED and the form the stages of its level 0), for the
+ * calls without weights, reduction or gradient factor (PFX(l0_run)) and,
+ * in a second translation unit of the same kernel (the kernel unit again
+ * with BCE_L0RED_UNIT defined: isa/x86_avx2/logits_f64_l0red.c and the
+ * three like it), for the kp->l0red calls: weights, SUM, MEAN,
+ * WEIGHTED_MEAN, a gradient factor (PFX(l0_runr), called by
+ * PFX(loop_red)).  There stage 3 is followed by the main loop's
+ * LEVEL0_BODY statements, per lane the same arithmetic, so the same lanes
+ * pass with the same values: PFX(l0_scale) with the weight and gscale,
+ * f64_safe on the scaled values, a reduced loss's terms TwoSum(fL) and
+ * their bounds summed per lane (flushed into acc->s0, e0, l0n once per
+ * kernel call; their order differs from the main loop's, which
+ * core/api.c's reduced_l0 allows: PFX(l0_runr)), the groups that fail
+ * through PFX(group_lanes_b) with the weights.  Its own unit, because in
+ * the kernel unit it changed gcc's inlining of the plain calls' code
+ * (PFX(loop_red)).  bce-bench-side-by-side --options, n = 4096, avx512,
+ * time over the plain call: logits f64 weights 3.02 -> 2.47, MEAN 2.54 ->
+ * 1.70, SUM 1.77 -> 0.98, WEIGHTED_MEAN 3.17 -> 2.50 (the rest is mostly
+ * core/api.c's validation of the weights; docs/PERFORMANCE.md, "Options,
+ * weights and reductions").
+ * The form's stages, on T = PFX(l0t), five vectors:
  *   VL0_SOFT(y)        1 if a group needs the form's soft-label variant
  *                      (chosen per block: any group of it)
  *   VL0_S1(z, y, wl, wg, soft, T), optionally VL0_S1B(same), VL0_S2(same)
@@ -38,7 +57,9 @@
  * multiple of L0_BG VW); the caller's loop does the rest.  With m > 0
  * leftover samples (n mod (NG VW), at x + n), the first block also takes
  * them, padded to one or two groups (PFX(l0_first)); nothing past the
- * arrays is read or written (tests/test_tail.c, guard pages).
+ * arrays is read or written (tests/test_tail.c, guard pages).  (PFX(l0_runr)
+ * leaves its leftover to PFX(loop_main), whose padded tail step handles
+ * weights and a reduced loss's padding already.)
  */
 #define PFX_L0_RUN 1
 #ifndef L0_BG

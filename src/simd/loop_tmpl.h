@@ -15,9 +15,13 @@
  *                      level (level0/logits_tmpl.h, level0/probs_tmpl.h)
  * Optionally (the AVX2 f32 kernels) VF32V_A: the float outputs' level 0,
  * whose loop PFX(f32v_run) the kernel unit defines after this file
- * (isa/x86_avx2/loop_f32.h).  Optionally (the AVX2 f64 kernels: the kernel
- * unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...) level 0 first runs
- * in stages over blocks of groups (simd/loop0_staged_tmpl.h, PFX(l0_run)).
+ * (isa/x86_avx2/loop_f32.h).  Optionally (the AVX2 and AVX-512 f64
+ * kernels: the kernel unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...)
+ * level 0 first runs in stages over blocks of groups
+ * (simd/loop0_staged_tmpl.h, PFX(l0_run)); the kp->l0red calls (weights,
+ * reductions, gscale) too, from a second unit of the kernel (the kernel
+ * unit again with BCE_L0RED_UNIT defined: PFX(loop_red) at the end of this
+ * file), which hands the samples after its blocks to this unit's kernel.
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
  * gradient factor, and those with them that kp->l0red admits (no frames:
  * core/api.c), first try level 0 on every group: a group whose
@@ -290,16 +294,7 @@ static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const floa
                             bce_acc *acc);
 #endif
 
-/* PFX(loop_main): with the staged level 0, a hidden global that the
- * kp->l0red unit (PFX(loop_red)) calls for the samples after its blocks */
-#ifdef PFX_L0_RUN
-#define LOOP_MAIN_DECL void
-void PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *w,
-                    const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc);
-#else
-#define LOOP_MAIN_DECL static inline void
-#endif
-#ifndef BCE_L0RED_UNIT   /* (the kp->l0red unit calls this unit's PFX(loop_main)) */
+#ifndef BCE_L0RED_UNIT   /* (the kp->l0red unit: PFX(loop_red) below) */
 /* One step of the vector loop at i, for the tail (PFX(tail); PFX(loop)'s
  * full steps are the same statements with ng = NG and lim = NG VW): ng (NG,
  * or 1) groups of VW lanes, of which the first lim are samples.  The
@@ -499,8 +494,8 @@ __attribute__((noinline)) static void PFX(tail)(size_t m, const FT *x, const FT 
  * full steps are written out here rather than through PFX(step): with the
  * step instantiated three times gcc stopped inlining level 0 into the main
  * loop, and the steps of 4096 elements took 6-14% longer.) */
-LOOP_MAIN_DECL PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *w,
-                              const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
+                             const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     size_t i = 0;
     /* the vector path: the form admits the call, and either its level 1
@@ -708,48 +703,40 @@ LOOP_MAIN_DECL PFX(loop_main)(size_t n, const FT *x, const FT *y, const FT *w,
     for (; i < n; i++)
         PFX(one)(i, x, y, w, kp, loss, grad, acc);
 }
-
 #endif /* !BCE_L0RED_UNIT */
 
-#ifdef PFX_L0_RUN
-/* A kp->l0red call (weights, a reduction, gscale) of at least one block:
- * level 0 in stages over the blocks (PFX(l0_runr): the stages, then
- * LEVEL0_BODY's statements, simd/loop0_staged_tmpl.h), then the rest, fewer
- * than L0_BG VW samples (the n mod (NG VW) leftover among them), through
- * PFX(loop_main): its main loop with its own level-0 sum, its padded tail
- * step.  Only the order of a reduced loss's terms changes (level-0 terms
- * into acc->s0 in any order, the others into acc->s: core/api.c's
- * reduced_l0 takes the sums in any order; when it cannot decide, the loss
- * is computed again on the current path).  Compiled in a unit of its own
- * (the kernel unit again with BCE_L0RED_UNIT: isa/x86_avx2/logits_f64_l0red.c
- * and the three like it), so that the kernel unit's other code is
- * compiled as it was without it: with PFX(l0_runr) in the same unit, gcc
- * inlined differently elsewhere (the level-0 logarithms, veval, out of
- * line) or allocated the main loop's registers differently, and the plain
- * calls took up to 19% longer (bce-bench-ab, AVX-512 probs f64, n = 16). */
-void PFX(loop_red)(size_t n, const FT *x, const FT *y, const FT *w,
-                   const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc);
-#ifdef BCE_L0RED_UNIT
-void PFX(loop_red)(size_t n, const FT *x, const FT *y, const FT *w,
-                   const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+#if defined(PFX_L0_RUN) && defined(BCE_L0RED_UNIT)
+/* (the kp->l0red unit: the kernel unit again with BCE_L0RED_UNIT, e.g.
+ * isa/x86_avx2/logits_f64_l0red.c, which also defines L0RED_KERNEL, the
+ * kernel unit's exported kernel, and its own exported kernel, the
+ * registry's (core/isa.c): PFX(loop_red) for a kp->l0red call of at least
+ * one block, else L0RED_KERNEL.)  A kp->l0red call (weights, a reduction,
+ * gscale): level 0 in stages over the blocks (PFX(l0_runr): the stages,
+ * then LEVEL0_BODY's statements, simd/loop0_staged_tmpl.h), then the rest,
+ * fewer than L0_BG VW samples (the n mod (NG VW) leftover among them),
+ * through L0RED_KERNEL: its main loop with its own level-0 sum, its padded
+ * tail step.  Only the order of a reduced loss's terms changes (level-0
+ * terms into acc->s0 in any order, the others into acc->s: core/api.c's
+ * reduced_l0 takes the sums in any order, PFX(l0_runr); when it cannot
+ * decide, the loss is computed again on the current path).
+ * A unit of its own, linked after the other kernels, so that the code of
+ * the calls without weights, reduction or factor stays as it was, the
+ * same instructions at the same addresses: with PFX(l0_runr) in the kernel
+ * unit, gcc inlined differently there (veval, the level-0 logarithms out
+ * of line) and plain calls took longer (bce-bench-ab, AVX-512: logits f64
+ * n = 100 1.6x); with the same instructions 73 KB further on (this unit
+ * linked right after its kernel unit), the AVX-512 probs f64 main loop
+ * alone took 1.2-1.4x longer at n = 16..48 on this machine (AMD EPYC,
+ * Zen 4; bce-bench-ab, a driver at 64 stack offsets: not the stack, the
+ * code's or the tables' placement). */
+static void PFX(loop_red)(size_t n, const FT *x, const FT *y, const FT *w,
+                          const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
 {
     const size_t i = PFX(l0_runr)(n, x, y, w, kp, loss, grad, acc);
     if (i < n)
-        PFX(loop_main)(n - i, x + i, y + i, w ? w + i : NULL, kp, loss ? loss + i : NULL,
-                       grad ? grad + i : NULL, acc);
+        L0RED_KERNEL(n - i, x + i, y + i, w ? w + i : NULL, kp, loss ? loss + i : NULL,
+                     grad ? grad + i : NULL, acc);
 }
+/* does the call take PFX(loop_red)? (PFX(loop)'s vuse for a kp->l0red call) */
+#define L0RED_TAKES(n, kp) ((kp)->l0red && (n) >= L0_BG * VW && VUSABLE(kp))
 #endif
-#endif
-
-/* The kernel (the kernel unit's exported function calls it) */
-static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
-                             const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
-{
-#ifdef PFX_L0_RUN
-    if (kp->l0red && n >= L0_BG * VW && VUSABLE(kp)) {
-        PFX(loop_red)(n, x, y, w, kp, loss, grad, acc);
-        return;
-    }
-#endif
-    PFX(loop_main)(n, x, y, w, kp, loss, grad, acc);
-}

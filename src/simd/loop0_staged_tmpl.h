@@ -8,8 +8,9 @@
  * three like it), for the kp->l0red calls: weights, SUM, MEAN,
  * WEIGHTED_MEAN, a gradient factor (PFX(l0_runr), called by
  * PFX(loop_red)).  There stage 3 is followed by the main loop's
- * LEVEL0_BODY statements, per lane the same arithmetic, so the same lanes
- * pass with the same values: PFX(l0_scale) with the weight and gscale,
+ * LEVEL0_BODY statements, per lane the same arithmetic on the same values
+ * (the probability form's variant aside, chosen per block as below: it can
+ * change which lanes fall back, never the bits): PFX(l0_scale) with the weight and gscale,
  * f64_safe on the scaled values, a reduced loss's terms TwoSum(fL) and
  * their bounds summed per lane (flushed into acc->s0, e0, l0n once per
  * kernel call; their order differs from the main loop's, which
@@ -58,8 +59,9 @@
  * leftover samples (n mod (NG VW), at x + n), the first block also takes
  * them, padded to one or two groups (PFX(l0_first)); nothing past the
  * arrays is read or written (tests/test_tail.c, guard pages).  (PFX(l0_runr)
- * leaves its leftover to PFX(loop_main), whose padded tail step handles
- * weights and a reduced loss's padding already.)
+ * leaves the samples after its blocks, the leftover among them, to the
+ * kernel unit's kernel, PFX(loop), whose main loop and padded tail step
+ * handle weights and a reduced loss already.)
  */
 #define PFX_L0_RUN 1
 #ifndef L0_BG
@@ -70,7 +72,7 @@ typedef struct { VD a, b, c, d, e; } PFX(l0t);
 
 #ifdef BCE_L0RED_UNIT
 /* (the kp->l0red unit) a reduced loss's level-0 terms: per lane their
- * double-double sum (VFN(dd_add), as PFX(loop_main)'s lsum), their bounds,
+ * double-double sum (VFN(dd_add), as PFX(loop)'s lsum), their bounds,
  * how many; PFX(l0_block)'s extra arguments: the weights and that sum */
 typedef struct { VDD s; VD e; size_t n; } PFX(l0sum);
 #define L0R_P , const FT *w, PFX(l0sum) *ls
@@ -88,7 +90,7 @@ typedef struct { VDD s; VD e; size_t n; } PFX(l0sum);
  * gscale, f64_safe on the scaled values, and a reduced loss's terms
  * TwoSum(fL) and their bounds summed into *ls instead of stored; a group
  * that fails goes to PFX(group_lanes_b) with those values, as in
- * PFX(loop_main).  (That unit has no padded groups: nt = 0.) */
+ * PFX(loop).  (That unit has no padded groups: nt = 0.) */
 static inline __attribute__((always_inline)) void
 PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
               FT *loss, FT *grad, bce_acc *acc, const int wl, const int wg, const int soft,
@@ -138,8 +140,8 @@ PFX(l0_block)(size_t i, const FT *x, const FT *y, const bce_kparams *kp,
         if (wl) ok &= VFN(f64_safe_r)(fL, fLe + fLd, &Lo);
         if (wg) ok &= VFN(f64_safe_r)(fG, fGe + fGd, &Go);
 #else
-        /* LEVEL0_BODY's statements, the same per lane: the same lanes
-         * pass, with the same values */
+        /* LEVEL0_BODY's statements (simd/loop_tmpl.h), lane by lane the
+         * same operations */
         const int rsum = wl && kp->reduce;        /* a reduced loss: summed */
         VD Ll = zero, Lb = zero;      /* (rsum) TwoSum(fL)'s low part, its bound */
         const VD wv = w ? LOADV(w + i + VW * g) : zero;
@@ -285,10 +287,10 @@ static size_t PFX(l0_run)(size_t n, size_t m, const FT *x, const FT *y, const bc
     }
 #else
 /* (the kp->l0red unit) level 0 in blocks over [0, n - n mod B); returns
- * the number of samples done, the rest go through PFX(loop_main) (its main
- * loop, its padded tail step: PFX(loop_red)).  A reduced loss's level-0
+ * the number of samples done; the rest go through the kernel unit's
+ * kernel (PFX(loop_red)).  A reduced loss's level-0
  * terms are summed per lane over all the blocks and flushed into acc->s0,
- * e0, l0n at the end.  The order of that sum is not PFX(loop_main)'s, and
+ * e0, l0n at the end.  The order of that sum is not PFX(loop)'s, and
  * need not be: core/api.c's reduced_l0 bounds |s0 + s - Sc| by the sum of
  * the terms' bounds (e0) and 3u^2/(1 - 4u) of the total per rounding
  * double-double addition, and any order of additions of nonnegative terms
@@ -297,8 +299,8 @@ static size_t PFX(l0_run)(size_t n, size_t m, const FT *x, const FT *y, const bc
  * a normalised pair returns the pair) --, fewer than its count of n +
  * 2n/16384 + 64.  e0 likewise: one double addition per bound and per lane
  * flushed, within its 1.01 n + 1024 (docs/ACCURACY.md, "Reductions and
- * weights on level 0").  With weights, f64 gscale, the output's test
- * and the fallback are LEVEL0_BODY's, lane by lane (PFX(l0_block)). */
+ * weights on level 0").  The weights, gscale, the outputs' tests and
+ * the fallback are LEVEL0_BODY's, lane by lane (PFX(l0_block)). */
 __attribute__((noinline)) static size_t
 PFX(l0_runr)(size_t n, const FT *x, const FT *y, const FT *w, const bce_kparams *kp,
              FT *loss, FT *grad, bce_acc *acc)

@@ -524,7 +524,11 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * alone through the one-group level 0 (bce-bench-side-by-side, the
      * leftover table in units of T(4096)/4096, logits: m = 1..4 7.4-7.9 ->
      * 5.6-6.2, m = 5..7 14.0-14.5 -> 9.8-10.5; probs 6.5-7.4 -> 3.6-4.8,
-     * 11.6-12.2 -> 8.6-8.8) */
+     * 11.6-12.2 -> 8.6-8.8).  The kp->l0red calls (weights, reductions,
+     * gscale) of at least one block take the staged level 0 too, in the
+     * kernel's second unit (PFX(loop_red) below, through the registry's
+     * bce_*_f64_*_l0red), which hands this loop only the samples after its
+     * blocks, fewer than L0_BG VW: they take the main loop below. */
     if (vuse && !w && !kp->has_gscale && !kp->reduce && n >= L0_BG * VW) {
         size_t m = n % (NG * VW);
         n -= m;

@@ -18,10 +18,11 @@
  * through PFX(group_lanes_b) with the weights.  Its own unit, because in
  * the kernel unit it changed gcc's inlining of the plain calls' code
  * (PFX(loop_red)).  bce-bench-side-by-side --options, n = 4096, avx512,
- * time over the plain call: logits f64 weights 3.02 -> 2.47, MEAN 2.54 ->
- * 1.70, SUM 1.77 -> 0.98, WEIGHTED_MEAN 3.17 -> 2.50 (the rest is mostly
- * core/api.c's validation of the weights; docs/PERFORMANCE.md, "Options,
- * weights and reductions").
+ * time over the plain call, two rounds: logits f64 weights 2.76-2.88 ->
+ * 2.27-2.48, MEAN 2.40-2.45 -> 1.42-1.61, SUM 1.77-1.88 -> 0.97-1.01,
+ * WEIGHTED_MEAN 3.24-3.29 -> 2.31-2.53 (the rest is mostly core/api.c's
+ * validation of the weights; docs/PERFORMANCE.md, "Options, weights and
+ * reductions").
  * The form's stages, on T = PFX(l0t), five vectors:
  *   VL0_SOFT(y)        1 if a group needs the form's soft-label variant
  *                      (chosen per block: any group of it)

@@ -119,7 +119,7 @@ int main(int argc, char **argv)
     double e[3];
 
     /* ---- exp data ---- */
-    snprintf(path, sizeof path, "%s/exp_data.c", dir);
+    snprintf(path, sizeof path, "%s/tables/exp_data.c", dir);
     FILE *f = fopen(path, "w");
     if (!f) { perror(path); return 1; }
     fprintf(f,
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
     fclose(f);
 
     /* ---- log data ---- */
-    snprintf(path, sizeof path, "%s/log_data.c", dir);
+    snprintf(path, sizeof path, "%s/tables/log_data.c", dir);
     f = fopen(path, "w");
     if (!f) { perror(path); return 1; }
     fprintf(f,

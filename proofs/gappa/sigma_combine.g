@@ -7,9 +7,10 @@
 # PROVES |s0 - s| <= 2^-66.9 s (BCE_EPS_SIG = 2^-64 is attached) and, for
 #   hard labels, |g^ - g| <= 2^-66.9 |g|
 # Inputs: e^ = e(1 + ee), |ee| <= 2^-67 (exp_scaled.g, proven);
-#   dq <= 15u^2 = 2^-102.1 (DWDivDW, Joldes-Muller-Popescu 2017) and
-#   ds <= 3u^2/(1-4u) <= 2^-104.4 (AccurateDWPlusDW): cited, not
-#   machine-checked (the Gappa attempt on dd_div: gappa/attempts/).
+#   dq <= 12.5u^2 = 0x1.9p-103 (gappa/dd_div.g, proven for e >= 2^-900 as
+#   here: D in [1, 2]; the hypothesis below takes 2^-102) and
+#   ds <= 3u^2/(1-4u) <= 2^-104.4 (AccurateDWPlusDW, Joldes-Muller-Popescu
+#   2017): cited, not machine-checked.
 # s = e/(1 + e) with e = e^-|z| in (0, 1]; w = e/(1 + e) = s in (0, 1/2].
 @rnd = float<ieee_64, ne>;
 

@@ -16,11 +16,19 @@
  *   bce_dd_add     (AccurateDWPlusDW)  <= 3u^2 / (1 - 4u)
  *   bce_dd_mul_d   (DWTimesFP3)        <= 2u^2
  *   bce_dd_mul     (DWTimesDW3)        <= 4u^2
- *   bce_dd_div     (DWDivDW2-like)     <= 15u^2 (we use one Newton correction)
+ *   bce_dd_div     (one residual correction, DWDivDW2-like: the paper's
+ *                  15u^2, which the callers quote)  <= 12.5u^2 relative to
+ *                  a/b, machine-checked (proofs/gappa/dd_div.g) for
+ *                  normalised a, b (|lo| <= u|hi|), |a.hi| >= 2^-964 and
+ *                  |a.hi / b.hi| >= 2^-964 (below, roundings of the u^2-sized
+ *                  terms underflow and only an absolute bound holds), no
+ *                  overflow (|a.hi| <= 2^1021; the split: |b.hi|, |q| <= 2^995)
  * Everything here is static inline and contraction-free (-ffp-contract=off).
  * Proven: the error-free transformations are exact and the FMA and Dekker
- * forms of two_prod give the same pair (proofs/coq/BceEFT.v, Flocq); the
- * double-double bounds above are cited from the paper, not machine-checked.
+ * forms of two_prod give the same pair (proofs/coq/BceEFT.v, Flocq), so the
+ * same statements give the same bits on every ISA; dd_div's bound as above;
+ * the dd_add / dd_mul_d / dd_mul bounds are cited from the paper, not
+ * machine-checked.
  */
 #ifndef BCE_DD_H
 #define BCE_DD_H

@@ -167,7 +167,8 @@ void bce_res_scale_framed(bce_res *r, bce_dd f);
  * statements for this one: rule 7). */
 /* The relative error bce_res_scale adds for v f: bce_dd_mul's 4u^2, plus,
  * when f is the reduction's gscale, gscale's own error against the exact
- * 1/n or 1/sum w (bce_dd_div, 15u^2, core/dd.h), u = 2^-53: (4u^2 + 15u^2)
+ * 1/n or 1/sum w (bce_dd_div, 15u^2 >= the 12.5u^2 of proofs/gappa/dd_div.g:
+ * a = 1, the divisor in [2^-900, 2^900] by the frames), u = 2^-53: (4u^2 + 15u^2)
  * (1 + 2u) < 20u^2 < 2^-101.6 relative to |v.hi| (1 + u).  A weight f is
  * exact (4u^2 would do).  Until 2026-12-07 this was 2^-103 = 8u^2, which
  * covered the product but not gscale's error (found while reviewing the

@@ -131,6 +131,9 @@ void bce_logits_f32_scalar(size_t, const float *, const float *, const float *,
 void bce_probs_f32_scalar(size_t, const float *, const float *, const float *,
                           const bce_kparams *, float *, float *, bce_acc *);
 
+/* the lanes of the validation scan's sums (core/api.c scan_elements) */
+#define BCE_SCAN_LANES 16
+
 #if BCE_HAVE_AVX2
 /* Does this CPU run the AVX2 row (core/isa.c; cached)?  And the
  * validation chunk checks on 8 floats or 4 doubles at a time
@@ -140,6 +143,14 @@ int bce_scan_chunk_f32_avx2(const float *x, const float *y, size_t m, int probs,
 int bce_scan_chunk_f64_avx2(const double *x, const double *y, size_t m, int probs, int prop);
 int bce_scan_chunk_h16_avx2(const uint16_t *x, const uint16_t *y, size_t m, int probs,
                             uint16_t one, uint16_t inf);
+/* the validation scan's sums with weights or means (core/api.c
+ * scan_elements) on BCE_SCAN_LANES lanes, elements i0 .. i0 + nq - 1 (nq a
+ * multiple of BCE_SCAN_LANES; f32 inputs when f32, else f64): acc[0..4][k]
+ * the sums of lane k (weights' double-double hi, lo, smallest positive
+ * weight, B, G); nonzero iff some element is rejected */
+int bce_scan_sums_avx2(size_t i0, size_t nq, const void *x, const void *y, const void *w,
+                       int f32, int probs, int prop, int bounds, double smooth, double pmin1,
+                       double acc[5][BCE_SCAN_LANES]);
 /* AVX2+FMA kernels (src/isa/x86_avx2/): 4 lanes.  (The row also needs
  * F16C: its 16-bit conversions, isa/x86_avx2/cvt16.c.) */
 void bce_cvt_bf16_avx2(size_t n, const uint16_t *h, float *f);

@@ -23,8 +23,9 @@
  * grad_code, dLw_dz); e^-|z| in proofs/gappa/exp_scaled.g, log1p in
  * proofs/gappa/ln3_*.g, the loss combination in proofs/gappa/loss_combine.g
  * (2^-63 <= BCE_EPS_LOSS); s0 and the hard-label gradient in
- * proofs/gappa/sigma_combine.g (2^-66.9 <= BCE_EPS_SIG, with dd_div's
- * 15u^2 cited, not machine-checked: proofs/README.md).
+ * proofs/gappa/sigma_combine.g (2^-66.9 <= BCE_EPS_SIG; dd_div's error,
+ * <= 12.5u^2 for e >= 2^-900 and D in [1, 2], in proofs/gappa/dd_div.g;
+ * dd_sub's 3u^2 cited: proofs/README.md).
  */
 #include "core/internal.h"
 #include "level1/elem_f64.h"

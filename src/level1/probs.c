@@ -136,7 +136,17 @@ void bce_probs_sample(double p, const bce_lab *lab, unsigned flags,
                : bce_fabs(g.hi) * 0x1p-100 + (bce_fabs(n2.hi) + bce_fabs(q.hi)) * (labrel + 0x1p-104);
         return;
     }
-    /* (N p - alpha) / (p (1 - p)): numerator exact for plain labels. */
+    /* (N p - alpha) / (p (1 - p)): numerator exact for plain labels.
+     * bce_dd_div's 12.5u^2 (proofs/gappa/dd_div.g) needs |num.hi| and
+     * |num/den| >= 2^-964.  Plain labels: p >= 2^-800, and a nonzero p - y
+     * is a multiple of the ulp of the smaller of p, y; if y < p/2 it is
+     * >= p/2, otherwise that ulp is >= 2^-853: |num| >= 2^-853 and
+     * |num/den| >= 2^-851 (den <= 1/4).  Label coefficients: N p - alpha
+     * may cancel below that range, where the division's error (at worst
+     * about 2^-1074/den absolute, a subnormal rounding) is far inside the
+     * bound's absolute term labrel (|np| + |alpha|)/den >= 2^-966/den
+     * (labrel = BCE_EPS_LAB = 2^-102; |np| ~ N p >= 2^-864: N = P y' + 1 -
+     * y' >= min(P, 1) >= 2^-64, p >= 2^-800). */
     bce_dd np = lab->exact ? bce_dd_make(p, 0.0) : bce_dd_mul_d(lab->N, p);
     bce_dd num = bce_dd_sub(np, lab->alpha);
     bce_dd den = bce_dd_mul_d(omp, p);

@@ -37,7 +37,13 @@ static inline void EL_FN(probs_normal)(EL_V p, EL_V y, int want_loss, int want_g
         *Lerr = EL_ABS(Lv->hi) * BCE_EPS_LOSS;
     }
     if (want_grad) {
-        /* (p - y) / (p (1 - p)), numerator exact; 0 when p == y */
+        /* (p - y) / (p (1 - p)), numerator exact; 0 when p == y.  In
+         * dd_div's proven range (proofs/gappa/dd_div.g: |num.hi| and
+         * |num/den| >= 2^-964, no overflow): the hot lanes have p >=
+         * 2^-800 and y = 0 or y >= 2^-900 (simd/form_probs.h VHOT), so a
+         * nonzero p - y is a multiple of 2^-952 (the ulp of the smaller
+         * of p, y), den = p (1 - p) is in [2^-854, 1/4], and |num/den|
+         * is in [2^-950, 2^854] */
         EL_DD np;
         np.hi = p;
         np.lo = z0;

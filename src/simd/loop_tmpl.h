@@ -89,7 +89,8 @@ __attribute__((destructor)) static void bce_level0_stats_print(void)
  *   + |gl| sh 2^-50           gl sh and gl sl (<= 3.01 u |gl| sh)
  *   + |pl| 2^-52              the last addition (u |pl|)
  *   + |ph| 2^-98              gh sl (u^2), the current path's bce_dd_mul
- *                             (4u^2), gscale - 1/n or 1/sum w (15u^2)
+ *                             (4u^2), gscale - 1/n or 1/sum w (15u^2;
+ *                             12.5u^2 proven, proofs/gappa/dd_div.g)
  * (docs/ACCURACY.md, "Reductions and weights on level 0").  Lanes whose |ph| is
  * outside [2^-899, 2^899] fail (a zero weight among them): the current
  * path's bce_res_scale would take a frame there. */

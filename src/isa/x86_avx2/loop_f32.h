@@ -122,7 +122,8 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
  * and M = |a| + |b|, the ends a - M 2^-48, b + M 2^-48 hold every value
  * the current path can round: v F with v in [lo, hi] (|v sl| <= u |v sh|),
  * its level-1 or slow-path value times F (bce_dd_mul) within their bounds,
- * the exact value of its resolve step (gscale - 1/n <= 15u^2), and the
+ * the exact value of its resolve step (gscale - 1/n <= 15u^2; 12.5u^2
+ * proven, proofs/gappa/dd_div.g), and the
  * roundings of a and b: together < 3.1u M, far inside M 2^-48 less the
  * ends' own roundings (docs/ACCURACY.md, "Reductions and weights on level 0").  Equal
  * float bits of the ends then prove the float that path returns. */

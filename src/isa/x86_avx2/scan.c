@@ -129,3 +129,57 @@ int bce_scan_chunk_h16_avx2(const uint16_t *x, const uint16_t *y, size_t m, int 
     }
     return off != 0;
 }
+
+/* core/api.c's scan_elements sums on AVX2: steps of BCE_SCAN_LANES lanes as
+ * vectors of 4
+ * (core/scan_lanes_tmpl.h; the SSE2 instantiation in core/api.c takes the
+ * same lanes as two pairs).  The predicates are the SSE2 ones: GE, LE, LT,
+ * GT, EQ ordered (false on NaN), NEQ unordered (true on NaN). */
+#include "bce.h"             /* BCE_WEIGHT_MIN, BCE_WEIGHT_MAX */
+#include <math.h>            /* HUGE_VAL */
+#define SL_V __m256d
+#define SL_FN(name) avx2_##name
+#define SL_SET1(d) _mm256_set1_pd(d)
+#define SL_ADD _mm256_add_pd
+#define SL_SUB _mm256_sub_pd
+#define SL_MUL _mm256_mul_pd
+#define SL_DIV _mm256_div_pd
+#define SL_AND _mm256_and_pd
+#define SL_ANDNOT _mm256_andnot_pd
+#define SL_OR _mm256_or_pd
+#define SL_GE(a, b) _mm256_cmp_pd((a), (b), _CMP_GE_OS)
+#define SL_LE(a, b) _mm256_cmp_pd((a), (b), _CMP_LE_OS)
+#define SL_LT(a, b) _mm256_cmp_pd((a), (b), _CMP_LT_OS)
+#define SL_GT(a, b) _mm256_cmp_pd((a), (b), _CMP_GT_OS)
+#define SL_EQ(a, b) _mm256_cmp_pd((a), (b), _CMP_EQ_OQ)
+#define SL_NEQ(a, b) _mm256_cmp_pd((a), (b), _CMP_NEQ_UQ)
+#define SL_UNORD(a, b) _mm256_cmp_pd((a), (b), _CMP_UNORD_Q)
+#define SL_ORD(a, b) _mm256_cmp_pd((a), (b), _CMP_ORD_Q)
+#define SL_LOAD_F64(p) _mm256_loadu_pd(p)
+#define SL_LOAD_F32(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
+#include "core/scan_lanes_tmpl.h"
+
+int bce_scan_sums_avx2(size_t i0, size_t nq, const void *x, const void *y, const void *w,
+                       int f32, int probs, int prop, int bounds, double smooth, double pmin1,
+                       double acc[5][BCE_SCAN_LANES])
+{
+    enum { NQ = BCE_SCAN_LANES / 4 };     /* vectors of 4 lanes: q holds i + 4q .. i + 4q + 3 */
+    __m256d ok = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+    __m256d sh[NQ], sl[NQ], bd[NQ], gm[NQ], wm[NQ];
+    for (int q = 0; q < NQ; q++) {
+        sh[q] = sl[q] = bd[q] = gm[q] = _mm256_setzero_pd();
+        wm[q] = _mm256_set1_pd(HUGE_VAL);
+    }
+    for (size_t i = i0; i < i0 + nq; i += BCE_SCAN_LANES)
+        for (int q = 0; q < NQ; q++)
+            avx2_scan_step(i + 4 * (size_t)q, x, y, w, f32, probs, prop, bounds, smooth, pmin1,
+                           &ok, &sh[q], &sl[q], &wm[q], &bd[q], &gm[q]);
+    for (int q = 0; q < NQ; q++) {
+        _mm256_storeu_pd(acc[0] + 4 * q, sh[q]);
+        _mm256_storeu_pd(acc[1] + 4 * q, sl[q]);
+        _mm256_storeu_pd(acc[2] + 4 * q, wm[q]);
+        _mm256_storeu_pd(acc[3] + 4 * q, bd[q]);
+        _mm256_storeu_pd(acc[4] + 4 * q, gm[q]);
+    }
+    return _mm256_movemask_pd(ok) != 15;
+}

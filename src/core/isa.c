@@ -139,7 +139,7 @@ static const bce_isa bce_isa_registry[] = {
         .name = "avx2", .target = "x86-64",
 #if BCE_HAVE_AVX2
         .runnable = cpu_has_avx2_fma,
-        .logits_f64 = bce_logits_f64_avx2, .probs_f64 = bce_probs_f64_avx2,
+        .logits_f64 = bce_logits_f64_avx2_l0red, .probs_f64 = bce_probs_f64_avx2_l0red,
         .logits_f32 = bce_logits_f32_avx2, .probs_f32 = bce_probs_f32_avx2,
         .logreg = &bce_lr_kernels_avx2,
         .cvt_bf16 = bce_cvt_bf16_avx2, .cvt_f16 = bce_cvt_f16_avx2,
@@ -152,7 +152,7 @@ static const bce_isa bce_isa_registry[] = {
         .name = "avx512", .target = "x86-64",
 #if BCE_HAVE_AVX512
         .runnable = cpu_has_avx512,
-        .logits_f64 = bce_logits_f64_avx512, .probs_f64 = bce_probs_f64_avx512,
+        .logits_f64 = bce_logits_f64_avx512_l0red, .probs_f64 = bce_probs_f64_avx512_l0red,
         .logits_f32 = bce_logits_f32_avx512, .probs_f32 = bce_probs_f32_avx512,
 #endif
     },

@@ -167,6 +167,12 @@ void bce_probs_f64_avx2(size_t, const double *, const double *, const double *,
                         const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f32_avx2(size_t, const float *, const float *, const float *,
                         const bce_kparams *, float *, float *, bce_acc *);
+/* the registry's f64 kernels: the staged level 0 for kp->l0red calls
+ * (isa/x86_avx2/logits_f64_l0red.c, probs_f64_l0red.c), else the two above */
+void bce_logits_f64_avx2_l0red(size_t, const double *, const double *, const double *,
+                               const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f64_avx2_l0red(size_t, const double *, const double *, const double *,
+                              const bce_kparams *, double *, double *, bce_acc *);
 #endif
 #if BCE_HAVE_AVX512
 /* AVX-512 kernels (src/isa/x86_avx512/): 8 lanes, hardware FMA.  The row
@@ -176,6 +182,10 @@ void bce_logits_f64_avx512(size_t, const double *, const double *, const double 
                            const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f64_avx512(size_t, const double *, const double *, const double *,
                           const bce_kparams *, double *, double *, bce_acc *);
+void bce_logits_f64_avx512_l0red(size_t, const double *, const double *, const double *,
+                                 const bce_kparams *, double *, double *, bce_acc *);
+void bce_probs_f64_avx512_l0red(size_t, const double *, const double *, const double *,
+                                const bce_kparams *, double *, double *, bce_acc *);
 void bce_logits_f32_avx512(size_t, const float *, const float *, const float *,
                            const bce_kparams *, float *, float *, bce_acc *);
 void bce_probs_f32_avx512(size_t, const float *, const float *, const float *,

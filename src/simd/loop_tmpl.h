@@ -15,9 +15,13 @@
  *                      level (level0/logits_tmpl.h, level0/probs_tmpl.h)
  * Optionally (the AVX2 f32 kernels) VF32V_A: the float outputs' level 0,
  * whose loop PFX(f32v_run) the kernel unit defines after this file
- * (isa/x86_avx2/loop_f32.h).  Optionally (the AVX2 f64 kernels: the kernel
- * unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...) level 0 first runs
- * in stages over blocks of groups (simd/loop0_staged_tmpl.h, PFX(l0_run)).
+ * (isa/x86_avx2/loop_f32.h).  Optionally (the AVX2 and AVX-512 f64
+ * kernels: the kernel unit defines WITH_LEVEL0_STAGED, the form VL0_S1 ...)
+ * level 0 first runs in stages over blocks of groups
+ * (simd/loop0_staged_tmpl.h, PFX(l0_run)); the kp->l0red calls (weights,
+ * reductions, gscale) too, from a second unit of the kernel (the kernel
+ * unit again with BCE_L0RED_UNIT defined: PFX(loop_red) at the end of this
+ * file), which hands the samples after its blocks to this unit's kernel.
  * Two groups of VW lanes at a time.  Calls without weights, reduction or
  * gradient factor, and those with them that kp->l0red admits (no frames:
  * core/api.c), first try level 0 on every group: a group whose
@@ -141,7 +145,7 @@ static inline VI PFX(level0)(VD z, VD yv, const FT *wp, const bce_kparams *kp, V
  * (n = 4096, AVX2, gcc 12): the probability form's main loop took 6-8%
  * longer with level 0 out of line, the logits form's 3-10% longer with it
  * inlined. */
-#ifdef VLEVEL0_TAIL_COPY
+#if defined(VLEVEL0_TAIL_COPY) && !defined(BCE_L0RED_UNIT)
 __attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const FT *wp,
                                                      const bce_kparams *kp,
                                                      VD *Lo, VD *Ll, VD *Go, VD *Lb)
@@ -291,6 +295,7 @@ static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const floa
                             bce_acc *acc);
 #endif
 
+#ifndef BCE_L0RED_UNIT   /* (the kp->l0red unit: PFX(loop_red) below) */
 /* One step of the vector loop at i, for the tail (PFX(tail); PFX(loop)'s
  * full steps are the same statements with ng = NG and lim = NG VW): ng (NG,
  * or 1) groups of VW lanes, of which the first lim are samples.  The
@@ -520,7 +525,11 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
      * alone through the one-group level 0 (bce-bench-side-by-side, the
      * leftover table in units of T(4096)/4096, logits: m = 1..4 7.4-7.9 ->
      * 5.6-6.2, m = 5..7 14.0-14.5 -> 9.8-10.5; probs 6.5-7.4 -> 3.6-4.8,
-     * 11.6-12.2 -> 8.6-8.8) */
+     * 11.6-12.2 -> 8.6-8.8).  The kp->l0red calls (weights, reductions,
+     * gscale) of at least one block take the staged level 0 too, in the
+     * kernel's second unit (PFX(loop_red) below, through the registry's
+     * bce_*_f64_*_l0red), which hands this loop only the samples after its
+     * blocks, fewer than L0_BG VW: they take the main loop below. */
     if (vuse && !w && !kp->has_gscale && !kp->reduce && n >= L0_BG * VW) {
         size_t m = n % (NG * VW);
         n -= m;
@@ -699,3 +708,40 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     for (; i < n; i++)
         PFX(one)(i, x, y, w, kp, loss, grad, acc);
 }
+#endif /* !BCE_L0RED_UNIT */
+
+#if defined(PFX_L0_RUN) && defined(BCE_L0RED_UNIT)
+/* (the kp->l0red unit: the kernel unit again with BCE_L0RED_UNIT, e.g.
+ * isa/x86_avx2/logits_f64_l0red.c, which also defines L0RED_KERNEL, the
+ * kernel unit's exported kernel, and its own exported kernel, the
+ * registry's (core/isa.c): PFX(loop_red) for a kp->l0red call of at least
+ * one block, else L0RED_KERNEL.)  A kp->l0red call (weights, a reduction,
+ * gscale): level 0 in stages over the blocks (PFX(l0_runr): the stages,
+ * then LEVEL0_BODY's statements, simd/loop0_staged_tmpl.h), then the rest,
+ * fewer than L0_BG VW samples (the n mod (NG VW) leftover among them),
+ * through L0RED_KERNEL: its main loop with its own level-0 sum, its padded
+ * tail step.  Only the order of a reduced loss's terms changes (level-0
+ * terms into acc->s0 in any order, the others into acc->s: core/api.c's
+ * reduced_l0 takes the sums in any order, PFX(l0_runr); when it cannot
+ * decide, the loss is computed again on the current path).
+ * A unit of its own, linked after the other kernels, so that the code of
+ * the calls without weights, reduction or factor stays as it was, the
+ * same instructions at the same addresses: with PFX(l0_runr) in the kernel
+ * unit, gcc inlined differently there (veval, the level-0 logarithms out
+ * of line) and plain calls took longer (bce-bench-ab, AVX-512: logits f64
+ * n = 100 1.6x); with the same instructions 73 KB further on (this unit
+ * linked right after its kernel unit), the AVX-512 probs f64 main loop
+ * alone took 1.2-1.4x longer at n = 16..48 on this machine (AMD EPYC,
+ * Zen 4; bce-bench-ab, a driver at 64 stack offsets: not the stack, the
+ * code's or the tables' placement). */
+static void PFX(loop_red)(size_t n, const FT *x, const FT *y, const FT *w,
+                          const bce_kparams *kp, FT *loss, FT *grad, bce_acc *acc)
+{
+    const size_t i = PFX(l0_runr)(n, x, y, w, kp, loss, grad, acc);
+    if (i < n)
+        L0RED_KERNEL(n - i, x + i, y + i, w ? w + i : NULL, kp, loss ? loss + i : NULL,
+                     grad ? grad + i : NULL, acc);
+}
+/* does the call take PFX(loop_red)? (PFX(loop)'s vuse for a kp->l0red call) */
+#define L0RED_TAKES(n, kp) ((kp)->l0red && (n) >= L0_BG * VW && VUSABLE(kp))
+#endif

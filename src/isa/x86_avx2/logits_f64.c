@@ -22,8 +22,10 @@
 #include "simd/form_logits.h"           /* the hot lanes and their level-1 evaluation */
 #include "simd/loop_tmpl.h"             /* the vector loop: avx2_logits_f64_loop */
 
+#ifndef BCE_L0RED_UNIT   /* (the unit again for kp->l0red calls: *_l0red.c) */
 void bce_logits_f64_avx2(size_t n, const double *x, const double *y, const double *w,
                          const bce_kparams *kp, double *loss, double *grad, bce_acc *acc)
 {
     avx2_logits_f64_loop(n, x, y, w, kp, loss, grad, acc);
 }
+#endif

@@ -27,8 +27,10 @@
 #include "simd/form_probs.h"            /* the hot lanes and their level-1 evaluation */
 #include "simd/loop_tmpl.h"             /* the vector loop: avx512_probs_f64_loop */
 
+#ifndef BCE_L0RED_UNIT   /* (the unit again for kp->l0red calls: *_l0red.c) */
 void bce_probs_f64_avx512(size_t n, const double *x, const double *y, const double *w,
                           const bce_kparams *kp, double *loss, double *grad, bce_acc *acc)
 {
     avx512_probs_f64_loop(n, x, y, w, kp, loss, grad, acc);
 }
+#endif

@@ -1,0 +1,23 @@
+/*
+ * isa/x86_avx512/probs_f64_l0red.c -- the kernel unit probs_f64.c again,
+ * for the kp->l0red calls (weights, a reduction, gscale) of at least one
+ * block: level 0 in stages with LEVEL0_BODY's statements
+ * (simd/loop0_staged_tmpl.h, PFX(l0_runr); simd/loop_tmpl.h,
+ * PFX(loop_red)), the rest through bce_probs_f64_avx512.  Its own unit,
+ * linked after the other kernels (src/meson.build), so that the code of
+ * the other calls is compiled and placed as it was (simd/loop_tmpl.h,
+ * PFX(loop_red)).  bce_probs_f64_avx512_l0red is the registry's kernel
+ * (core/isa.c).
+ */
+#define BCE_L0RED_UNIT 1
+#define L0RED_KERNEL bce_probs_f64_avx512
+#include "isa/x86_avx512/probs_f64.c"
+
+void bce_probs_f64_avx512_l0red(size_t n, const double *x, const double *y, const double *w,
+                  const bce_kparams *kp, double *loss, double *grad, bce_acc *acc)
+{
+    if (L0RED_TAKES(n, kp))
+        avx512_probs_f64_loop_red(n, x, y, w, kp, loss, grad, acc);
+    else
+        bce_probs_f64_avx512(n, x, y, w, kp, loss, grad, acc);
+}

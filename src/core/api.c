@@ -357,6 +357,11 @@ static inline __attribute__((always_inline)) void
 elem_sums(double xi, double yi, const void *w, double wi, enum form f, double smooth,
           double pmin1, int bounds, bce_dd *s, double *wm, double *bnd, double *gmx)
 {
+    if (w) {
+        *s = bce_dd_add_d(*s, wi);
+        if (wi > 0.0 && wi < *wm) *wm = wi;
+    }
+    if (!bounds) return;
     const double Lb = f == FORM_PROBS ? 746.0
                     : xi - xi != 0.0 ? 0.0
                     : label_side(xi, yi, smooth, pmin1) * bce_fabs(xi) + 1.0;
@@ -364,14 +369,11 @@ elem_sums(double xi, double yi, const void *w, double wi, enum form f, double sm
     const double Gb = f == FORM_LOGITS || !(xi > 0.0 && xi < 1.0) ? 2.0
                     : 2.0 / (xi < 0.5 ? xi : 1.0 - xi);
     if (w) {
-        *s = bce_dd_add_d(*s, wi);
-        if (wi > 0.0 && wi < *wm) *wm = wi;
-        if (!bounds) return;
         if (wi > 0.0) *bnd += wi * Lb;
         /* G: w = 0 is skipped (0 * Gb is NaN for a subnormal p, and a
          * NaN maximum would be overwritten by the next element) */
         if (wi > 0.0 && !(wi * Gb <= *gmx)) *gmx = wi * Gb;
-    } else if (bounds) {
+    } else {
         *bnd += Lb;
         if (!(Gb <= *gmx)) *gmx = Gb;
     }

@@ -713,9 +713,10 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
 #if defined(PFX_L0_RUN) && defined(BCE_L0RED_UNIT)
 /* (the kp->l0red unit: the kernel unit again with BCE_L0RED_UNIT, e.g.
  * isa/x86_avx2/logits_f64_l0red.c, which also defines L0RED_KERNEL, the
- * kernel unit's exported kernel, and its own exported kernel, the
- * registry's (core/isa.c): PFX(loop_red) for a kp->l0red call of at least
- * one block, else L0RED_KERNEL.)  A kp->l0red call (weights, a reduction,
+ * kernel unit's exported kernel, and L0RED_ENTRY, the name of its own
+ * exported kernel, the registry's (core/isa.c), defined below:
+ * PFX(loop_red) for a kp->l0red call of at least one block, else
+ * L0RED_KERNEL.)  A kp->l0red call (weights, a reduction,
  * gscale): level 0 in stages over the blocks (PFX(l0_runr): the stages,
  * then LEVEL0_BODY's statements, simd/loop0_staged_tmpl.h), then the rest,
  * fewer than L0_BG VW samples (the n mod (NG VW) leftover among them),
@@ -744,4 +745,14 @@ static void PFX(loop_red)(size_t n, const FT *x, const FT *y, const FT *w,
 }
 /* does the call take PFX(loop_red)? (PFX(loop)'s vuse for a kp->l0red call) */
 #define L0RED_TAKES(n, kp) ((kp)->l0red && (n) >= L0_BG * VW && VUSABLE(kp))
+/* the unit's exported kernel, L0RED_ENTRY (the registry's, core/isa.h):
+ * PFX(loop_red) for the calls it takes, else the kernel unit's kernel */
+void L0RED_ENTRY(size_t n, const FT *x, const FT *y, const FT *w, const bce_kparams *kp,
+                 FT *loss, FT *grad, bce_acc *acc)
+{
+    if (L0RED_TAKES(n, kp))
+        PFX(loop_red)(n, x, y, w, kp, loss, grad, acc);
+    else
+        L0RED_KERNEL(n, x, y, w, kp, loss, grad, acc);
+}
 #endif

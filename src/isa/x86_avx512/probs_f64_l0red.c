@@ -11,13 +11,5 @@
  */
 #define BCE_L0RED_UNIT 1
 #define L0RED_KERNEL bce_probs_f64_avx512
+#define L0RED_ENTRY bce_probs_f64_avx512_l0red   /* defined by simd/loop_tmpl.h */
 #include "isa/x86_avx512/probs_f64.c"
-
-void bce_probs_f64_avx512_l0red(size_t n, const double *x, const double *y, const double *w,
-                  const bce_kparams *kp, double *loss, double *grad, bce_acc *acc)
-{
-    if (L0RED_TAKES(n, kp))
-        avx512_probs_f64_loop_red(n, x, y, w, kp, loss, grad, acc);
-    else
-        bce_probs_f64_avx512(n, x, y, w, kp, loss, grad, acc);
-}

@@ -8,6 +8,9 @@
  * the other calls is compiled and placed as it was (simd/loop_tmpl.h,
  * PFX(loop_red)).  bce_logits_f64_avx2_l0red is the registry's kernel
  * (core/isa.c).
+ * Bounds and bits: those of the unit it includes (isa/x86_avx2/logits_f64.c's header:
+ * the scalar kernel's bits, docs/ACCURACY.md); only the order of a
+ * reduced loss's level-0 terms differs (simd/loop_tmpl.h, PFX(loop_red)).
  */
 #define BCE_L0RED_UNIT 1
 #define L0RED_KERNEL bce_logits_f64_avx2

@@ -20,9 +20,14 @@
  * this part fails without the bounds.  (With only the label terms of Gef
  * and Ged dropped the same search found none: they are dominated by the
  * s0 term p 2^-67 and the dd path's |g| 2^-103, docs/ACCURACY.md.)
+ * The f32 kernels' own label variant (the x86 float level 0,
+ * level0/f32_tmpl.h's f32v_lab, logits_f32v_bl, probs_f32v_*l): its
+ * cancellation points and exact cases in float ulps (grid_f32), and hard
+ * cases that fail without its gradients' absolute half-widths (hard_f32).
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include "bce.h"
 #include "bce_verify.h"
@@ -357,3 +362,168 @@ Test(options_l0, logits_f64, .timeout = 600) { grid(0, 0); }
 Test(options_l0, logits_f32, .timeout = 600) { grid(0, 1); }
 Test(options_l0, probs_f64, .timeout = 600) { grid(1, 0); }
 Test(options_l0, probs_f32, .timeout = 600) { grid(1, 1); }
+
+/* {P, a, x, y} (floats): the f32 kernels' label variant (level0/f32_tmpl.h,
+ * logits_f32v_bl and probs_f32v_bl) near the gradient's cancellation, z
+ * or p within 32 float ulps of the point where N s0 = C (N p = alpha),
+ * found by a search (random labels, 7 pos_weights x 5 smoothings, AVX-512
+ * against scalar) in a build whose gradient half-widths were |g| 2^-53
+ * (no absolute term): that build returned another float on each (400 of
+ * 400 found for each form; these are a spread over the option pairs), so
+ * this part fails without the absolute terms. */
+static const double hard_z32[][4] = {
+    {0x1p+64, 0x1p-1, 0x1.6a9e2cp+5, 0x1.e5aabap-1},
+    {0x1p-64, 0x1p-64, -0x1.80763p+5, 0x1.8cbb44p-6},
+    {0x1p-64, 0x1p-64, -0x1.4341dcp+5, 0x1.f65e42p-1},
+    {0x1p+0, 0x1p-64, 0x1.05cbc8p-4, 0x1.082da8p-1},
+    {0x1p+0, 0x1p-64, 0x1.437b04p-4, 0x1.0a1a7ep-1},
+    {0x1p+0, 0x1p-1, -0x1.93da0cp-1, 0x1.ff717ep-4},
+    {0x1p+0, 0x1p-1, 0x1.98065p-3, 0x1.32d5c8p-1},
+    {0x1p-64, 0x1.999999999999ap-4, -0x1.6b6678p+5, 0x1.d62968p-3},
+    {0x1p-64, 0x1.999999999999ap-4, -0x1.5a6222p+5, 0x1.8a707cp-1},
+    {0x1.3333333333333p-2, 0x0p+0, -0x1.87a43ap+1, 0x1.14e4cp-3},
+    {0x1.3333333333333p-2, 0x0p+0, -0x1.7301f6p-4, 0x1.8169f2p-1},
+    {0x1p+1, 0x1.999999999999ap-4, -0x1.71108cp-2, 0x1.da8c5cp-3},
+    {0x1p+1, 0x1.999999999999ap-4, -0x1.814484p-1, 0x1.401dbep-3},
+    {0x1.6666666666666p-1, 0x1.999999999999ap-4, 0x1.7c7264p+0, 0x1.ceaa56p-1},
+    {0x1.6666666666666p-1, 0x1.999999999999ap-4, 0x1.b28cf2p-3, 0x1.4eca7ap-1},
+    {0x1.3333333333333p-2, 0x1p+0, -0x1.34379p+0, 0x1.1da2e8p-2},
+    {0x1.3333333333333p-2, 0x1p+0, -0x1.34377p+0, 0x1.d9a24ep-1},
+    {0x1.6666666666666p-1, 0x1p-1, -0x1.9bcd56p-2, 0x1.e8b872p-2},
+    {0x1.6666666666666p-1, 0x1p-1, 0x1.83d8bcp-3, 0x1.886abp-1},
+};
+static const double hard_p32[][4] = {
+    {0x1p+0, 0x1p-64, 0x1.51bd3ap-1, 0x1.51bd3ap-1},
+    {0x1p+0, 0x1p-64, 0x1.d5fb3p-3, 0x1.d5fb3p-3},
+    {0x1p-64, 0x1.999999999999ap-4, 0x1.207bbap-64, 0x1.10f83cp-1},
+    {0x1p-64, 0x1.999999999999ap-4, 0x1.dc4dp-61, 0x1.f8a15p-1},
+    {0x1.3333333333333p-2, 0x0p+0, 0x1.f26384p-4, 0x1.437ba4p-2},
+    {0x1.3333333333333p-2, 0x0p+0, 0x1.db9366p-5, 0x1.5d0896p-3},
+    {0x1.3333333333333p-2, 0x1p-64, 0x1.6d69c2p-4, 0x1.f8172p-3},
+    {0x1.3333333333333p-2, 0x1p-64, 0x1.8d035p-4, 0x1.0dd2p-2},
+    {0x1.cp+1, 0x1.999999999999ap-4, 0x1.709756p-1, 0x1.a8dcaep-2},
+    {0x1.cp+1, 0x1.999999999999ap-4, 0x1.afe86p-1, 0x1.3c89ep-1},
+    {0x1p+0, 0x1.999999999999ap-4, 0x1.f689a8p-2, 0x1.f57c82p-2},
+    {0x1p+0, 0x1.999999999999ap-4, 0x1.03cdap-3, 0x1.5dc8f2p-4},
+    {0x1.6666666666666p-1, 0x1.999999999999ap-4, 0x1.2fe3ccp-1, 0x1.641a46p-1},
+    {0x1.6666666666666p-1, 0x1.999999999999ap-4, 0x1.e6431ap-3, 0x1.2563dap-2},
+    {0x1p-64, 0x1p+0, 0x1p-64, 0x1.36299p-1},
+    {0x1p-64, 0x1p+0, 0x1.fffff4p-65, 0x1.1d4e2ap-1},
+    {0x1.3333333333333p-2, 0x1p-1, 0x1.188646p-2, 0x1.3a71cp-1},
+    {0x1.3333333333333p-2, 0x1p-1, 0x1.58c524p-2, 0x1.839bdap-1},
+    {0x1.6666666666666p-1, 0x1p-64, 0x1.63e678p-2, 0x1.ba83c4p-2},
+    {0x1.6666666666666p-1, 0x1p-64, 0x1.7b393p-3, 0x1.f5eab4p-3},
+    {0x1.3333333333333p-2, 0x1.999999999999ap-4, 0x1.c6599ap-4, 0x1.154e9ap-2},
+    {0x1.3333333333333p-2, 0x1.999999999999ap-4, 0x1.f357fap-5, 0x1.23017ap-3},
+    {0x1p-64, 0x1p-1, 0x1.b2317cp-64, 0x1.843004p-1},
+    {0x1.6666666666666p-1, 0x0p+0, 0x1.347de8p-1, 0x1.5e4222p-1},
+    {0x1.6666666666666p-1, 0x0p+0, 0x1.c2a3bcp-8, 0x1.40f084p-7},
+    {0x1.6666666666666p-1, 0x1p-1, 0x1.188e44p-1, 0x1.892498p-1},
+    {0x1.6666666666666p-1, 0x1p-1, 0x1.56a21cp-1, 0x1.f8c36ep-1},
+    {0x1p+1, 0x1.999999999999ap-4, 0x1.007f94p-3, 0x1.31ed84p-6},
+    {0x1p+1, 0x1.999999999999ap-4, 0x1.58ab88p-1, 0x1.0430fep-1},
+};
+
+static void hard_f32(const double (*h)[4], size_t nh, int probs)
+{
+    n_isas = test_runnable_isas(isas);
+    form_probs = probs;
+    tally T = {0, 0, 0};
+    for (size_t k = 0; k < 2 * nh; k++) {
+        /* 16 copies (two groups of 8 floats), then 13 (the padded group) */
+        n_in = k % 2 ? 13 : 16;
+        for (size_t i = 0; i < n_in; i++) {
+            X[i] = h[k / 2][2];
+            Y[i] = h[k / 2][3];
+            W[i] = 1.0;
+        }
+        run(&T, 1, h[k / 2][0], h[k / 2][1], BCE_REDUCTION_NONE, 0);
+    }
+    cr_log_info("%s f32 hard cases: %ld outputs vs MPFR, %ld outside the bound, "
+                "%ld differing from the scalar ISA's bits (%zu ISAs)", probs ? "probs" : "logits",
+                T.n, T.bad, T.isa_bad, n_isas);
+    cr_assert_eq(T.bad, 0);
+    cr_assert_eq(T.isa_bad, 0);
+}
+
+Test(options_l0, hard_cases_f32, .timeout = 600)
+{
+    hard_f32(hard_z32, sizeof hard_z32 / sizeof *hard_z32, 0);
+    hard_f32(hard_p32, sizeof hard_p32 / sizeof *hard_p32, 1);
+}
+
+/* float x at k ulps from a float f (k small; f > 0 normal) */
+static double fnb(float f, int k)
+{
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    b += (uint32_t)k;
+    memcpy(&f, &b, 4);
+    return f;
+}
+
+/* The f32 label variant's own points: float labels {0, 2^-149, 2^-60, 0.3,
+ * 1 - 2^-24, 1}; the probability form at p = 0, 1, 2^-23, 1 - 2^-23 (the
+ * exact cases of isa/x86_avx2/f32v_form_probs.h: a saturated sigmoid with
+ * its own label, and the loss near a float midpoint with a power-of-two
+ * pos_weight), 2^-149, 1 - 2^-24, a spread, and the floats within 3 ulps of
+ * the gradient's cancellation point; the logits form at a spread and
+ * within 3 ulps of z*. */
+static void fill_f32(double P, double a, int probs)
+{
+    static const float labs[] = {0.0f, 0x1p-149f, 0x1p-60f, 0.3f, 0x1.fffffep-1f, 1.0f};
+    static const float ps[] = {0.0f, 1.0f, 0x1p-23f, 0x1.fffffcp-1f, 0x1p-149f, 0x1.fffffep-1f,
+                               0x1p-60f, 0.01f, 0.3f, 0.5f, 0.99f};
+    static const float zs[] = {-599.0f, -100.0f, -30.5f, -3.0f, -0.25f, 0.0f, 0x1p-140f, 0.25f,
+                               3.0f, 30.5f, 100.0f, 599.0f};
+    n_in = 0;
+    for (size_t il = 0; il < sizeof labs / sizeof *labs; il++) {
+        const float y = labs[il];
+        const float *xs = probs ? ps : zs;
+        const size_t nx = probs ? sizeof ps / sizeof *ps : sizeof zs / sizeof *zs;
+        for (size_t ix = 0; ix < nx; ix++) {
+            X[n_in] = xs[ix];
+            Y[n_in++] = y;
+        }
+        long double yp = (long double)y * (1.0L - a) + a / 2.0L, al = P * yp;
+        long double c = probs ? al / (al + 1.0L - yp) : zstar(y, P, a);
+        if (!isfinite((double)c) || (probs ? !(c > 0.0L && c < 1.0L) : fabsl(c) > 600.0L))
+            continue;
+        const float c0 = (float)c;
+        for (int k = -3; k <= 3; k++) {
+            double v = c0 == 0.0f ? c0 : fnb(c0, k);
+            if (probs && !(v > 0.0 && v < 1.0)) continue;
+            X[n_in] = v;
+            Y[n_in++] = y;
+        }
+    }
+    for (size_t i = 0; i < n_in; i++)
+        W[i] = i % 11 == 0 ? 0.0 : ldexp(1.0 + (double)(i % 7) / 8, (int)(i % 41) - 20);
+}
+
+static void grid_f32(int probs)
+{
+    form_probs = probs;
+    n_isas = test_runnable_isas(isas);
+    static const double Ps[] = {1.0, 0x1p-64, 0.5, 2.0, 0x1p64, 0.3, 3.5};
+    static const double as[] = {0.0, 0x1p-64, 0.1, 1.0};
+    static const bce_reduction rs[] = {BCE_REDUCTION_NONE, BCE_REDUCTION_MEAN, BCE_REDUCTION_SUM,
+                                       BCE_REDUCTION_WEIGHTED_MEAN};
+    tally T = {0, 0, 0};
+    for (size_t ip = 0; ip < sizeof Ps / sizeof *Ps; ip++)
+        for (size_t ia = 0; ia < sizeof as / sizeof *as; ia++) {
+            if (ip == 0 && ia == 0) continue;          /* plain: other tests */
+            fill_f32(Ps[ip], as[ia], probs);
+            for (size_t ir = 0; ir < 4; ir++)
+                for (int uw = 0; uw < 2; uw++)
+                    run(&T, 1, Ps[ip], as[ia], rs[ir], uw);
+        }
+    cr_log_info("%s f32 label variant points: %ld outputs vs MPFR, %ld outside the bound, "
+                "%ld differing from the scalar ISA's bits (%zu ISAs)", probs ? "probs" : "logits",
+                T.n, T.bad, T.isa_bad, n_isas);
+    cr_assert_eq(T.bad, 0);
+    cr_assert_eq(T.isa_bad, 0);
+}
+
+Test(options_l0, logits_f32_points, .timeout = 600) { grid_f32(0); }
+Test(options_l0, probs_f32_points, .timeout = 600) { grid_f32(1); }

@@ -213,6 +213,90 @@ static inline void EL_FN(logits_f32v)(EL_V z, EL_V y, int want_loss, int want_gr
 }
 
 /*
+ * Label coefficients for a call with pos_weight P or label smoothing a (not
+ * plain): per lane ah ~ alpha = P y' and bh ~ beta = 1 - y', y' = y (1 -
+ * a) + a/2 (core/label.c's definitions), by plain doubles, for the float
+ * level 0 below (the dd path, simd/label_tmpl.h, keeps its 2^-102).  y is a
+ * float in [0, 1]; P = 0 or in [2^-64, 2^64] (1 without pos_weight:
+ * exact products); a = 0 (ha = 0) or a in [2^-64, 1], oma = RN(1 - a) (within u
+ * (1 - a)), ha = a/2 exact.  Relative errors (u = 2^-53; no term
+ * underflows: y >= 2^-149 or 0, P >= 2^-64, ha >= 2^-65):
+ *   a = 0: yp = y exact, bh = RN(1 - y): u;
+ *   a > 0: yp = RN(oma y + ha) (FMA): u (1-a) y + u y' <= 2.01 u y' (both
+ *     terms >= 0); bh = RN(RN(1 - y) oma + ha) (FMA): (1-y)(1-a) is
+ *     within 2.01 u, the rounding u: <= 3.01 u beta;
+ *   ah = RN(yp P): <= 3.02 u alpha.
+ * So |ah - alpha| <= 3.02 u alpha, |bh - beta| <= 3.01 u beta, and Nh =
+ * RN(ah + bh) is within 4.03 u of N = alpha + beta (N >= min(P, 1) >=
+ * 2^-64 for P > 0; for P = 0, N = beta, 0 or >= 2^-65).  alpha = 0
+ * exactly when P = 0, or y = 0 and a = 0, and then ah = +0; beta = 0 when
+ * y = 1 and a = 0, and then bh = +0; otherwise ah >= 2^-213, bh >= 2^-65
+ * (normal doubles).  The forms below let lanes with N = 0 fail.
+ */
+static inline void EL_FN(f32v_lab)(EL_V y, double P, double oma, double ha, EL_V *ah,
+                                   EL_V *bh)
+{
+    EL_V yp = y, omy = EL_SPLAT(1.0) - y;
+    if (ha != 0.0) {
+        yp = EL_FMA(EL_SPLAT(oma), y, EL_SPLAT(ha));
+        omy = EL_FMA(omy, EL_SPLAT(oma), EL_SPLAT(ha));
+    }
+    *ah = yp * P;
+    *bh = omy;
+}
+
+/*
+ * The logits form with label coefficients (f32v_lab: ah, bh): L = C a +
+ * N lg, g = -+(N s0 - C), C = beta (z >= +0) or alpha (sign bit set), N =
+ * alpha + beta, a = |z|, lg = log1p(e^-a) (at z = +-0 both choices give
+ * the same values: C a = 0, and beta - N/2 = (beta - alpha)/2 = N/2 -
+ * alpha).  Stages A1 and A2 are the plain ones (they do not see the
+ * labels); this is stage B.  Budgets by hand, as logits_f32v_b's, with the
+ * coefficients' errors added (Ch: 3.02 u, Nh: 4.03 u):
+ *   L = RN(Ch a + RN(Nh lg)) (FMA; terms >= 0): at most EPS_LG + 4.03 u
+ *     + 2 u (the product's and the FMA's roundings) =
+ *     9.380e-14 relative, (1 + 2^-40) for L vs v; the ends RN(L -+ L 2^-43)
+ *     need 9.392e-14 (the plain argument) < 2^-43 (1 - u) - u = 1.1358e-13.
+ *     L >= N lg >= 2^-65 log1p(e^-600) > 2^-932 (N > 0) and L <= 2^64 601: L 2^-43
+ *     is a normal double (the exponent-field subtraction is exact).
+ *   g0 = RN(Nh s0 - Ch) (FMA): |Nh s0 - Ch - (N s0* - C)| <= (EPS_S +
+ *     4.04 u) N s0* + 3.02 u C, the rounding u |g0|: in all D <= (EPS_S +
+ *     5.05 u)(N s0* + C) (absolute: g cancels near s0 = C/N).  Half-width
+ *     W = RN(Nh s0 + Ch) 2^-45 (exact scaling: N s0 >= 2^-65 2^-866.6),
+ *     W >= 2^-45 (N s0* + C)(1 - 2^-44.9); the ends RN(g -+ W) move by >= W
+ *     - u (|g| + W): enough when 2^-45 (1 - 2^-44.9)(1 - u) - u (1 + 2^-44)
+ *     = 2.831e-14 >= EPS_S + 5.05 u = 2.066e-14.
+ */
+static inline void EL_FN(logits_f32v_bl)(EL_V z, EL_V ah, EL_V bh, int want_loss,
+                                         int want_grad, const EL_V *T, EL_V *Llo,
+                                         EL_V *Lhi, EL_V *Glo, EL_V *Ghi)
+{
+    EL_V a = EL_ABS(z);
+    EL_V Ch = EL_SIGNSEL(z, ah, bh);                   /* by z's sign bit */
+    EL_V Nh = ah + bh;
+    /* N = 0 (pos_weight 0 with y = 1, a = 0: every output is 0): the lane
+     * fails (-inf and +inf ends; the bounds below need N > 0) */
+    EL_M n0 = Nh == 0.0;
+    const EL_V inf = EL_SPLAT(__builtin_inf());
+    if (want_loss) {
+        EL_V lg = EL_FN(atanh2_15)(T[0]);
+        EL_V L = EL_FMA(Ch, a, Nh * lg);
+        EL_V w = EL_ASD(EL_ASI(L) - ((int64_t)43 << 52));    /* L 2^-43 */
+        *Llo = EL_SEL(n0, -inf, L - w);
+        *Lhi = EL_SEL(n0, inf, L + w);
+    }
+    if (want_grad) {
+        EL_V s0 = T[1];
+        EL_V g0 = EL_FMA(Nh, s0, -Ch);
+        /* z >= +0: g = -g0 (flip the sign bit) */
+        EL_V g = EL_ASD(EL_ASI(g0) ^ (~EL_ASI(z) & (int64_t)0x8000000000000000LL));
+        EL_V w = EL_ASD(EL_ASI(EL_FMA(Nh, s0, Ch)) - ((int64_t)45 << 52));   /* 2^-45 */
+        *Glo = EL_SEL(n0, -inf, g - w);
+        *Ghi = EL_SEL(n0, inf, g + w);
+    }
+}
+
+/*
  * log x = k ln2 + log m, x = 2^k m exactly, m in [SQ, 2 SQ) (SQ =
  * RN(sqrt(2)/2), so |s| <= 0.17158 below), for x in [2^-150, 1]: the
  * exponent k and m by integer operations on the bits, k as a double
@@ -382,5 +466,130 @@ static inline void EL_FN(probs_f32v_b)(EL_V p, EL_V y, int want_loss, int want_g
         EL_V g = EL_SEL(spec, EL_SEL(p == 1.0, inf, -inf), T[2]);
         *Glo = EL_SEL(fail, -inf, g * (1.0 - BCE_F32V_KG_PS));
         *Ghi = EL_SEL(fail, inf, g * (1.0 + BCE_F32V_KG_PS));
+    }
+}
+
+/*
+ * The probability form with label coefficients (f32v_lab: ah, bh), one
+ * variant for every label (the soft layout of T, two logs):
+ *   L = alpha (-log p) + beta (-log(1 - p)),
+ *   g = (N p - alpha) / (p (1 - p)),  N = alpha + beta.
+ * Stage A1 is the soft one with the numerator N p - alpha = beta p - alpha
+ * (1 - p) as num = RN(bh p - RN(ah xq)) (FMA) in place of RN(p - y), and
+ * T[8] = RN(RN(bh p + RN(ah xq)) A), a magnitude for the gradient's
+ * absolute half-width (A2 multiplies it by inv too).  (Not Nh p - ah: its
+ * error, relative to N p + alpha, made the half-width of a hard label's
+ * gradient -alpha/p about 2/(1 - p) times |g| 2^-49 -- one float ulp at p
+ * = 1 - 2^-24.  Written as beta p - alpha (1 - p) the error is relative
+ * to beta p + alpha (1 - p), which is |num| itself when alpha or beta is
+ * 0.)  Budgets by
+ * hand (u = 2^-53), the plain soft argument with the coefficients' errors
+ * added (ah 3.02 u, bh 3.01 u, Nh 4.03 u: f32v_lab):
+ *   loss: Lp and Lq within 3.11e-14 as there; L = RN(ah Lp + RN(bh Lq))
+ *     (terms >= 0): 3.11e-14 + 5.02 u = 3.166e-14 relative; the ends
+ *     RN(L (1 -+ K)) need K >= 3.166e-14 (1 + 2^-40) + 1.01 u = 3.177e-14:
+ *     KL = 0x1.2p-45 (3.197e-14).
+ *   gradient: xq = RN(1 - p) within u (1 - p) (the dropped xql), so
+ *     RN(ah xq) is within 5.03 u of alpha (1 - p) and bh p within 3.01 u of
+ *     beta p: |bh p - RN(ah xq) - (N p - alpha)| <= 5.03 u S, S = beta p +
+ *     alpha (1 - p) (absolute: the numerator cancels near p = alpha/N,
+ *     where the coefficients' errors are not relative to it); the chain
+ *     from the numerator to g, its own rounding included, is the plain
+ *     one, 7.01 u relative; so |g - g*| <= 7.01 u |g*| + 5.04 u M*, M* =
+ *     S/(p (1 - p)) = beta/(1 - p) + alpha/p.  M = T[8] after A2 is within
+ *     14 u of M* (6.04 u to RN(bh p + RN(ah xq)), the chain's 7.01 u).  The
+ *     half-width e = RN(|g| K + W) (FMA), K = 9 u, W = M 2^-49 (exact
+ *     scaling: M* >= beta + alpha = N >= 2^-65 (N > 0), M* <= 2^65 2^149), and the
+ *     ends RN(g -+ e): they move by >= e - u (|g|
+ *     + e) >= (K (1 - 2u) - u) |g| + W (1 - 2u) >= 7.99 u |g| + 15.9 u M*,
+ *     more than |g - g*| <= (7.01 u |g| + 5.04 u M*)(1 + 8u).
+ *   p = 0 or 1 (replaced by 1/2 on the way): L = +inf and g = -inf (p = 0)
+ *     or +inf (p = 1), the exact limits when alpha > 0 (p = 0) and beta > 0
+ *     (p = 1).  Otherwise a coefficient is exactly 0 (ah or bh = +0
+ *     exactly: f32v_lab) and the exact values are finite; two such cases
+ *     are common (a saturated sigmoid with its own label, hard labels
+ *     without smoothing) and exact here: p = 1, y = 1, a = 0, P > 0: L =
+ *     -P log 1 = +0, g = -alpha/p = -P (ah = P exactly); p = 0, y = 0, a =
+ *     0, P > 0 (ex0): L = -log 1 = +0, g = beta/(1 - p) = 1 (bh = 1
+ *     exactly) -- both ends those values.  The others (pos_weight 0, whose
+ *     alpha is 0 for every label; or beta inexact) fail: -inf and +inf
+ *     ends, the current path.  N = 0 (P = 0, y = 1, a = 0) fails too.
+ */
+#define BCE_F32V_KL_PL 0x1.2p-45
+#define BCE_F32V_KG_PL 0x1.2p-50
+static inline void EL_FN(probs_f32v_a1l)(EL_V p, EL_V ah, EL_V bh, int want_loss,
+                                         int want_grad, EL_V *T)
+{
+    const EL_V one = EL_SPLAT(1.0);
+    EL_M spec = (p == 0.0) | (p == 1.0);
+    p = EL_SEL(spec, EL_SPLAT(0.5), p);
+    EL_V xq = one - p;
+    EL_V xql = (one - xq) - p;                         /* exact */
+    EL_V pq = p * xq;
+    EL_V aq = ah * xq;
+    EL_V num = EL_FMA(bh, p, -aq);
+    if (want_loss) {
+        EL_V kdp, snp, denp, kdq, snq, denq;
+        EL_FN(logsplit_f32v)(p, EL_SPLAT(0.0), &kdp, &snp, &denp);
+        EL_FN(logsplit_f32v)(xq, xql, &kdq, &snq, &denq);
+        EL_V A = denp * denq;
+        T[0] = snp * (denq * pq);
+        T[1] = snq * (denp * pq);
+        T[2] = num * A;
+        T[3] = kdp;
+        T[4] = kdq;
+        T[5] = A * pq;
+        if (want_grad) T[8] = EL_FMA(bh, p, aq) * A;
+    } else {
+        T[2] = num;
+        T[5] = pq;
+        T[8] = EL_FMA(bh, p, aq);
+    }
+    (void)want_grad;
+}
+
+/* A2 for the labels: the plain soft division, and T[8] times 1/T[5] */
+static inline void EL_FN(probs_f32v_a2l)(int want_loss, int want_grad, EL_V *T)
+{
+    EL_V inv = EL_SPLAT(1.0) / T[5];
+    if (want_loss) {
+        T[0] = T[0] * inv;
+        T[1] = T[1] * inv;
+    }
+    if (want_grad) {
+        T[2] = T[2] * inv;
+        T[8] = T[8] * inv;
+    }
+}
+
+static inline void EL_FN(probs_f32v_bl)(EL_V p, EL_V ah, EL_V bh, EL_M ex0, int want_loss,
+                                        int want_grad, const EL_V *T, EL_V *Llo,
+                                        EL_V *Lhi, EL_V *Glo, EL_V *Ghi)
+{
+    const EL_V inf = EL_SPLAT(__builtin_inf()), zero = EL_SPLAT(0.0);
+    EL_M pz = p == 0.0, po = p == 1.0, spec = pz | po;
+    /* the exact cases: p = 1 with beta = 0 (y = 1, a = 0: ah = P exactly)
+     * and P > 0; p = 0 with ex0 (y = 0, a = 0, P > 0: ah = 0, bh = 1
+     * exactly): L = +0, g = -P or 1.  The other lanes whose limit is not
+     * +-inf (p = 0 with alpha = 0, p = 1 with beta = 0) fail, and so do N =
+     * 0 lanes (P = 0, y = 1, a = 0: the loss is 0 for every p). */
+    EL_M z1 = po & (bh == 0.0) & (ah > 0.0), z0 = pz & ex0;
+    EL_M fail = (pz & (ah == 0.0) & ~z0) | (po & (bh == 0.0) & ~z1) | ((ah == 0.0) & (bh == 0.0));
+    if (want_loss) {
+        EL_V Lp = EL_FMA(-T[3], EL_SPLAT(BCE_F32V_LN2), EL_FN(atanh2_11)(T[0]));
+        EL_V Lq = EL_FMA(-T[4], EL_SPLAT(BCE_F32V_LN2), EL_FN(atanh2_11)(T[1]));
+        EL_V L = EL_FMA(ah, Lp, bh * Lq);
+        L = EL_SEL(spec, EL_SEL(z1 | z0, zero, inf), L);
+        *Llo = EL_SEL(fail, -inf, L * (1.0 - BCE_F32V_KL_PL));
+        *Lhi = L * (1.0 + BCE_F32V_KL_PL);
+    }
+    if (want_grad) {
+        EL_V g = T[2];
+        EL_V e = EL_FMA(EL_ABS(g), EL_SPLAT(BCE_F32V_KG_PL), T[8] * 0x1p-49);
+        /* p = 1: +inf, p = 0: -inf, or the exact values above (selected
+         * after the ends: inf - inf) */
+        EL_V gs = EL_SEL(z1, -ah, EL_SEL(z0, bh, EL_SEL(po, inf, -inf)));
+        *Glo = EL_SEL(fail, -inf, EL_SEL(spec, gs, g - e));
+        *Ghi = EL_SEL(fail, inf, EL_SEL(spec, gs, g + e));
     }
 }

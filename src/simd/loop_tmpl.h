@@ -512,9 +512,14 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
     const int vuse = VUSABLE(kp) && VEVAL_USABLE(kp);
 #endif
 #ifdef VF32V_A
-    /* f32 outputs without weights, reduction or factor: the table-free
-     * level 0 on 8 floats at a time (isa/x86_avx2/loop_f32.h) */
-    if (vuse && VF32V_USABLE(kp) && ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
+    /* f32 outputs without weights, reduction or factor, or with those
+     * kp->l0red admits, any labels: the table-free level 0 on 8 floats at
+     * a time (isa/x86_avx2/loop_f32.h).  (Not on vuse: the probability
+     * form's label calls with weights or a reduction have no vector path
+     * behind it -- VEVAL is for plain labels -- and the lanes it leaves go
+     * through the scalar per-sample code, group_lanes_b.) */
+    if (VUSABLE(kp) && VF32V_USABLE(kp) &&
+        ((!w && !kp->has_gscale && !kp->reduce) || kp->l0red))
         i = PFX(f32v_run)(n, x, y, w, kp, loss, grad, acc);
 #endif
 #ifdef PFX_L0_RUN

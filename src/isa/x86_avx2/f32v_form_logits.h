@@ -16,3 +16,20 @@
 #define VF32HOT8(zf, yf) \
     _mm256_cmp_ps(_mm256_and_ps((zf), _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))), \
                   _mm256_set1_ps(600.0f), _CMP_LE_OQ)
+
+/* calls with pos_weight or label smoothing (not kp->plain): the label
+ * coefficients per lane (level0/f32_tmpl.h's f32v_lab) in stage B; stages
+ * A1 and A2 do not see the labels */
+static inline void PFX(f32v_al)(VD z, VD y, int wl, int wg, const bce_kparams *kp, VD *T)
+{
+    (void)kp;
+    VEL(logits_f32v_a1)(z, y, wl, wg, T);
+}
+static inline void PFX(f32v_a2l)(int wl, int wg, VD *T) { VEL(logits_f32v_a2)(wl, wg, T); }
+static inline void PFX(f32v_bl)(VD z, VD y, int wl, int wg, const bce_kparams *kp,
+                                const VD *T, VD *Llo, VD *Lhi, VD *Glo, VD *Ghi)
+{
+    VD ah, bh;
+    VEL(f32v_lab)(y, kp->pos_weight, kp->one_minus_a.hi, kp->half_a, &ah, &bh);
+    VEL(logits_f32v_bl)(z, ah, bh, wl, wg, T, Llo, Lhi, Glo, Ghi);
+}

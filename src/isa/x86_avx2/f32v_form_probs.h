@@ -44,3 +44,50 @@ static inline __m256 PFX(f32v_fix_l)(__m256 p, __m256 y, int soft, __m256 *fL)
     return hit;
 }
 #define VF32FIX_L(pf, yf, soft, fL) PFX(f32v_fix_l)((pf), (yf), (soft), (fL))
+
+/* calls with pos_weight or label smoothing (not kp->plain): one variant
+ * for every label, on the coefficients of level0/f32_tmpl.h's f32v_lab
+ * (computed in stages A1 and B; T[8] carries the gradient's magnitude) */
+static inline void PFX(f32v_al)(VD p, VD y, int wl, int wg, const bce_kparams *kp, VD *T)
+{
+    VD ah, bh;
+    VEL(f32v_lab)(y, kp->pos_weight, kp->one_minus_a.hi, kp->half_a, &ah, &bh);
+    VEL(probs_f32v_a1l)(p, ah, bh, wl, wg, T);
+}
+static inline void PFX(f32v_a2l)(int wl, int wg, VD *T) { VEL(probs_f32v_a2l)(wl, wg, T); }
+static inline void PFX(f32v_bl)(VD p, VD y, int wl, int wg, const bce_kparams *kp,
+                                const VD *T, VD *Llo, VD *Lhi, VD *Glo, VD *Ghi)
+{
+    VD ah, bh;
+    VEL(f32v_lab)(y, kp->pos_weight, kp->one_minus_a.hi, kp->half_a, &ah, &bh);
+    /* the lanes with y = 0, a = 0 and P > 0: alpha = 0 and beta = 1 exactly */
+    const double ex = kp->smooth == 0.0 && kp->pos_weight > 0.0 ? 0.0 : 1.0;
+    VI ex0 = (y == 0.0) & (VSPLAT(ex) == 0.0);
+    VEL(probs_f32v_bl)(p, ah, bh, ex0, wl, wg, T, Llo, Lhi, Glo, Ghi);
+}
+/* The same exact case under label coefficients without smoothing (a = 0,
+ * so that the labels 0 and 1 keep beta = 1 and alpha = P): y = 0, p =
+ * 2^-23 has alpha = 0, beta = 1, so L is the plain value above whatever P;
+ * y = 1, p = 1 - 2^-23 has L = P L1 (L1 the plain value), which lies P
+ * 2^-71.58 above P (2^-23 + 2^-47), the midpoint between the floats P
+ * 2^-23 and P (2^-23 + 2^-46) when P is a power of two (P in [2^-64,
+ * 2^64]: both are normal floats), so its correctly rounded value is P
+ * 0x1.000002p-23 (exact).  Other P: no exact case is known (the lane keeps
+ * the current path). */
+static inline __m256 PFX(f32v_fix_ll)(__m256 p, __m256 y, const bce_kparams *kp, __m256 *fL)
+{
+    if (kp->smooth != 0.0) return _mm256_setzero_ps();
+    const double P = kp->pos_weight;
+    uint64_t pb;
+    __builtin_memcpy(&pb, &P, sizeof pb);
+    const int pow2 = P > 0.0 && (pb & 0x000fffffffffffffULL) == 0;   /* (P normal) */
+    __m256 hit0 = _mm256_and_ps(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_EQ_OQ),
+                                _mm256_cmp_ps(p, _mm256_set1_ps(0x1p-23f), _CMP_EQ_OQ));
+    __m256 hit1 = _mm256_and_ps(_mm256_cmp_ps(y, _mm256_set1_ps(1.0f), _CMP_EQ_OQ),
+                                _mm256_cmp_ps(p, _mm256_set1_ps(0x1.fffffcp-1f), _CMP_EQ_OQ));
+    if (!pow2) hit1 = _mm256_setzero_ps();
+    *fL = _mm256_blendv_ps(*fL, _mm256_set1_ps(0x1.000002p-23f), hit0);
+    *fL = _mm256_blendv_ps(*fL, _mm256_set1_ps((float)(P * 0x1.000002p-23)), hit1);
+    return _mm256_or_ps(hit0, hit1);
+}
+#define VF32FIX_LL(pf, yf, kp, fL) PFX(f32v_fix_ll)((pf), (yf), (kp), (fL))

@@ -29,7 +29,10 @@
  * (z, y, T -> the ends), the level 1's stages (see level0/f32_tmpl.h),
  * optionally VF32FIX_L(xf, yf, soft, &fL): the lanes (a __m256 mask) of a
  * group that failed its test whose loss is a known exact case, their
- * correctly rounded loss set in fL.
+ * correctly rounded loss set in fL (and VF32FIX_LL(xf, yf, kp, &fL), the
+ * same for label coefficients).  Calls with pos_weight or smoothing (lab:
+ * not kp->plain) take the form's label variant, PFX(f32v_al), (f32v_a2l)
+ * and (f32v_bl) in place of the three stages (one variant: kind = 1).
  */
 
 #include <immintrin.h>
@@ -75,14 +78,17 @@ static inline int PFX(f32v_movemask)(VI m) { return _mm512_movepi64_mask((__m512
 
 #define F32V_BG 8          /* groups of 8 per block */
 /* per half group (T[F32V_H g + h]): the form's 6 intermediate values, then z and y as
- * doubles (stage A writes them, stage B reads them) */
+ * doubles (stage A writes them, stage B reads them), then one more of the
+ * form's (the probability form with label coefficients: the gradient's
+ * magnitude) */
 #define F32V_TZ 6
-#define F32V_TN 8
+#define F32V_TN 9
 
 /* stage A on the groups of a block: the hot masks (lanes outside the fast
  * domain get harmless inputs) and the form's intermediate values */
 static inline __attribute__((always_inline)) int
 PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int wg,
+                  int lab, const bce_kparams *kp,
                   unsigned char *hm, VD (*T)[F32V_TN], unsigned char *kind)
 {
     int all = 0xff;
@@ -92,7 +98,7 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
         __m256 hotf = VF32HOT8(zf, yf);
         int m = _mm256_movemask_ps(hotf);
         hm[g] = (unsigned char)m;
-        int soft = VF32SOFT8(zf, yf);
+        int soft = lab || VF32SOFT8(zf, yf);
         kind[g] = (unsigned char)soft;
         all &= m;
         if (__builtin_expect(m != 0xff, 0)) {
@@ -108,8 +114,12 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
             T[F32V_H * g + h][F32V_TZ] = zh[h];
             T[F32V_H * g + h][F32V_TZ + 1] = yh[h];
         }
-        for (int h = 0; h < F32V_H; h++)
-            VF32V_A(zh[h], yh[h], wl, wg, soft, T[F32V_H * g + h]);
+        for (int h = 0; h < F32V_H; h++) {
+            if (lab)
+                PFX(f32v_al)(zh[h], yh[h], wl, wg, kp, T[F32V_H * g + h]);
+            else
+                VF32V_A(zh[h], yh[h], wl, wg, soft, T[F32V_H * g + h]);
+        }
     }
     return all;
 }
@@ -144,15 +154,22 @@ static inline void PFX(f32v_scale)(VD *lo, VD *hi, VD sh)
 
 static inline __attribute__((always_inline)) void
 PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *kp,
-                  int wl, int wg, int hm, int soft, VD (*T)[F32V_TN], float *loss, float *grad,
-                  bce_acc *acc, VDD *lsum, VD *lerr, size_t *lcnt, int nv, const float *w)
+                  int wl, int wg, int lab, int hm, int soft, VD (*T)[F32V_TN], float *loss,
+                  float *grad, bce_acc *acc, VDD *lsum, VD *lerr, size_t *lcnt, int nv,
+                  const float *w)
 {
     (void)soft;                                   /* (the logits form has one variant) */
     /* the inputs widened by stage A (lanes outside the fast domain
      * already replaced by 0.5) */
     VD Llo[F32V_H], Lhi[F32V_H], Glo[F32V_H], Ghi[F32V_H];
-    for (int h = 0; h < F32V_H; h++)
-        VF32V_B(T[h][F32V_TZ], T[h][F32V_TZ + 1], wl, wg, soft, T[h], &Llo[h], &Lhi[h], &Glo[h], &Ghi[h]);
+    for (int h = 0; h < F32V_H; h++) {
+        if (lab)
+            PFX(f32v_bl)(T[h][F32V_TZ], T[h][F32V_TZ + 1], wl, wg, kp, T[h], &Llo[h], &Lhi[h],
+                         &Glo[h], &Ghi[h]);
+        else
+            VF32V_B(T[h][F32V_TZ], T[h][F32V_TZ + 1], wl, wg, soft, T[h], &Llo[h], &Lhi[h],
+                    &Glo[h], &Ghi[h]);
+    }
     /* weights (kp->l0red): the lanes with w > 0 (a zero weight's outputs
      * are exact zeros: the current path's) */
     VD wd[F32V_H];
@@ -216,8 +233,10 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
 #ifdef VF32FIX_L
     if (__builtin_expect(m != 0xff, 0) && wl && !lsumd && !w) {
         /* the form's exact cases of the loss (proven results the test
-         * cannot decide: level0/f32_tmpl.h), before the slow lanes */
-        __m256 hitL = VF32FIX_L(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), soft, &fL);
+         * cannot decide: isa/x86_avx2/f32v_form_probs.h), before the slow
+         * lanes */
+        __m256 xf = _mm256_loadu_ps(x + i), yf = _mm256_loadu_ps(y + i);
+        __m256 hitL = lab ? VF32FIX_LL(xf, yf, kp, &fL) : VF32FIX_L(xf, yf, soft, &fL);
         okL = _mm256_or_si256(okL, _mm256_castps_si256(hitL));
         m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
     }
@@ -266,7 +285,7 @@ static inline void PFX(f32v_put)(float *d, const float *b, size_t m)
 static inline __attribute__((always_inline)) size_t
 PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
                  const bce_kparams *kp,
-                 int wl, int wg, float *loss, float *grad, bce_acc *acc)
+                 int wl, int wg, int lab, float *loss, float *grad, bce_acc *acc)
 {
     size_t i = 0;
     /* a reduced loss's level-0 terms (kp->l0red; flushed into acc at the end) */
@@ -310,13 +329,16 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
         const float *gx = m ? bx : x, *gy = m ? by : y;
         VD T1[F32V_H][F32V_TN];
         unsigned char h1, k1;
-        PFX(f32v_stage_a)(0, 1, gx, gy, wl, wg, &h1, T1, &k1);
+        PFX(f32v_stage_a)(0, 1, gx, gy, wl, wg, lab, kp, &h1, T1, &k1);
 #ifdef VF32V_A2
-        for (int h = 0; h < F32V_H; h++) VF32V_A2(wl, wg, k1, T1[h]);
+        for (int h = 0; h < F32V_H; h++) {
+            if (lab) PFX(f32v_a2l)(wl, wg, T1[h]);
+            else VF32V_A2(wl, wg, k1, T1[h]);
+        }
 #endif
         /* (a padded group of a reduced loss: group_lanes, whose lane loop
          * stops at the m samples) */
-        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, h1, k1, T1,
+        PFX(f32v_stage_b)(0, gx, gy, kp, wl, wg, lab, h1, k1, T1,
                           m ? bl : loss, m ? bg : grad, acc, &lsum, &lerr, &lcnt, m ? (int)m : 8,
                           w && m ? bw : w);
         if (lcnt) PFX(l0_sum_flush)(acc, lsum, lerr, lcnt);
@@ -329,22 +351,25 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
         int ng = left < 2 * F32V_BG ? (int)left : F32V_BG;
         int tail = m && (size_t)ng == left;  /* this block ends with the padded group */
         if (ng == F32V_BG)
-            PFX(f32v_stage_a)(i, F32V_BG, x, y, wl, wg, hm, T, kind);
+            PFX(f32v_stage_a)(i, F32V_BG, x, y, wl, wg, lab, kp, hm, T, kind);
         else if (ng)
-            PFX(f32v_stage_a)(i, ng, x, y, wl, wg, hm, T, kind);
+            PFX(f32v_stage_a)(i, ng, x, y, wl, wg, lab, kp, hm, T, kind);
         if (tail)
-            PFX(f32v_stage_a)(0, 1, bx, by, wl, wg, hm + ng, T + F32V_H * ng, kind + ng);
+            PFX(f32v_stage_a)(0, 1, bx, by, wl, wg, lab, kp, hm + ng, T + F32V_H * ng, kind + ng);
 #ifdef VF32V_A2
         for (int g = 0; g < ng + tail; g++)
-            for (int h = 0; h < F32V_H; h++) VF32V_A2(wl, wg, kind[g], T[F32V_H * g + h]);
+            for (int h = 0; h < F32V_H; h++) {
+                if (lab) PFX(f32v_a2l)(wl, wg, T[F32V_H * g + h]);
+                else VF32V_A2(wl, wg, kind[g], T[F32V_H * g + h]);
+            }
 #endif
 
         for (int g = 0; g < ng; g++)
-            PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, hm[g], kind[g], &T[F32V_H * g],
+            PFX(f32v_stage_b)(i + 8 * (size_t)g, x, y, kp, wl, wg, lab, hm[g], kind[g], &T[F32V_H * g],
                               loss, grad, acc, &lsum, &lerr, &lcnt, 8, w);
         i += 8 * (size_t)ng;
         if (tail) {
-            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, hm[ng], kind[ng],
+            PFX(f32v_stage_b)(0, bx, by, kp, wl, wg, lab, hm[ng], kind[ng],
                               &T[F32V_H * ng], bl, bg, acc, &lsum, &lerr, &lcnt, (int)m, w ? bw : NULL);
             if (wl && !kp->reduce) PFX(f32v_put)(loss + i, bl, m);
             if (wg) PFX(f32v_put)(grad + i, bg, m);
@@ -361,21 +386,23 @@ static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const floa
                             const bce_kparams *kp, float *loss, float *grad,
                             bce_acc *acc)
 {
+    /* (labels with pos_weight or smoothing: the label variant, lab = 1) */
+#define F32V_RUN3(W, LAB)                                                           \
+    do {                                                                            \
+        if (kp->want_loss && kp->want_grad)                                         \
+            return PFX(f32v_blocks)(n, x, y, W, kp, 1, 1, LAB, loss, grad, acc);    \
+        if (kp->want_loss)                                                          \
+            return PFX(f32v_blocks)(n, x, y, W, kp, 1, 0, LAB, loss, grad, acc);    \
+        if (kp->want_grad)                                                          \
+            return PFX(f32v_blocks)(n, x, y, W, kp, 0, 1, LAB, loss, grad, acc);    \
+        return 0;                                                                   \
+    } while (0)
     if (w) {
         /* (weights: kp->l0red) */
-        if (kp->want_loss && kp->want_grad)
-            return PFX(f32v_blocks)(n, x, y, w, kp, 1, 1, loss, grad, acc);
-        if (kp->want_loss)
-            return PFX(f32v_blocks)(n, x, y, w, kp, 1, 0, loss, grad, acc);
-        if (kp->want_grad)
-            return PFX(f32v_blocks)(n, x, y, w, kp, 0, 1, loss, grad, acc);
-        return 0;
+        if (!kp->plain) F32V_RUN3(w, 1);
+        F32V_RUN3(w, 0);
     }
-    if (kp->want_loss && kp->want_grad)
-        return PFX(f32v_blocks)(n, x, y, NULL, kp, 1, 1, loss, grad, acc);
-    if (kp->want_loss)
-        return PFX(f32v_blocks)(n, x, y, NULL, kp, 1, 0, loss, grad, acc);
-    if (kp->want_grad)
-        return PFX(f32v_blocks)(n, x, y, NULL, kp, 0, 1, loss, grad, acc);
-    return 0;
+    if (!kp->plain) F32V_RUN3(NULL, 1);
+    F32V_RUN3(NULL, 0);
+#undef F32V_RUN3
 }

@@ -140,7 +140,7 @@ static const bce_isa bce_isa_registry[] = {
 #if BCE_HAVE_AVX2
         .runnable = cpu_has_avx2_fma,
         .logits_f64 = bce_logits_f64_avx2_l0red, .probs_f64 = bce_probs_f64_avx2_l0red,
-        .logits_f32 = bce_logits_f32_avx2, .probs_f32 = bce_probs_f32_avx2,
+        .logits_f32 = bce_logits_f32_avx2_lab, .probs_f32 = bce_probs_f32_avx2_lab,
         .logreg = &bce_lr_kernels_avx2,
         .cvt_bf16 = bce_cvt_bf16_avx2, .cvt_f16 = bce_cvt_f16_avx2,
         .lowp16 = bce_lowp16_avx2_chunk,
@@ -153,7 +153,7 @@ static const bce_isa bce_isa_registry[] = {
 #if BCE_HAVE_AVX512
         .runnable = cpu_has_avx512,
         .logits_f64 = bce_logits_f64_avx512_l0red, .probs_f64 = bce_probs_f64_avx512_l0red,
-        .logits_f32 = bce_logits_f32_avx512, .probs_f32 = bce_probs_f32_avx512,
+        .logits_f32 = bce_logits_f32_avx512_lab, .probs_f32 = bce_probs_f32_avx512_lab,
 #endif
     },
     {

@@ -173,6 +173,13 @@ void bce_logits_f64_avx2_l0red(size_t, const double *, const double *, const dou
                                const bce_kparams *, double *, double *, bce_acc *);
 void bce_probs_f64_avx2_l0red(size_t, const double *, const double *, const double *,
                               const bce_kparams *, double *, double *, bce_acc *);
+/* the registry's f32 kernels: the float level 0's label variant for calls
+ * with pos_weight or smoothing (isa/x86_avx2/logits_f32_lab.c,
+ * probs_f32_lab.c), else the two above */
+void bce_logits_f32_avx2_lab(size_t, const float *, const float *, const float *,
+                             const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f32_avx2_lab(size_t, const float *, const float *, const float *,
+                            const bce_kparams *, float *, float *, bce_acc *);
 #endif
 #if BCE_HAVE_AVX512
 /* AVX-512 kernels (src/isa/x86_avx512/): 8 lanes, hardware FMA.  The row
@@ -190,6 +197,10 @@ void bce_logits_f32_avx512(size_t, const float *, const float *, const float *,
                            const bce_kparams *, float *, float *, bce_acc *);
 void bce_probs_f32_avx512(size_t, const float *, const float *, const float *,
                           const bce_kparams *, float *, float *, bce_acc *);
+void bce_logits_f32_avx512_lab(size_t, const float *, const float *, const float *,
+                               const bce_kparams *, float *, float *, bce_acc *);
+void bce_probs_f32_avx512_lab(size_t, const float *, const float *, const float *,
+                              const bce_kparams *, float *, float *, bce_acc *);
 #endif
 #if BCE_HAVE_SSE41
 /* SSE4.1 kernels (src/isa/x86_sse41/): 2 lanes, Dekker products. */

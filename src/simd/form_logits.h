@@ -10,9 +10,14 @@
  * the label coefficients per lane, simd/label_tmpl.h), 2^-900 <= |z| <=
  * 600 (then e^-|z| >= 2^-866: the scalar normal path, E >= -900) */
 #define VUSABLE(kp) 1
-/* the x86 float level 0 (isa/x86_avx2/loop_f32.h): any labels (pos_weight and
- * smoothing: its label variant, level0/f32_tmpl.h's f32v_lab) */
+/* the x86 float level 0 (isa/x86_avx2/loop_f32.h): plain labels in the
+ * kernel unit, the others (pos_weight, smoothing: its label variant,
+ * level0/f32_tmpl.h's f32v_lab) in the label unit, *_f32_lab.c */
+#ifdef BCE_F32LAB_UNIT
 #define VF32V_USABLE(kp) 1
+#else
+#define VF32V_USABLE(kp) ((kp)->plain)
+#endif
 #define VHOT(x, y) ((EL_ABS(x) >= 0x1p-900) & (EL_ABS(x) <= 600.0))
 static inline void veval(VD z, VD y, const bce_kparams *kp, VDD *Lv, VD *Lerr,
                          VDD *Gv, VD *Gerr)

@@ -18,7 +18,12 @@
 #define VUSABLE(kp) ((kp)->plain && !((kp)->flags & BCE_OPT_LOG_CLAMP))
 #endif
 #define VEVAL_USABLE(kp) ((kp)->plain)
+/* the x86 float level 0: as in simd/form_logits.h */
+#ifdef BCE_F32LAB_UNIT
 #define VF32V_USABLE(kp) 1
+#else
+#define VF32V_USABLE(kp) ((kp)->plain)
+#endif
 /* level 0 of the tail step as its own copy (simd/loop_tmpl.h, measured) */
 #define VLEVEL0_TAIL_COPY 1
 #define VHOT(x, y) ((x >= 0x1p-800) & (x < 1.0) & ((y == 0.0) | (y >= 0x1p-900)))

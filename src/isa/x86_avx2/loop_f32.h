@@ -82,7 +82,11 @@ static inline int PFX(f32v_movemask)(VI m) { return _mm512_movepi64_mask((__m512
  * form's (the probability form with label coefficients: the gradient's
  * magnitude) */
 #define F32V_TZ 6
+#ifdef BCE_F32LAB_UNIT
 #define F32V_TN 9
+#else
+#define F32V_TN 8
+#endif
 
 /* stage A on the groups of a block: the hot masks (lanes outside the fast
  * domain get harmless inputs) and the form's intermediate values */
@@ -397,12 +401,28 @@ static size_t PFX(f32v_run)(size_t n, const float *x, const float *y, const floa
             return PFX(f32v_blocks)(n, x, y, W, kp, 0, 1, LAB, loss, grad, acc);    \
         return 0;                                                                   \
     } while (0)
-    if (w) {
-        /* (weights: kp->l0red) */
-        if (!kp->plain) F32V_RUN3(w, 1);
-        F32V_RUN3(w, 0);
-    }
-    if (!kp->plain) F32V_RUN3(NULL, 1);
+#ifdef BCE_F32LAB_UNIT
+    /* (the label unit, *_f32_lab.c: label calls only) */
+    if (w) F32V_RUN3(w, 1);        /* (weights: kp->l0red) */
+    F32V_RUN3(NULL, 1);
+#else
+    if (w) F32V_RUN3(w, 0);
     F32V_RUN3(NULL, 0);
+#endif
 #undef F32V_RUN3
 }
+
+#ifdef BCE_F32LAB_UNIT
+/* the label unit's exported kernel, F32LAB_ENTRY (the registry's,
+ * core/isa.h): plain calls through the kernel unit's F32LAB_KERNEL, label
+ * calls through this unit's loop */
+void F32LAB_ENTRY(size_t n, const float *x, const float *y, const float *w,
+                  const bce_kparams *kp, float *loss, float *grad, bce_acc *acc)
+{
+    if (kp->plain) {
+        F32LAB_KERNEL(n, x, y, w, kp, loss, grad, acc);
+        return;
+    }
+    PFX(loop)(n, x, y, w, kp, loss, grad, acc);
+}
+#endif

@@ -28,8 +28,10 @@
 #include "simd/loop_tmpl.h"             /* the vector loop: avx512_probs_f32_loop */
 #include "isa/x86_avx2/loop_f32.h"      /* its loop (shared with avx2, VW = 8): avx512_probs_f32_f32v_run */
 
+#ifndef BCE_F32LAB_UNIT   /* (the unit again for label calls: *_f32_lab.c) */
 void bce_probs_f32_avx512(size_t n, const float *x, const float *y, const float *w,
                           const bce_kparams *kp, float *loss, float *grad, bce_acc *acc)
 {
     avx512_probs_f32_loop(n, x, y, w, kp, loss, grad, acc);
 }
+#endif

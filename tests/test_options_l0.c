@@ -468,7 +468,7 @@ static double fnb(float f, int k)
  * its own label, and the loss near a float midpoint with a power-of-two
  * pos_weight), 2^-149, 1 - 2^-24, a spread, and the floats within 3 ulps of
  * the gradient's cancellation point; the logits form at a spread and
- * within 3 ulps of z*. */
+ * within 3 ulps of z*; before them, whole groups of hard labels. */
 static void fill_f32(double P, double a, int probs)
 {
     static const float labs[] = {0.0f, 0x1p-149f, 0x1p-60f, 0.3f, 0x1.fffffep-1f, 1.0f};
@@ -477,6 +477,14 @@ static void fill_f32(double P, double a, int probs)
     static const float zs[] = {-599.0f, -100.0f, -30.5f, -3.0f, -0.25f, 0.0f, 0x1p-140f, 0.25f,
                                3.0f, 30.5f, 100.0f, 599.0f};
     n_in = 0;
+    /* first, 16 groups of 8 hard labels (y = 1 and y = 0 alternating by
+     * group): the probability form's hard variant scaled by P
+     * (probs_f32v_bhl), on a spread of p = sigma(z) and z */
+    for (int k = 0; k < 128; k++) {
+        const double z = -20.0 + 40.0 * (k + 0.318309886) / 128.0;
+        X[n_in] = probs ? (double)(float)(1.0 / (1.0 + exp(-z))) : (double)(float)z;
+        Y[n_in++] = (k / 8) % 2 ? 0.0 : 1.0;
+    }
     for (size_t il = 0; il < sizeof labs / sizeof *labs; il++) {
         const float y = labs[il];
         const float *xs = probs ? ps : zs;

@@ -593,3 +593,37 @@ static inline void EL_FN(probs_f32v_bl)(EL_V p, EL_V ah, EL_V bh, EL_M ex0, int 
         *Ghi = EL_SEL(fail, inf, EL_SEL(spec, gs, g + e));
     }
 }
+
+/*
+ * Hard labels with pos_weight and no smoothing (the common label call):
+ * alpha, beta = (P, 0) for y = 1 and (0, 1) for y = 0, exactly, so L = c
+ * L1 and g = c g1 with c = P (y = 1) or 1 (y = 0), L1 and g1 the plain
+ * hard variant's (one log; stages A1 and A2 are the plain ones).  P > 0
+ * (P = 0 takes probs_f32v_bl: 0 inf).  Budgets (u = 2^-53): Lc = RN(c L)
+ * adds u to the plain EPS_L = 3.068e-14: the ends RN(Lc (1 -+ K)) need K >=
+ * (EPS_L + u)(1 + 2^-40) + 1.01 u = 3.090e-14: KL = 0x1.18p-45 (3.109e-14);
+ * gc = RN(c |g1|): 4.01 u + u, the ends need 5.01 u + 1.01 u = 6.02 u: KG
+ * = 0x1.84p-51 (6.06 u).  x = 0 (p = 0 with y = 1, p = 1 with y = 0): L =
+ * +inf and g = -+inf, c inf = inf (c > 0); x = 1: L = +0 and |g| = c,
+ * exactly.  (The plain variant's exact cases stay exact: c is exact.)
+ */
+#define BCE_F32V_KL_PHL 0x1.18p-45
+#define BCE_F32V_KG_PHL 0x1.84p-51
+static inline void EL_FN(probs_f32v_bhl)(EL_V y, double P, int want_loss, int want_grad,
+                                         const EL_V *T, EL_V *Llo, EL_V *Lhi, EL_V *Glo,
+                                         EL_V *Ghi)
+{
+    EL_M y1 = y == 1.0;
+    EL_V c = EL_SEL(y1, EL_SPLAT(P), EL_SPLAT(1.0));
+    if (want_loss) {
+        EL_V L = c * EL_FMA(-T[2], EL_SPLAT(BCE_F32V_LN2), EL_FN(atanh2_11)(T[0]));
+        *Llo = L * (1.0 - BCE_F32V_KL_PHL);
+        *Lhi = L * (1.0 + BCE_F32V_KL_PHL);
+    }
+    if (want_grad) {
+        /* y = 1: g = -c |g1| */
+        EL_V g = EL_ASD(EL_ASI(c * T[1]) ^ (y1 & (int64_t)0x8000000000000000LL));
+        *Glo = g * (1.0 - BCE_F32V_KG_PHL);
+        *Ghi = g * (1.0 + BCE_F32V_KG_PHL);
+    }
+}

@@ -20,15 +20,23 @@
 /* calls with pos_weight or label smoothing (not kp->plain): the label
  * coefficients per lane (level0/f32_tmpl.h's f32v_lab) in stage B; stages
  * A1 and A2 do not see the labels */
-static inline void PFX(f32v_al)(VD z, VD y, int wl, int wg, const bce_kparams *kp, VD *T)
+#define VF32SOFTL8(zf, yf, kp) 0
+static inline void PFX(f32v_al)(VD z, VD y, int wl, int wg, int soft, const bce_kparams *kp,
+                                VD *T)
 {
     (void)kp;
+    (void)soft;
     VEL(logits_f32v_a1)(z, y, wl, wg, T);
 }
-static inline void PFX(f32v_a2l)(int wl, int wg, VD *T) { VEL(logits_f32v_a2)(wl, wg, T); }
-static inline void PFX(f32v_bl)(VD z, VD y, int wl, int wg, const bce_kparams *kp,
+static inline void PFX(f32v_a2l)(int wl, int wg, int soft, VD *T)
+{
+    (void)soft;
+    VEL(logits_f32v_a2)(wl, wg, T);
+}
+static inline void PFX(f32v_bl)(VD z, VD y, int wl, int wg, int soft, const bce_kparams *kp,
                                 const VD *T, VD *Llo, VD *Lhi, VD *Glo, VD *Ghi)
 {
+    (void)soft;
     VD ah, bh;
     VEL(f32v_lab)(y, kp->pos_weight, kp->one_minus_a.hi, kp->half_a, &ah, &bh);
     VEL(logits_f32v_bl)(z, ah, bh, wl, wg, T, Llo, Lhi, Glo, Ghi);

@@ -45,19 +45,36 @@ static inline __m256 PFX(f32v_fix_l)(__m256 p, __m256 y, int soft, __m256 *fL)
 }
 #define VF32FIX_L(pf, yf, soft, fL) PFX(f32v_fix_l)((pf), (yf), (soft), (fL))
 
-/* calls with pos_weight or label smoothing (not kp->plain): one variant
- * for every label, on the coefficients of level0/f32_tmpl.h's f32v_lab
- * (computed in stages A1 and B; T[8] carries the gradient's magnitude) */
-static inline void PFX(f32v_al)(VD p, VD y, int wl, int wg, const bce_kparams *kp, VD *T)
+/* calls with pos_weight or label smoothing (not kp->plain), on the
+ * coefficients of level0/f32_tmpl.h's f32v_lab: groups of hard labels
+ * without smoothing (P > 0) take the plain hard variant scaled by c = P or
+ * 1 (probs_f32v_bhl; soft = 0), the others the label variant (soft = 1;
+ * computed in stages A1 and B; T[8] carries the gradient's magnitude) */
+#define VF32SOFTL8(pf, yf, kp) \
+    ((kp)->smooth != 0.0 || !((kp)->pos_weight > 0.0) || VF32SOFT8((pf), (yf)))
+static inline void PFX(f32v_al)(VD p, VD y, int wl, int wg, int soft, const bce_kparams *kp,
+                                VD *T)
 {
+    if (!soft) {
+        VEL(probs_f32v_a1)(p, y, wl, wg, 0, T);
+        return;
+    }
     VD ah, bh;
     VEL(f32v_lab)(y, kp->pos_weight, kp->one_minus_a.hi, kp->half_a, &ah, &bh);
     VEL(probs_f32v_a1l)(p, ah, bh, wl, wg, T);
 }
-static inline void PFX(f32v_a2l)(int wl, int wg, VD *T) { VEL(probs_f32v_a2l)(wl, wg, T); }
-static inline void PFX(f32v_bl)(VD p, VD y, int wl, int wg, const bce_kparams *kp,
+static inline void PFX(f32v_a2l)(int wl, int wg, int soft, VD *T)
+{
+    if (!soft) VEL(probs_f32v_a2)(wl, wg, 0, T);
+    else VEL(probs_f32v_a2l)(wl, wg, T);
+}
+static inline void PFX(f32v_bl)(VD p, VD y, int wl, int wg, int soft, const bce_kparams *kp,
                                 const VD *T, VD *Llo, VD *Lhi, VD *Glo, VD *Ghi)
 {
+    if (!soft) {
+        VEL(probs_f32v_bhl)(y, kp->pos_weight, wl, wg, T, Llo, Lhi, Glo, Ghi);
+        return;
+    }
     VD ah, bh;
     VEL(f32v_lab)(y, kp->pos_weight, kp->one_minus_a.hi, kp->half_a, &ah, &bh);
     /* the lanes with y = 0, a = 0 and P > 0: alpha = 0 and beta = 1 exactly */
@@ -65,6 +82,7 @@ static inline void PFX(f32v_bl)(VD p, VD y, int wl, int wg, const bce_kparams *k
     VI ex0 = (y == 0.0) & (VSPLAT(ex) == 0.0);
     VEL(probs_f32v_bl)(p, ah, bh, ex0, wl, wg, T, Llo, Lhi, Glo, Ghi);
 }
+
 /* The same exact case under label coefficients without smoothing (a = 0,
  * so that the labels 0 and 1 keep beta = 1 and alpha = P): y = 0, p =
  * 2^-23 has alpha = 0, beta = 1, so L is the plain value above whatever P;

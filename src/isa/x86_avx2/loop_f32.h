@@ -32,7 +32,8 @@
  * correctly rounded loss set in fL (and VF32FIX_LL(xf, yf, kp, &fL), the
  * same for label coefficients).  Calls with pos_weight or smoothing (lab:
  * not kp->plain) take the form's label variant, PFX(f32v_al), (f32v_a2l)
- * and (f32v_bl) in place of the three stages (one variant: kind = 1).
+ * and (f32v_bl) in place of the three stages (kind from
+ * VF32SOFTL8(xf, yf, kp)).
  */
 
 #include <immintrin.h>
@@ -102,7 +103,7 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
         __m256 hotf = VF32HOT8(zf, yf);
         int m = _mm256_movemask_ps(hotf);
         hm[g] = (unsigned char)m;
-        int soft = lab || VF32SOFT8(zf, yf);
+        int soft = lab ? VF32SOFTL8(zf, yf, kp) : VF32SOFT8(zf, yf);
         kind[g] = (unsigned char)soft;
         all &= m;
         if (__builtin_expect(m != 0xff, 0)) {
@@ -120,7 +121,7 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
         }
         for (int h = 0; h < F32V_H; h++) {
             if (lab)
-                PFX(f32v_al)(zh[h], yh[h], wl, wg, kp, T[F32V_H * g + h]);
+                PFX(f32v_al)(zh[h], yh[h], wl, wg, soft, kp, T[F32V_H * g + h]);
             else
                 VF32V_A(zh[h], yh[h], wl, wg, soft, T[F32V_H * g + h]);
         }
@@ -168,7 +169,7 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     VD Llo[F32V_H], Lhi[F32V_H], Glo[F32V_H], Ghi[F32V_H];
     for (int h = 0; h < F32V_H; h++) {
         if (lab)
-            PFX(f32v_bl)(T[h][F32V_TZ], T[h][F32V_TZ + 1], wl, wg, kp, T[h], &Llo[h], &Lhi[h],
+            PFX(f32v_bl)(T[h][F32V_TZ], T[h][F32V_TZ + 1], wl, wg, soft, kp, T[h], &Llo[h], &Lhi[h],
                          &Glo[h], &Ghi[h]);
         else
             VF32V_B(T[h][F32V_TZ], T[h][F32V_TZ + 1], wl, wg, soft, T[h], &Llo[h], &Lhi[h],
@@ -336,7 +337,7 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
         PFX(f32v_stage_a)(0, 1, gx, gy, wl, wg, lab, kp, &h1, T1, &k1);
 #ifdef VF32V_A2
         for (int h = 0; h < F32V_H; h++) {
-            if (lab) PFX(f32v_a2l)(wl, wg, T1[h]);
+            if (lab) PFX(f32v_a2l)(wl, wg, k1, T1[h]);
             else VF32V_A2(wl, wg, k1, T1[h]);
         }
 #endif
@@ -363,7 +364,7 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
 #ifdef VF32V_A2
         for (int g = 0; g < ng + tail; g++)
             for (int h = 0; h < F32V_H; h++) {
-                if (lab) PFX(f32v_a2l)(wl, wg, T[F32V_H * g + h]);
+                if (lab) PFX(f32v_a2l)(wl, wg, kind[g], T[F32V_H * g + h]);
                 else VF32V_A2(wl, wg, kind[g], T[F32V_H * g + h]);
             }
 #endif

@@ -134,18 +134,22 @@ PFX(f32v_stage_a)(size_t i, int ng, const float *x, const float *y, int wl, int 
 /* kp->l0red: an output's ends [lo, hi] times a factor F = sh + sl > 0 as
  * the current path's finishing code applies it (the weight, sl = 0; a
  * gradient's gscale, 1/n or 1/sum w).  With a = RN(lo sh), b = RN(hi sh)
- * and M = |a| + |b|, the ends a - M 2^-48, b + M 2^-48 hold every value
+ * and M = |a| + |b|, the ends a - M 2^-50, b + M 2^-50 hold every value
  * the current path can round: v F with v in [lo, hi] (|v sl| <= u |v sh|),
  * its level-1 or slow-path value times F (bce_dd_mul) within their bounds,
  * the exact value of its resolve step (gscale - 1/n <= 15u^2; 12.5u^2
  * proven, proofs/gappa/dd_div.g), and the
- * roundings of a and b: together < 3.1u M, far inside M 2^-48 less the
- * ends' own roundings (docs/ACCURACY.md, "Reductions and weights on level 0").  Equal
- * float bits of the ends then prove the float that path returns. */
+ * roundings of a and b: together < 3.1u M, inside M 2^-50 = 8u M less
+ * the ends' own roundings (u (|a| + 8u M) <= 1.01u M): >= 6.9u M
+ * (docs/ACCURACY.md, "Reductions and weights on level 0").  Equal float
+ * bits of the ends then prove the float that path returns.  (2^-48 until
+ * 2026-12-08: a gradient 2^-48 from a float midpoint, such as -1/p at p =
+ * 1 - 2^-24 with y = 1, a saturated sigmoid's neighbour, failed every
+ * MEAN call's test and took the current path.) */
 static inline void PFX(f32v_scale)(VD *lo, VD *hi, VD sh)
 {
     VD a = *lo * sh, b = *hi * sh;
-    VD M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-48;
+    VD M = (EL_ABS(a) + EL_ABS(b)) * 0x1p-50;
     /* an exact infinite limit (p = 0 or 1: both ends the same infinity)
      * stays that infinity, exactly (a positive finite factor): no widening,
      * which would make inf - inf = NaN at one end -- and after a second

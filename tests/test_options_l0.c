@@ -267,27 +267,32 @@ static const double hard[][4] = {
     {0x1p-64, 0x0p+0, 0x1.a213fb12914a2p+2, 0x1p+0},
 };
 
-Test(options_l0, hard_cases, .timeout = 600)
+/* Each case {P, a, x, y} of h as copies: f64, 16 (whole vector groups of
+ * every width) then 80 (the AVX2 f64 kernels' staged level 0 from 64 on);
+ * f32, 16 (two groups of 8 floats) then 13 (the padded group).  Every
+ * output against MPFR and the scalar ISA's bits. */
+static void hard_run(const double (*h)[4], size_t nh, int probs, int f32)
 {
     n_isas = test_runnable_isas(isas);
-    form_probs = 0;
+    form_probs = probs;
     tally T = {0, 0, 0};
-    for (size_t h = 0; h < 2 * (sizeof hard / sizeof *hard); h++) {
-        /* 16 copies (whole vector groups of every width), then 80 (the
-         * AVX2 f64 kernels' staged level 0 from 64 on) */
-        n_in = h % 2 ? 80 : 16;
+    for (size_t k = 0; k < 2 * nh; k++) {
+        n_in = k % 2 ? (f32 ? 13 : 80) : 16;
         for (size_t i = 0; i < n_in; i++) {
-            X[i] = hard[h / 2][2];
-            Y[i] = hard[h / 2][3];
+            X[i] = h[k / 2][2];
+            Y[i] = h[k / 2][3];
             W[i] = 1.0;
         }
-        run(&T, 0, hard[h / 2][0], hard[h / 2][1], BCE_REDUCTION_NONE, 0);
+        run(&T, f32, h[k / 2][0], h[k / 2][1], BCE_REDUCTION_NONE, 0);
     }
-    cr_log_info("logits f64 hard cases: %ld outputs vs MPFR, %ld outside the bound, "
-                "%ld differing from the scalar ISA's bits (%zu ISAs)", T.n, T.bad, T.isa_bad, n_isas);
+    cr_log_info("%s %s hard cases: %ld outputs vs MPFR, %ld outside the bound, "
+                "%ld differing from the scalar ISA's bits (%zu ISAs)", probs ? "probs" : "logits",
+                f32 ? "f32" : "f64", T.n, T.bad, T.isa_bad, n_isas);
     cr_assert_eq(T.bad, 0);
     cr_assert_eq(T.isa_bad, 0);
 }
+
+Test(options_l0, hard_cases, .timeout = 600) { hard_run(hard, sizeof hard / sizeof *hard, 0, 0); }
 
 /* {P, a, p, y}: the probability form's gradient near N p = alpha, found
  * as the logits form's (p = p* (1 + d), |d| in 2^-53 .. 2^-20) with
@@ -338,24 +343,7 @@ static const double hard_p[][4] = {
 
 Test(options_l0, hard_cases_probs, .timeout = 600)
 {
-    n_isas = test_runnable_isas(isas);
-    form_probs = 1;
-    tally T = {0, 0, 0};
-    for (size_t h = 0; h < 2 * (sizeof hard_p / sizeof *hard_p); h++) {
-        /* 16 copies (whole vector groups of every width), then 80 (the
-         * AVX2 f64 kernels' staged level 0 from 64 on) */
-        n_in = h % 2 ? 80 : 16;
-        for (size_t i = 0; i < n_in; i++) {
-            X[i] = hard_p[h / 2][2];
-            Y[i] = hard_p[h / 2][3];
-            W[i] = 1.0;
-        }
-        run(&T, 0, hard_p[h / 2][0], hard_p[h / 2][1], BCE_REDUCTION_NONE, 0);
-    }
-    cr_log_info("probs f64 hard cases: %ld outputs vs MPFR, %ld outside the bound, "
-                "%ld differing from the scalar ISA's bits (%zu ISAs)", T.n, T.bad, T.isa_bad, n_isas);
-    cr_assert_eq(T.bad, 0);
-    cr_assert_eq(T.isa_bad, 0);
+    hard_run(hard_p, sizeof hard_p / sizeof *hard_p, 1, 0);
 }
 
 Test(options_l0, logits_f64, .timeout = 600) { grid(0, 0); }
@@ -424,32 +412,10 @@ static const double hard_p32[][4] = {
     {0x1p+1, 0x1.999999999999ap-4, 0x1.58ab88p-1, 0x1.0430fep-1},
 };
 
-static void hard_f32(const double (*h)[4], size_t nh, int probs)
-{
-    n_isas = test_runnable_isas(isas);
-    form_probs = probs;
-    tally T = {0, 0, 0};
-    for (size_t k = 0; k < 2 * nh; k++) {
-        /* 16 copies (two groups of 8 floats), then 13 (the padded group) */
-        n_in = k % 2 ? 13 : 16;
-        for (size_t i = 0; i < n_in; i++) {
-            X[i] = h[k / 2][2];
-            Y[i] = h[k / 2][3];
-            W[i] = 1.0;
-        }
-        run(&T, 1, h[k / 2][0], h[k / 2][1], BCE_REDUCTION_NONE, 0);
-    }
-    cr_log_info("%s f32 hard cases: %ld outputs vs MPFR, %ld outside the bound, "
-                "%ld differing from the scalar ISA's bits (%zu ISAs)", probs ? "probs" : "logits",
-                T.n, T.bad, T.isa_bad, n_isas);
-    cr_assert_eq(T.bad, 0);
-    cr_assert_eq(T.isa_bad, 0);
-}
-
 Test(options_l0, hard_cases_f32, .timeout = 600)
 {
-    hard_f32(hard_z32, sizeof hard_z32 / sizeof *hard_z32, 0);
-    hard_f32(hard_p32, sizeof hard_p32 / sizeof *hard_p32, 1);
+    hard_run(hard_z32, sizeof hard_z32 / sizeof *hard_z32, 0, 1);
+    hard_run(hard_p32, sizeof hard_p32 / sizeof *hard_p32, 1, 1);
 }
 
 /* float x at k ulps from a float f (k small; f > 0 normal) */

@@ -36,6 +36,14 @@
 #ifndef EL_SIGNSEL
 #define EL_SIGNSEL(s, a, b) EL_SEL(EL_ASI(s) < 0, (a), (b))
 #endif
+/* the functions below, always inlined into the kernel loop: as plain
+ * static inline functions gcc kept the probability form's stages A1 and B
+ * (and later the logs' helpers) out of line in the one-group path of small
+ * calls when the unit grew, and the plain probs f32 calls at n <= 8 took
+ * 7-11 ns (10-20%) longer (bce-bench-ab) */
+#ifndef F32V_STAGE
+#define F32V_STAGE static inline __attribute__((always_inline))
+#endif
 
 /*
  * e^-a for a = |z| in [0, 600] (z a float), as 2^k P(r):
@@ -59,7 +67,7 @@
  *     normal double; exact).
  * EPS_E = 2^-45.56 + 2u + 1.01 2^-54.52 <= 1.955e-14 = 2^-45.54.
  */
-static inline EL_V EL_FN(exp_f32v)(EL_V a)
+F32V_STAGE EL_V EL_FN(exp_f32v)(EL_V a)
 {
     const double shift = 0x1.8p52;
     EL_V kd = EL_FMA(a, EL_SPLAT(-0x1.71547652b82fep0), EL_SPLAT(shift));
@@ -95,7 +103,7 @@ static inline EL_V EL_FN(exp_f32v)(EL_V a)
  * it): <= 3.3 u relative; w = RN(2 + t R): t R <= 0.084 carries 4.3 u of
  * it, 0.18 u relative to w >= 2, plus u; RN(s w): u.  Total <= 2.2 u.
  */
-static inline EL_V EL_FN(atanh2_15)(EL_V s)
+F32V_STAGE EL_V EL_FN(atanh2_15)(EL_V s)
 {
     /* Estrin: R = (c0 + c1 t) + t^2 (c2 + c3 t) + t^4 ((c4 + c5 t) + c6 t^2) */
     const double *c = bce_f32v_at15_c;
@@ -110,7 +118,7 @@ static inline EL_V EL_FN(atanh2_15)(EL_V s)
     return s * EL_FMA(t, R, EL_SPLAT(2.0));
 }
 
-static inline EL_V EL_FN(atanh2_11)(EL_V s)
+F32V_STAGE EL_V EL_FN(atanh2_11)(EL_V s)
 {
     /* R = (c0 + c1 t) + t^2 ((c2 + c3 t) + c4 t^2) */
     const double *c = bce_f32v_at11_c;
@@ -159,14 +167,14 @@ static inline EL_V EL_FN(atanh2_11)(EL_V s)
  * groups (short dependency chains: the out-of-order window then overlaps
  * many groups, which pays for the buffer; docs/PERFORMANCE.md): stage A1 the exponential, T[2] = e; A2 the division,
  * T[0] = s, T[1] = s0; B the rest. */
-static inline void EL_FN(logits_f32v_a1)(EL_V z, EL_V y, int want_loss, int want_grad,
+F32V_STAGE void EL_FN(logits_f32v_a1)(EL_V z, EL_V y, int want_loss, int want_grad,
                                          EL_V *T)
 {
     (void)y; (void)want_loss; (void)want_grad;
     T[2] = EL_FN(exp_f32v)(EL_ABS(z));
 }
 
-static inline void EL_FN(logits_f32v_a2)(int want_loss, int want_grad, EL_V *T)
+F32V_STAGE void EL_FN(logits_f32v_a2)(int want_loss, int want_grad, EL_V *T)
 {
     const EL_V one = EL_SPLAT(1.0);
     EL_V e = T[2];
@@ -177,7 +185,7 @@ static inline void EL_FN(logits_f32v_a2)(int want_loss, int want_grad, EL_V *T)
     if (want_grad) T[1] = ei * D2;
 }
 
-static inline void EL_FN(logits_f32v_b)(EL_V z, EL_V y, int want_loss, int want_grad,
+F32V_STAGE void EL_FN(logits_f32v_b)(EL_V z, EL_V y, int want_loss, int want_grad,
                                         const EL_V *T, EL_V *Llo, EL_V *Lhi,
                                         EL_V *Glo, EL_V *Ghi)
 {
@@ -233,7 +241,7 @@ static inline void EL_FN(logits_f32v)(EL_V z, EL_V y, int want_loss, int want_gr
  * y = 1 and a = 0, and then bh = +0; otherwise ah >= 2^-213, bh >= 2^-65
  * (normal doubles).  The forms below let lanes with N = 0 fail.
  */
-static inline void EL_FN(f32v_lab)(EL_V y, double P, double oma, double ha, EL_V *ah,
+F32V_STAGE void EL_FN(f32v_lab)(EL_V y, double P, double oma, double ha, EL_V *ah,
                                    EL_V *bh)
 {
     EL_V yp = y, omy = EL_SPLAT(1.0) - y;
@@ -267,7 +275,7 @@ static inline void EL_FN(f32v_lab)(EL_V y, double P, double oma, double ha, EL_V
  *     - u (|g| + W): enough when 2^-45 (1 - 2^-44.9)(1 - u) - u (1 + 2^-44)
  *     = 2.831e-14 >= EPS_S + 5.05 u = 2.066e-14.
  */
-static inline void EL_FN(logits_f32v_bl)(EL_V z, EL_V ah, EL_V bh, int want_loss,
+F32V_STAGE void EL_FN(logits_f32v_bl)(EL_V z, EL_V ah, EL_V bh, int want_loss,
                                          int want_grad, const EL_V *T, EL_V *Llo,
                                          EL_V *Lhi, EL_V *Glo, EL_V *Ghi)
 {
@@ -306,7 +314,7 @@ static inline void EL_FN(logits_f32v_bl)(EL_V z, EL_V ah, EL_V bh, int want_loss
  * RN(1 - m') within u; dropping xl (|xl| <= 2^-54) from den costs
  * <= 2^-54.7 relative, its rounding u.
  */
-static inline void EL_FN(logsplit_f32v)(EL_V x, EL_V xl, EL_V *kd, EL_V *sn, EL_V *den)
+F32V_STAGE void EL_FN(logsplit_f32v)(EL_V x, EL_V xl, EL_V *kd, EL_V *sn, EL_V *den)
 {
     const EL_V one = EL_SPLAT(1.0);
     EL_I tmp = EL_ASI(x) - (int64_t)0x3fe6a09e667f3bcdLL;   /* bits(SQ) */
@@ -370,7 +378,23 @@ static inline void EL_FN(logsplit_f32v)(EL_V x, EL_V xl, EL_V *kd, EL_V *sn, EL_
 #define BCE_F32V_KL_PS 0x1.1bp-45
 #define BCE_F32V_KG_PS 0x1.01p-50
 #define BCE_F32V_LN2 0x1.62e42fefa39efp-1
-static inline void EL_FN(probs_f32v_a1)(EL_V p, EL_V y, int want_loss, int want_grad,
+/* the soft variants' two logs' reductions and the products (stage A1):
+ * T[0], T[1], T[3], T[4] and the divisor T[5]; returns A = denp denq */
+F32V_STAGE EL_V EL_FN(probs_f32v_logs2)(EL_V p, EL_V xq, EL_V xql, EL_V pq, EL_V *T)
+{
+    EL_V kdp, snp, denp, kdq, snq, denq;
+    EL_FN(logsplit_f32v)(p, EL_SPLAT(0.0), &kdp, &snp, &denp);
+    EL_FN(logsplit_f32v)(xq, xql, &kdq, &snq, &denq);
+    EL_V A = denp * denq;
+    T[0] = snp * (denq * pq);
+    T[1] = snq * (denp * pq);
+    T[3] = kdp;
+    T[4] = kdq;
+    T[5] = A * pq;
+    return A;
+}
+
+F32V_STAGE void EL_FN(probs_f32v_a1)(EL_V p, EL_V y, int want_loss, int want_grad,
                                         int soft, EL_V *T)
 {
     const EL_V one = EL_SPLAT(1.0);
@@ -402,16 +426,8 @@ static inline void EL_FN(probs_f32v_a1)(EL_V p, EL_V y, int want_loss, int want_
     EL_V xql = (one - xq) - p;                         /* exact */
     EL_V pq = p * xq;
     if (want_loss) {
-        EL_V kdp, snp, denp, kdq, snq, denq;
-        EL_FN(logsplit_f32v)(p, EL_SPLAT(0.0), &kdp, &snp, &denp);
-        EL_FN(logsplit_f32v)(xq, xql, &kdq, &snq, &denq);
-        EL_V A = denp * denq;
-        T[0] = snp * (denq * pq);
-        T[1] = snq * (denp * pq);
+        EL_V A = EL_FN(probs_f32v_logs2)(p, xq, xql, pq, T);
         T[2] = (p - y) * A;
-        T[3] = kdp;
-        T[4] = kdq;
-        T[5] = A * pq;
     } else {
         T[2] = p - y;
         T[5] = pq;
@@ -419,7 +435,7 @@ static inline void EL_FN(probs_f32v_a1)(EL_V p, EL_V y, int want_loss, int want_
 }
 
 /* the one division: T[0..2] times 1/T[5] */
-static inline void EL_FN(probs_f32v_a2)(int want_loss, int want_grad, int soft, EL_V *T)
+F32V_STAGE void EL_FN(probs_f32v_a2)(int want_loss, int want_grad, int soft, EL_V *T)
 {
     EL_V inv = EL_SPLAT(1.0) / T[5];
     if (want_loss) T[0] = T[0] * inv;
@@ -430,7 +446,7 @@ static inline void EL_FN(probs_f32v_a2)(int want_loss, int want_grad, int soft, 
     }
 }
 
-static inline void EL_FN(probs_f32v_b)(EL_V p, EL_V y, int want_loss, int want_grad,
+F32V_STAGE void EL_FN(probs_f32v_b)(EL_V p, EL_V y, int want_loss, int want_grad,
                                        int soft, const EL_V *T, EL_V *Llo, EL_V *Lhi,
                                        EL_V *Glo, EL_V *Ghi)
 {
@@ -517,7 +533,7 @@ static inline void EL_FN(probs_f32v_b)(EL_V p, EL_V y, int want_loss, int want_g
  */
 #define BCE_F32V_KL_PL 0x1.2p-45
 #define BCE_F32V_KG_PL 0x1.2p-50
-static inline void EL_FN(probs_f32v_a1l)(EL_V p, EL_V ah, EL_V bh, int want_loss,
+F32V_STAGE void EL_FN(probs_f32v_a1l)(EL_V p, EL_V ah, EL_V bh, int want_loss,
                                          int want_grad, EL_V *T)
 {
     const EL_V one = EL_SPLAT(1.0);
@@ -529,16 +545,8 @@ static inline void EL_FN(probs_f32v_a1l)(EL_V p, EL_V ah, EL_V bh, int want_loss
     EL_V aq = ah * xq;
     EL_V num = EL_FMA(bh, p, -aq);
     if (want_loss) {
-        EL_V kdp, snp, denp, kdq, snq, denq;
-        EL_FN(logsplit_f32v)(p, EL_SPLAT(0.0), &kdp, &snp, &denp);
-        EL_FN(logsplit_f32v)(xq, xql, &kdq, &snq, &denq);
-        EL_V A = denp * denq;
-        T[0] = snp * (denq * pq);
-        T[1] = snq * (denp * pq);
+        EL_V A = EL_FN(probs_f32v_logs2)(p, xq, xql, pq, T);
         T[2] = num * A;
-        T[3] = kdp;
-        T[4] = kdq;
-        T[5] = A * pq;
         if (want_grad) T[8] = EL_FMA(bh, p, aq) * A;
     } else {
         T[2] = num;
@@ -549,7 +557,7 @@ static inline void EL_FN(probs_f32v_a1l)(EL_V p, EL_V ah, EL_V bh, int want_loss
 }
 
 /* A2 for the labels: the plain soft division, and T[8] times 1/T[5] */
-static inline void EL_FN(probs_f32v_a2l)(int want_loss, int want_grad, EL_V *T)
+F32V_STAGE void EL_FN(probs_f32v_a2l)(int want_loss, int want_grad, EL_V *T)
 {
     EL_V inv = EL_SPLAT(1.0) / T[5];
     if (want_loss) {
@@ -562,7 +570,7 @@ static inline void EL_FN(probs_f32v_a2l)(int want_loss, int want_grad, EL_V *T)
     }
 }
 
-static inline void EL_FN(probs_f32v_bl)(EL_V p, EL_V ah, EL_V bh, EL_M ex0, int want_loss,
+F32V_STAGE void EL_FN(probs_f32v_bl)(EL_V p, EL_V ah, EL_V bh, EL_M ex0, int want_loss,
                                         int want_grad, const EL_V *T, EL_V *Llo,
                                         EL_V *Lhi, EL_V *Glo, EL_V *Ghi)
 {
@@ -609,7 +617,7 @@ static inline void EL_FN(probs_f32v_bl)(EL_V p, EL_V ah, EL_V bh, EL_M ex0, int 
  */
 #define BCE_F32V_KL_PHL 0x1.18p-45
 #define BCE_F32V_KG_PHL 0x1.84p-51
-static inline void EL_FN(probs_f32v_bhl)(EL_V y, double P, int want_loss, int want_grad,
+F32V_STAGE void EL_FN(probs_f32v_bhl)(EL_V y, double P, int want_loss, int want_grad,
                                          const EL_V *T, EL_V *Llo, EL_V *Lhi, EL_V *Glo,
                                          EL_V *Ghi)
 {

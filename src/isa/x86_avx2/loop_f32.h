@@ -231,24 +231,27 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
     /* a reduced loss's padded group (nv < 8 samples): lane by lane, so
      * that the padding adds nothing (group_lanes stops at the samples) */
     if (lsumd && nv < 8) m &= (1 << nv) - 1;
-    /* (and a lane whose loss is an exact infinite limit, p = 0 or 1:
-     * lane by lane, so that acc->inf is set as on the current path) */
     /* an exact infinite limit of a reduced loss (both ends +inf: p = 0 or 1
      * where the vanishing log's coefficient is positive; its weight > 0):
      * the current path's term sets acc->inf and adds nothing, so that the
      * reduced loss is +inf, or NaN beside a NaN term (core/api.c's
-     * reduced); in a group whose other lanes pass, the same here (infl),
-     * else lane by lane as before (a bench input with 3% of such lanes,
-     * p = 1.0f beside y = 0, sent 23% of the groups there) */
-    int infl = 0;
+     * reduced).  Here too: such a lane that passes its other tests (m)
+     * sets acc->inf and enters the sum as 0 with bound 0 -- whether its
+     * group is stored on the vectors or lane by lane (group_lanes_b adds
+     * the 0), the flag decides the result.  (Until 2026-12-08 these lanes
+     * went lane by lane: a bench input with 3% of them, p = 1.0f beside y
+     * = 0, sent 23% of the groups there.)  A lane whose loss is +inf any
+     * other way (fin) goes lane by lane as before. */
     if (lsumd) {
-        int fin = 0;
+        int fin = 0, infl = 0;
         for (int h = 0; h < F32V_H; h++) {
+            VI e = (Llo[h] == VSPLAT(__builtin_inf())) & (Lhi[h] == VSPLAT(__builtin_inf()));
+            infl |= PFX(f32v_movemask)(e) << (VW * h);
+            Lhi[h] = EL_SEL(e, VSPLAT(0.0), Lhi[h]);
+            Lb[h] = EL_SEL(e, VSPLAT(0.0), Lb[h]);
             fin |= PFX(f32v_movemask)(Lhi[h] <= 0x1.fffffffffffffp+1023) << (VW * h);
-            infl |= PFX(f32v_movemask)((Llo[h] == VSPLAT(__builtin_inf())) &
-                                       (Lhi[h] == VSPLAT(__builtin_inf()))) << (VW * h);
         }
-        infl &= m;
+        acc->inf |= (infl & m) != 0;
         m &= fin;
     }
 #ifdef VF32FIX_L
@@ -262,17 +265,9 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
         m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
     }
 #endif
-    if (__builtin_expect((m | infl) == 0xff, 1)) {
+    if (__builtin_expect(m == 0xff, 1)) {
         if (wg) _mm256_storeu_ps(grad + i, fG);
         if (lsumd) {
-            if (__builtin_expect(infl != 0, 0)) {
-                acc->inf = 1;
-                for (int h = 0; h < F32V_H; h++) {
-                    VI im = PFX(f32v_mask)((infl >> (VW * h)) & ((1 << VW) - 1));
-                    Lhi[h] = EL_SEL(im, VSPLAT(0.0), Lhi[h]);
-                    Lb[h] = EL_SEL(im, VSPLAT(0.0), Lb[h]);
-                }
-            }
             VD lb = Lb[0];
             for (int h = 0; h < F32V_H; h++) *lsum = VFN(dd_add_d)(*lsum, Lhi[h]);
             for (int h = 1; h < F32V_H; h++) lb += Lb[h];

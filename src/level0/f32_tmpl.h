@@ -23,7 +23,11 @@
  * regenerates them (fpminimax, relative error) and certifies the supnorms
  * used below (`proofs/run.sh sollya . /tmp/s`, or the `proofs` suite).
  * Budgets: by hand, below (not machine-checked); measured maxima:
- * tests/test_fast.c (docs/ACCURACY.md).
+ * tests/test_fast.c (docs/ACCURACY.md) for the plain variants.  The label
+ * variants (f32v_lab, *_bl, *_a1l, probs_f32v_bhl) have their budgets by
+ * hand and no separate measured maxima; their outputs are checked bit for
+ * bit against the scalar ISA and MPFR (tests/test_options_l0.c), where a
+ * build without their absolute half-widths fails.
  *
  * Needs level1/elem_tmpl.h's macros (EL_V, EL_I, EL_ASI, EL_ASD, EL_SPLAT, EL_M,
  * EL_SEL, EL_ABS, EL_SRL) and EL_FMA; optionally EL_SIGNSEL(s, a, b), a
@@ -435,6 +439,7 @@ F32V_STAGE void EL_FN(probs_f32v_a1)(EL_V p, EL_V y, int want_loss, int want_gra
 }
 
 /* the one division: T[0..2] times 1/T[5] */
+/* (soft = 2: the label variant's, probs_f32v_a1l: T[8] too) */
 F32V_STAGE void EL_FN(probs_f32v_a2)(int want_loss, int want_grad, int soft, EL_V *T)
 {
     EL_V inv = EL_SPLAT(1.0) / T[5];
@@ -444,6 +449,7 @@ F32V_STAGE void EL_FN(probs_f32v_a2)(int want_loss, int want_grad, int soft, EL_
         if (soft) T[2] = T[2] * inv;
         else T[1] = T[1] * inv;
     }
+    if (want_grad && soft == 2) T[8] = T[8] * inv;
 }
 
 F32V_STAGE void EL_FN(probs_f32v_b)(EL_V p, EL_V y, int want_loss, int want_grad,
@@ -493,7 +499,8 @@ F32V_STAGE void EL_FN(probs_f32v_b)(EL_V p, EL_V y, int want_loss, int want_grad
  * Stage A1 is the soft one with the numerator N p - alpha = beta p - alpha
  * (1 - p) as num = RN(bh p - RN(ah xq)) (FMA) in place of RN(p - y), and
  * T[8] = RN(RN(bh p + RN(ah xq)) A), a magnitude for the gradient's
- * absolute half-width (A2 multiplies it by inv too).  (Not Nh p - ah: its
+ * absolute half-width (A2, probs_f32v_a2 with soft = 2, multiplies it by
+ * inv too).  (Not Nh p - ah: its
  * error, relative to N p + alpha, made the half-width of a hard label's
  * gradient -alpha/p about 2/(1 - p) times |g| 2^-49 -- one float ulp at p
  * = 1 - 2^-24.  Written as beta p - alpha (1 - p) the error is relative
@@ -554,20 +561,6 @@ F32V_STAGE void EL_FN(probs_f32v_a1l)(EL_V p, EL_V ah, EL_V bh, int want_loss,
         T[8] = EL_FMA(bh, p, aq);
     }
     (void)want_grad;
-}
-
-/* A2 for the labels: the plain soft division, and T[8] times 1/T[5] */
-F32V_STAGE void EL_FN(probs_f32v_a2l)(int want_loss, int want_grad, EL_V *T)
-{
-    EL_V inv = EL_SPLAT(1.0) / T[5];
-    if (want_loss) {
-        T[0] = T[0] * inv;
-        T[1] = T[1] * inv;
-    }
-    if (want_grad) {
-        T[2] = T[2] * inv;
-        T[8] = T[8] * inv;
-    }
 }
 
 F32V_STAGE void EL_FN(probs_f32v_bl)(EL_V p, EL_V ah, EL_V bh, EL_M ex0, int want_loss,

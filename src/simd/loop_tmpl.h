@@ -159,54 +159,6 @@ __attribute__((noinline)) static VI PFX(level0_tail)(VD z, VD yv, const FT *wp,
 #undef LEVEL0_BODY
 #endif
 
-/* (f32 outputs, kernel units that define WITH_LEVEL0: the AVX2 f32
- * kernels) Level 0 for a call with pos_weight or smoothing (not
- * kp->plain; the plain calls keep the float level 0, VF32V_A) without
- * weights, reduction or factor: the f64 outputs' level 0 (VLEVEL0: a value
- * v = hi + lo within Lef of the exact value and within Lef + Led of the dd
- * path's value Vdd, whose own bound Lerr <= Led) and a float rounding test
- * on R = Lef + 2.001 Led + |v.hi| 2^-100.  Proof (by hand): e =
- * R (1 + 2^-40) + (|lo| (1 + 2^-50) + |hi| 2^-51), three roundings, is >=
- * (R + |lo|) / (1 - u) + |hi| 2^-51.5; a = RN(hi - e) is within u |hi - e|
- * <= 2^-52.9 |hi| of hi - e, so a <= hi - |lo| - R <= v - R, and likewise
- * b = RN(hi + e) >= v + R (u = 2^-53; the |hi| 2^-51 term pays for these
- * two roundings, which are relative to hi, not to e); when RN_f(a) and
- * RN_f(b) (the conversions to float) have the same bits, every real in
- * [a, b] rounds to that float F (rounding is monotonic; the same bits also
- * keep the sign of a zero): the exact value, and every point the dd path's
- * own test f32_safe(Vdd, Lerr) tries (within Lerr (1 + 2^-40) + 2^-104 |v|
- * of Vdd, so within R of v), so that test passes and the dd path returns
- * float(round_odd(Vdd)) = RN_f(Vdd) = F (the scalar finishing code's
- * bce_f32_safe and bce_res_f32: the same operations).  The output is a,
- * which the float store rounds to F.  (A value beyond the float range
- * gives F = inf at both ends, as the dd path's rounding.)  The lanes that
- * fail go through the current path. */
-#if defined(VLEVEL0) && defined(STOREVF)
-#define HAVE_LEVEL0_F32 1
-static inline VI PFX(l0f_test)(VDD v, VD R, VD *o)
-{
-    typedef float vfs __attribute__((vector_size(sizeof(VD) / 2)));
-    typedef int32_t vis __attribute__((vector_size(sizeof(VD) / 2)));
-    VD e = R * (1 + 0x1p-40) + (EL_ABS(v.lo) * (1 + 0x1p-50) + EL_ABS(v.hi) * 0x1p-51);
-    VD a = v.hi - e, b = v.hi + e;
-    vfs fa = __builtin_convertvector(a, vfs), fb = __builtin_convertvector(b, vfs);
-    *o = a;
-    return __builtin_convertvector((vis)fa == (vis)fb, VI);
-}
-static inline VI PFX(level0_f32)(VD z, VD yv, const bce_kparams *kp, VD *Lo, VD *Go)
-{
-    const VD zero = VSPLAT(0.0);
-    VDD fL = VFN(make)(zero, zero), fG = fL;
-    VD fLe = zero, fLd = zero, fGe = zero, fGd = zero;
-    VI ok = VLEVEL0(z, yv, kp, &fL, &fLe, &fLd, &fG, &fGe, &fGd);
-    *Lo = *Go = zero;
-    if (kp->want_loss)
-        ok &= PFX(l0f_test)(fL, fLe + fLd * 2.001 + EL_ABS(fL.hi) * 0x1p-100, Lo);
-    if (kp->want_grad)
-        ok &= PFX(l0f_test)(fG, fGe + fGd * 2.001 + EL_ABS(fG.hi) * 0x1p-100, Go);
-    return ok;
-}
-#endif
 
 /* Group h of the iteration at i where some lane is not hot or fails the
  * level 0's test: lane by lane (its first nl lanes: VW, or fewer in the
@@ -366,24 +318,6 @@ PFX(step)(size_t i, int ng, size_t lim, const FT *x, const FT *y, const FT *w,
         return;
     }
 #endif
-#ifdef HAVE_LEVEL0_F32
-    if (!kp->plain && !w && !kp->has_gscale && !kp->reduce) {
-        /* float outputs of a call with label coefficients: level 0
-         * (PFX(level0_f32)) on every group */
-        for (int h = 0; h < ng; h++) {
-            VD fL, fG;
-            VI fok = PFX(level0_f32)(z[h], yv[h], kp, &fL, &fG) & hot[h];
-            if (VALL(fok)) {
-                if (kp->want_grad) STOREVF(grad + i + VW * h, fG);
-                if (kp->want_loss) STOREVF(loss + i + VW * h, fL);
-            } else {
-                PFX(group_lanes)(i + VW * (size_t)h, GROUP_NL(h), z[h], yv[h], hot[h], fok,
-                                 fL, fG, x, y, w, kp, loss, grad, acc);
-            }
-        }
-        return;
-    }
-#endif
     if (!all) {
         /* a cold or special lane: the scalar per-sample code for
          * it, the dd path on the vectors for the hot lanes */
@@ -505,9 +439,6 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
 #ifdef HAVE_LEVEL0
     const int vuse = VUSABLE(kp) &&
         (VEVAL_USABLE(kp) || (!w && !kp->has_gscale && !kp->reduce) || kp->l0red);
-#elif defined(HAVE_LEVEL0_F32)
-    const int l0f = !kp->plain && !w && !kp->has_gscale && !kp->reduce;
-    const int vuse = VUSABLE(kp) && (VEVAL_USABLE(kp) || l0f);
 #else
     const int vuse = VUSABLE(kp) && VEVAL_USABLE(kp);
 #endif
@@ -612,26 +543,6 @@ static inline void PFX(loop)(size_t n, const FT *x, const FT *y, const FT *w,
                     } else {
                         PFX(group_lanes_b)(i + VW * (size_t)h, VW, z[h], yv[h], hot[h], fok[h],
                                          fL[h], fLl[h], fLb[h], fG[h], x, y, w, kp, loss, grad, acc);
-                    }
-                }
-                continue;
-            }
-#endif
-#ifdef HAVE_LEVEL0_F32
-            if (l0f) {
-                /* float outputs of a call with label coefficients: level
-                 * 0 (PFX(level0_f32)) on every group */
-                VD fL[NG], fG[NG];
-                VI fok[NG];
-                for (int h = 0; h < NG; h++)
-                    fok[h] = PFX(level0_f32)(z[h], yv[h], kp, &fL[h], &fG[h]) & hot[h];
-                for (int h = 0; h < NG; h++) {
-                    if (VALL(fok[h])) {
-                        if (kp->want_grad) STOREVF(grad + i + VW * h, fG[h]);
-                        if (kp->want_loss) STOREVF(loss + i + VW * h, fL[h]);
-                    } else {
-                        PFX(group_lanes)(i + VW * (size_t)h, VW, z[h], yv[h], hot[h], fok[h],
-                                         fL[h], fG[h], x, y, w, kp, loss, grad, acc);
                     }
                 }
                 continue;

@@ -32,18 +32,7 @@
  * inputs).  Soft-label groups too: their formula gives the same exact
  * value for y = 0 or 1.  (The gradient, -+1/x = -+(1 + 2^-23 + 2^-46 + ...), is far from
  * a midpoint and passes its test.) */
-static inline __m256 PFX(f32v_fix_l)(__m256 p, __m256 y, int soft, __m256 *fL)
-{
-    (void)soft;   /* (the exact value depends on p and y only) */
-    __m256 hit = _mm256_or_ps(
-        _mm256_and_ps(_mm256_cmp_ps(y, _mm256_set1_ps(1.0f), _CMP_EQ_OQ),
-                      _mm256_cmp_ps(p, _mm256_set1_ps(0x1.fffffcp-1f), _CMP_EQ_OQ)),
-        _mm256_and_ps(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_EQ_OQ),
-                      _mm256_cmp_ps(p, _mm256_set1_ps(0x1p-23f), _CMP_EQ_OQ)));
-    *fL = _mm256_blendv_ps(*fL, _mm256_set1_ps(0x1.000002p-23f), hit);
-    return hit;
-}
-#define VF32FIX_L(pf, yf, soft, fL) PFX(f32v_fix_l)((pf), (yf), (soft), (fL))
+/* (the function: PFX(f32v_fix_l) below, with P = 1 for plain labels) */
 
 /* calls with pos_weight or label smoothing (not kp->plain), on the
  * coefficients of level0/f32_tmpl.h's f32v_lab: groups of hard labels
@@ -65,8 +54,7 @@ static inline void PFX(f32v_al)(VD p, VD y, int wl, int wg, int soft, const bce_
 }
 static inline void PFX(f32v_a2l)(int wl, int wg, int soft, VD *T)
 {
-    if (!soft) VEL(probs_f32v_a2)(wl, wg, 0, T);
-    else VEL(probs_f32v_a2l)(wl, wg, T);
+    VEL(probs_f32v_a2)(wl, wg, soft ? 2 : 0, T);
 }
 static inline void PFX(f32v_bl)(VD p, VD y, int wl, int wg, int soft, const bce_kparams *kp,
                                 const VD *T, VD *Llo, VD *Lhi, VD *Glo, VD *Ghi)
@@ -84,7 +72,8 @@ static inline void PFX(f32v_bl)(VD p, VD y, int wl, int wg, int soft, const bce_
 }
 
 /* The same exact case under label coefficients without smoothing (a = 0,
- * so that the labels 0 and 1 keep beta = 1 and alpha = P): y = 0, p =
+ * so that the labels 0 and 1 keep beta = 1 and alpha = P; plain labels
+ * are P = 1): y = 0, p =
  * 2^-23 has alpha = 0, beta = 1, so L is the plain value above whatever P;
  * y = 1, p = 1 - 2^-23 has L = P L1 (L1 the plain value), which lies P
  * 2^-71.58 above P (2^-23 + 2^-47), the midpoint between the floats P
@@ -92,7 +81,7 @@ static inline void PFX(f32v_bl)(VD p, VD y, int wl, int wg, int soft, const bce_
  * 2^64]: both are normal floats), so its correctly rounded value is P
  * 0x1.000002p-23 (exact).  Other P: no exact case is known (the lane keeps
  * the current path). */
-static inline __m256 PFX(f32v_fix_ll)(__m256 p, __m256 y, const bce_kparams *kp, __m256 *fL)
+static inline __m256 PFX(f32v_fix_l)(__m256 p, __m256 y, const bce_kparams *kp, __m256 *fL)
 {
     if (kp->smooth != 0.0) return _mm256_setzero_ps();
     const double P = kp->pos_weight;
@@ -108,4 +97,4 @@ static inline __m256 PFX(f32v_fix_ll)(__m256 p, __m256 y, const bce_kparams *kp,
     *fL = _mm256_blendv_ps(*fL, _mm256_set1_ps((float)(P * 0x1.000002p-23)), hit1);
     return _mm256_or_ps(hit0, hit1);
 }
-#define VF32FIX_LL(pf, yf, kp, fL) PFX(f32v_fix_ll)((pf), (yf), (kp), (fL))
+#define VF32FIX_L(pf, yf, kp, fL) PFX(f32v_fix_l)((pf), (yf), (kp), (fL))

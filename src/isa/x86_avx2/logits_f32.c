@@ -12,8 +12,8 @@
 #include "level1/logits_hot_tmpl.h"     /* level 1 of the logits form on them */
 #include "level0/f32_coef.h"
 #include "level0/f32_tmpl.h"            /* the float outputs' level 0 (f32v) */
-#include "level0/elem_tmpl.h"           /* the f64 level 0: labels with pos_weight */
-#include "level0/logits_tmpl.h"         /* or smoothing (simd/loop_tmpl.h's PFX(level0_f32)) */
+#include "level0/elem_tmpl.h"           /* the f64 level 0 and the form's level-0 */
+#include "level0/logits_tmpl.h"         /* definitions (WITH_LEVEL0: simd/form_*.h) */
 #define WITH_LEVEL0 1
 
 #define PFX(name) avx2_logits_f32_##name

@@ -27,10 +27,9 @@
  *                      probability form: 1 unless every label is 0 or 1)
  * and VF32V_A (z, y -> T), optionally VF32V_A2 (T -> T), and VF32V_B
  * (z, y, T -> the ends), the level 1's stages (see level0/f32_tmpl.h),
- * optionally VF32FIX_L(xf, yf, soft, &fL): the lanes (a __m256 mask) of a
+ * optionally VF32FIX_L(xf, yf, kp, &fL): the lanes (a __m256 mask) of a
  * group that failed its test whose loss is a known exact case, their
- * correctly rounded loss set in fL (and VF32FIX_LL(xf, yf, kp, &fL), the
- * same for label coefficients).  Calls with pos_weight or smoothing (lab:
+ * correctly rounded loss set in fL (any labels: kp).  Calls with pos_weight or smoothing (lab:
  * not kp->plain) take the form's label variant, PFX(f32v_al), (f32v_a2l)
  * and (f32v_bl) in place of the three stages (kind from
  * VF32SOFTL8(xf, yf, kp)).
@@ -260,7 +259,7 @@ PFX(f32v_stage_b)(size_t i, const float *x, const float *y, const bce_kparams *k
          * cannot decide: isa/x86_avx2/f32v_form_probs.h), before the slow
          * lanes */
         __m256 xf = _mm256_loadu_ps(x + i), yf = _mm256_loadu_ps(y + i);
-        __m256 hitL = lab ? VF32FIX_LL(xf, yf, kp, &fL) : VF32FIX_L(xf, yf, soft, &fL);
+        __m256 hitL = VF32FIX_L(xf, yf, kp, &fL);
         okL = _mm256_or_si256(okL, _mm256_castps_si256(hitL));
         m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(okL, okG))) & hm & wpos;
     }

@@ -154,6 +154,7 @@ static const bce_isa bce_isa_registry[] = {
         .runnable = cpu_has_avx512,
         .logits_f64 = bce_logits_f64_avx512_l0red, .probs_f64 = bce_probs_f64_avx512_l0red,
         .logits_f32 = bce_logits_f32_avx512_lab, .probs_f32 = bce_probs_f32_avx512_lab,
+        .logreg = &bce_lr_kernels_avx512,
 #endif
     },
     {

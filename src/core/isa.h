@@ -97,19 +97,24 @@ typedef struct bce_kernels {
 
 /* The fused regression's kernels of each ISA that has its own
  * (src/isa/<isa>/logreg_rows.c: the feature loops; the rows of a block:
- * src/logreg/logreg_level1.c, src/isa/x86_avx2/logreg_l1.c; contracts:
+ * src/logreg/logreg_level1.c, src/isa/x86_{avx2,avx512}/logreg_l1.c; contracts:
  * src/logreg/logreg.h). */
 void bce_lr_block_scalar(size_t nb, const double *zh, const double *zl, const double *y,
     const bce_kparams *kp, int want_loss, int want_h, struct bce_lr_row *out);
 int bce_lr_rows_fast_scalar(size_t nb, const double *zh, const double *th, const double *y,
     const double *sw, int want_loss, double *rh, double *lrow, double *sums);
 extern const bce_lr_kernels bce_lr_kernels_scalar;
-#if BCE_HAVE_AVX2
+#if BCE_HAVE_AVX2 || BCE_HAVE_AVX512   /* (the avx512 row runs avx2's rows) */
 void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl, const double *y,
     const bce_kparams *kp, int want_loss, int want_h, struct bce_lr_row *out);
 int bce_lr_rows_fast_avx2(size_t nb, const double *zh, const double *th, const double *y,
     const double *sw, int want_loss, double *rh, double *lrow, double *sums);
 extern const bce_lr_kernels bce_lr_kernels_avx2;
+#endif
+#if BCE_HAVE_AVX512
+int bce_lr_rows_fast_avx512(size_t nb, const double *zh, const double *th, const double *y,
+    const double *sw, int want_loss, double *rh, double *lrow, double *sums);
+extern const bce_lr_kernels bce_lr_kernels_avx512;
 #endif
 
 /* The table in use (core/isa.c): chosen once, on first use. */

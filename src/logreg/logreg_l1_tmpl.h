@@ -4,7 +4,8 @@
  * type (the scalar code in src/logreg/logreg_level1.c and the SIMD blocks run these
  * statements, so they give the same bits).  Algorithm and bounds:
  * src/logreg/logreg_level1.c.  Uses level1/elem_tmpl.h and level1/logits_hot_tmpl.h's functions.
- * Instantiated by level1/elem_f64.h (scalar) and isa/x86_avx2/logreg_l1.c (lanes),
+ * Instantiated by level1/elem_f64.h (scalar) and isa/x86_{avx2,avx512}/logreg_l1.c
+ * (lanes),
  * after those two templates, with their lane vocabulary:
  *   EL_V, EL_I, EL_M   the lane types (double, integer, mask)
  *   EL_DD              the double-double of EL_V; EL_DDFN(name) its operations

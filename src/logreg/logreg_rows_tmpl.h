@@ -23,7 +23,8 @@
  * bce_lr_kernels_<isa> holds), the type v4d (4 doubles, a GCC
  * vector), LR_LOAD4(p) (4 LR_T from p, unaligned, as v4d) and
  * LR_FMA4(a, b, c) (a b + c rounded once, per lane), and includes
- * <string.h> and core/isa.h first.
+ * <string.h> and core/isa.h first.  With LR_FAST_OWN defined, dots_fast and
+ * accum_fast are left out (the includer has its own: the AVX-512 unit).
  * No include guard: included once per instantiation.
  */
 #if !defined(LR_T) || !defined(LR_FN) || !defined(LR_LOAD4) || !defined(LR_FMA4)
@@ -290,6 +291,7 @@ static inline void LR_FN(hsum4)(const v4d *s, double w0, double *out)
     memcpy(out, &z, 32);
 }
 
+#ifndef LR_FAST_OWN   /* (an includer with fast loops of its own: the AVX-512 unit) */
 /* BCE_OPT_FAST_ACCUM: plain fma recursions (16 lanes for the dots, one per
  * feature for the accumulation, folded every BCE_LR_FOLD rows by the
  * caller).  Bounds: |z^ - z| <= gamma_{ceil(k/16)+3} sum_j |x~_ij w_j|;
@@ -443,6 +445,8 @@ static void LR_FN(accum_fast)(const LR_T *x, size_t ldx, size_t k, size_t i0, si
         }
     }
 }
+
+#endif /* LR_FAST_OWN */
 
 #undef LR_PF
 #undef LR_PF_AHEAD_F

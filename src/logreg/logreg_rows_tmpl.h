@@ -53,7 +53,10 @@ static inline void LR_FN(two_sum4)(v4d a, v4d b, v4d *s, v4d *e)
     *s = t;
 }
 
-/* 8 elements of a row from j (k - j of them real, the rest zero) */
+/* 8 elements of a row from j (k - j of them real, the rest zero).  With
+ * LR_LOAD4M(p, c) from the includer (the first c < 4 of 4 elements from
+ * p, zero in the other lanes, which are not read: a masked load), the
+ * partial chunk takes no copy loop; the same values either way. */
 static inline void LR_FN(load8)(const LR_T *r, size_t j, size_t k, v4d *a, v4d *b)
 {
     if (j + 8 <= k) {
@@ -61,10 +64,24 @@ static inline void LR_FN(load8)(const LR_T *r, size_t j, size_t k, v4d *a, v4d *
         *b = LR_LOAD4(r + j + 4);
         return;
     }
+#ifdef LR_LOAD4M
+    if (j >= k) {
+        const v4d zero = { 0, 0, 0, 0 };
+        *a = *b = zero;
+    } else if (j + 4 <= k) {
+        *a = LR_LOAD4(r + j);
+        *b = LR_LOAD4M(r + j + 4, k - j - 4);
+    } else {
+        const v4d zero = { 0, 0, 0, 0 };
+        *a = LR_LOAD4M(r + j, k - j);
+        *b = zero;
+    }
+#else
     LR_T buf[8] = { 0 };
     for (size_t t = 0; j + t < k; t++) buf[t] = r[j + t];
     *a = LR_LOAD4(buf);
     *b = LR_LOAD4(buf + 4);
+#endif
 }
 
 /* Fold 8 lanes (s + c per lane) and a last term w0 into hi + lo: the s

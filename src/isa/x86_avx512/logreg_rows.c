@@ -30,6 +30,21 @@ static inline v4d lr_pm1(double c)
 
 static inline v4d lr_load4_f64(const double *p) { return (v4d)_mm256_loadu_pd(p); }
 static inline v4d lr_load4_f32(const float *p) { return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p)); }
+/* the first c < 4 elements from p, zero in the other lanes, which are not
+ * read (vmaskmovpd / vmaskmovps: no fault past the array) */
+static inline __m256i lr_mask4_64(size_t c)
+{
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)c), _mm256_setr_epi64x(0, 1, 2, 3));
+}
+static inline v4d lr_load4m_f64(const double *p, size_t c)
+{
+    return (v4d)_mm256_maskload_pd(p, lr_mask4_64(c));
+}
+static inline v4d lr_load4m_f32(const float *p, size_t c)
+{
+    const __m128i m = _mm_cmpgt_epi32(_mm_set1_epi32((int)c), _mm_setr_epi32(0, 1, 2, 3));
+    return (v4d)_mm256_cvtps_pd(_mm_maskload_ps(p, m));
+}
 static inline v8d lr_load8_f64(const double *p) { return (v8d)_mm512_loadu_pd(p); }
 static inline v8d lr_load8_f32(const float *p) { return (v8d)_mm512_cvtps_pd(_mm256_loadu_ps(p)); }
 /* masked loads: the lanes outside m are zero and not read (no fault) */
@@ -43,6 +58,7 @@ static inline v8d lr_load8m_f32(__mmask8 m, const float *p)
 #define LR_T double
 #define LR_FN(name) avx512_lr_f64_##name
 #define LR_LOAD4(p) lr_load4_f64(p)
+#define LR_LOAD4M(p, c) lr_load4m_f64((p), (c))
 #define LR8_LOAD(p) lr_load8_f64(p)
 #define LR8_LOADM(m, p) lr_load8m_f64((m), (p))
 #include "logreg/logreg_rows_tmpl.h"
@@ -50,12 +66,14 @@ static inline v8d lr_load8m_f32(__mmask8 m, const float *p)
 #undef LR_T
 #undef LR_FN
 #undef LR_LOAD4
+#undef LR_LOAD4M
 #undef LR8_LOAD
 #undef LR8_LOADM
 
 #define LR_T float
 #define LR_FN(name) avx512_lr_f32_##name
 #define LR_LOAD4(p) lr_load4_f32(p)
+#define LR_LOAD4M(p, c) lr_load4m_f32((p), (c))
 #define LR8_LOAD(p) lr_load8_f32(p)
 #define LR8_LOADM(m, p) lr_load8m_f32((m), (p))
 #include "logreg/logreg_rows_tmpl.h"

@@ -40,5 +40,6 @@ void bce_lr_block_avx2(size_t nb, const double *zh, const double *zl,
 
 /* BCE_OPT_FAST_ACCUM's rows (src/logreg/logreg.h), 4 rows per vector
  * (logreg/logreg_rows_fast_tmpl.h) */
+#define LR_RF_NG 4
 #define LR_ROWS_FAST bce_lr_rows_fast_avx2
 #include "logreg/logreg_rows_fast_tmpl.h"

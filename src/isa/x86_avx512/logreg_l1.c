@@ -12,5 +12,6 @@
 #include "logreg/logreg_l1_tmpl.h"      /* the regression's rows on them */
 #include "logreg/logreg.h"
 
+#define LR_RF_NG 4
 #define LR_ROWS_FAST bce_lr_rows_fast_avx512
 #include "logreg/logreg_rows_fast_tmpl.h"

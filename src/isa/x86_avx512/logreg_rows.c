@@ -11,40 +11,11 @@
 #include <stdint.h>
 #include <string.h>
 #include "core/isa.h"
+#include "isa/x86_avx2/logreg_vec4.h"   /* v4d, LR_FMA4, LR_ADDF, the 4-lane loads */
 
-typedef double v4d __attribute__((vector_size(32)));
 typedef double v8d __attribute__((vector_size(64)));
-
-#define LR_FMA4(a, b, c) ((v4d)_mm256_fmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 #define LR8_FMA(a, b, c) ((v8d)_mm512_fmadd_pd((__m512d)(a), (__m512d)(b), (__m512d)(c)))
 
-/* a + b and a - b on the FMA pipes, as in isa/x86_avx2/logreg_rows.c */
-static inline v4d lr_pm1(double c)
-{
-    __m256d r = _mm256_set1_pd(c);
-    __asm__("" : "+x"(r));
-    return (v4d)r;
-}
-#define LR_ADDF(a, b) ((v4d)_mm256_fmadd_pd((__m256d)(b), (__m256d)lr_pm1(1.0), (__m256d)(a)))
-#define LR_SUBF(a, b) ((v4d)_mm256_fmadd_pd((__m256d)(b), (__m256d)lr_pm1(-1.0), (__m256d)(a)))
-
-static inline v4d lr_load4_f64(const double *p) { return (v4d)_mm256_loadu_pd(p); }
-static inline v4d lr_load4_f32(const float *p) { return (v4d)_mm256_cvtps_pd(_mm_loadu_ps(p)); }
-/* the first c < 4 elements from p, zero in the other lanes, which are not
- * read (vmaskmovpd / vmaskmovps: no fault past the array) */
-static inline __m256i lr_mask4_64(size_t c)
-{
-    return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)c), _mm256_setr_epi64x(0, 1, 2, 3));
-}
-static inline v4d lr_load4m_f64(const double *p, size_t c)
-{
-    return (v4d)_mm256_maskload_pd(p, lr_mask4_64(c));
-}
-static inline v4d lr_load4m_f32(const float *p, size_t c)
-{
-    const __m128i m = _mm_cmpgt_epi32(_mm_set1_epi32((int)c), _mm_setr_epi32(0, 1, 2, 3));
-    return (v4d)_mm256_cvtps_pd(_mm_maskload_ps(p, m));
-}
 static inline v8d lr_load8_f64(const double *p) { return (v8d)_mm512_loadu_pd(p); }
 static inline v8d lr_load8_f32(const float *p) { return (v8d)_mm512_cvtps_pd(_mm256_loadu_ps(p)); }
 /* masked loads: the lanes outside m are zero and not read (no fault) */

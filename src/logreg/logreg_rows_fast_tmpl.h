@@ -29,17 +29,6 @@ static inline void lr_sum2_v4(lr_v4 *s, lr_v4 *q, lr_v4 p)
     *s = a;
 }
 
-/* the rows of v (rows q0 .. q0 + VW - 1) into s + q, 4 at a time, none
- * at or past nb */
-static inline void lr_sum2_rows(lr_v4 *s, lr_v4 *q, const VD *v, size_t q0, size_t nb)
-{
-    for (size_t u = 0; u < VW && q0 + u < nb; u += 4) {
-        lr_v4 t;
-        memcpy(&t, (const double *)v + u, 32);
-        lr_sum2_v4(s, q, t);
-    }
-}
-
 int LR_ROWS_FAST(size_t nb, const double *zh, const double *th, const double *y,
                  const double *sw, int want_loss, double *rh, double *lrow, double *sums)
 {
@@ -104,14 +93,23 @@ int LR_ROWS_FAST(size_t nb, const double *zh, const double *th, const double *y,
             const VD rho = th ? (H[h] * t[h]) * s[h] : G[h] * s[h];
             if (q0 + VW <= nb) VFN(store_f64)(rh + q0, rho);
             else for (size_t q = 0; q0 + q < nb; q++) rh[q0 + q] = rho[q];
-            lr_sum2_rows(&gs, &gq, &rho, q0, nb);
+            /* the vector's rows 4 at a time (none past the block's) */
+            for (size_t u = 0; u < VW && q0 + u < nb; u += 4) {
+                lr_v4 r4;
+                memcpy(&r4, (const double *)&rho + u, 32);
+                lr_sum2_v4(&gs, &gq, r4);
+            }
             if (want_loss) {
                 const VD p = L[h] * s[h];
                 if (lrow) {
                     if (q0 + VW <= nb) VFN(store_f64)(lrow + q0, p);
                     else for (size_t q = 0; q0 + q < nb; q++) lrow[q0 + q] = p[q];
                 }
-                lr_sum2_rows(&ls, &lq, &p, q0, nb);
+                for (size_t u = 0; u < VW && q0 + u < nb; u += 4) {
+                    lr_v4 p4;
+                    memcpy(&p4, (const double *)&p + u, 32);
+                    lr_sum2_v4(&ls, &lq, p4);
+                }
             }
         }
     }

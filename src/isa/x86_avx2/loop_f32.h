@@ -322,11 +322,11 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
      * --short: 9 groups as 8 + 1 cost 2.9 groups' time, as one block 2.3) */
     VD T[F32V_H * 2 * F32V_BG][F32V_TN];
     unsigned char hm[2 * F32V_BG], kind[2 * F32V_BG];
-    /* the n mod 8 leftover floats: one more group in the last block, run
-     * on a local copy padded with the hot pair (0.25, 0) (never reading
-     * past x, y), of which only the m outputs are copied back; in the
-     * block, its latency overlaps the other groups' (simd/loop_tmpl.h's
-     * PFX(tail) does the same for the other kernels) */
+    /* the n mod 8 leftover floats (without ovl, below): one more group in
+     * the last block, run on a local copy padded with the hot pair (0.25,
+     * 0) (never reading past x, y), of which only the m outputs are
+     * copied back; in the block, its latency overlaps the other groups'
+     * (simd/loop_tmpl.h's PFX(tail) does the same for the other kernels) */
     const size_t m = n % 8;
     /* n > 8 without a reduction and with no output on an input (dz == z
      * is allowed): the leftover group is instead the last 8 samples,
@@ -334,8 +334,12 @@ PFX(f32v_blocks)(size_t n, const float *x, const float *y, const float *w,
      * shares with the group before are computed again from the same
      * inputs, to the same bits (each sample's results depend on its inputs
      * only), and nothing is summed.  It then costs a full group: no copy
-     * in, no copy out (bce-bench-side-by-side --short: the padded group
-     * cost 1.4-1.6 full groups' time). */
+     * in, no copy out, no step of its own (measured as
+     * bce-bench-side-by-side --short does, 2026-12-08: the padded group
+     * cost 1.33-1.54 full groups' time, this one 1.03-1.16;
+     * docs/PERFORMANCE.md, item 3).  In place, the group before would
+     * have overwritten the shared samples' inputs, which the per-sample
+     * code reads again (test_api's gradient_in_place_leftover_cold). */
     const int ovl = m && n > 8 && !kp->reduce
         && (!wl || (loss != x && loss != y && loss != w))
         && (!wg || (grad != x && grad != y && grad != w));

@@ -41,19 +41,27 @@ static inline v4d LR_FN(hi4)(v8d a) { return (v4d)_mm512_extractf64x4_pd((__m512
  * LR_PF_AHEAD_F (one per line here) */
 #define LR8_PF_AHEAD(p) __builtin_prefetch((const void *)((uintptr_t)(p) + 8192), 0, 1)
 
-/* One row's 16-lane fma recursion over k features (w, and the zero-padded
- * last chunk wt), returned as logreg_rows_tmpl.h's (s0 + s1) + (s2 + s3). */
-static inline __attribute__((always_inline)) v4d
-LR_FN(row8_fast)(const LR_T *r, size_t k, size_t kf, const double *w, const double *wt)
+/* One row's 16-lane fma recursion over k features for w (and v when not
+ * NULL; the last chunk zero-padded in wt, vt), each returned as
+ * logreg_rows_tmpl.h's (s0 + s1) + (s2 + s3) in *s (*q); both share the
+ * loads of the row, as dots_fast's LR_FMA16 do there. */
+static inline __attribute__((always_inline)) void
+LR_FN(row8_fast)(const LR_T *r, size_t k, size_t kf, const double *w, const double *wt,
+                 const double *v, const double *vt, v4d *s, v4d *q)
 {
     const v8d zero = { 0, 0, 0, 0, 0, 0, 0, 0 };
-    v8d A = zero, B = zero;
+    v8d A = zero, B = zero, C = zero, D = zero, a, b, wa, wb;
     for (size_t j = 0; j < kf; j += 16) {
         for (size_t o = 0; o < 16; o += LR8_LINE) LR8_PF_AHEAD(r + j + o);
-        v8d wa, wb;
+        a = LR8_LOAD(r + j); b = LR8_LOAD(r + j + 8);
         memcpy(&wa, w + j, 64); memcpy(&wb, w + j + 8, 64);
-        A = LR8_FMA(LR8_LOAD(r + j), wa, A);
-        B = LR8_FMA(LR8_LOAD(r + j + 8), wb, B);
+        A = LR8_FMA(a, wa, A);
+        B = LR8_FMA(b, wb, B);
+        if (v) {
+            memcpy(&wa, v + j, 64); memcpy(&wb, v + j + 8, 64);
+            C = LR8_FMA(a, wa, C);
+            D = LR8_FMA(b, wb, D);
+        }
     }
     if (kf < k) {
         /* the last k - kf < 16 features, the lanes past k zero (as
@@ -61,12 +69,18 @@ LR_FN(row8_fast)(const LR_T *r, size_t k, size_t kf, const double *w, const doub
         const size_t t = k - kf;
         const __mmask8 ma = (__mmask8)(t >= 8 ? 0xff : (1u << t) - 1);
         const __mmask8 mb = (__mmask8)(t > 8 ? (1u << (t - 8)) - 1 : 0);
-        v8d wa, wb;
+        a = LR8_LOADM(ma, r + kf); b = LR8_LOADM(mb, r + kf + 8);
         memcpy(&wa, wt, 64); memcpy(&wb, wt + 8, 64);
-        A = LR8_FMA(LR8_LOADM(ma, r + kf), wa, A);
-        B = LR8_FMA(LR8_LOADM(mb, r + kf + 8), wb, B);
+        A = LR8_FMA(a, wa, A);
+        B = LR8_FMA(b, wb, B);
+        if (v) {
+            memcpy(&wa, vt, 64); memcpy(&wb, vt + 8, 64);
+            C = LR8_FMA(a, wa, C);
+            D = LR8_FMA(b, wb, D);
+        }
     }
-    return (LR_FN(lo4)(A) + LR_FN(hi4)(A)) + (LR_FN(lo4)(B) + LR_FN(hi4)(B));
+    *s = (LR_FN(lo4)(A) + LR_FN(hi4)(A)) + (LR_FN(lo4)(B) + LR_FN(hi4)(B));
+    if (v) *q = (LR_FN(lo4)(C) + LR_FN(hi4)(C)) + (LR_FN(lo4)(D) + LR_FN(hi4)(D));
 }
 
 /* The rows' dots without v when the full chunks are NC (a constant, at
@@ -125,8 +139,7 @@ static void LR_FN(dots8_fast)(const LR_T *x, size_t ldx, size_t k, const double 
     }
     for (; i < nb; i++) {
         const LR_T *r = x + (i0 + i) * ldx;
-        sb[i & 3] = LR_FN(row8_fast)(r, k, kf, w, wt);
-        if (v) qb[i & 3] = LR_FN(row8_fast)(r, k, kf, v, vt);
+        LR_FN(row8_fast)(r, k, kf, w, wt, v, vt, &sb[i & 3], &qb[i & 3]);
         if ((i & 3) == 3) {
             LR_FN(hsum4)(sb, w0, zh + i - 3);
             if (v) LR_FN(hsum4)(qb, v0, th + i - 3);

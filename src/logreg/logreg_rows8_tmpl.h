@@ -21,7 +21,8 @@
  * bounds): |z^ - z| <= gamma_{ceil(k/16)+3} sum_j |x~_ij w_j| for the dots,
  * |S^_j - S_j| <= gamma_{BCE_LR_FOLD} sum_i |rho_i x_ij| per fold for the
  * accumulation (docs/ACCURACY.md, the fused section: eZ, eA of the fast
- * mode); measured against MPFR by tests/test_logreg.c on every ISA.
+ * mode); measured against MPFR by tests/test_logreg.c (the active ISA),
+ * every ISA's bits equal to scalar's by tests/test_logreg_api.c.
  * Constants: tiles of 64 and 32 features (8 and 4 zmm accumulators, 1 fma
  * per row each); the weights in registers for k < 144 (16 zmm of the 32).
  *
